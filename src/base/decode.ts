@@ -1,0 +1,85 @@
+/** Decoding of single values from little-endian bytes, by MindSpore dtype name. */
+
+const scratch = new DataView(new ArrayBuffer(4));
+
+export function float16ToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+export function bfloat16ToNumber(bits: number): number {
+  scratch.setUint32(0, (bits & 0xffff) << 16, false);
+  return scratch.getFloat32(0, false);
+}
+
+/**
+ * The value of a one-element tensor for display, or undefined when the dtype has no simple
+ * scalar form. 64-bit integers beyond 2^53 come back as decimal strings, never rounded.
+ */
+export function decodeScalar(dtype: string, bytes: Uint8Array): number | boolean | string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const need = (n: number): boolean => bytes.length >= n;
+  switch (dtype) {
+    case 'Bool':
+      return need(1) ? bytes[0] !== 0 : undefined;
+    case 'Int8':
+      return need(1) ? view.getInt8(0) : undefined;
+    case 'UInt8':
+      return need(1) ? view.getUint8(0) : undefined;
+    case 'Int16':
+      return need(2) ? view.getInt16(0, true) : undefined;
+    case 'UInt16':
+      return need(2) ? view.getUint16(0, true) : undefined;
+    case 'Int32':
+      return need(4) ? view.getInt32(0, true) : undefined;
+    case 'UInt32':
+      return need(4) ? view.getUint32(0, true) : undefined;
+    case 'Int64':
+    case 'UInt64': {
+      if (!need(8)) return undefined;
+      const big = dtype === 'Int64' ? view.getBigInt64(0, true) : view.getBigUint64(0, true);
+      const asNumber = Number(big);
+      return Number.isSafeInteger(asNumber) ? asNumber : big.toString();
+    }
+    case 'Float16':
+      return need(2) ? float16ToNumber(view.getUint16(0, true)) : undefined;
+    case 'BFloat16':
+      // Legacy (≤ 2.2) files store bf16 as float32; MindSpore keeps the high half.
+      if (bytes.length === 4) return bfloat16ToNumber(view.getUint16(2, true));
+      return need(2) ? bfloat16ToNumber(view.getUint16(0, true)) : undefined;
+    case 'Float32':
+      return need(4) ? view.getFloat32(0, true) : undefined;
+    case 'Float64':
+      return need(8) ? view.getFloat64(0, true) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** numpy `<U` content: UTF-32LE code points, trailing NULs stripped as numpy does. */
+export function decodeUtf32le(bytes: Uint8Array): string | undefined {
+  if (bytes.length % 4 !== 0) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length / 4;
+  while (end > 0 && view.getUint32((end - 1) * 4, true) === 0) end -= 1;
+  let text = '';
+  for (let i = 0; i < end; i += 1) {
+    const codePoint = view.getUint32(i * 4, true);
+    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return undefined;
+    text += String.fromCodePoint(codePoint);
+  }
+  return text;
+}
+
+export function encodeUtf32le(text: string): Uint8Array {
+  const codePoints = Array.from(text, (ch) => ch.codePointAt(0) as number);
+  // numpy stores "" as one NUL code point (dtype <U1).
+  const out = new Uint8Array(Math.max(1, codePoints.length) * 4);
+  const view = new DataView(out.buffer);
+  codePoints.forEach((cp, i) => view.setUint32(i * 4, cp, true));
+  return out;
+}

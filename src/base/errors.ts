@@ -1,0 +1,100 @@
+/**
+ * The one error type of Ckpt Lens. Every failure that a user can cause (a bad file, a wrong
+ * key, a bad filter) is a LensError with a closed `code` and plain `details`; the sentences a
+ * person reads are written in one place, `core/messages.ts`, from these two fields alone.
+ */
+
+export type ErrorCode =
+  // reading
+  | 'read-failed'
+  | 'read-too-large'
+  | 'cancelled'
+  // sniffing
+  | 'empty-file'
+  | 'unknown-format'
+  | 'encrypted-needs-key'
+  // .ckpt wire format
+  | 'ckpt-truncated'
+  | 'ckpt-bad-wire-type'
+  | 'ckpt-varint-overflow'
+  | 'ckpt-unexpected-byte'
+  | 'ckpt-missing-field'
+  | 'ckpt-field-too-large'
+  | 'ckpt-too-many-dims'
+  | 'ckpt-too-many-records'
+  | 'ckpt-bad-dim'
+  | 'ckpt-bad-utf8'
+  // safetensors
+  | 'st-too-small'
+  | 'st-header-too-large'
+  | 'st-header-past-end'
+  | 'st-header-not-json'
+  | 'st-header-not-object'
+  | 'st-bad-entry'
+  | 'st-unknown-dtype'
+  | 'st-too-many-entries'
+  // cli / usage
+  | 'usage'
+  | 'file-not-found'
+  | 'internal';
+
+export interface ErrorDetails {
+  /** File name as the user knows it. */
+  file?: string;
+  /** Byte offset in the (plaintext) file where the problem was found. */
+  offset?: number;
+  expected?: string | number;
+  actual?: string | number;
+  tensor?: string;
+  block?: number;
+  limit?: number;
+  /** Free text that is safe to show (never key material). */
+  hint?: string;
+}
+
+export class LensError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}, cause?: unknown) {
+    super(`${code}${details.offset !== undefined ? ` at offset ${details.offset}` : ''}`, { cause });
+    this.name = 'LensError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isLensError(value: unknown): value is LensError {
+  return value instanceof LensError;
+}
+
+/** Plain-data form that crosses the worker boundary and goes into JSON output. */
+export interface SerializedLensError {
+  code: ErrorCode;
+  details: ErrorDetails;
+  message: string;
+}
+
+export function serializeError(error: unknown): SerializedLensError {
+  if (error instanceof LensError) {
+    return { code: error.code, details: { ...error.details }, message: error.message };
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') {
+    return { code: 'cancelled', details: {}, message: 'cancelled' };
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { code: 'internal', details: { hint: message }, message };
+}
+
+export function deserializeError(data: SerializedLensError): LensError {
+  return new LensError(data.code, data.details);
+}
+
+/** Attach the file name to an error raised deep inside a parser, keeping everything else. */
+export function withFile(error: unknown, file: string): LensError {
+  const lens = error instanceof LensError ? error : deserializeError(serializeError(error));
+  if (lens.details.file === undefined) {
+    return new LensError(lens.code, { ...lens.details, file }, lens.cause);
+  }
+  return lens;
+}

@@ -1,0 +1,100 @@
+/**
+ * The plain-data index every format scanner produces. It names tensors and where their bytes
+ * are; it never holds tensor bytes. It crosses the worker boundary and is printed by the CLI.
+ */
+
+export type FormatId = 'ckpt' | 'safetensors';
+export type CipherMode = 'AES-GCM' | 'AES-CBC' | 'SM4-CBC';
+
+export interface ByteRange {
+  /** Offset in the plaintext byte stream of the file. */
+  offset: number;
+  length: number;
+}
+
+export type TensorKind = 'tensor' | 'string' | 'random_op' | 'map';
+
+/** Things about one tensor that a careful reader should know; data, not exceptions. */
+export type TensorProblemCode =
+  | 'size-mismatch'
+  | 'unknown-dtype'
+  | 'not-loadable-dtype'
+  | 'legacy-bfloat16-as-float32'
+  | 'legacy-scalar-dims'
+  | 'map-tensor-unsupported'
+  | 'duplicate-name'
+  | 'past-end-of-file'
+  | 'overlaps-previous'
+  | 'dim-too-large-for-mindspore'
+  | 'string-not-utf32';
+
+export interface TensorProblem {
+  code: TensorProblemCode;
+  detail?: string;
+}
+
+export interface TensorEntry {
+  name: string;
+  /** MindSpore dtype name (`Float32`, `BFloat16`, `str`, `random_op`, …) or the raw unknown name. */
+  dtype: string;
+  /** The format's own dtype name where it differs (safetensors `F32`, MapTensor inner types). */
+  rawDtype?: string;
+  /** Shape as MindSpore loads it (legacy `dims [0]` scalars become `[]`). */
+  shape: number[];
+  /** ckpt only: dims exactly as stored in the last record of the run. */
+  storedDims?: number[];
+  kind: TensorKind;
+  /** Bytes of content in the file (sum over records). */
+  bytes: number;
+  /** Where the content lies; several ranges when MindSpore split the tensor into records. */
+  ranges: ByteRange[];
+  /** Decoded value for strings and small scalars. */
+  value?: string | number | boolean;
+  problems?: TensorProblem[];
+}
+
+export type FileProblemCode =
+  | 'safetensors-gap'
+  | 'safetensors-overlap'
+  | 'safetensors-trailing-bytes'
+  | 'safetensors-past-end'
+  | 'ckpt-duplicate-tag'
+  | 'empty-checkpoint'
+  | 'crc-trailer-after-encryption';
+
+export interface FileProblem {
+  code: FileProblemCode;
+  detail: string;
+  offset?: number;
+}
+
+export interface CrcInfo {
+  present: boolean;
+  /** null until verified. */
+  ok: boolean | null;
+  /** CRC stored in the file (ckpt trailer or safetensors metadata). */
+  expected: number | null;
+  /** CRC computed over the file, once verified. */
+  actual: number | null;
+}
+
+export interface EncryptionInfo {
+  mode: CipherMode;
+  layout: 'current' | 'legacy';
+}
+
+export interface CheckpointIndex {
+  format: FormatId;
+  /** Size of the file on disk. */
+  size: number;
+  /** Size of the plaintext stream the tensors' ranges refer to. */
+  plaintextSize: number;
+  encryption: EncryptionInfo | null;
+  crc: CrcInfo;
+  /** Append-dict style values for ckpt; `__metadata__` for safetensors. */
+  metadata: Record<string, string | number | boolean>;
+  tensors: TensorEntry[];
+  problems: FileProblem[];
+  /** safetensors only: header facts. */
+  header?: { length: number; dataStart: number };
+}

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { withFile } from '../../base/errors';
+import type { CheckpointIndex } from '../../base/types';
+import { describeFileProblem, describeTensorProblem } from '../../core/messages';
+import { openCheckpoint } from '../../core/open';
+import { formatBytes, formatShape, summarize } from '../../core/summary';
+import { EXIT, parseCommandArgs } from '../args';
+import { openFileSource } from '../files';
+import type { CliCommand, CliIo } from '../types';
+
+/** The JSON contract other tools read: keep keys stable, add only. */
+export function inspectJson(index: CheckpointIndex) {
+  return {
+    format: index.format,
+    size: index.size,
+    encryption: index.encryption,
+    crc: { present: index.crc.present, ok: index.crc.ok },
+    metadata: index.metadata,
+    tensors: index.tensors.map((tensor) => ({
+      name: tensor.name,
+      dtype: tensor.dtype,
+      ...(tensor.rawDtype !== undefined ? { rawDtype: tensor.rawDtype } : {}),
+      shape: tensor.shape,
+      bytes: tensor.bytes,
+      ...(tensor.value !== undefined ? { value: tensor.value } : {}),
+      ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
+    })),
+    problems: index.problems,
+  };
+}
+
+function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
+  const summary = summarize(index);
+  io.out(
+    `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${summary.parameterCount} parameters, ${summary.totalElements.toLocaleString('en-US')} elements`,
+  );
+  if (index.crc.present)
+    io.out(
+      `crc_num: ${index.crc.expected}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
+    );
+  const nameWidth = Math.min(60, Math.max(4, ...index.tensors.map((t) => t.name.length)));
+  io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
+  for (const tensor of index.tensors) {
+    const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
+    io.out(
+      `${tensor.name.padEnd(nameWidth)}  ${tensor.dtype.padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}`,
+    );
+    for (const problem of tensor.problems ?? []) io.out(`    ! ${describeTensorProblem(problem.code, problem.detail)}`);
+  }
+  for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail)}`);
+}
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  summary: 'inspect <file> [--json]   list every parameter (name, dtype, shape, bytes) and metadata',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+    const file = positionals[0];
+    if (positionals.length !== 1 || !file) return io.usage('inspect needs exactly one file');
+    try {
+      const { index } = await openCheckpoint(await openFileSource(file));
+      if (values.json) io.out(JSON.stringify(inspectJson(index)));
+      else printTable(io, file, index);
+      return EXIT.ok;
+    } catch (error) {
+      throw withFile(error, file);
+    }
+  },
+};

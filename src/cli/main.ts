@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { serializeError } from '../base/errors';
+import { describeSerialized, oneLine } from '../core/messages';
+import { EXIT } from './args';
+import { inspectCommand } from './commands/inspect';
+import type { CliCommand, CliIo } from './types';
+
+const commands: CliCommand[] = [inspectCommand];
+
+function help(io: CliIo): void {
+  io.out('ckpt-lens <command> [options]\n');
+  for (const command of commands) io.out(`  ${command.summary}`);
+  io.out('\nExit codes: 0 ok, 1 bad input, 2 usage error, 3 integrity check failed.');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    help(io);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) return io.usage(`unknown command "${name}"`);
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const serialized = serializeError(error);
+    io.err(oneLine(describeSerialized(serialized)));
+    return serialized.code === 'usage' ? EXIT.usage : EXIT.badInput;
+  }
+}
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  usage(reason) {
+    process.stderr.write(`usage error: ${reason}\nRun with --help for the commands.\n`);
+    return EXIT.usage;
+  },
+};
+
+if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) {
+  // `… | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
+  main(process.argv.slice(2), processIo).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,250 @@
+import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
+import type { FileProblemCode, TensorProblemCode } from '../base/types';
+
+/**
+ * Every sentence a person reads about a failure, in one place: what happened, where, and what
+ * to try. The switch is exhaustive over ErrorCode, so a new code cannot ship without words.
+ */
+export interface UserMessage {
+  title: string;
+  /** What happened and where. */
+  detail: string;
+  /** What to try. */
+  action: string;
+}
+
+function where(details: ErrorDetails): string {
+  const parts: string[] = [];
+  if (details.file) parts.push(`in ${details.file}`);
+  if (details.tensor) parts.push(`tensor "${details.tensor}"`);
+  if (details.block !== undefined) parts.push(`block ${details.block}`);
+  if (details.offset !== undefined) parts.push(`at byte ${details.offset.toLocaleString('en-US')}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+const bytes = (value: string | number | undefined): string =>
+  typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
+
+export function describeError(code: ErrorCode, details: ErrorDetails): UserMessage {
+  const at = where(details);
+  switch (code) {
+    case 'read-failed':
+      return {
+        title: 'The file could not be read',
+        detail: `Reading failed${at}.${details.hint ? ` ${details.hint}` : ''}`,
+        action: 'Check that the file still exists and is readable, then open it again.',
+      };
+    case 'read-too-large':
+      return {
+        title: 'A read was too large',
+        detail: `A single read of ${bytes(details.actual)} was refused${at}; the limit is ${bytes(details.limit)}.`,
+        action: 'This is a bug in Ckpt Lens; use "Copy diagnostics" and report it.',
+      };
+    case 'cancelled':
+      return {
+        title: 'Cancelled',
+        detail: 'The operation was cancelled before it finished.',
+        action: 'Start it again when you are ready.',
+      };
+    case 'empty-file':
+      return {
+        title: 'The file is empty',
+        detail: `The file has 0 bytes${at}. MindSpore also refuses it ("loaded parameter dict is empty").`,
+        action: 'The save or the download probably did not finish; get the file again.',
+      };
+    case 'unknown-format':
+      return {
+        title: 'Not a checkpoint Ckpt Lens knows',
+        detail: `The first bytes (${String(details.actual)}) are neither a MindSpore .ckpt, an encrypted MindSpore checkpoint, nor a safetensors file${at}.`,
+        action: 'Open a .ckpt or .safetensors file. Pickled PyTorch files (.pt/.bin) are not supported.',
+      };
+    case 'encrypted-needs-key':
+      return {
+        title: 'This checkpoint is encrypted',
+        detail: `It was saved with save_checkpoint(enc_key=…, enc_mode="${String(details.expected)}")${at}.`,
+        action: 'Enter the key it was saved with to open it.',
+      };
+    case 'ckpt-truncated':
+      return {
+        title: 'The checkpoint is cut short',
+        detail: `A record needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
+        action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'ckpt-bad-wire-type':
+      return {
+        title: 'The checkpoint is damaged',
+        detail: `A protobuf field has the invalid wire type ${String(details.actual)}${at}.`,
+        action: 'The bytes are corrupted here. Compare with the original, or check its CRC.',
+      };
+    case 'ckpt-varint-overflow':
+      return {
+        title: 'The checkpoint is damaged',
+        detail: `A length or number field runs past 10 bytes${at}, which protobuf never writes.`,
+        action: 'The bytes are corrupted here. Get a fresh copy of the file.',
+      };
+    case 'ckpt-unexpected-byte':
+      return {
+        title: 'Unexpected bytes in the checkpoint',
+        detail: `Found ${String(details.actual)} where the next record should start${at}. Bytes appended after the end (even after a CRC trailer) cause this; MindSpore fails on them too.`,
+        action: 'Remove what was appended after the last record, or get the original file.',
+      };
+    case 'ckpt-missing-field':
+      return {
+        title: 'A record is incomplete',
+        detail: `A record has no ${String(details.expected)}${at}, which MindSpore's writer always writes.`,
+        action: 'The file was not written by MindSpore or is corrupted.',
+      };
+    case 'ckpt-field-too-large':
+      return {
+        title: 'A field is implausibly large',
+        detail: `A name or type field claims ${bytes(details.actual)} (limit ${bytes(details.limit)})${at}.`,
+        action: 'The file is corrupted at this point.',
+      };
+    case 'ckpt-too-many-dims':
+      return {
+        title: 'Too many dimensions',
+        detail: `A tensor declares more than ${String(details.limit)} dimensions${at}.`,
+        action: 'The file is corrupted or was not written by MindSpore.',
+      };
+    case 'ckpt-too-many-records':
+      return {
+        title: 'Too many records',
+        detail: `The file has more than ${String(details.limit)} records${at}.`,
+        action: 'Ckpt Lens stops here to stay responsive; split the checkpoint.',
+      };
+    case 'ckpt-bad-dim':
+      return {
+        title: 'A dimension is invalid',
+        detail: `A dimension value is invalid${at}.`,
+        action: 'The file is corrupted at this point.',
+      };
+    case 'ckpt-bad-utf8':
+      return {
+        title: 'A name is not valid text',
+        detail: `A parameter name or type is not valid UTF-8${at}.`,
+        action: 'The file is corrupted at this point; MindSpore cannot read it either.',
+      };
+    case 'st-too-small':
+      return {
+        title: 'Too small for safetensors',
+        detail: `The file has ${bytes(details.actual)}; a safetensors file starts with an 8-byte header length${at}.`,
+        action: 'Get a complete copy of the file.',
+      };
+    case 'st-header-too-large':
+      return {
+        title: 'The safetensors header is too large',
+        detail: `The header claims ${bytes(details.actual)}; safetensors allows at most ${bytes(details.limit)}${at}.`,
+        action: 'The first 8 bytes are corrupted, or this is not a safetensors file.',
+      };
+    case 'st-header-past-end':
+      return {
+        title: 'The safetensors header is cut short',
+        detail: `The header should end at byte ${String(details.expected)} but the file has ${bytes(details.actual)}${at}.`,
+        action: 'The file is incomplete; get a complete copy.',
+      };
+    case 'st-header-not-json':
+      return {
+        title: 'The safetensors header is not valid JSON',
+        detail: `${details.hint ?? 'The JSON does not parse'}${at}.`,
+        action: 'The header is corrupted; get a fresh copy of the file.',
+      };
+    case 'st-header-not-object':
+      return {
+        title: 'The safetensors header is not an object',
+        detail: `The header must be a JSON object of tensors${at}.`,
+        action: 'This was not written by a safetensors writer.',
+      };
+    case 'st-bad-entry':
+      return {
+        title: 'A safetensors entry is invalid',
+        detail: `${details.hint ?? 'The entry is malformed'}${at}.`,
+        action: 'The header is corrupted or hand-edited; fix or regenerate the file.',
+      };
+    case 'st-unknown-dtype':
+      return {
+        title: 'Unknown dtype',
+        detail: `The dtype "${String(details.actual)}" is not a safetensors dtype${at}.`,
+        action: 'The file uses a dtype newer than Ckpt Lens knows, or is corrupted.',
+      };
+    case 'st-too-many-entries':
+      return {
+        title: 'Too many tensors',
+        detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
+        action: 'Split the file into smaller shards.',
+      };
+    case 'usage':
+      return {
+        title: 'Usage',
+        detail: details.hint ?? 'The command line is not valid.',
+        action: 'Run with --help to see the options.',
+      };
+    case 'file-not-found':
+      return {
+        title: 'File not found',
+        detail: `No file at ${String(details.file ?? details.actual)}.`,
+        action: 'Check the path.',
+      };
+    case 'internal':
+      return {
+        title: 'Something went wrong inside Ckpt Lens',
+        detail: details.hint ?? 'An unexpected error occurred.',
+        action: 'Use "Copy diagnostics" and report it; your other files are unaffected.',
+      };
+  }
+}
+
+export function describeSerialized(error: SerializedLensError): UserMessage {
+  return describeError(error.code, error.details);
+}
+
+/** One line for a terminal: title, detail and action. */
+export function oneLine(message: UserMessage): string {
+  return `${message.title}: ${message.detail} ${message.action}`;
+}
+
+export function describeTensorProblem(code: TensorProblemCode, detail?: string): string {
+  const suffix = detail ? ` (${detail})` : '';
+  switch (code) {
+    case 'size-mismatch':
+      return `Content size does not match shape × dtype${suffix}; MindSpore would read uninitialised memory or overrun.`;
+    case 'unknown-dtype':
+      return `Unknown tensor_type${suffix}; load_checkpoint fails with a KeyError on it.`;
+    case 'not-loadable-dtype':
+      return `MindSpore writes this dtype but load_checkpoint cannot read it${suffix}.`;
+    case 'legacy-bfloat16-as-float32':
+      return 'BFloat16 stored as float32 (MindSpore ≤ 2.2); 2.3+ keeps the high half of each value.';
+    case 'legacy-scalar-dims':
+      return 'Scalar stored with dims [0] (MindSpore ≤ 2.2); loaded as shape ().';
+    case 'map-tensor-unsupported':
+      return 'MapParameter record: listed, but its contents are not shown.';
+    case 'duplicate-name':
+      return 'The name appears again later in the file; the later value wins, as in MindSpore.';
+    case 'past-end-of-file':
+      return `Its bytes lie past the end of the file${suffix}.`;
+    case 'overlaps-previous':
+      return 'Its bytes overlap another tensor.';
+    case 'dim-too-large-for-mindspore':
+      return `A dimension is negative or above 2^31−1${suffix}; MindSpore casts dims to int and cannot load it.`;
+    case 'string-not-utf32':
+      return 'The string content is not valid UTF-32.';
+  }
+}
+
+export function describeFileProblem(code: FileProblemCode, detail: string): string {
+  switch (code) {
+    case 'safetensors-gap':
+      return `Gap in the data section: ${detail}.`;
+    case 'safetensors-overlap':
+      return `Overlapping tensors: ${detail}.`;
+    case 'safetensors-trailing-bytes':
+      return `Extra bytes: ${detail}. The safetensors library rejects such files.`;
+    case 'safetensors-past-end':
+      return `Truncated: ${detail}.`;
+    case 'ckpt-duplicate-tag':
+      return `"${detail}" appears in two separate runs; MindSpore keeps the later value at the first position.`;
+    case 'empty-checkpoint':
+      return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
+    case 'crc-trailer-after-encryption':
+      return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
+  }
+}

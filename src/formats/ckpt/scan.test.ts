@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import type { LensError } from '../../base/errors';
+import { isLensError } from '../../base/errors';
+import { CountingSource, MemorySource } from '../../io/byte-source';
+import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
+import { scanCheckpoint } from './scan';
+import { encodeRecord } from './write';
+
+const ckptFiles = realManifest().filter((file) => file.kind === 'ckpt');
+
+// ckpt-format.md §12.3: the worked file, records in order, then the CRC trailer.
+const SPEC_RECORDS = [
+  '0a2c0a0966632e776569676874121f080208021207466c6f617433321a100000803f000000400000404000008040',
+  '0a200a0766632e62696173121508021207466c6f617433321a080000003f000000bf',
+  '0a1e0a0965706f63685f6e756d12111205496e7436341a080300000000000000',
+  '0a150a026c72120f1207466c6f617433321a040ad7233c',
+  '0a120a05747261696e12091204426f6f6c1a0101',
+  '0a190a046e6f74651211080012037374721a086800000069000000',
+];
+const SPEC_TRAILER = '6372635f6e756d0000000000005f3fcc5f';
+const specFile = (): Uint8Array => hexToBytes(SPEC_RECORDS.join('') + SPEC_TRAILER);
+
+async function expectLensError(promise: Promise<unknown>, code: string): Promise<LensError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isLensError(error)).toBe(true);
+    expect((error as LensError).code).toBe(code);
+    return error as LensError;
+  }
+  throw new Error(`expected ${code}, got success`);
+}
+
+describe('scanCheckpoint on every real .ckpt fixture', () => {
+  it.each(ckptFiles.map((file) => [file.file, file] as const))('%s matches MANIFEST.json', async (_name, file) => {
+    const index = await scanCheckpoint(await fixtureSource('real', file.file));
+    expect(index.tensors.length).toBe(file.param_count);
+    expect(index.tensors.map((t) => [t.name, t.dtype, t.storedDims, t.bytes])).toEqual(file.params);
+    expect(index.crc.present).toBe(false);
+    expect(index.problems).toEqual([]);
+    for (const tensor of index.tensors) expect(tensor.problems).toBeUndefined();
+  });
+
+  it('maps legacy dims [0] scalars to shape [] and decodes their values', async () => {
+    const index = await scanCheckpoint(await fixtureSource('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt'));
+    const lr = index.tensors.find((t) => t.name === 'learning_rate');
+    expect(lr?.storedDims).toEqual([0]);
+    expect(lr?.shape).toEqual([]);
+    expect(typeof lr?.value).toBe('number');
+    expect(index.metadata.learning_rate).toBe(lr?.value);
+    // Cross-check the decoded value against the raw bytes, independently.
+    const bytes = fixtureBytes('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt');
+    const range = lr!.ranges[0]!;
+    const view = new DataView(bytes.buffer, bytes.byteOffset + range.offset, 8);
+    expect(lr?.value).toBe(view.getFloat64(0, true));
+  });
+
+  it('gives the same index for windows of 1, 7 and 4096 bytes', async () => {
+    for (const file of [
+      'mindscience__SciAI_example_net_10000.ckpt',
+      'serving__lenet_ascend_v111_offical_cv_mnist_bs32_acc98.ckpt',
+    ]) {
+      const reference = await scanCheckpoint(await fixtureSource('real', file));
+      for (const windowBytes of [1, 7, 4096]) {
+        const index = await scanCheckpoint(await fixtureSource('real', file), {
+          windowBytes,
+          headerReadBytes: windowBytes,
+        });
+        expect(index).toEqual(reference);
+      }
+    }
+  });
+
+  it('reads under 1% of a file whose tensors are large', async () => {
+    // 40 tensors of 1 MiB with a scalar between each pair: headers must be found without content.
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      parts.push(encodeRecord(`layer.${i}.weight`, [512, 512], 'Float32', new Uint8Array(512 * 512 * 4)));
+      parts.push(encodeRecord(`layer.${i}.scale`, [], 'Float32', new Uint8Array(4)));
+    }
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (file.set(p, at), at + p.length), 0);
+    const source = new CountingSource(new MemorySource(file));
+    const index = await scanCheckpoint(source);
+    expect(index.tensors.length).toBe(80);
+    expect(source.bytesRead / source.size).toBeLessThan(0.01);
+  });
+
+  it('reads a small fraction of a real sharded llama checkpoint', async () => {
+    const source = new CountingSource(
+      await fixtureSource('real', 'golden-stick__llama2-13b-fp16', 'rank_0', 'checkpoint_0.ckpt'),
+    );
+    const index = await scanCheckpoint(source);
+    expect(index.tensors.length).toBe(12);
+    expect(source.bytesRead / source.size).toBeLessThan(0.05);
+  });
+});
+
+describe('scanCheckpoint on the spec worked file (§12.3)', () => {
+  it('our record encoder reproduces the spec bytes', () => {
+    const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+    expect(hex(encodeRecord('fc.weight', [2, 2], 'Float32', hexToBytes('0000803f000000400000404000008040')))).toBe(
+      SPEC_RECORDS[0],
+    );
+    expect(hex(encodeRecord('epoch_num', [], 'Int64', hexToBytes('0300000000000000')))).toBe(SPEC_RECORDS[2]);
+    expect(hex(encodeRecord('note', [0], 'str', hexToBytes('6800000069000000')))).toBe(SPEC_RECORDS[5]);
+  });
+
+  it('lists every record with values, and the CRC trailer', async () => {
+    const index = await scanCheckpoint(new MemorySource(specFile()));
+    expect(index.tensors.map((t) => [t.name, t.dtype, t.shape])).toEqual([
+      ['fc.weight', 'Float32', [2, 2]],
+      ['fc.bias', 'Float32', [2]],
+      ['epoch_num', 'Int64', []],
+      ['lr', 'Float32', []],
+      ['train', 'Bool', []],
+      ['note', 'str', []],
+    ]);
+    expect(index.metadata).toEqual({ epoch_num: 3, lr: Math.fround(0.01), train: true, note: 'hi' });
+    expect(index.crc).toEqual({ present: true, ok: null, expected: 0x5f3fcc5f, actual: null });
+  });
+
+  it('joins adjacent same-tag records and lets a later run win at the first position', async () => {
+    // fc.weight split over two records (2 + 2 floats), then a second fc.bias run later.
+    const part = (content: string): string =>
+      Buffer.from(encodeRecord('fc.weight', [2, 2], 'Float32', hexToBytes(content))).toString('hex');
+    const bytes = hexToBytes(part('0000803f00000040') + part('0000404000008040') + SPEC_RECORDS[1] + SPEC_RECORDS[0]);
+    const index = await scanCheckpoint(new MemorySource(bytes));
+    expect(index.tensors.map((t) => t.name)).toEqual(['fc.weight', 'fc.bias']);
+    expect(index.tensors[0]?.ranges.length).toBe(1);
+    expect(index.problems.map((p) => p.code)).toEqual(['ckpt-duplicate-tag']);
+    const split = await scanCheckpoint(
+      new MemorySource(hexToBytes(part('0000803f00000040') + part('0000404000008040'))),
+    );
+    expect(split.tensors[0]?.ranges.length).toBe(2);
+    expect(split.tensors[0]?.bytes).toBe(16);
+    expect(split.tensors[0]?.problems).toBeUndefined();
+  });
+
+  it('accepts packed dims and skips unknown fields', async () => {
+    // tensor: packed dims [2] (field 1, wire type 2), unknown varint field 9, type, content.
+    const tensor = '0a0102' + '4805' + '1207466c6f61743332' + '1a080000003f000000bf';
+    const value = '0a0162' + '12' + (tensor.length / 2).toString(16).padStart(2, '0') + tensor + '2001';
+    const bytes = hexToBytes('0a' + (value.length / 2).toString(16).padStart(2, '0') + value);
+    const index = await scanCheckpoint(new MemorySource(bytes));
+    expect(index.tensors[0]).toMatchObject({ name: 'b', dtype: 'Float32', shape: [2], bytes: 8 });
+  });
+});
+
+describe('scanCheckpoint on broken input', () => {
+  it('an empty file is a typed error', async () => {
+    await expectLensError(scanCheckpoint(new MemorySource(new Uint8Array(0))), 'empty-file');
+  });
+
+  it('truncation anywhere gives ckpt-truncated with an offset', async () => {
+    const whole = hexToBytes(SPEC_RECORDS.join(''));
+    for (let cut = 1; cut < whole.length; cut += 1) {
+      if (SPEC_RECORDS.some((_, i) => hexToBytes(SPEC_RECORDS.slice(0, i + 1).join('')).length === cut)) continue;
+      const error = await expectLensError(scanCheckpoint(new MemorySource(whole.slice(0, cut))), 'ckpt-truncated');
+      expect(typeof error.details.offset).toBe('number');
+    }
+  });
+
+  it('bytes appended after the CRC trailer are a parse error (test_ckpt_with_crc.py)', async () => {
+    const bytes = new Uint8Array([...specFile(), 0x31, 0x31, 0x31]);
+    const error = await expectLensError(scanCheckpoint(new MemorySource(bytes)), 'ckpt-unexpected-byte');
+    expect(error.details.offset).toBe(182);
+  });
+
+  it('a varint longer than 10 bytes is rejected', async () => {
+    const bytes = hexToBytes('0a' + 'ff'.repeat(10) + '01');
+    await expectLensError(scanCheckpoint(new MemorySource(bytes)), 'ckpt-varint-overflow');
+  });
+
+  it('flags content whose size contradicts dims without failing the file', async () => {
+    const tensor = '0803' + '1207466c6f61743332' + '1a080000003f000000bf';
+    const value = '0a0162' + '12' + (tensor.length / 2).toString(16).padStart(2, '0') + tensor;
+    const index = await scanCheckpoint(
+      new MemorySource(hexToBytes('0a' + (value.length / 2).toString(16).padStart(2, '0') + value)),
+    );
+    expect(index.tensors[0]?.problems?.[0]?.code).toBe('size-mismatch');
+  });
+});

@@ -1,0 +1,344 @@
+import { decodeScalar, decodeUtf32le } from '../../base/decode';
+import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
+import { LensError } from '../../base/errors';
+import {
+  DEFAULT_HEADER_READ_BYTES,
+  DEFAULT_WINDOW_BYTES,
+  MAX_DIMS,
+  MAX_DTYPE_NAME_BYTES,
+  MAX_SCALAR_VALUE_BYTES,
+  MAX_STRING_VALUE_BYTES,
+  MAX_TENSOR_ENTRIES,
+  MAX_TENSOR_NAME_BYTES,
+} from '../../base/limits';
+import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
+import type { ByteSource } from '../../io/byte-source';
+import { ByteCursor } from '../../io/cursor';
+import { readCrcTrailer } from './trailer';
+import { ensureVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Window for densely packed records; tests shrink it to 1 or 7 bytes to cross every boundary. */
+  windowBytes?: number;
+  /** Read size for the next record header after skipping tensor bytes. */
+  headerReadBytes?: number;
+  /** Called with the fraction of the file scanned. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** One `Checkpoint.Value` as it lies in the file: header fields and where its content is. */
+interface RawRecord {
+  tag: string;
+  dims: bigint[];
+  tensorType: string | null;
+  content: ByteRange | null;
+  isMap: boolean;
+  recordOffset: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeText(bytes: Uint8Array, offset: number): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (error) {
+    throw new LensError('ckpt-bad-utf8', { offset }, error);
+  }
+}
+
+async function readLengthDelimited(
+  cursor: ByteCursor,
+  limit: number,
+  end: number,
+): Promise<{ offset: number; length: number }> {
+  await ensureVarint(cursor);
+  const lengthOffset = cursor.position;
+  const length = readVarint(cursor);
+  if (cursor.position + length > end) {
+    throw new LensError('ckpt-truncated', { offset: lengthOffset, expected: length, actual: end - cursor.position });
+  }
+  if (length > limit) {
+    throw new LensError('ckpt-field-too-large', { offset: lengthOffset, actual: length, limit });
+  }
+  return { offset: cursor.position, length };
+}
+
+async function readString(cursor: ByteCursor, limit: number, end: number): Promise<string> {
+  const { offset, length } = await readLengthDelimited(cursor, limit, end);
+  await cursor.ensure(length, Math.max(length, 64));
+  return decodeText(cursor.bytes(length), offset);
+}
+
+async function readKey(cursor: ByteCursor, end: number): Promise<{ field: number; wireType: number; offset: number }> {
+  await ensureVarint(cursor);
+  const offset = cursor.position;
+  const key = readVarint(cursor);
+  if (cursor.position > end) throw new LensError('ckpt-truncated', { offset });
+  return { field: Math.floor(key / 8), wireType: key & 7, offset };
+}
+
+function checkEnd(cursor: ByteCursor, end: number, offset: number): void {
+  if (cursor.position !== end) {
+    throw new LensError('ckpt-truncated', { offset, expected: end, actual: cursor.position });
+  }
+}
+
+/** TensorProto { repeated int64 dims = 1; string tensor_type = 2; bytes tensor_content = 3 } */
+async function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): Promise<void> {
+  while (cursor.position < end) {
+    const key = await readKey(cursor, end);
+    if (key.field === 1 && key.wireType === WIRE_VARINT) {
+      await ensureVarint(cursor);
+      into.dims.push(toInt64(readVarintBig(cursor)));
+    } else if (key.field === 1 && key.wireType === WIRE_LEN) {
+      // Packed dims: not what MindSpore writes, but every protobuf parser accepts it.
+      const packed = await readLengthDelimited(cursor, MAX_DIMS * 10, end);
+      await cursor.ensure(packed.length);
+      const packedEnd = packed.offset + packed.length;
+      while (cursor.position < packedEnd) {
+        into.dims.push(toInt64(readVarintBig(cursor)));
+      }
+      checkEnd(cursor, packedEnd, packed.offset);
+    } else if (key.field === 2 && key.wireType === WIRE_LEN) {
+      into.tensorType = await readString(cursor, MAX_DTYPE_NAME_BYTES, end);
+    } else if (key.field === 3 && key.wireType === WIRE_LEN) {
+      const content = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      into.content = content;
+      cursor.skip(content.length);
+    } else {
+      await skipField(cursor, key.wireType, key.offset);
+    }
+    if (into.dims.length > MAX_DIMS) {
+      throw new LensError('ckpt-too-many-dims', { offset: key.offset, actual: into.dims.length, limit: MAX_DIMS });
+    }
+  }
+  checkEnd(cursor, end, end);
+}
+
+/** Checkpoint.Value { string tag = 1; oneof { TensorProto tensor = 2; MapTensorProto maptensor = 3 } } */
+async function parseValue(cursor: ByteCursor, end: number, recordOffset: number): Promise<RawRecord> {
+  const record: RawRecord = { tag: '', dims: [], tensorType: null, content: null, isMap: false, recordOffset };
+  let sawTag = false;
+  while (cursor.position < end) {
+    const key = await readKey(cursor, end);
+    if (key.field === 1 && key.wireType === WIRE_LEN) {
+      record.tag = await readString(cursor, MAX_TENSOR_NAME_BYTES, end);
+      sawTag = true;
+    } else if (key.field === 2 && key.wireType === WIRE_LEN) {
+      const tensor = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      // A repeated tensor field merges in protobuf; MindSpore never writes one, last wins here.
+      record.dims = [];
+      record.isMap = false;
+      await parseTensor(cursor, tensor.offset + tensor.length, record);
+    } else if (key.field === 3 && key.wireType === WIRE_LEN) {
+      // MapTensorProto is listed but kept opaque (experimental MapParameter).
+      const map = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      record.isMap = true;
+      record.content = map;
+      record.tensorType = 'MapTensor';
+      cursor.skip(map.length);
+    } else {
+      await skipField(cursor, key.wireType, key.offset);
+    }
+  }
+  checkEnd(cursor, end, recordOffset);
+  if (!sawTag) throw new LensError('ckpt-missing-field', { offset: recordOffset, expected: 'tag' });
+  if (record.tensorType === null) {
+    throw new LensError('ckpt-missing-field', { offset: recordOffset, expected: 'tensor_type', tensor: record.tag });
+  }
+  return record;
+}
+
+/** A group of adjacent same-tag records: one tensor as MindSpore's loader sees it. */
+interface Group {
+  records: RawRecord[];
+}
+
+function dimsToNumbers(dims: bigint[]): number[] {
+  return dims.map((dim) => Number(dim));
+}
+
+async function finishGroup(
+  group: Group,
+  source: ByteSource,
+  cursor: ByteCursor,
+  signal?: AbortSignal,
+): Promise<TensorEntry> {
+  const last = group.records[group.records.length - 1] as RawRecord;
+  const name = last.tag;
+  const ranges = group.records.flatMap((record) =>
+    record.content && record.content.length > 0 ? [record.content] : [],
+  );
+  const bytes = group.records.reduce((sum, record) => sum + (record.content?.length ?? 0), 0);
+  const storedDims = dimsToNumbers(last.dims);
+  const tensorType = last.tensorType as string;
+  const problems: TensorProblem[] = [];
+
+  const readContent = async (): Promise<Uint8Array> => {
+    const joined = new Uint8Array(bytes);
+    let at = 0;
+    for (const range of ranges) {
+      joined.set(
+        cursor.peek(range.offset, range.length) ?? (await source.read(range.offset, range.length, signal)),
+        at,
+      );
+      at += range.length;
+    }
+    return joined;
+  };
+
+  if (last.isMap) {
+    problems.push({ code: 'map-tensor-unsupported' });
+    return { name, dtype: 'MapTensor', shape: [], storedDims: [], kind: 'map', bytes, ranges, problems };
+  }
+  if (tensorType === 'str') {
+    const entry: TensorEntry = { name, dtype: 'str', shape: [], storedDims, kind: 'string', bytes, ranges };
+    if (bytes <= MAX_STRING_VALUE_BYTES) {
+      const text = decodeUtf32le(await readContent());
+      if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
+      else entry.value = text;
+    }
+    return entry;
+  }
+  if (tensorType === 'random_op') {
+    return { name, dtype: 'random_op', shape: [], storedDims, kind: 'random_op', bytes, ranges };
+  }
+
+  // MindSpore ≤ 2.2 saved scalars as dims [0]; the loader maps [0] to a scalar.
+  const shape = storedDims.length === 1 && storedDims[0] === 0 ? [] : storedDims;
+  const entry: TensorEntry = { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges };
+  if (shape.some((dim) => dim < 0 || dim > 0x7fffffff)) {
+    problems.push({ code: 'dim-too-large-for-mindspore', detail: `dims ${JSON.stringify(storedDims)}` });
+  }
+  const info = dtypeInfo(tensorType);
+  if (!info) {
+    problems.push({ code: 'unknown-dtype', detail: tensorType });
+  } else {
+    if (!info.loadable) problems.push({ code: 'not-loadable-dtype', detail: tensorType });
+    const count = elementCount(shape);
+    const expected = Number.isSafeInteger(count) && count >= 0 ? byteLengthOf(info, count) : NaN;
+    if (bytes !== expected) {
+      if (tensorType === 'BFloat16' && bytes === expected * 2) {
+        problems.push({ code: 'legacy-bfloat16-as-float32' });
+      } else {
+        problems.push({ code: 'size-mismatch', detail: `expected ${expected} bytes, found ${bytes}` });
+      }
+    }
+    const decodable = problems.every((problem) => problem.code === 'legacy-bfloat16-as-float32');
+    if (count === 1 && bytes <= MAX_SCALAR_VALUE_BYTES && decodable) {
+      const value = decodeScalar(tensorType, await readContent());
+      if (value !== undefined) entry.value = value;
+    }
+  }
+  if (problems.length > 0) entry.problems = problems;
+  return entry;
+}
+
+/**
+ * Index a plaintext `.ckpt` stream without reading tensor bytes: walk the outer `Checkpoint`
+ * message record by record (ckpt-format.md §2, §4), join adjacent same-tag records, and note
+ * the optional `crc_num` trailer (§5.1).
+ */
+export async function scanCheckpoint(source: ByteSource, options: ScanOptions = {}): Promise<CheckpointIndex> {
+  const { signal, onProgress } = options;
+  const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
+  const headerReadBytes = Math.min(options.headerReadBytes ?? DEFAULT_HEADER_READ_BYTES, windowBytes);
+  if (source.size === 0) throw new LensError('empty-file');
+
+  const trailer = await readCrcTrailer(source, signal);
+  const payloadEnd = trailer ? source.size - 17 : source.size;
+  const crc: CrcInfo = { present: trailer !== null, ok: null, expected: trailer, actual: null };
+
+  const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
+  const entries: TensorEntry[] = [];
+  const indexByName = new Map<string, number>();
+  const problems: FileProblem[] = [];
+  let group: Group | null = null;
+  let recordCount = 0;
+  // Adaptive read size: runs of small records double it up to the window (few reads), a large
+  // record resets it to one header's worth (few bytes), so tensor bytes are never fetched.
+  let readAhead = headerReadBytes;
+
+  const closeGroup = async (): Promise<void> => {
+    if (!group) return;
+    const entry = await finishGroup(group, source, cursor, signal);
+    const existing = indexByName.get(entry.name);
+    if (existing === undefined) {
+      indexByName.set(entry.name, entries.length);
+      entries.push(entry);
+    } else {
+      // A later run of the same tag replaces the value but keeps the first position (§4).
+      entries[existing] = { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
+      problems.push({
+        code: 'ckpt-duplicate-tag',
+        detail: entry.name,
+        offset: (group.records[0] as RawRecord).recordOffset,
+      });
+    }
+    group = null;
+  };
+
+  while (cursor.position < payloadEnd) {
+    await ensureVarint(cursor, readAhead);
+    const keyOffset = cursor.position;
+    const key = readVarint(cursor);
+    const field = Math.floor(key / 8);
+    const wireType = key & 7;
+    if (field !== 1 || wireType !== WIRE_LEN) {
+      if (field === 0 || wireType > 5 || wireType === 3 || wireType === 4) {
+        throw new LensError('ckpt-unexpected-byte', { offset: keyOffset, actual: `0x${key.toString(16)}` });
+      }
+      await skipField(cursor, wireType, keyOffset);
+      continue;
+    }
+    await ensureVarint(cursor, readAhead);
+    const lengthOffset = cursor.position;
+    const length = readVarint(cursor);
+    const recordEnd = cursor.position + length;
+    if (recordEnd > payloadEnd) {
+      throw new LensError('ckpt-truncated', {
+        offset: keyOffset,
+        expected: length,
+        actual: payloadEnd - cursor.position,
+        hint: `record length field at offset ${lengthOffset}`,
+      });
+    }
+    recordCount += 1;
+    if (recordCount > MAX_TENSOR_ENTRIES) {
+      throw new LensError('ckpt-too-many-records', { offset: keyOffset, limit: MAX_TENSOR_ENTRIES });
+    }
+    const record = await parseValue(cursor, recordEnd, keyOffset);
+    readAhead = length < readAhead ? Math.min(windowBytes, readAhead * 2) : headerReadBytes;
+    const current: Group | null = group;
+    if (current && (current.records[0] as RawRecord).tag === record.tag && !record.isMap) {
+      current.records.push(record);
+    } else {
+      await closeGroup();
+      group = { records: [record] };
+    }
+    if (onProgress && recordCount % 256 === 0) onProgress(cursor.position / payloadEnd);
+  }
+  await closeGroup();
+  onProgress?.(1);
+
+  if (entries.length === 0) {
+    problems.push({ code: 'empty-checkpoint', detail: 'no records' });
+  }
+
+  const metadata: Record<string, string | number | boolean> = {};
+  for (const entry of entries) {
+    if (entry.value !== undefined && entry.shape.length <= 1) metadata[entry.name] = entry.value;
+  }
+
+  return {
+    format: 'ckpt',
+    size: source.size,
+    plaintextSize: source.size,
+    encryption: null,
+    crc,
+    metadata,
+    tensors: entries,
+    problems,
+  };
+}

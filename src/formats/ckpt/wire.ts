@@ -1,0 +1,80 @@
+import { LensError } from '../../base/errors';
+import type { ByteCursor } from '../../io/cursor';
+
+/** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/). */
+export const WIRE_VARINT = 0;
+export const WIRE_I64 = 1;
+export const WIRE_LEN = 2;
+export const WIRE_I32 = 5;
+
+const MAX_VARINT_BYTES = 10;
+
+/** Make a whole varint buffered (it may be shorter than 10 bytes at the end of a region). */
+export async function ensureVarint(cursor: ByteCursor, readAhead?: number): Promise<void> {
+  await cursor.ensure(Math.min(MAX_VARINT_BYTES, cursor.remaining), readAhead);
+}
+
+/**
+ * A varint as a bigint (int64 fields such as dims may be negative: 10-byte two's complement).
+ * The caller must have buffered it with ensureVarint.
+ */
+export function readVarintBig(cursor: ByteCursor): bigint {
+  const start = cursor.position;
+  let result = 0n;
+  for (let i = 0; i < MAX_VARINT_BYTES; i += 1) {
+    if (cursor.remaining <= 0) throw new LensError('ckpt-truncated', { offset: start });
+    const byte = cursor.byte();
+    result |= BigInt(byte & 0x7f) << BigInt(7 * i);
+    if ((byte & 0x80) === 0) return result;
+  }
+  throw new LensError('ckpt-varint-overflow', { offset: start });
+}
+
+/** A non-negative varint that must fit a JS number exactly (lengths, keys). */
+export function readVarint(cursor: ByteCursor): number {
+  const start = cursor.position;
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < MAX_VARINT_BYTES; i += 1) {
+    if (cursor.remaining <= 0) throw new LensError('ckpt-truncated', { offset: start });
+    const byte = cursor.byte();
+    result += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) {
+      if (!Number.isSafeInteger(result)) {
+        throw new LensError('ckpt-varint-overflow', { offset: start });
+      }
+      return result;
+    }
+    scale *= 128;
+  }
+  throw new LensError('ckpt-varint-overflow', { offset: start });
+}
+
+/** int64 two's complement from the unsigned varint value. */
+export function toInt64(value: bigint): bigint {
+  return BigInt.asIntN(64, value);
+}
+
+/** Skip one field's payload by wire type; groups (3, 4) and 6, 7 are not valid here. */
+export async function skipField(cursor: ByteCursor, wireType: number, keyOffset: number): Promise<void> {
+  switch (wireType) {
+    case WIRE_VARINT:
+      await ensureVarint(cursor);
+      readVarintBig(cursor);
+      return;
+    case WIRE_I64:
+      cursor.skip(8);
+      return;
+    case WIRE_LEN: {
+      await ensureVarint(cursor);
+      const length = readVarint(cursor);
+      cursor.skip(length);
+      return;
+    }
+    case WIRE_I32:
+      cursor.skip(4);
+      return;
+    default:
+      throw new LensError('ckpt-bad-wire-type', { offset: keyOffset, actual: wireType });
+  }
+}

@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { isLensError, type LensError } from '../../base/errors';
+import { CountingSource, MemorySource } from '../../io/byte-source';
+import { fixtureSource, realManifest } from '../../test/fixtures';
+import { scanSafetensors } from './scan';
+
+const files = realManifest().filter((file) => file.kind === 'safetensors');
+
+function build(header: object | string, data: Uint8Array = new Uint8Array(0), pad = true): Uint8Array {
+  let json = typeof header === 'string' ? header : JSON.stringify(header);
+  if (pad) json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  out.set(data, 8 + headerBytes.length);
+  return out;
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<LensError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(isLensError(error)).toBe(true);
+    return error as LensError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('scanSafetensors on every real fixture', () => {
+  it.each(files.map((file) => [file.file, file] as const))('%s matches MANIFEST.json', async (_name, file) => {
+    const source = new CountingSource(await fixtureSource('real', file.file));
+    const index = await scanSafetensors(source);
+    expect(
+      index.tensors.map((t) => [
+        t.name,
+        t.rawDtype,
+        t.shape,
+        [t.ranges[0]!.offset - 8 - file.header_length!, t.ranges[0]!.offset - 8 - file.header_length! + t.bytes],
+      ]),
+    ).toEqual(file.tensors_in_header_order);
+    expect(index.header?.length).toBe(file.header_length);
+    expect(index.metadata).toEqual(file.metadata ?? {});
+    expect(index.problems).toEqual([]);
+    expect(source.reads).toBeLessThanOrEqual(2);
+    expect(source.bytesRead).toBeLessThanOrEqual(Math.max(64 * 1024, 8 + file.header_length!));
+  });
+
+  it('maps dtypes to MindSpore names and keeps the raw name', async () => {
+    const index = await scanSafetensors(await fixtureSource('real', 'safetensors__samples_overall.safetensors'));
+    expect(index.tensors.map((t) => t.dtype)).toEqual([
+      'UInt8',
+      'UInt16',
+      'UInt32',
+      'Int8',
+      'Float64',
+      'Float16',
+      'Float32',
+      'Int16',
+      'Int32',
+    ]);
+  });
+
+  it('reads only the header of a file whose header is larger than the first read', async () => {
+    const header: Record<string, object> = {};
+    for (let i = 0; i < 2000; i += 1) header[`t${i}`] = { dtype: 'F32', shape: [1], data_offsets: [i * 4, i * 4 + 4] };
+    const source = new CountingSource(new MemorySource(build(header, new Uint8Array(8000))));
+    const index = await scanSafetensors(source, { firstReadBytes: 1024 });
+    expect(index.tensors.length).toBe(2000);
+    expect(source.reads).toBe(2);
+  });
+});
+
+describe('scanSafetensors checks', () => {
+  it('knows every dtype of the format, including BF16, F8 and sub-byte types', async () => {
+    const dtypes = [
+      'BOOL',
+      'U8',
+      'I8',
+      'F8_E5M2',
+      'F8_E4M3',
+      'F8_E8M0',
+      'I16',
+      'U16',
+      'F16',
+      'BF16',
+      'I32',
+      'U32',
+      'F32',
+      'F64',
+      'I64',
+      'U64',
+      'F4',
+      'F6_E2M3',
+      'F6_E3M2',
+      'C64',
+    ];
+    const bits: Record<string, number> = {
+      F4: 4,
+      F6_E2M3: 6,
+      F6_E3M2: 6,
+      BOOL: 8,
+      U8: 8,
+      I8: 8,
+      F8_E5M2: 8,
+      F8_E4M3: 8,
+      F8_E8M0: 8,
+      I16: 16,
+      U16: 16,
+      F16: 16,
+      BF16: 16,
+      I32: 32,
+      U32: 32,
+      F32: 32,
+      F64: 64,
+      I64: 64,
+      U64: 64,
+      C64: 64,
+    };
+    const header: Record<string, object> = {};
+    let at = 0;
+    for (const dtype of dtypes) {
+      const size = (8 * bits[dtype]!) / 8;
+      header[dtype] = { dtype, shape: [8], data_offsets: [at, at + size] };
+      at += size;
+    }
+    const index = await scanSafetensors(new MemorySource(build(header, new Uint8Array(at))));
+    expect(index.tensors.every((t) => t.problems === undefined)).toBe(true);
+    expect(index.tensors.find((t) => t.rawDtype === 'BF16')?.dtype).toBe('BFloat16');
+  });
+
+  it('recognises MindSpore metadata (format "ms", crc_num)', async () => {
+    const index = await scanSafetensors(
+      new MemorySource(
+        build(
+          {
+            __metadata__: { format: 'ms', crc_num: '3559497697' },
+            a: { dtype: 'F32', shape: [], data_offsets: [0, 4] },
+          },
+          new Uint8Array(4),
+        ),
+      ),
+    );
+    expect(index.metadata.format).toBe('ms');
+    expect(index.crc).toEqual({ present: true, ok: null, expected: 3559497697, actual: null });
+  });
+
+  it('reports gaps, overlaps, trailing bytes and tensors past the end', async () => {
+    const gap = await scanSafetensors(
+      new MemorySource(build({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8))),
+    );
+    expect(gap.problems.map((p) => p.code)).toEqual(['safetensors-gap']);
+    const overlap = await scanSafetensors(
+      new MemorySource(
+        build(
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+          },
+          new Uint8Array(8),
+        ),
+      ),
+    );
+    expect(overlap.problems.map((p) => p.code)).toEqual(['safetensors-overlap']);
+    const trailing = await scanSafetensors(
+      new MemorySource(build({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(12))),
+    );
+    expect(trailing.problems.map((p) => p.code)).toEqual(['safetensors-trailing-bytes']);
+    const past = await scanSafetensors(
+      new MemorySource(build({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(4))),
+    );
+    expect(past.problems.map((p) => p.code)).toEqual(['safetensors-past-end']);
+    expect(past.tensors[0]?.problems?.[0]?.code).toBe('past-end-of-file');
+  });
+
+  it('flags a size that contradicts shape × dtype', async () => {
+    const index = await scanSafetensors(
+      new MemorySource(build({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))),
+    );
+    expect(index.tensors[0]?.problems?.[0]?.code).toBe('size-mismatch');
+  });
+
+  it('rejects a header larger than the 100 MB cap before reading it', async () => {
+    const bytes = new Uint8Array(16);
+    new DataView(bytes.buffer).setBigUint64(0, 200_000_000n, true);
+    const source = new CountingSource(new MemorySource(bytes));
+    expect((await errorOf(scanSafetensors(source))).code).toBe('st-header-too-large');
+  });
+
+  it('rejects a header length past the end of the file', async () => {
+    const bytes = build('{"a":1}').slice(0, 10);
+    expect((await errorOf(scanSafetensors(new MemorySource(bytes)))).code).toBe('st-header-past-end');
+  });
+
+  it('rejects malformed JSON with the position', async () => {
+    const error = await errorOf(scanSafetensors(new MemorySource(build('{"a": {"dtype": "F32",'))));
+    expect(error.code).toBe('st-header-not-json');
+    expect(error.details.offset).toBeGreaterThan(8);
+  });
+
+  it('rejects unknown dtypes, bad shapes and bad offsets with the tensor name', async () => {
+    expect(
+      (
+        await errorOf(
+          scanSafetensors(
+            new MemorySource(build({ w: { dtype: 'F99', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))),
+          ),
+        )
+      ).details.tensor,
+    ).toBe('w');
+    expect(
+      (
+        await errorOf(
+          scanSafetensors(
+            new MemorySource(build({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4))),
+          ),
+        )
+      ).code,
+    ).toBe('st-bad-entry');
+    expect(
+      (
+        await errorOf(
+          scanSafetensors(
+            new MemorySource(build({ w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }, new Uint8Array(8))),
+          ),
+        )
+      ).code,
+    ).toBe('st-bad-entry');
+    expect(
+      (
+        await errorOf(
+          scanSafetensors(
+            new MemorySource(build({ w: { dtype: 'F32', shape: [1e300], data_offsets: [0, 4] } }, new Uint8Array(4))),
+          ),
+        )
+      ).code,
+    ).toBe('st-bad-entry');
+    expect((await errorOf(scanSafetensors(new MemorySource(build('[1,2]'))))).code).toBe('st-header-not-object');
+  });
+});

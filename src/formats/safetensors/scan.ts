@@ -1,0 +1,205 @@
+import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors } from '../../base/dtypes';
+import { LensError } from '../../base/errors';
+import { MAX_DIMS, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
+import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
+import type { ByteSource } from '../../io/byte-source';
+
+export interface SafetensorsScanOptions {
+  signal?: AbortSignal;
+  /** Bytes fetched by the first read; a header that fits needs no second read. */
+  firstReadBytes?: number;
+}
+
+const HEADER_LENGTH_BYTES = 8;
+const DEFAULT_FIRST_READ = 64 * 1024;
+
+function readHeaderLength(head: Uint8Array): number {
+  const view = new DataView(head.buffer, head.byteOffset, 8);
+  const value = view.getBigUint64(0, true);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  return Number(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isDimension(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function badEntry(name: string, hint: string, offset: number): LensError {
+  return new LensError('st-bad-entry', { tensor: name, hint, offset });
+}
+
+/**
+ * Index a safetensors file from its header alone (ckpt-format.md §10): the 8-byte length, the
+ * JSON header, `__metadata__`, and every entry checked against the format's rules and the file
+ * size. Two small reads at most, whatever the file size.
+ */
+export async function scanSafetensors(
+  source: ByteSource,
+  options: SafetensorsScanOptions = {},
+): Promise<CheckpointIndex> {
+  const { signal } = options;
+  if (source.size === 0) throw new LensError('empty-file');
+  if (source.size < HEADER_LENGTH_BYTES) {
+    throw new LensError('st-too-small', { actual: source.size, expected: HEADER_LENGTH_BYTES });
+  }
+  const first = await source.read(0, Math.min(source.size, options.firstReadBytes ?? DEFAULT_FIRST_READ), signal);
+  const headerLength = readHeaderLength(first);
+  if (headerLength > SAFETENSORS_MAX_HEADER_BYTES) {
+    throw new LensError('st-header-too-large', {
+      offset: 0,
+      actual: headerLength,
+      limit: SAFETENSORS_MAX_HEADER_BYTES,
+    });
+  }
+  const dataStart = HEADER_LENGTH_BYTES + headerLength;
+  if (dataStart > source.size) {
+    throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
+  }
+  const headerBytes =
+    first.length >= dataStart
+      ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
+      : await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    throw new LensError(
+      'st-header-not-json',
+      {
+        offset: HEADER_LENGTH_BYTES + (position ? Number(position) : 0),
+        hint: error instanceof Error ? error.message : String(error),
+      },
+      error,
+    );
+  }
+  if (!isRecord(parsed)) throw new LensError('st-header-not-object', { offset: HEADER_LENGTH_BYTES });
+
+  const names = Object.keys(parsed).filter((key) => key !== '__metadata__');
+  if (names.length > MAX_TENSOR_ENTRIES) {
+    throw new LensError('st-too-many-entries', { actual: names.length, limit: MAX_TENSOR_ENTRIES });
+  }
+
+  const metadata: Record<string, string> = {};
+  const rawMetadata = parsed.__metadata__;
+  if (rawMetadata !== undefined) {
+    if (!isRecord(rawMetadata)) throw badEntry('__metadata__', 'must be an object of strings', HEADER_LENGTH_BYTES);
+    for (const [key, value] of Object.entries(rawMetadata)) {
+      if (typeof value !== 'string')
+        throw badEntry('__metadata__', `value of "${key}" is not a string`, HEADER_LENGTH_BYTES);
+      metadata[key] = value;
+    }
+  }
+
+  const dataLength = source.size - dataStart;
+  const tensors: TensorEntry[] = [];
+  for (const name of names) {
+    const entry = parsed[name];
+    if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
+    const { dtype, shape, data_offsets: offsets } = entry;
+    if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
+    if (!Array.isArray(shape) || shape.length > MAX_DIMS || !shape.every(isDimension)) {
+      throw badEntry(name, '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isDimension)) {
+      throw badEntry(name, '"data_offsets" must be [begin, end]', HEADER_LENGTH_BYTES);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end) throw badEntry(name, `data_offsets [${begin}, ${end}] end before begin`, HEADER_LENGTH_BYTES);
+    const msName = mindsporeNameOfSafetensors(dtype);
+    const info = msName ? dtypeInfo(msName) : undefined;
+    if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
+
+    const problems: TensorProblem[] = [];
+    const count = elementCount(shape);
+    const expected = Number.isSafeInteger(count) ? byteLengthOf(info, count) : NaN;
+    if (end - begin !== expected) {
+      problems.push({ code: 'size-mismatch', detail: `expected ${expected} bytes, data_offsets span ${end - begin}` });
+    }
+    if (end > dataLength) {
+      problems.push({
+        code: 'past-end-of-file',
+        detail: `ends at data offset ${end}, data section has ${dataLength} bytes`,
+      });
+    }
+    const tensor: TensorEntry = {
+      name,
+      dtype: msName,
+      rawDtype: dtype,
+      shape: [...shape],
+      kind: 'tensor',
+      bytes: end - begin,
+      ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],
+    };
+    if (problems.length > 0) tensor.problems = problems;
+    tensors.push(tensor);
+  }
+
+  const problems = checkCoverage(tensors, dataStart, dataLength);
+  return {
+    format: 'safetensors',
+    size: source.size,
+    plaintextSize: source.size,
+    encryption: null,
+    crc: crcFromMetadata(metadata),
+    metadata,
+    tensors,
+    problems,
+    header: { length: headerLength, dataStart },
+  };
+}
+
+function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc'] {
+  const raw = metadata.crc_num;
+  const expected = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
+  return { present: raw !== undefined, ok: null, expected, actual: null };
+}
+
+/** The data buffer must be covered exactly: no holes, no overlaps, nothing after (§10.1). */
+function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: number): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const spans = tensors
+    .map((tensor) => ({
+      tensor,
+      begin: (tensor.ranges[0]?.offset ?? dataStart) - dataStart,
+      end: (tensor.ranges[0]?.offset ?? dataStart) - dataStart + tensor.bytes,
+    }))
+    .sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const span of spans) {
+    if (span.begin > covered) {
+      problems.push({
+        code: 'safetensors-gap',
+        detail: `${span.begin - covered} unused bytes before "${span.tensor.name}"`,
+        offset: dataStart + covered,
+      });
+    } else if (span.begin < covered && span.end > span.begin) {
+      problems.push({
+        code: 'safetensors-overlap',
+        detail: `"${span.tensor.name}" overlaps the tensor before it`,
+        offset: dataStart + span.begin,
+      });
+      span.tensor.problems = [...(span.tensor.problems ?? []), { code: 'overlaps-previous' }];
+    }
+    covered = Math.max(covered, span.end);
+  }
+  if (covered > dataLength) {
+    problems.push({
+      code: 'safetensors-past-end',
+      detail: `tensors need ${covered} data bytes, the file has ${dataLength}`,
+      offset: dataStart + dataLength,
+    });
+  } else if (covered < dataLength) {
+    problems.push({
+      code: 'safetensors-trailing-bytes',
+      detail: `${dataLength - covered} bytes after the last tensor`,
+      offset: dataStart + covered,
+    });
+  }
+  return problems;
+}

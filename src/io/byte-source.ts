@@ -1,0 +1,92 @@
+import { LensError } from '../base/errors';
+import { MAX_READ_BYTES } from '../base/limits';
+
+/**
+ * One small positional interface for every byte supplier (hyparquet's AsyncBuffer, loaders.gl's
+ * ReadableFile). A read past the end returns the bytes that exist; callers check lengths.
+ */
+export interface ByteSource {
+  readonly size: number;
+  read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+function checkRange(size: number, offset: number, length: number): number {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
+  }
+  if (length > MAX_READ_BYTES) {
+    throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
+  }
+  return Math.max(0, Math.min(length, size - offset));
+}
+
+/** `File`/`Blob` slices: the browser path, and in Node the blob from `fs.openAsBlob`. */
+export class BlobSource implements ByteSource {
+  readonly size: number;
+  constructor(private readonly blob: Blob) {
+    this.size = blob.size;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const available = checkRange(this.size, offset, length);
+    signal?.throwIfAborted();
+    if (available === 0) return new Uint8Array(0);
+    try {
+      const buffer = await this.blob.slice(offset, offset + available).arrayBuffer();
+      return new Uint8Array(buffer);
+    } catch (error) {
+      throw new LensError('read-failed', { offset, hint: String(error) }, error);
+    }
+  }
+
+  /** A Blob view of a range without reading it (used to compose exports zero-copy). */
+  slice(offset: number, end: number): Blob {
+    return this.blob.slice(offset, end);
+  }
+}
+
+/** In-memory bytes, for tests and small generated inputs. */
+export class MemorySource implements ByteSource {
+  readonly size: number;
+  constructor(private readonly bytes: Uint8Array) {
+    this.size = bytes.length;
+  }
+
+  read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const available = checkRange(this.size, offset, length);
+    signal?.throwIfAborted();
+    return Promise.resolve(this.bytes.slice(offset, offset + available));
+  }
+}
+
+/** Wraps a source and counts what was read: proves scans stay lazy, feeds the benchmark. */
+export class CountingSource implements ByteSource {
+  bytesRead = 0;
+  reads = 0;
+  constructor(private readonly inner: ByteSource) {}
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const bytes = await this.inner.read(offset, length, signal);
+    this.reads += 1;
+    this.bytesRead += bytes.length;
+    return bytes;
+  }
+}
+
+/** Reads exactly `length` bytes or fails with `truncatedCode` naming where the file ended. */
+export async function readExactly(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  signal: AbortSignal | undefined,
+  truncated: () => LensError,
+): Promise<Uint8Array> {
+  if (offset + length > source.size) throw truncated();
+  const bytes = await source.read(offset, length, signal);
+  if (bytes.length !== length) throw truncated();
+  return bytes;
+}
