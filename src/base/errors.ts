@@ -33,6 +33,15 @@ export type ErrorCode =
   | 'st-bad-entry'
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
+  // encrypted checkpoints (ckpt-crypto.md)
+  | 'crypto-not-encrypted'
+  | 'crypto-key-length'
+  | 'crypto-wrong-key'
+  | 'crypto-wrong-mode'
+  | 'crypto-legacy-needs-mode'
+  | 'crypto-block-corrupted'
+  | 'crypto-truncated'
+  | 'crypto-crc-trailer'
   // cli / usage
   | 'usage'
   | 'file-not-found'

@@ -26,3 +26,17 @@ export const MAX_STRING_VALUE_BYTES = 256 * 1024;
 export const MAX_SCALAR_VALUE_BYTES = 16;
 /** Largest buffer any code path may allocate at once. */
 export const MAX_BUFFER_BYTES = 1024 * MiB;
+/** MindSpore's plaintext bytes per cipher block since 1.7 (crypto.h MAX_BLOCK_SIZE). */
+export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
+/** Largest ciphertext one cipher block may declare: the 1.3–1.6 layout used 512 MiB blocks (+ CBC padding). */
+export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
+/** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
+export const DECRYPT_CACHE_BYTES = 160 * MiB;
+/** Unit of decryption when a block can be cut (CBC, legacy CTR); GCM blocks are decrypted whole. */
+export const DECRYPT_SEGMENT_BYTES = 16 * MiB;
+/** WASM kernels are called on chunks of at most this size so V8 tiers them up (ARCHITECTURE pitfalls). */
+export const WASM_CHUNK_BYTES = 1 * MiB;
+/** Cipher blocks decrypted at the same time during a full pass. */
+export const DECRYPT_CONCURRENCY = 3;
+/** Bytes per read while hashing a file for its CRC. */
+export const CRC_WINDOW_BYTES = 16 * MiB;

@@ -172,6 +172,54 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
         action: 'Split the file into smaller shards.',
       };
+    case 'crypto-not-encrypted':
+      return {
+        title: 'This file is not encrypted',
+        detail: `A key was given, but the file does not start with a MindSpore cipher block magic (found ${String(details.actual ?? 'other bytes')})${at}.`,
+        action: 'Open it without a key. If you expected an encrypted checkpoint, check that this is the right file.',
+      };
+    case 'crypto-key-length':
+      return {
+        title: 'The key has the wrong length for this mode',
+        detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
+        action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
+      };
+    case 'crypto-wrong-key':
+      return {
+        title: 'Wrong key',
+        detail: `The first cipher block does not decrypt with this key (${details.hint ?? 'the check failed'})${at}. Either the key is not the one the file was saved with, or the start of the file was altered.`,
+        action: 'Check the key (hex vs. text, upper/lower case, missing bytes) and try again.',
+      };
+    case 'crypto-wrong-mode':
+      return {
+        title: 'The file uses a different cipher mode',
+        detail: `You chose ${String(details.expected)}, but the block magic says ${String(details.actual)}${at}.`,
+        action: 'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+      };
+    case 'crypto-legacy-needs-mode':
+      return {
+        title: 'Old encrypted checkpoint: choose the mode',
+        detail: `This file was encrypted by MindSpore 1.3–1.6, which wrote the same magic for AES-GCM and AES-CBC, so the mode cannot be read from the file${at}.`,
+        action: 'Choose the dec_mode it was saved with (AES-GCM is MindSpore\'s default) and open it again.',
+      };
+    case 'crypto-block-corrupted':
+      return {
+        title: 'An encrypted block is damaged',
+        detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right (earlier blocks decrypted).`,
+        action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+      };
+    case 'crypto-truncated':
+      return {
+        title: 'The encrypted checkpoint is cut short',
+        detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
+        action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'crypto-crc-trailer':
+      return {
+        title: 'Encrypted checkpoint with a CRC trailer',
+        detail: `After the encrypted blocks the file ends with a plaintext "crc_num" trailer${at}. save_checkpoint wrote it because both enc_key and crc_check=True were set, which its documentation calls mutually exclusive; MindSpore's own reader takes "crc_" as the next block and fails, so MindSpore cannot load this file either.`,
+        action: 'Remove the last 17 bytes of the file (the trailer) and open it again; next time save with either enc_key or crc_check.',
+      };
     case 'usage':
       return {
         title: 'Usage',
