@@ -42,6 +42,24 @@ export type ErrorCode =
   | 'crypto-block-corrupted'
   | 'crypto-truncated'
   | 'crypto-crc-trailer'
+  // filter expressions, MindSpore selection, manifests, name maps, the load diff
+  | 'filter-syntax'
+  | 'filter-too-long'
+  | 'filter-too-deep'
+  | 'filter-literal-too-large'
+  | 'filter-regex-unsupported'
+  | 'filter-type-mismatch'
+  | 'selection-bad-prefix'
+  | 'selection-empty'
+  | 'manifest-empty'
+  | 'manifest-unknown'
+  | 'manifest-bad-line'
+  | 'manifest-bad-json'
+  | 'manifest-is-name-map'
+  | 'manifest-bad-meta'
+  | 'manifest-too-large'
+  | 'name-map-bad-rule'
+  | 'name-map-bad-json'
   // cli / usage
   | 'usage'
   | 'file-not-found'
@@ -57,6 +75,10 @@ export interface ErrorDetails {
   tensor?: string;
   block?: number;
   limit?: number;
+  /** 1-based line in a text input (manifests, name maps). */
+  line?: number;
+  /** 1-based character column in a one-line input (filter expressions). */
+  column?: number;
   /** Free text that is safe to show (never key material). */
   hint?: string;
 }

@@ -40,3 +40,22 @@ export const WASM_CHUNK_BYTES = 1 * MiB;
 export const DECRYPT_CONCURRENCY = 3;
 /** Bytes per read while hashing a file for its CRC. */
 export const CRC_WINDOW_BYTES = 16 * MiB;
+
+/** Filter expressions: longest text, deepest nesting, largest literal, list and regex sizes. */
+export const MAX_FILTER_CHARS = 4096;
+export const MAX_FILTER_DEPTH = 32;
+export const MAX_FILTER_LITERAL_CHARS = 1024;
+export const MAX_FILTER_LIST_ITEMS = 256;
+/** Regex NFA states (after expanding {m,n}); matching is linear in input × states. */
+export const MAX_REGEX_STATES = 2000;
+/** Lazily built DFA states cached per regex before falling back to NFA simulation. */
+export const MAX_REGEX_DFA_STATES = 4096;
+/** Network manifests (text, JSON, graph .meta) larger than this are refused. */
+export const MAX_MANIFEST_BYTES = 256 * MiB;
+export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;
+/** Name-map rules and exact pairs. */
+export const MAX_NAME_MAP_RULES = 1000;
+export const MAX_NAME_MAP_PAIRS = 1_000_000;
+/** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
+export const MAX_SUGGESTION_CANDIDATES = 2000;
+export const MAX_SUGGESTIONS_TOTAL = 10_000;

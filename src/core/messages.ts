@@ -220,6 +220,108 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `After the encrypted blocks the file ends with a plaintext "crc_num" trailer${at}. save_checkpoint wrote it because both enc_key and crc_check=True were set, which its documentation calls mutually exclusive; MindSpore's own reader takes "crc_" as the next block and fails, so MindSpore cannot load this file either.`,
         action: 'Remove the last 17 bytes of the file (the trailer) and open it again; next time save with either enc_key or crc_check.',
       };
+    case 'filter-syntax':
+      return {
+        title: 'The filter has a syntax error',
+        detail: `At column ${String(details.column ?? '?')}: expected ${String(details.expected ?? 'something else')} but found ${String(details.actual ?? 'the end')}.${details.hint ? ` ${details.hint}` : ''}`,
+        action: 'Fix the expression, e.g. startsWith("conv") and not startsWith("conv1"), name ~ /\\.bias$/, dtype == Float16 and numel > 1e6.',
+      };
+    case 'filter-too-long':
+      return {
+        title: 'The filter is too long',
+        detail: `The expression has ${String(details.actual)} characters; the limit is ${String(details.limit)}.`,
+        action: 'Shorten it, e.g. with startsWith("a", "b") or `in [...]` instead of many or-clauses.',
+      };
+    case 'filter-too-deep':
+      return {
+        title: 'The filter is nested too deeply',
+        detail: `At column ${String(details.column ?? '?')} the expression nests more than ${String(details.limit)} levels of parentheses, lists or not.`,
+        action: 'Remove redundant parentheses or split the condition.',
+      };
+    case 'filter-literal-too-large':
+      return {
+        title: 'A literal in the filter is too large',
+        detail: `At column ${String(details.column ?? '?')}: ${details.hint ?? 'a string, regex or list'} exceeds the limit of ${String(details.limit)}.`,
+        action: 'Use a shorter string, pattern or list.',
+      };
+    case 'filter-regex-unsupported':
+      return {
+        title: 'The regular expression is not supported',
+        detail: `At column ${String(details.column ?? '?')}: ${details.hint ?? 'this construct is not supported'}${details.actual !== undefined ? ` (${String(details.actual)})` : ''}. Patterns run on a linear-time engine, so backreferences, lookaround and word boundaries are not available.`,
+        action: 'Use literals, ., [classes], \\d \\w \\s, groups, | and the quantifiers * + ? {m,n}; flag i for case-insensitive.',
+      };
+    case 'filter-type-mismatch':
+      return {
+        title: 'The filter compares different kinds of values',
+        detail: `At column ${String(details.column ?? '?')}: expected ${String(details.expected)} but got ${String(details.actual)}.${details.hint ? ` ${details.hint}` : ''}`,
+        action: 'Compare name with strings or /regex/, dtype with dtype names (Float16), and shape, rank, numel, bytes with numbers.',
+      };
+    case 'selection-bad-prefix':
+      return {
+        title: 'MindSpore would reject this prefix',
+        detail: `load_checkpoint raises ${details.hint ?? 'an error'} for ${String(details.actual ?? 'this value')}; ${String(details.expected ?? 'a prefix must be a non-empty str, or a non-empty list or tuple of non-empty str')}.`,
+        action: 'Give a non-empty string or a non-empty list of non-empty strings.',
+      };
+    case 'selection-empty':
+      return {
+        title: 'Nothing would be loaded',
+        detail: `After the selection no parameter is left, and MindSpore raises ValueError("The loaded parameter dict is empty after filter or specify, please check whether 'filter_prefix' or 'specify_prefix' are set correctly.")${details.file ? ` for ${details.file}` : ''}.`,
+        action: 'Loosen specify_prefix / choice_func, or remove entries from filter_prefix (filter_prefix wins over specify_prefix).',
+      };
+    case 'manifest-empty':
+      return {
+        title: 'The network manifest is empty',
+        detail: `No parameter names were found${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Export the network parameters again (see the README one-liners) and open that file.',
+      };
+    case 'manifest-unknown':
+      return {
+        title: 'Not a network manifest Ckpt Lens knows',
+        detail: `${details.file ?? 'The file'} is neither JSON ({name: {shape, dtype}} or a list of {name, shape, dtype}), a text dump (name (shape), name#(shape)#dtype, bare names), a checkpoint, nor a MindSpore *-graph.meta file.${details.hint ? ` ${details.hint}` : ''}`,
+        action: 'Export the parameters with the README one-liner for MindSpore (net.parameters_and_names()) or PyTorch (state_dict()).',
+      };
+    case 'manifest-bad-line':
+      return {
+        title: 'A manifest line cannot be read',
+        detail: `Line ${String(details.line ?? '?')}${details.file ? ` of ${details.file}` : ''}: ${details.hint ?? 'unexpected text'}${details.actual !== undefined ? ` ("${String(details.actual)}")` : ''}.`,
+        action: `Every line should look like the first ones (${String(details.expected ?? 'name, name (shape) or name#(shape)#dtype')}); fix or remove this line.`,
+      };
+    case 'manifest-bad-json':
+      return {
+        title: 'The JSON manifest is not valid',
+        detail: `${details.hint ?? 'The JSON does not parse'}${details.tensor ? ` (entry "${details.tensor}")` : ''}${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Use {"name": {"shape": [..], "dtype": "Float32"}} or [{"name": .., "shape": [..], "dtype": ..}].',
+      };
+    case 'manifest-is-name-map':
+      return {
+        title: 'This is a name map, not a network manifest',
+        detail: `${details.file ?? 'The file'} maps ${String(details.actual ?? 'several')} old names to new names (like {"old": "new"}); it does not list the network's shapes or dtypes.`,
+        action: 'Load it under "Name mapping" (CLI: --name-map) and open the network manifest separately.',
+      };
+    case 'manifest-bad-meta':
+      return {
+        title: 'The graph .meta file cannot be read',
+        detail: `${details.hint ?? 'It does not decode as a MindSpore ModelProto (anf_ir.proto)'}${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Use the *-graph.meta written next to the checkpoint by ModelCheckpoint, or export a JSON manifest instead.',
+      };
+    case 'manifest-too-large':
+      return {
+        title: 'The manifest is too large',
+        detail: `It has ${String(details.actual)} (limit ${String(details.limit)})${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Keep only the parameter list (names, shapes, dtypes).',
+      };
+    case 'name-map-bad-rule':
+      return {
+        title: 'A rename rule is not valid',
+        detail: `Rule ${String(details.line ?? '?')}: ${details.hint ?? 'the pattern or replacement is invalid'}${details.actual !== undefined ? ` ("${String(details.actual)}")` : ''}.`,
+        action: 'Patterns use the filter regex syntax (no lookaround or backreferences); replacements may use $1…$9 and $&.',
+      };
+    case 'name-map-bad-json':
+      return {
+        title: 'The name-map JSON is not valid',
+        detail: `${details.hint ?? 'It does not parse'}${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Use {"old name": "new name", …} or {"rules": [{"pattern": "…", "replacement": "…"}], "exact": {…}}.',
+      };
     case 'usage':
       return {
         title: 'Usage',
