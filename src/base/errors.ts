@@ -60,9 +60,29 @@ export type ErrorCode =
   | 'manifest-too-large'
   | 'name-map-bad-rule'
   | 'name-map-bad-json'
+  // export (re-saving as save_checkpoint would)
+  | 'export-unknown-tensor'
+  | 'export-name-collision'
+  | 'export-bad-cast'
+  | 'export-unsupported-dtype'
+  | 'export-size-mismatch'
+  | 'export-bad-append-value'
+  | 'export-crc-with-encryption'
+  | 'export-encrypt-safetensors'
+  | 'export-bad-enc-mode'
+  | 'export-encryption-unavailable'
+  | 'export-crc-negative-scalar'
+  | 'export-empty'
   // cli / usage
   | 'usage'
   | 'file-not-found'
+  // stats, slices, compare
+  | 'tensor-not-found'
+  | 'tensor-not-numeric'
+  | 'tensor-content-short'
+  | 'slice-invalid'
+  | 'slice-out-of-range'
+  | 'slice-too-large'
   | 'internal';
 
 export interface ErrorDetails {

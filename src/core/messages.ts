@@ -322,6 +322,78 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${details.hint ?? 'It does not parse'}${details.file ? ` in ${details.file}` : ''}.`,
         action: 'Use {"old name": "new name", …} or {"rules": [{"pattern": "…", "replacement": "…"}], "exact": {…}}.',
       };
+    case 'export-unknown-tensor':
+      return {
+        title: 'No such parameter to export',
+        detail: `The export names "${String(details.tensor)}"${details.hint ? ` in ${details.hint}` : ''}, but the checkpoint has no parameter of that name${details.file ? ` (${details.file})` : ''}.`,
+        action: 'Check the spelling against the parameter list, or drop it from the selection.',
+      };
+    case 'export-name-collision':
+      return {
+        title: 'Two parameters would get the same name',
+        detail: `After renaming, "${String(details.tensor)}" would be written twice${details.hint ? ` (${details.hint})` : ''}. MindSpore would silently keep only the last one.`,
+        action: 'Change the rename rules so every exported name is unique, or leave one of them out.',
+      };
+    case 'export-bad-cast':
+      return {
+        title: 'This cast is not one MindSpore makes',
+        detail: `Cannot cast ${String(details.actual)} to ${String(details.expected)}${at}. MindSpore only converts within the float family (Float16, Float32, Float64, BFloat16) or the int family (Int8, Int16, Int32, Int64).`,
+        action: 'Pick a target dtype of the same family, or leave this parameter as it is.',
+      };
+    case 'export-unsupported-dtype':
+      return {
+        title: 'This value cannot be written in that format',
+        detail: `"${String(details.tensor)}" has dtype ${String(details.actual)}, which ${String(details.expected)} cannot store. MindSpore's save_checkpoint(format="safetensors") fails on strings and on dtypes outside the 13 classic safetensors dtypes.`,
+        action: 'Leave it out of the export (filter it away or --unset it), or export as .ckpt.',
+      };
+    case 'export-size-mismatch':
+      return {
+        title: 'A tensor has the wrong number of bytes',
+        detail: `"${String(details.tensor)}" holds ${bytes(details.actual)} but its shape and dtype need ${bytes(details.expected)}. Writing it would produce a file MindSpore reads wrongly.`,
+        action: 'Leave this parameter out of the export; the source file is damaged here.',
+      };
+    case 'export-bad-append-value':
+      return {
+        title: 'This append_dict value cannot be stored',
+        detail: `"${String(details.tensor)}": ${details.hint ?? 'the value is not an int, float, bool or str'}.`,
+        action: 'Use an integer (stored as Int64), a number with a decimal point (Float32), true/false (Bool) or text (str).',
+      };
+    case 'export-crc-with-encryption':
+      return {
+        title: 'Encryption and CRC cannot be combined',
+        detail: 'MindSpore appends the crc_num trailer in plaintext after the encrypted blocks, and its own reader then fails on that file (it takes "crc_" as the next block\'s magic).',
+        action: 'Choose either encryption or the CRC trailer.',
+      };
+    case 'export-encrypt-safetensors':
+      return {
+        title: 'safetensors files cannot be encrypted',
+        detail: 'MindSpore encrypts only .ckpt files; save_checkpoint(format="safetensors") raises ValueError for a non-default enc_key or enc_mode.',
+        action: 'Export as .ckpt to encrypt, or export safetensors without a key.',
+      };
+    case 'export-bad-enc-mode':
+      return {
+        title: 'Unknown encryption mode',
+        detail: `"${String(details.actual)}" is not a mode MindSpore knows; its Encrypt compares the exact strings.`,
+        action: 'Use AES-GCM, AES-CBC or SM4-CBC (case-sensitive).',
+      };
+    case 'export-encryption-unavailable':
+      return {
+        title: 'Encryption is not available here',
+        detail: `Encrypting with ${String(details.expected ?? 'this mode')} is not available in this build${details.hint ? `: ${details.hint}` : ''}.`,
+        action: 'Export without a key, or use the command-line tool.',
+      };
+    case 'export-crc-negative-scalar':
+      return {
+        title: 'MindSpore cannot compute this safetensors CRC',
+        detail: `"${String(details.tensor)}" is a 0-d integer of value ${String(details.actual)}. MindSpore's CRC calls bytes() on it, which for 0-d integers means "that many NUL bytes", so a negative (or huge) value makes save_checkpoint fail.`,
+        action: 'Export without the CRC, or change or leave out this value.',
+      };
+    case 'export-empty':
+      return {
+        title: 'Nothing to export',
+        detail: 'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
+        action: 'Select at least one parameter or add an append_dict value.',
+      };
     case 'usage':
       return {
         title: 'Usage',
@@ -333,6 +405,42 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'File not found',
         detail: `No file at ${String(details.file ?? details.actual)}.`,
         action: 'Check the path.',
+      };
+    case 'tensor-not-found':
+      return {
+        title: 'No such tensor',
+        detail: `There is no tensor named "${details.tensor ?? ''}"${details.file ? ` in ${details.file}` : ''}.`,
+        action: 'Check the exact name with "inspect"; names are case-sensitive and include every dotted prefix.',
+      };
+    case 'tensor-not-numeric':
+      return {
+        title: 'This tensor holds no numbers to measure',
+        detail: `Tensor "${details.tensor ?? ''}" has dtype ${String(details.actual ?? 'unknown')}${details.hint ? ` (${details.hint})` : ''}; statistics and value previews need a numeric dtype.`,
+        action: 'Pick a Float, Int, UInt or Bool tensor; strings, MapTensors and unknown dtypes are listed but not decoded.',
+      };
+    case 'tensor-content-short':
+      return {
+        title: 'The tensor bytes end early',
+        detail: `Expected ${bytes(details.expected)} but only ${bytes(details.actual)} could be read${at}.`,
+        action: 'The file is probably truncated or damaged; re-download or re-save it.',
+      };
+    case 'slice-invalid':
+      return {
+        title: 'The slice could not be read',
+        detail: `${details.hint ?? 'The slice expression is not valid'}${details.offset !== undefined ? ` (at character ${details.offset + 1})` : ''}.`,
+        action: 'Write it like NumPy: [0, :8, 3], [..., -1] or [2:10:2] — integers, start:stop:step and one "...".',
+      };
+    case 'slice-out-of-range':
+      return {
+        title: 'The slice is outside the tensor',
+        detail: `${details.hint ?? 'An index is out of range'}${details.tensor ? ` for tensor "${details.tensor}"` : ''}.`,
+        action: 'Indices run from 0 to size−1 (negative indices count from the end); check the shape.',
+      };
+    case 'slice-too-large':
+      return {
+        title: 'The slice selects too many values',
+        detail: `The slice selects ${String(details.actual ?? 'too many')} values; at most ${String(details.limit ?? '')} can be shown at once.`,
+        action: 'Narrow the slice (for example [0, :100]) or use statistics for the whole tensor.',
       };
     case 'internal':
       return {
