@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { CipherMode } from '../base/types';
-import { fixturePath } from './fixtures';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PositiveVector {
   id: string;
@@ -47,7 +48,13 @@ export interface Vectors {
   };
 }
 
-export const vectors = JSON.parse(readFileSync(fixturePath('crypto', 'vectors.json'), 'utf8')) as Vectors;
+// Same location as fixtures.ts FIXTURES (not imported: helpers may not import each other, check-layers).
+const VECTORS_PATH = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../shared/fixtures/crypto/vectors.json',
+);
+
+export const vectors = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as Vectors;
 
 /** The realsize plaintexts: byte i = i % 251 (vectors.json plaintext_generator_mod251). */
 export function mod251(length: number): Uint8Array {
