@@ -73,6 +73,18 @@ export type ErrorCode =
   | 'export-encryption-unavailable'
   | 'export-crc-negative-scalar'
   | 'export-empty'
+  // distributed: strategy files, per-rank sets, merge
+  | 'strategy-unreadable'
+  | 'strategy-empty'
+  | 'strategy-too-large'
+  | 'strategy-bad-layout'
+  | 'strategy-not-checkpoint'
+  | 'distributed-no-ranks'
+  | 'distributed-duplicate-rank'
+  | 'distributed-rank-unknown'
+  | 'distributed-nothing-matches'
+  | 'distributed-tensor-unmergeable'
+  | 'distributed-tensor-too-large'
   // cli / usage
   | 'usage'
   | 'file-not-found'

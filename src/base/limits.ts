@@ -59,3 +59,13 @@ export const MAX_NAME_MAP_PAIRS = 1_000_000;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 2000;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;
+
+// Distributed checkpoints (formats/strategy, core/distributed).
+/** Strategy files are read whole; real ones are KB to a few MB. */
+export const MAX_STRATEGY_FILE_BYTES = 256 * MiB;
+/** Ranks in one distributed set. */
+export const MAX_DISTRIBUTED_RANKS = 65_536;
+/** Output produced per step when a merged or re-sliced tensor is generated. */
+export const DISTRIBUTED_CHUNK_BYTES = 16 * MiB;
+/** Reads of neighbouring strided runs are joined when the gap between them is at most this. */
+export const DISTRIBUTED_MAX_READ_GAP_BYTES = 64 * 1024;

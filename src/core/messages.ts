@@ -394,6 +394,73 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: 'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
         action: 'Select at least one parameter or add an append_dict value.',
       };
+    case 'strategy-unreadable':
+      return {
+        title: 'Not a strategy file Ckpt Lens can read',
+        detail: `The file is neither a MindSpore ParallelStrategyMap protobuf nor a JSON strategy${at}.${details.hint ? ` ${details.hint}` : ''}`,
+        action:
+          'Choose the strategy file written by strategy_ckpt_config (or merge_pipeline_strategys), not a checkpoint or group-info file.',
+      };
+    case 'strategy-empty':
+      return {
+        title: 'The strategy file describes no parameters',
+        detail: `It has no parallel_layout_item entries${at}. MindSpore refuses it too ("has no sliced parameter").`,
+        action: 'Use the strategy file saved by the training run that wrote these checkpoints.',
+      };
+    case 'strategy-too-large':
+      return {
+        title: 'The strategy file is too large',
+        detail: `It has ${bytes(details.actual)}${at}; strategy files are read whole and the limit is ${bytes(details.limit)}.`,
+        action: 'Check that this is really a strategy file and not a checkpoint.',
+      };
+    case 'strategy-bad-layout':
+      return {
+        title: 'A layout in the strategy file is malformed',
+        detail: `The layout${at} has an invalid ${details.hint ?? 'entry'}${details.actual !== undefined ? ` (${String(details.actual)})` : ''}.`,
+        action: 'The strategy file is damaged or from an unknown writer; get the file the training run saved.',
+      };
+    case 'strategy-not-checkpoint':
+      return {
+        title: 'This is a parallel strategy file, not a checkpoint',
+        detail: `The file${at} holds a parallel strategy (which rank holds which slice), no tensors.`,
+        action: 'Open the per-rank checkpoints as a distributed set and choose this file as its strategy.',
+      };
+    case 'distributed-no-ranks':
+      return {
+        title: 'No rank checkpoints were given',
+        detail: `A distributed set needs at least one per-rank checkpoint${at}.`,
+        action: 'Add the rank_N folders or the checkpoint_N files of the training run.',
+      };
+    case 'distributed-duplicate-rank':
+      return {
+        title: 'Two files claim the same rank',
+        detail: `Rank ${String(details.actual)} was given more than once${at}.`,
+        action: 'Keep one checkpoint per rank (MindSpore uses the last one of each rank_N folder).',
+      };
+    case 'distributed-rank-unknown':
+      return {
+        title: 'The rank of a file is not known',
+        detail: `Neither a rank_N folder nor a checkpoint_N file name tells the rank${at}.`,
+        action: 'Put each file in a rank_N folder, or assign its rank by hand.',
+      };
+    case 'distributed-nothing-matches':
+      return {
+        title: 'The strategy does not describe these checkpoints',
+        detail: `None of the parameters in the rank files is in the strategy file${at}.`,
+        action: 'Choose the strategy file of the training run that saved these checkpoints.',
+      };
+    case 'distributed-tensor-unmergeable':
+      return {
+        title: 'This tensor cannot be merged',
+        detail: `The slices${at} cannot be put together: ${details.hint ?? 'see the layout problems'}.`,
+        action: 'Look at the layout view for missing ranks or shapes that contradict the strategy.',
+      };
+    case 'distributed-tensor-too-large':
+      return {
+        title: 'The tensor is too large to hold in memory',
+        detail: `It needs ${bytes(details.actual)}${at}; the limit for one buffer is ${bytes(details.limit)}.`,
+        action: 'Export the merged checkpoint instead: export streams tensors without holding them whole.',
+      };
     case 'usage':
       return {
         title: 'Usage',

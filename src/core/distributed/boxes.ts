@@ -1,0 +1,266 @@
+import { LensError } from '../../base/errors';
+import { DISTRIBUTED_CHUNK_BYTES, DISTRIBUTED_MAX_READ_GAP_BYTES, MAX_READ_BYTES } from '../../base/limits';
+import type { TensorEntry } from '../../base/types';
+import type { ByteSource } from '../../io/byte-source';
+
+/**
+ * The copy engine shared by merge and re-slice: a virtual tensor assembled from rectangular
+ * pieces of source tensors. Any element range of it can be produced on demand; each source is
+ * read only where the range needs it, in reads of bounded size, so nothing is ever held whole.
+ *
+ * Why ranges are cheap: row-major order restricted to a box is the box's own row-major order,
+ * so a contiguous range of the output meets each box in a contiguous run of the box, and that
+ * run is a sequence of contiguous stretches ("runs") in the source.
+ */
+export interface BoxPiece {
+  /** Where the piece lies in the output tensor: start per dimension. */
+  outStart: number[];
+  /** Extent per dimension (the same in output and source). */
+  extent: number[];
+  source: ByteSource;
+  /** The source tensor (its byte ranges in `source`). */
+  entry: TensorEntry;
+  sourceShape: number[];
+  /** Where the piece lies in the source tensor: start per dimension. */
+  sourceStart: number[];
+}
+
+export interface BoxedTensor {
+  shape: number[];
+  itemBytes: number;
+  pieces: BoxPiece[];
+}
+
+function strides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d -= 1) out[d] = (out[d + 1] ?? 1) * (shape[d + 1] ?? 1);
+  return out;
+}
+
+function product(values: readonly number[], from = 0, to = values.length): number {
+  let p = 1;
+  for (let i = from; i < to; i += 1) p *= values[i] ?? 1;
+  return p;
+}
+
+/** How many elements of the box come before linear position `position` of the whole tensor. */
+function countBefore(
+  shape: readonly number[],
+  start: readonly number[],
+  extent: readonly number[],
+  position: number,
+): number {
+  const total = product(shape);
+  if (position >= total) return product(extent);
+  const tensorStrides = strides(shape);
+  let count = 0;
+  let rest = position;
+  for (let d = 0; d < shape.length; d += 1) {
+    const stride = tensorStrides[d] ?? 1;
+    const index = Math.floor(rest / stride);
+    rest -= index * stride;
+    const lo = start[d] ?? 0;
+    const hi = lo + (extent[d] ?? 0);
+    const inner = product(extent, d + 1);
+    if (index < lo) return count;
+    if (index >= hi) return count + (hi - lo) * inner;
+    count += (index - lo) * inner;
+  }
+  return count;
+}
+
+/** Bytes [start, start+length) of a tensor's content, which may span several records. */
+export async function readEntryBytes(
+  source: ByteSource,
+  entry: TensorEntry,
+  start: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  if (start < 0 || start + length > entry.bytes) {
+    throw new LensError('tensor-content-short', { tensor: entry.name, expected: start + length, actual: entry.bytes });
+  }
+  const out = new Uint8Array(length);
+  let filled = 0;
+  let at = 0;
+  for (const range of entry.ranges) {
+    const from = Math.max(start, at);
+    const to = Math.min(start + length, at + range.length);
+    for (let position = from; position < to;) {
+      const take = Math.min(MAX_READ_BYTES, to - position);
+      const bytes = await source.read(range.offset + (position - at), take, signal);
+      if (bytes.length !== take) {
+        throw new LensError('read-failed', {
+          tensor: entry.name,
+          offset: range.offset + (position - at),
+          hint: 'the file ended early',
+        });
+      }
+      out.set(bytes, filled);
+      filled += take;
+      position += take;
+    }
+    at += range.length;
+    if (at >= start + length) break;
+  }
+  return out;
+}
+
+/** Runs of one piece inside an output range, as flat triples (output element, source element, length). */
+function runsOf(tensor: BoxedTensor, piece: BoxPiece, first: number, end: number, runs: number[]): void {
+  const { shape } = tensor;
+  const ndim = shape.length;
+  // Dimensions after `split` are whole in output and source: they extend each run.
+  let split = ndim - 1;
+  while (split >= 0 && piece.extent[split] === shape[split] && piece.extent[split] === piece.sourceShape[split])
+    split -= 1;
+  const boxElements = product(piece.extent);
+  const runLength = split < 0 ? boxElements : product(piece.extent, split);
+  const c0 = countBefore(shape, piece.outStart, piece.extent, first);
+  const c1 = countBefore(shape, piece.outStart, piece.extent, end);
+  if (c1 <= c0) return;
+  const outStrides = strides(shape);
+  const sourceStrides = strides(piece.sourceShape);
+  const outerExtent = split < 0 ? [] : piece.extent.slice(0, split);
+  const index = new Array<number>(outerExtent.length).fill(0);
+  const firstRun = Math.floor(c0 / runLength);
+  const lastRun = Math.ceil(c1 / runLength);
+  let rest = firstRun;
+  for (let d = outerExtent.length - 1; d >= 0; d -= 1) {
+    const size = outerExtent[d] ?? 1;
+    index[d] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  for (let run = firstRun; run < lastRun; run += 1) {
+    let outPosition = 0;
+    let sourcePosition = 0;
+    for (let d = 0; d < ndim; d += 1) {
+      const i = d < outerExtent.length ? (index[d] ?? 0) : 0;
+      outPosition += ((piece.outStart[d] ?? 0) + i) * (outStrides[d] ?? 1);
+      sourcePosition += ((piece.sourceStart[d] ?? 0) + i) * (sourceStrides[d] ?? 1);
+    }
+    const runStart = run * runLength;
+    const from = Math.max(c0, runStart) - runStart;
+    const to = Math.min(c1, runStart + runLength) - runStart;
+    runs.push(outPosition + from, sourcePosition + from, to - from);
+    for (let d = outerExtent.length - 1; d >= 0; d -= 1) {
+      index[d] = (index[d] ?? 0) + 1;
+      if ((index[d] ?? 0) < (outerExtent[d] ?? 1)) break;
+      index[d] = 0;
+    }
+  }
+}
+
+/** At most this many runs are gathered before reading, which bounds bookkeeping memory. */
+const MAX_RUNS_PER_STEP = 1 << 16;
+
+/**
+ * Elements [first, end) of a boxed tensor as bytes. Callers bound `end − first`; pieces are
+ * read in spans of at most DISTRIBUTED_CHUNK_BYTES, joining runs whose gaps are small.
+ */
+export async function readBoxedElements(
+  tensor: BoxedTensor,
+  first: number,
+  end: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const { itemBytes } = tensor;
+  const out = new Uint8Array((end - first) * itemBytes);
+  // Keep each step's run list bounded: shorter output steps when runs are tiny.
+  const smallestRun = Math.max(
+    1,
+    Math.min(...tensor.pieces.map((piece) => piece.extent[piece.extent.length - 1] ?? 1)),
+  );
+  const stepElements = Math.max(1, smallestRun * MAX_RUNS_PER_STEP);
+  for (let stepStart = first; stepStart < end; stepStart += stepElements) {
+    const stepEnd = Math.min(end, stepStart + stepElements);
+    for (const piece of tensor.pieces) {
+      signal?.throwIfAborted();
+      const runs: number[] = [];
+      runsOf(tensor, piece, stepStart, stepEnd, runs);
+      let i = 0;
+      while (i < runs.length) {
+        // One read covers runs [i, j): contiguous enough and at most one chunk long.
+        const spanStart = runs[i + 1] ?? 0;
+        let spanEnd = spanStart + (runs[i + 2] ?? 0);
+        let j = i + 3;
+        while (j < runs.length) {
+          const next = runs[j + 1] ?? 0;
+          const nextEnd = next + (runs[j + 2] ?? 0);
+          if ((next - spanEnd) * itemBytes > DISTRIBUTED_MAX_READ_GAP_BYTES) break;
+          if ((nextEnd - spanStart) * itemBytes > DISTRIBUTED_CHUNK_BYTES) break;
+          spanEnd = nextEnd;
+          j += 3;
+        }
+        const bytes = await readEntryBytes(
+          piece.source,
+          piece.entry,
+          spanStart * itemBytes,
+          (spanEnd - spanStart) * itemBytes,
+          signal,
+        );
+        for (let k = i; k < j; k += 3) {
+          const outAt = ((runs[k] ?? 0) - first) * itemBytes;
+          const sourceAt = ((runs[k + 1] ?? 0) - spanStart) * itemBytes;
+          const length = (runs[k + 2] ?? 0) * itemBytes;
+          out.set(bytes.subarray(sourceAt, sourceAt + length), outAt);
+        }
+        i = j;
+      }
+    }
+  }
+  return out;
+}
+
+/** A list of boxed tensors laid end to end, seen as one ByteSource (the "plaintext" of a view). */
+export class BoxedTensorsSource implements ByteSource {
+  readonly size: number;
+  private readonly starts: number[] = [];
+
+  constructor(private readonly tensors: readonly BoxedTensor[]) {
+    let at = 0;
+    for (const tensor of tensors) {
+      this.starts.push(at);
+      at += product(tensor.shape) * tensor.itemBytes;
+    }
+    this.size = at;
+  }
+
+  /** Byte offset of tensor `i` in this source. */
+  offsetOf(i: number): number {
+    return this.starts[i] ?? this.size;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+      throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
+    }
+    if (length > MAX_READ_BYTES)
+      throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
+    const end = Math.min(this.size, offset + length);
+    const out = new Uint8Array(Math.max(0, end - offset));
+    // Last tensor starting at or before `offset` (binary search).
+    let lo = 0;
+    let hi = this.tensors.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let i = lo; i < this.tensors.length; i += 1) {
+      const tensor = this.tensors[i];
+      const start = this.starts[i] ?? 0;
+      if (!tensor || start >= end) break;
+      const tensorBytes = product(tensor.shape) * tensor.itemBytes;
+      const from = Math.max(offset, start) - start;
+      const to = Math.min(end, start + tensorBytes) - start;
+      if (to <= from) continue;
+      const firstElement = Math.floor(from / tensor.itemBytes);
+      const endElement = Math.ceil(to / tensor.itemBytes);
+      const bytes = await readBoxedElements(tensor, firstElement, endElement, signal);
+      const skip = from - firstElement * tensor.itemBytes;
+      out.set(bytes.subarray(skip, skip + (to - from)), start + from - offset);
+    }
+    return out;
+  }
+}

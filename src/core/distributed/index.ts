@@ -1,0 +1,34 @@
+export type {
+  Box,
+  LayoutProblem,
+  LayoutProblemCode,
+  ParameterKind,
+  ParameterPlan,
+  ProblemSeverity,
+  RankHolding,
+  RankInput,
+  SetLayout,
+  SetProblem,
+  SetProblemCode,
+} from './types';
+export {
+  analyzeSet,
+  blockIndex,
+  boxOf,
+  fullShapeOf,
+  isMergedParameter,
+  rankCoordinates,
+  sliceGeometry,
+  splitCounts,
+} from './layout';
+export {
+  openMergedView,
+  rankInputs,
+  readTensor,
+  tensorChunks,
+  type MergedView,
+  type MergeOptions,
+  type RankFile,
+} from './merge';
+export { openRankFiles, rankFromPath, type RankSource } from './set';
+export { readEntryBytes, type BoxedTensor, type BoxPiece } from './boxes';

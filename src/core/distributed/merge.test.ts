@@ -1,0 +1,96 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { scanSafetensors } from '../../formats/safetensors/scan';
+import { readStrategy, combineStageStrategies } from '../../formats/strategy';
+import type { ParallelStrategy } from '../../formats/strategy';
+import { CountingSource } from '../../io/byte-source';
+import { fixturePath, fixtureSource } from '../../test/fixtures';
+import { openMergedView, readTensor, type RankFile } from './merge';
+import { openRankFiles } from './set';
+import { readEntryBytes } from './boxes';
+
+const DIST = 'distributed';
+
+export async function caseStrategy(caseName: string, ...files: string[]): Promise<ParallelStrategy> {
+  const parsed = await Promise.all(
+    files.map(async (file) => readStrategy(await fixtureSource(DIST, caseName, file), { fileName: file })),
+  );
+  return combineStageStrategies(parsed);
+}
+
+export async function caseRanks(caseName: string, extension: 'ckpt' | 'safetensors'): Promise<RankFile[]> {
+  const dirs = readdirSync(fixturePath(DIST, caseName)).filter((name) => name.startsWith('rank_'));
+  const inputs = await Promise.all(
+    dirs.map(async (dir) => {
+      const rank = dir.slice('rank_'.length);
+      const name = `${caseName}/${dir}/checkpoint_${rank}.${extension}`;
+      return { name, source: await fixtureSource(DIST, caseName, dir, `checkpoint_${rank}.${extension}`) };
+    }),
+  );
+  return openRankFiles(inputs);
+}
+
+/** name → bytes of every tensor of the case's expected_merged.safetensors. */
+export async function expectedTensors(
+  caseName: string,
+): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
+  const source = await fixtureSource(DIST, caseName, 'expected_merged.safetensors');
+  const index = await scanSafetensors(source);
+  const out = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
+  for (const entry of index.tensors) {
+    out.set(entry.name, {
+      dtype: entry.dtype,
+      shape: entry.shape,
+      bytes: await readEntryBytes(source, entry, 0, entry.bytes),
+    });
+  }
+  return out;
+}
+
+const cases: { name: string; strategies: string[][]; formats: ('ckpt' | 'safetensors')[] }[] = [
+  { name: 'case1_tp_dp', strategies: [['strategy.ckpt'], ['strategy.json']], formats: ['ckpt', 'safetensors'] },
+  { name: 'case2_opt_shard', strategies: [['strategy.ckpt']], formats: ['ckpt'] },
+  {
+    name: 'case3_pipeline',
+    strategies: [['merged_strategy.ckpt'], ['strategy_stage0.ckpt', 'strategy_stage1.ckpt']],
+    formats: ['ckpt'],
+  },
+];
+
+describe('merge of the distributed fixtures', () => {
+  for (const { name, strategies, formats } of cases) {
+    for (const strategyFiles of strategies) {
+      for (const format of formats) {
+        it(`${name}: ${strategyFiles.join(' + ')} with .${format} shards gives expected_merged.safetensors`, async () => {
+          const strategy = await caseStrategy(name, ...strategyFiles);
+          const view = openMergedView(strategy, await caseRanks(name, format));
+          const expected = await expectedTensors(name);
+          expect(view.index.tensors.map((t) => t.name)).toEqual([...expected.keys()].sort());
+          for (const entry of view.index.tensors) {
+            const want = expected.get(entry.name);
+            expect(entry.dtype, entry.name).toBe(want?.dtype);
+            expect(entry.shape, entry.name).toEqual(want?.shape);
+            expect(await readTensor(view, entry.name), entry.name).toEqual(want?.bytes);
+          }
+        });
+      }
+    }
+  }
+
+  it('opens the merged view from metadata alone: no tensor bytes are read until a tensor is', async () => {
+    const strategy = await caseStrategy('case2_opt_shard', 'strategy.ckpt');
+    const files = await caseRanks('case2_opt_shard', 'ckpt');
+    const counted = files.map((file) => ({
+      ...file,
+      opened: { ...file.opened, plaintext: new CountingSource(file.opened.plaintext) },
+    }));
+    const view = openMergedView(strategy, counted);
+    expect(view.index.tensors.length).toBe(5);
+    const total = (): number =>
+      counted.reduce((sum, file) => sum + (file.opened.plaintext as CountingSource).bytesRead, 0);
+    expect(total()).toBe(0);
+    await readTensor(view, 'w2');
+    // w2 [8,4] F32 = 128 bytes, read from four distinct holders (ranks 0–3), 32 bytes each.
+    expect(total()).toBe(128);
+  });
+});

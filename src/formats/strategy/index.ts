@@ -1,0 +1,16 @@
+export type {
+  ParallelStrategy,
+  ParameterLayout,
+  StrategyEncoding,
+  StrategyProblem,
+  StrategyProblemCode,
+  TensorMapEntry,
+} from './types';
+export {
+  combineStageStrategies,
+  looksLikeJsonStrategy,
+  looksLikeProtobufStrategy,
+  parseStrategy,
+  readStrategy,
+  type ParseStrategyOptions,
+} from './parse';

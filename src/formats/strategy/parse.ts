@@ -1,0 +1,338 @@
+import { LensError } from '../../base/errors';
+import { MAX_DIMS, MAX_STRATEGY_FILE_BYTES, MAX_TENSOR_ENTRIES } from '../../base/limits';
+import type { ByteSource } from '../../io/byte-source';
+import { mindspore } from '../../generated/node_strategy.js';
+import type { ParallelStrategy, ParameterLayout, StrategyEncoding, StrategyProblem, TensorMapEntry } from './types';
+
+const straspb = mindspore.straspb;
+
+/** A layout as read, before stage prefixes are resolved. */
+interface RawLayout extends Omit<ParameterLayout, 'stages'> {
+  key: string;
+}
+
+interface RawStrategy {
+  encoding: StrategyEncoding;
+  currentStage: number;
+  fileStage: number | null;
+  operatorCount: number;
+  layouts: RawLayout[];
+  problems: StrategyProblem[];
+}
+
+/** First non-space byte is `{`: MindSpore's JSON strategy (its reader also tests the name). */
+export function looksLikeJsonStrategy(head: Uint8Array): boolean {
+  for (const byte of head) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b;
+  }
+  return false;
+}
+
+/**
+ * A protobuf ParallelStrategyMap always starts with field 1 (current_stage, varint: tag 0x08)
+ * because the C++ and Python writers emit fields in number order; a checkpoint starts with 0x0a.
+ * After the varint comes field 2 (0x12), field 3 (0x1a) or the end.
+ */
+export function looksLikeProtobufStrategy(head: Uint8Array, size: number): boolean {
+  if (head[0] !== 0x08) return false;
+  let at = 1;
+  while (at < head.length && at <= 10 && (head[at] ?? 0) & 0x80) at += 1;
+  at += 1;
+  if (at > 11) return false;
+  if (at >= size) return at === size;
+  if (at >= head.length) return false;
+  return head[at] === 0x12 || head[at] === 0x1a;
+}
+
+function checkDims(values: readonly number[], what: string, key: string, allowNegative: boolean): number[] {
+  if (values.length > MAX_DIMS) {
+    throw new LensError('strategy-bad-layout', { tensor: key, actual: values.length, limit: MAX_DIMS, hint: what });
+  }
+  for (const value of values) {
+    if (!Number.isSafeInteger(value) || (allowNegative ? value < -1 : value < 0)) {
+      throw new LensError('strategy-bad-layout', { tensor: key, actual: String(value), hint: what });
+    }
+  }
+  return [...values];
+}
+
+/** A dimension's device axes: none → -1, one → that axis, several → the list (outer first). */
+function entryOfAxes(axes: readonly number[]): TensorMapEntry {
+  const used = axes.filter((axis) => axis !== -1);
+  if (used.length === 0) return -1;
+  return used.length === 1 ? (used[0] ?? -1) : used;
+}
+
+/** §1.4: one TensorMap message = flat map; several = one per tensor dimension (nested). */
+function tensorMapOf(messages: readonly { dim?: number[] | null }[], key: string): TensorMapEntry[] {
+  if (messages.length === 0) return [];
+  if (messages.length === 1) return checkDims(messages[0]?.dim ?? [], 'tensor_map', key, true);
+  const perDim = messages.map((message) => checkDims(message.dim ?? [], 'tensor_map', key, true));
+  if (perDim.length > 1 && perDim[perDim.length - 1]?.length === 0) perDim.pop();
+  return perDim.map(entryOfAxes);
+}
+
+function decodeProtobuf(bytes: Uint8Array): RawStrategy {
+  let map: ReturnType<typeof straspb.ParallelStrategyMap.decode>;
+  try {
+    map = straspb.ParallelStrategyMap.decode(bytes);
+  } catch (error) {
+    throw new LensError('strategy-unreadable', { hint: error instanceof Error ? error.message : String(error) }, error);
+  }
+  if (map.parallelLayoutItem.length > MAX_TENSOR_ENTRIES) {
+    throw new LensError('strategy-bad-layout', { actual: map.parallelLayoutItem.length, limit: MAX_TENSOR_ENTRIES });
+  }
+  const problems: StrategyProblem[] = [];
+  const layouts = map.parallelLayoutItem.map((item): RawLayout => {
+    const key = item.paramName;
+    const layout = item.parallelLayouts;
+    const devMatrix = layout.devMatrix ?? [];
+    const paramSplitShape = layout.paramSplitShape ?? [];
+    // The Python reader fails on a missing param_split_shape[0]; an absent entry means "even split".
+    if (paramSplitShape.length === 0 || devMatrix.length === 0) {
+      problems.push({ code: 'layout-defaulted', detail: key });
+    }
+    return {
+      key,
+      name: key,
+      devMatrix: checkDims(devMatrix[0]?.dim ?? [], 'dev_matrix', key, false),
+      tensorMap: tensorMapOf(layout.tensorMap ?? [], key),
+      paramSplitShape: checkDims(paramSplitShape[0]?.dim ?? [], 'param_split_shape', key, false),
+      indicesOffset: checkDims(layout.indicesOffset?.[0]?.dim ?? [], 'indices_offset', key, false),
+      field: layout.field ?? 0,
+      optStep: layout.optWeightShardStep ?? 0,
+      optSize: layout.optWeightShardSize ?? 0,
+    };
+  });
+  return {
+    encoding: 'protobuf',
+    currentStage: map.currentStage,
+    fileStage: map.parallelStrategyItem[0]?.parallelStrategys.stage ?? null,
+    operatorCount: map.parallelStrategyItem.length,
+    layouts,
+    problems,
+  };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function numberList(value: unknown, what: string, key: string, allowNegative: boolean): number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
+    throw new LensError('strategy-bad-layout', { tensor: key, hint: `${what} is not a list of integers` });
+  }
+  return checkDims(value as number[], what, key, allowNegative);
+}
+
+function jsonTensorMap(value: unknown, key: string): TensorMapEntry[] {
+  if (!Array.isArray(value)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'tensor_map is missing' });
+  return value.map((entry): TensorMapEntry => {
+    if (typeof entry === 'number') return checkDims([entry], 'tensor_map', key, true)[0] ?? -1;
+    return entryOfAxes(numberList(entry, 'tensor_map', key, true));
+  });
+}
+
+function requiredInt(item: Record<string, unknown>, field: string, key: string): number {
+  const value = item[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new LensError('strategy-bad-layout', { tensor: key, hint: `${field} is missing or not an integer` });
+  }
+  return value;
+}
+
+function decodeJson(bytes: Uint8Array): RawStrategy {
+  let root: unknown;
+  try {
+    root = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new LensError('strategy-unreadable', { hint: error instanceof Error ? error.message : String(error) }, error);
+  }
+  if (!isRecord(root) || !isRecord(root.parallel_layout_item)) {
+    throw new LensError('strategy-unreadable', { hint: 'no "parallel_layout_item" object' });
+  }
+  const operators = isRecord(root.parallel_strategy_item) ? Object.values(root.parallel_strategy_item) : [];
+  const firstOperator = operators[0];
+  const entries = Object.entries(root.parallel_layout_item);
+  if (entries.length > MAX_TENSOR_ENTRIES) {
+    throw new LensError('strategy-bad-layout', { actual: entries.length, limit: MAX_TENSOR_ENTRIES });
+  }
+  const layouts = entries.map(([key, item]): RawLayout => {
+    if (!isRecord(item)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'not an object' });
+    // The fields MindSpore's Python reader requires (_build_json_strategy); tensor_shape is extra.
+    return {
+      key,
+      name: key,
+      devMatrix: numberList(item.dev_matrix, 'dev_matrix', key, false),
+      tensorMap: jsonTensorMap(item.tensor_map, key),
+      paramSplitShape: numberList(item.param_split_shape, 'param_split_shape', key, false),
+      indicesOffset: numberList(item.indices_offset, 'indices_offset', key, false),
+      field: requiredInt(item, 'field', key),
+      optStep: requiredInt(item, 'opt_weight_shard_step', key),
+      optSize: requiredInt(item, 'opt_weight_shard_size', key),
+      ...(item.tensor_shape !== undefined
+        ? { fullShape: numberList(item.tensor_shape, 'tensor_shape', key, false) }
+        : {}),
+    };
+  });
+  const stage = isRecord(firstOperator) && typeof firstOperator.stage === 'number' ? firstOperator.stage : null;
+  return {
+    encoding: 'json',
+    currentStage: typeof root.current_stage === 'number' ? root.current_stage : 0,
+    fileStage: stage,
+    operatorCount: operators.length,
+    layouts,
+    problems: [],
+  };
+}
+
+/** §1.5 app rule: a leading decimal integer followed by `-` is the stage (split at the first `-`). */
+const STAGE_PREFIX = /^(\d+)-(.+)$/s;
+
+function sameLayout(a: RawLayout, b: RawLayout): boolean {
+  return (
+    JSON.stringify([a.devMatrix, a.tensorMap, a.optStep, a.optSize, a.field]) ===
+    JSON.stringify([b.devMatrix, b.tensorMap, b.optStep, b.optSize, b.field])
+  );
+}
+
+/** Resolve stage prefixes: the layout of the lowest stage wins (newest `_convert_to_list`). */
+function normalise(raw: RawStrategy, files: string[]): ParallelStrategy {
+  const problems = [...raw.problems];
+  const prefixed = raw.layouts.length > 0 && raw.layouts.every((layout) => STAGE_PREFIX.test(layout.key));
+  const byName = new Map<string, { layout: RawLayout; stages: number[] }>();
+  for (const layout of raw.layouts) {
+    let stage = raw.fileStage ?? 0;
+    let name = layout.key;
+    if (prefixed) {
+      const match = STAGE_PREFIX.exec(layout.key);
+      stage = Number(match?.[1]);
+      name = match?.[2] ?? layout.key;
+    }
+    const seen = byName.get(name);
+    if (!seen) {
+      byName.set(name, { layout: { ...layout, name }, stages: [stage] });
+      continue;
+    }
+    if (seen.stages.includes(stage)) {
+      problems.push({ code: 'duplicate-layout', detail: layout.key });
+      continue;
+    }
+    if (!sameLayout(seen.layout, layout)) problems.push({ code: 'stage-layouts-differ', detail: name });
+    if (stage < Math.min(...seen.stages)) seen.layout = { ...layout, name };
+    seen.stages.push(stage);
+  }
+  const layouts = [...byName.values()].map(({ layout, stages }): ParameterLayout => {
+    const { key: _key, ...rest } = layout;
+    return { ...rest, stages: stages.sort((a, b) => a - b) };
+  });
+  const stages = [...new Set(layouts.flatMap((layout) => layout.stages))].sort((a, b) => a - b);
+  if (stages.some((stage, index) => stage !== index)) {
+    problems.push({ code: 'stages-incomplete', detail: stages.join(', ') });
+  }
+  return {
+    encoding: raw.encoding,
+    files,
+    currentStage: raw.currentStage,
+    fileStage: raw.fileStage,
+    pipelineMerged: prefixed,
+    stages,
+    operatorCount: raw.operatorCount,
+    layouts,
+    problems,
+  };
+}
+
+export interface ParseStrategyOptions {
+  /** File name as the user knows it (for messages; `.json` breaks a tie like MindSpore's reader). */
+  fileName?: string;
+}
+
+/**
+ * Parse a strategy file's bytes. The content decides the encoding (a renamed file still works);
+ * a file that is neither a ParallelStrategyMap nor a JSON strategy fails with `strategy-unreadable`,
+ * and one without layout items with `strategy-empty` (MindSpore: "has no sliced parameter").
+ */
+export function parseStrategy(bytes: Uint8Array, options: ParseStrategyOptions = {}): ParallelStrategy {
+  const file = options.fileName ?? 'strategy';
+  if (bytes.length === 0) throw new LensError('empty-file', { file });
+  if (bytes.length > MAX_STRATEGY_FILE_BYTES) {
+    throw new LensError('strategy-too-large', { file, actual: bytes.length, limit: MAX_STRATEGY_FILE_BYTES });
+  }
+  try {
+    const json = looksLikeJsonStrategy(bytes.subarray(0, 64)) || file.toLowerCase().endsWith('.json');
+    const raw = json ? decodeJson(bytes) : decodeProtobuf(bytes);
+    if (raw.layouts.length === 0) throw new LensError('strategy-empty', { file });
+    return normalise(raw, [file]);
+  } catch (error) {
+    if (error instanceof LensError && error.details.file === undefined) {
+      throw new LensError(error.code, { ...error.details, file }, error.cause);
+    }
+    throw error;
+  }
+}
+
+/** Read a strategy file from a ByteSource (it is small: the whole file is read once). */
+export async function readStrategy(
+  source: ByteSource,
+  options: ParseStrategyOptions & { signal?: AbortSignal } = {},
+): Promise<ParallelStrategy> {
+  const file = options.fileName ?? 'strategy';
+  if (source.size > MAX_STRATEGY_FILE_BYTES) {
+    throw new LensError('strategy-too-large', { file, actual: source.size, limit: MAX_STRATEGY_FILE_BYTES });
+  }
+  const bytes = await source.read(0, source.size, options.signal);
+  return parseStrategy(bytes, options);
+}
+
+/**
+ * Combine one strategy file per pipeline stage, as `merge_pipeline_strategys` does: each file's
+ * stage is its `parallel_strategy_item[0].stage`; a second file of an already-seen stage is skipped.
+ * A single already-merged file is returned unchanged.
+ */
+export function combineStageStrategies(strategies: readonly ParallelStrategy[]): ParallelStrategy {
+  const first = strategies[0];
+  if (!first) throw new LensError('strategy-empty', {});
+  if (strategies.length === 1) return first;
+  const problems: StrategyProblem[] = [];
+  const seenStages = new Set<number>();
+  const byName = new Map<string, ParameterLayout>();
+  for (const strategy of strategies) {
+    problems.push(...strategy.problems.filter((problem) => problem.code !== 'stages-incomplete'));
+    const stage = strategy.fileStage ?? 0;
+    if (!strategy.pipelineMerged) {
+      if (seenStages.has(stage)) {
+        problems.push({ code: 'duplicate-stage', detail: `${strategy.files.join(', ')} (stage ${stage})` });
+        continue;
+      }
+      seenStages.add(stage);
+    }
+    for (const layout of strategy.layouts) {
+      const seen = byName.get(layout.name);
+      if (!seen) {
+        byName.set(layout.name, { ...layout, stages: [...layout.stages] });
+        continue;
+      }
+      const stages = [...new Set([...seen.stages, ...layout.stages])].sort((a, b) => a - b);
+      const lowest = Math.min(...layout.stages) < Math.min(...seen.stages) ? layout : seen;
+      byName.set(layout.name, { ...lowest, stages });
+    }
+  }
+  const layouts = [...byName.values()];
+  const stages = [...new Set(layouts.flatMap((layout) => layout.stages))].sort((a, b) => a - b);
+  if (stages.some((stage, index) => stage !== index)) {
+    problems.push({ code: 'stages-incomplete', detail: stages.join(', ') });
+  }
+  return {
+    encoding: first.encoding,
+    files: strategies.flatMap((strategy) => strategy.files),
+    currentStage: 1,
+    fileStage: null,
+    pipelineMerged: true,
+    stages,
+    operatorCount: strategies.reduce((sum, strategy) => sum + strategy.operatorCount, 0),
+    layouts,
+    problems,
+  };
+}
