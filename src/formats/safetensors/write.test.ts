@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { LensError } from '../../base/errors';
+import { MemorySource } from '../../io/byte-source';
+import { fixtureBytes, fixtureSource, hexToBytes } from '../../test/fixtures';
+import { bytesPart, readParts, type OutputPart } from '../parts';
+import { scanSafetensors } from './scan';
+import { compareUtf8, crcZeroRunOf, safetensorsOrder, safetensorsParts, type SafetensorsWriteEntry } from './write';
+
+async function collect(parts: readonly OutputPart[]): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of readParts(parts)) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+// ckpt-format.md §12.3: the five numeric entries, saved with crc_check=True (2.5/2.6 metadata).
+const GOLDEN_HEADER =
+  '{"__metadata__":{"crc_num":"3559497697"},"epoch_num":{"dtype":"I64","shape":[],"data_offsets":[0,8]},"fc.bias":{"dtype":"F32","shape":[2],"data_offsets":[8,16]},"fc.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[16,32]},"lr":{"dtype":"F32","shape":[],"data_offsets":[32,36]},"train":{"dtype":"BOOL","shape":[],"data_offsets":[36,37]}}';
+const GOLDEN_DATA = '0300000000000000 0000003f000000bf 0000803f000000400000404000008040 0ad7233c 01';
+
+const specSafetensorsEntries = (): SafetensorsWriteEntry[] => [
+  { name: 'fc.weight', dtype: 'Float32', shape: [2, 2], content: [bytesPart(hexToBytes('0000803f000000400000404000008040'))] },
+  { name: 'fc.bias', dtype: 'Float32', shape: [2], content: [bytesPart(hexToBytes('0000003f000000bf'))] },
+  { name: 'epoch_num', dtype: 'Int64', shape: [], content: [bytesPart(hexToBytes('0300000000000000'))] },
+  { name: 'lr', dtype: 'Float32', shape: [], content: [bytesPart(hexToBytes('0ad7233c'))] },
+  { name: 'train', dtype: 'Bool', shape: [], content: [bytesPart(hexToBytes('01'))] },
+];
+
+describe('safetensorsParts', () => {
+  it('reproduces the spec §12.3 file (389 bytes) byte for byte', async () => {
+    const bytes = await collect(safetensorsParts(specSafetensorsEntries(), { crc_num: '3559497697' }));
+    expect(bytes.length).toBe(389);
+    expect(Buffer.from(bytes.subarray(0, 8)).toString('hex')).toBe('5801000000000000');
+    expect(Buffer.from(bytes.subarray(8, 8 + 344)).toString('latin1')).toBe(GOLDEN_HEADER + '    ');
+    expect(Buffer.from(bytes.subarray(352)).toString('hex')).toBe(GOLDEN_DATA.replace(/ /g, ''));
+  });
+
+  it('writes no __metadata__ key without metadata, and re-parses', async () => {
+    const bytes = await collect(safetensorsParts(specSafetensorsEntries()));
+    const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect(length % 8).toBe(0);
+    expect(Buffer.from(bytes.subarray(8, 8 + length)).toString('latin1')).toMatch(/^\{"epoch_num":/);
+    const index = await scanSafetensors(new MemorySource(bytes));
+    expect(index.problems).toEqual([]);
+    expect(index.tensors.map((t) => t.name)).toEqual(['epoch_num', 'fc.bias', 'fc.weight', 'lr', 'train']);
+  });
+
+  it('orders by dtype descending in the Rust enum order, then by UTF-8 name', () => {
+    const entry = (name: string, dtype: string): SafetensorsWriteEntry => ({ name, dtype, shape: [0], content: [] });
+    const order = safetensorsOrder([
+      entry('b', 'Bool'),
+      entry('a', 'UInt8'),
+      entry('z', 'Float16'),
+      entry('y', 'BFloat16'),
+      entry('x', 'Float32'),
+      entry('w', 'Int64'),
+      entry('v', 'UInt64'),
+      entry('u', 'Int16'),
+      entry('t', 'UInt16'),
+      entry('s', 'Int32'),
+      entry('r', 'UInt32'),
+      entry('q', 'Float64'),
+      entry('p', 'Int8'),
+    ]).map((e) => e.dtype);
+    expect(order).toEqual(['UInt64', 'Int64', 'Float64', 'Float32', 'UInt32', 'Int32', 'BFloat16', 'Float16', 'UInt16', 'Int16', 'Int8', 'UInt8', 'Bool']);
+    // U+FF5E (3 UTF-8 bytes, one UTF-16 unit) sorts before U+1F600 (4 bytes, a surrogate pair ≥ 0xD800).
+    expect(compareUtf8('\u{FF5E}', '\u{1F600}')).toBeLessThan(0);
+    expect('\u{FF5E}' < '\u{1F600}').toBe(false);
+  });
+
+  it('reproduces a real huggingface-written file byte for byte (LoRA adapter, metadata format pt)', async () => {
+    const source = await fixtureSource('real', 'lora-imdb-distilbert__adapter_model.safetensors');
+    const index = await scanSafetensors(source);
+    const entries = index.tensors.map((t) => ({
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape,
+      content: t.ranges.map((r) => ({ kind: 'copy' as const, source, offset: r.offset, length: r.length })),
+    }));
+    const bytes = await collect(safetensorsParts(entries, index.metadata as Record<string, string>));
+    const original = fixtureBytes('real', 'lora-imdb-distilbert__adapter_model.safetensors');
+    expect(bytes.length).toBe(original.length);
+    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(original))).toBe(0);
+  });
+
+  it('refuses strings and dtypes outside the 13 classic ones', () => {
+    const refuse = (dtype: string): string => {
+      try {
+        safetensorsParts([{ name: 'n', dtype, shape: [], content: [bytesPart(new Uint8Array(4))] }]);
+      } catch (error) {
+        return (error as LensError).code;
+      }
+      return 'ok';
+    };
+    expect(refuse('str')).toBe('export-unsupported-dtype');
+    expect(refuse('Complex64')).toBe('export-unsupported-dtype');
+    expect(refuse('Int4')).toBe('export-unsupported-dtype');
+    expect(refuse('Float32')).toBe('ok');
+  });
+
+  it('names the 0-d integer CRC quirk values', () => {
+    expect(crcZeroRunOf('Int64', [], hexToBytes('0300000000000000'))).toBe(3n);
+    expect(crcZeroRunOf('Int32', [], hexToBytes('ffffffff'))).toBe(-1n);
+    expect(crcZeroRunOf('Int64', [1], hexToBytes('0300000000000000'))).toBeNull();
+    expect(crcZeroRunOf('Bool', [], hexToBytes('01'))).toBeNull();
+    expect(crcZeroRunOf('Float32', [], hexToBytes('0ad7233c'))).toBeNull();
+  });
+});
