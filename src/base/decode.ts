@@ -16,6 +16,16 @@ export function bfloat16ToNumber(bits: number): number {
   return scratch.getFloat32(0, false);
 }
 
+/** The shortest decimal that reads back as the same float32 (0.01, not 0.009999999776482582). */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  for (let digits = 1; digits <= 9; digits += 1) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
+}
+
 /**
  * The value of a one-element tensor for display, or undefined when the dtype has no simple
  * scalar form. 64-bit integers beyond 2^53 come back as decimal strings, never rounded.
@@ -46,13 +56,13 @@ export function decodeScalar(dtype: string, bytes: Uint8Array): number | boolean
       return Number.isSafeInteger(asNumber) ? asNumber : big.toString();
     }
     case 'Float16':
-      return need(2) ? float16ToNumber(view.getUint16(0, true)) : undefined;
+      return need(2) ? shortestFloat32(float16ToNumber(view.getUint16(0, true))) : undefined;
     case 'BFloat16':
       // Legacy (≤ 2.2) files store bf16 as float32; MindSpore keeps the high half.
-      if (bytes.length === 4) return bfloat16ToNumber(view.getUint16(2, true));
-      return need(2) ? bfloat16ToNumber(view.getUint16(0, true)) : undefined;
+      if (bytes.length === 4) return shortestFloat32(bfloat16ToNumber(view.getUint16(2, true)));
+      return need(2) ? shortestFloat32(bfloat16ToNumber(view.getUint16(0, true))) : undefined;
     case 'Float32':
-      return need(4) ? view.getFloat32(0, true) : undefined;
+      return need(4) ? shortestFloat32(view.getFloat32(0, true)) : undefined;
     case 'Float64':
       return need(8) ? view.getFloat64(0, true) : undefined;
     default:

@@ -116,7 +116,9 @@ describe('scanCheckpoint on the spec worked file (§12.3)', () => {
       ['train', 'Bool', []],
       ['note', 'str', []],
     ]);
-    expect(index.metadata).toEqual({ epoch_num: 3, lr: Math.fround(0.01), train: true, note: 'hi' });
+    // Values display as the shortest decimal that round-trips in float32.
+    expect(index.metadata).toEqual({ epoch_num: 3, lr: 0.01, train: true, note: 'hi' });
+    expect(Math.fround(0.01)).toBe(new Float32Array(hexToBytes('0ad7233c').buffer)[0]);
     expect(index.crc).toEqual({ present: true, ok: null, expected: 0x5f3fcc5f, actual: null });
   });
 

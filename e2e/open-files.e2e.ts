@@ -1,0 +1,75 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropFiles, FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+
+let session: Session;
+
+beforeEach(async () => {
+  session = await openSession();
+});
+
+afterEach(async () => {
+  expect(foreignRequests(session)).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
+  await session.close();
+});
+
+describe('opening files in real Chromium', () => {
+  it('opens the embedded sample', async () => {
+    const { page } = session;
+    await page.getByTestId('try-sample').click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
+    const metadata = page.getByTestId('metadata');
+    await expect.poll(() => metadata.textContent()).toContain('epoch_num');
+    expect(await metadata.textContent()).toContain('Ckpt Lens sample');
+    expect(await page.getByTestId('summary').textContent()).toContain('present (');
+  });
+
+  it('shows the parameters and metadata of a dropped real .ckpt', async () => {
+    const { page } = session;
+    await dropFiles(page, [{ path: path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt') }]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+    const body = page.getByTestId('tensor-table-body');
+    expect(await body.textContent()).toContain('conv1.weight');
+    expect(await body.textContent()).toContain('[6, 1, 5, 5]');
+    expect(await page.getByTestId('metadata').textContent()).toContain('learning_rate');
+    // Selecting a row shows its details.
+    await page.getByRole('row', { name: /fc1\.bias/ }).first().click();
+    expect(await page.getByTestId('tensor-details').textContent()).toContain('120');
+  });
+
+  it('shows a real .safetensors file with its __metadata__, and tabs for several files', async () => {
+    const { page } = session;
+    await pickFiles(page, [path.join(FIXTURES, 'real/lora-imdb-distilbert__adapter_model.safetensors'), path.join(FIXTURES, 'real/mindcv__network_2.ckpt')]);
+    await expect.poll(() => page.getByRole('tab').count()).toBe(2);
+    await page.getByRole('tab', { name: /adapter_model/ }).click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('28');
+    expect(await page.getByTestId('metadata').textContent()).toContain('format');
+    expect(await page.getByTestId('tensor-table-body').textContent()).toContain('lora_A');
+  });
+
+  it('a renamed file is recognised by its content', async () => {
+    const { page } = session;
+    await dropFiles(page, [{ path: path.join(FIXTURES, 'real/zig_ml__test.safetensors'), name: 'weights.bin' }]);
+    await expect.poll(() => page.getByTestId('summary').textContent()).toContain('safetensors');
+  });
+
+  it('a malformed file shows an error sentence and the page keeps working', async () => {
+    const { page } = session;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-bad-'));
+    const bad = path.join(dir, 'truncated.ckpt');
+    // A real checkpoint cut in the middle of a record.
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(bad, readFileSync(path.join(FIXTURES, 'real/mindcv__network_2.ckpt')).subarray(0, 5000));
+    await pickFiles(page, [bad]);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('cut short');
+    expect(await alert.textContent()).toContain('Get a complete copy');
+    await page.getByTestId('try-sample').click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
+    // The broken file's tab is still there, untouched.
+    expect(await page.getByRole('tab').count()).toBe(2);
+  });
+});

@@ -1,0 +1,76 @@
+import { serializeError } from '../base/errors';
+import type { CipherMode } from '../base/types';
+import { workerClient, proxy } from '../workers/client';
+import { updateFile, useLensStore } from './store';
+
+/**
+ * Module-level actions: the UI calls these, they call the worker and write the store.
+ * File handles live here (not in the store) so an encrypted file can be re-opened with a key.
+ */
+const handles = new Map<string, Blob>();
+let nextId = 1;
+
+async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMode): Promise<void> {
+  updateFile(id, { status: 'opening', progress: 0, error: undefined });
+  try {
+    const result = await workerClient().openFile(
+      { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) },
+      proxy((fraction: number) => updateFile(id, { progress: fraction })),
+    );
+    updateFile(id, { status: 'ready', progress: 1, index: result.index, summary: result.summary });
+  } catch (error) {
+    const serialized = serializeError(error);
+    if (serialized.code === 'encrypted-needs-key') {
+      updateFile(id, { status: 'needs-key', encryptionMode: serialized.details.expected as CipherMode });
+    } else {
+      updateFile(id, { status: 'error', error: serialized });
+    }
+  }
+}
+
+export function openFiles(files: Iterable<File>): void {
+  for (const file of files) {
+    const id = `f${nextId++}`;
+    handles.set(id, file);
+    useLensStore.setState((state) => ({
+      files: [...state.files, { id, name: file.name, size: file.size, status: 'opening', progress: 0 }],
+      activeFileId: id,
+      view: { selectedTensor: null, treePrefix: '' },
+    }));
+    void runOpen(id, file);
+  }
+}
+
+/** The sample shipped in public/: fetched from our own origin, never from elsewhere. */
+export async function openSample(): Promise<void> {
+  const response = await fetch(`${import.meta.env.BASE_URL}samples/lenet-sample.ckpt`);
+  const blob = await response.blob();
+  openFiles([new File([blob], 'lenet-sample.ckpt')]);
+}
+
+export function submitKey(id: string, key: Uint8Array, mode?: CipherMode): void {
+  const file = handles.get(id);
+  if (file) void runOpen(id, file, key, mode);
+}
+
+export function closeFile(id: string): void {
+  handles.delete(id);
+  void workerClient().closeFile(id);
+  useLensStore.setState((state) => {
+    const files = state.files.filter((file) => file.id !== id);
+    const activeFileId = state.activeFileId === id ? (files[files.length - 1]?.id ?? null) : state.activeFileId;
+    return { files, activeFileId, view: { selectedTensor: null, treePrefix: '' } };
+  });
+}
+
+export function setActiveFile(id: string): void {
+  useLensStore.setState({ activeFileId: id, view: { selectedTensor: null, treePrefix: '' } });
+}
+
+export function selectTensor(name: string | null): void {
+  useLensStore.setState((state) => ({ view: { ...state.view, selectedTensor: name } }));
+}
+
+export function setTreePrefix(prefix: string): void {
+  useLensStore.setState((state) => ({ view: { ...state.view, treePrefix: prefix } }));
+}

@@ -1,0 +1,46 @@
+import { create } from 'zustand';
+import type { SerializedLensError } from '../base/errors';
+import type { CheckpointIndex, CipherMode } from '../base/types';
+import type { CheckpointSummary } from '../core/summary';
+
+/** One file the user opened. Holds the index (plain data), never tensor bytes or keys. */
+export interface OpenFile {
+  id: string;
+  name: string;
+  size: number;
+  status: 'opening' | 'ready' | 'error' | 'needs-key';
+  progress: number;
+  index?: CheckpointIndex;
+  summary?: CheckpointSummary;
+  error?: SerializedLensError;
+  /** Set when the file is encrypted, from its magic. */
+  encryptionMode?: CipherMode;
+}
+
+export interface ViewState {
+  selectedTensor: string | null;
+  /** Tree node whose subtree the table shows ('' = everything). */
+  treePrefix: string;
+}
+
+export interface LensState {
+  files: OpenFile[];
+  activeFileId: string | null;
+  view: ViewState;
+}
+
+export const useLensStore = create<LensState>()(() => ({
+  files: [],
+  activeFileId: null,
+  view: { selectedTensor: null, treePrefix: '' },
+}));
+
+export function updateFile(id: string, patch: Partial<OpenFile>): void {
+  useLensStore.setState((state) => ({
+    files: state.files.map((file) => (file.id === id ? { ...file, ...patch } : file)),
+  }));
+}
+
+export function selectActiveFile(state: LensState): OpenFile | undefined {
+  return state.files.find((file) => file.id === state.activeFileId);
+}

@@ -1,0 +1,194 @@
+import { useMemo } from 'react';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import { describeFileProblem, describeTensorProblem } from '../../core/messages';
+import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } from '../../core/summary';
+import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import { KeyPrompt } from '../keys/KeyPrompt';
+import { TensorTable, toRows } from '../table/TensorTable';
+import { ParamTree } from '../tree/ParamTree';
+
+export function ActiveFileView() {
+  const file = useLensStore(selectActiveFile);
+  if (!file) return null;
+  return <FileView key={file.id} file={file} />;
+}
+
+function FileView({ file }: { file: OpenFile }) {
+  if (file.status === 'opening') {
+    return (
+      <section className="panel" aria-busy="true">
+        <p>Reading {file.name}…</p>
+        <progress max={1} value={file.progress} aria-label="Progress" />
+      </section>
+    );
+  }
+  if (file.status === 'needs-key') return <KeyPrompt fileId={file.id} mode={file.encryptionMode} />;
+  if (file.status === 'error' && file.error) {
+    return (
+      <section className="panel">
+        <ErrorPanel error={file.error} fileName={file.name} />
+        {file.encryptionMode && <KeyPrompt fileId={file.id} mode={file.encryptionMode} />}
+      </section>
+    );
+  }
+  if (!file.index || !file.summary) return null;
+  return <IndexView file={file} index={file.index} summary={file.summary} />;
+}
+
+function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
+  const view = useLensStore((state) => state.view);
+  const tree = useMemo(() => buildTree(index.tensors), [index]);
+  const visible = useMemo(() => {
+    const prefix = view.treePrefix;
+    return index.tensors.flatMap((tensor, i) => (prefix === '' || tensor.name === prefix || tensor.name.startsWith(`${prefix}.`) ? [i] : []));
+  }, [index, view.treePrefix]);
+  const rows = useMemo(() => toRows(index.tensors, visible), [index, visible]);
+  const selected = view.selectedTensor ? index.tensors.find((t) => t.name === view.selectedTensor) : undefined;
+
+  return (
+    <div className="file-view">
+      <section className="cards">
+        <SummaryCard file={file} index={index} summary={summary} />
+        <MetadataCard index={index} />
+        <ProblemsCard index={index} />
+      </section>
+      <section className="browser">
+        <aside className="panel tree-panel">
+          <ParamTree root={tree} activePrefix={view.treePrefix} />
+        </aside>
+        <div className="panel table-panel">
+          <div className="table-caption">
+            {view.treePrefix ? (
+              <>
+                Showing <strong>{view.treePrefix}.*</strong>: {rows.length} of {index.tensors.length} parameters
+              </>
+            ) : (
+              <>{index.tensors.length} parameters</>
+            )}
+          </div>
+          <TensorTable rows={rows} selected={view.selectedTensor} />
+        </div>
+      </section>
+      {selected && <TensorDetails tensor={selected} />}
+    </div>
+  );
+}
+
+function SummaryCard({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
+  const crc = index.crc.present ? (index.crc.ok === null ? `present (${index.crc.expected}), not verified yet` : index.crc.ok ? 'verified ✓' : 'MISMATCH ✗') : 'none';
+  return (
+    <div className="panel card" data-testid="summary">
+      <h2>{file.name}</h2>
+      <dl>
+        <dt>Format</dt>
+        <dd>{index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}{index.encryption ? `, encrypted ${index.encryption.mode}` : ''}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(index.size)} ({index.size.toLocaleString('en-US')} bytes)</dd>
+        <dt>Parameters</dt>
+        <dd data-testid="param-count">{summary.parameterCount.toLocaleString('en-US')}</dd>
+        <dt>Elements</dt>
+        <dd>{summary.totalElements.toLocaleString('en-US')}</dd>
+        <dt>CRC</dt>
+        <dd>{crc}</dd>
+      </dl>
+      <table className="dtype-table">
+        <caption>Bytes by dtype</caption>
+        <tbody>
+          {summary.bytesByDtype.map((row) => (
+            <tr key={row.dtype}>
+              <th scope="row">{row.dtype}</th>
+              <td>{row.count}</td>
+              <td>{formatBytes(row.bytes)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function MetadataCard({ index }: { index: CheckpointIndex }) {
+  const entries = Object.entries(index.metadata);
+  return (
+    <div className="panel card" data-testid="metadata">
+      <h2>{index.format === 'safetensors' ? '__metadata__' : 'Scalars & strings (append_dict)'}</h2>
+      {entries.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <dl>
+          {entries.map(([key, value]) => (
+            <div key={key} className="meta-row">
+              <dt>{key}</dt>
+              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
+
+function ProblemsCard({ index }: { index: CheckpointIndex }) {
+  const tensorProblems = index.tensors.flatMap((tensor) => (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })));
+  const count = index.problems.length + tensorProblems.length;
+  return (
+    <div className="panel card" data-testid="problems">
+      <h2>Integrity notes {count > 0 && <span className="badge warn">{count}</span>}</h2>
+      {count === 0 ? (
+        <p className="muted">No structural problems found.</p>
+      ) : (
+        <ul className="problems">
+          {index.problems.map((problem, i) => (
+            <li key={`f${i}`}>{describeFileProblem(problem.code, problem.detail)}</li>
+          ))}
+          {tensorProblems.slice(0, 200).map(({ tensor, problem }, i) => (
+            <li key={`t${i}`}>
+              <code>{tensor}</code>: {describeTensorProblem(problem.code, problem.detail)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function TensorDetails({ tensor }: { tensor: TensorEntry }) {
+  return (
+    <section className="panel details" aria-label={`Details of ${tensor.name}`} data-testid="tensor-details">
+      <h2>
+        <code>{tensor.name}</code>
+      </h2>
+      <dl>
+        <dt>dtype</dt>
+        <dd>
+          {tensor.dtype}
+          {tensor.rawDtype ? ` (stored as ${tensor.rawDtype})` : ''}
+        </dd>
+        <dt>Shape</dt>
+        <dd>
+          {formatShape(tensor.shape)}
+          {tensor.storedDims && formatShape(tensor.storedDims) !== formatShape(tensor.shape) ? ` (stored dims ${formatShape(tensor.storedDims)})` : ''}
+        </dd>
+        <dt>Elements</dt>
+        <dd>{numel(tensor).toLocaleString('en-US')}</dd>
+        <dt>Bytes</dt>
+        <dd>
+          {tensor.bytes.toLocaleString('en-US')} in {tensor.ranges.length} range{tensor.ranges.length === 1 ? '' : 's'}
+          {tensor.ranges[0] ? ` from byte ${tensor.ranges[0].offset.toLocaleString('en-US')}` : ''}
+        </dd>
+        {tensor.value !== undefined && (
+          <>
+            <dt>Value</dt>
+            <dd>{JSON.stringify(tensor.value)}</dd>
+          </>
+        )}
+      </dl>
+      {tensor.problems?.map((problem, i) => (
+        <p key={i} className="warn">
+          {describeTensorProblem(problem.code, problem.detail)}
+        </p>
+      ))}
+    </section>
+  );
+}
