@@ -32,3 +32,11 @@ export {
 } from './merge';
 export { openRankFiles, rankFromPath, type RankSource } from './set';
 export { readEntryBytes, type BoxedTensor, type BoxPiece } from './boxes';
+export {
+  checkReplicas,
+  withReplicaReports,
+  type ReplicaCheckOptions,
+  type ReplicaDifference,
+  type ReplicaReport,
+} from './replicas';
+export { parameterLayoutJson, setLayoutJson, type ParameterLayoutJson, type SetLayoutJson } from './report';

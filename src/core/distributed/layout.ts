@@ -217,13 +217,15 @@ function planSharded(layout: ParameterLayout, holders: Map<number, TensorEntry>,
   const layoutOk = problems.length === 0;
   const geometry = layoutOk ? sliceGeometry(layout) : null;
   if (geometry) problems.push(...geometry.problems);
-  const deviceCount = geometry?.deviceCount ?? 0;
+  const validMatrix = layout.devMatrix.length > 0 && layout.devMatrix.every((size) => size >= 1);
+  const deviceCount = validMatrix ? elementCount(layout.devMatrix) : 0;
   const stages = layout.stages.length > 0 ? layout.stages : [0];
   const stageRanks = stages.flatMap((stage) =>
     Array.from({ length: deviceCount }, (_, local) => ({ rank: stage * deviceCount + local, stage, local })),
   );
   const expected = new Set(stageRanks.map((r) => r.rank));
-  const present = [...holders.entries()].filter(([rank]) => expected.has(rank));
+  // Without a usable device matrix every holder counts, so the real problem is the one reported.
+  const present = [...holders.entries()].filter(([rank]) => !validMatrix || expected.has(rank));
 
   const base = {
     name: layout.name,

@@ -1,51 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scanSafetensors } from '../../formats/safetensors/scan';
-import { readStrategy, combineStageStrategies } from '../../formats/strategy';
-import type { ParallelStrategy } from '../../formats/strategy';
 import { CountingSource } from '../../io/byte-source';
-import { fixturePath, fixtureSource } from '../../test/fixtures';
-import { openMergedView, readTensor, type RankFile } from './merge';
-import { openRankFiles } from './set';
-import { readEntryBytes } from './boxes';
-
-const DIST = 'distributed';
-
-export async function caseStrategy(caseName: string, ...files: string[]): Promise<ParallelStrategy> {
-  const parsed = await Promise.all(
-    files.map(async (file) => readStrategy(await fixtureSource(DIST, caseName, file), { fileName: file })),
-  );
-  return combineStageStrategies(parsed);
-}
-
-export async function caseRanks(caseName: string, extension: 'ckpt' | 'safetensors'): Promise<RankFile[]> {
-  const dirs = readdirSync(fixturePath(DIST, caseName)).filter((name) => name.startsWith('rank_'));
-  const inputs = await Promise.all(
-    dirs.map(async (dir) => {
-      const rank = dir.slice('rank_'.length);
-      const name = `${caseName}/${dir}/checkpoint_${rank}.${extension}`;
-      return { name, source: await fixtureSource(DIST, caseName, dir, `checkpoint_${rank}.${extension}`) };
-    }),
-  );
-  return openRankFiles(inputs);
-}
-
-/** name → bytes of every tensor of the case's expected_merged.safetensors. */
-export async function expectedTensors(
-  caseName: string,
-): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
-  const source = await fixtureSource(DIST, caseName, 'expected_merged.safetensors');
-  const index = await scanSafetensors(source);
-  const out = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
-  for (const entry of index.tensors) {
-    out.set(entry.name, {
-      dtype: entry.dtype,
-      shape: entry.shape,
-      bytes: await readEntryBytes(source, entry, 0, entry.bytes),
-    });
-  }
-  return out;
-}
+import { caseRanks, caseStrategy, expectedTensors } from '../../test/distributed';
+import { openMergedView, readTensor } from './merge';
 
 const cases: { name: string; strategies: string[][]; formats: ('ckpt' | 'safetensors')[] }[] = [
   { name: 'case1_tp_dp', strategies: [['strategy.ckpt'], ['strategy.json']], formats: ['ckpt', 'safetensors'] },

@@ -245,7 +245,7 @@ function normalise(raw: RawStrategy, files: string[]): ParallelStrategy {
 }
 
 export interface ParseStrategyOptions {
-  /** File name as the user knows it (for messages; `.json` breaks a tie like MindSpore's reader). */
+  /** File name as the user knows it (for messages). */
   fileName?: string;
 }
 
@@ -261,8 +261,8 @@ export function parseStrategy(bytes: Uint8Array, options: ParseStrategyOptions =
     throw new LensError('strategy-too-large', { file, actual: bytes.length, limit: MAX_STRATEGY_FILE_BYTES });
   }
   try {
-    const json = looksLikeJsonStrategy(bytes.subarray(0, 64)) || file.toLowerCase().endsWith('.json');
-    const raw = json ? decodeJson(bytes) : decodeProtobuf(bytes);
+    // The content decides (MindSpore goes by the `.json` suffix; a renamed file still works here).
+    const raw = looksLikeJsonStrategy(bytes.subarray(0, 64)) ? decodeJson(bytes) : decodeProtobuf(bytes);
     if (raw.layouts.length === 0) throw new LensError('strategy-empty', { file });
     return normalise(raw, [file]);
   } catch (error) {

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes } from '../../test/fixtures';
+import { combineStageStrategies, looksLikeProtobufStrategy, parseStrategy } from './parse';
+
+const dist = (...parts: string[]) => fixtureBytes('distributed', ...parts);
+
+describe('protobuf ParallelStrategyMap', () => {
+  it('case2: every layout with dev_matrix, tensor_map and opt step/size as the fixture README lists', () => {
+    const strategy = parseStrategy(dist('case2_opt_shard', 'strategy.ckpt'), { fileName: 'strategy.ckpt' });
+    expect(strategy.encoding).toBe('protobuf');
+    expect(strategy.currentStage).toBe(1);
+    expect(strategy.fileStage).toBe(0);
+    expect(strategy.pipelineMerged).toBe(false);
+    const rows = strategy.layouts.map((l) => [
+      l.name,
+      l.devMatrix,
+      l.tensorMap,
+      l.optStep,
+      l.optSize,
+      l.stages,
+      l.field,
+    ]);
+    expect(rows).toEqual([
+      ['w1', [2, 4], [-1, 0], 4, 2, [0], 0],
+      ['adam_m.w1', [2, 4], [-1, 0], 4, 2, [0], 0],
+      ['w2', [4, 2], [-1, 0], 2, 2, [0], 0],
+      ['emb', [2, 4], [-1, -1], 1, -1, [0], 0],
+      ['b', [2, 4], [0], 0, 0, [0], 0],
+    ]);
+    expect(strategy.layouts.every((l) => l.paramSplitShape.length === 0 && l.fullShape === undefined)).toBe(true);
+  });
+
+  it('case3 merged pipeline strategy: "<stage>-" prefixes become stages; shared.weight is in both', () => {
+    const strategy = parseStrategy(dist('case3_pipeline', 'merged_strategy.ckpt'));
+    expect(strategy.pipelineMerged).toBe(true);
+    expect(strategy.stages).toEqual([0, 1]);
+    expect(strategy.layouts.map((l) => [l.name, l.stages])).toEqual([
+      ['embed.weight', [0]],
+      ['shared.weight', [0, 1]],
+      ['head.weight', [1]],
+    ]);
+    expect(strategy.problems).toEqual([]);
+  });
+
+  it('case3 per-stage files combine like merge_pipeline_strategys', () => {
+    const stage0 = parseStrategy(dist('case3_pipeline', 'strategy_stage0.ckpt'));
+    const stage1 = parseStrategy(dist('case3_pipeline', 'strategy_stage1.ckpt'));
+    expect([stage0.fileStage, stage1.fileStage]).toEqual([0, 1]);
+    expect(stage1.layouts.every((l) => l.stages[0] === 1)).toBe(true);
+    const combined = combineStageStrategies([stage1, stage0]);
+    const merged = parseStrategy(dist('case3_pipeline', 'merged_strategy.ckpt'));
+    const key = (s: typeof merged) =>
+      s.layouts
+        .map((l) => [l.name, l.stages, l.devMatrix, l.tensorMap])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(key(combined)).toEqual(key(merged));
+    // A second file of an already-seen stage is skipped, as MindSpore does.
+    expect(combineStageStrategies([stage0, stage0, stage1]).problems.map((p) => p.code)).toEqual(['duplicate-stage']);
+  });
+
+  it('real mindformers merged pipeline strategy (4 NPUs, 2 stages): 148 prefixed layout keys', () => {
+    const strategy = parseStrategy(fixtureBytes('real', 'mindformers__strategy_4_npus.ckpt'));
+    expect(strategy.pipelineMerged).toBe(true);
+    expect(strategy.operatorCount).toBe(34);
+    expect(strategy.stages).toEqual([0, 1]);
+    // 72 '0-' + 76 '1-' keys; names in both stages collapse to one layout with two stages.
+    const stageCount = strategy.layouts.reduce((sum, l) => sum + l.stages.length, 0);
+    expect(stageCount).toBe(148);
+    const dense = strategy.layouts.find((l) => l.name === 'adam_v.backbone.blocks.0.attention.dense1.bias');
+    expect(dense?.stages).toContain(0);
+    expect(dense?.devMatrix).toEqual([2]);
+    expect(dense?.tensorMap).toEqual([0]);
+    expect(strategy.layouts.every((l) => !/^\d+-/.test(l.name))).toBe(true);
+    expect(strategy.layouts.every((l) => l.devMatrix.length === 1 && l.devMatrix[0] === 2)).toBe(true);
+    expect(strategy.layouts.some((l) => l.name.startsWith('accu_grads.'))).toBe(true);
+  });
+
+  it('real golden-stick strategy: 363 unprefixed layouts on dev_matrix [2], lm_head not split', () => {
+    const strategy = parseStrategy(fixtureBytes('real', 'golden-stick__ckpt_strategy_rank_0.ckpt'));
+    expect(strategy.layouts.length).toBe(363);
+    expect(strategy.operatorCount).toBe(363);
+    expect(strategy.pipelineMerged).toBe(false);
+    expect(strategy.currentStage).toBe(1);
+    expect(strategy.stages).toEqual([0]);
+    expect(strategy.layouts.find((l) => l.name === 'lm_head.weight')?.tensorMap).toEqual([-1, -1]);
+    expect(strategy.layouts.find((l) => l.name === 'model.layers.0.attention.wq.weight')?.tensorMap).toEqual([0, -1]);
+    expect(strategy.layouts.every((l) => l.optStep === 0 && l.optSize === 0 && l.field === 0)).toBe(true);
+  });
+});
+
+describe('JSON strategy', () => {
+  it('case1 strategy.json describes the same layouts as strategy.ckpt, plus the full shapes', () => {
+    const json = parseStrategy(dist('case1_tp_dp', 'strategy.json'), { fileName: 'strategy.json' });
+    const proto = parseStrategy(dist('case1_tp_dp', 'strategy.ckpt'));
+    expect(json.encoding).toBe('json');
+    const strip = (s: typeof json) => s.layouts.map(({ fullShape: _fullShape, ...rest }) => rest);
+    expect(strip(json)).toEqual(strip(proto));
+    expect(json.layouts.map((l) => [l.name, l.fullShape])).toEqual([
+      ['layer.weight', [8, 16]],
+      ['layer.bias', [16]],
+      ['norm.gamma', [4]],
+    ]);
+  });
+
+  it('is recognised by content whatever the file is called', () => {
+    expect(parseStrategy(dist('case1_tp_dp', 'strategy.json'), { fileName: 'renamed.ckpt' }).encoding).toBe('json');
+    expect(parseStrategy(dist('case1_tp_dp', 'strategy.ckpt'), { fileName: 'renamed.json' }).encoding).toBe('protobuf');
+  });
+
+  it('nested tensor maps and a missing required field', () => {
+    const text = (layout: object) =>
+      new TextEncoder().encode(JSON.stringify({ current_stage: 1, parallel_layout_item: { p: layout } }));
+    const nested = parseStrategy(
+      text({
+        dev_matrix: [2, 4],
+        tensor_map: [[1, 0], -1],
+        field: 0,
+        opt_weight_shard_step: 0,
+        opt_weight_shard_size: 0,
+      }),
+    );
+    expect(nested.layouts[0]?.tensorMap).toEqual([[1, 0], -1]);
+    expect(() => parseStrategy(text({ dev_matrix: [2], tensor_map: [0], field: 0 }))).toThrow(
+      expect.objectContaining({ code: 'strategy-bad-layout' }),
+    );
+  });
+});
+
+describe('strategy file errors (distributed.md §4)', () => {
+  it('empty file, garbage, a checkpoint, no layout items', () => {
+    expect(() => parseStrategy(new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'empty-file' }));
+    expect(() => parseStrategy(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(
+      expect.objectContaining({ code: 'strategy-unreadable' }),
+    );
+    const checkpoint = dist('case1_tp_dp', 'rank_0', 'checkpoint_0.ckpt');
+    expect(() => parseStrategy(checkpoint, { fileName: 'checkpoint_0.ckpt' })).toThrow(
+      expect.objectContaining({
+        code: 'strategy-unreadable',
+        details: expect.objectContaining({ file: 'checkpoint_0.ckpt' }),
+      }),
+    );
+    // current_stage = 1 and nothing else: "has no sliced parameter".
+    expect(() => parseStrategy(new Uint8Array([0x08, 0x01]))).toThrow(
+      expect.objectContaining({ code: 'strategy-empty' }),
+    );
+    expect(() => parseStrategy(new TextEncoder().encode('{"current_stage": 1}'))).toThrow(
+      expect.objectContaining({ code: 'strategy-unreadable' }),
+    );
+  });
+
+  it('sniffing tells strategy files from checkpoints by their first bytes', () => {
+    const head = (bytes: Uint8Array) => bytes.subarray(0, 64);
+    for (const file of ['case1_tp_dp/strategy.ckpt', 'case3_pipeline/merged_strategy.ckpt']) {
+      const bytes = dist(...file.split('/'));
+      expect(looksLikeProtobufStrategy(head(bytes), bytes.length), file).toBe(true);
+    }
+    const real = fixtureBytes('real', 'mindformers__strategy_4_npus.ckpt');
+    expect(looksLikeProtobufStrategy(head(real), real.length)).toBe(true);
+    const checkpoint = dist('case1_tp_dp', 'rank_0', 'checkpoint_0.ckpt');
+    expect(looksLikeProtobufStrategy(head(checkpoint), checkpoint.length)).toBe(false);
+  });
+});

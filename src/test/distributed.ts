@@ -1,0 +1,46 @@
+import { readdirSync } from 'node:fs';
+import { readEntryBytes } from '../core/distributed/boxes';
+import type { RankFile } from '../core/distributed/merge';
+import { openRankFiles } from '../core/distributed/set';
+import { scanSafetensors } from '../formats/safetensors/scan';
+import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
+import { fixturePath, fixtureSource } from './fixtures';
+
+/** Helpers for the distributed fixtures (../shared/fixtures/distributed). */
+const DIST = 'distributed';
+
+export async function caseStrategy(caseName: string, ...files: string[]): Promise<ParallelStrategy> {
+  const parsed = await Promise.all(
+    files.map(async (file) => readStrategy(await fixtureSource(DIST, caseName, file), { fileName: file })),
+  );
+  return combineStageStrategies(parsed);
+}
+
+export async function caseRanks(caseName: string, extension: 'ckpt' | 'safetensors'): Promise<RankFile[]> {
+  const dirs = readdirSync(fixturePath(DIST, caseName)).filter((name) => name.startsWith('rank_'));
+  const inputs = await Promise.all(
+    dirs.map(async (dir) => {
+      const rank = dir.slice('rank_'.length);
+      const name = `${caseName}/${dir}/checkpoint_${rank}.${extension}`;
+      return { name, source: await fixtureSource(DIST, caseName, dir, `checkpoint_${rank}.${extension}`) };
+    }),
+  );
+  return openRankFiles(inputs);
+}
+
+/** name → bytes of every tensor of the case's expected_merged.safetensors. */
+export async function expectedTensors(
+  caseName: string,
+): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
+  const source = await fixtureSource(DIST, caseName, 'expected_merged.safetensors');
+  const index = await scanSafetensors(source);
+  const out = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
+  for (const entry of index.tensors) {
+    out.set(entry.name, {
+      dtype: entry.dtype,
+      shape: entry.shape,
+      bytes: await readEntryBytes(source, entry, 0, entry.bytes),
+    });
+  }
+  return out;
+}
