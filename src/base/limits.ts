@@ -30,6 +30,8 @@ export const MAX_BUFFER_BYTES = 1024 * MiB;
 export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
 /** Largest ciphertext one cipher block may declare: the 1.3–1.6 layout used 512 MiB blocks (+ CBC padding). */
 export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
+/** Cipher blocks one file may have (a hostile file of tiny blocks must not fill memory with frames). */
+export const MAX_CIPHER_FRAMES = 1_000_000;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
 export const DECRYPT_CACHE_BYTES = 160 * MiB;
 /** Unit of decryption when a block can be cut (CBC, legacy CTR); GCM blocks are decrypted whole. */
@@ -59,6 +61,17 @@ export const MAX_NAME_MAP_PAIRS = 1_000_000;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 2000;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;
+
+// Stats, slices and compare (core/stats, core/compare).
+/** Histogram bins a caller may ask for. */
+export const DEFAULT_HISTOGRAM_BINS = 64;
+export const MAX_HISTOGRAM_BINS = 4096;
+/** 32/64-bit tensors up to this size keep their bytes for an exact histogram second pass in memory. */
+export const STATS_RETAIN_BYTES = 16 * MiB;
+/** Slice expressions longer than this are refused before parsing. */
+export const MAX_SLICE_EXPRESSION_CHARS = 1024;
+/** Values a slice or preview may return at once. */
+export const MAX_SLICE_ELEMENTS = 1_000_000;
 
 // Distributed checkpoints (formats/strategy, core/distributed).
 /** Strategy files are read whole; real ones are KB to a few MB. */

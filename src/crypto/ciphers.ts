@@ -54,8 +54,18 @@ function buffered(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
 }
 
-/** Copies `bytes` with `extra` appended (WebCrypto wants GCM's tag after the ciphertext). */
+/**
+ * `bytes` with `extra` appended (WebCrypto wants GCM's tag after the ciphertext). When the
+ * buffer behind `bytes` ends exactly 16 spare bytes after the view (readSpan), the 16 bytes
+ * are written there instead of copying a 64 MiB block.
+ */
 function concat(bytes: Uint8Array, extra: Uint8Array): Uint8Array<ArrayBuffer> {
+  const end = bytes.byteOffset + bytes.length;
+  if (bytes.buffer instanceof ArrayBuffer && end + extra.length === bytes.buffer.byteLength) {
+    const out = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length + extra.length);
+    out.set(extra, bytes.length);
+    return out;
+  }
   const out = new Uint8Array(bytes.length + extra.length);
   out.set(bytes);
   out.set(extra, bytes.length);

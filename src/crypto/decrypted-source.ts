@@ -1,0 +1,386 @@
+/**
+ * The decrypted checkpoint as a plain ByteSource: `read(offset, length)` maps plaintext offsets
+ * to cipher blocks, decrypts the blocks it needs and keeps a bounded LRU of decrypted units, so
+ * the ckpt walker reads it unchanged and memory stays flat in the file size.
+ *
+ * Unit of decryption: a whole block for AES-GCM (the tag covers the whole block); for CBC modes
+ * and legacy (tagless, i.e. CTR) GCM, segments of ≤ 16 MiB, since those can be cut anywhere on a
+ * 16-byte boundary (CBC chains from the previous ciphertext block, CTR from a counter).
+ */
+import { LensError } from '../base/errors';
+import { DECRYPT_CACHE_BYTES, DECRYPT_CONCURRENCY, DECRYPT_SEGMENT_BYTES, DEFAULT_WINDOW_BYTES } from '../base/limits';
+import type { CipherMode } from '../base/types';
+import type { ByteSource } from '../io/byte-source';
+import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
+import type { CipherFrame, FrameTable } from './frames';
+import { GCM_NONCE_BYTES } from './layout';
+
+export interface DecryptUnit {
+  /** Unit number, in plaintext order. */
+  index: number;
+  /** The cipher block it belongs to. */
+  block: number;
+  kind: 'gcm' | 'ctr' | 'cbc';
+  /** File bytes to read. For CBC segments after the first, the 16 bytes before are the chaining IV. */
+  readOffset: number;
+  readLength: number;
+  /** gcm: 12-byte nonce; ctr: the 16-byte counter block; cbc: the IV, or null (first 16 read bytes). */
+  iv: Uint8Array | null;
+  tag: Uint8Array | null;
+  /** CBC: the block's last segment, which carries the PKCS#7 padding. */
+  padded: boolean;
+  plaintextOffset: number;
+  plaintextLength: number;
+}
+
+function authenticationFailure(unit: DecryptUnit, hint: string): LensError {
+  return unit.block === 0
+    ? new LensError('crypto-wrong-key', { block: 0, hint })
+    : new LensError('crypto-block-corrupted', { block: unit.block, offset: unit.readOffset, hint });
+}
+
+/**
+ * Pure and independent per unit (a worker pool can call it): ciphertext bytes of `unit` (as
+ * described by readOffset/readLength) → plaintext. Throws crypto-wrong-key on block 0 and
+ * crypto-block-corrupted on later blocks when the GCM tag or the CBC padding does not verify.
+ */
+export async function decryptUnit(unit: DecryptUnit, bytes: Uint8Array, cipher: FrameCipher): Promise<Uint8Array> {
+  if (bytes.length !== unit.readLength) {
+    throw new LensError('crypto-truncated', {
+      block: unit.block,
+      offset: unit.readOffset,
+      expected: unit.readLength,
+      actual: bytes.length,
+    });
+  }
+  let plain: Uint8Array | null;
+  if (unit.kind === 'gcm') {
+    plain = await cipher.gcmDecrypt(unit.iv as Uint8Array, bytes, unit.tag as Uint8Array);
+    if (!plain) throw authenticationFailure(unit, 'the AES-GCM tag does not match');
+  } else if (unit.kind === 'ctr') {
+    plain = await cipher.ctrXor(unit.iv as Uint8Array, bytes);
+  } else {
+    const iv = unit.iv ?? bytes.subarray(0, 16);
+    const ciphertext = unit.iv ? bytes : bytes.subarray(16);
+    plain = await cipher.cbcDecrypt(iv, ciphertext, unit.padded);
+    if (!plain) throw authenticationFailure(unit, 'the CBC padding is invalid');
+  }
+  if (plain.length !== unit.plaintextLength) {
+    throw new LensError('crypto-block-corrupted', {
+      block: unit.block,
+      offset: unit.readOffset,
+      hint: `decrypted ${plain.length} bytes where ${unit.plaintextLength} were expected`,
+    });
+  }
+  return plain;
+}
+
+let lastCipher: { mode: CipherMode; key: Uint8Array; cipher: Promise<FrameCipher> } | null = null;
+
+/** `decryptUnit` for callers holding only key bytes (a pool worker): reuses the last key's cipher. */
+export function decryptBlock(
+  unit: DecryptUnit,
+  bytes: Uint8Array,
+  mode: CipherMode,
+  key: Uint8Array,
+): Promise<Uint8Array> {
+  const same =
+    lastCipher !== null &&
+    lastCipher.mode === mode &&
+    lastCipher.key.length === key.length &&
+    lastCipher.key.every((byte, i) => byte === key[i]);
+  if (!same) lastCipher = { mode, key: key.slice(), cipher: createFrameCipher(mode, key) };
+  return (lastCipher as { cipher: Promise<FrameCipher> }).cipher.then((cipher) => decryptUnit(unit, bytes, cipher));
+}
+
+/**
+ * Reads `length` bytes at `offset` in ≤ 16 MiB windows, two in flight, into one buffer with 16
+ * spare bytes after the view (the WebCrypto paths append a tag or pad block there, not copying).
+ */
+export async function readSpan(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(new ArrayBuffer(length + 16), 0, length);
+  const windows: [number, number][] = [];
+  for (let at = 0; at < length; at += DEFAULT_WINDOW_BYTES)
+    windows.push([at, Math.min(DEFAULT_WINDOW_BYTES, length - at)]);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < windows.length) {
+      const [at, size] = windows[next++] as [number, number];
+      const bytes = await source.read(offset + at, size, signal);
+      if (bytes.length !== size) {
+        throw new LensError('crypto-truncated', { offset: offset + at, expected: size, actual: bytes.length });
+      }
+      out.set(bytes, at);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return out;
+}
+
+/** Cuts blocks into decrypt units; `plaintextLengths[i]` is block i's plaintext size. */
+export function planUnits(
+  table: FrameTable,
+  plaintextLengths: number[],
+  segmentBytes = DECRYPT_SEGMENT_BYTES,
+): DecryptUnit[] {
+  const units: DecryptUnit[] = [];
+  let plaintextOffset = 0;
+  for (const frame of table.frames) {
+    const plaintextLength = plaintextLengths[frame.index] as number;
+    if (table.mode === 'AES-GCM' && table.layout === 'current') {
+      units.push({
+        index: units.length,
+        block: frame.index,
+        kind: 'gcm',
+        readOffset: frame.ciphertextOffset,
+        readLength: frame.cipherLength,
+        iv: frame.iv.slice(0, GCM_NONCE_BYTES),
+        tag: frame.tag,
+        padded: false,
+        plaintextOffset,
+        plaintextLength,
+      });
+    } else {
+      const kind = table.mode === 'AES-GCM' ? 'ctr' : 'cbc';
+      const step = Math.max(16, segmentBytes - (segmentBytes % 16));
+      for (let at = 0; at < frame.cipherLength; at += step) {
+        const length = Math.min(step, frame.cipherLength - at);
+        const last = at + length === frame.cipherLength;
+        const chained = kind === 'cbc' && at > 0;
+        units.push({
+          index: units.length,
+          block: frame.index,
+          kind,
+          readOffset: frame.ciphertextOffset + at - (chained ? 16 : 0),
+          readLength: length + (chained ? 16 : 0),
+          // Legacy "GCM" without a tag is CTR from nonce ‖ 2 (GCM's first data counter).
+          iv: kind === 'ctr' ? counterBlock(frame.iv, 2 + at / 16) : chained ? null : frame.iv,
+          tag: null,
+          padded: kind === 'cbc' && last,
+          plaintextOffset: plaintextOffset + at,
+          plaintextLength: last ? plaintextLength - at : length,
+        });
+      }
+    }
+    plaintextOffset += plaintextLength;
+  }
+  return units;
+}
+
+/**
+ * Plaintext size of every block. GCM: the ciphertext size. CBC: decrypt only each block's last
+ * 16-byte cipher block (chained from the one before) and read its PKCS#7 padding — a few bytes
+ * per 64 MiB, which also detects a wrong key on block 0 at once.
+ */
+export async function plaintextLengths(
+  source: ByteSource,
+  table: FrameTable,
+  cipher: FrameCipher,
+  signal?: AbortSignal,
+): Promise<number[]> {
+  if (table.mode === 'AES-GCM') return table.frames.map((frame) => frame.cipherLength);
+  const lengthOf = async (frame: CipherFrame): Promise<number> => {
+    const chained = frame.cipherLength > 16;
+    const readOffset = frame.ciphertextOffset + frame.cipherLength - (chained ? 32 : 16);
+    const bytes = await readSpan(source, readOffset, chained ? 32 : 16, signal);
+    const iv = chained ? bytes.subarray(0, 16) : frame.iv;
+    const tail = await cipher.cbcDecrypt(iv, bytes.subarray(chained ? 16 : 0), true);
+    if (!tail) {
+      const unit = { block: frame.index, readOffset } as DecryptUnit;
+      throw authenticationFailure(unit, 'the CBC padding is invalid');
+    }
+    return frame.cipherLength - 16 + tail.length;
+  };
+  const lengths: number[] = new Array<number>(table.frames.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < table.frames.length) {
+      const frame = table.frames[next++] as CipherFrame;
+      lengths[frame.index] = await lengthOf(frame);
+    }
+  };
+  // Block 0 first, alone: a wrong key must be reported as such, not as a damaged later block.
+  if (table.frames.length > 0) {
+    next = 1;
+    lengths[0] = await lengthOf(table.frames[0] as CipherFrame);
+  }
+  await Promise.all(Array.from({ length: DECRYPT_CONCURRENCY }, worker));
+  return lengths;
+}
+
+export interface DecryptedSourceOptions {
+  /** Bytes of decrypted units kept for random access. */
+  cacheBytes?: number;
+  /** Units decrypted ahead of a sequential reader. */
+  readAhead?: number;
+  /** Segment size for cuttable modes (tests shrink it). */
+  segmentBytes?: number;
+  signal?: AbortSignal;
+}
+
+export class DecryptedSource implements ByteSource {
+  readonly size: number;
+  private readonly cache = new Map<number, Uint8Array>();
+  private cachedBytes = 0;
+  private readonly inflight = new Map<number, Promise<Uint8Array>>();
+  /** Units decrypted so far (tests and the benchmark read it). */
+  unitsDecrypted = 0;
+
+  constructor(
+    private readonly cipherSource: ByteSource,
+    readonly table: FrameTable,
+    readonly units: DecryptUnit[],
+    private readonly cipher: FrameCipher,
+    private readonly options: DecryptedSourceOptions = {},
+  ) {
+    const last = units[units.length - 1];
+    this.size = last ? last.plaintextOffset + last.plaintextLength : 0;
+  }
+
+  private unitAt(offset: number): number {
+    let low = 0;
+    let high = this.units.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.units[middle] as DecryptUnit).plaintextOffset <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** Reads and decrypts one unit, without caching. */
+  async decrypt(index: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const unit = this.units[index] as DecryptUnit;
+    const bytes = await readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
+    const plain = await decryptUnit(unit, bytes, this.cipher);
+    this.unitsDecrypted += 1;
+    return plain;
+  }
+
+  private remember(index: number, plain: Uint8Array): void {
+    const budget = this.options.cacheBytes ?? DECRYPT_CACHE_BYTES;
+    this.cache.set(index, plain);
+    this.cachedBytes += plain.length;
+    for (const [key, value] of this.cache) {
+      if (this.cachedBytes <= budget || key === index) break;
+      this.cache.delete(key);
+      this.cachedBytes -= value.length;
+    }
+  }
+
+  private unit(index: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const cached = this.cache.get(index);
+    if (cached) {
+      // Map order is the LRU order: re-insert to mark as most recently used.
+      this.cache.delete(index);
+      this.cache.set(index, cached);
+      return Promise.resolve(cached);
+    }
+    let pending = this.inflight.get(index);
+    if (!pending) {
+      pending = this.decrypt(index, signal).then(
+        (plain) => {
+          this.inflight.delete(index);
+          this.remember(index, plain);
+          return plain;
+        },
+        (error: unknown) => {
+          this.inflight.delete(index);
+          throw error;
+        },
+      );
+      this.inflight.set(index, pending);
+    }
+    return pending;
+  }
+
+  async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    signal?.throwIfAborted();
+    const available = Math.max(0, Math.min(length, this.size - offset));
+    if (available === 0 || this.units.length === 0) return new Uint8Array(0);
+    const out = new Uint8Array(available);
+    let index = this.unitAt(offset);
+    let written = 0;
+    while (written < available) {
+      const unit = this.units[index] as DecryptUnit;
+      const plain = await this.unit(index, signal);
+      const from = offset + written - unit.plaintextOffset;
+      const take = Math.min(plain.length - from, available - written);
+      out.set(plain.subarray(from, from + take), written);
+      written += take;
+      index += 1;
+    }
+    this.prefetch(index, this.options.readAhead ?? 1);
+    return out;
+  }
+
+  /** Start decrypting the next units so a sequential reader finds them ready. */
+  private prefetch(from: number, count: number): void {
+    for (let index = from; index < Math.min(this.units.length, from + count); index += 1) {
+      if (!this.cache.has(index) && !this.inflight.has(index)) {
+        // Errors surface when the unit is actually read.
+        this.unit(index).catch(() => undefined);
+      }
+    }
+  }
+}
+
+export interface OpenDecryptedOptions extends DecryptedSourceOptions {
+  /** Needed for legacy (1.3–1.6) files; checked against the magic otherwise. */
+  mode?: CipherMode;
+  /** Use an existing table (read with readFrameTable) instead of reading it again. */
+  table?: FrameTable;
+  /** Use this cipher (tests force the software AES path with it). */
+  cipher?: FrameCipher;
+}
+
+/**
+ * Open an encrypted checkpoint with its key: frame table, per-block plaintext sizes, and the
+ * plaintext ByteSource. Wrong key length, wrong mode, wrong key (CBC), damaged frames and
+ * truncation are reported here; a GCM wrong key on the first read of block 0.
+ */
+export async function openDecryptedSource(
+  source: ByteSource,
+  key: Uint8Array,
+  options: OpenDecryptedOptions = {},
+): Promise<DecryptedSource> {
+  const { readFrameTable } = await import('./frames');
+  const table = options.table ?? (await readFrameTable(source, { mode: options.mode, signal: options.signal }));
+  const cipher = options.cipher ?? (await createFrameCipher(table.mode, key));
+  const lengths = await plaintextLengths(source, table, cipher, options.signal);
+  return new DecryptedSource(source, table, planUnits(table, lengths, options.segmentBytes), cipher, options);
+}
+
+/**
+ * Every plaintext unit in order, decrypting up to `concurrency` ahead (blocks are independent).
+ * For full passes (verify, export, benchmark); nothing is cached.
+ */
+export async function* decryptAll(
+  decrypted: DecryptedSource,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<{ unit: DecryptUnit; plaintext: Uint8Array }> {
+  // Whole 64 MiB GCM blocks: two in flight keeps peak memory near 256 MiB; CBC segments are smaller.
+  const wholeBlocks = decrypted.units[0]?.kind === 'gcm';
+  const concurrency = Math.max(1, options.concurrency ?? (wholeBlocks ? 2 : DECRYPT_CONCURRENCY));
+  const pending: Promise<Uint8Array>[] = [];
+  let next = 0;
+  const launch = (): void => {
+    while (pending.length < concurrency && next < decrypted.units.length) {
+      const promise = decrypted.decrypt(next, options.signal);
+      promise.catch(() => undefined); // awaited in order below
+      pending.push(promise);
+      next += 1;
+    }
+  };
+  launch();
+  for (let index = 0; index < decrypted.units.length; index += 1) {
+    const plaintext = await (pending.shift() as Promise<Uint8Array>);
+    launch();
+    yield { unit: decrypted.units[index] as DecryptUnit, plaintext };
+  }
+}
