@@ -109,6 +109,7 @@ export async function* readParts(
       let pending = offset < end ? fetch(offset) : null;
       while (pending) {
         const bytes = await pending;
+        signal?.throwIfAborted();
         offset += bytes.length;
         pending = offset < end ? fetch(offset) : null;
         yield bytes;

@@ -3,7 +3,13 @@ import { MemorySource } from '../../io/byte-source';
 import { hexToBytes } from '../../test/fixtures';
 import { bytesPart, readParts, type OutputPart } from '../parts';
 import { scanCheckpoint } from './scan';
-import { checkpointParts, CKPT_SLICE_BYTES, encodeMapRecordHeader, stringRecordEntry, type CkptRecordEntry } from './write';
+import {
+  checkpointParts,
+  CKPT_SLICE_BYTES,
+  encodeMapRecordHeader,
+  stringRecordEntry,
+  type CkptRecordEntry,
+} from './write';
 
 // ckpt-format.md §12.3, record by record.
 const SPEC_RECORDS = [
@@ -24,7 +30,12 @@ async function collect(parts: readonly OutputPart[]): Promise<Uint8Array> {
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const specEntries = (): CkptRecordEntry[] => [
-  { name: 'fc.weight', dims: [2, 2], tensorType: 'Float32', content: [bytesPart(hexToBytes('0000803f000000400000404000008040'))] },
+  {
+    name: 'fc.weight',
+    dims: [2, 2],
+    tensorType: 'Float32',
+    content: [bytesPart(hexToBytes('0000803f000000400000404000008040'))],
+  },
   { name: 'fc.bias', dims: [2], tensorType: 'Float32', content: [bytesPart(hexToBytes('0000003f000000bf'))] },
   { name: 'epoch_num', dims: [], tensorType: 'Int64', content: [bytesPart(hexToBytes('0300000000000000'))] },
   { name: 'lr', dims: [], tensorType: 'Float32', content: [bytesPart(hexToBytes('0ad7233c'))] },
@@ -50,15 +61,21 @@ describe('checkpointParts', () => {
   });
 
   it('omits zero-size tensors, as the default writer does', async () => {
-    const parts = checkpointParts([{ name: 'empty', dims: [3, 0], tensorType: 'Float32', content: [] }, specEntries()[1]!]);
+    const parts = checkpointParts([
+      { name: 'empty', dims: [3, 0], tensorType: 'Float32', content: [] },
+      specEntries()[1]!,
+    ]);
     expect(hex(await collect(parts))).toBe(SPEC_RECORDS[1]);
   });
 
   it('splits content at the slice size into same-tag records repeating the full dims', async () => {
     const content = hexToBytes('0000803f000000400000404000008040');
-    const parts = checkpointParts([{ name: 'fc.weight', dims: [2, 2], tensorType: 'Float32', content: [bytesPart(content)] }], {
-      sliceBytes: 6,
-    });
+    const parts = checkpointParts(
+      [{ name: 'fc.weight', dims: [2, 2], tensorType: 'Float32', content: [bytesPart(content)] }],
+      {
+        sliceBytes: 6,
+      },
+    );
     const bytes = await collect(parts);
     const index = await scanCheckpoint(new MemorySource(bytes));
     expect(index.tensors).toHaveLength(1);
@@ -69,8 +86,15 @@ describe('checkpointParts', () => {
     const record = (slice: Uint8Array): string => {
       const byte = (n: number): string => n.toString(16).padStart(2, '0');
       return (
-        '0a' + byte(slice.length + 28) + '0a0966632e776569676874' + '12' + byte(slice.length + 15) +
-        '080208021207466c6f61743332' + '1a' + byte(slice.length) + hex(slice)
+        '0a' +
+        byte(slice.length + 28) +
+        '0a0966632e776569676874' +
+        '12' +
+        byte(slice.length + 15) +
+        '080208021207466c6f61743332' +
+        '1a' +
+        byte(slice.length) +
+        hex(slice)
       );
     };
     const expected = [content.subarray(0, 6), content.subarray(6, 12), content.subarray(12)].map(record).join('');
@@ -87,7 +111,9 @@ describe('checkpointParts', () => {
         throw new Error('not read');
       },
     };
-    const parts = checkpointParts([{ name: 'big', dims: [2 * CKPT_SLICE_BYTES + 1], tensorType: 'Int8', content: [content] }]);
+    const parts = checkpointParts([
+      { name: 'big', dims: [2 * CKPT_SLICE_BYTES + 1], tensorType: 'Int8', content: [content] },
+    ]);
     const lengths = parts.filter((p) => p.kind === 'generated').map((p) => (p.kind === 'generated' ? p.length : 0));
     expect(lengths).toEqual([CKPT_SLICE_BYTES, CKPT_SLICE_BYTES, 1]);
   });

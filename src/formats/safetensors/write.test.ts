@@ -18,7 +18,12 @@ const GOLDEN_HEADER =
 const GOLDEN_DATA = '0300000000000000 0000003f000000bf 0000803f000000400000404000008040 0ad7233c 01';
 
 const specSafetensorsEntries = (): SafetensorsWriteEntry[] => [
-  { name: 'fc.weight', dtype: 'Float32', shape: [2, 2], content: [bytesPart(hexToBytes('0000803f000000400000404000008040'))] },
+  {
+    name: 'fc.weight',
+    dtype: 'Float32',
+    shape: [2, 2],
+    content: [bytesPart(hexToBytes('0000803f000000400000404000008040'))],
+  },
   { name: 'fc.bias', dtype: 'Float32', shape: [2], content: [bytesPart(hexToBytes('0000003f000000bf'))] },
   { name: 'epoch_num', dtype: 'Int64', shape: [], content: [bytesPart(hexToBytes('0300000000000000'))] },
   { name: 'lr', dtype: 'Float32', shape: [], content: [bytesPart(hexToBytes('0ad7233c'))] },
@@ -61,7 +66,21 @@ describe('safetensorsParts', () => {
       entry('q', 'Float64'),
       entry('p', 'Int8'),
     ]).map((e) => e.dtype);
-    expect(order).toEqual(['UInt64', 'Int64', 'Float64', 'Float32', 'UInt32', 'Int32', 'BFloat16', 'Float16', 'UInt16', 'Int16', 'Int8', 'UInt8', 'Bool']);
+    expect(order).toEqual([
+      'UInt64',
+      'Int64',
+      'Float64',
+      'Float32',
+      'UInt32',
+      'Int32',
+      'BFloat16',
+      'Float16',
+      'UInt16',
+      'Int16',
+      'Int8',
+      'UInt8',
+      'Bool',
+    ]);
     // U+FF5E (3 UTF-8 bytes, one UTF-16 unit) sorts before U+1F600 (4 bytes, a surrogate pair ≥ 0xD800).
     expect(compareUtf8('\u{FF5E}', '\u{1F600}')).toBeLessThan(0);
     expect('\u{FF5E}' < '\u{1F600}').toBe(false);

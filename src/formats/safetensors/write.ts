@@ -1,4 +1,10 @@
-import { byteLengthOf, dtypeInfo, elementCount, SAFETENSORS_CLASSIC_DTYPES, safetensorsNameOf } from '../../base/dtypes';
+import {
+  byteLengthOf,
+  dtypeInfo,
+  elementCount,
+  SAFETENSORS_CLASSIC_DTYPES,
+  safetensorsNameOf,
+} from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import { bytesPart, totalLength, type OutputPart } from '../parts';
 
@@ -31,7 +37,11 @@ export function compareUtf8(a: string, b: string): number {
 export function safetensorsDtypeFor(entry: { name: string; dtype: string }): string {
   const raw = safetensorsNameOf(entry.dtype);
   if (raw === undefined || !dtypeRank.has(raw)) {
-    throw new LensError('export-unsupported-dtype', { tensor: entry.name, actual: entry.dtype, expected: 'safetensors' });
+    throw new LensError('export-unsupported-dtype', {
+      tensor: entry.name,
+      actual: entry.dtype,
+      expected: 'safetensors',
+    });
   }
   return raw;
 }

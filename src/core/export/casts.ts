@@ -1,0 +1,277 @@
+/**
+ * dtype conversions MindSpore makes when a checkpoint dtype differs from the network's
+ * (`_type_convert`, ckpt-format.md §9.4): within the float set and within the int set only, with
+ * numpy cast semantics — round to nearest even, overflow to ±inf, integers wrap.
+ */
+
+export const FLOAT_CAST_DTYPES = ['Float16', 'BFloat16', 'Float32', 'Float64'] as const;
+export const INT_CAST_DTYPES = ['Int8', 'Int16', 'Int32', 'Int64'] as const;
+
+const elementBytes: Record<string, number> = {
+  Float16: 2,
+  BFloat16: 2,
+  Float32: 4,
+  Float64: 8,
+  Int8: 1,
+  Int16: 2,
+  Int32: 4,
+  Int64: 8,
+};
+
+export function castElementBytes(dtype: string): number | undefined {
+  return elementBytes[dtype];
+}
+
+export function castFamily(dtype: string): 'float' | 'int' | null {
+  if ((FLOAT_CAST_DTYPES as readonly string[]).includes(dtype)) return 'float';
+  if ((INT_CAST_DTYPES as readonly string[]).includes(dtype)) return 'int';
+  return null;
+}
+
+export function isAllowedCast(from: string, to: string): boolean {
+  const family = castFamily(from);
+  return family !== null && family === castFamily(to);
+}
+
+/** What a cast did to the values, accumulated over the windows of one tensor. */
+export interface CastStats {
+  elements: number;
+  /** NaNs in the source (they stay NaN). */
+  nans: number;
+  /** Finite source values that became ±inf. */
+  overflowToInfinity: number;
+  /** Non-zero source values that became ±0. */
+  underflowToZero: number;
+  /** Integers outside the target range (they wrap, as numpy's astype does). */
+  outOfRange: number;
+  /** Largest |converted − source| over finite values that stayed finite. */
+  maxAbsoluteError: number;
+  /** Largest |converted − source| / |source| over finite non-zero values that stayed finite. */
+  maxRelativeError: number;
+}
+
+export function emptyCastStats(): CastStats {
+  return {
+    elements: 0,
+    nans: 0,
+    overflowToInfinity: 0,
+    underflowToZero: 0,
+    outOfRange: 0,
+    maxAbsoluteError: 0,
+    maxRelativeError: 0,
+  };
+}
+
+export function mergeCastStats(into: CastStats, add: CastStats): void {
+  into.elements += add.elements;
+  into.nans += add.nans;
+  into.overflowToInfinity += add.overflowToInfinity;
+  into.underflowToZero += add.underflowToZero;
+  into.outOfRange += add.outOfRange;
+  into.maxAbsoluteError = Math.max(into.maxAbsoluteError, add.maxAbsoluteError);
+  into.maxRelativeError = Math.max(into.maxRelativeError, add.maxRelativeError);
+}
+
+// ---- rounding a double to 16-bit floats (exact for any double input: no double rounding) ----
+
+const scratch64 = new Float64Array(1);
+const scratchHigh = new Uint32Array(scratch64.buffer);
+const highWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** floor(log2(a)) for a positive normal double, read from its exponent field. */
+function exponentOf(a: number): number {
+  scratch64[0] = a;
+  return (((scratchHigh[highWord] as number) >>> 20) & 0x7ff) - 1023;
+}
+
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const fraction = value - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * IEEE binary16 bits of `x`, rounded to nearest even (subnormals included); overflow gives ±inf.
+ * Scaling by powers of two is exact in doubles, so the rounding happens once.
+ */
+export function numberToFloat16Bits(x: number): number {
+  if (Number.isNaN(x)) return 0x7e00;
+  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+  const a = Math.abs(x);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // 1024 carries into the smallest normal
+  const exponent = exponentOf(a);
+  if (exponent > 15) return sign | 0x7c00;
+  const mantissa = roundHalfEven(a * 2 ** (10 - exponent)); // in [1024, 2048]
+  const bits = ((exponent + 15) << 10) + mantissa - 1024;
+  return sign | Math.min(bits, 0x7c00);
+}
+
+/** bfloat16 bits of `x`, rounded to nearest even (subnormals included); overflow gives ±inf. */
+export function numberToBfloat16Bits(x: number): number {
+  if (Number.isNaN(x)) return 0x7fc0;
+  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+  const a = Math.abs(x);
+  if (a === Infinity) return sign | 0x7f80;
+  if (a < 2 ** -126) return sign | roundHalfEven(a * 2 ** 133);
+  const exponent = exponentOf(a);
+  if (exponent > 127) return sign | 0x7f80;
+  const mantissa = roundHalfEven(a * 2 ** (7 - exponent)); // in [128, 256]
+  const bits = ((exponent + 127) << 7) + mantissa - 128;
+  return sign | Math.min(bits, 0x7f80);
+}
+
+/** float32 bits → binary16 bits; NaN keeps its sign and top payload bits, as numpy does. */
+function float32BitsToFloat16Bits(bits: number, value: number): number {
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
+    let half = 0x7c00 + ((bits & 0x7fffff) >>> 13);
+    if (half === 0x7c00) half += 1;
+    return ((bits >>> 16) & 0x8000) | half;
+  }
+  return numberToFloat16Bits(value);
+}
+
+let halfTable: Float32Array | null = null;
+
+/** All 65,536 binary16 values as float32 (exact), built once. */
+function float16Table(): Float32Array {
+  if (halfTable) return halfTable;
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits += 1) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    if (exponent === 0) table[bits] = sign * fraction * 2 ** -24;
+    else if (exponent === 0x1f) table[bits] = fraction === 0 ? sign * Infinity : NaN;
+    else table[bits] = sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+  halfTable = table;
+  return table;
+}
+
+/** Aligned little-endian views need an aligned copy when the window starts at an odd offset. */
+function aligned(bytes: Uint8Array, size: number): Uint8Array {
+  return bytes.byteOffset % size === 0 ? bytes : bytes.slice();
+}
+
+function decodeFloats(dtype: string, bytes: Uint8Array): Float64Array {
+  const input = aligned(bytes, elementBytes[dtype] as number);
+  const { buffer, byteOffset } = input;
+  switch (dtype) {
+    case 'Float16': {
+      const table = float16Table();
+      const raw = new Uint16Array(buffer, byteOffset, input.length / 2);
+      const out = new Float64Array(raw.length);
+      for (let i = 0; i < raw.length; i += 1) out[i] = table[raw[i] as number] as number;
+      return out;
+    }
+    case 'BFloat16': {
+      const raw = new Uint16Array(buffer, byteOffset, input.length / 2);
+      const widened = new Uint32Array(raw.length);
+      for (let i = 0; i < raw.length; i += 1) widened[i] = (raw[i] as number) << 16;
+      return Float64Array.from(new Float32Array(widened.buffer));
+    }
+    case 'Float32':
+      return Float64Array.from(new Float32Array(buffer, byteOffset, input.length / 4));
+    default:
+      return new Float64Array(buffer.slice(byteOffset, byteOffset + input.length));
+  }
+}
+
+function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+  const values = decodeFloats(from, input);
+  const count = values.length;
+  const out = new Uint8Array(count * (elementBytes[to] as number));
+  let converted: Float64Array;
+  if (to === 'Float16' || to === 'BFloat16') {
+    const bits = new Uint16Array(out.buffer);
+    const sourceBits = from === 'Float32' ? new Uint32Array(aligned(input, 4).slice().buffer) : null;
+    if (to === 'Float16') {
+      for (let i = 0; i < count; i += 1) {
+        const value = values[i] as number;
+        bits[i] = sourceBits ? float32BitsToFloat16Bits(sourceBits[i] as number, value) : numberToFloat16Bits(value);
+      }
+    } else {
+      for (let i = 0; i < count; i += 1) {
+        const value = values[i] as number;
+        const sign = sourceBits && Number.isNaN(value) ? ((sourceBits[i] as number) >>> 16) & 0x8000 : 0;
+        bits[i] = sign | numberToBfloat16Bits(value);
+      }
+    }
+    converted = decodeFloats(to, out);
+  } else if (to === 'Float32') {
+    const floats = new Float32Array(out.buffer);
+    floats.set(values);
+    converted = Float64Array.from(floats);
+  } else {
+    new Float64Array(out.buffer).set(values);
+    converted = values;
+  }
+  const part = emptyCastStats();
+  part.elements = count;
+  for (let i = 0; i < count; i += 1) {
+    const source = values[i] as number;
+    const result = converted[i] as number;
+    if (Number.isNaN(source)) {
+      part.nans += 1;
+    } else if (Number.isFinite(source)) {
+      if (!Number.isFinite(result)) {
+        part.overflowToInfinity += 1;
+      } else {
+        const error = Math.abs(result - source);
+        if (error > part.maxAbsoluteError) part.maxAbsoluteError = error;
+        if (source !== 0) {
+          if (result === 0) part.underflowToZero += 1;
+          const relative = error / Math.abs(source);
+          if (relative > part.maxRelativeError) part.maxRelativeError = relative;
+        }
+      }
+    }
+  }
+  mergeCastStats(stats, part);
+  return out;
+}
+
+const intRange: Record<string, [bigint, bigint]> = {
+  Int8: [-(2n ** 7n), 2n ** 7n - 1n],
+  Int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  Int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  Int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+function convertInts(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+  const fromSize = elementBytes[from] as number;
+  const toSize = elementBytes[to] as number;
+  const count = input.length / fromSize;
+  const source = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  const out = new Uint8Array(count * toSize);
+  const target = new DataView(out.buffer);
+  const [low, high] = intRange[to] as [bigint, bigint];
+  let outOfRange = 0;
+  for (let i = 0; i < count; i += 1) {
+    let value: bigint;
+    if (fromSize === 8) value = source.getBigInt64(i * 8, true);
+    else if (fromSize === 4) value = BigInt(source.getInt32(i * 4, true));
+    else if (fromSize === 2) value = BigInt(source.getInt16(i * 2, true));
+    else value = BigInt(source.getInt8(i));
+    if (value < low || value > high) outOfRange += 1;
+    // numpy's astype is a C cast: keep the low bits (two's complement wrap).
+    if (toSize === 8) target.setBigInt64(i * 8, value, true);
+    else if (toSize === 4) target.setInt32(i * 4, Number(BigInt.asIntN(32, value)), true);
+    else if (toSize === 2) target.setInt16(i * 2, Number(BigInt.asIntN(16, value)), true);
+    else target.setInt8(i, Number(BigInt.asIntN(8, value)));
+  }
+  stats.elements += count;
+  stats.outOfRange += outOfRange;
+  return out;
+}
+
+/**
+ * Convert a whole number of elements from one dtype to another of the same family, adding what
+ * happened to `stats`. The caller checked the pair with `isAllowedCast`.
+ */
+export function convertElements(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+  return castFamily(from) === 'float' ? convertFloats(from, to, input, stats) : convertInts(from, to, input, stats);
+}

@@ -1,0 +1,330 @@
+import { createCRC32, type IHasher } from 'hash-wasm';
+import { LensError } from '../../base/errors';
+import { DEFAULT_WINDOW_BYTES, MAX_BUFFER_BYTES, MAX_READ_BYTES } from '../../base/limits';
+import type { TensorEntry } from '../../base/types';
+import { encryptCheckpoint, encryptedSize } from '../../crypto/encrypt';
+import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../formats/ckpt/trailer';
+import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
+import { bytesPart, isSliceable, readParts, readPartsRange, totalLength, type OutputPart } from '../../formats/parts';
+import {
+  compareUtf8,
+  crcZeroRunOf,
+  isCrcQuirkDtype,
+  safetensorsParts,
+  type SafetensorsWriteEntry,
+} from '../../formats/safetensors/write';
+import type { OpenedCheckpoint } from '../open';
+import { castElementBytes, convertElements, emptyCastStats, type CastStats } from './casts';
+import { encodeAppendValue, type ExportPlan, type PlannedTensor } from './plan';
+
+/** zlib CRC-32 (hash-wasm), as a number. */
+export interface Crc32 {
+  update(bytes: Uint8Array): void;
+  digest(): number;
+}
+
+export async function createCrc32(): Promise<Crc32> {
+  const hasher: IHasher = await createCRC32();
+  hasher.init();
+  return {
+    update: (bytes) => {
+      hasher.update(bytes);
+    },
+    digest: () => {
+      const raw = hasher.digest('binary');
+      return (
+        ((raw[0] as number) * 2 ** 24 + ((raw[1] as number) << 16) + ((raw[2] as number) << 8) + (raw[3] as number)) >>>
+        0
+      );
+    },
+  };
+}
+
+export interface CastReportEntry extends CastStats {
+  name: string;
+  from: string;
+  to: string;
+}
+
+export interface BuildOptions {
+  /** Required when the plan encrypts; the same length and mode the plan was made with. */
+  encryptionKey?: Uint8Array;
+  /** Injected IVs reproduce known vectors; default fresh random bytes per block. */
+  ivFor?: (blockIndex: number) => Uint8Array;
+  /** Plaintext bytes per cipher block; MindSpore's 64 MiB by default. */
+  encryptionBlockBytes?: number;
+  /** Largest read from the source and the window transformed tensors are converted in. */
+  windowBytes?: number;
+  signal?: AbortSignal;
+  /** Called as the safetensors CRC pre-pass reads (bytes done, bytes total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A planned export bound to its source: parts to write, the final size, and the cast report. */
+export interface ExportJob {
+  plan: ExportPlan;
+  /** The plaintext file body: ckpt records or the whole safetensors file. No CRC trailer. */
+  parts: OutputPart[];
+  /** The ckpt `crc_num` trailer follows the parts (computed while streaming). */
+  crcTrailer: boolean;
+  /** Bytes of the finished file. */
+  size: number;
+  /** Content parts of each output tensor by output name (for verification). */
+  contentOf(name: string): OutputPart[] | undefined;
+  /** What the casts did so far; complete once the output has been streamed once. */
+  castReport(): CastReportEntry[];
+  options: BuildOptions;
+}
+
+function sourceContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart[] {
+  return entry.ranges.map((range) => ({
+    kind: 'copy' as const,
+    source: opened.plaintext,
+    offset: range.offset,
+    length: range.length,
+  }));
+}
+
+/**
+ * A cast tensor as a generated part: source windows of whole elements are read (the next one
+ * while converting the current), converted, and trimmed to the requested range.
+ */
+function castPart(content: OutputPart[], from: string, to: string, stats: CastStats, windowBytes: number): OutputPart {
+  const inSize = castElementBytes(from) as number;
+  const outSize = castElementBytes(to) as number;
+  const elements = totalLength(content) / inSize;
+  const windowElements = Math.max(1, Math.floor(Math.min(windowBytes, MAX_READ_BYTES) / Math.max(inSize, outSize)));
+  const counted = new Set<string>();
+  return {
+    kind: 'generated',
+    length: elements * outSize,
+    async *generate(start, end, signal) {
+      const first = Math.floor(start / outSize);
+      const last = Math.ceil(end / outSize);
+      const read = (from: number): Promise<Uint8Array> =>
+        readPartsRange(content, from * inSize, Math.min(last, from + windowElements) * inSize, signal);
+      let at = first;
+      let pending: Promise<Uint8Array> | null = at < last ? read(at) : null;
+      while (pending) {
+        const input = await pending;
+        const next = Math.min(last, at + windowElements);
+        pending = next < last ? read(next) : null;
+        // Statistics count each window once, however often the output is streamed.
+        const key = `${at}:${next}`;
+        const windowStats = counted.has(key) ? emptyCastStats() : stats;
+        counted.add(key);
+        const output = convertElements(from, to, input, windowStats);
+        const windowStart = at * outSize;
+        yield output.subarray(Math.max(0, start - windowStart), Math.min(output.length, end - windowStart));
+        at = next;
+      }
+    },
+  };
+}
+
+/** The safetensors `crc_num` over names and data in sorted name order, with the 0-d int quirk (§5.2). */
+export async function safetensorsCrc(
+  entries: readonly SafetensorsWriteEntry[],
+  options: { signal?: AbortSignal; windowBytes?: number; onBytes?: (bytes: number) => void } = {},
+): Promise<number> {
+  const crc = await createCrc32();
+  const encoder = new TextEncoder();
+  const sorted = [...entries].sort((a, b) => compareUtf8(a.name, b.name));
+  for (const entry of sorted) {
+    crc.update(encoder.encode(entry.name));
+    const length = totalLength(entry.content);
+    if (isCrcQuirkDtype(entry.dtype, entry.shape) && length > 0) {
+      const value = crcZeroRunOf(
+        entry.dtype,
+        entry.shape,
+        await readPartsRange(entry.content, 0, length, options.signal),
+      );
+      if (value === null) continue;
+      if (value < 0n || value > BigInt(MAX_BUFFER_BYTES)) {
+        throw new LensError('export-crc-negative-scalar', { tensor: entry.name, actual: value.toString() });
+      }
+      const zeros = new Uint8Array(Math.min(Number(value), 1 << 20));
+      for (let left = Number(value); left > 0; left -= zeros.length)
+        crc.update(zeros.subarray(0, Math.min(left, zeros.length)));
+      options.onBytes?.(length);
+      continue;
+    }
+    for await (const chunk of readParts(entry.content, { signal: options.signal, windowBytes: options.windowBytes })) {
+      crc.update(chunk);
+      options.onBytes?.(chunk.length);
+    }
+  }
+  return crc.digest();
+}
+
+/**
+ * Bind a plan to its source: the output as parts (untouched tensors as zero-copy slices of the
+ * source, casts as generated windows), its exact size, and — for safetensors with CRC — the
+ * `crc_num`, which needs one read of the data before the header can be written.
+ */
+export async function buildExport(
+  opened: OpenedCheckpoint,
+  plan: ExportPlan,
+  options: BuildOptions = {},
+): Promise<ExportJob> {
+  const windowBytes = Math.min(options.windowBytes ?? DEFAULT_WINDOW_BYTES, MAX_READ_BYTES);
+  if (plan.encryption) {
+    const key = options.encryptionKey;
+    if (!key || key.length !== plan.encryption.keyLength) {
+      throw new LensError('crypto-key-length', {
+        expected: plan.encryption.mode,
+        actual: key?.length ?? 0,
+        hint: `${plan.encryption.keyLength} bytes, as planned`,
+      });
+    }
+  }
+  const byName = new Map(opened.index.tensors.map((entry) => [entry.name, entry]));
+  const contents = new Map<string, OutputPart[]>();
+  const report: CastReportEntry[] = [];
+  const contentFor = (tensor: PlannedTensor): OutputPart[] => {
+    if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
+    const entry = byName.get(tensor.sourceName as string);
+    if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
+    const content = sourceContent(opened, entry);
+    if (!tensor.cast) return content;
+    const stats: CastReportEntry = { name: tensor.name, ...tensor.cast, ...emptyCastStats() };
+    report.push(stats);
+    return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes)];
+  };
+  for (const tensor of plan.tensors) contents.set(tensor.name, contentFor(tensor));
+  const content = (tensor: PlannedTensor): OutputPart[] => contents.get(tensor.name) as OutputPart[];
+
+  let parts: OutputPart[];
+  let crcTrailer = false;
+  if (plan.format === 'ckpt') {
+    const records: CkptRecordEntry[] = plan.tensors.map((tensor) => ({
+      name: tensor.name,
+      dims: tensor.dims,
+      tensorType: tensor.dtype,
+      content: content(tensor),
+      map: tensor.kind === 'map',
+    }));
+    parts = checkpointParts(records, plan.sliceBytes ? { sliceBytes: plan.sliceBytes } : {});
+    crcTrailer = plan.crc;
+  } else {
+    const entries: SafetensorsWriteEntry[] = plan.tensors.map((tensor) => ({
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: tensor.shape,
+      content: content(tensor),
+    }));
+    const metadata: Record<string, string> = { ...plan.metadata };
+    // A carried-over crc_num would be stale: it is only ever written freshly computed.
+    delete metadata.crc_num;
+    if (plan.metadataFormat) metadata.format = plan.metadataFormat;
+    if (plan.crc) {
+      const total = entries.reduce((sum, entry) => sum + totalLength(entry.content), 0);
+      let done = 0;
+      metadata.crc_num = String(
+        await safetensorsCrc(entries, {
+          signal: options.signal,
+          windowBytes,
+          onBytes: (bytes) => {
+            done += bytes;
+            options.onProgress?.(done, total);
+          },
+        }),
+      );
+    }
+    parts = safetensorsParts(entries, Object.keys(metadata).length > 0 ? metadata : null);
+  }
+  const plaintextSize = totalLength(parts) + (crcTrailer ? CRC_TRAILER_BYTES : 0);
+  const size = plan.encryption
+    ? encryptedSize(plaintextSize, plan.encryption.mode, options.encryptionBlockBytes)
+    : plaintextSize;
+  return {
+    plan,
+    parts,
+    crcTrailer,
+    size,
+    contentOf: (name) => contents.get(name),
+    castReport: () => report.map((entry) => ({ ...entry })),
+    options: { ...options, windowBytes },
+  };
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** Bytes of the finished file written so far, and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+async function* plaintextChunks(job: ExportJob, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const crc = job.crcTrailer ? await createCrc32() : null;
+  for await (const chunk of readParts(job.parts, { signal, windowBytes: job.options.windowBytes })) {
+    crc?.update(chunk);
+    yield chunk;
+  }
+  if (crc) yield encodeCrcTrailer(crc.digest());
+}
+
+/**
+ * The finished file as a stream of chunks (≤ the window size each, 64 MiB blocks when
+ * encrypted): for a file, a File System Access writable or a download stream. Only one window
+ * (or one cipher block) is held at a time.
+ */
+export async function* exportChunks(job: ExportJob, options: StreamOptions = {}): AsyncGenerator<Uint8Array> {
+  const { signal, onProgress } = options;
+  const encryption = job.plan.encryption;
+  const source = plaintextChunks(job, signal);
+  const chunks = encryption
+    ? encryptCheckpoint(source, {
+        mode: encryption.mode,
+        key: job.options.encryptionKey as Uint8Array,
+        blockBytes: job.options.encryptionBlockBytes,
+        ivFor: job.options.ivFor,
+        signal,
+      })
+    : source;
+  let done = 0;
+  for await (const chunk of chunks) {
+    done += chunk.length;
+    yield chunk;
+    onProgress?.(done, job.size);
+  }
+}
+
+/**
+ * The finished file as Blob parts: untouched tensors stay slices of the source Blob (zero-copy,
+ * nothing read) unless a CRC or encryption needs every byte; headers and converted windows are
+ * small arrays. `new Blob(parts)` is the download.
+ */
+export async function exportBlobParts(job: ExportJob, options: StreamOptions = {}): Promise<BlobPart[]> {
+  const { signal, onProgress } = options;
+  const out: BlobPart[] = [];
+  let done = 0;
+  const push = (part: Blob | Uint8Array): void => {
+    out.push(part as BlobPart);
+    done += part instanceof Blob ? part.size : part.length;
+    onProgress?.(done, job.size);
+  };
+  if (job.plan.encryption) {
+    for await (const chunk of exportChunks(job, { signal })) push(chunk);
+    return out;
+  }
+  let crcValue: number | null = null;
+  if (job.crcTrailer) {
+    // The trailer depends on every byte: one read pass first, then compose zero-copy.
+    const crc = await createCrc32();
+    for await (const chunk of readParts(job.parts, { signal, windowBytes: job.options.windowBytes })) crc.update(chunk);
+    crcValue = crc.digest();
+  }
+  for (const part of job.parts) {
+    signal?.throwIfAborted();
+    if (part.kind === 'bytes') push(part.bytes);
+    else if (part.kind === 'copy' && isSliceable(part.source))
+      push(part.source.slice(part.offset, part.offset + part.length));
+    else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
+  }
+  if (crcValue !== null) push(encodeCrcTrailer(crcValue));
+  return out;
+}
+
+export async function exportBlob(job: ExportJob, options: StreamOptions = {}): Promise<Blob> {
+  return new Blob(await exportBlobParts(job, options));
+}

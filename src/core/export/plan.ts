@@ -1,0 +1,367 @@
+import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
+import { LensError } from '../../base/errors';
+import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
+import { safetensorsDtypeFor } from '../../formats/safetensors/write';
+import { castElementBytes, isAllowedCast } from './casts';
+
+export type ExportFormat = 'ckpt' | 'safetensors';
+
+/** Which parameters to keep: explicit names, or a predicate (the filter language compiles to one). */
+export type TensorSelection = readonly string[] | ((entry: TensorEntry) => boolean);
+
+export interface RenameRule {
+  /** A JavaScript regular expression, applied to the whole name. */
+  pattern: string;
+  /** Replacement with `$1`…`$9` and `$&`. Every match is replaced. */
+  replacement: string;
+}
+
+/** name_map: an exact map wins; otherwise every rule applies in order to the running name. */
+export interface RenameRules {
+  exact?: Readonly<Record<string, string>>;
+  rules?: readonly RenameRule[];
+}
+
+export interface CastRule {
+  /** Source dtype this rule applies to; omitted = every parameter that `names` lists. */
+  from?: string;
+  to: string;
+  /** Source parameter names this rule is limited to (per-parameter casts). */
+  names?: readonly string[];
+}
+
+/** An `append_dict` value as save_checkpoint stores it (ckpt-format.md §3.4). */
+export type AppendValue =
+  | { type: 'int'; value: bigint }
+  | { type: 'float'; value: number }
+  | { type: 'bool'; value: boolean }
+  | { type: 'str'; value: string };
+
+export interface AppendDictEdits {
+  /** Output name → value, in insertion order. An existing name keeps its position. */
+  set?: ReadonlyArray<readonly [string, AppendValue]>;
+  /** Output names to leave out. */
+  remove?: readonly string[];
+}
+
+export type EncryptionMode = 'AES-GCM' | 'AES-CBC' | 'SM4-CBC';
+
+export interface ExportOptions {
+  format?: ExportFormat;
+  select?: TensorSelection;
+  renames?: RenameRules | ((name: string) => string);
+  casts?: readonly CastRule[];
+  appendDict?: AppendDictEdits;
+  /** ckpt: the `crc_num` trailer; safetensors: `__metadata__.crc_num`. */
+  crc?: boolean;
+  /** ckpt only. The key itself is passed again when the output is built, never kept in the plan. */
+  encryption?: { mode: string; keyLength: number } | null;
+  /** safetensors `__metadata__.format` (MindSpore 2.7 writes "ms"); none by default, as 2.5/2.6. */
+  metadataFormat?: 'ms' | 'pt' | null;
+  /** safetensors: further `__metadata__` entries (e.g. the source's own), written first. */
+  metadata?: Readonly<Record<string, string>>;
+  /**
+   * ckpt dims of untouched values: `keep` writes them as stored (legacy `dims [0]` scalars stay,
+   * so an unchanged file is reproduced byte for byte); `mindspore` writes what save_checkpoint
+   * 2.3+ writes after load_checkpoint (no dims for scalars).
+   */
+  scalarDims?: 'keep' | 'mindspore';
+  /** ckpt record payload limit (512 MiB); injectable for tests. */
+  sliceBytes?: number;
+}
+
+export interface PlannedTensor {
+  /** Name in the output. */
+  name: string;
+  /** Name in the source, or null for a value added through append_dict. */
+  sourceName: string | null;
+  dtype: string;
+  shape: number[];
+  /** ckpt dims as written. */
+  dims: number[];
+  kind: TensorKind;
+  /** Content bytes in the output. */
+  bytes: number;
+  cast: { from: string; to: string } | null;
+  /** The value when it comes from append_dict edits. */
+  appended: AppendValue | null;
+}
+
+export interface ExportPlan {
+  format: ExportFormat;
+  /** In file order for ckpt; safetensors re-sorts when writing. */
+  tensors: PlannedTensor[];
+  /** Selected values that will not be in the output, and why. */
+  omitted: { name: string; reason: 'zero-size' }[];
+  crc: boolean;
+  encryption: { mode: EncryptionMode; keyLength: number } | null;
+  metadataFormat: 'ms' | 'pt' | null;
+  /** safetensors `__metadata__` entries besides `format` and `crc_num`. */
+  metadata: Record<string, string>;
+  sliceBytes: number | null;
+}
+
+const ENCRYPTION_KEY_LENGTHS: Record<EncryptionMode, readonly number[]> = {
+  'AES-GCM': [16, 24, 32],
+  'AES-CBC': [16, 24, 32],
+  'SM4-CBC': [16],
+};
+
+/** MindSpore refuses these before writing a byte (ckpt-format.md §5.1, §6; ckpt-crypto.md §5). */
+export function checkEncryptionOptions(
+  format: ExportFormat,
+  crc: boolean,
+  encryption: { mode: string; keyLength: number } | null | undefined,
+): { mode: EncryptionMode; keyLength: number } | null {
+  if (!encryption) return null;
+  if (format === 'safetensors') throw new LensError('export-encrypt-safetensors');
+  if (!(encryption.mode in ENCRYPTION_KEY_LENGTHS)) {
+    throw new LensError('export-bad-enc-mode', { actual: encryption.mode });
+  }
+  const mode = encryption.mode as EncryptionMode;
+  const allowed = ENCRYPTION_KEY_LENGTHS[mode];
+  if (!allowed.includes(encryption.keyLength)) {
+    throw new LensError('crypto-key-length', {
+      expected: mode,
+      actual: encryption.keyLength,
+      hint: `${allowed.join(', ')} bytes`,
+    });
+  }
+  if (crc) throw new LensError('export-crc-with-encryption');
+  return { mode, keyLength: encryption.keyLength };
+}
+
+function compileRenames(renames: ExportOptions['renames']): (name: string) => string {
+  if (!renames) return (name) => name;
+  if (typeof renames === 'function') return renames;
+  const rules = (renames.rules ?? []).map((rule, index) => {
+    try {
+      return { regex: new RegExp(rule.pattern, 'gu'), replacement: rule.replacement };
+    } catch (error) {
+      throw new LensError('name-map-bad-rule', {
+        line: index + 1,
+        actual: rule.pattern,
+        hint: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+  const exact = renames.exact ?? {};
+  return (name) => {
+    if (Object.hasOwn(exact, name)) return exact[name] as string;
+    return rules.reduce((current, rule) => current.replace(rule.regex, rule.replacement), name);
+  };
+}
+
+function selectEntries(index: CheckpointIndex, select: TensorSelection | undefined): TensorEntry[] {
+  if (select === undefined) return [...index.tensors];
+  if (typeof select === 'function') return index.tensors.filter((entry) => select(entry));
+  const byName = new Map(index.tensors.map((entry) => [entry.name, entry]));
+  const wanted = new Set<string>();
+  for (const name of select) {
+    if (!byName.has(name)) throw new LensError('export-unknown-tensor', { tensor: name, hint: 'the selection' });
+    wanted.add(name);
+  }
+  // File order, whatever order the names were given in.
+  return index.tensors.filter((entry) => wanted.has(entry.name));
+}
+
+function castTarget(entry: TensorEntry, casts: readonly CastRule[]): string | null {
+  let target: string | null = null;
+  for (const rule of casts) {
+    if (rule.names && !rule.names.includes(entry.name)) continue;
+    if (rule.from !== undefined && rule.from !== entry.dtype) continue;
+    if (!rule.names && rule.from === undefined) continue;
+    target = rule.to; // later rules win, so a per-parameter rule can follow a per-dtype one
+  }
+  return target === entry.dtype ? null : target;
+}
+
+/** Content of an append_dict value: dtype, ckpt dims and bytes (ckpt-format.md §3.3, §3.4). */
+export function encodeAppendValue(
+  name: string,
+  value: AppendValue,
+): { dtype: string; dims: number[]; bytes: Uint8Array } {
+  switch (value.type) {
+    case 'int': {
+      const bytes = new Uint8Array(8);
+      const view = new DataView(bytes.buffer);
+      if (value.value >= -(2n ** 63n) && value.value < 2n ** 63n) {
+        view.setBigInt64(0, value.value, true);
+        return { dtype: 'Int64', dims: [], bytes };
+      }
+      // Python ints ≥ 2^63 become numpy uint64, so Tensor(value) is UInt64.
+      if (value.value >= 0n && value.value < 2n ** 64n) {
+        view.setBigUint64(0, value.value, true);
+        return { dtype: 'UInt64', dims: [], bytes };
+      }
+      throw new LensError('export-bad-append-value', {
+        tensor: name,
+        hint: `${value.value} does not fit a 64-bit integer`,
+      });
+    }
+    case 'float': {
+      const bytes = new Uint8Array(4);
+      new DataView(bytes.buffer).setFloat32(0, value.value, true);
+      return { dtype: 'Float32', dims: [], bytes };
+    }
+    case 'bool':
+      return { dtype: 'Bool', dims: [], bytes: new Uint8Array([value.value ? 1 : 0]) };
+    case 'str': {
+      const codePoints = Array.from(value.value, (ch) => ch.codePointAt(0) as number);
+      // numpy stores "" as one NUL code point (dtype <U1).
+      const bytes = new Uint8Array(Math.max(1, codePoints.length) * 4);
+      const view = new DataView(bytes.buffer);
+      codePoints.forEach((codePoint, i) => view.setUint32(i * 4, codePoint, true));
+      return { dtype: 'str', dims: [0], bytes };
+    }
+  }
+}
+
+function plannedFromEntry(
+  entry: TensorEntry,
+  name: string,
+  format: ExportFormat,
+  cast: string | null,
+  scalarDims: 'keep' | 'mindspore',
+): PlannedTensor {
+  const sizeProblem = entry.problems?.find(
+    (p) => p.code === 'size-mismatch' || p.code === 'legacy-bfloat16-as-float32',
+  );
+  const isLegacyBf16 = sizeProblem?.code === 'legacy-bfloat16-as-float32';
+  const keepsStoredBytes = format === 'ckpt' && scalarDims === 'keep' && cast === null;
+  if (sizeProblem && !(isLegacyBf16 && keepsStoredBytes)) {
+    const info = dtypeInfo(entry.dtype);
+    throw new LensError('export-size-mismatch', {
+      tensor: entry.name,
+      actual: entry.bytes,
+      expected: info ? byteLengthOf(info, elementCount(entry.shape)) : 'unknown',
+    });
+  }
+  if (entry.kind === 'map' && (format === 'safetensors' || cast !== null)) {
+    throw new LensError('export-unsupported-dtype', {
+      tensor: entry.name,
+      actual: 'MapTensor',
+      expected: format === 'safetensors' ? 'safetensors' : 'a cast',
+    });
+  }
+  if (format === 'safetensors') safetensorsDtypeFor({ name: entry.name, dtype: cast ?? entry.dtype });
+  let bytes = entry.bytes;
+  if (cast !== null) {
+    if (entry.kind !== 'tensor' || !isAllowedCast(entry.dtype, cast)) {
+      throw new LensError('export-bad-cast', { tensor: entry.name, actual: entry.dtype, expected: cast });
+    }
+    bytes = (entry.bytes / (castElementBytes(entry.dtype) as number)) * (castElementBytes(cast) as number);
+  }
+  const storedDims = entry.storedDims ?? entry.shape;
+  // save_checkpoint 2.3+ writes shape () as no dims; strings always carry dims [0].
+  const dims = entry.kind === 'tensor' && (scalarDims === 'mindspore' || cast !== null) ? entry.shape : storedDims;
+  return {
+    name,
+    sourceName: entry.name,
+    dtype: cast ?? entry.dtype,
+    shape: [...entry.shape],
+    dims: [...dims],
+    kind: entry.kind,
+    bytes,
+    cast: cast !== null ? { from: entry.dtype, to: cast } : null,
+    appended: null,
+  };
+}
+
+/**
+ * Decide what an export writes, without reading any tensor bytes: selection, renames, casts,
+ * append_dict edits and the format's rules. Throws a LensError for anything MindSpore refuses.
+ */
+export function planExport(index: CheckpointIndex, options: ExportOptions = {}): ExportPlan {
+  const format = options.format ?? 'ckpt';
+  const crc = options.crc ?? false;
+  const encryption = checkEncryptionOptions(format, crc, options.encryption);
+  const scalarDims = options.scalarDims ?? 'keep';
+  const rename = compileRenames(options.renames);
+  const casts = options.casts ?? [];
+  for (const rule of casts) {
+    if (rule.from !== undefined && !isAllowedCast(rule.from, rule.to)) {
+      throw new LensError('export-bad-cast', { actual: rule.from, expected: rule.to });
+    }
+    for (const name of rule.names ?? []) {
+      if (!index.tensors.some((entry) => entry.name === name)) {
+        throw new LensError('export-unknown-tensor', { tensor: name, hint: 'a cast rule' });
+      }
+    }
+  }
+
+  const tensors: PlannedTensor[] = [];
+  const positionByName = new Map<string, number>();
+  const removed = new Set(options.appendDict?.remove ?? []);
+  const removedFound = new Set<string>();
+  for (const entry of selectEntries(index, options.select)) {
+    const name = rename(entry.name);
+    if (removed.has(name)) {
+      removedFound.add(name);
+      continue;
+    }
+    if (name.length === 0) {
+      throw new LensError('name-map-bad-rule', { actual: entry.name, hint: 'the rules turn this name into ""' });
+    }
+    const previous = positionByName.get(name);
+    if (previous !== undefined) {
+      throw new LensError('export-name-collision', {
+        tensor: name,
+        hint: `from "${String(tensors[previous]?.sourceName)}" and "${entry.name}"`,
+      });
+    }
+    positionByName.set(name, tensors.length);
+    tensors.push(plannedFromEntry(entry, name, format, castTarget(entry, casts), scalarDims));
+  }
+
+  for (const name of removed) {
+    if (!removedFound.has(name) && !(options.appendDict?.set ?? []).some(([key]) => key === name)) {
+      throw new LensError('export-unknown-tensor', { tensor: name, hint: 'the values to remove' });
+    }
+  }
+  for (const [name, value] of options.appendDict?.set ?? []) {
+    if (name.length === 0) throw new LensError('export-bad-append-value', { tensor: name, hint: 'the name is empty' });
+    const encoded = encodeAppendValue(name, value);
+    if (format === 'safetensors') safetensorsDtypeFor({ name, dtype: encoded.dtype });
+    const planned: PlannedTensor = {
+      name,
+      sourceName: null,
+      dtype: encoded.dtype,
+      shape: [],
+      dims: encoded.dims,
+      kind: encoded.dtype === 'str' ? 'string' : 'tensor',
+      bytes: encoded.bytes.length,
+      cast: null,
+      appended: value,
+    };
+    // save_checkpoint's OrderedDict: a later value replaces an earlier one in place.
+    const existing = positionByName.get(name);
+    if (existing !== undefined) tensors[existing] = planned;
+    else {
+      positionByName.set(name, tensors.length);
+      tensors.push(planned);
+    }
+  }
+
+  const kept = tensors.filter((tensor) => !removed.has(tensor.name));
+  const omitted: ExportPlan['omitted'] = [];
+  const written = kept.filter((tensor) => {
+    // The default ckpt writer emits no record for an empty tensor (ckpt-format.md §3.2).
+    if (format === 'ckpt' && tensor.bytes === 0 && tensor.kind !== 'map') {
+      omitted.push({ name: tensor.name, reason: 'zero-size' });
+      return false;
+    }
+    return true;
+  });
+  if (written.length === 0) throw new LensError('export-empty');
+  return {
+    format,
+    tensors: written,
+    omitted,
+    crc,
+    encryption,
+    metadataFormat: format === 'safetensors' ? (options.metadataFormat ?? null) : null,
+    metadata: format === 'safetensors' ? { ...(options.metadata ?? {}) } : {},
+    sliceBytes: options.sliceBytes ?? null,
+  };
+}
