@@ -33,7 +33,7 @@ export interface NegativeVector {
 export interface Vectors {
   vectors: PositiveVector[];
   negative: NegativeVector[];
-  positive_quirks: (NegativeVector & { plaintext_hex: string; expect: 'ok' })[];
+  positive_quirks: (Omit<NegativeVector, 'expect'> & { plaintext_hex: string; expect: 'ok' })[];
   sm4_block_kat: { key: string; plaintext: string; iterations: number; ciphertext: string }[];
   checkpoint_fixtures: {
     protobuf_plaintext_hex: string;
