@@ -11,6 +11,8 @@ export const MAX_READ_BYTES = 64 * MiB;
 export const DEFAULT_WINDOW_BYTES = 16 * MiB;
 /** Read size used to fetch the next record header after skipping tensor bytes. */
 export const DEFAULT_HEADER_READ_BYTES = 1024;
+/** Mean record size below which a ckpt scan reads through instead of seeking record to record. */
+export const DEFAULT_SEEK_COST_BYTES = 256 * 1024;
 
 /** safetensors' own MAX_HEADER_SIZE (huggingface/safetensors tensor.rs). */
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
@@ -61,6 +63,9 @@ export const MAX_NAME_MAP_PAIRS = 1_000_000;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 2000;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;
+/** Unloaded parameters that get a nearest-name search, and edit distances computed for each. */
+export const MAX_NEAREST_NAME_PARAMS = 1000;
+export const MAX_NEAREST_NAME_COMPARISONS = 24;
 
 // Stats, slices and compare (core/stats, core/compare).
 /** Histogram bins a caller may ask for. */

@@ -20,6 +20,8 @@ export interface CursorOptions {
 export class ByteCursor {
   private window: Uint8Array = new Uint8Array(0);
   private windowStart = 0;
+  /** The next window, requested while the current one is decoded (sequential scans only). */
+  private prefetch: { start: number; length: number; promise: Promise<Uint8Array> } | null = null;
   position: number;
 
   constructor(
@@ -53,10 +55,30 @@ export class ByteCursor {
     return this.window.length - inWindow;
   }
 
-  /** Make `needed` bytes at the position readable synchronously; `readAhead` is a size hint. */
+  /**
+   * Make `needed` bytes at the position readable synchronously; `readAhead` is a size hint.
+   * A full-window hint means "reading through": the following window is fetched in advance,
+   * keeping two reads in flight as a plain sequential read would.
+   */
   async ensure(needed: number, readAhead = this.options.windowBytes): Promise<void> {
     if (needed > this.remaining) throw this.truncated(needed);
     if (this.buffered() >= needed) return;
+    const prefetched = this.prefetch;
+    this.prefetch = null;
+    if (prefetched && this.position >= this.windowStart && this.position < prefetched.start + prefetched.length) {
+      const next = await prefetched.promise;
+      // Either the window's tail continues into the prefetched bytes, or we skipped into them.
+      const joined =
+        this.position < prefetched.start
+          ? concatBytes(this.window.subarray(this.position - this.windowStart), next)
+          : next.subarray(this.position - prefetched.start);
+      if (joined.length >= needed) {
+        this.window = joined;
+        this.windowStart = this.position;
+        this.startPrefetch(readAhead);
+        return;
+      }
+    }
     const length = Math.min(Math.max(needed, readAhead), this.remaining, MAX_READ_BYTES);
     if (length < needed) {
       throw new LensError('read-too-large', { offset: this.position, actual: needed, limit: MAX_READ_BYTES });
@@ -66,6 +88,18 @@ export class ByteCursor {
     if (bytes.length < needed) throw this.truncated(needed);
     this.window = bytes;
     this.windowStart = this.position;
+    this.startPrefetch(readAhead);
+  }
+
+  private startPrefetch(readAhead: number): void {
+    if (readAhead < this.options.windowBytes) return;
+    const start = this.windowStart + this.window.length;
+    const length = Math.min(readAhead, this.options.end - start, MAX_READ_BYTES);
+    if (length <= 0) return;
+    const promise = this.source.read(start, length, this.options.signal);
+    // A prefetch that is never used (the scan skipped past it) must not surface as unhandled.
+    promise.catch(() => undefined);
+    this.prefetch = { start, length, promise };
   }
 
   /** As ensure, but returns false instead of throwing when fewer than `needed` bytes remain. */
@@ -110,4 +144,11 @@ export class ByteCursor {
     if (n > this.remaining) throw this.truncated(n);
     this.position += n;
   }
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

@@ -1,0 +1,85 @@
+// Generates benchmark inputs on a tmpfs (cold file pages get evicted within minutes on these
+// machines, so /dev/shm keeps runs comparable): a .ckpt with many tensors and a .safetensors.
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { encodeRecordHeader } from '../src/formats/ckpt/write';
+
+const MiB = 1024 * 1024;
+
+/** A reusable block of float32 values in [-1, 1): content is never all zeros. */
+function patternBlock(bytes: number): Uint8Array {
+  const floats = new Float32Array(bytes / 4);
+  let seed = 12345;
+  for (let i = 0; i < floats.length; i += 1) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    floats[i] = seed / 0x80000000 - 1;
+  }
+  return new Uint8Array(floats.buffer);
+}
+
+function writeContent(fd: number, block: Uint8Array, length: number): void {
+  let left = length;
+  while (left > 0) {
+    const n = Math.min(left, block.length);
+    writeSync(fd, block, 0, n);
+    left -= n;
+  }
+}
+
+export interface BenchInputs {
+  ckpt: string;
+  safetensors: string;
+  tensors: number;
+  sizeBytes: number;
+}
+
+/** Tensor sizes: a deterministic mix of small (bias-like) and large (weight-like) tensors. */
+function tensorSizes(total: number, count: number): number[] {
+  const weights = Array.from({ length: count }, (_, i) =>
+    i % 10 === 0 ? 1 : i % 3 === 0 ? 0.02 : 0.6 + ((i * 7919) % 97) / 97,
+  );
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => Math.max(4, Math.floor(((w / sum) * total) / 4) * 4));
+}
+
+export function generateInputs(dir: string, sizeBytes: number, tensorCount: number): BenchInputs {
+  mkdirSync(dir, { recursive: true });
+  const ckpt = path.join(dir, `bench-${sizeBytes / MiB}MiB-${tensorCount}.ckpt`);
+  const safetensors = path.join(dir, `bench-${sizeBytes / MiB}MiB-${tensorCount}.safetensors`);
+  const sizes = tensorSizes(sizeBytes, tensorCount);
+  const block = patternBlock(4 * MiB);
+  if (!existsSync(ckpt) || statSync(ckpt).size < sizeBytes) {
+    const fd = openSync(ckpt, 'w');
+    sizes.forEach((bytes, i) => {
+      writeSync(
+        fd,
+        encodeRecordHeader(`model.layers.${Math.floor(i / 10)}.block.param_${i}.weight`, [bytes / 4], 'Float32', bytes),
+      );
+      writeContent(fd, block, bytes);
+    });
+    closeSync(fd);
+  }
+  if (!existsSync(safetensors) || statSync(safetensors).size < sizeBytes) {
+    const header: Record<string, unknown> = { __metadata__: { format: 'ms' } };
+    let offset = 0;
+    sizes.forEach((bytes, i) => {
+      header[`model.layers.${Math.floor(i / 10)}.block.param_${i}.weight`] = {
+        dtype: 'F32',
+        shape: [bytes / 4],
+        data_offsets: [offset, offset + bytes],
+      };
+      offset += bytes;
+    });
+    let json = JSON.stringify(header);
+    json += ' '.repeat((8 - (json.length % 8)) % 8);
+    const headerBytes = new TextEncoder().encode(json);
+    const fd = openSync(safetensors, 'w');
+    const lengthBytes = new Uint8Array(8);
+    new DataView(lengthBytes.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+    writeSync(fd, lengthBytes);
+    writeSync(fd, headerBytes);
+    writeContent(fd, block, offset);
+    closeSync(fd);
+  }
+  return { ckpt, safetensors, tensors: tensorCount, sizeBytes };
+}

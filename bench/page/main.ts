@@ -1,0 +1,21 @@
+import * as Comlink from 'comlink';
+import type { BenchWorkerApi } from './bench.worker';
+
+// The harness (bench/run.ts) picks files into #files and calls window.bench.<measure>(...).
+const worker = Comlink.wrap<BenchWorkerApi>(
+  new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' }),
+);
+
+function file(index: number): File {
+  const input = document.getElementById('files') as HTMLInputElement;
+  const picked = input.files?.[index];
+  if (!picked) throw new Error(`no file #${index} picked`);
+  return picked;
+}
+
+Object.assign(window, {
+  bench: {
+    run: (name: keyof BenchWorkerApi, fileIndex: number, options: Record<string, unknown> = {}) =>
+      (worker[name] as (file: File, options: Record<string, unknown>) => Promise<unknown>)(file(fileIndex), options),
+  },
+});
