@@ -40,3 +40,10 @@ export {
   type ReplicaReport,
 } from './replicas';
 export { parameterLayoutJson, setLayoutJson, type ParameterLayoutJson, type SetLayoutJson } from './report';
+export {
+  openReslicedView,
+  strategyRanks,
+  type ReslicedTensor,
+  type ReslicedView,
+  type ResliceOptions,
+} from './reslice';

@@ -52,7 +52,7 @@ export function blockIndex(
 }
 
 /** Problems with the layout itself, independent of any file. */
-function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
+export function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
   const { devMatrix, tensorMap } = layout;
   if (devMatrix.length === 0 || devMatrix.some((size) => size < 1)) {

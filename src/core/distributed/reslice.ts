@@ -1,0 +1,182 @@
+import { dtypeInfo, elementCount } from '../../base/dtypes';
+import { LensError } from '../../base/errors';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import type { ParallelStrategy, ParameterLayout } from '../../formats/strategy/types';
+import type { OpenedCheckpoint } from '../open';
+import { BoxedTensorsSource, type BoxedTensor } from './boxes';
+import { boxOf, layoutErrors, sliceGeometry } from './layout';
+import type { Box } from './types';
+
+/** One tensor of a rank's re-sliced checkpoint. */
+export interface ReslicedTensor {
+  name: string;
+  /** Where the slice lies in the full tensor; null for tensors copied whole (not in the strategy). */
+  box: Box | null;
+}
+
+/** A rank's checkpoint cut from a full (unified or merged) one, as a virtual opened checkpoint. */
+export interface ReslicedView extends OpenedCheckpoint {
+  rank: number;
+  /** Pipeline stage of the rank (from the strategy's device count). */
+  stage: number;
+  /** Same order as `index.tensors`. */
+  tensors: ReslicedTensor[];
+  /** Parameters of the strategy that belong to other stages and are left out. */
+  otherStages: string[];
+}
+
+export interface ResliceOptions {
+  /** Keep tensors the strategy does not list (global_step, …) whole, as MindSpore's hyper params. Default true. */
+  includeUnlisted?: boolean;
+}
+
+function unmergeable(name: string, hint: string): LensError {
+  return new LensError('distributed-tensor-unmergeable', { tensor: name, hint });
+}
+
+function boxedSlice(
+  full: OpenedCheckpoint,
+  entry: TensorEntry,
+  layout: ParameterLayout,
+  localRank: number,
+): { boxed: BoxedTensor; box: Box } {
+  const errors = layoutErrors(layout);
+  const geometry = sliceGeometry(layout);
+  const fatal = [...errors, ...geometry.problems].find((problem) => problem.severity === 'error');
+  if (fatal) throw unmergeable(entry.name, `${fatal.code}${fatal.detail ? `: ${fatal.detail}` : ''}`);
+  const shape = entry.shape;
+  if (shape.length !== layout.tensorMap.length) {
+    throw unmergeable(entry.name, `tensor_map has ${layout.tensorMap.length} dimensions, the tensor ${shape.length}`);
+  }
+  // MindSpore's _chunk_tensor: "np_tensor can not be split by strategy!"
+  shape.forEach((size, d) => {
+    const pieces = (geometry.modelSplit[d] ?? 1) * (d === 0 ? geometry.optShards : 1);
+    if (size % pieces !== 0)
+      throw unmergeable(entry.name, `dimension ${d} (${size}) cannot be split into ${pieces} equal pieces`);
+  });
+  const info = dtypeInfo(entry.dtype);
+  if (!info || info.bits % 8 !== 0)
+    throw unmergeable(entry.name, `dtype ${entry.dtype} is not whole bytes per element`);
+  const box = boxOf(
+    shape,
+    geometry.modelSplit,
+    geometry.optShards,
+    geometry.blocks[localRank] ?? [],
+    geometry.optPieces[localRank] ?? 0,
+  );
+  const extent = box.map(([start, stop]) => stop - start);
+  return {
+    box,
+    boxed: {
+      shape: extent,
+      itemBytes: info.bits / 8,
+      pieces: [
+        {
+          outStart: extent.map(() => 0),
+          extent,
+          source: full.plaintext,
+          entry,
+          sourceShape: shape,
+          sourceStart: box.map(([start]) => start),
+        },
+      ],
+    },
+  };
+}
+
+function wholeCopy(full: OpenedCheckpoint, entry: TensorEntry): BoxedTensor {
+  return {
+    shape: [entry.bytes],
+    itemBytes: 1,
+    pieces: [
+      {
+        outStart: [0],
+        extent: [entry.bytes],
+        source: full.plaintext,
+        entry,
+        sourceShape: [entry.bytes],
+        sourceStart: [0],
+      },
+    ],
+  };
+}
+
+/**
+ * `load_distributed_checkpoint`'s save mode for one rank: cut each full tensor to the slice
+ * (and optimizer piece) the strategy gives `rank`. Only metadata is used until bytes are read;
+ * the inverse of the merge, so re-slicing a merged set for its own strategy reproduces every
+ * rank's slices.
+ */
+export function openReslicedView(
+  full: OpenedCheckpoint,
+  strategy: ParallelStrategy,
+  rank: number,
+  options: ResliceOptions = {},
+): ReslicedView {
+  const layouts = new Map(strategy.layouts.map((layout) => [layout.name, layout]));
+  const deviceCount = Math.max(1, ...strategy.layouts.map((layout) => elementCount(layout.devMatrix)));
+  const stage = Math.floor(rank / deviceCount);
+  const localRank = rank - stage * deviceCount;
+  const boxed: BoxedTensor[] = [];
+  const kept: { entry: TensorEntry; box: Box | null }[] = [];
+  const otherStages: string[] = [];
+  for (const entry of full.index.tensors) {
+    if (entry.kind === 'map') continue;
+    const layout = layouts.get(entry.name);
+    if (!layout) {
+      if (options.includeUnlisted === false) continue;
+      boxed.push(wholeCopy(full, entry));
+      kept.push({ entry, box: null });
+      continue;
+    }
+    if (!layout.stages.includes(stage)) {
+      otherStages.push(entry.name);
+      continue;
+    }
+    const slice = boxedSlice(full, entry, layout, localRank);
+    boxed.push(slice.boxed);
+    kept.push({ entry, box: slice.box });
+  }
+  const plaintext = new BoxedTensorsSource(boxed);
+  const tensors = kept.map(({ entry, box }, i): TensorEntry => {
+    const tensor = boxed[i];
+    const length = tensor ? elementCount(tensor.shape) * tensor.itemBytes : 0;
+    const out: TensorEntry = {
+      name: entry.name,
+      dtype: entry.dtype,
+      shape: box ? box.map(([start, stop]) => stop - start) : entry.shape,
+      kind: entry.kind,
+      bytes: length,
+      ranges: [{ offset: plaintext.offsetOf(i), length }],
+    };
+    if (entry.rawDtype !== undefined) out.rawDtype = entry.rawDtype;
+    if (!box && entry.storedDims !== undefined) out.storedDims = entry.storedDims;
+    if (!box && entry.value !== undefined) out.value = entry.value;
+    return out;
+  });
+  const index: CheckpointIndex = {
+    format: full.index.format,
+    size: plaintext.size,
+    plaintextSize: plaintext.size,
+    encryption: null,
+    crc: { present: false, ok: null, expected: null, actual: null },
+    metadata: {},
+    tensors,
+    problems: [],
+  };
+  return {
+    index,
+    plaintext,
+    rank,
+    stage,
+    tensors: kept.map(({ entry, box }) => ({ name: entry.name, box })),
+    otherStages,
+  };
+}
+
+/** Every rank a strategy describes: devices per stage × stages. */
+export function strategyRanks(strategy: ParallelStrategy): number[] {
+  const deviceCount = Math.max(1, ...strategy.layouts.map((layout) => elementCount(layout.devMatrix)));
+  const stages = strategy.stages.length > 0 ? strategy.stages : [0];
+  return stages.flatMap((stage) => Array.from({ length: deviceCount }, (_, local) => stage * deviceCount + local));
+}
