@@ -2,6 +2,7 @@
 // the same run (machines here are shared and noisy: ratios matter, absolute numbers are context).
 // Sizes: BENCH_SIZE_MB (default 2048), BENCH_TENSORS (default 10000). Inputs live on /dev/shm.
 import { execFileSync } from 'node:child_process';
+import type { Server } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
 
   // @ts-expect-error -- plain .mjs module shared with `npm start`
   const { startServer } = (await import('../scripts/serve.mjs')) as {
-    startServer: (port: number, dir: string) => Promise<{ server: import('node:http').Server; url: string }>;
+    startServer: (port: number, dir: string) => Promise<{ server: Server; url: string }>;
   };
   const { server, url } = await startServer(4380, 'bench/out/site');
   const profile = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-bench-profile-'));

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import type { Server } from 'node:http';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,7 +11,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // @ts-expect-error -- plain .mjs module shared with `npm start`
   const { startServer } = (await import('../scripts/serve.mjs')) as {
-    startServer: (port?: number) => Promise<{ server: import('node:http').Server; url: string }>;
+    startServer: (port?: number) => Promise<{ server: Server; url: string }>;
   };
   const { server, url } = await startServer(Number(process.env.E2E_PORT ?? 4310));
   project.provide('baseUrl', url);
