@@ -2,10 +2,11 @@
 import { serializeError } from '../base/errors';
 import { describeSerialized, oneLine } from '../core/messages';
 import { EXIT } from './args';
+import { convertCommand } from './commands/convert';
 import { inspectCommand } from './commands/inspect';
 import type { CliCommand, CliIo } from './types';
 
-const commands: CliCommand[] = [inspectCommand];
+const commands: CliCommand[] = [inspectCommand, convertCommand];
 
 function help(io: CliIo): void {
   io.out('ckpt-lens <command> [options]\n');

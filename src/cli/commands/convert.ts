@@ -1,0 +1,256 @@
+import { existsSync, openAsBlob, readFileSync, realpathSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LensError, withFile } from '../../base/errors';
+import type { CipherMode } from '../../base/types';
+import { CIPHER_MAGICS, cipherModeOfMagic } from '../../formats/sniff';
+import { openDecryptedSource } from '../../crypto/decrypted-source';
+import { BlobSource, type ByteSource } from '../../io/byte-source';
+import {
+  buildExport,
+  exportChunks,
+  parseAppendValue,
+  parseNameMapJson,
+  planExport,
+  verifyExport,
+  type AppendValue,
+  type CastRule,
+  type ExportFormat,
+  type ExportJob,
+  type ExportOptions,
+  type VerifyReport,
+} from '../../core/export';
+import { parseHexKey, parseTextKey } from '../../core/key-input';
+import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
+import { filterPredicate } from '../../core/selection/filter';
+import { formatBytes } from '../../core/summary';
+import { EXIT } from '../args';
+import { openFileSource } from '../files';
+import type { CliCommand, CliIo } from '../types';
+
+const USAGE =
+  'convert <in> <out> [--format ckpt|safetensors] [--filter <expr>] [--name-map <json file>] [--cast <from>:<to> …] ' +
+  '[--set key=value …] [--unset key …] [--key <hex> | --key-text <text>] [--mode <mode>] ' +
+  '[--enc-key <hex> --enc-mode AES-GCM|AES-CBC|SM4-CBC] [--crc] [--metadata-format ms|pt] ' +
+  '[--scalar-dims keep|mindspore] [--verify] [--force] [--json]';
+
+function usage(reason: string): LensError {
+  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
+}
+
+function keyFrom(hex: string | undefined, text: string | undefined, flag: string): Uint8Array | undefined {
+  if (hex !== undefined && text !== undefined) throw usage(`give ${flag} as hex or as text, not both`);
+  if (hex === undefined && text === undefined) return undefined;
+  const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
+  if (!parsed.ok) throw usage(`${flag}: ${parsed.problem}`);
+  return parsed.key;
+}
+
+function parseCasts(values: string[]): CastRule[] {
+  return values.map((value) => {
+    const match = /^([A-Za-z0-9]+):([A-Za-z0-9]+)$/.exec(value);
+    if (!match) throw usage(`--cast "${value}" must look like Float32:Float16`);
+    return { from: match[1] as string, to: match[2] as string };
+  });
+}
+
+function parseSets(values: string[]): [string, AppendValue][] {
+  return values.map((value) => {
+    const at = value.indexOf('=');
+    if (at <= 0) throw usage(`--set "${value}" must look like key=value`);
+    return [value.slice(0, at), parseAppendValue(value.slice(at + 1))];
+  });
+}
+
+/** Open the input, decrypting it first when a key is given (the mode comes from the magic). */
+async function openInput(
+  file: string,
+  key: Uint8Array | undefined,
+  mode: string | undefined,
+  signal: AbortSignal,
+): Promise<OpenedCheckpoint> {
+  const source = await openFileSource(file);
+  if (!key) return openCheckpoint(source, { signal });
+  const head = await source.read(0, Math.min(4, source.size), signal);
+  if (!cipherModeOfMagic(head)) throw new LensError('crypto-not-encrypted', { file });
+  const decrypted = await openDecryptedSource(source, key, { mode: mode as CipherMode | undefined, signal });
+  return openCheckpoint(decrypted, { signal });
+}
+
+/** Write to `<out>.partial`, then rename: a cancelled export never leaves a complete-looking file. */
+async function writeOutput(job: ExportJob, out: string, signal: AbortSignal): Promise<void> {
+  const partial = `${out}.partial`;
+  const handle = await open(partial, 'w');
+  try {
+    for await (const chunk of exportChunks(job, { signal })) {
+      let written = 0;
+      while (written < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, written, chunk.length - written);
+        written += bytesWritten;
+      }
+    }
+    await handle.sync();
+    await handle.close();
+    await rename(partial, out);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+async function verifyOutput(
+  out: string,
+  job: ExportJob,
+  encKey: Uint8Array | undefined,
+  signal: AbortSignal,
+): Promise<VerifyReport> {
+  let source: ByteSource = new BlobSource(await openAsBlob(out));
+  if (job.plan.encryption && encKey) {
+    source = await openDecryptedSource(source, encKey, { mode: job.plan.encryption.mode, signal });
+  }
+  return verifyExport(await openCheckpoint(source, { signal }), job, { signal });
+}
+
+const OPTIONS = {
+  format: { type: 'string' },
+  filter: { type: 'string' },
+  'name-map': { type: 'string' },
+  cast: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  unset: { type: 'string', multiple: true },
+  key: { type: 'string' },
+  'key-text': { type: 'string' },
+  mode: { type: 'string' },
+  'enc-key': { type: 'string' },
+  'enc-key-text': { type: 'string' },
+  'enc-mode': { type: 'string' },
+  crc: { type: 'boolean' },
+  'metadata-format': { type: 'string' },
+  'scalar-dims': { type: 'string' },
+  verify: { type: 'boolean' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** parseArgs with this command's option types kept (parseCommandArgs widens them). */
+function parseConvertArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new LensError('usage', { hint: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  return existsSync(b) && realpathSync(a) === realpathSync(b);
+}
+
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary:
+    'convert <in> <out> [--format ckpt|safetensors] [--filter …] [--name-map …] [--cast F:T …] [--set k=v …] [--unset k …] [--enc-key … --enc-mode …] [--crc] [--verify] [--json]\n' +
+    '                          re-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
+  async run(argv, io: CliIo) {
+    const { values, positionals } = parseConvertArgs(argv);
+    const [input, out] = positionals;
+    if (positionals.length !== 2 || !input || !out) return io.usage(`convert needs <in> and <out>. ${USAGE}`);
+
+    const format: ExportFormat = (values.format ??
+      (out.endsWith('.safetensors') ? 'safetensors' : 'ckpt')) as ExportFormat;
+    if (format !== 'ckpt' && format !== 'safetensors')
+      throw usage(`--format must be ckpt or safetensors, not "${format}"`);
+    const metadataFormat = values['metadata-format'];
+    if (metadataFormat !== undefined && metadataFormat !== 'ms' && metadataFormat !== 'pt') {
+      throw usage('--metadata-format must be ms or pt');
+    }
+    const scalarDims = values['scalar-dims'];
+    if (scalarDims !== undefined && scalarDims !== 'keep' && scalarDims !== 'mindspore') {
+      throw usage('--scalar-dims must be keep or mindspore');
+    }
+    if (values.mode !== undefined && !(Object.values(CIPHER_MAGICS) as string[]).includes(values.mode)) {
+      throw usage('--mode must be AES-GCM, AES-CBC or SM4-CBC');
+    }
+    const inputKey = keyFrom(values.key, values['key-text'], '--key');
+    const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
+    if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
+    if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
+    if (sameFile(input, out)) throw usage('the output would overwrite the input; the source is never modified');
+    if (existsSync(out) && !values.force) throw usage(`${out} exists; add --force to replace it`);
+
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    try {
+      const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
+        throw withFile(error, input);
+      });
+      const options: ExportOptions = {
+        format,
+        crc: values.crc ?? false,
+        metadataFormat: (metadataFormat as 'ms' | 'pt' | undefined) ?? null,
+        scalarDims: (scalarDims as 'keep' | 'mindspore' | undefined) ?? 'keep',
+        casts: parseCasts(values.cast ?? []),
+        appendDict: { set: parseSets(values.set ?? []), remove: values.unset ?? [] },
+        encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
+      };
+      if (values.filter !== undefined) options.select = filterPredicate(values.filter);
+      const nameMapFile = values['name-map'];
+      if (nameMapFile !== undefined) {
+        if (!existsSync(nameMapFile)) throw new LensError('file-not-found', { file: nameMapFile });
+        options.renames = parseNameMapJson(readFileSync(nameMapFile, 'utf8'));
+      }
+      const plan = planExport(opened.index, options);
+      const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
+      await writeOutput(job, out, controller.signal);
+      const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
+      const casts = job.castReport();
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            output: out,
+            format: plan.format,
+            size: job.size,
+            tensors: plan.tensors.map((t) => ({
+              name: t.name,
+              ...(t.sourceName !== null && t.sourceName !== t.name ? { from: t.sourceName } : {}),
+              dtype: t.dtype,
+              shape: t.shape,
+              ...(t.cast ? { cast: t.cast } : {}),
+            })),
+            omitted: plan.omitted,
+            crc: plan.crc,
+            encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
+            casts,
+            ...(report ? { verify: report } : {}),
+          }),
+        );
+      } else {
+        io.out(
+          `${path.basename(out)}: ${plan.format}, ${formatBytes(job.size)}, ${plan.tensors.length} parameters` +
+            `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
+        );
+        for (const omitted of plan.omitted)
+          io.out(`  omitted ${omitted.name} (${omitted.reason}, as MindSpore's writer does)`);
+        for (const cast of casts) {
+          io.out(
+            `  cast ${cast.name} ${cast.from} → ${cast.to}: ${cast.elements} values, ${cast.overflowToInfinity} overflowed to ±inf, ` +
+              `${cast.nans} NaN, ${cast.underflowToZero} flushed to 0, max error ${cast.maxAbsoluteError.toPrecision(3)} ` +
+              `(relative ${cast.maxRelativeError.toPrecision(3)})${cast.outOfRange ? `, ${cast.outOfRange} out of range (wrapped)` : ''}`,
+          );
+        }
+        if (report) {
+          io.out(
+            report.ok
+              ? `verified: ${report.tensorsChecked} parameters, ${report.valuesCompared} compared byte for byte`
+              : `VERIFY FAILED: ${report.mismatches.map((m) => `${m.name} ${m.kind}`).join('; ')}`,
+          );
+        }
+      }
+      return report && !report.ok ? EXIT.integrityFailed : EXIT.ok;
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+  },
+};
