@@ -1,6 +1,9 @@
-import type { CheckpointIndex } from '../base/types';
+import { LensError } from '../base/errors';
+import type { CheckpointIndex, CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
+import { scanCheckpoint } from '../formats/ckpt/scan';
+import { detectEncryption } from '../crypto/frames';
 
 export interface OpenedCheckpoint {
   index: CheckpointIndex;
@@ -8,8 +11,55 @@ export interface OpenedCheckpoint {
   plaintext: ByteSource;
 }
 
-/** Open any supported file: sniff, (later: decrypt), index. The one entry point UI and CLI share. */
-export async function openCheckpoint(source: ByteSource, options: OpenOptions = {}): Promise<OpenedCheckpoint> {
-  const index = await indexPlainFile(source, options);
-  return { index, plaintext: source };
+export interface CheckpointOpenOptions extends OpenOptions {
+  /** Key bytes for an encrypted checkpoint (never logged or stored). */
+  key?: Uint8Array;
+  /** Only needed for MindSpore 1.3–1.6 files; otherwise read from the file and checked. */
+  mode?: CipherMode;
+  /** Open an encrypted file followed by a plaintext crc_num trailer, listing it as a problem. */
+  tolerateCrcTrailer?: boolean;
+}
+
+/** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */
+export async function openCheckpoint(
+  source: ByteSource,
+  options: CheckpointOpenOptions = {},
+): Promise<OpenedCheckpoint> {
+  const { key, mode, tolerateCrcTrailer, ...scanOptions } = options;
+  const head = source.size > 0 ? await source.read(0, Math.min(48, source.size), options.signal) : new Uint8Array(0);
+  const guess = detectEncryption(head);
+  if (!guess.encrypted) {
+    if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
+    const index = await indexPlainFile(source, scanOptions);
+    return { index, plaintext: source };
+  }
+  if (!key) {
+    throw new LensError('encrypted-needs-key', {
+      expected: guess.mode ?? 'AES-GCM or AES-CBC',
+      ...(guess.layout === 'legacy' ? { hint: 'MindSpore 1.3–1.6 layout: choose the mode too' } : {}),
+    });
+  }
+  const { openDecryptedSource } = await import('../crypto/decrypted-source');
+  const { readFrameTable } = await import('../crypto/frames');
+  const table = await readFrameTable(source, { mode, signal: options.signal, tolerateCrcTrailer });
+  const plaintext = await openDecryptedSource(source, key, { table, signal: options.signal });
+  if (plaintext.size === 0) throw new LensError('empty-file');
+  const scanned = await scanCheckpoint(plaintext, scanOptions);
+  const index: CheckpointIndex = {
+    ...scanned,
+    size: source.size,
+    plaintextSize: plaintext.size,
+    encryption: { mode: table.mode, layout: table.layout },
+  };
+  if (table.crcTrailer) {
+    index.problems = [
+      ...index.problems,
+      {
+        code: 'crc-trailer-after-encryption',
+        detail: `crc_num ${table.crcTrailer.crc} at byte ${table.crcTrailer.offset}`,
+        offset: table.crcTrailer.offset,
+      },
+    ];
+  }
+  return { index, plaintext };
 }

@@ -1,0 +1,264 @@
+/**
+ * One streaming pass that checks everything a file lets us check: the `.ckpt` `crc_num` trailer
+ * (CRC-32 of every byte before it), MindSpore's safetensors `crc_num` metadata (sorted names +
+ * data, with numpy's 0-d integer quirk), and for encrypted files every block's GCM tag / CBC
+ * padding. Outcomes are data (an IntegrityReport), not exceptions; only cancellation throws.
+ */
+import { serializeError, type SerializedLensError } from '../base/errors';
+import type { CheckpointIndex, CipherMode, CrcInfo, FileProblem, FormatId, TensorEntry } from '../base/types';
+import type { ByteSource } from '../io/byte-source';
+import { decryptAll, DecryptedSource } from '../crypto/decrypted-source';
+import type { CipherLayout } from '../crypto/layout';
+import { CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
+import { Crc32Stream, forEachWindow } from './crc';
+
+export type CrcStatus = 'ok' | 'mismatch' | 'absent' | 'unverifiable';
+
+export interface EncryptionCheck {
+  mode: CipherMode;
+  layout: CipherLayout;
+  blocks: number;
+  /** Blocks whose GCM tag / CBC padding verified (legacy GCM has no tag: decrypted only). */
+  blocksVerified: number;
+  ok: boolean;
+  failure: SerializedLensError | null;
+}
+
+export interface IntegrityReport {
+  format: FormatId;
+  /** The index's CRC facts with `ok`/`actual` filled in. */
+  crc: CrcInfo;
+  crcStatus: CrcStatus;
+  /** Why the CRC could not be checked, when `crcStatus` is 'unverifiable'. */
+  crcNote?: string;
+  /** Bytes fed to the CRC (ckpt: everything before the trailer; safetensors: names + tensor data). */
+  bytesCovered: number;
+  /** Bytes after the last tensor's data (safetensors) that no check covers. */
+  trailingBytes: number;
+  /** File-level problems found while indexing (safetensors gaps/overlaps/trailing bytes, …). */
+  problems: FileProblem[];
+  encryption: EncryptionCheck | null;
+  /** Nothing that was checked failed. */
+  ok: boolean;
+}
+
+export interface VerifyOptions {
+  signal?: AbortSignal;
+  /** Fraction done, 0…1. */
+  onProgress?: (fraction: number) => void;
+  /** Blocks decrypted at once for encrypted files. */
+  concurrency?: number;
+}
+
+export interface OpenedForVerify {
+  index: CheckpointIndex;
+  plaintext: ByteSource;
+}
+
+const INTEGER_DTYPES: Readonly<Record<string, { bytes: number; signed: boolean }>> = {
+  I8: { bytes: 1, signed: true },
+  I16: { bytes: 2, signed: true },
+  I32: { bytes: 4, signed: true },
+  I64: { bytes: 8, signed: true },
+  U8: { bytes: 1, signed: false },
+  U16: { bytes: 2, signed: false },
+  U32: { bytes: 4, signed: false },
+  U64: { bytes: 8, signed: false },
+};
+
+/** A 0-d integer feeds `value` zero bytes instead of its data; beyond this we refuse. */
+const MAX_QUIRK_ZERO_BYTES = 1 << 30;
+
+/** Python's sorted(): by code point (JavaScript's default sort compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
+    const difference = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!;
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}
+
+function littleEndianInteger(bytes: Uint8Array, signed: boolean): bigint {
+  let value = 0n;
+  for (let i = bytes.length - 1; i >= 0; i -= 1) value = (value << 8n) | BigInt(bytes[i] as number);
+  if (signed && bytes.length > 0 && ((bytes[bytes.length - 1] as number) & 0x80) !== 0)
+    value -= 1n << BigInt(8 * bytes.length);
+  return value;
+}
+
+function isZeroDimInteger(tensor: TensorEntry): boolean {
+  return tensor.shape.length === 0 && tensor.rawDtype !== undefined && tensor.rawDtype in INTEGER_DTYPES;
+}
+
+interface CrcOutcome {
+  actual: number | null;
+  bytesCovered: number;
+  note?: string;
+}
+
+/** MindSpore safetensors crc_num (ckpt-format.md §5.2). */
+export async function safetensorsCrc(
+  plaintext: ByteSource,
+  index: CheckpointIndex,
+  options: VerifyOptions = {},
+): Promise<CrcOutcome> {
+  const tensors = [...index.tensors].sort((a, b) => compareCodePoints(a.name, b.name));
+  const total = Math.max(
+    1,
+    tensors.reduce((sum, tensor) => sum + tensor.bytes, 0),
+  );
+  const encoder = new TextEncoder();
+  const crc = await Crc32Stream.create();
+  let covered = 0;
+  let done = 0;
+  try {
+    for (const tensor of tensors) {
+      const name = encoder.encode(tensor.name);
+      crc.update(name);
+      covered += name.length;
+      if (isZeroDimInteger(tensor)) {
+        // bytes(np.array(v)) calls __index__ on 0-d integer arrays: v zero bytes, not the data.
+        const range = tensor.ranges[0];
+        const info = INTEGER_DTYPES[tensor.rawDtype as string] as { bytes: number; signed: boolean };
+        const raw = range
+          ? await plaintext.read(range.offset, Math.min(range.length, 8), options.signal)
+          : new Uint8Array(0);
+        const value = littleEndianInteger(raw.subarray(0, info.bytes), info.signed);
+        if (value < 0n || value > BigInt(MAX_QUIRK_ZERO_BYTES)) {
+          crc.finish();
+          return {
+            actual: null,
+            bytesCovered: covered,
+            note: `"${tensor.name}" is a 0-d integer holding ${value}; MindSpore's CRC would feed that many zero bytes${value < 0n ? ', which fails (negative count)' : ''}`,
+          };
+        }
+        crc.updateZeros(Number(value));
+        covered += Number(value);
+      } else {
+        for (const range of tensor.ranges) {
+          await forEachWindow(plaintext, range.offset, range.offset + range.length, (bytes) => crc.update(bytes), {
+            signal: options.signal,
+            onBytes: (bytes) => options.onProgress?.(Math.min(1, (done + bytes) / total)),
+          });
+          covered += range.length;
+          done += range.length;
+        }
+      }
+    }
+  } catch (error) {
+    crc.finish();
+    throw error;
+  }
+  return { actual: crc.finish(), bytesCovered: covered };
+}
+
+function trailingBytes(index: CheckpointIndex): number {
+  if (index.format !== 'safetensors' || !index.header) return 0;
+  let end = index.header.dataStart;
+  for (const tensor of index.tensors)
+    for (const range of tensor.ranges) end = Math.max(end, range.offset + range.length);
+  return Math.max(0, index.plaintextSize - end);
+}
+
+/** Verify everything checkable; fills `opened.index.crc.ok` / `actual`. */
+export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOptions = {}): Promise<IntegrityReport> {
+  const { index, plaintext } = opened;
+  const crc: CrcInfo = { ...index.crc };
+  let outcome: CrcOutcome = { actual: null, bytesCovered: 0 };
+  let encryption: EncryptionCheck | null = null;
+
+  if (plaintext instanceof DecryptedSource) {
+    // One pass: decrypt (authenticating) every block, hashing the plaintext when a trailer exists.
+    const crcEnd = index.format === 'ckpt' && crc.present ? plaintext.size - CRC_TRAILER_BYTES : 0;
+    const hash = crcEnd > 0 ? await Crc32Stream.create() : null;
+    const check: EncryptionCheck = {
+      mode: plaintext.table.mode,
+      layout: plaintext.table.layout,
+      blocks: plaintext.table.frames.length,
+      blocksVerified: 0,
+      ok: true,
+      failure: null,
+    };
+    let lastBlock = -1;
+    try {
+      for await (const { unit, plaintext: bytes } of decryptAll(plaintext, options)) {
+        if (hash && unit.plaintextOffset < crcEnd) {
+          hash.update(bytes.subarray(0, Math.min(bytes.length, crcEnd - unit.plaintextOffset)));
+        }
+        const blockDone = plaintext.units[unit.index + 1]?.block !== unit.block;
+        if (blockDone && unit.block !== lastBlock) {
+          check.blocksVerified += 1;
+          lastBlock = unit.block;
+        }
+        options.onProgress?.((unit.plaintextOffset + unit.plaintextLength) / Math.max(1, plaintext.size));
+      }
+    } catch (error) {
+      const serialized = serializeError(error);
+      if (serialized.code === 'cancelled') {
+        hash?.finish();
+        throw error;
+      }
+      check.ok = false;
+      check.failure = serialized;
+    }
+    encryption = check;
+    if (hash) {
+      const actual = hash.finish();
+      outcome = check.ok
+        ? { actual, bytesCovered: crcEnd }
+        : { actual: null, bytesCovered: 0, note: 'decryption failed' };
+    }
+  } else if (index.format === 'ckpt' && crc.present) {
+    const crcEnd = plaintext.size - CRC_TRAILER_BYTES;
+    const hash = await Crc32Stream.create();
+    try {
+      await forEachWindow(plaintext, 0, crcEnd, (bytes) => hash.update(bytes), {
+        signal: options.signal,
+        onBytes: (bytes) => options.onProgress?.(bytes / Math.max(1, crcEnd)),
+      });
+    } catch (error) {
+      hash.finish();
+      throw error;
+    }
+    outcome = { actual: hash.finish(), bytesCovered: crcEnd };
+  }
+
+  if (index.format === 'safetensors' && crc.present) {
+    outcome =
+      crc.expected === null
+        ? { actual: null, bytesCovered: 0, note: 'crc_num is not a decimal number' }
+        : await safetensorsCrc(plaintext, index, options);
+  }
+
+  let crcStatus: CrcStatus = 'absent';
+  if (crc.present) {
+    if (outcome.actual === null || crc.expected === null) {
+      crcStatus = 'unverifiable';
+    } else {
+      crc.actual = outcome.actual;
+      crc.ok = outcome.actual === crc.expected;
+      crcStatus = crc.ok ? 'ok' : 'mismatch';
+    }
+  }
+  index.crc.ok = crc.ok;
+  index.crc.actual = crc.actual;
+  options.onProgress?.(1);
+
+  const problems = index.problems.filter(
+    (problem) => problem.code !== 'ckpt-duplicate-tag' && problem.code !== 'empty-checkpoint',
+  );
+  const report: IntegrityReport = {
+    format: index.format,
+    crc,
+    crcStatus,
+    bytesCovered: outcome.bytesCovered,
+    trailingBytes: trailingBytes(index),
+    problems,
+    encryption,
+    ok: crcStatus !== 'mismatch' && crcStatus !== 'unverifiable' && (encryption?.ok ?? true) && problems.length === 0,
+  };
+  if (outcome.note !== undefined) report.crcNote = outcome.note;
+  return report;
+}
