@@ -1,0 +1,342 @@
+/**
+ * The stats kernel. Values are decoded into float64 blocks of 4096; each block is summed
+ * naively (small, so the float64 error stays ~1e-13 relative), its squared deviations are taken
+ * about the block's own mean, and blocks are merged with Chan et al.'s pairwise update — a
+ * stable mean/variance without a division per element. A block whose plain sum is not finite
+ * holds a NaN or ±Inf: only then are elements classified one by one.
+ */
+import type { ElementKind, ElementLayout } from './elements';
+import { decodeElements, float16Table, bfloat16Table, halfKeys } from './elements';
+
+export const BLOCK_ELEMENTS = 4096;
+
+/** How histogram keys are gathered in the single streaming pass. */
+export type KeyMode =
+  /** 8-bit types: the byte itself (exact). */
+  | 'byte'
+  /** 16-bit types: the bit pattern (exact: one key per representable value). */
+  | 'half'
+  /** 32/64-bit types: the top 16 bits of the value rounded to float32 (≈0.4 % relative width). */
+  | 'float32-top'
+  | 'none';
+
+export function keyModeFor(kind: ElementKind): Exclude<KeyMode, 'none' | 'float32-top'> | 'float32-top' {
+  switch (kind) {
+    case 'bool':
+    case 'i8':
+    case 'u8':
+      return 'byte';
+    case 'f16':
+    case 'bf16':
+    case 'bf16-legacy':
+    case 'i16':
+    case 'u16':
+      return 'half';
+    default:
+      return 'float32-top';
+  }
+}
+
+export interface MomentSummary {
+  /** Elements seen, finite or not. */
+  elements: number;
+  finite: number;
+  nan: number;
+  posInf: number;
+  negInf: number;
+  zeros: number;
+  /** Element index of the first NaN or ±Inf, or -1. */
+  firstNonFinite: number;
+  /** Finite minimum/maximum; ±Infinity when there is no finite value. */
+  min: number;
+  max: number;
+  mean: number;
+  /** Sum of squared deviations from the mean (population variance = m2 / finite). */
+  m2: number;
+  /** Exact extremes of 64-bit integer tensors as decimal strings (float64 rounds beyond 2^53). */
+  exactMin?: string;
+  exactMax?: string;
+}
+
+export class StatsAccumulator {
+  readonly keyCounts: Float64Array | null;
+  private readonly block = new Float64Array(BLOCK_ELEMENTS);
+  private readonly rounded = new Float32Array(BLOCK_ELEMENTS);
+  private readonly roundedBits = new Uint32Array(this.rounded.buffer);
+  /** Float32 elements waiting to complete a block. */
+  private readonly staged = new Float32Array(BLOCK_ELEMENTS);
+  private readonly stagedWords = new Uint32Array(this.staged.buffer);
+  private pending = 0;
+  private elements = 0;
+  private finite = 0;
+  private nan = 0;
+  private posInf = 0;
+  private negInf = 0;
+  private zeros = 0;
+  private firstNonFinite = -1;
+  private min = Infinity;
+  private max = -Infinity;
+  private mean = 0;
+  private m2 = 0;
+  private wide: { minHigh: number; minLow: number; maxHigh: number; maxLow: number } | null = null;
+
+  constructor(
+    private readonly layout: ElementLayout,
+    readonly keyMode: KeyMode,
+  ) {
+    this.keyCounts = keyMode === 'none' ? null : new Float64Array(keyMode === 'byte' ? 256 : 65536);
+  }
+
+  /** Add a chunk of whole elements, aligned to the element stride. */
+  add(chunk: Uint8Array): void {
+    const { kind, stride } = this.layout;
+    const total = chunk.length / stride;
+    if (kind === 'i64' || kind === 'u64') this.trackWideExtremes(chunk, total);
+    if (this.keyMode === 'byte' || this.keyMode === 'half') this.countRawKeys(chunk, total);
+    // Blocks are cut at fixed element positions of the tensor (every 4096), whatever the
+    // window size, so the result does not depend on how the bytes were read.
+    let first = 0;
+    if (kind === 'f32') {
+      const floats = new Float32Array(chunk.buffer, chunk.byteOffset, total);
+      const words = new Uint32Array(chunk.buffer, chunk.byteOffset, total);
+      if (this.pending > 0) {
+        const take = Math.min(BLOCK_ELEMENTS - this.pending, total);
+        this.staged.set(floats.subarray(0, take), this.pending);
+        this.pending += take;
+        first = take;
+        if (this.pending === BLOCK_ELEMENTS) this.flush();
+      }
+      for (; first + BLOCK_ELEMENTS <= total; first += BLOCK_ELEMENTS) {
+        this.addFloat32Block(floats, words, first, first + BLOCK_ELEMENTS);
+      }
+      if (first < total) {
+        this.staged.set(floats.subarray(first, total));
+        this.pending = total - first;
+      }
+      return;
+    }
+    while (first < total) {
+      const take = Math.min(BLOCK_ELEMENTS - this.pending, total - first);
+      decodeElements(kind, chunk, first, take, this.block.subarray(this.pending));
+      this.pending += take;
+      first += take;
+      if (this.pending === BLOCK_ELEMENTS) this.flush();
+    }
+  }
+
+  /** Process the partly filled block (at a block boundary or at the end). */
+  private flush(): void {
+    const count = this.pending;
+    this.pending = 0;
+    if (count === 0) return;
+    if (this.layout.kind === 'f32') this.addFloat32Block(this.staged, this.stagedWords, 0, count);
+    else this.addBlock(count);
+  }
+
+  /**
+   * Float32 fast path (the bulk of real checkpoints): one pass over the block with sums
+   * shifted by the running mean, so no decode copy and no second pass. The shifted form
+   * Σ(v−s)² − (Σ(v−s))²/n is exact algebra and loses nothing while s is near the block mean;
+   * when it cancels badly (a block far from the running mean) the block is redone in two passes.
+   */
+  private addFloat32Block(floats: Float32Array, words: Uint32Array, start: number, end: number): void {
+    const count = end - start;
+    if (this.finite === 0) {
+      this.addBlockCopy(floats, start, end);
+      return;
+    }
+    const shift = this.mean;
+    let sum = 0;
+    let squares = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let zeros = 0;
+    for (let i = start; i < end; i += 1) {
+      const v = floats[i] as number;
+      const d = v - shift;
+      sum += d;
+      squares += d * d;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v === 0) zeros += 1;
+    }
+    const blockM2 = squares - (sum * sum) / count;
+    if (!Number.isFinite(squares) || blockM2 < squares * 1e-6) {
+      this.addBlockCopy(floats, start, end);
+      return;
+    }
+    if (this.keyCounts && this.keyMode === 'float32-top') {
+      const counts = this.keyCounts;
+      for (let i = start; i < end; i += 1) {
+        const key = (words[i] as number) >>> 16;
+        counts[key] = (counts[key] as number) + 1;
+      }
+    }
+    this.elements += count;
+    this.zeros += zeros;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    this.merge(count, shift + sum / count, blockM2);
+  }
+
+  private addBlockCopy(floats: Float32Array, start: number, end: number): void {
+    this.block.set(floats.subarray(start, end));
+    this.addBlock(end - start);
+  }
+
+  /** Chan et al.: merge a block's count, mean and squared deviations into the running totals. */
+  private merge(finite: number, blockMean: number, blockM2: number): void {
+    if (this.finite === 0) {
+      this.mean = blockMean;
+      this.m2 = blockM2;
+      this.finite = finite;
+      return;
+    }
+    const merged = this.finite + finite;
+    const delta = blockMean - this.mean;
+    this.mean += (delta * finite) / merged;
+    this.m2 += blockM2 + (delta * delta * this.finite * finite) / merged;
+    this.finite = merged;
+  }
+
+  private countRawKeys(chunk: Uint8Array, total: number): void {
+    const counts = this.keyCounts as Float64Array;
+    const keys =
+      this.keyMode === 'byte'
+        ? new Uint8Array(chunk.buffer, chunk.byteOffset, total)
+        : halfKeys(this.layout.kind, chunk, 0, total);
+    for (let i = 0; i < total; i += 1) {
+      const key = keys[i] as number;
+      counts[key] = (counts[key] as number) + 1;
+    }
+  }
+
+  private addBlock(count: number): void {
+    const values = this.block;
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let zeros = 0;
+    for (let i = 0; i < count; i += 1) {
+      const v = values[i] as number;
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v === 0) zeros += 1;
+    }
+    let finite = count;
+    if (!Number.isFinite(sum)) {
+      // Rare path: drop NaN/±Inf (kept at the front) and recount. A float64 tensor whose finite
+      // values overflow the sum also lands here and is handled the same way.
+      finite = 0;
+      sum = 0;
+      min = Infinity;
+      max = -Infinity;
+      for (let i = 0; i < count; i += 1) {
+        const v = values[i] as number;
+        if (v !== v || v === Infinity || v === -Infinity) {
+          if (this.firstNonFinite < 0) this.firstNonFinite = this.elements + i;
+          if (v !== v) this.nan += 1;
+          else if (v > 0) this.posInf += 1;
+          else this.negInf += 1;
+          continue;
+        }
+        values[finite] = v;
+        finite += 1;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    this.elements += count;
+    this.zeros += zeros;
+    if (finite === 0) return;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    const blockMean = sum / finite;
+    let blockM2 = 0;
+    for (let i = 0; i < finite; i += 1) {
+      const d = (values[i] as number) - blockMean;
+      blockM2 += d * d;
+    }
+    this.merge(finite, blockMean, blockM2);
+    if (this.keyMode === 'float32-top') {
+      const counts = this.keyCounts as Float64Array;
+      this.rounded.set(values.subarray(0, finite));
+      const bits = this.roundedBits;
+      for (let i = 0; i < finite; i += 1) {
+        const key = (bits[i] as number) >>> 16;
+        counts[key] = (counts[key] as number) + 1;
+      }
+    }
+  }
+
+  private trackWideExtremes(chunk: Uint8Array, total: number): void {
+    const words = new Uint32Array(chunk.buffer, chunk.byteOffset, total * 2);
+    const signed = this.layout.kind === 'i64';
+    let state = this.wide;
+    for (let i = 0; i < total; i += 1) {
+      const low = words[2 * i] as number;
+      const rawHigh = words[2 * i + 1] as number;
+      const high = signed ? rawHigh | 0 : rawHigh;
+      if (!state) {
+        state = { minHigh: high, minLow: low, maxHigh: high, maxLow: low };
+        continue;
+      }
+      if (high < state.minHigh || (high === state.minHigh && low < state.minLow)) {
+        state.minHigh = high;
+        state.minLow = low;
+      }
+      if (high > state.maxHigh || (high === state.maxHigh && low > state.maxLow)) {
+        state.maxHigh = high;
+        state.maxLow = low;
+      }
+    }
+    this.wide = state;
+  }
+
+  summary(): MomentSummary {
+    this.flush();
+    const result: MomentSummary = {
+      elements: this.elements,
+      finite: this.finite,
+      nan: this.nan,
+      posInf: this.posInf,
+      negInf: this.negInf,
+      zeros: this.zeros,
+      firstNonFinite: this.firstNonFinite,
+      min: this.min,
+      max: this.max,
+      mean: this.mean,
+      m2: this.m2,
+    };
+    if (this.wide) {
+      const join = (high: number, low: number): string => (BigInt(high) * 4294967296n + BigInt(low)).toString();
+      result.exactMin = join(this.wide.minHigh, this.wide.minLow);
+      result.exactMax = join(this.wide.maxHigh, this.wide.maxLow);
+    }
+    return result;
+  }
+}
+
+/** The value a raw byte/half key stands for (exact key modes). */
+export function keyValue(kind: ElementKind, key: number): number {
+  switch (kind) {
+    case 'bool':
+      return key !== 0 ? 1 : 0;
+    case 'i8':
+      return key >= 128 ? key - 256 : key;
+    case 'u8':
+    case 'u16':
+      return key;
+    case 'i16':
+      return key >= 32768 ? key - 65536 : key;
+    case 'f16':
+      return float16Table()[key] as number;
+    case 'bf16':
+    case 'bf16-legacy':
+      return bfloat16Table()[key] as number;
+    default:
+      return NaN;
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Statistics of one tensor, of every tensor, and the NaN/Inf audit — streamed from the
+ * plaintext bytes in windows, never a whole tensor in memory (see histogram.ts for the one
+ * bounded exception that makes histograms exact).
+ */
+import { LensError } from '../../base/errors';
+import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '../../base/limits';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import type { ByteSource } from '../../io/byte-source';
+import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
+import { elementLayout, type ElementLayout } from './elements';
+import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
+import { readElementChunks, type WindowOptions } from './windows';
+
+export interface TensorStats {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** Elements measured (the shape's count unless the content is short). */
+  elements: number;
+  finite: number;
+  nan: number;
+  posInf: number;
+  negInf: number;
+  /** Elements equal to zero (+0 and −0). */
+  zeros: number;
+  /** Flat index of the first NaN/±Inf, or null. */
+  firstNonFinite: number | null;
+  /** Over finite values; null when there are none. Exact decimal strings for 64-bit ints beyond 2^53. */
+  min: number | string | null;
+  max: number | string | null;
+  mean: number | null;
+  /** Population standard deviation (numpy's default, ddof = 0). */
+  std: number | null;
+  /** Euclidean norm of the finite values. */
+  l2: number | null;
+  histogram: Histogram | null;
+  /** Legacy bfloat16 stored as float32: values are the bfloat16 MindSpore loads (high half). */
+  legacyBfloat16?: true;
+}
+
+export interface StatsProgress {
+  /** Bytes read so far and the bytes this job will read. */
+  doneBytes: number;
+  totalBytes: number;
+  /** Tensor being read. */
+  tensor: string;
+}
+
+export interface StatsOptions extends WindowOptions {
+  /** Histogram bins; 0 skips the histogram. Default 64. */
+  bins?: number;
+  /** Re-read large 32/64-bit tensors so their histogram is exact instead of bucketed. */
+  exactHistogram?: boolean;
+  /** 32/64-bit tensors up to this many bytes are kept in memory for an exact histogram. */
+  retainBytes?: number;
+  onProgress?: (progress: StatsProgress) => void;
+}
+
+function checkedBins(options: StatsOptions): number {
+  const bins = options.bins ?? DEFAULT_HISTOGRAM_BINS;
+  if (!Number.isInteger(bins) || bins < 0 || bins > MAX_HISTOGRAM_BINS) {
+    throw new LensError('usage', {
+      actual: bins,
+      limit: MAX_HISTOGRAM_BINS,
+      hint: 'histogram bins must be an integer from 0 to 4096',
+    });
+  }
+  return bins;
+}
+
+/** The layout of a numeric tensor, or a LensError('tensor-not-numeric') saying why not. */
+export function numericLayout(entry: TensorEntry): ElementLayout {
+  const layout = elementLayout(entry);
+  if (!layout) {
+    throw new LensError('tensor-not-numeric', {
+      tensor: entry.name,
+      actual: entry.dtype,
+      hint: entry.kind !== 'tensor' ? entry.kind : undefined,
+    });
+  }
+  return layout;
+}
+
+/** Elements to read: the shape's count, or fewer when the content is short. */
+function measuredCount(layout: ElementLayout): number {
+  return Math.min(layout.declaredCount, layout.storedCount);
+}
+
+/** Bytes a stats job over these tensors will read (for progress totals). */
+export function statsReadBytes(entry: TensorEntry, options: StatsOptions = {}): number {
+  const layout = elementLayout(entry);
+  if (!layout) return 0;
+  const bytes = measuredCount(layout) * layout.stride;
+  const retain = options.retainBytes ?? STATS_RETAIN_BYTES;
+  const rereads =
+    options.exactHistogram && keyModeFor(layout.kind) === 'float32-top' && bytes > retain && (options.bins ?? 1) > 0;
+  return rereads ? bytes * 2 : bytes;
+}
+
+interface JobProgress {
+  base: number;
+  total: number;
+}
+
+async function statsOf(
+  source: ByteSource,
+  entry: TensorEntry,
+  options: StatsOptions,
+  job: JobProgress,
+): Promise<TensorStats> {
+  const layout = numericLayout(entry);
+  const bins = checkedBins(options);
+  const count = measuredCount(layout);
+  const byteLength = count * layout.stride;
+  const rawKeyMode = keyModeFor(layout.kind);
+  const retain = rawKeyMode === 'float32-top' && bins > 0 && byteLength <= (options.retainBytes ?? STATS_RETAIN_BYTES);
+  let keyMode: KeyMode =
+    bins === 0 || retain || (rawKeyMode === 'float32-top' && options.exactHistogram) ? 'none' : rawKeyMode;
+  if (bins > 0 && rawKeyMode !== 'float32-top') keyMode = rawKeyMode;
+  const accumulator = new StatsAccumulator(layout, keyMode);
+  const retained: Uint8Array[] = [];
+  let done = 0;
+  const read = (pass: number) =>
+    readElementChunks(source, entry.ranges, layout.stride, {
+      ...options,
+      tensor: entry.name,
+      limitBytes: byteLength,
+      onBytes: (bytes) => {
+        done += bytes;
+        options.onBytes?.(bytes);
+        options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
+        void pass;
+      },
+    });
+  for await (const chunk of read(1)) {
+    accumulator.add(chunk);
+    if (retain) retained.push(chunk.slice());
+  }
+  const summary = accumulator.summary();
+
+  let histogram: Histogram | null = null;
+  if (bins > 0 && summary.finite > 0) {
+    const range = binRange(summary.min, summary.max, bins);
+    if (keyMode === 'byte' || keyMode === 'half') {
+      histogram = histogramFromExactKeys(layout.kind, accumulator.keyCounts as Float64Array, range);
+    } else if (keyMode === 'float32-top') {
+      histogram = histogramFromBuckets(accumulator.keyCounts as Float64Array, summary.min, summary.max, range);
+    } else {
+      const exact = new ExactHistogram(layout.kind, layout.stride, range);
+      if (retain) for (const chunk of retained) exact.add(chunk);
+      else for await (const chunk of read(2)) exact.add(chunk);
+      histogram = exact.result();
+    }
+  }
+  job.base += done;
+
+  const hasFinite = summary.finite > 0;
+  const sumOfSquares = summary.m2 + summary.finite * summary.mean * summary.mean;
+  const stats: TensorStats = {
+    name: entry.name,
+    dtype: entry.dtype,
+    shape: [...entry.shape],
+    elements: summary.elements,
+    finite: summary.finite,
+    nan: summary.nan,
+    posInf: summary.posInf,
+    negInf: summary.negInf,
+    zeros: summary.zeros,
+    firstNonFinite: summary.firstNonFinite >= 0 ? summary.firstNonFinite : null,
+    min: !hasFinite ? null : summary.exactMin !== undefined ? wideNumber(summary.exactMin) : summary.min,
+    max: !hasFinite ? null : summary.exactMax !== undefined ? wideNumber(summary.exactMax) : summary.max,
+    mean: hasFinite ? summary.mean : null,
+    std: hasFinite ? Math.sqrt(summary.m2 / summary.finite) : null,
+    l2: hasFinite ? Math.sqrt(sumOfSquares) : null,
+    histogram,
+  };
+  if (layout.kind === 'bf16-legacy') stats.legacyBfloat16 = true;
+  return stats;
+}
+
+function wideNumber(decimal: string): number | string {
+  const asNumber = Number(decimal);
+  return Number.isSafeInteger(asNumber) ? asNumber : decimal;
+}
+
+/** Stats of one tensor. Throws LensError('tensor-not-numeric') for strings, maps, unknown dtypes. */
+export async function computeTensorStats(
+  source: ByteSource,
+  entry: TensorEntry,
+  options: StatsOptions = {},
+): Promise<TensorStats> {
+  return statsOf(source, entry, options, { base: 0, total: statsReadBytes(entry, options) });
+}
+
+export interface SkippedTensor {
+  name: string;
+  dtype: string;
+  reason: 'not-numeric' | 'content-short';
+}
+
+export interface AllStatsResult {
+  tensors: TensorStats[];
+  /** Tensors that hold no numbers (strings, maps, unknown dtypes) or whose bytes end early. */
+  skipped: SkippedTensor[];
+  bytesRead: number;
+}
+
+export interface AllStatsOptions extends StatsOptions {
+  /** Only tensors for which this returns true (e.g. a compiled filter). */
+  include?: (entry: TensorEntry, position: number) => boolean;
+  /** Called as each tensor finishes, for incremental display. */
+  onTensor?: (stats: TensorStats) => void;
+}
+
+/** Stats of every numeric tensor in file order, one streaming pass with progress and cancel. */
+export async function computeAllStats(
+  source: ByteSource,
+  index: CheckpointIndex,
+  options: AllStatsOptions = {},
+): Promise<AllStatsResult> {
+  const chosen = index.tensors.filter((entry, position) => options.include?.(entry, position) ?? true);
+  const job: JobProgress = { base: 0, total: chosen.reduce((sum, entry) => sum + statsReadBytes(entry, options), 0) };
+  const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0 };
+  for (const entry of chosen) {
+    options.signal?.throwIfAborted();
+    if (!elementLayout(entry)) {
+      result.skipped.push({ name: entry.name, dtype: entry.dtype, reason: 'not-numeric' });
+      continue;
+    }
+    try {
+      const stats = await statsOf(source, entry, options, job);
+      result.tensors.push(stats);
+      options.onTensor?.(stats);
+    } catch (error) {
+      if (error instanceof LensError && error.code === 'tensor-content-short') {
+        result.skipped.push({ name: entry.name, dtype: entry.dtype, reason: 'content-short' });
+        continue;
+      }
+      throw error;
+    }
+  }
+  result.bytesRead = job.base;
+  return result;
+}
+
+export interface NonFiniteFinding {
+  name: string;
+  dtype: string;
+  shape: number[];
+  elements: number;
+  nan: number;
+  posInf: number;
+  negInf: number;
+  firstNonFinite: number;
+}
+
+export interface NonFiniteAudit {
+  /** True when every scanned tensor is free of NaN and ±Inf. */
+  clean: boolean;
+  scannedTensors: number;
+  scannedElements: number;
+  findings: NonFiniteFinding[];
+  skipped: SkippedTensor[];
+}
+
+/** The findings part of an audit from stats already computed (no extra reading). */
+export function nonFiniteAuditFrom(all: AllStatsResult): NonFiniteAudit {
+  const findings = all.tensors
+    .filter((stats) => stats.nan + stats.posInf + stats.negInf > 0)
+    .map((stats) => ({
+      name: stats.name,
+      dtype: stats.dtype,
+      shape: stats.shape,
+      elements: stats.elements,
+      nan: stats.nan,
+      posInf: stats.posInf,
+      negInf: stats.negInf,
+      firstNonFinite: stats.firstNonFinite ?? -1,
+    }));
+  return {
+    clean: findings.length === 0,
+    scannedTensors: all.tensors.length,
+    scannedElements: all.tensors.reduce((sum, stats) => sum + stats.elements, 0),
+    findings,
+    skipped: all.skipped,
+  };
+}
+
+/** List every tensor with NaN or ±Inf. Integer and Bool tensors cannot hold them and are not read. */
+export async function auditNonFinite(
+  source: ByteSource,
+  index: CheckpointIndex,
+  options: AllStatsOptions = {},
+): Promise<NonFiniteAudit> {
+  const all = await computeAllStats(source, index, {
+    ...options,
+    bins: 0,
+    include: (entry, position) =>
+      (options.include?.(entry, position) ?? true) && (elementLayout(entry)?.isFloat ?? true),
+  });
+  return nonFiniteAuditFrom(all);
+}
