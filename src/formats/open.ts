@@ -19,6 +19,8 @@ export async function indexPlainFile(source: ByteSource, options: OpenOptions = 
       return scanSafetensors(source, { signal: options.signal });
     case 'encrypted-ckpt':
       throw new LensError('encrypted-needs-key', { expected: sniffed.mode });
+    case 'strategy':
+      throw new LensError('strategy-not-checkpoint', { expected: sniffed.encoding });
     case 'unknown':
       throw new LensError('unknown-format', { offset: 0, actual: sniffed.headHex });
   }

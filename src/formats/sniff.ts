@@ -1,8 +1,13 @@
 import type { CipherMode, FormatId } from '../base/types';
+import { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './strategy/sniff';
 
 /** What the first bytes say a file is. Extensions only break ties; content decides. */
 export type Sniffed =
-  { kind: FormatId } | { kind: 'encrypted-ckpt'; mode: CipherMode } | { kind: 'unknown'; headHex: string };
+  | { kind: FormatId }
+  | { kind: 'encrypted-ckpt'; mode: CipherMode }
+  /** A parallel strategy file (formats/strategy): no tensors, refused as a checkpoint. */
+  | { kind: 'strategy'; encoding: 'protobuf' | 'json' }
+  | { kind: 'unknown'; headHex: string };
 
 /** Bytes the sniffers need from the start of a file. */
 export const SNIFF_BYTES = 64;
@@ -30,6 +35,8 @@ export function sniff(head: Uint8Array, size: number): Sniffed {
   const mode = cipherModeOfMagic(head);
   if (mode) return { kind: 'encrypted-ckpt', mode };
   if (looksLikeSafetensors(head, size)) return { kind: 'safetensors' };
+  if (looksLikeProtobufStrategy(head, size)) return { kind: 'strategy', encoding: 'protobuf' };
+  if (looksLikeJsonStrategyHead(head)) return { kind: 'strategy', encoding: 'json' };
   // Field 1 (Checkpoint.value), wire type 2: the first byte of every plaintext checkpoint.
   if (head[0] === 0x0a) return { kind: 'ckpt' };
   const headHex = Array.from(head.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join(' ');

@@ -6,11 +6,5 @@ export type {
   StrategyProblemCode,
   TensorMapEntry,
 } from './types';
-export {
-  combineStageStrategies,
-  looksLikeJsonStrategy,
-  looksLikeProtobufStrategy,
-  parseStrategy,
-  readStrategy,
-  type ParseStrategyOptions,
-} from './parse';
+export { looksLikeJsonStrategy, looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './sniff';
+export { combineStageStrategies, parseStrategy, readStrategy, type ParseStrategyOptions } from './parse';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../test/fixtures';
-import { combineStageStrategies, looksLikeProtobufStrategy, parseStrategy } from './parse';
+import { combineStageStrategies, parseStrategy } from './parse';
+import { looksLikeProtobufStrategy } from './sniff';
 
 const dist = (...parts: string[]) => fixtureBytes('distributed', ...parts);
 
@@ -158,5 +159,26 @@ describe('strategy file errors (distributed.md §4)', () => {
     expect(looksLikeProtobufStrategy(head(real), real.length)).toBe(true);
     const checkpoint = dist('case1_tp_dp', 'rank_0', 'checkpoint_0.ckpt');
     expect(looksLikeProtobufStrategy(head(checkpoint), checkpoint.length)).toBe(false);
+  });
+});
+
+describe('opening a strategy file as a checkpoint', () => {
+  it('is refused with strategy-not-checkpoint, protobuf and JSON alike', async () => {
+    const { indexPlainFile } = await import('../open');
+    const { MemorySource } = await import('../../io/byte-source');
+    for (const file of [
+      'case1_tp_dp/strategy.ckpt',
+      'case1_tp_dp/strategy.json',
+      'case3_pipeline/merged_strategy.ckpt',
+    ]) {
+      await expect(indexPlainFile(new MemorySource(dist(...file.split('/')))), file).rejects.toMatchObject({
+        code: 'strategy-not-checkpoint',
+      });
+    }
+    for (const file of ['golden-stick__ckpt_strategy_rank_0.ckpt', 'mindformers__strategy_4_npus.ckpt']) {
+      await expect(indexPlainFile(new MemorySource(fixtureBytes('real', file))), file).rejects.toMatchObject({
+        code: 'strategy-not-checkpoint',
+      });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_STRATEGY_FILE_BYTES, MAX_TENSOR_ENTRIES } from '../../base/limits';
 import type { ByteSource } from '../../io/byte-source';
 import { mindspore } from '../../generated/node_strategy.js';
+import { looksLikeJsonStrategy } from './sniff';
 import type { ParallelStrategy, ParameterLayout, StrategyEncoding, StrategyProblem, TensorMapEntry } from './types';
 
 const straspb = mindspore.straspb;
@@ -18,31 +19,6 @@ interface RawStrategy {
   operatorCount: number;
   layouts: RawLayout[];
   problems: StrategyProblem[];
-}
-
-/** First non-space byte is `{`: MindSpore's JSON strategy (its reader also tests the name). */
-export function looksLikeJsonStrategy(head: Uint8Array): boolean {
-  for (const byte of head) {
-    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
-    return byte === 0x7b;
-  }
-  return false;
-}
-
-/**
- * A protobuf ParallelStrategyMap always starts with field 1 (current_stage, varint: tag 0x08)
- * because the C++ and Python writers emit fields in number order; a checkpoint starts with 0x0a.
- * After the varint comes field 2 (0x12), field 3 (0x1a) or the end.
- */
-export function looksLikeProtobufStrategy(head: Uint8Array, size: number): boolean {
-  if (head[0] !== 0x08) return false;
-  let at = 1;
-  while (at < head.length && at <= 10 && (head[at] ?? 0) & 0x80) at += 1;
-  at += 1;
-  if (at > 11) return false;
-  if (at >= size) return at === size;
-  if (at >= head.length) return false;
-  return head[at] === 0x12 || head[at] === 0x1a;
 }
 
 function checkDims(values: readonly number[], what: string, key: string, allowNegative: boolean): number[] {
