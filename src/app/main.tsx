@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { initialiseFromUrl } from '../store/actions';
 import { App } from './App';
 import './styles.css';
 
+initialiseFromUrl();
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

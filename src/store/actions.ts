@@ -74,3 +74,28 @@ export function selectTensor(name: string | null): void {
 export function setTreePrefix(prefix: string): void {
   useLensStore.setState((state) => ({ view: { ...state.view, treePrefix: prefix } }));
 }
+
+/**
+ * The page URL's fragment carries shareable view state (`#filter=…`). Only the filter: never a
+ * key, never a file name.
+ */
+const FILTER_PARAM = 'filter';
+
+export function readFilterFromUrl(): string {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  return params.get(FILTER_PARAM) ?? '';
+}
+
+export function setFilterText(text: string): void {
+  useLensStore.setState({ filterText: text });
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  if (text.trim() === '') params.delete(FILTER_PARAM);
+  else params.set(FILTER_PARAM, text);
+  const hash = params.toString();
+  window.history.replaceState(null, '', hash ? `#${hash}` : window.location.pathname + window.location.search);
+}
+
+export function initialiseFromUrl(): void {
+  useLensStore.setState({ filterText: readFilterFromUrl() });
+  window.addEventListener('hashchange', () => useLensStore.setState({ filterText: readFilterFromUrl() }));
+}

@@ -27,12 +27,15 @@ export interface LensState {
   files: OpenFile[];
   activeFileId: string | null;
   view: ViewState;
+  /** The filter expression; applies to every file and lives in the URL fragment. */
+  filterText: string;
 }
 
 export const useLensStore = create<LensState>()(() => ({
   files: [],
   activeFileId: null,
   view: { selectedTensor: null, treePrefix: '' },
+  filterText: '',
 }));
 
 export function updateFile(id: string, patch: Partial<OpenFile>): void {

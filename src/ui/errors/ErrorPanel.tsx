@@ -6,7 +6,11 @@ import { describeSerialized } from '../../core/messages';
 export function ErrorPanel({ error, fileName }: { error: SerializedLensError; fileName?: string }) {
   const message = describeSerialized(error);
   const [copied, setCopied] = useState(false);
-  const diagnostics = JSON.stringify({ app: 'ckpt-lens', file: fileName, code: error.code, details: error.details }, null, 2);
+  const diagnostics = JSON.stringify(
+    { app: 'ckpt-lens', file: fileName, code: error.code, details: error.details },
+    null,
+    2,
+  );
   return (
     <div className="error-panel" role="alert">
       <h3>{message.title}</h3>

@@ -10,7 +10,13 @@ export function FileTabs() {
     <nav className="file-tabs" role="tablist" aria-label="Open files">
       {tabs.map((tab) => (
         <div key={tab.id} className={tab.id === activeId ? 'tab active' : 'tab'} role="presentation">
-          <button type="button" role="tab" aria-selected={tab.id === activeId} onClick={() => setActiveFile(tab.id)} title={tab.name}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab.id === activeId}
+            onClick={() => setActiveFile(tab.id)}
+            title={tab.name}
+          >
             <span className={`status-dot ${tab.status}`} aria-hidden="true" />
             {tab.name}
           </button>

@@ -3,7 +3,9 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } from '../../core/summary';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
+import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
 import { TensorTable, toRows } from '../table/TensorTable';
 import { ParamTree } from '../tree/ParamTree';
@@ -38,11 +40,21 @@ function FileView({ file }: { file: OpenFile }) {
 
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
   const view = useLensStore((state) => state.view);
-  const tree = useMemo(() => buildTree(index.tensors), [index]);
+  const filterText = useLensStore((state) => state.filterText);
+  const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
+  const matching = useMemo(() => {
+    const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
+    return index.tensors.flatMap((tensor, i) => (!predicate || predicate(tensor) ? [i] : []));
+  }, [index, parsed]);
+  const tree = useMemo(() => buildTree(index.tensors, matching), [index, matching]);
   const visible = useMemo(() => {
     const prefix = view.treePrefix;
-    return index.tensors.flatMap((tensor, i) => (prefix === '' || tensor.name === prefix || tensor.name.startsWith(`${prefix}.`) ? [i] : []));
-  }, [index, view.treePrefix]);
+    if (prefix === '') return matching;
+    return matching.filter((i) => {
+      const name = (index.tensors[i] as TensorEntry).name;
+      return name === prefix || name.startsWith(`${prefix}.`);
+    });
+  }, [index, matching, view.treePrefix]);
   const rows = useMemo(() => toRows(index.tensors, visible), [index, visible]);
   const selected = view.selectedTensor ? index.tensors.find((t) => t.name === view.selectedTensor) : undefined;
 
@@ -53,6 +65,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
         <MetadataCard index={index} />
         <ProblemsCard index={index} />
       </section>
+      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
       <section className="browser">
         <aside className="panel tree-panel">
           <ParamTree root={tree} activePrefix={view.treePrefix} />
@@ -76,15 +89,26 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
 }
 
 function SummaryCard({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
-  const crc = index.crc.present ? (index.crc.ok === null ? `present (${index.crc.expected}), not verified yet` : index.crc.ok ? 'verified ✓' : 'MISMATCH ✗') : 'none';
+  const crc = index.crc.present
+    ? index.crc.ok === null
+      ? `present (${index.crc.expected}), not verified yet`
+      : index.crc.ok
+        ? 'verified ✓'
+        : 'MISMATCH ✗'
+    : 'none';
   return (
     <div className="panel card" data-testid="summary">
       <h2>{file.name}</h2>
       <dl>
         <dt>Format</dt>
-        <dd>{index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}{index.encryption ? `, encrypted ${index.encryption.mode}` : ''}</dd>
+        <dd>
+          {index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}
+          {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
+        </dd>
         <dt>Size</dt>
-        <dd>{formatBytes(index.size)} ({index.size.toLocaleString('en-US')} bytes)</dd>
+        <dd>
+          {formatBytes(index.size)} ({index.size.toLocaleString('en-US')} bytes)
+        </dd>
         <dt>Parameters</dt>
         <dd data-testid="param-count">{summary.parameterCount.toLocaleString('en-US')}</dd>
         <dt>Elements</dt>
@@ -130,7 +154,9 @@ function MetadataCard({ index }: { index: CheckpointIndex }) {
 }
 
 function ProblemsCard({ index }: { index: CheckpointIndex }) {
-  const tensorProblems = index.tensors.flatMap((tensor) => (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })));
+  const tensorProblems = index.tensors.flatMap((tensor) =>
+    (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
+  );
   const count = index.problems.length + tensorProblems.length;
   return (
     <div className="panel card" data-testid="problems">
@@ -168,7 +194,9 @@ function TensorDetails({ tensor }: { tensor: TensorEntry }) {
         <dt>Shape</dt>
         <dd>
           {formatShape(tensor.shape)}
-          {tensor.storedDims && formatShape(tensor.storedDims) !== formatShape(tensor.shape) ? ` (stored dims ${formatShape(tensor.storedDims)})` : ''}
+          {tensor.storedDims && formatShape(tensor.storedDims) !== formatShape(tensor.shape)
+            ? ` (stored dims ${formatShape(tensor.storedDims)})`
+            : ''}
         </dd>
         <dt>Elements</dt>
         <dd>{numel(tensor).toLocaleString('en-US')}</dd>

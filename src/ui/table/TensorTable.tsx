@@ -31,22 +31,64 @@ export function toRows(tensors: readonly TensorEntry[], indices: readonly number
         : tensor.value !== undefined
           ? `= ${JSON.stringify(tensor.value)}`
           : '';
-    return { index, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, elements: numel(tensor), bytes: tensor.bytes, note };
+    return {
+      index,
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: tensor.shape,
+      elements: numel(tensor),
+      bytes: tensor.bytes,
+      note,
+    };
   });
 }
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
 
-const byNumber = (key: 'elements' | 'bytes') => (a: { original: TensorRow }, b: { original: TensorRow }) => a.original[key] - b.original[key];
+const byNumber = (key: 'elements' | 'bytes') => (a: { original: TensorRow }, b: { original: TensorRow }) =>
+  a.original[key] - b.original[key];
 
 // Stable across renders (TanStack Table requires referentially stable columns).
 const columns: ColumnDef<typeof features, TensorRow>[] = [
-  { id: 'order', header: '#', accessorFn: (row) => row.index, cell: (info) => String((info.getValue() as number) + 1), sortFn: (a, b) => a.original.index - b.original.index },
-  { id: 'name', header: 'Name', accessorFn: (row) => row.name, sortFn: (a, b) => (a.original.name < b.original.name ? -1 : a.original.name > b.original.name ? 1 : 0) },
-  { id: 'dtype', header: 'dtype', accessorFn: (row) => row.dtype, sortFn: (a, b) => a.original.dtype.localeCompare(b.original.dtype) },
-  { id: 'shape', header: 'Shape', accessorFn: (row) => formatShape(row.shape), sortFn: (a, b) => a.original.shape.length - b.original.shape.length || a.original.elements - b.original.elements },
-  { id: 'elements', header: 'Elements', accessorFn: (row) => row.elements, cell: (info) => (info.getValue() as number).toLocaleString('en-US'), sortFn: byNumber('elements') },
-  { id: 'bytes', header: 'Bytes', accessorFn: (row) => row.bytes, cell: (info) => formatBytes(info.getValue() as number), sortFn: byNumber('bytes') },
+  {
+    id: 'order',
+    header: '#',
+    accessorFn: (row) => row.index,
+    cell: (info) => String((info.getValue() as number) + 1),
+    sortFn: (a, b) => a.original.index - b.original.index,
+  },
+  {
+    id: 'name',
+    header: 'Name',
+    accessorFn: (row) => row.name,
+    sortFn: (a, b) => (a.original.name < b.original.name ? -1 : a.original.name > b.original.name ? 1 : 0),
+  },
+  {
+    id: 'dtype',
+    header: 'dtype',
+    accessorFn: (row) => row.dtype,
+    sortFn: (a, b) => a.original.dtype.localeCompare(b.original.dtype),
+  },
+  {
+    id: 'shape',
+    header: 'Shape',
+    accessorFn: (row) => formatShape(row.shape),
+    sortFn: (a, b) => a.original.shape.length - b.original.shape.length || a.original.elements - b.original.elements,
+  },
+  {
+    id: 'elements',
+    header: 'Elements',
+    accessorFn: (row) => row.elements,
+    cell: (info) => (info.getValue() as number).toLocaleString('en-US'),
+    sortFn: byNumber('elements'),
+  },
+  {
+    id: 'bytes',
+    header: 'Bytes',
+    accessorFn: (row) => row.bytes,
+    cell: (info) => formatBytes(info.getValue() as number),
+    sortFn: byNumber('bytes'),
+  },
   { id: 'note', header: 'Value / notes', accessorFn: (row) => row.note, enableSorting: false },
 ];
 
@@ -79,7 +121,12 @@ export function TensorTable({ rows, selected }: { rows: TensorRow[]; selected: s
         {headers.map((header) => {
           const sorted = header.column.getIsSorted();
           return (
-            <div key={header.id} role="columnheader" className={`tt-cell col-${header.id}`} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+            <div
+              key={header.id}
+              role="columnheader"
+              className={`tt-cell col-${header.id}`}
+              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+            >
               {header.column.getCanSort() ? (
                 <button type="button" onClick={header.column.getToggleSortingHandler()}>
                   {String(header.column.columnDef.header)}
@@ -104,11 +151,22 @@ export function TensorTable({ rows, selected }: { rows: TensorRow[]; selected: s
                 role="row"
                 aria-selected={isSelected}
                 className={isSelected ? 'tt-row selected' : 'tt-row'}
-                style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width: '100%' }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT,
+                  width: '100%',
+                }}
                 onClick={() => selectTensor(row.original.name)}
               >
                 {row.getAllCells().map((cell) => (
-                  <div key={cell.id} role="cell" className={`tt-cell col-${cell.column.id}`} title={cell.column.id === 'name' ? row.original.name : undefined}>
+                  <div
+                    key={cell.id}
+                    role="cell"
+                    className={`tt-cell col-${cell.column.id}`}
+                    title={cell.column.id === 'name' ? row.original.name : undefined}
+                  >
                     <table.FlexRender cell={cell} />
                   </div>
                 ))}

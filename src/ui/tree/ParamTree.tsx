@@ -7,8 +7,15 @@ import { selectTensor, setTreePrefix } from '../../store/actions';
 export function ParamTree({ root, activePrefix }: { root: TreeNode; activePrefix: string }) {
   return (
     <div className="param-tree" role="tree" aria-label="Parameter tree">
-      <button type="button" className={activePrefix === '' ? 'tree-all active' : 'tree-all'} onClick={() => setTreePrefix('')}>
-        All parameters <span className="muted">{root.parameterCount} · {formatBytes(root.totalBytes)}</span>
+      <button
+        type="button"
+        className={activePrefix === '' ? 'tree-all active' : 'tree-all'}
+        onClick={() => setTreePrefix('')}
+      >
+        All parameters{' '}
+        <span className="muted">
+          {root.parameterCount} · {formatBytes(root.totalBytes)}
+        </span>
       </button>
       <ul role="group">
         {root.children.map((child) => (
@@ -19,7 +26,15 @@ export function ParamTree({ root, activePrefix }: { root: TreeNode; activePrefix
   );
 }
 
-const TreeItem = memo(function TreeItem({ node, depth, activePrefix }: { node: TreeNode; depth: number; activePrefix: string }) {
+const TreeItem = memo(function TreeItem({
+  node,
+  depth,
+  activePrefix,
+}: {
+  node: TreeNode;
+  depth: number;
+  activePrefix: string;
+}) {
   const isLeaf = node.tensorIndex !== undefined;
   const [open, setOpen] = useState(depth < 1 && node.children.length <= 50);
   if (isLeaf) {
@@ -34,7 +49,12 @@ const TreeItem = memo(function TreeItem({ node, depth, activePrefix }: { node: T
   return (
     <li role="treeitem" aria-expanded={open} aria-selected={activePrefix === node.path}>
       <div className={activePrefix === node.path ? 'tree-branch active' : 'tree-branch'}>
-        <button type="button" className="twisty" aria-label={open ? `Collapse ${node.path}` : `Expand ${node.path}`} onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="twisty"
+          aria-label={open ? `Collapse ${node.path}` : `Expand ${node.path}`}
+          onClick={() => setOpen(!open)}
+        >
           {open ? '▾' : '▸'}
         </button>
         <button type="button" onClick={() => setTreePrefix(node.path)} title={`Show only ${node.path}.*`}>
@@ -48,7 +68,12 @@ const TreeItem = memo(function TreeItem({ node, depth, activePrefix }: { node: T
       {open && (
         <ul role="group">
           {node.children.map((child) => (
-            <TreeItem key={child.path + (child.tensorIndex ?? '')} node={child} depth={depth + 1} activePrefix={activePrefix} />
+            <TreeItem
+              key={child.path + (child.tensorIndex ?? '')}
+              node={child}
+              depth={depth + 1}
+              activePrefix={activePrefix}
+            />
           ))}
         </ul>
       )}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+
+let session: Session;
+
+beforeEach(async () => {
+  session = await openSession();
+});
+
+afterEach(async () => {
+  expect(foreignRequests(session)).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
+  await session.close();
+});
+
+describe('filter expressions', () => {
+  it('filters the table, explains syntax errors, and survives a shared URL', async () => {
+    const { page } = session;
+    const lenet = path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt');
+    await pickFiles(page, [lenet]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+
+    await page.getByTestId('filter-input').fill('startsWith("fc") and not startsWith("fc1")');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('4 of 19 parameters match');
+    const body = await page.getByTestId('tensor-table-body').textContent();
+    expect(body).toContain('fc2.weight');
+    expect(body).not.toContain('fc1.weight');
+
+    await page.getByTestId('filter-input').fill('name ~ /\\.bias$/ and');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toMatch(/column|position|expected/i);
+
+    await page.getByTestId('filter-input').fill('name ~ /\\.bias$/');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('6 of 19');
+    const shared = page.url();
+    expect(shared).toContain('#filter=');
+
+    // Someone opens the shared link: the filter is back, applied to the file they open.
+    await page.goto('about:blank');
+    await page.goto(shared);
+    expect(await page.getByTestId('filter-input').count()).toBe(0); // no file yet
+    await pickFiles(page, [lenet]);
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('6 of 19');
+    expect(await page.getByTestId('filter-input').inputValue()).toBe('name ~ /\\.bias$/');
+  });
+});
