@@ -107,6 +107,8 @@ export function TensorTable({ rows, selected }: { rows: TensorRow[]; selected: s
   });
   const sortedRows = table.getRowModel().rows;
   const scroller = useRef<HTMLDivElement>(null);
+  // We do not use the React Compiler, so the virtualizer's unmemoisable API is fine here.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: sortedRows.length,
     getScrollElement: () => scroller.current,
