@@ -123,16 +123,6 @@ export function numberToBfloat16Bits(x: number): number {
   return sign | Math.min(bits, 0x7f80);
 }
 
-/** float32 bits → binary16 bits; NaN keeps its sign and top payload bits, as numpy does. */
-function float32BitsToFloat16Bits(bits: number, value: number): number {
-  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
-    let half = 0x7c00 + ((bits & 0x7fffff) >>> 13);
-    if (half === 0x7c00) half += 1;
-    return ((bits >>> 16) & 0x8000) | half;
-  }
-  return numberToFloat16Bits(value);
-}
-
 let halfTable: Float32Array | null = null;
 
 /** All 65,536 binary16 values as float32 (exact), built once. */
@@ -180,26 +170,100 @@ function decodeFloats(dtype: string, bytes: Uint8Array): Float64Array {
   }
 }
 
+/** numpy's `npy_floatbits_to_halfbits` (round half to even), on float32 bits. */
+function float32BitsToHalf(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = bits & 0x7f800000;
+  let significand = bits & 0x007fffff;
+  if (exponent >= 0x47800000) {
+    if (exponent === 0x7f800000 && significand !== 0) {
+      const nan = 0x7c00 + (significand >>> 13);
+      return sign | (nan === 0x7c00 ? 0x7c01 : nan);
+    }
+    return sign | 0x7c00;
+  }
+  if (exponent <= 0x38000000) {
+    if (exponent < 0x33000000) return sign;
+    significand = (0x00800000 + significand) >>> (113 - (exponent >>> 23));
+    if ((significand & 0x3fff) !== 0x1000 || (bits & 0x7ff) !== 0) significand += 0x1000;
+    return sign | (significand >>> 13);
+  }
+  if ((significand & 0x3fff) !== 0x1000) significand += 0x1000;
+  // A carry out of the significand rounds into the exponent (up to inf), as intended.
+  return sign | ((((exponent - 0x38000000) >>> 13) + (significand >>> 13)) & 0xffff);
+}
+
+/** float32 → bfloat16 bits, round half to even; NaN stays a quiet NaN with its sign. */
+function float32BitsToBfloat16(bits: number): number {
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) return ((bits >>> 16) & 0x8000) | 0x7fc0;
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** The hot path (float32 weights to 16 bits): integer rounding and statistics in one loop. */
+function convertFloat32To16(to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+  const source = aligned(input, 4);
+  const count = source.length / 4;
+  const sourceBits = new Uint32Array(source.buffer, source.byteOffset, count);
+  const sourceValues = new Float32Array(source.buffer, source.byteOffset, count);
+  const out = new Uint8Array(count * 2);
+  const target = new Uint16Array(out.buffer);
+  const table = float16Table();
+  const widened = new Float32Array(1);
+  const widenedBits = new Uint32Array(widened.buffer);
+  const toHalf = to === 'Float16';
+  let nans = 0;
+  let overflow = 0;
+  let underflow = 0;
+  let maxAbsolute = 0;
+  let maxRelative = 0;
+  for (let i = 0; i < count; i += 1) {
+    const bits = sourceBits[i] as number;
+    const half = toHalf ? float32BitsToHalf(bits) : float32BitsToBfloat16(bits);
+    target[i] = half;
+    const value = sourceValues[i] as number;
+    if (value !== value) {
+      nans += 1;
+      continue;
+    }
+    let result: number;
+    if (toHalf) result = table[half] as number;
+    else {
+      widenedBits[0] = half << 16;
+      result = widened[0] as number;
+    }
+    if (result === value) continue;
+    if (result === Infinity || result === -Infinity) {
+      if (value !== Infinity && value !== -Infinity) overflow += 1;
+      continue;
+    }
+    const error = Math.abs(result - value);
+    if (error > maxAbsolute) maxAbsolute = error;
+    if (result === 0) underflow += 1;
+    const relative = error / Math.abs(value);
+    if (relative > maxRelative) maxRelative = relative;
+  }
+  mergeCastStats(stats, {
+    elements: count,
+    nans,
+    overflowToInfinity: overflow,
+    underflowToZero: underflow,
+    outOfRange: 0,
+    maxAbsoluteError: maxAbsolute,
+    maxRelativeError: maxRelative,
+  });
+  return out;
+}
+
 function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+  if (from === 'Float32' && (to === 'Float16' || to === 'BFloat16')) return convertFloat32To16(to, input, stats);
   const values = decodeFloats(from, input);
   const count = values.length;
   const out = new Uint8Array(count * (elementBytes[to] as number));
   let converted: Float64Array;
   if (to === 'Float16' || to === 'BFloat16') {
     const bits = new Uint16Array(out.buffer);
-    const sourceBits = from === 'Float32' ? new Uint32Array(aligned(input, 4).slice().buffer) : null;
-    if (to === 'Float16') {
-      for (let i = 0; i < count; i += 1) {
-        const value = values[i] as number;
-        bits[i] = sourceBits ? float32BitsToFloat16Bits(sourceBits[i] as number, value) : numberToFloat16Bits(value);
-      }
-    } else {
-      for (let i = 0; i < count; i += 1) {
-        const value = values[i] as number;
-        const sign = sourceBits && Number.isNaN(value) ? ((sourceBits[i] as number) >>> 16) & 0x8000 : 0;
-        bits[i] = sign | numberToBfloat16Bits(value);
-      }
-    }
+    const round = to === 'Float16' ? numberToFloat16Bits : numberToBfloat16Bits;
+    for (let i = 0; i < count; i += 1) bits[i] = round(values[i] as number);
     converted = decodeFloats(to, out);
   } else if (to === 'Float32') {
     const floats = new Float32Array(out.buffer);

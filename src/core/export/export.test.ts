@@ -6,6 +6,7 @@ import { isLensError, type LensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import { BlobSource, MemorySource, type ByteSource } from '../../io/byte-source';
 import { fixtureBytes, fixturePath, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
+import { openDecryptedSource } from '../../crypto/decrypted-source';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
 import {
   buildExport,
@@ -565,4 +566,48 @@ describe('encryption', () => {
   });
 });
 
-export type { ByteSource };
+describe('encrypted round trips: export, decrypt, re-open, compare', () => {
+  const modes = [
+    ['AES-GCM', 16],
+    ['AES-GCM', 24],
+    ['AES-GCM', 32],
+    ['AES-CBC', 16],
+    ['AES-CBC', 24],
+    ['AES-CBC', 32],
+    ['SM4-CBC', 16],
+  ] as const;
+  const files = [
+    ['real', 'golden-stick__llama2-13b-fp16/rank_1/checkpoint_1.ckpt'],
+    ['real', 'mindscience__SciAI_example_net_10000.ckpt'],
+    ['real', 'safetensors__samples_overall.safetensors'],
+  ];
+  it.each(files.flatMap((file) => modes.map(([mode, length]) => [file.join('/'), mode, length] as const)))(
+    '%s with %s, %i-byte key (with a cast and a rename)',
+    async (file, mode, keyLength) => {
+      const opened = await openCheckpoint(await fixtureSource(...file.split('/')));
+      const key = new Uint8Array(keyLength).map((_, i) => (i * 37 + 11) & 0xff);
+      const { bytes, job } = await exportBytes(
+        opened,
+        {
+          encryption: { mode, keyLength },
+          casts: [{ from: 'Float16', to: 'Float32' }],
+          renames: { rules: [{ pattern: '^', replacement: 'm.' }] },
+        },
+        { encryptionKey: key, encryptionBlockBytes: 65536 },
+      );
+      const decrypted = await openDecryptedSource(new MemorySource(bytes), key);
+      expect(decrypted.table.mode).toBe(mode);
+      const written = await openCheckpoint(decrypted);
+      const report = await verifyExport(written, job);
+      expect(report.mismatches).toEqual([]);
+      expect(report.tensorsChecked).toBe(opened.index.tensors.length);
+    },
+  );
+
+  it('an encrypted input, decrypted with its key, re-saves as the plain file', async () => {
+    const key = hexToBytes('000102030405060708090a0b0c0d0e0f');
+    const decrypted = await openDecryptedSource(await fixtureSource('crypto', 'tiny_aes_gcm.ckpt'), key);
+    const { bytes } = await exportBytes(await openCheckpoint(decrypted));
+    expect(hex(bytes)).toBe(hex(fixtureBytes('crypto', 'tiny_plain.ckpt')));
+  });
+});
