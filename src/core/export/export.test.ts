@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bfloat16ToNumber, float16ToNumber } from '../../base/decode';
 import { isLensError, type LensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
-import { BlobSource, MemorySource, type ByteSource } from '../../io/byte-source';
+import { BlobSource, MemorySource } from '../../io/byte-source';
 import { fixtureBytes, fixturePath, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
