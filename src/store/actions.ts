@@ -21,7 +21,7 @@ async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMo
   } catch (error) {
     const serialized = serializeError(error);
     if (serialized.code === 'encrypted-needs-key') {
-      updateFile(id, { status: 'needs-key', encryptionMode: serialized.details.expected as CipherMode });
+      updateFile(id, { status: 'needs-key', encryptionMode: String(serialized.details.expected) });
     } else {
       updateFile(id, { status: 'error', error: serialized });
     }

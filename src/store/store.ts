@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { SerializedLensError } from '../base/errors';
-import type { CheckpointIndex, CipherMode } from '../base/types';
+import type { CheckpointIndex } from '../base/types';
 import type { CheckpointSummary } from '../core/summary';
 
 /** One file the user opened. Holds the index (plain data), never tensor bytes or keys. */
@@ -13,8 +13,8 @@ export interface OpenFile {
   index?: CheckpointIndex;
   summary?: CheckpointSummary;
   error?: SerializedLensError;
-  /** Set when the file is encrypted, from its magic. */
-  encryptionMode?: CipherMode;
+  /** Set when the file is encrypted: the mode from its magic, or a description for legacy files. */
+  encryptionMode?: string;
 }
 
 export interface ViewState {

@@ -7,9 +7,14 @@ import { submitKey } from '../../store/actions';
  * Asks for the key of an encrypted checkpoint. The key goes straight to the worker for this
  * file; it is never stored, logged or put in the URL, and the field is cleared on submit.
  */
-export function KeyPrompt({ fileId, mode }: { fileId: string; mode: CipherMode | undefined }) {
+const MODES: CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
+
+export function KeyPrompt({ fileId, mode }: { fileId: string; mode: string | undefined }) {
   const [text, setText] = useState('');
   const [format, setFormat] = useState<KeyFormat>('hex');
+  // MindSpore 1.3–1.6 files carry one magic for every mode: then the user must say which.
+  const modeKnown = MODES.includes(mode as CipherMode);
+  const [chosenMode, setChosenMode] = useState<CipherMode>('AES-GCM');
   const [problem, setProblem] = useState<string | null>(null);
   const inputId = useId();
   return (
@@ -25,13 +30,16 @@ export function KeyPrompt({ fileId, mode }: { fileId: string; mode: CipherMode |
         }
         setProblem(null);
         setText('');
-        submitKey(fileId, parsed.key);
+        submitKey(fileId, parsed.key, modeKnown ? undefined : chosenMode);
       }}
     >
       <h3>Encrypted checkpoint{mode ? ` (${mode})` : ''}</h3>
       <p>
-        The mode was read from the file itself. Enter the key given to <code>save_checkpoint(enc_key=…)</code>. It stays
-        in this tab's worker and is forgotten when you close the file.
+        {modeKnown
+          ? 'The mode was read from the file itself. '
+          : 'This is the MindSpore 1.3–1.6 layout, which does not record the mode: choose it. '}
+        Enter the key given to <code>save_checkpoint(enc_key=…)</code>. It stays in this tab's worker and is forgotten
+        when you close the file.
       </p>
       <div className="key-row">
         <label htmlFor={inputId}>Key</label>
@@ -49,7 +57,18 @@ export function KeyPrompt({ fileId, mode }: { fileId: string; mode: CipherMode |
           <option value="hex">hex</option>
           <option value="text">text (b"…")</option>
         </select>
-        <button type="submit" className="primary">
+        {!modeKnown && (
+          <select
+            value={chosenMode}
+            onChange={(event) => setChosenMode(event.target.value as CipherMode)}
+            aria-label="Cipher mode"
+          >
+            {MODES.slice(0, 2).map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        )}
+        <button type="submit" className="primary" data-testid="decrypt">
           Decrypt
         </button>
       </div>
