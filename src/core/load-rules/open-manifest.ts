@@ -1,0 +1,60 @@
+import { LensError, withFile } from '../../base/errors';
+import { DEFAULT_WINDOW_BYTES, MAX_MANIFEST_BYTES } from '../../base/limits';
+import type { CheckpointIndex } from '../../base/types';
+import { parseManifestBytes, sniffManifest } from '../../formats/manifest/parse';
+import type { NetworkManifest, NetworkParam } from '../../formats/manifest/types';
+import type { ByteSource } from '../../io/byte-source';
+import { openCheckpoint } from '../open';
+
+const SNIFF_BYTES = 4096;
+
+/** Another checkpoint as the network: its tensors are what the net expects. */
+export function manifestFromCheckpoint(index: CheckpointIndex): NetworkManifest {
+  const params: NetworkParam[] = [];
+  let dropped = 0;
+  for (const tensor of index.tensors) {
+    // A network has no str or random_op parameters; those records are not expectations.
+    if (tensor.kind === 'string' || tensor.kind === 'random_op') {
+      dropped += 1;
+      continue;
+    }
+    params.push({ name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape] });
+  }
+  const notes =
+    dropped > 0
+      ? [`${dropped} string/random_op record(s) of the reference checkpoint are not network parameters.`]
+      : [];
+  return { kind: 'checkpoint', layout: index.format, params, notes };
+}
+
+/**
+ * Open a network manifest of any supported kind, decided by content: JSON, text dump,
+ * MindSpore graph .meta, or another .ckpt/.safetensors (encrypted ones need their key in the
+ * checkpoint view, not here).
+ */
+export async function openManifest(
+  source: ByteSource,
+  options: { file?: string; signal?: AbortSignal } = {},
+): Promise<NetworkManifest> {
+  const { file, signal } = options;
+  try {
+    if (source.size === 0) throw new LensError('manifest-empty');
+    const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), signal);
+    if (sniffManifest(head, source.size) === 'checkpoint') {
+      const { index } = await openCheckpoint(source, signal ? { signal } : {});
+      return manifestFromCheckpoint(index);
+    }
+    if (source.size > MAX_MANIFEST_BYTES) {
+      throw new LensError('manifest-too-large', { actual: `${source.size} bytes`, limit: MAX_MANIFEST_BYTES });
+    }
+    const bytes = new Uint8Array(source.size);
+    for (let offset = 0; offset < source.size; offset += DEFAULT_WINDOW_BYTES) {
+      const chunk = await source.read(offset, Math.min(DEFAULT_WINDOW_BYTES, source.size - offset), signal);
+      if (chunk.length === 0) throw new LensError('read-failed', { offset, hint: 'The file ended early.' });
+      bytes.set(chunk, offset);
+    }
+    return parseManifestBytes(bytes, file);
+  } catch (error) {
+    throw file ? withFile(error, file) : error;
+  }
+}
