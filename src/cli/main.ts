@@ -4,9 +4,10 @@ import { describeSerialized, oneLine } from '../core/messages';
 import { EXIT } from './args';
 import { convertCommand } from './commands/convert';
 import { inspectCommand } from './commands/inspect';
+import { verifyCommand } from './commands/verify';
 import type { CliCommand, CliIo } from './types';
 
-const commands: CliCommand[] = [inspectCommand, convertCommand];
+const commands: CliCommand[] = [inspectCommand, convertCommand, verifyCommand];
 
 function help(io: CliIo): void {
   io.out('ckpt-lens <command> [options]\n');

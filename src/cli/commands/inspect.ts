@@ -6,6 +6,7 @@ import { openCheckpoint } from '../../core/open';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
+import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
 import type { CliCommand, CliIo } from '../types';
 
 /** The JSON contract other tools read: keep keys stable, add only. */
@@ -34,6 +35,11 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   io.out(
     `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${summary.parameterCount} parameters, ${summary.totalElements.toLocaleString('en-US')} elements`,
   );
+  if (index.encryption) {
+    io.out(
+      `encrypted: ${index.encryption.mode} (${index.encryption.layout} layout), ${formatBytes(index.plaintextSize)} decrypted`,
+    );
+  }
   if (index.crc.present)
     io.out(
       `crc_num: ${index.crc.expected}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
@@ -52,13 +58,14 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
 
 export const inspectCommand: CliCommand = {
   name: 'inspect',
-  summary: 'inspect <file> [--json]   list every parameter (name, dtype, shape, bytes) and metadata',
+  summary: `inspect <file> ${KEY_USAGE} [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, ...KEY_OPTIONS });
     const file = positionals[0];
     if (positionals.length !== 1 || !file) return io.usage('inspect needs exactly one file');
+    const keyOptions = readKeyOptions(values);
     try {
-      const { index } = await openCheckpoint(await openFileSource(file));
+      const { index } = await openCheckpoint(await openFileSource(file), keyOptions);
       if (values.json) io.out(JSON.stringify(inspectJson(index)));
       else printTable(io, file, index);
       return EXIT.ok;

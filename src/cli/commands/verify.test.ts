@@ -1,0 +1,114 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, hexToBytes } from '../../test/fixtures';
+import { main } from '../main';
+import type { CliIo } from '../types';
+
+function capture(): { io: CliIo; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      usage: (reason) => {
+        err.push(reason);
+        return 2;
+      },
+    },
+  };
+}
+
+// ckpt-format.md §12.3: the worked file with its crc_num trailer (CRC 0x5F3FCC5F).
+const WORKED =
+  '0a2c0a0966632e776569676874121f080208021207466c6f617433321a100000803f000000400000404000008040' +
+  '0a200a0766632e62696173121508021207466c6f617433321a080000003f000000bf' +
+  '0a1e0a0965706f63685f6e756d12111205496e7436341a080300000000000000' +
+  '0a150a026c72120f1207466c6f617433321a040ad7233c' +
+  '0a120a05747261696e12091204426f6f6c1a0101' +
+  '0a190a046e6f74651211080012037374721a086800000069000000' +
+  '6372635f6e756d0000000000005f3fcc5f';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-verify-'));
+const SM4_KEY = '0123456789abcdeffedcba9876543210';
+
+describe('ckpt-lens verify', () => {
+  it('exit 0 and the JSON contract for an encrypted file with its key', async () => {
+    const { io, out } = capture();
+    const code = await main(['verify', fixturePath('crypto', 'tiny_sm4_cbc.ckpt'), '--key', SM4_KEY, '--json'], io);
+    expect(code).toBe(0);
+    const json = JSON.parse(out[0] as string);
+    expect(json).toMatchObject({
+      crc: { present: false, ok: null, expected: null, actual: null },
+      encryption: { mode: 'SM4-CBC', layout: 'current' },
+      blocks: 1,
+      problems: [],
+    });
+  });
+
+  it('exit 0 with CRC ok, exit 3 on a flipped byte', async () => {
+    const good = path.join(dir, 'worked.ckpt');
+    writeFileSync(good, hexToBytes(WORKED));
+    const first = capture();
+    expect(await main(['verify', good, '--json'], first.io)).toBe(0);
+    expect(JSON.parse(first.out[0] as string).crc).toEqual({
+      present: true,
+      ok: true,
+      expected: 0x5f3fcc5f,
+      actual: 0x5f3fcc5f,
+    });
+
+    const bad = hexToBytes(WORKED);
+    bad[40]! ^= 0x80;
+    const badPath = path.join(dir, 'worked-bad.ckpt');
+    writeFileSync(badPath, bad);
+    const second = capture();
+    expect(await main(['verify', badPath, '--json'], second.io)).toBe(3);
+    expect(JSON.parse(second.out[0] as string).crc.ok).toBe(false);
+  });
+
+  it('exit 3 for an encrypted file followed by a crc_num trailer, with the explanation', async () => {
+    const file = path.join(dir, 'gcm-crc.ckpt');
+    const { readFileSync } = await import('node:fs');
+    const tiny = readFileSync(fixturePath('crypto', 'tiny_aes_gcm.ckpt'));
+    writeFileSync(file, Buffer.concat([tiny, Buffer.from('6372635f6e756d00000000000000000000', 'hex')]));
+    const { io, out } = capture();
+    expect(await main(['verify', file, '--key', '000102030405060708090a0b0c0d0e0f', '--json'], io)).toBe(3);
+    expect(JSON.parse(out[0] as string).problems[0].code).toBe('crc-trailer-after-encryption');
+  });
+
+  it('exit 1 for a wrong key, with the wrong-key sentence', async () => {
+    const { io, err } = capture();
+    const code = await main(['verify', fixturePath('crypto', 'tiny_aes_gcm.ckpt'), '--key', '5a'.repeat(16)], io);
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/^Wrong key/);
+  });
+});
+
+describe('ckpt-lens inspect with a key', () => {
+  it('--key-text takes a Python bytes literal with \\x escapes', async () => {
+    const { io, out } = capture();
+    const text =
+      'b"' +
+      Array.from(hexToBytes('000102030405060708090a0b0c0d0e0f'), (b) => `\\x${b.toString(16).padStart(2, '0')}`).join(
+        '',
+      ) +
+      '"';
+    const code = await main(['inspect', fixturePath('crypto', 'tiny_aes_cbc.ckpt'), '--key-text', text, '--json'], io);
+    expect(code).toBe(0);
+    const json = JSON.parse(out[0] as string);
+    expect(json.encryption).toEqual({ mode: 'AES-CBC', layout: 'current' });
+    expect(json.tensors.map((t: { name: string }) => t.name)).toEqual(['conv.weight', 'conv.bias', 'global_step']);
+  });
+
+  it('a bad --mode is a usage error', async () => {
+    const { io } = capture();
+    expect(
+      await main(['inspect', fixturePath('crypto', 'tiny_aes_cbc.ckpt'), '--key', '00', '--mode', 'AES-XTS'], io),
+    ).toBe(2);
+  });
+});

@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { serializeError, withFile } from '../../base/errors';
+import type { FileProblem } from '../../base/types';
+import { describeError, describeFileProblem, describeSerialized, oneLine } from '../../core/messages';
+import { openCheckpoint } from '../../core/open';
+import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
+import { EXIT, parseCommandArgs } from '../args';
+import { openFileSource } from '../files';
+import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import type { CliCommand, CliIo } from '../types';
+
+interface ReportedProblem {
+  code: string;
+  detail: string;
+  offset?: number;
+  block?: number;
+}
+
+/** The JSON contract of `verify --json`: keep keys stable, add only. */
+export function verifyJson(report: IntegrityReport) {
+  const problems: ReportedProblem[] = report.problems.map((problem: FileProblem) => ({
+    code: problem.code,
+    detail: describeFileProblem(problem.code, problem.detail),
+    ...(problem.offset !== undefined ? { offset: problem.offset } : {}),
+  }));
+  const failure = report.encryption?.failure;
+  if (failure) {
+    problems.push({
+      code: failure.code,
+      detail: oneLine(describeSerialized(failure)),
+      ...(failure.details.block !== undefined ? { block: failure.details.block } : {}),
+    });
+  }
+  if (report.crcStatus === 'unverifiable') {
+    problems.push({ code: 'crc-unverifiable', detail: report.crcNote ?? 'the CRC could not be computed' });
+  }
+  return {
+    ok: report.ok,
+    format: report.format,
+    crc: { present: report.crc.present, ok: report.crc.ok, expected: report.crc.expected, actual: report.crc.actual },
+    crcStatus: report.crcStatus,
+    bytesCovered: report.bytesCovered,
+    trailingBytes: report.trailingBytes,
+    encryption: report.encryption
+      ? {
+          mode: report.encryption.mode,
+          layout: report.encryption.layout,
+          blocksVerified: report.encryption.blocksVerified,
+          ok: report.encryption.ok,
+        }
+      : null,
+    blocks: report.encryption?.blocks ?? 0,
+    problems,
+  };
+}
+
+function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson>): void {
+  const name = path.basename(file);
+  const crc = json.crc;
+  const hex = (value: number | null): string => (value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`);
+  if (!crc.present) io.out(`${name}: no CRC stored (crc_check was off when saved)`);
+  else if (crc.ok)
+    io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
+  else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${hex(crc.expected)}, computed ${hex(crc.actual)}`);
+  else io.out(`${name}: CRC could not be checked`);
+  if (json.encryption) {
+    io.out(
+      `encrypted ${json.encryption.mode} (${json.encryption.layout} layout): ${json.encryption.blocksVerified} of ${json.blocks} blocks verified`,
+    );
+  }
+  if (json.trailingBytes > 0) io.out(`${json.trailingBytes} trailing bytes after the last tensor`);
+  for (const problem of json.problems) io.out(`! ${problem.detail}`);
+  io.out(json.ok ? 'integrity: ok' : 'integrity: FAILED');
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: `verify <file> ${KEY_USAGE} [--json]   check the CRC (crc_num) and every encrypted block; exit 3 on failure`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, ...KEY_OPTIONS });
+    const file = positionals[0];
+    if (positionals.length !== 1 || !file) return io.usage('verify needs exactly one file');
+    const keyOptions = readKeyOptions(values);
+    let report: IntegrityReport;
+    try {
+      const opened = await openCheckpoint(await openFileSource(file), { ...keyOptions, tolerateCrcTrailer: true });
+      report = await verifyIntegrity(opened);
+    } catch (error) {
+      const serialized = serializeError(withFile(error, file));
+      // A damaged block found while indexing is an integrity failure, not a bad argument.
+      if (serialized.code === 'crypto-block-corrupted' || serialized.code === 'crypto-truncated') {
+        const message = describeError(serialized.code, serialized.details);
+        if (values.json) {
+          io.out(
+            JSON.stringify({
+              ok: false,
+              crc: { present: false, ok: null, expected: null, actual: null },
+              encryption: null,
+              blocks: 0,
+              problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
+            }),
+          );
+        } else {
+          io.err(oneLine(message));
+        }
+        return EXIT.integrityFailed;
+      }
+      throw withFile(error, file);
+    }
+    const json = verifyJson(report);
+    if (values.json) io.out(JSON.stringify(json));
+    else printReport(io, file, json);
+    return report.ok ? EXIT.ok : EXIT.integrityFailed;
+  },
+};

@@ -1,0 +1,37 @@
+import { LensError } from '../base/errors';
+import type { CipherMode } from '../base/types';
+import { parseHexKey, parseTextKey } from '../core/key-input';
+import type { CliOptions } from './args';
+
+/** `--key <hex>`, `--key-text <python b"..." text>`, `--mode` (only for MindSpore 1.3–1.6 files). */
+export const KEY_OPTIONS: CliOptions = {
+  key: { type: 'string' },
+  'key-text': { type: 'string' },
+  mode: { type: 'string' },
+};
+
+export const KEY_USAGE = '[--key <hex> | --key-text <text>] [--mode AES-GCM|AES-CBC|SM4-CBC]';
+
+const MODES: readonly CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
+
+export function readKeyOptions(values: Record<string, unknown>): { key?: Uint8Array; mode?: CipherMode } {
+  const hex = values.key as string | undefined;
+  const text = values['key-text'] as string | undefined;
+  const mode = values.mode as string | undefined;
+  if (hex !== undefined && text !== undefined)
+    throw new LensError('usage', { hint: 'give --key or --key-text, not both' });
+  if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) {
+    throw new LensError('usage', { hint: '--mode must be AES-GCM, AES-CBC or SM4-CBC' });
+  }
+  const out: { key?: Uint8Array; mode?: CipherMode } = {};
+  if (mode !== undefined) out.mode = mode as CipherMode;
+  if (hex !== undefined || text !== undefined) {
+    const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
+    if (!parsed.ok)
+      throw new LensError('usage', { hint: `${hex !== undefined ? '--key' : '--key-text'}: ${parsed.problem}` });
+    out.key = parsed.key;
+  } else if (mode !== undefined) {
+    throw new LensError('usage', { hint: '--mode needs --key or --key-text' });
+  }
+  return out;
+}
