@@ -7,7 +7,7 @@ import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../formats/ckpt/trailer'
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
 import { bytesPart, isSliceable, readParts, readPartsRange, totalLength, type OutputPart } from '../../formats/parts';
 import {
-  compareUtf8,
+  compareUtf8Bytes,
   crcZeroRunOf,
   isCrcQuirkDtype,
   safetensorsParts,
@@ -129,7 +129,10 @@ export async function safetensorsCrc(
 ): Promise<number> {
   const crc = await createCrc32();
   const encoder = new TextEncoder();
-  const sorted = [...entries].sort((a, b) => compareUtf8(a.name, b.name));
+  const sorted = entries
+    .map((entry) => ({ entry, name: encoder.encode(entry.name) }))
+    .sort((a, b) => compareUtf8Bytes(a.name, b.name))
+    .map((item) => item.entry);
   for (const entry of sorted) {
     crc.update(encoder.encode(entry.name));
     const length = totalLength(entry.content);

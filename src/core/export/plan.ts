@@ -165,10 +165,16 @@ function selectEntries(index: CheckpointIndex, select: TensorSelection | undefin
   return index.tensors.filter((entry) => wanted.has(entry.name));
 }
 
-function castTarget(entry: TensorEntry, casts: readonly CastRule[]): string | null {
+interface CompiledCastRule {
+  from?: string;
+  to: string;
+  names?: ReadonlySet<string>;
+}
+
+function castTarget(entry: TensorEntry, casts: readonly CompiledCastRule[]): string | null {
   let target: string | null = null;
   for (const rule of casts) {
-    if (rule.names && !rule.names.includes(entry.name)) continue;
+    if (rule.names && !rule.names.has(entry.name)) continue;
     if (rule.from !== undefined && rule.from !== entry.dtype) continue;
     if (!rule.names && rule.from === undefined) continue;
     target = rule.to; // later rules win, so a per-parameter rule can follow a per-dtype one
@@ -279,17 +285,23 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const scalarDims = options.scalarDims ?? 'keep';
   const rename = compileRenames(options.renames);
   const casts = options.casts ?? [];
+  const sourceNames = new Set(index.tensors.map((entry) => entry.name));
   for (const rule of casts) {
     if (rule.from !== undefined && !isAllowedCast(rule.from, rule.to)) {
       throw new LensError('export-bad-cast', { actual: rule.from, expected: rule.to });
     }
     for (const name of rule.names ?? []) {
-      if (!index.tensors.some((entry) => entry.name === name)) {
+      if (!sourceNames.has(name)) {
         throw new LensError('export-unknown-tensor', { tensor: name, hint: 'a cast rule' });
       }
     }
   }
 
+  const compiledCasts: CompiledCastRule[] = casts.map((rule) => ({
+    from: rule.from,
+    to: rule.to,
+    names: rule.names ? new Set(rule.names) : undefined,
+  }));
   const tensors: PlannedTensor[] = [];
   const positionByName = new Map<string, number>();
   const removed = new Set(options.appendDict?.remove ?? []);
@@ -311,7 +323,7 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
       });
     }
     positionByName.set(name, tensors.length);
-    tensors.push(plannedFromEntry(entry, name, format, castTarget(entry, casts), scalarDims));
+    tensors.push(plannedFromEntry(entry, name, format, castTarget(entry, compiledCasts), scalarDims));
   }
 
   for (const name of removed) {

@@ -23,8 +23,10 @@ const dtypeRank = new Map<string, number>(SAFETENSORS_CLASSIC_DTYPES.map((name, 
 
 /** Rust `String` order: by UTF-8 bytes, i.e. by code point (JS `<` compares UTF-16 units). */
 export function compareUtf8(a: string, b: string): number {
-  const left = textEncoder.encode(a);
-  const right = textEncoder.encode(b);
+  return compareUtf8Bytes(textEncoder.encode(a), textEncoder.encode(b));
+}
+
+export function compareUtf8Bytes(left: Uint8Array, right: Uint8Array): number {
   const length = Math.min(left.length, right.length);
   for (let i = 0; i < length; i += 1) {
     const diff = (left[i] as number) - (right[i] as number);
@@ -51,8 +53,14 @@ export function safetensorsDtypeFor(entry: { name: string; dtype: string }): str
  * in enum order, then name ascending by UTF-8 bytes.
  */
 export function safetensorsOrder<T extends { name: string; dtype: string }>(entries: readonly T[]): T[] {
-  const rank = (entry: T): number => dtypeRank.get(safetensorsDtypeFor(entry)) as number;
-  return [...entries].sort((a, b) => rank(b) - rank(a) || compareUtf8(a.name, b.name));
+  // Rank and UTF-8 bytes once per entry, not once per comparison.
+  const keyed = entries.map((entry) => ({
+    entry,
+    rank: dtypeRank.get(safetensorsDtypeFor(entry)) as number,
+    name: textEncoder.encode(entry.name),
+  }));
+  keyed.sort((a, b) => b.rank - a.rank || compareUtf8Bytes(a.name, b.name));
+  return keyed.map((item) => item.entry);
 }
 
 /**
