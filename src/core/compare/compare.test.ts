@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { TensorEntry } from '../../base/types';
+import { CountingSource } from '../../io/byte-source';
+import { fixtureBytes, fixtureSource } from '../../test/fixtures';
+import { compileNameMap } from '../name-map';
+import { openCheckpoint, type OpenedCheckpoint } from '../open';
+import { bytesOf, openRecords } from '../stats/test-helpers';
+import { compareCheckpoints, rankChanges, type TensorDelta } from './compare';
+
+const LENETS = [
+  'ythlml-lenet__checkpoint_lenet-1_1875.ckpt',
+  'XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt',
+  'AI-lab2__checkpoint_lenet-1_1875.ckpt',
+  'serving__lenet_ascend_v111_offical_cv_mnist_bs32_acc98.ckpt',
+];
+
+async function open(file: string): Promise<OpenedCheckpoint> {
+  return openCheckpoint(await fixtureSource('real', file));
+}
+
+/** Independent decode of a tensor straight from the file bytes. */
+function valuesOf(file: string, entry: TensorEntry): number[] {
+  const raw = fixtureBytes('real', file);
+  const out: number[] = [];
+  for (const range of entry.ranges) {
+    const view = new DataView(raw.buffer, raw.byteOffset + range.offset, range.length);
+    for (let at = 0; at < range.length;) {
+      if (entry.dtype === 'Float64') (out.push(view.getFloat64(at, true)), (at += 8));
+      else if (entry.dtype === 'Int32') (out.push(view.getInt32(at, true)), (at += 4));
+      else (out.push(view.getFloat32(at, true)), (at += 4));
+    }
+  }
+  return out;
+}
+
+function directDelta(a: number[], b: number[]) {
+  let maxAbs = 0;
+  let sumAbs = 0;
+  let d2 = 0;
+  let a2 = 0;
+  let b2 = 0;
+  let dot = 0;
+  let changed = 0;
+  a.forEach((x, i) => {
+    const y = b[i] as number;
+    const d = Math.abs(x - y);
+    if (d !== 0) changed += 1;
+    maxAbs = Math.max(maxAbs, d);
+    sumAbs += d;
+    d2 += (x - y) ** 2;
+    a2 += x * x;
+    b2 += y * y;
+    dot += x * y;
+  });
+  return {
+    maxAbs,
+    meanAbs: sumAbs / a.length,
+    relativeL2: a2 > 0 ? Math.sqrt(d2) / Math.sqrt(a2) : d2 === 0 ? 0 : null,
+    cosine: a2 > 0 && b2 > 0 ? dot / Math.sqrt(a2 * b2) : null,
+    changed,
+  };
+}
+
+describe('compare real LeNet checkpoints', () => {
+  for (const [fileA, fileB] of [
+    [LENETS[0], LENETS[1]],
+    [LENETS[1], LENETS[2]],
+    [LENETS[3], LENETS[0]],
+  ] as [string, string][]) {
+    it(`${fileA.split('__')[0]} vs ${fileB.split('__')[0]}: per-tensor deltas match a direct computation`, async () => {
+      const a = await open(fileA);
+      const b = await open(fileB);
+      const result = await compareCheckpoints(a, b, { windowBytes: 4093 });
+      const namesA = new Set(a.index.tensors.map((t) => t.name));
+      const namesB = new Set(b.index.tensors.map((t) => t.name));
+      expect(result.onlyInA).toEqual(a.index.tensors.map((t) => t.name).filter((n) => !namesB.has(n)));
+      expect(result.onlyInB).toEqual(b.index.tensors.map((t) => t.name).filter((n) => !namesA.has(n)));
+      expect(result.pairs.length).toBe([...namesA].filter((n) => namesB.has(n)).length);
+      for (const pair of result.pairs) {
+        const entryA = a.index.tensors.find((t) => t.name === pair.name) as TensorEntry;
+        const entryB = b.index.tensors.find((t) => t.name === pair.name) as TensorEntry;
+        expect(pair.dtypeChanged).toBe(entryA.dtype !== entryB.dtype);
+        const valuesA = valuesOf(fileA, entryA);
+        const valuesB = valuesOf(fileB, entryB);
+        const direct = directDelta(valuesA, valuesB);
+        if (direct.changed === 0 && !pair.dtypeChanged) {
+          expect(pair.status).toBe('identical');
+          continue;
+        }
+        expect(pair.status).toBe('changed');
+        expect(pair.changedElements).toBe(direct.changed);
+        expect(pair.maxAbsDelta).toBe(direct.maxAbs);
+        expect(pair.meanAbsDelta).toBeCloseTo(direct.meanAbs, 12);
+        if (direct.relativeL2 === null) expect(pair.relativeL2).toBeNull();
+        else
+          expect(Math.abs((pair.relativeL2 as number) - direct.relativeL2)).toBeLessThan(
+            1e-12 * Math.max(1, direct.relativeL2),
+          );
+        if (direct.cosine === null) expect(pair.cosine).toBeNull();
+        else expect(Math.abs((pair.cosine as number) - direct.cosine)).toBeLessThan(1e-12);
+      }
+      expect(result.summary.changed + result.summary.identical + result.summary.incomparable).toBe(result.pairs.length);
+    });
+  }
+
+  it('a checkpoint against itself: every tensor identical, found by byte compare', async () => {
+    const a = await open(LENETS[1] as string);
+    const counting = new CountingSource(a.plaintext);
+    const result = await compareCheckpoints(a, { index: a.index, plaintext: counting });
+    expect(result.summary).toMatchObject({ paired: 19, identical: 19, changed: 0, onlyInA: 0, onlyInB: 0 });
+    // Only a byte compare: each tensor's bytes read once from B.
+    expect(counting.bytesRead).toBe(a.index.tensors.reduce((sum, t) => sum + t.bytes, 0));
+    expect(result.pairs.every((p) => p.cosine === 1 && p.maxAbsDelta === 0)).toBe(true);
+  });
+
+  it('pairs through a rename function (compiled name-map rules plug in directly)', async () => {
+    const a = await open(LENETS[1] as string);
+    const b = await open(LENETS[2] as string);
+    const map = compileNameMap({
+      exact: {},
+      rules: [{ pattern: '^moments\\.(.*)$', replacement: 'moments.$1.renamed' }],
+    });
+    const renamed = await compareCheckpoints(a, b, { rename: map.apply });
+    expect(renamed.onlyInA.filter((n) => n.startsWith('moments.')).length).toBe(8);
+    expect(renamed.onlyInB.filter((n) => n.startsWith('moments.')).length).toBe(8);
+    const identity = await compareCheckpoints(a, b, { rename: (name) => name });
+    expect(identity.onlyInA).toEqual([]);
+  });
+
+  it('ranks what changed most; identical pairs last', async () => {
+    const a = await open(LENETS[0] as string);
+    const b = await open(LENETS[1] as string);
+    const result = await compareCheckpoints(a, b);
+    const ranked = rankChanges(result.pairs, 'relativeL2');
+    const values = ranked.filter((p) => p.status === 'changed').map((p) => p.relativeL2 as number);
+    expect([...values].sort((x, y) => y - x)).toEqual(values);
+    const byCosine = rankChanges(result.pairs, 'cosine').filter((p) => p.cosine !== null && p.status === 'changed');
+    expect(byCosine.map((p) => p.cosine)).toEqual(
+      byCosine.map((p) => p.cosine).sort((x, y) => (x as number) - (y as number)),
+    );
+  });
+});
+
+describe('compare edge cases', () => {
+  it('shape and dtype changes, NaN positions, only-in lists, incomparable counts', async () => {
+    const a = await openRecords([
+      ['same', [4], 'Float32', bytesOf(new Float32Array([1, 2, 3, 4]))],
+      ['reshaped', [2, 2], 'Float32', bytesOf(new Float32Array([1, 2, 3, 4]))],
+      ['recast', [3], 'Float32', bytesOf(new Float32Array([1, -2, 0.5]))],
+      ['grown', [2], 'Float32', bytesOf(new Float32Array([1, 2]))],
+      ['nan', [3], 'Float32', bytesOf(new Float32Array([Number.NaN, 1, Number.NaN]))],
+      ['onlyA', [1], 'Float32', bytesOf(new Float32Array([1]))],
+    ]);
+    const b = await openRecords([
+      ['same', [4], 'Float32', bytesOf(new Float32Array([1, 2, 3, 4]))],
+      ['reshaped', [4], 'Float32', bytesOf(new Float32Array([1, 2, 3, 5]))],
+      ['recast', [3], 'Float16', new Uint8Array([0x00, 0x3c, 0x00, 0xc0, 0x01, 0x38])],
+      ['grown', [3], 'Float32', bytesOf(new Float32Array([1, 2, 3]))],
+      ['nan', [3], 'Float32', bytesOf(new Float32Array([Number.NaN, 1, 7]))],
+      ['onlyB', [1], 'Float32', bytesOf(new Float32Array([1]))],
+    ]);
+    const result = await compareCheckpoints(a, b, { windowBytes: 3 });
+    const get = (name: string) => result.pairs.find((p) => p.name === name) as TensorDelta;
+    expect(get('same').status).toBe('identical');
+    expect(get('reshaped')).toMatchObject({
+      status: 'changed',
+      shapeChanged: true,
+      changedElements: 1,
+      maxAbsDelta: 1,
+    });
+    // 0x3801 is 0.5 + 2^-11 in float16
+    expect(get('recast')).toMatchObject({
+      status: 'changed',
+      dtypeChanged: true,
+      changedElements: 1,
+      maxAbsDelta: 2 ** -11,
+    });
+    expect(get('grown')).toMatchObject({ status: 'incomparable', reason: 'element-count-differs' });
+    expect(get('nan')).toMatchObject({ status: 'changed', changedElements: 1, nonFiniteMismatches: 1, maxAbsDelta: 0 });
+    expect(result.onlyInA).toEqual(['onlyA']);
+    expect(result.onlyInB).toEqual(['onlyB']);
+    expect(result.summary).toMatchObject({
+      paired: 5,
+      identical: 1,
+      changed: 3,
+      incomparable: 1,
+      shapeChanged: 2,
+      dtypeChanged: 1,
+    });
+  });
+
+  it('two names renamed to the same target: the first pairs, the conflict is reported', async () => {
+    const a = await openRecords([
+      ['x.a', [1], 'Float32', bytesOf(new Float32Array([1]))],
+      ['y.a', [1], 'Float32', bytesOf(new Float32Array([2]))],
+    ]);
+    const b = await openRecords([['a', [1], 'Float32', bytesOf(new Float32Array([1]))]]);
+    const result = await compareCheckpoints(a, b, { rename: (name) => name.replace(/^[xy]\./, '') });
+    expect(result.pairs.map((p) => [p.name, p.nameB, p.status])).toEqual([['x.a', 'a', 'identical']]);
+    expect(result.renameConflicts).toEqual([{ target: 'a', sources: ['x.a', 'y.a'] }]);
+  });
+
+  it('cancel stops the comparison', async () => {
+    const a = await open(LENETS[0] as string);
+    const b = await open(LENETS[1] as string);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(compareCheckpoints(a, b, { signal: controller.signal })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,451 @@
+/**
+ * Compare two checkpoints tensor by tensor: pair by name (optionally through a rename function,
+ * e.g. compiled name-map rules), report shape/dtype changes, detect byte-identical tensors
+ * cheaply (windowed byte compare that stops at the first difference), and only for tensors that
+ * differ compute value deltas in float64: max |Δ|, mean |Δ|, relative L2 ‖a−b‖/‖a‖, cosine.
+ */
+import { LensError } from '../../base/errors';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import type { ByteSource } from '../../io/byte-source';
+import { BLOCK_ELEMENTS } from '../stats/accumulate';
+import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
+import { readElementChunks, type WindowOptions } from '../stats/windows';
+
+export interface CheckpointSide {
+  index: CheckpointIndex;
+  /** The plaintext bytes the index's ranges refer to (OpenedCheckpoint.plaintext). */
+  plaintext: ByteSource;
+}
+
+export type PairStatus =
+  /** Same dtype, shape and content bytes. */
+  | 'identical'
+  /** Values (or bytes of non-numeric entries) differ; see the deltas. */
+  | 'changed'
+  /** Cannot be compared value by value (element counts differ, or a side holds no numbers). */
+  | 'incomparable';
+
+export interface TensorDelta {
+  /** Name in A. */
+  name: string;
+  /** Name in B (differs when a rename function mapped it). */
+  nameB: string;
+  dtypeA: string;
+  dtypeB: string;
+  shapeA: number[];
+  shapeB: number[];
+  status: PairStatus;
+  shapeChanged: boolean;
+  dtypeChanged: boolean;
+  /** Why the pair could not be compared value by value. */
+  reason?: 'element-count-differs' | 'not-numeric' | 'content-short';
+  /** Elements compared (flat row-major order). */
+  elements: number;
+  /** Elements whose values differ (NaN in both places counts as equal). */
+  changedElements: number | null;
+  /** Positions where one side is NaN/±Inf and the other is not the same non-finite value. */
+  nonFiniteMismatches: number | null;
+  maxAbsDelta: number | null;
+  meanAbsDelta: number | null;
+  /** ‖a − b‖ / ‖a‖ over positions where both are finite; null when ‖a‖ = 0 and b ≠ a. */
+  relativeL2: number | null;
+  /** a·b / (‖a‖‖b‖); 1 for identical tensors; null when a side is all zeros. */
+  cosine: number | null;
+}
+
+export interface CompareSummary {
+  paired: number;
+  identical: number;
+  changed: number;
+  incomparable: number;
+  shapeChanged: number;
+  dtypeChanged: number;
+  onlyInA: number;
+  onlyInB: number;
+}
+
+export interface CompareResult {
+  pairs: TensorDelta[];
+  /** Names in A with no partner in B (after renaming). */
+  onlyInA: string[];
+  /** Names in B with no partner in A. */
+  onlyInB: string[];
+  /** Target names that two or more A names were renamed to; only the first was paired. */
+  renameConflicts: { target: string; sources: string[] }[];
+  summary: CompareSummary;
+}
+
+export interface CompareProgress {
+  donePairs: number;
+  totalPairs: number;
+  tensor: string;
+  /** Bytes read so far from both files. */
+  bytesRead: number;
+}
+
+export interface CompareOptions extends WindowOptions {
+  /** Maps a tensor name of A to the name to look up in B (plug in compiled name-map rules). */
+  rename?: (nameInA: string) => string;
+  /** Only pairs whose A entry passes. */
+  include?: (entry: TensorEntry) => boolean;
+  onProgress?: (progress: CompareProgress) => void;
+}
+
+/** Walk two element streams in step, yielding equal element counts from each (aligned subarrays). */
+async function* pairElements(
+  a: AsyncIterator<Uint8Array>,
+  strideA: number,
+  b: AsyncIterator<Uint8Array>,
+  strideB: number,
+): AsyncGenerator<[Uint8Array, Uint8Array]> {
+  let chunkA: Uint8Array = new Uint8Array(0);
+  let chunkB: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    if (chunkA.length === 0) {
+      const next = await a.next();
+      if (next.done) return;
+      chunkA = next.value;
+      continue;
+    }
+    if (chunkB.length === 0) {
+      const next = await b.next();
+      if (next.done) return;
+      chunkB = next.value;
+      continue;
+    }
+    const count = Math.min(chunkA.length / strideA, chunkB.length / strideB);
+    yield [chunkA.subarray(0, count * strideA), chunkB.subarray(0, count * strideB)];
+    chunkA = chunkA.subarray(count * strideA);
+    chunkB = chunkB.subarray(count * strideB);
+  }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let start = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = a.length >>> 2;
+    const wordsA = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wordsB = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i += 1) if (wordsA[i] !== wordsB[i]) return false;
+    start = words * 4;
+  }
+  for (let i = start; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface ReadContext {
+  options: CompareOptions;
+  onBytes: (bytes: number) => void;
+}
+
+/** Stops at the first differing window, so changed tensors cost about one window extra. */
+async function contentIdentical(
+  sourceA: ByteSource,
+  a: TensorEntry,
+  sourceB: ByteSource,
+  b: TensorEntry,
+  context: ReadContext,
+): Promise<boolean> {
+  if (a.bytes !== b.bytes) return false;
+  const read = (source: ByteSource, entry: TensorEntry) =>
+    readElementChunks(source, entry.ranges, 1, { ...context.options, tensor: entry.name, onBytes: context.onBytes })[
+      Symbol.asyncIterator
+    ]();
+  const streamA = read(sourceA, a);
+  const streamB = read(sourceB, b);
+  try {
+    for await (const [chunkA, chunkB] of pairElements(streamA, 1, streamB, 1)) {
+      if (!bytesEqual(chunkA, chunkB)) return false;
+    }
+    return true;
+  } finally {
+    await streamA.return?.(undefined);
+    await streamB.return?.(undefined);
+  }
+}
+
+interface DeltaTotals {
+  elements: number;
+  changed: number;
+  nonFiniteMismatches: number;
+  finitePairs: number;
+  maxAbs: number;
+  sumAbs: number;
+  sumDelta2: number;
+  sumA2: number;
+  sumB2: number;
+  dot: number;
+}
+
+async function valueDeltas(
+  sourceA: ByteSource,
+  a: TensorEntry,
+  layoutA: ElementLayout,
+  sourceB: ByteSource,
+  b: TensorEntry,
+  layoutB: ElementLayout,
+  count: number,
+  context: ReadContext,
+): Promise<DeltaTotals> {
+  const totals: DeltaTotals = {
+    elements: 0,
+    changed: 0,
+    nonFiniteMismatches: 0,
+    finitePairs: 0,
+    maxAbs: 0,
+    sumAbs: 0,
+    sumDelta2: 0,
+    sumA2: 0,
+    sumB2: 0,
+    dot: 0,
+  };
+  const read = (source: ByteSource, entry: TensorEntry, layout: ElementLayout) =>
+    readElementChunks(source, entry.ranges, layout.stride, {
+      ...context.options,
+      tensor: entry.name,
+      limitBytes: count * layout.stride,
+      onBytes: context.onBytes,
+    })[Symbol.asyncIterator]();
+  const valuesA = new Float64Array(BLOCK_ELEMENTS);
+  const valuesB = new Float64Array(BLOCK_ELEMENTS);
+  for await (const [chunkA, chunkB] of pairElements(
+    read(sourceA, a, layoutA),
+    layoutA.stride,
+    read(sourceB, b, layoutB),
+    layoutB.stride,
+  )) {
+    const total = chunkA.length / layoutA.stride;
+    for (let first = 0; first < total; first += BLOCK_ELEMENTS) {
+      const n = Math.min(BLOCK_ELEMENTS, total - first);
+      decodeElements(layoutA.kind, chunkA, first, n, valuesA);
+      decodeElements(layoutB.kind, chunkB, first, n, valuesB);
+      let changed = 0;
+      let mismatches = 0;
+      let finitePairs = 0;
+      let maxAbs = totals.maxAbs;
+      let sumAbs = 0;
+      let sumDelta2 = 0;
+      let sumA2 = 0;
+      let sumB2 = 0;
+      let dot = 0;
+      for (let i = 0; i < n; i += 1) {
+        const x = valuesA[i] as number;
+        const y = valuesB[i] as number;
+        if (x - x === 0 && y - y === 0) {
+          const d = x - y;
+          const abs = d < 0 ? -d : d;
+          if (abs !== 0) changed += 1;
+          if (abs > maxAbs) maxAbs = abs;
+          sumAbs += abs;
+          sumDelta2 += d * d;
+          sumA2 += x * x;
+          sumB2 += y * y;
+          dot += x * y;
+          finitePairs += 1;
+        } else if (!(x === y || (x !== x && y !== y))) {
+          mismatches += 1;
+          changed += 1;
+        }
+      }
+      totals.changed += changed;
+      totals.nonFiniteMismatches += mismatches;
+      totals.finitePairs += finitePairs;
+      totals.maxAbs = maxAbs;
+      totals.sumAbs += sumAbs;
+      totals.sumDelta2 += sumDelta2;
+      totals.sumA2 += sumA2;
+      totals.sumB2 += sumB2;
+      totals.dot += dot;
+      totals.elements += n;
+    }
+  }
+  if (totals.elements !== count) {
+    throw new LensError('tensor-content-short', { tensor: a.name, expected: count, actual: totals.elements });
+  }
+  return totals;
+}
+
+function basePair(a: TensorEntry, b: TensorEntry): TensorDelta {
+  const shapeChanged = a.shape.length !== b.shape.length || a.shape.some((dim, i) => dim !== b.shape[i]);
+  return {
+    name: a.name,
+    nameB: b.name,
+    dtypeA: a.dtype,
+    dtypeB: b.dtype,
+    shapeA: [...a.shape],
+    shapeB: [...b.shape],
+    status: 'incomparable',
+    shapeChanged,
+    dtypeChanged: a.dtype !== b.dtype,
+    elements: 0,
+    changedElements: null,
+    nonFiniteMismatches: null,
+    maxAbsDelta: null,
+    meanAbsDelta: null,
+    relativeL2: null,
+    cosine: null,
+  };
+}
+
+async function comparePair(
+  sourceA: ByteSource,
+  a: TensorEntry,
+  sourceB: ByteSource,
+  b: TensorEntry,
+  context: ReadContext,
+): Promise<TensorDelta> {
+  const pair = basePair(a, b);
+  const layoutA = elementLayout(a);
+  const layoutB = elementLayout(b);
+  const sameLayout = !pair.shapeChanged && !pair.dtypeChanged && a.kind === b.kind;
+  try {
+    if (sameLayout && (await contentIdentical(sourceA, a, sourceB, b, context))) {
+      const elements = layoutA ? Math.min(layoutA.declaredCount, layoutA.storedCount) : 0;
+      return {
+        ...pair,
+        status: 'identical',
+        elements,
+        changedElements: 0,
+        nonFiniteMismatches: 0,
+        maxAbsDelta: 0,
+        meanAbsDelta: 0,
+        relativeL2: 0,
+        cosine: 1,
+      };
+    }
+    if (!layoutA || !layoutB) {
+      // Strings, maps, unknown dtypes: bytes told us they differ; there are no numbers to measure.
+      return sameLayout ? { ...pair, status: 'changed', reason: 'not-numeric' } : { ...pair, reason: 'not-numeric' };
+    }
+    if (layoutA.declaredCount !== layoutB.declaredCount) return { ...pair, reason: 'element-count-differs' };
+    const count = layoutA.declaredCount;
+    if (layoutA.storedCount < count || layoutB.storedCount < count) return { ...pair, reason: 'content-short' };
+    const totals = await valueDeltas(sourceA, a, layoutA, sourceB, b, layoutB, count, context);
+    const normA = Math.sqrt(totals.sumA2);
+    const normB = Math.sqrt(totals.sumB2);
+    const normDelta = Math.sqrt(totals.sumDelta2);
+    return {
+      ...pair,
+      status: 'changed',
+      elements: totals.elements,
+      changedElements: totals.changed,
+      nonFiniteMismatches: totals.nonFiniteMismatches,
+      maxAbsDelta: totals.finitePairs > 0 ? totals.maxAbs : null,
+      meanAbsDelta: totals.finitePairs > 0 ? totals.sumAbs / totals.finitePairs : null,
+      relativeL2: normA > 0 ? normDelta / normA : normDelta === 0 ? 0 : null,
+      cosine: normA > 0 && normB > 0 ? Math.max(-1, Math.min(1, totals.dot / (normA * normB))) : null,
+    };
+  } catch (error) {
+    if (error instanceof LensError && error.code === 'tensor-content-short')
+      return { ...pair, reason: 'content-short' };
+    throw error;
+  }
+}
+
+/** Compare every tensor of A with its partner in B. */
+export async function compareCheckpoints(
+  a: CheckpointSide,
+  b: CheckpointSide,
+  options: CompareOptions = {},
+): Promise<CompareResult> {
+  const rename = options.rename ?? ((name: string) => name);
+  const byNameB = new Map<string, TensorEntry>();
+  for (const entry of b.index.tensors) if (!byNameB.has(entry.name)) byNameB.set(entry.name, entry);
+
+  const claimed = new Map<string, string[]>();
+  const work: [TensorEntry, TensorEntry][] = [];
+  const onlyInA: string[] = [];
+  for (const entry of a.index.tensors) {
+    if (options.include && !options.include(entry)) continue;
+    const target = rename(entry.name);
+    const partner = byNameB.get(target);
+    if (!partner) {
+      onlyInA.push(entry.name);
+      continue;
+    }
+    const sources = claimed.get(target);
+    if (sources) {
+      sources.push(entry.name);
+      onlyInA.push(entry.name);
+      continue;
+    }
+    claimed.set(target, [entry.name]);
+    work.push([entry, partner]);
+  }
+  const onlyInB = options.include
+    ? []
+    : b.index.tensors.filter((entry) => !claimed.has(entry.name)).map((entry) => entry.name);
+
+  let bytesRead = 0;
+  const pairs: TensorDelta[] = [];
+  for (const [entryA, entryB] of work) {
+    options.signal?.throwIfAborted();
+    const context: ReadContext = {
+      options,
+      onBytes: (bytes) => {
+        bytesRead += bytes;
+        options.onBytes?.(bytes);
+        options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
+      },
+    };
+    pairs.push(await comparePair(a.plaintext, entryA, b.plaintext, entryB, context));
+    options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
+  }
+
+  const count = (predicate: (pair: TensorDelta) => boolean): number => pairs.filter(predicate).length;
+  return {
+    pairs,
+    onlyInA,
+    onlyInB,
+    renameConflicts: [...claimed.entries()]
+      .filter(([, sources]) => sources.length > 1)
+      .map(([target, sources]) => ({ target, sources })),
+    summary: {
+      paired: pairs.length,
+      identical: count((pair) => pair.status === 'identical'),
+      changed: count((pair) => pair.status === 'changed'),
+      incomparable: count((pair) => pair.status === 'incomparable'),
+      shapeChanged: count((pair) => pair.shapeChanged),
+      dtypeChanged: count((pair) => pair.dtypeChanged),
+      onlyInA: onlyInA.length,
+      onlyInB: onlyInB.length,
+    },
+  };
+}
+
+export type ChangeRanking = 'relativeL2' | 'maxAbsDelta' | 'meanAbsDelta' | 'cosine' | 'changedFraction' | 'name';
+
+/**
+ * "What changed most": changed pairs first, biggest change first (lowest cosine first);
+ * pairs without a value for the key (incomparable) after them, identical pairs last.
+ */
+export function rankChanges(pairs: readonly TensorDelta[], by: ChangeRanking = 'relativeL2'): TensorDelta[] {
+  const group = (pair: TensorDelta): number => (pair.status === 'identical' ? 2 : metric(pair, by) === null ? 1 : 0);
+  return [...pairs].sort((x, y) => {
+    const groups = group(x) - group(y);
+    if (groups !== 0) return groups;
+    if (by === 'name') return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+    const mx = metric(x, by);
+    const my = metric(y, by);
+    if (mx === null || my === null) return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+    return by === 'cosine' ? mx - my : my - mx;
+  });
+}
+
+function metric(pair: TensorDelta, by: ChangeRanking): number | null {
+  switch (by) {
+    case 'relativeL2':
+      return pair.relativeL2;
+    case 'maxAbsDelta':
+      return pair.maxAbsDelta;
+    case 'meanAbsDelta':
+      return pair.meanAbsDelta;
+    case 'cosine':
+      return pair.cosine;
+    case 'changedFraction':
+      return pair.changedElements === null || pair.elements === 0 ? null : pair.changedElements / pair.elements;
+    case 'name':
+      return 0;
+  }
+}
