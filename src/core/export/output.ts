@@ -40,6 +40,9 @@ export async function createCrc32(): Promise<Crc32> {
   };
 }
 
+/** Produced bytes are folded into one Blob part per this many bytes. */
+const EXPORT_BLOB_BATCH_BYTES = 64 * 1024 * 1024;
+
 export interface CastReportEntry extends CastStats {
   name: string;
   from: string;
@@ -300,14 +303,33 @@ export async function* exportChunks(job: ExportJob, options: StreamOptions = {})
 export async function exportBlobParts(job: ExportJob, options: StreamOptions = {}): Promise<BlobPart[]> {
   const { signal, onProgress } = options;
   const out: BlobPart[] = [];
+  // Produced bytes (casts, ciphertext) are folded into a Blob every few MiB, so the browser can
+  // move them to its blob store instead of the JS heap holding the whole output.
+  let produced: Uint8Array[] = [];
+  let producedBytes = 0;
   let done = 0;
+  const flush = (): void => {
+    if (produced.length === 0) return;
+    out.push(new Blob(produced as BlobPart[]));
+    produced = [];
+    producedBytes = 0;
+  };
   const push = (part: Blob | Uint8Array): void => {
-    out.push(part as BlobPart);
-    done += part instanceof Blob ? part.size : part.length;
+    if (part instanceof Blob) {
+      flush();
+      out.push(part);
+      done += part.size;
+    } else {
+      produced.push(part);
+      producedBytes += part.length;
+      done += part.length;
+      if (producedBytes >= EXPORT_BLOB_BATCH_BYTES) flush();
+    }
     onProgress?.(done, job.size);
   };
   if (job.plan.encryption) {
     for await (const chunk of exportChunks(job, { signal })) push(chunk);
+    flush();
     return out;
   }
   let crcValue: number | null = null;
@@ -325,6 +347,7 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
     else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
   }
   if (crcValue !== null) push(encodeCrcTrailer(crcValue));
+  flush();
   return out;
 }
 
