@@ -24,10 +24,11 @@ function valuesOf(file: string, entry: TensorEntry): number[] {
   const out: number[] = [];
   for (const range of entry.ranges) {
     const view = new DataView(raw.buffer, raw.byteOffset + range.offset, range.length);
-    for (let at = 0; at < range.length;) {
-      if (entry.dtype === 'Float64') (out.push(view.getFloat64(at, true)), (at += 8));
-      else if (entry.dtype === 'Int32') (out.push(view.getInt32(at, true)), (at += 4));
-      else (out.push(view.getFloat32(at, true)), (at += 4));
+    const size = entry.dtype === 'Float64' ? 8 : 4;
+    for (let at = 0; at < range.length; at += size) {
+      if (entry.dtype === 'Float64') out.push(view.getFloat64(at, true));
+      else if (entry.dtype === 'Int32') out.push(view.getInt32(at, true));
+      else out.push(view.getFloat32(at, true));
     }
   }
   return out;
