@@ -15,7 +15,10 @@ let drift = false;
 for (const proto of protos) {
   const base = proto.replace(/\.proto$/, '');
   const js = path.join(outDir, `${base}.js`);
-  execFileSync(bin('pbjs'), ['-t', 'static-module', '-w', 'es6', '--force-number', '--no-beautify', '--no-delimited', '--no-verify', '--no-convert', '--no-service', '-o', js, path.join('proto', proto)]);
+  // Each schema gets its own protobuf.roots entry: anf_ir and node_strategy both live in package
+  // `mindspore.*`, and generated decoders look nested types up through the shared root, so a
+  // shared root lets the module loaded last break the other's decoders.
+  execFileSync(bin('pbjs'), ['-t', 'static-module', '-w', 'es6', '-r', base, '--force-number', '--no-beautify', '--no-delimited', '--no-verify', '--no-convert', '--no-service', '-o', js, path.join('proto', proto)]);
   // Import with an explicit extension so Node ESM and Vite both resolve it.
   writeFileSync(js, readFileSync(js, 'utf8').replace('"protobufjs/minimal"', '"protobufjs/minimal.js"'));
   execFileSync(bin('pbts'), ['-o', path.join(outDir, `${base}.d.ts`), js]);

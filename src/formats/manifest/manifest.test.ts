@@ -5,6 +5,9 @@ import { mindspore } from '../../generated/anf_ir.js';
 import { fixtureBytes, fixturePath, realManifest, type ManifestFile } from '../../test/fixtures';
 import { normalizeDtypeName } from './dtype-names';
 import { parseManifestBytes, sniffManifest } from './parse';
+// Loaded after anf_ir on purpose: both schemas are in package mindspore.*, and each must keep
+// its own protobuf root or the later module breaks the other's nested decoders.
+import '../../generated/node_strategy.js';
 
 interface ManifestFileEntry extends ManifestFile {
   parameters?: [string, number | null, number[]][];
