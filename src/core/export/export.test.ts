@@ -200,6 +200,18 @@ describe('re-saving with no changes reproduces the file byte for byte', () => {
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(fixtureBytes(...parts)))).toBe(0);
   });
 
+  it.each(realManifest().filter((file) => file.kind === 'ckpt'))(
+    'scalarDims "mindspore" on $file: byte-exact unless it has legacy dims [0] scalars (2 bytes each)',
+    async (file) => {
+      const legacy = (file.params ?? []).filter(([, , dims]) => dims.length === 1 && dims[0] === 0).length;
+      const opened = await openCheckpoint(await fixtureSource('real', file.file));
+      const { bytes } = await exportBytes(opened, { scalarDims: 'mindspore' });
+      const original = fixtureBytes('real', file.file);
+      expect(original.length - bytes.length).toBe(2 * legacy);
+      if (legacy === 0) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(original))).toBe(0);
+    },
+  );
+
   it('scalarDims "mindspore" rewrites legacy dims [0] scalars as save_checkpoint 2.3+ would', async () => {
     const opened = await openCheckpoint(await fixtureSource('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt'));
     const { bytes, job } = await exportBytes(opened, { scalarDims: 'mindspore' });
