@@ -25,7 +25,15 @@ export async function openSession(): Promise<Session> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: string[] = [];
@@ -55,12 +63,17 @@ export async function openSession(): Promise<Session> {
 /** Requests that left the page's own origin (data: and blob: URLs stay local). */
 export function foreignRequests(session: Session): string[] {
   const origin = new URL(session.baseUrl).origin;
-  return session.requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
+  return session.requests.filter(
+    (url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin,
+  );
 }
 
 /** A real drag-and-drop: a DataTransfer holding the file's bytes, dropped on the page. */
 export async function dropFiles(page: Page, files: { path: string; name?: string }[]): Promise<void> {
-  const payload = files.map((file) => ({ name: file.name ?? path.basename(file.path), base64: readFileSync(file.path).toString('base64') }));
+  const payload = files.map((file) => ({
+    name: file.name ?? path.basename(file.path),
+    base64: readFileSync(file.path).toString('base64'),
+  }));
   await page.evaluate((items) => {
     const transfer = new DataTransfer();
     for (const item of items) {

@@ -36,14 +36,20 @@ describe('opening files in real Chromium', () => {
     expect(await body.textContent()).toContain('[6, 1, 5, 5]');
     expect(await page.getByTestId('metadata').textContent()).toContain('learning_rate');
     // Selecting a row shows its details.
-    await page.getByRole('row', { name: /fc1\.bias/ }).first().click();
+    await page
+      .getByRole('row', { name: /fc1\.bias/ })
+      .first()
+      .click();
     expect(await page.getByTestId('tensor-details').textContent()).toContain('120');
   });
 
   it('shows a real .safetensors file with its __metadata__, and tabs for several files', async () => {
     const { page } = session;
-    await pickFiles(page, [path.join(FIXTURES, 'real/lora-imdb-distilbert__adapter_model.safetensors'), path.join(FIXTURES, 'real/mindcv__network_2.ckpt')]);
-    await expect.poll(() => page.getByRole('tab').count()).toBe(2);
+    await pickFiles(page, [
+      path.join(FIXTURES, 'real/lora-imdb-distilbert__adapter_model.safetensors'),
+      path.join(FIXTURES, 'real/mindcv__network_2.ckpt'),
+    ]);
+    await expect.poll(() => page.locator('.file-tabs').getByRole('tab').count()).toBe(2);
     await page.getByRole('tab', { name: /adapter_model/ }).click();
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('28');
     expect(await page.getByTestId('metadata').textContent()).toContain('format');
@@ -70,6 +76,6 @@ describe('opening files in real Chromium', () => {
     await page.getByTestId('try-sample').click();
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
     // The broken file's tab is still there, untouched.
-    expect(await page.getByRole('tab').count()).toBe(2);
+    expect(await page.locator('.file-tabs').getByRole('tab').count()).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } from '../../core/summary';
@@ -8,6 +8,7 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
 import { TensorTable, toRows } from '../table/TensorTable';
+import type { FilePanel, PanelContext } from './panels';
 import { ParamTree } from '../tree/ParamTree';
 
 export function ActiveFileView() {
@@ -39,13 +40,53 @@ function FileView({ file }: { file: OpenFile }) {
 }
 
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
-  const view = useLensStore((state) => state.view);
   const filterText = useLensStore((state) => state.filterText);
   const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
   const matching = useMemo(() => {
     const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
     return index.tensors.flatMap((tensor, i) => (!predicate || predicate(tensor) ? [i] : []));
   }, [index, parsed]);
+  const [panelId, setPanelId] = useState('parameters');
+  const context: PanelContext = { file, index, summary, matching, filterText };
+  const panels = filePanels();
+  const panel = panels.find((p) => p.id === panelId) ?? (panels[0] as FilePanel);
+
+  return (
+    <div className="file-view">
+      <section className="cards">
+        <SummaryCard file={file} index={index} summary={summary} />
+        <MetadataCard index={index} />
+        <ProblemsCard index={index} />
+      </section>
+      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
+      <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
+        {panels.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            role="tab"
+            aria-selected={p.id === panel.id}
+            onClick={() => setPanelId(p.id)}
+            data-testid={`panel-tab-${p.id}`}
+          >
+            {p.label}
+          </button>
+        ))}
+      </nav>
+      <div role="tabpanel" aria-label={panel.label}>
+        {panel.render(context)}
+      </div>
+    </div>
+  );
+}
+
+/** The panels of an opened file, in tab order. Features add theirs here. */
+function filePanels(): FilePanel[] {
+  return [{ id: 'parameters', label: 'Parameters', render: (context) => <ParametersPanel {...context} /> }];
+}
+
+function ParametersPanel({ index, matching }: PanelContext) {
+  const view = useLensStore((state) => state.view);
   const tree = useMemo(() => buildTree(index.tensors, matching), [index, matching]);
   const visible = useMemo(() => {
     const prefix = view.treePrefix;
@@ -57,15 +98,8 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
   }, [index, matching, view.treePrefix]);
   const rows = useMemo(() => toRows(index.tensors, visible), [index, visible]);
   const selected = view.selectedTensor ? index.tensors.find((t) => t.name === view.selectedTensor) : undefined;
-
   return (
-    <div className="file-view">
-      <section className="cards">
-        <SummaryCard file={file} index={index} summary={summary} />
-        <MetadataCard index={index} />
-        <ProblemsCard index={index} />
-      </section>
-      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
+    <>
       <section className="browser">
         <aside className="panel tree-panel">
           <ParamTree root={tree} activePrefix={view.treePrefix} />
@@ -77,14 +111,16 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
                 Showing <strong>{view.treePrefix}.*</strong>: {rows.length} of {index.tensors.length} parameters
               </>
             ) : (
-              <>{index.tensors.length} parameters</>
+              <>
+                {rows.length} of {index.tensors.length} parameters
+              </>
             )}
           </div>
           <TensorTable rows={rows} selected={view.selectedTensor} />
         </div>
       </section>
       {selected && <TensorDetails tensor={selected} />}
-    </div>
+    </>
   );
 }
 
