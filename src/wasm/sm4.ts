@@ -25,9 +25,10 @@ const SBOX: usize = memory.data<u8>([
   0x20, 0x79, 0xee, 0x5f, 0x3e, 0xd7, 0xcb, 0x39, 0x48,
 ]);
 
-let tables: usize = 0; // 4 × 256 u32: T_j[x] = L(sbox[x] << (24 - 8j))
-let encKeys: usize = 0; // 32 u32
-let decKeys: usize = 0; // 32 u32, reversed
+// Static addresses, so every table load has a constant base the compiler folds into the offset.
+const tables: usize = memory.data(4096, 16); // 4 × 256 u32: T_j[x] = L(sbox[x] << (24 - 8j))
+const encKeys: usize = memory.data(128, 16); // 32 u32
+const decKeys: usize = memory.data(128, 16); // 32 u32, reversed
 let io: usize = 0;
 
 function sbox(x: u32): u32 {
@@ -66,9 +67,6 @@ function writeBE(p: usize, v: u32): void {
 /** Builds the tables once; returns the address of the I/O area. */
 export function init(): usize {
   if (io != 0) return io;
-  tables = heap.alloc(4096);
-  encKeys = heap.alloc(128);
-  decKeys = heap.alloc(128);
   io = heap.alloc(DATA_OFFSET + <usize>CHUNK);
   for (let x: u32 = 0; x < 256; x++) {
     const t = linear(sbox(x) << 24);
