@@ -3,16 +3,17 @@ import { serializeError } from '../base/errors';
 import { describeSerialized, oneLine } from '../core/messages';
 import { EXIT } from './args';
 import { convertCommand } from './commands/convert';
+import { diffCommand } from './commands/diff';
 import { inspectCommand } from './commands/inspect';
 import { verifyCommand } from './commands/verify';
 import type { CliCommand, CliIo } from './types';
 
-const commands: CliCommand[] = [inspectCommand, convertCommand, verifyCommand];
+const commands: CliCommand[] = [inspectCommand, convertCommand, verifyCommand, diffCommand];
 
 function help(io: CliIo): void {
   io.out('ckpt-lens <command> [options]\n');
   for (const command of commands) io.out(`  ${command.summary}`);
-  io.out('\nExit codes: 0 ok, 1 bad input, 2 usage error, 3 integrity check failed.');
+  io.out('\nExit codes: 0 ok, 1 bad input, 2 usage error, 3 integrity check failed (diff: something would not load).');
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -3,6 +3,7 @@ import { withFile } from '../../base/errors';
 import type { CheckpointIndex } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
+import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
@@ -58,16 +59,34 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
 
 export const inspectCommand: CliCommand = {
   name: 'inspect',
-  summary: `inspect <file> ${KEY_USAGE} [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
+  summary: `inspect <file> ${KEY_USAGE} [--filter <expr>] [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, ...KEY_OPTIONS });
+    const { values, positionals } = parseCommandArgs(argv, {
+      json: { type: 'boolean' },
+      filter: { type: 'string' },
+      ...KEY_OPTIONS,
+    });
     const file = positionals[0];
     if (positionals.length !== 1 || !file) return io.usage('inspect needs exactly one file');
     const keyOptions = readKeyOptions(values);
+    const filterText = values.filter as string | undefined;
+    const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
     try {
-      const { index } = await openCheckpoint(await openFileSource(file), keyOptions);
-      if (values.json) io.out(JSON.stringify(inspectJson(index)));
-      else printTable(io, file, index);
+      const opened = await openCheckpoint(await openFileSource(file), keyOptions);
+      // --filter keeps the parameters a filter expression matches (core/selection/filter.ts).
+      const index = filter
+        ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }
+        : opened.index;
+      if (values.json) {
+        const filterJson = filter
+          ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
+          : {};
+        io.out(JSON.stringify({ ...inspectJson(index), ...filterJson }));
+      } else {
+        if (filter)
+          io.out(`filter ${filter.text}: ${index.tensors.length} of ${opened.index.tensors.length} parameters match`);
+        printTable(io, file, index);
+      }
       return EXIT.ok;
     } catch (error) {
       throw withFile(error, file);

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LensError, withFile } from '../../base/errors';
+import type { TensorEntry } from '../../base/types';
+import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
+import { openManifest } from '../../core/load-rules/open-manifest';
+import { describeError } from '../../core/messages';
+import { compileNameMap, parseNameMapJson, type NameMapSpec } from '../../core/name-map/name-map';
+import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
+import { openCheckpoint } from '../../core/open';
+import { filterPredicate } from '../../core/selection/filter';
+import { selectLikeMindSpore } from '../../core/selection/mindspore';
+import { EXIT, parseCommandArgs } from '../args';
+import { openFileSource } from '../files';
+import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import type { CliCommand, CliIo } from '../types';
+
+/**
+ * Exit codes: 0 when every network parameter loads (extra checkpoint entries are fine, as in
+ * MindSpore); 3 when load_param_into_net would raise, leave network parameters unloaded, or
+ * load_checkpoint's selection leaves nothing; 1 for unreadable inputs; 2 for usage errors.
+ */
+function loadsFully(diff: LoadDiff): boolean {
+  return diff.errors.length === 0 && diff.param_not_load.length === 0;
+}
+
+function readNameMap(file: string | undefined, presetId: string | undefined): NameMapSpec | null {
+  const specs: NameMapSpec[] = [];
+  if (presetId !== undefined) {
+    const preset = NAME_MAP_PRESETS.find((candidate) => candidate.id === presetId);
+    if (!preset) {
+      throw new LensError('usage', {
+        hint: `unknown --preset "${presetId}"; known: ${NAME_MAP_PRESETS.map((p) => p.id).join(', ')}`,
+      });
+    }
+    specs.push(preset.spec);
+  }
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new LensError('file-not-found', { file });
+    }
+    try {
+      specs.push(parseNameMapJson(text, file));
+    } catch (error) {
+      throw withFile(error, file);
+    }
+  }
+  if (specs.length === 0) return null;
+  // A user map's exact renames win; its rules run after the preset's.
+  return {
+    exact: Object.assign({}, ...specs.map((spec) => spec.exact)) as Record<string, string>,
+    rules: specs.flatMap((spec) => spec.rules),
+  };
+}
+
+function printReport(io: CliIo, checkpoint: string, manifest: string, diff: LoadDiff, selected: number): void {
+  io.out(
+    `${path.basename(checkpoint)} → ${path.basename(manifest)} (load_param_into_net, strict_load=${diff.strictLoad ? 'True' : 'False'}, MindSpore ${diff.target})`,
+  );
+  const casts = diff.loaded.filter((item) => item.cast).length;
+  const viaPrefix = diff.loaded.filter((item) => item.via === 'prefix').length;
+  io.out(
+    `  ${diff.loaded.length} loaded (${viaPrefix} via prefix removal, ${casts} with a dtype cast), ` +
+      `${diff.param_not_load.length} not loaded, ${diff.errors.length} error(s), ` +
+      `${diff.ckpt_not_load.length} checkpoint entr${diff.ckpt_not_load.length === 1 ? 'y' : 'ies'} unused by exact name, ${selected} selected`,
+  );
+  if (diff.raises) io.out(`  MindSpore raises ${diff.raises.exception} at "${diff.raises.param}".`);
+  else if (diff.param_not_load.length === 0) io.out('  Everything in the network loads.');
+  for (const item of diff.loaded) {
+    const notes: string[] = [];
+    if (item.from !== item.param) notes.push(`from ${item.from}`);
+    if (item.original !== undefined) notes.push(`renamed from ${item.original}`);
+    if (item.cast) notes.push(`cast ${item.cast.from} → ${item.cast.to}`);
+    if (item.reshape)
+      notes.push(`GE reshape ${pythonShape(item.reshape.checkpoint)} → ${pythonShape(item.reshape.net)}`);
+    if (item.unchecked) notes.push(`${item.unchecked.join(' and ')} not checked`);
+    if (notes.length > 0) io.out(`  ok    ${item.param}  (${notes.join('; ')})`);
+  }
+  for (const error of diff.errors) io.out(`  FAIL  ${error.param}: ${error.exception}: ${error.reason}`);
+  for (const name of diff.param_not_load) io.out(`  MISS  ${name}`);
+  for (const item of diff.skipped) io.out(`  SKIP  ${item.param}: ${item.reason}`);
+  for (const name of diff.ckpt_not_load) io.out(`  extra ${name}`);
+  for (const name of diff.ignored) io.out(`  input ${name} (graph input, not a weight)`);
+  for (const suggestion of diff.suggestions) {
+    io.out(`  hint  ${suggestion.param} ← ${suggestion.candidate}: ${suggestion.why}`);
+  }
+  for (const collision of diff.collisions)
+    io.out(`  ! name map sends ${collision.from.join(', ')} to ${collision.key}`);
+}
+
+export const diffCommand: CliCommand = {
+  name: 'diff',
+  summary:
+    `diff <ckpt> --manifest <file> [--strict] [--name-map <json>] [--preset pytorch-to-mindspore] [--filter <expr>] ` +
+    `[--specify-prefix <p>]… [--filter-prefix <p>]… [--json] ${KEY_USAGE}   would load_param_into_net load it? (exit 3 if not fully)`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      manifest: { type: 'string' },
+      strict: { type: 'boolean' },
+      'name-map': { type: 'string' },
+      preset: { type: 'string' },
+      filter: { type: 'string' },
+      'specify-prefix': { type: 'string', multiple: true },
+      'filter-prefix': { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      ...KEY_OPTIONS,
+    });
+    const checkpoint = positionals[0];
+    if (positionals.length !== 1 || !checkpoint) return io.usage('diff needs exactly one checkpoint');
+    const manifestFile = values.manifest as string | undefined;
+    if (!manifestFile) return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)');
+    const predicate = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
+    const nameMapSpec = readNameMap(values['name-map'] as string | undefined, values.preset as string | undefined);
+    const nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+    const keyOptions = readKeyOptions(values);
+
+    let entries: TensorEntry[];
+    try {
+      const { index } = await openCheckpoint(await openFileSource(checkpoint), keyOptions);
+      entries = index.tensors;
+    } catch (error) {
+      throw withFile(error, checkpoint);
+    }
+    const manifest = await openManifest(await openFileSource(manifestFile), { file: manifestFile });
+
+    let selected: TensorEntry[];
+    try {
+      selected = selectLikeMindSpore(entries, {
+        specifyPrefix: values['specify-prefix'],
+        filterPrefix: values['filter-prefix'],
+        ...(predicate ? { choice: (entry: TensorEntry) => predicate(entry) } : {}),
+        file: checkpoint,
+      }).kept;
+    } catch (error) {
+      if (error instanceof LensError && error.code === 'selection-empty') {
+        const message = describeError(error.code, error.details);
+        if (values.json) io.out(JSON.stringify({ error: { code: error.code, message: message.detail } }));
+        else io.err(`${message.title}: ${message.detail}`);
+        return EXIT.integrityFailed;
+      }
+      throw error;
+    }
+
+    const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          ...diffJson(diff),
+          manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
+        }),
+      );
+    } else {
+      printReport(io, checkpoint, manifestFile, diff, selected.length);
+      for (const note of manifest.notes) io.out(`  note  ${note}`);
+    }
+    return loadsFully(diff) ? EXIT.ok : EXIT.integrityFailed;
+  },
+};
