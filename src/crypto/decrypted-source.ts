@@ -221,6 +221,11 @@ export interface DecryptedSourceOptions {
   /** Segment size for cuttable modes (tests shrink it). */
   segmentBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Runs `decryptUnit` elsewhere (a worker pool calling `decryptBlock(unit, bytes, mode, key)`);
+   * default: in this thread with this source's cipher.
+   */
+  decryptor?: (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array>;
 }
 
 export class DecryptedSource implements ByteSource {
@@ -257,7 +262,9 @@ export class DecryptedSource implements ByteSource {
   async decrypt(index: number, signal?: AbortSignal): Promise<Uint8Array> {
     const unit = this.units[index] as DecryptUnit;
     const bytes = await readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
-    const plain = await decryptUnit(unit, bytes, this.cipher);
+    const plain = this.options.decryptor
+      ? await this.options.decryptor(unit, bytes)
+      : await decryptUnit(unit, bytes, this.cipher);
     this.unitsDecrypted += 1;
     return plain;
   }

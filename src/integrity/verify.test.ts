@@ -167,4 +167,30 @@ describe('encrypted checkpoints', () => {
     expect(report.encryption?.blocksVerified).toBe(2);
     expect(report.ok).toBe(false);
   });
+
+  it('a pool can do the decrypting (decryptor option) and cancellation stops verify', async () => {
+    const { decryptBlock, openDecryptedSource } = await import('../crypto/decrypted-source');
+    const key = hexToBytes('0123456789abcdeffedcba9876543210');
+    const content = new Uint8Array(100_000).map((_, i) => (i * 7) & 255);
+    const file = await encryptBytes(encodeRecord('w', [25_000], 'Float32', content), {
+      mode: 'SM4-CBC',
+      key,
+      blockBytes: 8192,
+    });
+    let pooled = 0;
+    const plaintext = await openDecryptedSource(new MemorySource(file), key, {
+      decryptor: (unit, bytes) => {
+        pooled += 1;
+        return decryptBlock(unit, bytes, 'SM4-CBC', key);
+      },
+    });
+    const opened = await openCheckpoint(new MemorySource(file), { key });
+    const report = await verifyIntegrity({ index: opened.index, plaintext });
+    expect(report.encryption).toMatchObject({ ok: true, blocks: 13, blocksVerified: 13 });
+    expect(pooled).toBe(13);
+
+    const controller = new AbortController();
+    controller.abort();
+    await expect(verifyIntegrity(opened, { signal: controller.signal })).rejects.toThrow();
+  });
 });
