@@ -5,10 +5,19 @@ import { EXIT } from './args';
 import { convertCommand } from './commands/convert';
 import { diffCommand } from './commands/diff';
 import { inspectCommand } from './commands/inspect';
+import { layoutCommand } from './commands/layout';
+import { mergeCommand } from './commands/merge';
 import { verifyCommand } from './commands/verify';
 import type { CliCommand, CliIo } from './types';
 
-const commands: CliCommand[] = [inspectCommand, convertCommand, verifyCommand, diffCommand];
+const commands: CliCommand[] = [
+  inspectCommand,
+  convertCommand,
+  verifyCommand,
+  diffCommand,
+  layoutCommand,
+  mergeCommand,
+];
 
 function help(io: CliIo): void {
   io.out('ckpt-lens <command> [options]\n');

@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -571,5 +572,71 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
+  }
+}
+
+const rankList = (ranks: readonly number[] | undefined): string =>
+  ranks && ranks.length > 0 ? ` (rank${ranks.length > 1 ? 's' : ''} ${ranks.join(', ')})` : '';
+
+/** A distributed-set problem with one parameter (core/distributed): what it means for the merge. */
+export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, ranks?: readonly number[]): string {
+  const suffix = detail ? `: ${detail}` : '';
+  const who = rankList(ranks);
+  switch (code) {
+    case 'missing-block':
+      return `No file holds some of its slices; each group needs one of its ranks${suffix}. It cannot be merged.`;
+    case 'slice-shape-mismatch':
+      return `A slice has a shape that contradicts the other ranks${who}${suffix}.`;
+    case 'slice-size-mismatch':
+      return `A slice has fewer or more bytes than its shape and dtype need${who}.`;
+    case 'dtype-mismatch':
+      return `Ranks disagree on the dtype${who}${suffix}.`;
+    case 'tensor-map-rank-mismatch':
+      return `The strategy's tensor map does not fit the tensor${suffix}.`;
+    case 'bad-tensor-map':
+      return `The tensor map names device axes the device matrix does not have${suffix}.`;
+    case 'bad-device-matrix':
+      return `The device matrix is empty or has a zero${suffix}.`;
+    case 'opt-shard-inconsistent':
+      return `The optimizer-shard settings cannot describe these slices${suffix}.`;
+    case 'full-shape-mismatch':
+      return `The full shape in the strategy differs from the one the slices give${suffix}.`;
+    case 'uneven-split-unsupported':
+      return `Manually (unevenly) split parameters are not merged by Ckpt Lens yet${suffix}.`;
+    case 'field-split-unsupported':
+      return `Field-split embedding tables are not merged by Ckpt Lens yet${suffix}.`;
+    case 'dtype-not-byte-sized':
+      return `Sub-byte dtypes cannot be merged${suffix}.`;
+    case 'not-in-files':
+      return `The strategy lists it but no rank file holds it${who}${suffix}.`;
+    case 'missing-in-rank':
+      return `Some rank files of its stage do not hold it${who}; other replicas are used.`;
+    case 'opt-step-mismatch':
+      return `The optimizer-shard step does not match the spacing of the replicas${suffix}; MindSpore refuses such layouts when re-slicing.`;
+    case 'not-in-strategy':
+      return `Not in the strategy: kept unchanged${suffix}, as MindSpore does.`;
+    case 'replicas-differ':
+      return `Replicas that should be identical differ${suffix}. The strategy may not describe these files.`;
+  }
+}
+
+/** A problem of a whole distributed set. */
+export function describeSetProblem(code: SetProblemCode, detail: string, ranks?: readonly number[]): string {
+  const who = rankList(ranks);
+  switch (code) {
+    case 'missing-ranks':
+      return `Rank files are missing${who}: ${detail}. Parameters whose slices they alone hold cannot be merged.`;
+    case 'unexpected-ranks':
+      return `Rank files the strategy does not describe${who}: ${detail}. They are not used.`;
+    case 'strategy-params-not-in-files':
+      return `The strategy does not match the files: ${detail}.`;
+    case 'files-params-not-in-strategy':
+      return `${detail}.`;
+    case 'device-counts-differ':
+      return `Parameters use different device counts: ${detail}.`;
+    case 'strategy-problem':
+      return `The strategy file: ${detail}.`;
+    case 'unmergeable-parameters':
+      return `${detail}.`;
   }
 }

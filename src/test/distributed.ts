@@ -1,12 +1,22 @@
-import { readdirSync } from 'node:fs';
+import { openAsBlob, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readEntryBytes } from '../core/distributed/boxes';
 import type { RankFile } from '../core/distributed/merge';
 import { openRankFiles } from '../core/distributed/set';
 import { scanSafetensors } from '../formats/safetensors/scan';
 import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
-import { fixturePath, fixtureSource } from './fixtures';
+import { BlobSource } from '../io/byte-source';
 
-/** Helpers for the distributed fixtures (../shared/fixtures/distributed). */
+/**
+ * Helpers for the distributed fixtures (../shared/fixtures/distributed). The paths are worked
+ * out as in ./fixtures.ts (helpers may not import each other, scripts/check-layers.mjs).
+ */
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+const fixturePath = (...parts: string[]): string => path.join(FIXTURES, ...parts);
+const fixtureSource = async (...parts: string[]): Promise<BlobSource> =>
+  new BlobSource(await openAsBlob(fixturePath(...parts)));
+
 const DIST = 'distributed';
 
 export async function caseStrategy(caseName: string, ...files: string[]): Promise<ParallelStrategy> {

@@ -47,3 +47,4 @@ export {
   type ReslicedView,
   type ResliceOptions,
 } from './reslice';
+export { planUnifiedParts, UNIFIED_DEFAULT_PART_BYTES, type UnifiedLayout, type UnifiedPart } from './unified';

@@ -35,16 +35,23 @@ export interface RankSource {
 export async function openRankFiles(inputs: readonly RankSource[], options: OpenOptions = {}): Promise<RankFile[]> {
   if (inputs.length === 0) throw new LensError('distributed-no-ranks');
   const seen = new Map<number, string>();
-  const ranked = inputs.map((input) => {
+  const ranked: (RankSource & { rank: number })[] = [];
+  for (const input of inputs) {
     const rank = input.rank ?? rankFromPath(input.name);
-    if (rank === undefined) throw new LensError('distributed-rank-unknown', { file: input.name });
+    if (rank === undefined) {
+      // A better reason first when the file is not a checkpoint at all (e.g. the strategy file).
+      await openCheckpoint(input.source, options).catch((error: unknown) => {
+        throw withFile(error, input.name);
+      });
+      throw new LensError('distributed-rank-unknown', { file: input.name });
+    }
     const other = seen.get(rank);
     if (other !== undefined) {
       throw new LensError('distributed-duplicate-rank', { file: `${other}, ${input.name}`, actual: rank });
     }
     seen.set(rank, input.name);
-    return { ...input, rank };
-  });
+    ranked.push({ ...input, rank });
+  }
   const files: RankFile[] = [];
   for (const input of ranked) {
     try {

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { LensError } from '../../base/errors';
+import {
+  analyzeSet,
+  checkReplicas,
+  rankInputs,
+  setLayoutJson,
+  withReplicaReports,
+  type Box,
+  type ParameterPlan,
+  type SetLayout,
+} from '../../core/distributed';
+import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
+import { formatShape } from '../../core/summary';
+import { EXIT } from '../args';
+import {
+  collectRankPaths,
+  DISTRIBUTED_OPTIONS,
+  openRankPaths,
+  parseInputFormat,
+  readStrategies,
+} from '../distributed-input';
+import type { CliCommand, CliIo } from '../types';
+
+const USAGE =
+  'layout --strategy <file> [--strategy <file> …] <rank files or dirs…> [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] [--json]';
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: DISTRIBUTED_OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new LensError('usage', {
+      hint: `${error instanceof Error ? error.message : String(error)}. Usage: ${USAGE}`,
+    });
+  }
+}
+
+const boxText = (box: Box): string => `[${box.map(([start, stop]) => `${start}:${stop}`).join(', ')}]`;
+
+/** Up to this many distinct boxes are listed per parameter in the text output. */
+const MAX_BOXES_SHOWN = 16;
+
+function printParameter(io: CliIo, plan: ParameterPlan): void {
+  const shape = plan.fullShape ? formatShape(plan.fullShape) : '?';
+  const slice = plan.sliceShape ? formatShape(plan.sliceShape) : '?';
+  const split = plan.split.length > 0 ? plan.split.join('×') : '-';
+  const where =
+    plan.kind === 'extra'
+      ? 'not in strategy'
+      : `dev ${JSON.stringify(plan.layout?.devMatrix)} map ${JSON.stringify(plan.layout?.tensorMap)}` +
+        (plan.optShards > 1 ? ` opt ${plan.optShards}` : '') +
+        (plan.stages.length > 1 || plan.stages[0] !== 0 ? ` stage ${plan.stages.join(',')}` : '');
+  io.out(`${plan.name}  ${plan.dtype ?? '?'}  full ${shape}  slice ${slice}  split ${split}  ${where}`);
+  if (plan.kind === 'sharded' && plan.holdings.length > 0) {
+    const groups = new Map<string, number[]>();
+    for (const holding of plan.holdings) {
+      const key = boxText(holding.box);
+      groups.set(key, [...(groups.get(key) ?? []), holding.rank]);
+    }
+    if (groups.size <= MAX_BOXES_SHOWN) {
+      for (const [box, ranks] of groups) {
+        const sources = plan.holdings.filter((h) => h.source && ranks.includes(h.rank)).map((h) => h.rank);
+        io.out(`    ${box} ← ranks ${ranks.join(' ')}${sources.length > 0 ? ` (read from ${sources[0]})` : ''}`);
+      }
+    } else {
+      io.out(`    ${groups.size} distinct slices over ${plan.holdings.length} ranks`);
+    }
+  }
+  for (const problem of plan.problems) {
+    if (problem.severity === 'info') continue;
+    io.out(`    ! ${describeLayoutProblem(problem.code, problem.detail, problem.ranks)}`);
+  }
+}
+
+export function printLayout(io: CliIo, layout: SetLayout): void {
+  io.out(
+    `${layout.ranks.length} rank files; the strategy describes ${layout.expectedRanks.length} ranks ` +
+      `(${layout.deviceCount} devices × ${layout.stages.length} stage${layout.stages.length > 1 ? 's' : ''})`,
+  );
+  const present = layout.parameters.filter((plan) => plan.holdings.some((h) => h.present) || plan.kind === 'extra');
+  for (const plan of present) printParameter(io, plan);
+  const absent = layout.parameters.length - present.length;
+  if (absent > 0) io.out(`(${absent} strategy parameters are in no rank file)`);
+  for (const problem of layout.problems) {
+    io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
+  }
+}
+
+export const layoutCommand: CliCommand = {
+  name: 'layout',
+  summary:
+    'layout --strategy <file> <rank files or dirs…> [--check-replicas] [--json]\n' +
+    '                          which rank holds which slice of every parameter of a distributed checkpoint',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv);
+    if (positionals.length === 0) return io.usage(`layout needs rank files or folders. ${USAGE}`);
+    const strategy = await readStrategies(values.strategy);
+    const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+    const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] });
+    let layout = analyzeSet(strategy, rankInputs(files));
+    if (values['check-replicas']) layout = withReplicaReports(layout, await checkReplicas(files, layout));
+    if (values.json) io.out(JSON.stringify(setLayoutJson(layout)));
+    else printLayout(io, layout);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LensError } from '../../base/errors';
+import {
+  checkReplicas,
+  openMergedView,
+  planUnifiedParts,
+  withReplicaReports,
+  type MergedView,
+  type ReplicaReport,
+} from '../../core/distributed';
+import { buildExport, exportChunks, planExport, type ExportFormat } from '../../core/export';
+import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
+import { formatBytes } from '../../core/summary';
+import { EXIT } from '../args';
+import {
+  collectRankPaths,
+  DISTRIBUTED_OPTIONS,
+  openRankPaths,
+  parseInputFormat,
+  readStrategies,
+} from '../distributed-input';
+import type { CliCommand, CliIo } from '../types';
+
+const USAGE =
+  'merge --strategy <file> [--strategy <file> …] <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] ' +
+  '[--part-size <size>] [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] [--allow-incomplete] [--force] [--json]';
+
+const OPTIONS = {
+  ...DISTRIBUTED_OPTIONS,
+  out: { type: 'string' },
+  format: { type: 'string' },
+  'part-size': { type: 'string' },
+  'allow-incomplete': { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const;
+
+function usage(reason: string): LensError {
+  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usage(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  kib: 1024,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  tb: 1e12,
+  tib: 1024 ** 4,
+};
+
+/** "3GiB", "500MB", "1048576" → bytes. */
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = UNITS[(match?.[2] ?? '').toLowerCase()];
+  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw usage(`--part-size "${text}" must look like 3GiB or 500MB`);
+  return bytes;
+}
+
+/** Write the export of `names` from the merged view to `out`, via `<out>.partial` and a rename. */
+async function writeTensors(
+  view: MergedView,
+  names: readonly string[],
+  format: ExportFormat,
+  out: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const plan = planExport(view.index, {
+    format,
+    select: names,
+    metadataFormat: format === 'safetensors' ? 'ms' : null,
+  });
+  const job = await buildExport(view, plan, { signal });
+  const partial = `${out}.partial`;
+  const handle = await open(partial, 'w');
+  try {
+    for await (const chunk of exportChunks(job, { signal })) {
+      let written = 0;
+      while (written < chunk.length)
+        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+    }
+    await handle.close();
+    await rename(partial, out);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return job.size;
+}
+
+interface Written {
+  file: string;
+  bytes: number;
+  tensors: number;
+}
+
+export const mergeCommand: CliCommand = {
+  name: 'merge',
+  summary:
+    'merge --strategy <file> <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] [--part-size 3GiB] [--json]\n' +
+    '                          rebuild full tensors from per-rank shards; one file, or unified parts + param_name_map.json',
+  async run(argv, io: CliIo) {
+    const { values, positionals } = parse(argv);
+    const out = values.out;
+    if (!out) return io.usage(`merge needs --out. ${USAGE}`);
+    if (positionals.length === 0) return io.usage(`merge needs rank files or folders. ${USAGE}`);
+    const unified =
+      values['part-size'] !== undefined || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+    const format = (values.format ??
+      (!unified && out.toLowerCase().endsWith('.ckpt') ? 'ckpt' : 'safetensors')) as ExportFormat;
+    if (format !== 'ckpt' && format !== 'safetensors')
+      throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+    const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
+    if (!unified && existsSync(out) && !values.force) throw usage(`${out} exists; add --force to replace it`);
+
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    try {
+      const strategy = await readStrategies(values.strategy);
+      const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+      const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
+      const view = openMergedView(strategy, files);
+      let layout = view.layout;
+      let replicas: ReplicaReport[] = [];
+      if (values['check-replicas']) {
+        replicas = await checkReplicas(files, layout, { signal: controller.signal });
+        layout = withReplicaReports(layout, replicas);
+      }
+      const skipped = layout.parameters.filter(
+        (plan) =>
+          !plan.mergeable &&
+          plan.holdings.some((h) => h.present) &&
+          plan.problems.every((p) => p.code !== 'not-in-files'),
+      );
+      const unmergeableInFiles = layout.parameters.filter(
+        (plan) => !plan.mergeable && plan.problems.some((p) => p.severity === 'error' && p.code !== 'not-in-files'),
+      );
+      const blocked = [...new Set([...skipped, ...unmergeableInFiles])];
+      if (blocked.length > 0 && !values['allow-incomplete']) {
+        const first = blocked[0];
+        const reason = first?.problems.find((p) => p.severity === 'error');
+        throw new LensError('distributed-tensor-unmergeable', {
+          tensor: first?.name,
+          hint:
+            `${reason ? describeLayoutProblem(reason.code, reason.detail, reason.ranks) : 'see "layout"'} ` +
+            `(${blocked.length} parameter${blocked.length > 1 ? 's' : ''} in all; --allow-incomplete writes the others)`,
+        });
+      }
+      if (view.index.tensors.length === 0)
+        throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
+
+      const written: Written[] = [];
+      const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
+      if (!unified) {
+        mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+        const bytes = await writeTensors(
+          view,
+          view.index.tensors.map((t) => t.name),
+          format,
+          out,
+          controller.signal,
+        );
+        written.push({ file: out, bytes, tensors: view.index.tensors.length });
+      } else {
+        mkdirSync(out, { recursive: true });
+        const plan = planUnifiedParts(view, { partBytes, extension: format });
+        const targets = [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])];
+        for (const target of targets) {
+          const file = path.join(out, target.file);
+          if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
+        }
+        for (const target of targets) {
+          const file = path.join(out, target.file);
+          const bytes = await writeTensors(view, target.names, format, file, controller.signal);
+          written.push({ file, bytes, tensors: target.names.length });
+        }
+        const mapFile = path.join(out, 'param_name_map.json');
+        writeFileSync(mapFile, JSON.stringify(plan.nameMap, null, 2));
+        written.push({ file: mapFile, bytes: statSync(mapFile).size, tensors: 0 });
+      }
+
+      const differing = replicas.filter((report) => report.differences.length > 0);
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            format,
+            outputs: written,
+            merged: view.index.tensors.filter((t) => kindOf.get(t.name) === 'sharded').length,
+            copied: view.index.tensors.filter((t) => kindOf.get(t.name) === 'extra').length,
+            skipped: blocked.map((plan) => ({ name: plan.name, problems: plan.problems })),
+            problems: layout.problems,
+            ...(values['check-replicas'] ? { replicas: differing } : {}),
+          }),
+        );
+      } else {
+        for (const item of written)
+          io.out(`${item.file}: ${formatBytes(item.bytes)}${item.tensors ? `, ${item.tensors} tensors` : ''}`);
+        for (const plan of blocked) io.out(`skipped ${plan.name}`);
+        for (const problem of layout.problems)
+          io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
+        for (const report of differing) {
+          const problem = layout.parameters
+            .find((p) => p.name === report.name)
+            ?.problems.find((p) => p.code === 'replicas-differ');
+          if (problem)
+            io.out(`! ${report.name}: ${describeLayoutProblem(problem.code, problem.detail, problem.ranks)}`);
+        }
+      }
+      return differing.length > 0 ? EXIT.integrityFailed : EXIT.ok;
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
+  },
+};

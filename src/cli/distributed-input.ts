@@ -1,0 +1,132 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LensError, withFile } from '../base/errors';
+import { parseHexKey, parseTextKey } from '../core/key-input';
+import { openRankFiles, rankFromPath, type RankFile, type RankSource } from '../core/distributed';
+import { openDecryptedSource } from '../crypto/decrypted-source';
+import { cipherModeOfMagic } from '../formats/sniff';
+import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
+import type { ByteSource } from '../io/byte-source';
+import { openFileSource } from './files';
+
+/** The options `merge` and `layout` share. */
+export const DISTRIBUTED_OPTIONS = {
+  strategy: { type: 'string', multiple: true },
+  'input-format': { type: 'string' },
+  key: { type: 'string' },
+  'key-text': { type: 'string' },
+  json: { type: 'boolean' },
+  'check-replicas': { type: 'boolean' },
+} as const;
+
+export type InputFormat = 'ckpt' | 'safetensors';
+
+const EXTENSIONS: Record<InputFormat, string> = { ckpt: '.ckpt', safetensors: '.safetensors' };
+
+function checkpointFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => /\.(ckpt|safetensors)$/i.test(name) && statSync(path.join(dir, name)).isFile())
+    .map((name) => path.join(dir, name));
+}
+
+/**
+ * The checkpoint of one rank folder: the only one of the chosen format, or — like MindSpore's
+ * transform_checkpoints — the last after sorting when there are several.
+ */
+function pickRankFile(dir: string, format: InputFormat | undefined): string {
+  const files = checkpointFilesIn(dir).sort();
+  const formats = new Set(files.map((file) => (file.toLowerCase().endsWith('.ckpt') ? 'ckpt' : 'safetensors')));
+  if (!format && formats.size > 1) {
+    throw new LensError('usage', {
+      hint: `${dir} holds both .ckpt and .safetensors files: choose with --input-format`,
+    });
+  }
+  const chosen = format ? files.filter((file) => file.toLowerCase().endsWith(EXTENSIONS[format])) : files;
+  const last = chosen[chosen.length - 1];
+  if (!last) throw new LensError('distributed-no-ranks', { file: dir, hint: 'no checkpoint in this rank folder' });
+  return last;
+}
+
+/** Positional arguments → one file per rank: files as given, folders searched for rank_N folders. */
+export function collectRankPaths(args: readonly string[], format: InputFormat | undefined): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    let stats;
+    try {
+      stats = statSync(arg);
+    } catch {
+      throw new LensError('file-not-found', { file: arg });
+    }
+    if (stats.isFile()) {
+      out.push(arg);
+      continue;
+    }
+    if (/^rank_?\d+$/i.test(path.basename(path.resolve(arg)))) {
+      out.push(pickRankFile(arg, format));
+      continue;
+    }
+    const rankDirs = readdirSync(arg)
+      .filter((name) => /^rank_?\d+$/i.test(name) && statSync(path.join(arg, name)).isDirectory())
+      .sort((a, b) => (rankFromPath(`${a}/x`) ?? 0) - (rankFromPath(`${b}/x`) ?? 0));
+    if (rankDirs.length > 0) {
+      for (const dir of rankDirs) out.push(pickRankFile(path.join(arg, dir), format));
+      continue;
+    }
+    // A flat folder of checkpoint_N files.
+    const files = checkpointFilesIn(arg).filter((file) => !format || file.toLowerCase().endsWith(EXTENSIONS[format]));
+    if (files.length === 0) throw new LensError('distributed-no-ranks', { file: arg });
+    out.push(...files);
+  }
+  return out;
+}
+
+export function parseInputFormat(value: string | undefined): InputFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'ckpt' && value !== 'safetensors') {
+    throw new LensError('usage', { hint: `--input-format must be ckpt or safetensors, not "${value}"` });
+  }
+  return value;
+}
+
+export async function readStrategies(files: readonly string[] | undefined): Promise<ParallelStrategy> {
+  if (!files || files.length === 0)
+    throw new LensError('usage', { hint: 'give the strategy file with --strategy <file>' });
+  const strategies = [];
+  for (const file of files) {
+    try {
+      strategies.push(await readStrategy(await openFileSource(file), { fileName: file }));
+    } catch (error) {
+      throw withFile(error, file);
+    }
+  }
+  return combineStageStrategies(strategies);
+}
+
+function keyOf(hex: string | undefined, text: string | undefined): Uint8Array | undefined {
+  if (hex === undefined && text === undefined) return undefined;
+  if (hex !== undefined && text !== undefined)
+    throw new LensError('usage', { hint: 'give --key or --key-text, not both' });
+  const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
+  if (!parsed.ok) throw new LensError('usage', { hint: `--key: ${parsed.problem}` });
+  return parsed.key;
+}
+
+/** Open every rank file (one key for all encrypted ones, as MindSpore's dec_key). */
+export async function openRankPaths(
+  paths: readonly string[],
+  keys: { key?: string; keyText?: string },
+  signal?: AbortSignal,
+): Promise<RankFile[]> {
+  const key = keyOf(keys.key, keys.keyText);
+  const inputs: RankSource[] = [];
+  for (const file of paths) {
+    let source: ByteSource = await openFileSource(file);
+    if (key && source.size >= 4 && cipherModeOfMagic(await source.read(0, 4, signal))) {
+      source = await openDecryptedSource(source, key, { signal }).catch((error: unknown) => {
+        throw withFile(error, file);
+      });
+    }
+    inputs.push({ name: file, source });
+  }
+  return openRankFiles(inputs, { signal });
+}
