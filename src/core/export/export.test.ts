@@ -18,6 +18,7 @@ import {
   planExport,
   safetensorsCrc,
   verifyExport,
+  writeExportTo,
   type ExportOptions,
   type BuildOptions,
   type ExportJob,
@@ -621,5 +622,33 @@ describe('encrypted round trips: export, decrypt, re-open, compare', () => {
     const decrypted = await openDecryptedSource(await fixtureSource('crypto', 'tiny_aes_gcm.ckpt'), key);
     const { bytes } = await exportBytes(await openCheckpoint(decrypted));
     expect(hex(bytes)).toBe(hex(fixtureBytes('crypto', 'tiny_plain.ckpt')));
+  });
+});
+
+describe('writeExportTo', () => {
+  it('writes every chunk then closes; aborts (and does not close) on cancel', async () => {
+    const opened = await openCheckpoint(await fixtureSource('real', 'mindcv__network_2.ckpt'));
+    const job = await buildExport(opened, planExport(opened.index), { windowBytes: 1024 });
+    const written: Uint8Array[] = [];
+    const events: string[] = [];
+    const sink = {
+      write: async (chunk: Uint8Array) => {
+        written.push(chunk.slice());
+      },
+      close: async () => {
+        events.push('close');
+      },
+      abort: async () => {
+        events.push('abort');
+      },
+    };
+    await writeExportTo(job, sink);
+    expect(events).toEqual(['close']);
+    expect(Buffer.compare(Buffer.concat(written), Buffer.from(fixtureBytes('real', 'mindcv__network_2.ckpt')))).toBe(0);
+    const controller = new AbortController();
+    events.length = 0;
+    const cancelling = { ...sink, write: async () => controller.abort() };
+    await expect(writeExportTo(job, cancelling, { signal: controller.signal })).rejects.toThrow();
+    expect(events).toEqual(['abort']);
   });
 });

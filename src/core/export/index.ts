@@ -30,9 +30,11 @@ export {
   exportBlobParts,
   exportChunks,
   safetensorsCrc,
+  writeExportTo,
   type BuildOptions,
   type CastReportEntry,
   type ExportJob,
+  type ExportSink,
   type StreamOptions,
 } from './output';
 export { parseAppendValue, parseNameMapJson } from './parse';

@@ -354,3 +354,25 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
 export async function exportBlob(job: ExportJob, options: StreamOptions = {}): Promise<Blob> {
   return new Blob(await exportBlobParts(job, options));
 }
+
+/**
+ * Where a streamed export goes: a File System Access `FileSystemWritableFileStream` fits as is
+ * (it writes to a swap file and commits on close(), so abort() leaves no partial file), and so
+ * does a small adapter over a Node file handle or a WritableStream writer.
+ */
+export interface ExportSink {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort?(reason?: unknown): Promise<void>;
+}
+
+/** Stream the finished file into `sink`; on failure or cancel the sink is aborted, not closed. */
+export async function writeExportTo(job: ExportJob, sink: ExportSink, options: StreamOptions = {}): Promise<void> {
+  try {
+    for await (const chunk of exportChunks(job, options)) await sink.write(chunk);
+  } catch (error) {
+    await sink.abort?.(error).catch(() => undefined);
+    throw error;
+  }
+  await sink.close();
+}
