@@ -2,6 +2,7 @@ import type { CheckpointIndex, CipherMode } from '../base/types';
 import { openCheckpoint } from '../core/open';
 import { summarize, type CheckpointSummary } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
+import { exportApi } from './features/export';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
 /**
@@ -53,6 +54,7 @@ const coreApi = {
  */
 export const workerApi = {
   ...coreApi,
+  ...exportApi,
 };
 
 export type WorkerApi = typeof workerApi;

@@ -5,6 +5,7 @@ import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } fr
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { ExportPanel } from '../export/ExportPanel';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
 import { TensorTable, toRows } from '../table/TensorTable';
@@ -82,7 +83,10 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
 
 /** The panels of an opened file, in tab order. Features add theirs here. */
 function filePanels(): FilePanel[] {
-  return [{ id: 'parameters', label: 'Parameters', render: (context) => <ParametersPanel {...context} /> }];
+  return [
+    { id: 'parameters', label: 'Parameters', render: (context) => <ParametersPanel {...context} /> },
+    { id: 'export', label: 'Export', render: (context) => <ExportPanel {...context} /> },
+  ];
 }
 
 function ParametersPanel({ index, matching }: PanelContext) {

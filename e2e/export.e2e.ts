@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+
+let session: Session;
+const KEY = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
+
+beforeEach(async () => {
+  session = await openSession();
+});
+
+afterEach(async () => {
+  expect(foreignRequests(session)).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
+  await session.close();
+});
+
+describe('export', () => {
+  it('filter, rename, cast to Float16, export encrypted .ckpt, reopen it with the key', async () => {
+    const { page } = session;
+    await pickFiles(page, [path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt')]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+    await page.getByTestId('filter-input').fill('not startsWith("moments.") and dtype == Float32 and rank >= 1');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('8 of 19');
+
+    await page.getByTestId('panel-tab-export').click();
+    await page.getByTestId('export-rules').fill('^fc(\\d)\\. => dense$1.');
+    await expect.poll(() => page.getByTestId('rename-preview').textContent()).toContain('6 renamed');
+    await page.getByTestId('export-cast').selectOption('Float16');
+    await page.getByTestId('export-encrypt').check();
+    await page.getByTestId('export-enc-mode').selectOption('AES-GCM');
+    await page.getByTestId('export-key').fill(KEY);
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export-download').click();
+    const download = await downloading;
+    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-export-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    expect(download.suggestedFilename()).toMatch(/\.ckpt$/);
+    await expect.poll(() => page.getByTestId('export-result').textContent()).toContain('8 entries');
+    expect(await page.getByTestId('cast-report').textContent()).toContain('0 overflowed');
+    await page.getByTestId('export-verify').click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toContain('Verified');
+
+    // Re-open the written file: it is encrypted; the key opens it; names, dtypes are the plan's.
+    await page.getByTestId('filter-input').fill('');
+    await pickFiles(page, [saved]);
+    await expect.poll(() => page.locator('.key-prompt').textContent()).toContain('AES-GCM');
+    await page.getByTestId('key-input').fill(KEY);
+    await page.getByTestId('decrypt').click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('8');
+    const body = await page.getByTestId('tensor-table-body').textContent();
+    expect(body).toContain('dense1.weight');
+    expect(body).toContain('conv1.weight');
+    expect(body).not.toContain('fc1.weight');
+    expect(body).not.toContain('Float32');
+    expect(body).toContain('Float16');
+  });
+});

@@ -1,0 +1,384 @@
+import { useId, useMemo, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import type { CheckpointIndex } from '../../base/types';
+import type { CastReportEntry, VerifyReport } from '../../core/export';
+import { parseKeyInput } from '../../core/key-input';
+import { NAME_MAP_PRESETS, compileNameMap, previewNameMap, type NameMapSpec } from '../../core/name-map';
+import { formatBytes } from '../../core/summary';
+import { proxy, workerClient } from '../../workers/client';
+import type { ExportResult } from '../../workers/features/export';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import type { PanelContext } from '../files/panels';
+
+type Format = 'ckpt' | 'safetensors';
+const CAST_TARGETS = ['', 'Float16', 'BFloat16', 'Float32'] as const;
+
+interface Outcome {
+  result: ExportResult;
+  savedTo: 'download' | 'file';
+  blob?: Blob;
+}
+
+let exportCounter = 0;
+
+/** Parse `pattern => replacement` lines into name-map rules. */
+function rulesFromText(text: string): NameMapSpec['rules'] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'))
+    .map((line) => {
+      const [pattern, replacement = ''] = line.split(/\s*=>\s*/);
+      return { pattern: pattern ?? '', replacement };
+    });
+}
+
+function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  // Revoke after the browser has taken the download.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
+  const [format, setFormat] = useState<Format>(index.format);
+  const [castTo, setCastTo] = useState<(typeof CAST_TARGETS)[number]>('');
+  const [rulesText, setRulesText] = useState('');
+  const [removed, setRemoved] = useState<string[]>([]);
+  const [addText, setAddText] = useState('');
+  const [crc, setCrc] = useState(false);
+  const [metadataFormat, setMetadataFormat] = useState<'ms' | 'pt' | ''>('ms');
+  const [encrypt, setEncrypt] = useState(false);
+  const [encMode, setEncMode] = useState('AES-GCM');
+  const [keyText, setKeyText] = useState('');
+  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [verify, setVerify] = useState<VerifyReport | null>(null);
+  const ids = { rules: useId(), add: useId(), key: useId() };
+
+  const nameMap = useMemo(() => {
+    try {
+      return { spec: { exact: {}, rules: rulesFromText(rulesText) } as NameMapSpec, error: null };
+    } catch (e) {
+      return { spec: null, error: serializeError(e) };
+    }
+  }, [rulesText]);
+  const preview = useMemo(() => {
+    if (!nameMap.spec || nameMap.spec.rules.length === 0) return null;
+    try {
+      const names = matching.map((i) => (index.tensors[i] as CheckpointIndex['tensors'][number]).name);
+      return previewNameMap(compileNameMap(nameMap.spec), names);
+    } catch (e) {
+      return serializeError(e);
+    }
+  }, [nameMap, matching, index]);
+  const previewError = preview && 'code' in preview ? preview : null;
+  const renames = preview && !('code' in preview) ? preview : null;
+  const appendNames = Object.keys(index.metadata);
+
+  async function run(target: 'download' | 'file'): Promise<void> {
+    setError(null);
+    setOutcome(null);
+    setVerify(null);
+    let key: Uint8Array | null = null;
+    if (encrypt) {
+      const parsed = parseKeyInput(keyText, 'hex');
+      if (!parsed.ok) {
+        setError({ code: 'usage', details: { hint: `Encryption key: ${parsed.problem}` }, message: parsed.problem });
+        return;
+      }
+      key = parsed.key;
+    }
+    let handle: FileSystemFileHandle | undefined;
+    if (target === 'file') {
+      const picker = (window as unknown as { showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle> })
+        .showSaveFilePicker;
+      if (!picker) return;
+      try {
+        handle = await picker({ suggestedName: `${file.name.replace(/\.(ckpt|safetensors)$/i, '')}.export.${format}` });
+      } catch {
+        return; // the user closed the dialog
+      }
+    }
+    const jobId = `export-${++exportCounter}`;
+    setBusy({ jobId, progress: 0 });
+    try {
+      const appendSet = addText
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line) => {
+          const at = line.indexOf('=');
+          return [line.slice(0, at).trim(), line.slice(at + 1).trim()] as [string, string];
+        });
+      const result = await workerClient().exportFile(
+        {
+          fileId: file.id,
+          jobId,
+          format,
+          filterText,
+          nameMap: nameMap.spec && nameMap.spec.rules.length > 0 ? nameMap.spec : null,
+          cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
+          appendSet,
+          appendRemove: removed,
+          crc,
+          metadataFormat: format === 'safetensors' && metadataFormat ? metadataFormat : null,
+          encryption: key ? { mode: encMode, key } : null,
+          ...(handle ? { target: handle } : {}),
+        },
+        file.name,
+        proxy((progress: number) => setBusy({ jobId, progress })),
+      );
+      if (result.blob) download(result.blob, result.fileName);
+      setOutcome({ result, savedTo: handle ? 'file' : 'download', ...(result.blob ? { blob: result.blob } : {}) });
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      setBusy(null);
+      setKeyText('');
+    }
+  }
+
+  const canSaveToFile =
+    typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
+  return (
+    <section className="panel export-panel" data-testid="export-panel">
+      <h2>Export — re-save as MindSpore's save_checkpoint would</h2>
+      <p className="muted">
+        {matching.length} of {index.tensors.length} parameters selected by the filter
+        {filterText.trim() ? '' : ' (no filter: all)'}. The source file is never modified.
+      </p>
+      <div className="export-grid">
+        <fieldset>
+          <legend>Format</legend>
+          <label>
+            <input type="radio" name="format" checked={format === 'ckpt'} onChange={() => setFormat('ckpt')} /> .ckpt
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="format"
+              checked={format === 'safetensors'}
+              onChange={() => setFormat('safetensors')}
+            />{' '}
+            .safetensors
+          </label>
+          {format === 'safetensors' && (
+            <label>
+              metadata format{' '}
+              <select value={metadataFormat} onChange={(e) => setMetadataFormat(e.target.value as 'ms' | 'pt' | '')}>
+                <option value="ms">"ms" (MindSpore 2.7)</option>
+                <option value="pt">"pt"</option>
+                <option value="">none (2.5/2.6)</option>
+              </select>
+            </label>
+          )}
+          <label>
+            <input type="checkbox" checked={crc} onChange={(e) => setCrc(e.target.checked)} data-testid="export-crc" />{' '}
+            CRC ({format === 'ckpt' ? 'crc_num trailer' : '__metadata__ crc_num'})
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Cast</legend>
+          <label>
+            floats to{' '}
+            <select
+              value={castTo}
+              onChange={(e) => setCastTo(e.target.value as (typeof CAST_TARGETS)[number])}
+              data-testid="export-cast"
+            >
+              <option value="">keep dtypes</option>
+              <option value="Float16">Float16 (from Float32)</option>
+              <option value="BFloat16">BFloat16 (from Float32)</option>
+              <option value="Float32">Float32 (from Float16)</option>
+            </select>
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Rename (name_map)</legend>
+          <label htmlFor={ids.rules}>
+            One rule per line: <code>pattern =&gt; replacement</code>
+          </label>
+          <textarea
+            id={ids.rules}
+            rows={3}
+            value={rulesText}
+            onChange={(e) => setRulesText(e.target.value)}
+            spellCheck={false}
+            data-testid="export-rules"
+          />
+          <div>
+            {NAME_MAP_PRESETS.map((preset) => (
+              <button
+                key={preset.id}
+                type="button"
+                onClick={() =>
+                  setRulesText(preset.spec.rules.map((rule) => `${rule.pattern} => ${rule.replacement}`).join('\n'))
+                }
+              >
+                Preset: {preset.label}
+              </button>
+            ))}
+          </div>
+          {previewError && <p className="warn">{previewError.details.hint ?? previewError.code}</p>}
+          {renames && (
+            <p className="muted" data-testid="rename-preview">
+              {renames.renames.length} renamed, {renames.unchanged} unchanged
+              {renames.collisions.length > 0 ? `, ${renames.collisions.length} collisions (the later name wins)` : ''}
+              {renames.renames.slice(0, 3).map((change) => (
+                <span key={change.from}>
+                  {' · '}
+                  <code>{change.from}</code> → <code>{change.to}</code>
+                </span>
+              ))}
+            </p>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>append_dict</legend>
+          {appendNames.length === 0 && <p className="muted">No scalar or string entries.</p>}
+          {appendNames.map((name) => (
+            <label key={name}>
+              <input
+                type="checkbox"
+                checked={!removed.includes(name)}
+                onChange={(e) => setRemoved(e.target.checked ? removed.filter((n) => n !== name) : [...removed, name])}
+              />{' '}
+              keep <code>{name}</code>
+            </label>
+          ))}
+          <label htmlFor={ids.add}>
+            Set or add (<code>name = 3</code>, <code>lr = 0.01</code>, <code>note = "text"</code>)
+          </label>
+          <textarea
+            id={ids.add}
+            rows={2}
+            value={addText}
+            onChange={(e) => setAddText(e.target.value)}
+            spellCheck={false}
+          />
+        </fieldset>
+        {format === 'ckpt' && (
+          <fieldset>
+            <legend>Encryption</legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={encrypt}
+                onChange={(e) => setEncrypt(e.target.checked)}
+                data-testid="export-encrypt"
+              />{' '}
+              encrypt (enc_key / enc_mode)
+            </label>
+            {encrypt && (
+              <>
+                <select
+                  value={encMode}
+                  onChange={(e) => setEncMode(e.target.value)}
+                  aria-label="Encryption mode"
+                  data-testid="export-enc-mode"
+                >
+                  <option>AES-GCM</option>
+                  <option>AES-CBC</option>
+                  <option>SM4-CBC</option>
+                </select>
+                <label htmlFor={ids.key}>Key (hex: 16, 24 or 32 bytes; SM4 16)</label>
+                <input
+                  id={ids.key}
+                  type="password"
+                  autoComplete="off"
+                  value={keyText}
+                  onChange={(e) => setKeyText(e.target.value)}
+                  data-testid="export-key"
+                />
+              </>
+            )}
+          </fieldset>
+        )}
+      </div>
+      <div className="export-actions">
+        {canSaveToFile && (
+          <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('file')}>
+            Save to file…
+          </button>
+        )}
+        <button
+          type="button"
+          className={canSaveToFile ? '' : 'primary'}
+          disabled={busy !== null}
+          onClick={() => void run('download')}
+          data-testid="export-download"
+        >
+          Download
+        </button>
+        {busy && (
+          <>
+            <progress max={1} value={busy.progress} aria-label="Export progress" />
+            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {error && <ErrorPanel error={error} fileName={file.name} />}
+      {outcome && (
+        <div className="export-result" data-testid="export-result">
+          <p>
+            Wrote <strong>{outcome.result.fileName}</strong>: {formatBytes(outcome.result.size)},{' '}
+            {outcome.result.parameterCount} entries
+            {outcome.result.omitted.length > 0
+              ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
+              : ''}
+            .
+          </p>
+          {outcome.result.castReport.length > 0 && <CastReport entries={outcome.result.castReport} />}
+          {outcome.blob && (
+            <button
+              type="button"
+              onClick={() => {
+                const blob = outcome.blob as Blob;
+                void workerClient()
+                  .verifyExport(outcome.result.exportId, blob)
+                  .then(setVerify, (e: unknown) => setError(serializeError(e)));
+              }}
+              data-testid="export-verify"
+            >
+              Verify: re-open the written file and compare
+            </button>
+          )}
+          {verify && (
+            <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
+              {verify.ok
+                ? `Verified: ${verify.tensorsChecked} entries match the plan; ${verify.valuesCompared} untouched tensors byte-identical to the source.`
+                : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function CastReport({ entries }: { entries: CastReportEntry[] }) {
+  const total = entries.reduce(
+    (acc, entry) => ({
+      elements: acc.elements + entry.elements,
+      overflow: acc.overflow + entry.overflowToInfinity,
+      underflow: acc.underflow + entry.underflowToZero,
+      nans: acc.nans + entry.nans,
+    }),
+    { elements: 0, overflow: 0, underflow: 0, nans: 0 },
+  );
+  const worst = [...entries].sort((a, b) => b.maxAbsoluteError - a.maxAbsoluteError)[0];
+  return (
+    <p data-testid="cast-report">
+      Cast {entries.length} tensors ({total.elements.toLocaleString('en-US')} values): {total.overflow} overflowed to
+      ±inf, {total.underflow} flushed to zero, {total.nans} NaN
+      {worst ? `; largest rounding error ${worst.maxAbsoluteError.toPrecision(3)} in ${worst.name}` : ''}.
+    </p>
+  );
+}

@@ -1,0 +1,132 @@
+import { LensError } from '../../base/errors';
+import type { TensorEntry } from '../../base/types';
+import {
+  buildExport,
+  exportBlob,
+  exportChunks,
+  parseAppendValue,
+  planExport,
+  verifyExport,
+  type AppendValue,
+  type CastReportEntry,
+  type ExportJob,
+  type VerifyReport,
+} from '../../core/export';
+import { compileNameMap, type NameMapSpec } from '../../core/name-map';
+import { openCheckpoint } from '../../core/open';
+import { compileFilter, parseFilter } from '../../core/selection';
+import { BlobSource } from '../../io/byte-source';
+import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
+
+/** Everything the export panel chose, as plain data. Keys travel only to this worker. */
+export interface ExportRequest {
+  fileId: string;
+  jobId: string;
+  format: 'ckpt' | 'safetensors';
+  /** The filter expression of the view ('' = every parameter). */
+  filterText: string;
+  nameMap: NameMapSpec | null;
+  /** One cast rule: every tensor of `from` (or every float tensor when omitted) to `to`. */
+  cast: { from: string; to: string } | null;
+  /** append_dict entries to set, as typed (`3`, `0.01`, `true`, `"text"`). */
+  appendSet: [string, string][];
+  appendRemove: string[];
+  crc: boolean;
+  metadataFormat: 'ms' | 'pt' | null;
+  encryption: { mode: string; key: Uint8Array } | null;
+  /** File System Access handle to stream into; without one the result comes back as a Blob. */
+  target?: FileSystemFileHandle;
+}
+
+export interface ExportResult {
+  exportId: string;
+  fileName: string;
+  size: number;
+  parameterCount: number;
+  omitted: string[];
+  castReport: CastReportEntry[];
+  /** Present when no target handle was given. */
+  blob?: Blob;
+}
+
+/** Finished jobs kept for "verify after write": a few, bounded. */
+const finished = new Map<string, { job: ExportJob; key: Uint8Array | null }>();
+const MAX_FINISHED_EXPORTS = 4;
+
+function remember(exportId: string, job: ExportJob, key: Uint8Array | null): void {
+  finished.set(exportId, { job, key });
+  while (finished.size > MAX_FINISHED_EXPORTS) finished.delete(finished.keys().next().value as string);
+}
+
+/** save_checkpoint's naming rule (2.4+): append ".<format>" unless the name already ends with it. */
+export function exportFileName(sourceName: string, format: 'ckpt' | 'safetensors'): string {
+  const stem = sourceName.replace(/\.(ckpt|safetensors)$/i, '');
+  const name = `${stem}.export`;
+  return name.endsWith(format) ? name : `${name}.${format}`;
+}
+
+export const exportApi = {
+  async exportFile(request: ExportRequest, sourceName: string, onProgress?: ProgressCallback): Promise<ExportResult> {
+    return runJob(request.jobId, async (signal) => {
+      const opened = requireOpen(request.fileId);
+      const predicate = request.filterText.trim() ? compileFilter(parseFilter(request.filterText)) : null;
+      const nameMap = request.nameMap ? compileNameMap(request.nameMap) : null;
+      const appendSet = request.appendSet.map(
+        ([name, text]) => [name, parseAppendValue(text)] as const satisfies readonly [string, AppendValue],
+      );
+      const plan = planExport(opened.index, {
+        format: request.format,
+        ...(predicate ? { select: (entry: TensorEntry) => predicate(entry) } : {}),
+        ...(nameMap ? { renames: (name: string) => nameMap.apply(name) } : {}),
+        casts: request.cast ? [request.cast] : [],
+        appendDict: { set: appendSet, remove: request.appendRemove },
+        crc: request.crc,
+        encryption: request.encryption
+          ? { mode: request.encryption.mode, keyLength: request.encryption.key.length }
+          : null,
+        metadataFormat: request.metadataFormat,
+      });
+      const progress = throttle(onProgress);
+      const job = await buildExport(opened, plan, {
+        signal,
+        ...(request.encryption ? { encryptionKey: request.encryption.key } : {}),
+      });
+      const report = (done: number, total: number): void => progress?.(total > 0 ? done / total : 1);
+      let blob: Blob | undefined;
+      if (request.target) {
+        // Chromium writes to a hidden swap file and replaces the target only on close():
+        // a cancelled or failed export leaves the previous file (or nothing) in place.
+        const writable = await request.target.createWritable();
+        try {
+          for await (const chunk of exportChunks(job, { signal, onProgress: report }))
+            await writable.write(chunk as Uint8Array<ArrayBuffer>);
+          await writable.close();
+        } catch (error) {
+          await writable.abort().catch(() => undefined);
+          throw error;
+        }
+      } else {
+        blob = await exportBlob(job, { signal, onProgress: report });
+      }
+      remember(request.jobId, job, request.encryption?.key ?? null);
+      return {
+        exportId: request.jobId,
+        fileName: exportFileName(sourceName, request.format),
+        size: job.size,
+        parameterCount: plan.tensors.length,
+        omitted: plan.omitted.map((o) => o.name),
+        castReport: job.castReport(),
+        ...(blob ? { blob } : {}),
+      };
+    });
+  },
+
+  /** Re-open what was written and compare it with the plan (names, dtypes, shapes, bytes). */
+  async verifyExport(exportId: string, written: Blob): Promise<VerifyReport> {
+    const entry = finished.get(exportId);
+    if (!entry)
+      throw new LensError('internal', { hint: `export ${exportId} is no longer available to verify; export again` });
+    const reopened = await openCheckpoint(new BlobSource(written), entry.key ? { key: entry.key } : {});
+    return verifyExport(reopened, entry.job);
+  },
+};
