@@ -7,6 +7,7 @@ import type { TensorEntry } from '../../base/types';
 import { BlobSource, MemorySource } from '../../io/byte-source';
 import { fixtureBytes, fixturePath, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
+import { encodeRecord } from '../../formats/ckpt/write';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
 import {
   buildExport,
@@ -650,5 +651,25 @@ describe('writeExportTo', () => {
     const cancelling = { ...sink, write: async () => controller.abort() };
     await expect(writeExportTo(job, cancelling, { signal: controller.signal })).rejects.toThrow();
     expect(events).toEqual(['abort']);
+  });
+});
+
+describe('legacy bfloat16 stored as float32 (MindSpore ≤ 2.2)', () => {
+  // 0x3F80C000 truncates to 0x3F80 (what 2.3+ loads) where rounding would give 0x3F81.
+  const legacy = encodeRecord('w', [2], 'BFloat16', hexToBytes('00c0803f' + '000020c0'));
+
+  it('is copied verbatim by default, and becomes native bf16 (high halves) otherwise', async () => {
+    const opened = await openBytes(legacy);
+    expect(opened.index.tensors[0]?.problems?.map((p) => p.code)).toEqual(['legacy-bfloat16-as-float32']);
+    expect(hex((await exportBytes(opened)).bytes)).toBe(hex(legacy));
+    const { bytes, job } = await exportBytes(opened, { scalarDims: 'mindspore' });
+    expect(hex(bytes)).toBe(hex(encodeRecord('w', [2], 'BFloat16', hexToBytes('803f' + '20c0'))));
+    expect((await verifyExport(await openBytes(bytes), job)).ok).toBe(true);
+    const safetensors = await exportBytes(opened, { format: 'safetensors' });
+    expect(hex(safetensors.bytes.subarray(safetensors.bytes.length - 4))).toBe('803f20c0');
+    const cast = await exportBytes(opened, { casts: [{ from: 'BFloat16', to: 'Float32' }] });
+    const reopened = await openBytes(cast.bytes);
+    const values = await readEntry(reopened, reopened.index.tensors[0]!);
+    expect(Array.from(new Float32Array(values.buffer, values.byteOffset, 2))).toEqual([1, -2.5]);
   });
 });

@@ -125,6 +125,33 @@ function castPart(content: OutputPart[], from: string, to: string, stats: CastSt
   };
 }
 
+/**
+ * bf16 that MindSpore ≤ 2.2 stored as float32, as 2.3+ loads it (`CopyFromBuffer`): bytes 2–3
+ * of every little-endian float32, i.e. truncation, not rounding (ckpt-format.md §3.1).
+ */
+function legacyBfloat16Part(content: OutputPart[], windowBytes: number): OutputPart {
+  const windowElements = Math.max(1, Math.floor(Math.min(windowBytes, MAX_READ_BYTES) / 4));
+  return {
+    kind: 'generated',
+    length: totalLength(content) / 2,
+    async *generate(start, end, signal) {
+      const first = Math.floor(start / 2);
+      const last = Math.ceil(end / 2);
+      for (let at = first; at < last; at += windowElements) {
+        const next = Math.min(last, at + windowElements);
+        const input = await readPartsRange(content, at * 4, next * 4, signal);
+        const output = new Uint8Array((next - at) * 2);
+        for (let i = 0; i < next - at; i += 1) {
+          output[i * 2] = input[i * 4 + 2] as number;
+          output[i * 2 + 1] = input[i * 4 + 3] as number;
+        }
+        const windowStart = at * 2;
+        yield output.subarray(Math.max(0, start - windowStart), Math.min(output.length, end - windowStart));
+      }
+    },
+  };
+}
+
 /** The safetensors `crc_num` over names and data in sorted name order, with the 0-d int quirk (§5.2). */
 export async function safetensorsCrc(
   entries: readonly SafetensorsWriteEntry[],
@@ -191,7 +218,8 @@ export async function buildExport(
     if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
     const entry = byName.get(tensor.sourceName as string);
     if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
-    const content = sourceContent(opened, entry);
+    const stored = sourceContent(opened, entry);
+    const content = tensor.legacyBfloat16 ? [legacyBfloat16Part(stored, windowBytes)] : stored;
     if (!tensor.cast) return content;
     const stats: CastReportEntry = { name: tensor.name, ...tensor.cast, ...emptyCastStats() };
     report.push(stats);

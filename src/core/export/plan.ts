@@ -1,3 +1,4 @@
+import { encodeUtf32le } from '../../base/decode';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
@@ -83,6 +84,8 @@ export interface PlannedTensor {
   /** Content bytes in the output. */
   bytes: number;
   cast: { from: string; to: string } | null;
+  /** Source bf16 stored as float32 (MindSpore ≤ 2.2), written as native bf16 (high halves). */
+  legacyBfloat16?: boolean;
   /** The value when it comes from append_dict edits. */
   appended: AppendValue | null;
 }
@@ -213,11 +216,8 @@ export function encodeAppendValue(
     case 'bool':
       return { dtype: 'Bool', dims: [], bytes: new Uint8Array([value.value ? 1 : 0]) };
     case 'str': {
-      const codePoints = Array.from(value.value, (ch) => ch.codePointAt(0) as number);
-      // numpy stores "" as one NUL code point (dtype <U1).
-      const bytes = new Uint8Array(Math.max(1, codePoints.length) * 4);
-      const view = new DataView(bytes.buffer);
-      codePoints.forEach((codePoint, i) => view.setUint32(i * 4, codePoint, true));
+      // numpy `<U` content; "" is one NUL code point (dtype <U1).
+      const bytes = encodeUtf32le(value.value);
       return { dtype: 'str', dims: [0], bytes };
     }
   }
@@ -230,12 +230,11 @@ function plannedFromEntry(
   cast: string | null,
   scalarDims: 'keep' | 'mindspore',
 ): PlannedTensor {
-  const sizeProblem = entry.problems?.find(
-    (p) => p.code === 'size-mismatch' || p.code === 'legacy-bfloat16-as-float32',
-  );
-  const isLegacyBf16 = sizeProblem?.code === 'legacy-bfloat16-as-float32';
-  const keepsStoredBytes = format === 'ckpt' && scalarDims === 'keep' && cast === null;
-  if (sizeProblem && !(isLegacyBf16 && keepsStoredBytes)) {
+  const sizeProblem = entry.problems?.find((p) => p.code === 'size-mismatch');
+  const isLegacyBf16 = entry.problems?.some((p) => p.code === 'legacy-bfloat16-as-float32') ?? false;
+  // MindSpore ≤ 2.2 stored bf16 as float32; unless copied verbatim, it becomes native bf16.
+  const convertsLegacyBf16 = isLegacyBf16 && !(format === 'ckpt' && scalarDims === 'keep' && cast === null);
+  if (sizeProblem) {
     const info = dtypeInfo(entry.dtype);
     throw new LensError('export-size-mismatch', {
       tensor: entry.name,
@@ -251,16 +250,17 @@ function plannedFromEntry(
     });
   }
   if (format === 'safetensors') safetensorsDtypeFor({ name: entry.name, dtype: cast ?? entry.dtype });
-  let bytes = entry.bytes;
+  let bytes = convertsLegacyBf16 ? entry.bytes / 2 : entry.bytes;
   if (cast !== null) {
     if (entry.kind !== 'tensor' || !isAllowedCast(entry.dtype, cast)) {
       throw new LensError('export-bad-cast', { tensor: entry.name, actual: entry.dtype, expected: cast });
     }
-    bytes = (entry.bytes / (castElementBytes(entry.dtype) as number)) * (castElementBytes(cast) as number);
+    bytes = (bytes / (castElementBytes(entry.dtype) as number)) * (castElementBytes(cast) as number);
   }
   const storedDims = entry.storedDims ?? entry.shape;
   // save_checkpoint 2.3+ writes shape () as no dims; strings always carry dims [0].
-  const dims = entry.kind === 'tensor' && (scalarDims === 'mindspore' || cast !== null) ? entry.shape : storedDims;
+  const rewritten = scalarDims === 'mindspore' || cast !== null || convertsLegacyBf16;
+  const dims = entry.kind === 'tensor' && rewritten ? entry.shape : storedDims;
   return {
     name,
     sourceName: entry.name,
@@ -270,6 +270,7 @@ function plannedFromEntry(
     kind: entry.kind,
     bytes,
     cast: cast !== null ? { from: entry.dtype, to: cast } : null,
+    legacyBfloat16: convertsLegacyBf16,
     appended: null,
   };
 }
