@@ -80,6 +80,19 @@ export async function readEntryBytes(
   if (start < 0 || start + length > entry.bytes) {
     throw new LensError('tensor-content-short', { tensor: entry.name, expected: start + length, actual: entry.bytes });
   }
+  // Common case (one record, one read): hand out the read buffer itself, no copy.
+  const single = entry.ranges.length === 1 ? entry.ranges[0] : undefined;
+  if (single && length <= MAX_READ_BYTES) {
+    const bytes = await source.read(single.offset + start, length, signal);
+    if (bytes.length !== length) {
+      throw new LensError('read-failed', {
+        tensor: entry.name,
+        offset: single.offset + start + bytes.length,
+        hint: 'the file ended early',
+      });
+    }
+    return bytes;
+  }
   const out = new Uint8Array(length);
   let filled = 0;
   let at = 0;
@@ -151,6 +164,9 @@ function runsOf(tensor: BoxedTensor, piece: BoxPiece, first: number, end: number
   }
 }
 
+/** Reads issued at once by one call (spans are at most DISTRIBUTED_CHUNK_BYTES each). */
+const READS_IN_FLIGHT = 4;
+
 /** At most this many runs are gathered before reading, which bounds bookkeeping memory. */
 const MAX_RUNS_PER_STEP = 1 << 16;
 
@@ -174,13 +190,15 @@ export async function readBoxedElements(
   const stepElements = Math.max(1, smallestRun * MAX_RUNS_PER_STEP);
   for (let stepStart = first; stepStart < end; stepStart += stepElements) {
     const stepEnd = Math.min(end, stepStart + stepElements);
+    // Every read of this step: runs [from, to) of one piece's run list, covered by one span.
+    const batches: { piece: BoxPiece; runs: number[]; from: number; to: number; spanStart: number; spanEnd: number }[] =
+      [];
     for (const piece of tensor.pieces) {
       signal?.throwIfAborted();
       const runs: number[] = [];
       runsOf(tensor, piece, stepStart, stepEnd, runs);
       let i = 0;
       while (i < runs.length) {
-        // One read covers runs [i, j): contiguous enough and at most one chunk long.
         const spanStart = runs[i + 1] ?? 0;
         let spanEnd = spanStart + (runs[i + 2] ?? 0);
         let j = i + 3;
@@ -192,22 +210,34 @@ export async function readBoxedElements(
           spanEnd = nextEnd;
           j += 3;
         }
+        batches.push({ piece, runs, from: i, to: j, spanStart, spanEnd });
+        i = j;
+      }
+    }
+    // A few reads in flight (the pieces live in different files); each is copied out when it lands.
+    let nextBatch = 0;
+    const worker = async (): Promise<void> => {
+      while (nextBatch < batches.length) {
+        const batch = batches[nextBatch];
+        nextBatch += 1;
+        if (!batch) break;
+        const { piece, runs, spanStart } = batch;
         const bytes = await readEntryBytes(
           piece.source,
           piece.entry,
           spanStart * itemBytes,
-          (spanEnd - spanStart) * itemBytes,
+          (batch.spanEnd - spanStart) * itemBytes,
           signal,
         );
-        for (let k = i; k < j; k += 3) {
+        for (let k = batch.from; k < batch.to; k += 3) {
           const outAt = ((runs[k] ?? 0) - first) * itemBytes;
           const sourceAt = ((runs[k + 1] ?? 0) - spanStart) * itemBytes;
           const length = (runs[k + 2] ?? 0) * itemBytes;
           out.set(bytes.subarray(sourceAt, sourceAt + length), outAt);
         }
-        i = j;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, batches.length) }, worker));
   }
   return out;
 }
@@ -259,6 +289,8 @@ export class BoxedTensorsSource implements ByteSource {
       const endElement = Math.ceil(to / tensor.itemBytes);
       const bytes = await readBoxedElements(tensor, firstElement, endElement, signal);
       const skip = from - firstElement * tensor.itemBytes;
+      // The whole request inside one tensor, element-aligned: no second copy.
+      if (skip === 0 && bytes.length === out.length && start + from === offset) return bytes;
       out.set(bytes.subarray(skip, skip + (to - from)), start + from - offset);
     }
     return out;
