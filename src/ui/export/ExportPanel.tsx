@@ -11,7 +11,7 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 
 type Format = 'ckpt' | 'safetensors';
-const CAST_TARGETS = ['', 'Float16', 'BFloat16', 'Float32'] as const;
+type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
 
 interface Outcome {
   result: ExportResult;
@@ -45,7 +45,7 @@ function download(blob: Blob, fileName: string): void {
 
 export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format);
-  const [castTo, setCastTo] = useState<(typeof CAST_TARGETS)[number]>('');
+  const [castTo, setCastTo] = useState<CastTarget>('');
   const [rulesText, setRulesText] = useState('');
   const [removed, setRemoved] = useState<string[]>([]);
   const [addText, setAddText] = useState('');
@@ -186,11 +186,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           <legend>Cast</legend>
           <label>
             floats to{' '}
-            <select
-              value={castTo}
-              onChange={(e) => setCastTo(e.target.value as (typeof CAST_TARGETS)[number])}
-              data-testid="export-cast"
-            >
+            <select value={castTo} onChange={(e) => setCastTo(e.target.value as CastTarget)} data-testid="export-cast">
               <option value="">keep dtypes</option>
               <option value="Float16">Float16 (from Float32)</option>
               <option value="BFloat16">BFloat16 (from Float32)</option>

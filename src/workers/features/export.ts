@@ -3,7 +3,7 @@ import type { TensorEntry } from '../../base/types';
 import {
   buildExport,
   exportBlob,
-  exportChunks,
+  writeExportTo,
   parseAppendValue,
   planExport,
   verifyExport,
