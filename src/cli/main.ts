@@ -7,6 +7,8 @@ import { diffCommand } from './commands/diff';
 import { inspectCommand } from './commands/inspect';
 import { layoutCommand } from './commands/layout';
 import { mergeCommand } from './commands/merge';
+import { compareCommand } from './commands/compare';
+import { statsCommand } from './commands/stats';
 import { verifyCommand } from './commands/verify';
 import type { CliCommand, CliIo } from './types';
 
@@ -17,6 +19,8 @@ const commands: CliCommand[] = [
   diffCommand,
   layoutCommand,
   mergeCommand,
+  statsCommand,
+  compareCommand,
 ];
 
 function help(io: CliIo): void {
