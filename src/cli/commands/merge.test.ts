@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../core/open';
+import { encryptBytes } from '../../crypto/encrypt';
 import { readEntryBytes } from '../../core/distributed';
 import { MemorySource } from '../../io/byte-source';
 import { expectedTensors } from '../../test/distributed';
@@ -183,6 +184,33 @@ describe('ckpt-lens merge', () => {
     expect(report.problems.find((p) => p.code === 'missing-ranks')?.ranks).toEqual([1, 5]);
     const opened = await openCheckpoint(new MemorySource(new Uint8Array(readFileSync(out))));
     expect(opened.index.tensors.map((t) => t.name).sort()).toEqual(['global_step', 'layer.weight', 'norm.gamma']);
+  });
+
+  it('encrypted rank files with one key for all (MindSpore dec_key)', async () => {
+    const key = new Uint8Array(16).map((_, i) => i + 1);
+    const hex = Buffer.from(key).toString('hex');
+    const dir = path.join(work, 'encrypted');
+    for (let rank = 0; rank < 8; rank += 1) {
+      mkdirSync(path.join(dir, `rank_${rank}`), { recursive: true });
+      const plain = fixtureBytes('distributed', 'case2_opt_shard', `rank_${rank}`, `checkpoint_${rank}.ckpt`);
+      writeFileSync(
+        path.join(dir, `rank_${rank}`, `checkpoint_${rank}.ckpt`),
+        await encryptBytes(plain, { mode: 'AES-GCM', key }),
+      );
+    }
+    const strategy = dist('case2_opt_shard', 'strategy.ckpt');
+    const out = path.join(work, 'encrypted.safetensors');
+    const locked = await run('merge', '--strategy', strategy, dir, '--out', out);
+    expect(locked.code).toBe(1);
+    expect(locked.err.join('\n')).toContain('encrypted');
+    const result = await run('merge', '--strategy', strategy, dir, '--out', out, '--key', hex);
+    expect(result.code, result.err.join('\n')).toBe(0);
+    expect(
+      Buffer.compare(
+        readFileSync(out),
+        Buffer.from(fixtureBytes('distributed', 'case2_opt_shard', 'expected_merged.safetensors')),
+      ),
+    ).toBe(0);
   });
 
   it('usage and input errors', async () => {
