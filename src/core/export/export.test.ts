@@ -278,6 +278,23 @@ describe('refuses what MindSpore refuses', () => {
   });
 });
 
+describe('cast rules', () => {
+  it('a rule without "from" casts every tensor of the target family; later rules win', async () => {
+    const { index } = await openCheckpoint(
+      await fixtureSource('real', 'serving__lenet_ascend_v111_offical_cv_mnist_bs32_acc98.ckpt'),
+    );
+    const plan = planExport(index, {
+      casts: [{ to: 'Float16' }, { names: ['scale_sense'], to: 'Float32' }, { from: 'Int32', to: 'Int64' }],
+    });
+    const dtypes = new Map(plan.tensors.map((t) => [t.name, t.dtype]));
+    expect(dtypes.get('conv1.weight')).toBe('Float16');
+    expect(dtypes.get('scale_sense')).toBe('Float32');
+    expect(dtypes.get('current_iterator_step')).toBe('Int64');
+    expect(plan.tensors.find((t) => t.name === 'scale_sense')?.cast).toBeNull();
+    await expectLensError(() => planExport(index, { casts: [{ to: 'Float8' }] }), 'export-bad-cast');
+  });
+});
+
 describe('append_dict edits', () => {
   it('replace in place, remove, add (int ≥ 2^63 → UInt64), as save_checkpoint(append_dict=…) stores them', async () => {
     const opened = await specSource(6);

@@ -3,7 +3,7 @@ import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
 import { safetensorsDtypeFor } from '../../formats/safetensors/write';
-import { castElementBytes, isAllowedCast } from './casts';
+import { castElementBytes, castFamily, isAllowedCast } from './casts';
 
 export type ExportFormat = 'ckpt' | 'safetensors';
 
@@ -24,7 +24,10 @@ export interface RenameRules {
 }
 
 export interface CastRule {
-  /** Source dtype this rule applies to; omitted = every parameter that `names` lists. */
+  /**
+   * Source dtype this rule applies to. Omitted: every parameter `names` lists, or without
+   * `names`, every tensor of the target's family (e.g. `{to: 'Float16'}` casts all floats).
+   */
   from?: string;
   to: string;
   /** Source parameter names this rule is limited to (per-parameter casts). */
@@ -179,7 +182,9 @@ function castTarget(entry: TensorEntry, casts: readonly CompiledCastRule[]): str
   for (const rule of casts) {
     if (rule.names && !rule.names.has(entry.name)) continue;
     if (rule.from !== undefined && rule.from !== entry.dtype) continue;
-    if (!rule.names && rule.from === undefined) continue;
+    if (!rule.names && rule.from === undefined && (entry.kind !== 'tensor' || !isAllowedCast(entry.dtype, rule.to))) {
+      continue;
+    }
     target = rule.to; // later rules win, so a per-parameter rule can follow a per-dtype one
   }
   return target === entry.dtype ? null : target;
@@ -288,7 +293,7 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const casts = options.casts ?? [];
   const sourceNames = new Set(index.tensors.map((entry) => entry.name));
   for (const rule of casts) {
-    if (rule.from !== undefined && !isAllowedCast(rule.from, rule.to)) {
+    if (castFamily(rule.to) === null || (rule.from !== undefined && !isAllowedCast(rule.from, rule.to))) {
       throw new LensError('export-bad-cast', { actual: rule.from, expected: rule.to });
     }
     for (const name of rule.names ?? []) {
