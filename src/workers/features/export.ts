@@ -97,14 +97,15 @@ export const exportApi = {
         // Chromium writes to a hidden swap file and replaces the target only on close():
         // a cancelled or failed export leaves the previous file (or nothing) in place.
         const writable = await request.target.createWritable();
-        try {
-          for await (const chunk of exportChunks(job, { signal, onProgress: report }))
-            await writable.write(chunk as Uint8Array<ArrayBuffer>);
-          await writable.close();
-        } catch (error) {
-          await writable.abort().catch(() => undefined);
-          throw error;
-        }
+        await writeExportTo(
+          job,
+          {
+            write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
+            close: () => writable.close(),
+            abort: (reason) => writable.abort(reason),
+          },
+          { signal, onProgress: report },
+        );
       } else {
         blob = await exportBlob(job, { signal, onProgress: report });
       }
