@@ -8,7 +8,13 @@
  * 16-byte boundary (CBC chains from the previous ciphertext block, CTR from a counter).
  */
 import { LensError } from '../base/errors';
-import { DECRYPT_CACHE_BYTES, DECRYPT_CONCURRENCY, DECRYPT_SEGMENT_BYTES, DEFAULT_WINDOW_BYTES } from '../base/limits';
+import {
+  DECRYPT_CACHE_BYTES,
+  DECRYPT_CONCURRENCY,
+  DECRYPT_SEGMENT_BYTES,
+  DEFAULT_WINDOW_BYTES,
+  MAX_READ_BYTES,
+} from '../base/limits';
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
@@ -308,6 +314,11 @@ export class DecryptedSource implements ByteSource {
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     signal?.throwIfAborted();
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+      throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
+    }
+    if (length > MAX_READ_BYTES)
+      throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
     const available = Math.max(0, Math.min(length, this.size - offset));
     if (available === 0 || this.units.length === 0) return new Uint8Array(0);
     const out = new Uint8Array(available);
