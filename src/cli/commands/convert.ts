@@ -49,9 +49,9 @@ function keyFrom(hex: string | undefined, text: string | undefined, flag: string
 
 function parseCasts(values: string[]): CastRule[] {
   return values.map((value) => {
-    const match = /^([A-Za-z0-9]+):([A-Za-z0-9]+)$/.exec(value);
-    if (!match) throw usage(`--cast "${value}" must look like Float32:Float16`);
-    return { from: match[1] as string, to: match[2] as string };
+    const match = /^([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?$/.exec(value);
+    if (!match) throw usage(`--cast "${value}" must look like Float32:Float16 (or just Float16 for every float)`);
+    return match[2] === undefined ? { to: match[1] as string } : { from: match[1] as string, to: match[2] };
   });
 }
 

@@ -177,6 +177,18 @@ describe('int casts', () => {
     const out = convertElements('Int32', 'Int8', new Uint8Array(new Int32Array([1, -1, 300, -129]).buffer), stats);
     expect(Array.from(new Int8Array(out.buffer))).toEqual([1, -1, 44, 127]);
     expect(stats.outOfRange).toBe(2);
+    const narrow = convertElements(
+      'Int64',
+      'Int16',
+      new Uint8Array(new BigInt64Array([70000n, -32768n, -(2n ** 40n) - 1n]).buffer),
+      stats,
+    );
+    expect(Array.from(new Int16Array(narrow.buffer))).toEqual([70000 - 65536, -32768, -1]);
+    expect(stats.outOfRange).toBe(4);
+    const unaligned = new Uint8Array(9);
+    unaligned.set(new Uint8Array(new Int16Array([-2, 1000, 7, -300]).buffer), 1);
+    const odd = convertElements('Int16', 'Int32', unaligned.subarray(1), emptyCastStats());
+    expect(Array.from(new Int32Array(odd.buffer))).toEqual([-2, 1000, 7, -300]);
     const wide = convertElements('Int8', 'Int64', new Uint8Array(new Int8Array([-5, 7]).buffer), emptyCastStats());
     expect(Array.from(new BigInt64Array(wide.buffer))).toEqual([-5n, 7n]);
   });

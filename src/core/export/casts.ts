@@ -305,27 +305,42 @@ const intRange: Record<string, [bigint, bigint]> = {
   Int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
+const intArrays = { Int8: Int8Array, Int16: Int16Array, Int32: Int32Array } as const;
+
 function convertInts(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
   const fromSize = elementBytes[from] as number;
   const toSize = elementBytes[to] as number;
   const count = input.length / fromSize;
-  const source = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const out = new Uint8Array(count * toSize);
-  const target = new DataView(out.buffer);
   const [low, high] = intRange[to] as [bigint, bigint];
   let outOfRange = 0;
-  for (let i = 0; i < count; i += 1) {
-    let value: bigint;
-    if (fromSize === 8) value = source.getBigInt64(i * 8, true);
-    else if (fromSize === 4) value = BigInt(source.getInt32(i * 4, true));
-    else if (fromSize === 2) value = BigInt(source.getInt16(i * 2, true));
-    else value = BigInt(source.getInt8(i));
-    if (value < low || value > high) outOfRange += 1;
-    // numpy's astype is a C cast: keep the low bits (two's complement wrap).
-    if (toSize === 8) target.setBigInt64(i * 8, value, true);
-    else if (toSize === 4) target.setInt32(i * 4, Number(BigInt.asIntN(32, value)), true);
-    else if (toSize === 2) target.setInt16(i * 2, Number(BigInt.asIntN(16, value)), true);
-    else target.setInt8(i, Number(BigInt.asIntN(8, value)));
+  if (fromSize < 8 && toSize < 8) {
+    // Typed-array stores wrap modulo 2^bits (ToInt8/16/32), exactly numpy's C cast.
+    const source = aligned(input, fromSize);
+    const values = new intArrays[from as keyof typeof intArrays](source.buffer as ArrayBuffer, source.byteOffset, count);
+    new intArrays[to as keyof typeof intArrays](out.buffer).set(values);
+    const min = Number(low);
+    const max = Number(high);
+    for (let i = 0; i < count; i += 1) {
+      const value = values[i] as number;
+      if (value < min || value > max) outOfRange += 1;
+    }
+  } else {
+    const source = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    const target = new DataView(out.buffer);
+    for (let i = 0; i < count; i += 1) {
+      let value: bigint;
+      if (fromSize === 8) value = source.getBigInt64(i * 8, true);
+      else if (fromSize === 4) value = BigInt(source.getInt32(i * 4, true));
+      else if (fromSize === 2) value = BigInt(source.getInt16(i * 2, true));
+      else value = BigInt(source.getInt8(i));
+      if (value < low || value > high) outOfRange += 1;
+      // numpy's astype is a C cast: keep the low bits (two's complement wrap).
+      if (toSize === 8) target.setBigInt64(i * 8, value, true);
+      else if (toSize === 4) target.setInt32(i * 4, Number(BigInt.asIntN(32, value)), true);
+      else if (toSize === 2) target.setInt16(i * 2, Number(BigInt.asIntN(16, value)), true);
+      else target.setInt8(i, Number(BigInt.asIntN(8, value)));
+    }
   }
   stats.elements += count;
   stats.outOfRange += outOfRange;
