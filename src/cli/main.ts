@@ -7,6 +7,7 @@ import { diffCommand } from './commands/diff';
 import { inspectCommand } from './commands/inspect';
 import { layoutCommand } from './commands/layout';
 import { mergeCommand } from './commands/merge';
+import { resliceCommand } from './commands/reslice';
 import { compareCommand } from './commands/compare';
 import { statsCommand } from './commands/stats';
 import { verifyCommand } from './commands/verify';
@@ -19,6 +20,7 @@ const commands: CliCommand[] = [
   diffCommand,
   layoutCommand,
   mergeCommand,
+  resliceCommand,
   statsCommand,
   compareCommand,
 ];

@@ -48,3 +48,4 @@ export {
   type ResliceOptions,
 } from './reslice';
 export { planUnifiedParts, UNIFIED_DEFAULT_PART_BYTES, type UnifiedLayout, type UnifiedPart } from './unified';
+export { combineCheckpoints } from './combine';

@@ -1,0 +1,146 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LensError, withFile } from '../../base/errors';
+import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
+import { buildExport, exportChunks, planExport, type ExportFormat } from '../../core/export';
+import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
+import { formatBytes } from '../../core/summary';
+import { EXIT } from '../args';
+import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
+import { openFileSource } from '../files';
+import type { CliCommand, CliIo } from '../types';
+
+const USAGE =
+  'reslice --strategy <target strategy> (<unified file or dir> | --train-strategy <file> <rank files or dirs…>) --out <dir> ' +
+  '[--rank <r>] [--format safetensors|ckpt] [--input-format ckpt|safetensors] [--key <hex>] [--force] [--json]';
+
+const OPTIONS = {
+  strategy: { type: 'string', multiple: true },
+  'train-strategy': { type: 'string', multiple: true },
+  'input-format': { type: 'string' },
+  key: { type: 'string' },
+  'key-text': { type: 'string' },
+  out: { type: 'string' },
+  rank: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function usage(reason: string): LensError {
+  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usage(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** A unified checkpoint: one file, or a directory of parts (every .safetensors/.ckpt in it). */
+async function openUnified(input: string): Promise<OpenedCheckpoint> {
+  const isDir = existsSync(input) && statSync(input).isDirectory();
+  const files = isDir
+    ? readdirSync(input)
+        .filter((name) => /\.(safetensors|ckpt)$/i.test(name))
+        .sort()
+        .map((name) => path.join(input, name))
+    : [input];
+  if (files.length === 0)
+    throw new LensError('file-not-found', { file: input, hint: 'no .safetensors or .ckpt in it' });
+  const opened = [];
+  for (const file of files) {
+    try {
+      opened.push({ name: file, opened: await openCheckpoint(await openFileSource(file)) });
+    } catch (error) {
+      throw withFile(error, file);
+    }
+  }
+  return opened.length === 1 && opened[0] ? opened[0].opened : combineCheckpoints(opened);
+}
+
+async function writeView(
+  view: OpenedCheckpoint,
+  format: ExportFormat,
+  out: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const plan = planExport(view.index, { format, metadataFormat: format === 'safetensors' ? 'ms' : null });
+  const job = await buildExport(view, plan, { signal });
+  const partial = `${out}.partial`;
+  const handle = await open(partial, 'w');
+  try {
+    for await (const chunk of exportChunks(job, { signal })) {
+      let written = 0;
+      while (written < chunk.length)
+        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+    }
+    await handle.close();
+    await rename(partial, out);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return job.size;
+}
+
+export const resliceCommand: CliCommand = {
+  name: 'reslice',
+  summary:
+    'reslice --strategy <target> (<unified file|dir> | --train-strategy <file> <rank files…>) --out <dir> [--rank r] [--format …]\n' +
+    '                          cut full tensors for a target strategy into <dir>/rank_<r>/net.<format> (load_distributed_checkpoint save mode)',
+  async run(argv, io: CliIo) {
+    const { values, positionals } = parse(argv);
+    const out = values.out;
+    if (!out) return io.usage(`reslice needs --out <dir>. ${USAGE}`);
+    if (positionals.length === 0) return io.usage(`reslice needs a unified checkpoint or rank files. ${USAGE}`);
+    const format = (values.format ?? 'safetensors') as ExportFormat;
+    if (format !== 'ckpt' && format !== 'safetensors')
+      throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+    const controller = new AbortController();
+    const onInterrupt = (): void => controller.abort();
+    process.once('SIGINT', onInterrupt);
+    try {
+      const target = await readStrategies(values.strategy);
+      let full: OpenedCheckpoint;
+      if (values['train-strategy']) {
+        // transform_checkpoints: merge with the training strategy, then cut for the target one.
+        const train = await readStrategies(values['train-strategy']);
+        const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+        const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
+        full = openMergedView(train, files);
+      } else {
+        if (positionals.length !== 1)
+          throw usage('give one unified file or directory (or --train-strategy with rank files)');
+        full = await openUnified(positionals[0] as string);
+      }
+      const all = strategyRanks(target);
+      const ranks = values.rank ? values.rank.map(Number) : all;
+      for (const rank of ranks) {
+        if (!Number.isSafeInteger(rank) || !all.includes(rank)) {
+          throw usage(`--rank ${String(rank)} is not one of the target strategy's ranks 0–${all.length - 1}`);
+        }
+      }
+      const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
+      for (const rank of ranks) {
+        const dir = path.join(out, `rank_${rank}`);
+        const file = path.join(dir, `net.${format}`);
+        if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
+        mkdirSync(dir, { recursive: true });
+        const view = openReslicedView(full, target, rank);
+        const bytes = await writeView(view, format, file, controller.signal);
+        written.push({ rank, file, bytes, tensors: view.index.tensors.length });
+      }
+      if (values.json) io.out(JSON.stringify({ format, outputs: written }));
+      else for (const item of written) io.out(`${item.file}: ${formatBytes(item.bytes)}, ${item.tensors} tensors`);
+      return EXIT.ok;
+    } finally {
+      process.removeListener('SIGINT', onInterrupt);
+    }
+  },
+};
