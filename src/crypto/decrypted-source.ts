@@ -83,6 +83,12 @@ export async function decryptUnit(unit: DecryptUnit, bytes: Uint8Array, cipher: 
 
 let lastCipher: { mode: CipherMode; key: Uint8Array; cipher: Promise<FrameCipher> } | null = null;
 
+/** Drops the key `decryptBlock` keeps for reuse; call when the file is closed. */
+export function forgetCachedKey(): void {
+  lastCipher?.key.fill(0);
+  lastCipher = null;
+}
+
 /** `decryptUnit` for callers holding only key bytes (a pool worker): reuses the last key's cipher. */
 export function decryptBlock(
   unit: DecryptUnit,
