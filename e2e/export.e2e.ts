@@ -26,7 +26,7 @@ describe('export', () => {
     await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('8 of 19');
 
     await page.getByTestId('panel-tab-export').click();
-    await page.getByTestId('export-rules').fill('^fc(\\d)\\. => dense$1.');
+    await page.getByTestId('name-map-rules').fill('^fc(\\d)\\. => dense$1.');
     await expect.poll(() => page.getByTestId('rename-preview').textContent()).toContain('6 renamed');
     await page.getByTestId('export-cast').selectOption('Float16');
     await page.getByTestId('export-encrypt').check();

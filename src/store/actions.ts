@@ -99,3 +99,7 @@ export function initialiseFromUrl(): void {
   useLensStore.setState({ filterText: readFilterFromUrl() });
   window.addEventListener('hashchange', () => useLensStore.setState({ filterText: readFilterFromUrl() }));
 }
+
+export function setNameMapText(text: string): void {
+  useLensStore.setState({ nameMapText: text });
+}

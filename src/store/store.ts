@@ -29,6 +29,8 @@ export interface LensState {
   view: ViewState;
   /** The filter expression; applies to every file and lives in the URL fragment. */
   filterText: string;
+  /** name_map rules, one `pattern => replacement` per line; used by the load check and export. */
+  nameMapText: string;
 }
 
 export const useLensStore = create<LensState>()(() => ({
@@ -36,6 +38,7 @@ export const useLensStore = create<LensState>()(() => ({
   activeFileId: null,
   view: { selectedTensor: null, treePrefix: '' },
   filterText: '',
+  nameMapText: '',
 }));
 
 export function updateFile(id: string, patch: Partial<OpenFile>): void {

@@ -3,6 +3,7 @@ import { openCheckpoint } from '../core/open';
 import { summarize, type CheckpointSummary } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
 import { exportApi } from './features/export';
+import { manifestApi } from './features/manifest';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
 /**
@@ -55,6 +56,7 @@ const coreApi = {
 export const workerApi = {
   ...coreApi,
   ...exportApi,
+  ...manifestApi,
 };
 
 export type WorkerApi = typeof workerApi;

@@ -1,14 +1,15 @@
 import { useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
-import type { CheckpointIndex } from '../../base/types';
+import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
-import { NAME_MAP_PRESETS, compileNameMap, previewNameMap, type NameMapSpec } from '../../core/name-map';
 import { formatBytes } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
+import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
+import { useLensStore } from '../../store/store';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -20,18 +21,6 @@ interface Outcome {
 }
 
 let exportCounter = 0;
-
-/** Parse `pattern => replacement` lines into name-map rules. */
-function rulesFromText(text: string): NameMapSpec['rules'] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0 && !line.startsWith('#'))
-    .map((line) => {
-      const [pattern, replacement = ''] = line.split(/\s*=>\s*/);
-      return { pattern: pattern ?? '', replacement };
-    });
-}
 
 function download(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
@@ -46,7 +35,6 @@ function download(blob: Blob, fileName: string): void {
 export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format);
   const [castTo, setCastTo] = useState<CastTarget>('');
-  const [rulesText, setRulesText] = useState('');
   const [removed, setRemoved] = useState<string[]>([]);
   const [addText, setAddText] = useState('');
   const [crc, setCrc] = useState(false);
@@ -58,26 +46,10 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [verify, setVerify] = useState<VerifyReport | null>(null);
-  const ids = { rules: useId(), add: useId(), key: useId() };
+  const ids = { add: useId(), key: useId() };
 
-  const nameMap = useMemo(() => {
-    try {
-      return { spec: { exact: {}, rules: rulesFromText(rulesText) } as NameMapSpec, error: null };
-    } catch (e) {
-      return { spec: null, error: serializeError(e) };
-    }
-  }, [rulesText]);
-  const preview = useMemo(() => {
-    if (!nameMap.spec || nameMap.spec.rules.length === 0) return null;
-    try {
-      const names = matching.map((i) => (index.tensors[i] as CheckpointIndex['tensors'][number]).name);
-      return previewNameMap(compileNameMap(nameMap.spec), names);
-    } catch (e) {
-      return serializeError(e);
-    }
-  }, [nameMap, matching, index]);
-  const previewError = preview && 'code' in preview ? preview : null;
-  const renames = preview && !('code' in preview) ? preview : null;
+  const nameMapText = useLensStore((state) => state.nameMapText);
+  const selectedNames = useMemo(() => matching.map((i) => (index.tensors[i] as TensorEntry).name), [matching, index]);
   const appendNames = Object.keys(index.metadata);
 
   async function run(target: 'download' | 'file'): Promise<void> {
@@ -121,7 +93,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           jobId,
           format,
           filterText,
-          nameMap: nameMap.spec && nameMap.spec.rules.length > 0 ? nameMap.spec : null,
+          nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
           cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
           appendSet,
           appendRemove: removed,
@@ -194,46 +166,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
             </select>
           </label>
         </fieldset>
-        <fieldset>
-          <legend>Rename (name_map)</legend>
-          <label htmlFor={ids.rules}>
-            One rule per line: <code>pattern =&gt; replacement</code>
-          </label>
-          <textarea
-            id={ids.rules}
-            rows={3}
-            value={rulesText}
-            onChange={(e) => setRulesText(e.target.value)}
-            spellCheck={false}
-            data-testid="export-rules"
-          />
-          <div>
-            {NAME_MAP_PRESETS.map((preset) => (
-              <button
-                key={preset.id}
-                type="button"
-                onClick={() =>
-                  setRulesText(preset.spec.rules.map((rule) => `${rule.pattern} => ${rule.replacement}`).join('\n'))
-                }
-              >
-                Preset: {preset.label}
-              </button>
-            ))}
-          </div>
-          {previewError && <p className="warn">{previewError.details.hint ?? previewError.code}</p>}
-          {renames && (
-            <p className="muted" data-testid="rename-preview">
-              {renames.renames.length} renamed, {renames.unchanged} unchanged
-              {renames.collisions.length > 0 ? `, ${renames.collisions.length} collisions (the later name wins)` : ''}
-              {renames.renames.slice(0, 3).map((change) => (
-                <span key={change.from}>
-                  {' · '}
-                  <code>{change.from}</code> → <code>{change.to}</code>
-                </span>
-              ))}
-            </p>
-          )}
-        </fieldset>
+        <NameMapEditor names={selectedNames} />
         <fieldset>
           <legend>append_dict</legend>
           {appendNames.length === 0 && <p className="muted">No scalar or string entries.</p>}

@@ -5,6 +5,7 @@ import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } fr
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
@@ -85,6 +86,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
 function filePanels(): FilePanel[] {
   return [
     { id: 'parameters', label: 'Parameters', render: (context) => <ParametersPanel {...context} /> },
+    { id: 'load-check', label: 'Will it load?', render: (context) => <LoadCheckPanel {...context} /> },
     { id: 'export', label: 'Export', render: (context) => <ExportPanel {...context} /> },
   ];
 }

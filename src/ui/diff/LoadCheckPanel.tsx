@@ -1,0 +1,219 @@
+import { useId, useMemo, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import type { TensorEntry } from '../../base/types';
+import { diffAgainstNetwork, pythonShape, type LoadDiff } from '../../core/load-rules';
+import type { NetworkManifest } from '../../formats/manifest';
+import { workerClient } from '../../workers/client';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import type { PanelContext } from '../files/panels';
+import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
+
+type Status = 'loaded' | 'cast' | 'error' | 'not-in-checkpoint' | 'unused-in-checkpoint' | 'skipped';
+
+interface ReportRow {
+  name: string;
+  status: Status;
+  detail: string;
+  suggestions: string[];
+}
+
+const STATUS_LABEL: Record<Status, string> = {
+  loaded: 'loads',
+  cast: 'loads with a cast',
+  error: 'raises',
+  'not-in-checkpoint': 'param_not_load',
+  'unused-in-checkpoint': 'ckpt_not_load',
+  skipped: 'skipped (str value)',
+};
+
+function reportRows(diff: LoadDiff): ReportRow[] {
+  const suggestionsFor = (name: string): string[] =>
+    diff.suggestions.filter((s) => s.param === name).map((s) => `${s.candidate} — ${s.why}`);
+  const rows: ReportRow[] = [];
+  for (const error of diff.errors)
+    rows.push({
+      name: error.param,
+      status: 'error',
+      detail: `${error.exception}: ${error.reason}`,
+      suggestions: suggestionsFor(error.param),
+    });
+  for (const name of diff.param_not_load)
+    rows.push({
+      name,
+      status: 'not-in-checkpoint',
+      detail: 'not in the checkpoint: keeps its initial value',
+      suggestions: suggestionsFor(name),
+    });
+  for (const skipped of diff.skipped)
+    rows.push({ name: skipped.param, status: 'skipped', detail: skipped.reason, suggestions: [] });
+  for (const loaded of diff.loaded) {
+    const via = loaded.via === 'prefix' ? ` (prefix "${loaded.prefix ?? ''}" removed)` : '';
+    const from = loaded.from !== loaded.param ? ` from ${loaded.original ?? loaded.from}` : '';
+    if (loaded.cast)
+      rows.push({
+        name: loaded.param,
+        status: 'cast',
+        detail: `${loaded.cast.from} → ${loaded.cast.to}${from}${via}`,
+        suggestions: [],
+      });
+    else
+      rows.push({
+        name: loaded.param,
+        status: 'loaded',
+        detail: `${from.trim() || 'exact name'}${via}${loaded.reshape ? `; reshaped from ${pythonShape(loaded.reshape.checkpoint)}` : ''}`,
+        suggestions: [],
+      });
+  }
+  const loadedKeys = new Set(diff.loaded.map((l) => l.from));
+  for (const name of diff.ckpt_not_load) {
+    rows.push({
+      name,
+      status: 'unused-in-checkpoint',
+      detail: loadedKeys.has(name)
+        ? 'loaded through the prefix pass, still listed by MindSpore'
+        : 'no network parameter takes it',
+      suggestions: [],
+    });
+  }
+  return rows;
+}
+
+/** "Will it load?": the checkpoint (as filtered) against a network manifest, by load_param_into_net's rules. */
+export function LoadCheckPanel({ index, matching }: PanelContext) {
+  const [manifest, setManifest] = useState<{ name: string; data: NetworkManifest } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const [strictLoad, setStrictLoad] = useState(false);
+  const [show, setShow] = useState<Status | 'problems' | 'all'>('problems');
+  const [search, setSearch] = useState('');
+  const nameMap = useNameMap();
+  const inputId = useId();
+  const entries = useMemo(() => matching.map((i) => index.tensors[i] as TensorEntry), [index, matching]);
+  const names = useMemo(() => entries.map((e) => e.name), [entries]);
+  const diff = useMemo(
+    () => (manifest ? diffAgainstNetwork(entries, manifest.data.params, { strictLoad, nameMap: nameMap.map }) : null),
+    [manifest, entries, strictLoad, nameMap.map],
+  );
+  const rows = useMemo(() => (diff ? reportRows(diff) : []), [diff]);
+  const shown = rows.filter(
+    (row) =>
+      (show === 'all' ||
+        (show === 'problems'
+          ? ['error', 'not-in-checkpoint', 'unused-in-checkpoint', 'skipped'].includes(row.status)
+          : row.status === show)) &&
+      (search === '' || row.name.includes(search)),
+  );
+
+  return (
+    <section className="panel load-check" data-testid="load-check">
+      <h2>Will it load? — load_param_into_net(net, load_checkpoint(…))</h2>
+      <div className="load-inputs">
+        <label className="button-like primary" htmlFor={inputId}>
+          Choose the network manifest…
+        </label>
+        <input
+          id={inputId}
+          type="file"
+          hidden
+          data-testid="manifest-input"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (!file) return;
+            setError(null);
+            workerClient()
+              .openManifestFile(file, file.name)
+              .then(
+                (data) => setManifest({ name: file.name, data }),
+                (e: unknown) => setError(serializeError(e)),
+              );
+          }}
+        />
+        <span className="muted">
+          JSON (<code>{'{name: {shape, dtype}}'}</code>), a text dump, a MindSpore <code>*-graph.meta</code>, or another
+          checkpoint.
+        </span>
+        <label>
+          <input
+            type="checkbox"
+            checked={strictLoad}
+            onChange={(e) => setStrictLoad(e.target.checked)}
+            data-testid="strict-load"
+          />{' '}
+          strict_load=True
+        </label>
+      </div>
+      {error && <ErrorPanel error={error} />}
+      <NameMapEditor names={names} />
+      {manifest && diff && (
+        <>
+          <p data-testid="manifest-info">
+            {manifest.name}: {manifest.data.params.length} network entries ({manifest.data.layout})
+            {diff.ignored.length > 0 ? `, ${diff.ignored.length} graph inputs ignored` : ''}. Checkpoint:{' '}
+            {entries.length} entries (after the filter).
+          </p>
+          {manifest.data.notes.map((note) => (
+            <p key={note} className="muted">
+              {note}
+            </p>
+          ))}
+          <div
+            className={
+              diff.raises ? 'verdict raises' : diff.param_not_load.length > 0 ? 'verdict partial' : 'verdict ok'
+            }
+            data-testid="load-verdict"
+          >
+            {diff.raises
+              ? `MindSpore raises ${diff.raises.exception} on ${diff.raises.param}: ${diff.raises.reason}`
+              : diff.param_not_load.length > 0
+                ? `Loads, but ${diff.param_not_load.length} network parameters keep their initial values.`
+                : 'Every network parameter loads.'}
+          </div>
+          <div className="load-counts" data-testid="load-counts">
+            {(['loaded', 'cast', 'error', 'not-in-checkpoint', 'unused-in-checkpoint', 'skipped'] as Status[]).map(
+              (status) => (
+                <button key={status} type="button" aria-pressed={show === status} onClick={() => setShow(status)}>
+                  {STATUS_LABEL[status]}: {rows.filter((row) => row.status === status).length}
+                </button>
+              ),
+            )}
+            <button type="button" aria-pressed={show === 'problems'} onClick={() => setShow('problems')}>
+              problems
+            </button>
+            <button type="button" aria-pressed={show === 'all'} onClick={() => setShow('all')}>
+              all
+            </button>
+            <input
+              type="search"
+              placeholder="find a name"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              aria-label="Find a name in the report"
+            />
+          </div>
+          <ul className="load-rows" data-testid="load-rows">
+            {shown.slice(0, 500).map((row) => (
+              <li key={`${row.status}:${row.name}`} className={`load-row ${row.status}`}>
+                <span className="load-status">{STATUS_LABEL[row.status]}</span> <code>{row.name}</code>{' '}
+                <span className="muted">{row.detail}</span>
+                {row.suggestions.length > 0 && (
+                  <ul className="suggestions">
+                    {row.suggestions.map((s) => (
+                      <li key={s}>did you mean {s}</li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+            {shown.length > 500 && <li className="muted">… {shown.length - 500} more (narrow with the search box)</li>}
+          </ul>
+          {diff.warnings.length > 0 && (
+            <details>
+              <summary>What MindSpore would log ({diff.warnings.length} lines)</summary>
+              <pre className="log">{diff.warnings.join('\n')}</pre>
+            </details>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
