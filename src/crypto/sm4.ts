@@ -12,6 +12,7 @@ interface Sm4Exports {
   init(): number;
   chunkBytes(): number;
   setKey(): void;
+  clearKey(): void;
   ecbEncrypt(length: number): void;
   cbcEncrypt(length: number): void;
   cbcDecrypt(length: number): void;
@@ -97,7 +98,7 @@ export class Sm4 implements RawBlockCipher {
       out.set(memory.subarray(io + DATA_OFFSET, io + DATA_OFFSET + length), offset);
     }
     // Do not leave key material in the shared kernel memory longer than needed.
-    new Uint8Array(exports.memory.buffer).fill(0, io, io + 32);
+    exports.clearKey();
     return out;
   }
 

@@ -122,6 +122,13 @@ function cryptBlock(keys: usize, src: usize, dst: usize): void {
   writeBE(dst + 12, x0);
 }
 
+/** Forgets the key: zeroes the raw key, the chaining IV and both round-key schedules. */
+export function clearKey(): void {
+  memory.fill(encKeys, 0, 128);
+  memory.fill(decKeys, 0, 128);
+  memory.fill(io, 0, 32);
+}
+
 /** ECB encryption in place of `length` bytes of data (known-answer tests). */
 export function ecbEncrypt(length: i32): void {
   const data = io + DATA_OFFSET;
