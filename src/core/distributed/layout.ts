@@ -212,10 +212,23 @@ function elementBytes(dtype: string): number | null {
   return info && info.bits % 8 === 0 ? info.bits / 8 : null;
 }
 
-function planSharded(layout: ParameterLayout, holders: Map<number, TensorEntry>, given: Set<number>): ParameterPlan {
+/** Many parameters share a layout: compute each distinct one once per analysis. */
+function cachedGeometry(layout: ParameterLayout, cache: Map<string, SliceGeometry>): SliceGeometry {
+  const key = JSON.stringify([layout.devMatrix, layout.tensorMap, layout.optStep, layout.optSize]);
+  let geometry = cache.get(key);
+  if (!geometry) cache.set(key, (geometry = sliceGeometry(layout)));
+  return geometry;
+}
+
+function planSharded(
+  layout: ParameterLayout,
+  holders: Map<number, TensorEntry>,
+  given: Set<number>,
+  geometryCache: Map<string, SliceGeometry>,
+): ParameterPlan {
   const problems = layoutErrors(layout);
   const layoutOk = problems.length === 0;
-  const geometry = layoutOk ? sliceGeometry(layout) : null;
+  const geometry = layoutOk ? cachedGeometry(layout, geometryCache) : null;
   if (geometry) problems.push(...geometry.problems);
   const validMatrix = layout.devMatrix.length > 0 && layout.devMatrix.every((size) => size >= 1);
   const deviceCount = validMatrix ? elementCount(layout.devMatrix) : 0;
@@ -406,13 +419,14 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
   }));
 
   const parameters: ParameterPlan[] = [];
+  const geometryCache = new Map<string, SliceGeometry>();
   const notInFiles: string[] = [];
   const inStrategy = new Set<string>();
   for (const layout of strategy.layouts) {
     inStrategy.add(layout.name);
     const holders = byName.get(layout.name) ?? new Map<number, TensorEntry>();
     if (holders.size === 0) notInFiles.push(layout.name);
-    parameters.push(planSharded(layout, holders, given));
+    parameters.push(planSharded(layout, holders, given, geometryCache));
   }
   const extras: string[] = [];
   for (const [name, holders] of byName) {

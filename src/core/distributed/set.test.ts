@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureSource } from '../../test/fixtures';
+import { encryptBytes } from '../../crypto/encrypt';
+import { MemorySource } from '../../io/byte-source';
+import { fixtureBytes, fixtureSource } from '../../test/fixtures';
 import { openRankFiles, rankFromPath } from './set';
 
 describe('rank of a file from its path (MindSpore conventions)', () => {
@@ -35,5 +37,24 @@ describe('rank of a file from its path (MindSpore conventions)', () => {
       ]),
     ).rejects.toMatchObject({ code: 'distributed-duplicate-rank' });
     await expect(openRankFiles([])).rejects.toMatchObject({ code: 'distributed-no-ranks' });
+  });
+
+  it('one key opens every encrypted rank file (the browser path: ByteSources, no file system)', async () => {
+    const key = new Uint8Array(32).fill(7);
+    const inputs = await Promise.all(
+      [0, 1].map(async (rank) => ({
+        name: `rank_${rank}/checkpoint_${rank}.ckpt`,
+        source: new MemorySource(
+          await encryptBytes(fixtureBytes('distributed', 'case3_pipeline', `rank_${rank}`, `checkpoint_${rank}.ckpt`), {
+            mode: 'AES-CBC',
+            key,
+          }),
+        ),
+      })),
+    );
+    await expect(openRankFiles(inputs)).rejects.toMatchObject({ code: 'encrypted-needs-key' });
+    const files = await openRankFiles(inputs, { key });
+    expect(files.map((file) => file.opened.index.encryption?.mode)).toEqual(['AES-CBC', 'AES-CBC']);
+    expect(files[0]?.opened.index.tensors.map((t) => t.name)).toEqual(['embed.weight', 'shared.weight']);
   });
 });

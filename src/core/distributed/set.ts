@@ -1,7 +1,6 @@
 import { LensError, withFile } from '../../base/errors';
 import type { ByteSource } from '../../io/byte-source';
-import type { OpenOptions } from '../../formats/open';
-import { openCheckpoint } from '../open';
+import { openCheckpoint, type CheckpointOpenOptions } from '../open';
 import type { RankFile } from './merge';
 
 /**
@@ -29,10 +28,13 @@ export interface RankSource {
 
 /**
  * Open every rank file of a set (index only, no tensor bytes). Each file may be `.ckpt` or
- * `.safetensors`; the same open options (e.g. one key for all, as MindSpore's `dec_key`) apply
- * to every file. Ranks come from `rank` or from the name; duplicates are refused.
+ * `.safetensors`; the same open options apply to every file (`key`: one key for all encrypted
+ * files, as MindSpore's `dec_key`). Ranks come from `rank` or from the name; duplicates are refused.
  */
-export async function openRankFiles(inputs: readonly RankSource[], options: OpenOptions = {}): Promise<RankFile[]> {
+export async function openRankFiles(
+  inputs: readonly RankSource[],
+  options: CheckpointOpenOptions = {},
+): Promise<RankFile[]> {
   if (inputs.length === 0) throw new LensError('distributed-no-ranks');
   const seen = new Map<number, string>();
   const ranked: (RankSource & { rank: number })[] = [];
