@@ -3,7 +3,7 @@ import type { CheckpointIndex, CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { scanCheckpoint } from '../formats/ckpt/scan';
-import { detectEncryption } from '../crypto/frames';
+import { detectEncryption, readFrameTable } from '../crypto/frames';
 
 export interface OpenedCheckpoint {
   index: CheckpointIndex;
@@ -40,7 +40,6 @@ export async function openCheckpoint(
     });
   }
   const { openDecryptedSource } = await import('../crypto/decrypted-source');
-  const { readFrameTable } = await import('../crypto/frames');
   const table = await readFrameTable(source, { mode, signal: options.signal, tolerateCrcTrailer });
   const plaintext = await openDecryptedSource(source, key, { table, signal: options.signal });
   if (plaintext.size === 0) throw new LensError('empty-file');

@@ -18,7 +18,7 @@ import {
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
-import type { CipherFrame, FrameTable } from './frames';
+import { readFrameTable, type CipherFrame, type FrameTable } from './frames';
 import { GCM_NONCE_BYTES } from './layout';
 
 export interface DecryptUnit {
@@ -373,7 +373,6 @@ export async function openDecryptedSource(
   key: Uint8Array,
   options: OpenDecryptedOptions = {},
 ): Promise<DecryptedSource> {
-  const { readFrameTable } = await import('./frames');
   const table = options.table ?? (await readFrameTable(source, { mode: options.mode, signal: options.signal }));
   const cipher = options.cipher ?? (await createFrameCipher(table.mode, key));
   const lengths = await plaintextLengths(source, table, cipher, options.signal);
