@@ -11,7 +11,6 @@ import {
   buildExport,
   exportChunks,
   parseAppendValue,
-  parseNameMapJson,
   planExport,
   verifyExport,
   type AppendValue,
@@ -22,6 +21,7 @@ import {
   type VerifyReport,
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
+import { compileNameMap, parseNameMapJson } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
@@ -199,7 +199,7 @@ export const convertCommand: CliCommand = {
       const nameMapFile = values['name-map'];
       if (nameMapFile !== undefined) {
         if (!existsSync(nameMapFile)) throw new LensError('file-not-found', { file: nameMapFile });
-        options.renames = parseNameMapJson(readFileSync(nameMapFile, 'utf8'));
+        options.renames = compileNameMap(parseNameMapJson(readFileSync(nameMapFile, 'utf8'), nameMapFile)).apply;
       }
       const plan = planExport(opened.index, options);
       const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });

@@ -37,5 +37,5 @@ export {
   type ExportSink,
   type StreamOptions,
 } from './output';
-export { parseAppendValue, parseNameMapJson } from './parse';
+export { parseAppendValue } from './parse';
 export { verifyExport, type VerifyMismatch, type VerifyReport } from './verify';

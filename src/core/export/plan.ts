@@ -1,4 +1,5 @@
 import { encodeUtf32le } from '../../base/decode';
+import { compileNameMap } from '../name-map';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
@@ -17,7 +18,7 @@ export interface RenameRule {
   replacement: string;
 }
 
-/** name_map: an exact map wins; otherwise every rule applies in order to the running name. */
+/** name_map (core/name-map's spec): an exact map wins; otherwise the rules apply in order. */
 export interface RenameRules {
   exact?: Readonly<Record<string, string>>;
   rules?: readonly RenameRule[];
@@ -137,25 +138,11 @@ export function checkEncryptionOptions(
   return { mode, keyLength: encryption.keyLength };
 }
 
+/** Rules run on the linear-time regex engine of core/name-map, like the load check's. */
 function compileRenames(renames: ExportOptions['renames']): (name: string) => string {
   if (!renames) return (name) => name;
   if (typeof renames === 'function') return renames;
-  const rules = (renames.rules ?? []).map((rule, index) => {
-    try {
-      return { regex: new RegExp(rule.pattern, 'gu'), replacement: rule.replacement };
-    } catch (error) {
-      throw new LensError('name-map-bad-rule', {
-        line: index + 1,
-        actual: rule.pattern,
-        hint: error instanceof Error ? error.message : String(error),
-      });
-    }
-  });
-  const exact = renames.exact ?? {};
-  return (name) => {
-    if (Object.hasOwn(exact, name)) return exact[name] as string;
-    return rules.reduce((current, rule) => current.replace(rule.regex, rule.replacement), name);
-  };
+  return compileNameMap({ exact: { ...(renames.exact ?? {}) }, rules: [...(renames.rules ?? [])] }).apply;
 }
 
 function selectEntries(index: CheckpointIndex, select: TensorSelection | undefined): TensorEntry[] {
