@@ -3,6 +3,7 @@ import { openCheckpoint } from '../core/open';
 import { summarize, type CheckpointSummary } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
 import { exportApi } from './features/export';
+import { integrityApi } from './features/integrity';
 import { manifestApi } from './features/manifest';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
@@ -57,6 +58,7 @@ export const workerApi = {
   ...coreApi,
   ...exportApi,
   ...manifestApi,
+  ...integrityApi,
 };
 
 export type WorkerApi = typeof workerApi;

@@ -7,6 +7,7 @@ import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
+import { IntegrityCheck } from '../integrity/IntegrityCheck';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
 import { TensorTable, toRows } from '../table/TensorTable';
@@ -58,7 +59,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
       <section className="cards">
         <SummaryCard file={file} index={index} summary={summary} />
         <MetadataCard index={index} />
-        <ProblemsCard index={index} />
+        <ProblemsCard index={index} fileId={file.id} />
       </section>
       <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
       <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
@@ -195,7 +196,7 @@ function MetadataCard({ index }: { index: CheckpointIndex }) {
   );
 }
 
-function ProblemsCard({ index }: { index: CheckpointIndex }) {
+function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: string }) {
   const tensorProblems = index.tensors.flatMap((tensor) =>
     (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
   );
@@ -217,6 +218,7 @@ function ProblemsCard({ index }: { index: CheckpointIndex }) {
           ))}
         </ul>
       )}
+      <IntegrityCheck fileId={fileId} index={index} />
     </div>
   );
 }

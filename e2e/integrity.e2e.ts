@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { foreignRequests, openSession, pickFiles, type Session } from './harness';
+
+let session: Session;
+
+beforeEach(async () => {
+  session = await openSession();
+});
+
+afterEach(async () => {
+  expect(foreignRequests(session)).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
+  await session.close();
+});
+
+describe('integrity', () => {
+  it('verifies the CRC trailer of the sample, and catches one flipped byte in a copy', async () => {
+    const { page } = session;
+    await page.getByTestId('try-sample').click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
+    await page.getByTestId('verify-integrity').click();
+    await expect.poll(() => page.getByTestId('integrity-report').textContent()).toContain('CRC ok');
+    expect(await page.getByTestId('summary').textContent()).toContain('verified');
+
+    const sample = readFileSync(path.resolve(import.meta.dirname, '../public/samples/lenet-sample.ckpt'));
+    const damaged = Buffer.from(sample);
+    damaged[200_000] = (damaged[200_000] as number) ^ 0x01; // inside fc1.weight's content
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-crc-')), 'damaged.ckpt');
+    writeFileSync(file, damaged);
+    await pickFiles(page, [file]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
+    await page.getByTestId('verify-integrity').click();
+    await expect.poll(() => page.getByTestId('integrity-report').textContent()).toContain('CRC MISMATCH');
+  });
+});
