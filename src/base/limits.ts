@@ -36,8 +36,8 @@ export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
 export const MAX_CIPHER_FRAMES = 1_000_000;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
 export const DECRYPT_CACHE_BYTES = 160 * MiB;
-/** Unit of decryption when a block can be cut (CBC, legacy CTR); GCM blocks are decrypted whole. */
-export const DECRYPT_SEGMENT_BYTES = 16 * MiB;
+/** Unit of decryption when a block can be cut (CBC, legacy CTR): small, so a header read decrypts little. GCM blocks are decrypted whole. */
+export const DECRYPT_SEGMENT_BYTES = 4 * MiB;
 /** WASM kernels are called on chunks of at most this size so V8 tiers them up (ARCHITECTURE pitfalls). */
 export const WASM_CHUNK_BYTES = 1 * MiB;
 /** Cipher blocks decrypted at the same time during a full pass. */
@@ -61,10 +61,10 @@ export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;
 export const MAX_NAME_MAP_RULES = 1000;
 export const MAX_NAME_MAP_PAIRS = 1_000_000;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
-export const MAX_SUGGESTION_CANDIDATES = 2000;
+export const MAX_SUGGESTION_CANDIDATES = 256;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;
 /** Unloaded parameters that get a nearest-name search, and edit distances computed for each. */
-export const MAX_NEAREST_NAME_PARAMS = 1000;
+export const MAX_NEAREST_NAME_PARAMS = 200;
 export const MAX_NEAREST_NAME_COMPARISONS = 24;
 
 // Stats, slices and compare (core/stats, core/compare).

@@ -4,7 +4,7 @@
  * the ckpt walker reads it unchanged and memory stays flat in the file size.
  *
  * Unit of decryption: a whole block for AES-GCM (the tag covers the whole block); for CBC modes
- * and legacy (tagless, i.e. CTR) GCM, segments of ≤ 16 MiB, since those can be cut anywhere on a
+ * and legacy (tagless, i.e. CTR) GCM, segments of ≤ 4 MiB, since those can be cut anywhere on a
  * 16-byte boundary (CBC chains from the previous ciphertext block, CTR from a counter).
  */
 import { LensError } from '../base/errors';
@@ -245,6 +245,7 @@ export class DecryptedSource implements ByteSource {
   private readonly cache = new Map<number, Uint8Array>();
   private cachedBytes = 0;
   private readonly inflight = new Map<number, Promise<Uint8Array>>();
+  private lastReadEnd = -1;
   /** Units decrypted so far (tests and the benchmark read it). */
   unitsDecrypted = 0;
 
@@ -339,8 +340,18 @@ export class DecryptedSource implements ByteSource {
       written += take;
       index += 1;
     }
-    this.prefetch(index, this.options.readAhead ?? 1);
+    // Read ahead only for sequential readers: the ckpt walker jumps over tensor bytes, and
+    // decrypting the block after every header it reads would double the work.
+    const sequential = offset === this.lastReadEnd;
+    this.lastReadEnd = offset + available;
+    if (sequential) this.prefetch(index, this.options.readAhead ?? 1);
     return out;
+  }
+
+  /** Frees the decrypted units kept for random access (before a full pass, or when idle). */
+  releaseCache(): void {
+    this.cache.clear();
+    this.cachedBytes = 0;
   }
 
   /** Start decrypting the next units so a sequential reader finds them ready. */

@@ -171,6 +171,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
 
   if (plaintext instanceof DecryptedSource) {
     // One pass: decrypt (authenticating) every block, hashing the plaintext when a trailer exists.
+    plaintext.releaseCache();
     const crcEnd = index.format === 'ckpt' && crc.present ? plaintext.size - CRC_TRAILER_BYTES : 0;
     const hash = crcEnd > 0 ? await Crc32Stream.create() : null;
     const check: EncryptionCheck = {
