@@ -288,4 +288,30 @@ describe('inconsistent inputs (distributed.md §4)', () => {
       'uneven-split-unsupported',
     ]);
   });
+
+  it('hostile: a strategy claiming 2^40 devices is refused per parameter, without allocating', async () => {
+    const strategy = await caseStrategy('case1_tp_dp', 'strategy.ckpt');
+    const huge = {
+      ...strategy,
+      layouts: strategy.layouts.map((l) => (l.name === 'layer.weight' ? { ...l, devMatrix: [1 << 20, 1 << 20] } : l)),
+    };
+    const layout = analyzeSet(huge, (await case1()).ranks);
+    expect(layout.parameters.find((p) => p.name === 'layer.weight')?.problems.map((p) => p.code)).toEqual([
+      'bad-device-matrix',
+    ]);
+    expect(layout.expectedRanks).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(sliceGeometry(huge.layouts[0]!).problems.map((p) => p.code)).toEqual(['bad-device-matrix']);
+  });
+
+  it('hostile: stages × devices beyond the rank limit is refused', async () => {
+    const strategy = await caseStrategy('case1_tp_dp', 'strategy.ckpt');
+    const manyStages = Array.from({ length: 20_000 }, (_, i) => i);
+    const wide = {
+      ...strategy,
+      stages: manyStages,
+      layouts: strategy.layouts.map((l) => ({ ...l, stages: manyStages })),
+    };
+    const { ranks } = await case1();
+    expect(() => analyzeSet(wide, ranks)).toThrow(expect.objectContaining({ code: 'strategy-bad-layout' }));
+  });
 });

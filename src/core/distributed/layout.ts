@@ -51,11 +51,28 @@ export function blockIndex(
   );
 }
 
+/** Non-empty, no zero, and at most MAX_DISTRIBUTED_RANKS devices (a hostile file could claim 2^64). */
+export function usableDeviceMatrix(devMatrix: readonly number[]): boolean {
+  return (
+    devMatrix.length > 0 &&
+    devMatrix.every((size) => Number.isSafeInteger(size) && size >= 1) &&
+    elementCount(devMatrix) <= MAX_DISTRIBUTED_RANKS
+  );
+}
+
+/** Devices per stage of a strategy: the largest usable device matrix (1 when there is none). */
+export function strategyDeviceCount(layouts: readonly ParameterLayout[]): number {
+  return Math.max(
+    1,
+    ...layouts.filter((layout) => usableDeviceMatrix(layout.devMatrix)).map((layout) => elementCount(layout.devMatrix)),
+  );
+}
+
 /** Problems with the layout itself, independent of any file. */
 export function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
   const { devMatrix, tensorMap } = layout;
-  if (devMatrix.length === 0 || devMatrix.some((size) => size < 1)) {
+  if (!usableDeviceMatrix(devMatrix)) {
     problems.push({ code: 'bad-device-matrix', severity: 'error', detail: JSON.stringify(devMatrix) });
     return problems;
   }
@@ -89,6 +106,22 @@ export interface SliceGeometry {
 
 /** §2.1 + §2.4 for one stage: which block and which optimizer piece every stage-local rank holds. */
 export function sliceGeometry(layout: ParameterLayout): SliceGeometry {
+  if (!usableDeviceMatrix(layout.devMatrix)) {
+    const problem: LayoutProblem = {
+      code: 'bad-device-matrix',
+      severity: 'error',
+      detail: JSON.stringify(layout.devMatrix),
+    };
+    return {
+      deviceCount: 0,
+      modelSplit: [],
+      optShards: 1,
+      blocks: [],
+      optPieces: [],
+      blockGroups: [],
+      problems: [problem],
+    };
+  }
   const deviceCount = elementCount(layout.devMatrix);
   const modelSplit = splitCounts(layout.devMatrix, layout.tensorMap);
   const problems: LayoutProblem[] = [];
@@ -230,10 +263,19 @@ function planSharded(
   const layoutOk = problems.length === 0;
   const geometry = layoutOk ? cachedGeometry(layout, geometryCache) : null;
   if (geometry) problems.push(...geometry.problems);
-  const validMatrix = layout.devMatrix.length > 0 && layout.devMatrix.every((size) => size >= 1);
+  const validMatrix =
+    usableDeviceMatrix(layout.devMatrix) &&
+    layout.stages.length * elementCount(layout.devMatrix) <= MAX_DISTRIBUTED_RANKS;
   const deviceCount = validMatrix ? elementCount(layout.devMatrix) : 0;
   const stages = layout.stages.length > 0 ? layout.stages : [0];
-  const stageRanks = stages.flatMap((stage) =>
+  if (!validMatrix && layoutOk) {
+    problems.push({
+      code: 'bad-device-matrix',
+      severity: 'error',
+      detail: `${stages.length} stages × ${JSON.stringify(layout.devMatrix)}`,
+    });
+  }
+  const stageRanks = (validMatrix ? stages : []).flatMap((stage) =>
     Array.from({ length: deviceCount }, (_, local) => ({ rank: stage * deviceCount + local, stage, local })),
   );
   const expected = new Set(stageRanks.map((r) => r.rank));
@@ -438,8 +480,9 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
   }
 
-  const deviceCounts = [...new Set(strategy.layouts.map((layout) => elementCount(layout.devMatrix)))];
-  const deviceCount = Math.max(0, ...deviceCounts);
+  const usable = strategy.layouts.filter((layout) => usableDeviceMatrix(layout.devMatrix));
+  const deviceCounts = [...new Set(usable.map((layout) => elementCount(layout.devMatrix)))];
+  const deviceCount = strategyDeviceCount(strategy.layouts);
   if (deviceCounts.length > 1) {
     problems.push({
       code: 'device-counts-differ',
@@ -448,6 +491,14 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     });
   }
   const stages = strategy.stages.length > 0 ? strategy.stages : [0];
+  if (stages.length * deviceCount > MAX_DISTRIBUTED_RANKS) {
+    throw new LensError('strategy-bad-layout', {
+      file: strategy.files.join(', '),
+      actual: stages.length * deviceCount,
+      limit: MAX_DISTRIBUTED_RANKS,
+      hint: 'number of ranks',
+    });
+  }
   const expectedRanks = stages.flatMap((stage) =>
     Array.from({ length: deviceCount }, (_, l) => stage * deviceCount + l),
   );

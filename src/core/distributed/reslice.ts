@@ -1,10 +1,11 @@
 import { dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
+import { MAX_DISTRIBUTED_RANKS } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ParallelStrategy, ParameterLayout } from '../../formats/strategy/types';
 import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, type BoxedTensor } from './boxes';
-import { boxOf, layoutErrors, sliceGeometry } from './layout';
+import { boxOf, layoutErrors, sliceGeometry, strategyDeviceCount } from './layout';
 import type { Box } from './types';
 
 /** One tensor of a rank's re-sliced checkpoint. */
@@ -114,7 +115,7 @@ export function openReslicedView(
   options: ResliceOptions = {},
 ): ReslicedView {
   const layouts = new Map(strategy.layouts.map((layout) => [layout.name, layout]));
-  const deviceCount = Math.max(1, ...strategy.layouts.map((layout) => elementCount(layout.devMatrix)));
+  const deviceCount = strategyDeviceCount(strategy.layouts);
   const stage = Math.floor(rank / deviceCount);
   const localRank = rank - stage * deviceCount;
   const boxed: BoxedTensor[] = [];
@@ -176,7 +177,14 @@ export function openReslicedView(
 
 /** Every rank a strategy describes: devices per stage × stages. */
 export function strategyRanks(strategy: ParallelStrategy): number[] {
-  const deviceCount = Math.max(1, ...strategy.layouts.map((layout) => elementCount(layout.devMatrix)));
+  const deviceCount = strategyDeviceCount(strategy.layouts);
   const stages = strategy.stages.length > 0 ? strategy.stages : [0];
+  if (stages.length * deviceCount > MAX_DISTRIBUTED_RANKS) {
+    throw new LensError('strategy-bad-layout', {
+      actual: stages.length * deviceCount,
+      limit: MAX_DISTRIBUTED_RANKS,
+      hint: 'number of ranks',
+    });
+  }
   return stages.flatMap((stage) => Array.from({ length: deviceCount }, (_, local) => stage * deviceCount + local));
 }
