@@ -33,6 +33,18 @@ describe('merge of the distributed fixtures', () => {
     }
   }
 
+  it("case3: one stage's strategy with that stage's ranks merges that stage's parameters", async () => {
+    const strategy = await caseStrategy('case3_pipeline', 'strategy_stage1.ckpt');
+    const files = (await caseRanks('case3_pipeline', 'ckpt')).filter((file) => file.rank >= 2);
+    const view = openMergedView(strategy, files);
+    expect(view.layout.expectedRanks).toEqual([2, 3]);
+    expect(view.layout.problems.map((p) => p.code)).toEqual(['strategy-problem']);
+    const expected = await expectedTensors('case3_pipeline');
+    expect(view.index.tensors.map((t) => t.name)).toEqual(['head.weight', 'shared.weight']);
+    for (const entry of view.index.tensors)
+      expect(await readTensor(view, entry.name)).toEqual(expected.get(entry.name)?.bytes);
+  });
+
   it('opens the merged view from metadata alone: no tensor bytes are read until a tensor is', async () => {
     const strategy = await caseStrategy('case2_opt_shard', 'strategy.ckpt');
     const files = await caseRanks('case2_opt_shard', 'ckpt');

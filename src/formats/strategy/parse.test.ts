@@ -59,6 +59,12 @@ describe('protobuf ParallelStrategyMap', () => {
     expect(combineStageStrategies([stage0, stage0, stage1]).problems.map((p) => p.code)).toEqual(['duplicate-stage']);
   });
 
+  it('a pipeline strategy without all stages is flagged (MindSpore refuses it), not refused', () => {
+    const stage1 = parseStrategy(dist('case3_pipeline', 'strategy_stage1.ckpt'));
+    expect(stage1.stages).toEqual([1]);
+    expect(stage1.problems).toEqual([{ code: 'stages-incomplete', detail: '1' }]);
+  });
+
   it('real mindformers merged pipeline strategy (4 NPUs, 2 stages): 148 prefixed layout keys', () => {
     const strategy = parseStrategy(fixtureBytes('real', 'mindformers__strategy_4_npus.ckpt'));
     expect(strategy.pipelineMerged).toBe(true);
