@@ -306,6 +306,21 @@ describe('histogram methods', () => {
     expect(reread.mean).toBe(bucketed.mean);
   });
 
+  it('bucketed float32 blocks with NaN/Inf or far from the running mean are redone exactly', async () => {
+    const floats = new Float32Array(20_000);
+    for (let i = 0; i < floats.length; i += 1)
+      floats[i] = Math.fround(Math.cos(i) * 0.01 + (i >= 12_288 && i < 16_384 ? 1000 : 0));
+    floats[5000] = Number.NaN;
+    floats[9001] = Number.POSITIVE_INFINITY;
+    const { index, plaintext } = await openRecords([['w', [floats.length], 'Float32', bytesOf(floats)]]);
+    const stats = await computeTensorStats(plaintext, index.tensors[0] as TensorEntry, { retainBytes: 0, bins: 16 });
+    const ref = reference(Array.from(floats));
+    expect(stats.histogram?.method).toBe('bucketed');
+    expect(stats.histogram?.counts.reduce((sum, c) => sum + c, 0)).toBe(ref.finite);
+    expect(stats.histogram?.counts[15]).toBe(4096); // the block near 1000 fills the last bin
+    expectMatches(stats, ref, 0);
+  });
+
   it('a constant tensor uses [v − 0.5, v + 0.5] like numpy', async () => {
     const { index, plaintext } = await openRecords([['c', [10], 'Float32', bytesOf(new Float32Array(10).fill(2))]]);
     const stats = await computeTensorStats(plaintext, index.tensors[0] as TensorEntry, { bins: 4 });
