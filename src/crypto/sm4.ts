@@ -5,6 +5,7 @@
  * handle escapes. One instance serves every key (the key is set before each call; calls are
  * synchronous, so they cannot interleave).
  */
+import { WASM_CHUNK_BYTES } from '../base/limits';
 import type { RawBlockCipher } from './raw-cipher';
 
 interface Sm4Exports {
@@ -53,7 +54,7 @@ async function instantiate(): Promise<Sm4Kernel> {
     exports.cbcEncrypt(64 * 1024);
   }
   new Uint8Array(exports.memory.buffer).fill(0, io, io + 64 + 64 * 1024);
-  return { exports, io, chunk: exports.chunkBytes() };
+  return { exports, io, chunk: Math.min(WASM_CHUNK_BYTES, exports.chunkBytes()) };
 }
 
 function loadKernel(): Promise<Sm4Kernel> {
