@@ -77,6 +77,8 @@ export const STATS_RETAIN_BYTES = 16 * MiB;
 export const MAX_SLICE_EXPRESSION_CHARS = 1024;
 /** Values a slice or preview may return at once. */
 export const MAX_SLICE_ELEMENTS = 1_000_000;
+/** Heat-map grids are block-reduced to at most this many cells per side. */
+export const HEATMAP_MAX_SIDE = 256;
 
 // Distributed checkpoints (formats/strategy, core/distributed).
 /** Strategy files are read whole; real ones are KB to a few MB. */
