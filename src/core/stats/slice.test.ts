@@ -64,6 +64,17 @@ describe('slice expressions (numpy semantics)', () => {
     expect(column.counting.bytesRead).toBeLessThan(64 * 64 * 4 + 4); // one row span, not the tensor
   });
 
+  it('negative steps are read in file order, in a few coalesced reads', async () => {
+    const { counting, read } = await arangeTensor([4096]);
+    const result = await read('[::-1]');
+    expect(result.values).toEqual(Array.from({ length: 4096 }, (_, i) => 4095 - i));
+    expect(counting.reads).toBe(1);
+    const strided = await arangeTensor([64, 64]);
+    const back = await strided.read('[::-2, -1]');
+    expect(back.values).toEqual(Array.from({ length: 32 }, (_, i) => (63 - 2 * i) * 64 + 63));
+    expect(strided.counting.reads).toBe(1);
+  });
+
   it('refuses bad or hostile expressions by name', () => {
     expect(() => parseSlice('[0,,1]')).toThrow(expect.objectContaining({ code: 'slice-invalid' }));
     expect(() => parseSlice('[a]')).toThrow(expect.objectContaining({ code: 'slice-invalid' }));

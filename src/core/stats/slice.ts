@@ -269,36 +269,45 @@ export async function readTensorSlice(
   }
   const stride = layout.stride;
   const maxSpan = Math.max(windowSize(options), stride);
-  const values: JsonValue[] = [];
-  // Group runs into spans, read each span once, then decode the runs inside it.
-  let spanRuns: [number, number][] = [];
-  let spanStart = 0;
-  let spanEnd = 0;
-  const flush = async (): Promise<void> => {
-    if (spanRuns.length === 0) return;
-    const bytes = await readContentSpan(source, entry, spanStart * stride, (spanEnd - spanStart) * stride, options);
-    for (const [first, length] of spanRuns) {
-      for (let i = 0; i < length; i += 1)
-        values.push(formatValue(layout.kind, exactElement(layout.kind, bytes, first - spanStart + i)));
-    }
-    spanRuns = [];
-  };
+  // Runs in file order (negative steps list them backwards), grouped into spans read once each;
+  // every value goes to its place in the result's row-major order.
+  const values: JsonValue[] = new Array<JsonValue>(resolved.count);
+  const runs: { first: number; length: number; at: number }[] = [];
+  let at = 0;
   if (resolved.count > 0) {
     for (const [first, length] of elementRuns(resolved.axes, entry.shape)) {
-      const fits =
-        spanRuns.length > 0 &&
-        first >= spanEnd &&
-        (first - spanEnd) * stride <= COALESCE_GAP_BYTES &&
-        (first + length - spanStart) * stride <= maxSpan;
-      if (!fits) {
-        await flush();
-        spanStart = first;
-      }
-      spanRuns.push([first, length]);
-      spanEnd = Math.max(spanEnd, first + length);
-      if (!fits) spanEnd = first + length;
+      runs.push({ first, length, at });
+      at += length;
     }
-    await flush();
+  }
+  runs.sort((x, y) => x.first - y.first);
+  for (let index = 0; index < runs.length;) {
+    const spanStart = (runs[index] as (typeof runs)[number]).first;
+    let spanEnd = spanStart;
+    let last = index;
+    while (last < runs.length) {
+      const run = runs[last] as (typeof runs)[number];
+      const end = Math.max(spanEnd, run.first + run.length);
+      const near = last === index || (run.first - spanEnd) * stride <= COALESCE_GAP_BYTES;
+      if (!near || (end - spanStart) * stride > maxSpan) break;
+      spanEnd = end;
+      last += 1;
+    }
+    if (last === index) {
+      // A single run longer than a window: read it alone (readContentSpan windows it).
+      const run = runs[index] as (typeof runs)[number];
+      spanEnd = run.first + run.length;
+      last = index + 1;
+    }
+    options.signal?.throwIfAborted();
+    const bytes = await readContentSpan(source, entry, spanStart * stride, (spanEnd - spanStart) * stride, options);
+    for (let r = index; r < last; r += 1) {
+      const run = runs[r] as (typeof runs)[number];
+      for (let i = 0; i < run.length; i += 1) {
+        values[run.at + i] = formatValue(layout.kind, exactElement(layout.kind, bytes, run.first - spanStart + i));
+      }
+    }
+    index = last;
   }
   return {
     name: entry.name,
