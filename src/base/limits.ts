@@ -79,6 +79,8 @@ export const MAX_SLICE_EXPRESSION_CHARS = 1024;
 export const MAX_SLICE_ELEMENTS = 1_000_000;
 /** Heat-map grids are block-reduced to at most this many cells per side. */
 export const HEATMAP_MAX_SIDE = 256;
+/** Values the app's value preview shows at once (the CLI may return up to MAX_SLICE_ELEMENTS). */
+export const PREVIEW_MAX_ELEMENTS = 10_000;
 
 // Distributed checkpoints (formats/strategy, core/distributed).
 /** Strategy files are read whole; real ones are KB to a few MB. */

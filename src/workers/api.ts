@@ -2,9 +2,11 @@ import type { CheckpointIndex, CipherMode } from '../base/types';
 import { openCheckpoint } from '../core/open';
 import { summarize, type CheckpointSummary } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
+import { distributedApi } from './features/distributed';
 import { exportApi } from './features/export';
 import { integrityApi } from './features/integrity';
 import { manifestApi } from './features/manifest';
+import { statsApi } from './features/stats';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
 /**
@@ -59,6 +61,8 @@ export const workerApi = {
   ...exportApi,
   ...manifestApi,
   ...integrityApi,
+  ...statsApi,
+  ...distributedApi,
 };
 
 export type WorkerApi = typeof workerApi;
