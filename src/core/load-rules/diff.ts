@@ -119,19 +119,35 @@ export function isGeSpecialCase(netShape: readonly number[], ckptShape: readonly
   return true;
 }
 
-interface DictValue {
-  key: string;
-  entry: CheckpointParam;
-  original: string;
+/** load_checkpoint's parameter_dict, as parallel arrays (100k entries without an object each). */
+interface ParameterDict {
+  keys: string[];
+  entries: CheckpointParam[];
+  /** The checkpoint's own name where the name map changed it. */
+  originals: Map<number, string>;
+  indexOf: Map<string, number>;
 }
 
 type UpdateOutcome =
-  | { ok: true; loaded: Omit<LoadedParam, 'param' | 'from' | 'via'> }
+  | {
+      ok: true;
+      cast?: LoadedParam['cast'];
+      reshape?: LoadedParam['reshape'];
+      map?: true;
+      unchecked?: LoadedParam['unchecked'];
+    }
   | { ok: false; error: Omit<LoadError, 'param' | 'from'> };
 
+const LOADED: UpdateOutcome = { ok: true };
+
 /** `_update_param(param, new_param, strict_load)` for one net parameter and one dict value. */
-function updateParam(param: NetworkParam, value: DictValue, strictLoad: boolean, warnings: string[]): UpdateOutcome {
-  const entry = value.entry;
+function updateParam(
+  param: NetworkParam,
+  key: string,
+  entry: CheckpointParam,
+  strictLoad: boolean,
+  warnings: string[],
+): UpdateOutcome {
   const name = param.name;
   if (entry.kind === 'string') {
     // Only the prefix pass gets here: it has no hasattr(value, "data") guard.
@@ -140,11 +156,15 @@ function updateParam(param: NetworkParam, value: DictValue, strictLoad: boolean,
       error: { exception: 'AttributeError', reason: "'str' object has no attribute 'data'", kind: 'not-a-tensor' },
     };
   }
-  if (entry.kind === 'map') return { ok: true, loaded: { map: true } };
-  const loaded: Omit<LoadedParam, 'param' | 'from' | 'via'> = {};
+  if (entry.kind === 'map') return { ok: true, map: true };
+  const sameDtype = param.dtype === entry.dtype;
+  const shapesEqual = param.shape !== null && sameShape(param.shape, entry.shape);
+  if (sameDtype && shapesEqual) return LOADED; // the common case, without allocating
+  let reshape: LoadedParam['reshape'];
+  let cast: LoadedParam['cast'];
   const unchecked: ('dtype' | 'shape')[] = [];
   if (param.shape === null) unchecked.push('shape');
-  else if (!sameShape(param.shape, entry.shape)) {
+  else if (!shapesEqual) {
     if (!isGeSpecialCase(param.shape, entry.shape)) {
       return {
         ok: false,
@@ -171,10 +191,10 @@ function updateParam(param: NetworkParam, value: DictValue, strictLoad: boolean,
         },
       };
     }
-    loaded.reshape = { checkpoint: [...entry.shape], net: [...param.shape] };
+    reshape = { checkpoint: [...entry.shape], net: [...param.shape] };
   }
   if (param.dtype === null) unchecked.push('dtype');
-  else if (param.dtype !== entry.dtype) {
+  else if (!sameDtype) {
     if (!canConvert(param.dtype, entry.dtype, strictLoad)) {
       return {
         ok: false,
@@ -188,25 +208,42 @@ function updateParam(param: NetworkParam, value: DictValue, strictLoad: boolean,
         },
       };
     }
-    loaded.cast = { from: entry.dtype, to: param.dtype };
+    cast = { from: entry.dtype, to: param.dtype };
     warnings.push(
-      `The type of ${value.key}:${entry.dtype} in 'parameter_dict' is different from the type of it in 'net':${param.dtype}, ` +
+      `The type of ${key}:${entry.dtype} in 'parameter_dict' is different from the type of it in 'net':${param.dtype}, ` +
         `then the type convert from ${entry.dtype} to ${param.dtype} in the network. May consume additional memory and time`,
     );
   }
-  if (unchecked.length > 0) loaded.unchecked = unchecked;
-  return { ok: true, loaded };
+  return {
+    ok: true,
+    ...(cast ? { cast } : {}),
+    ...(reshape ? { reshape } : {}),
+    ...(unchecked.length > 0 ? { unchecked } : {}),
+  };
 }
 
 /** The parameter_dict load_checkpoint returns: random_op popped, later duplicates win in place. */
 function buildDict(entries: readonly CheckpointParam[], nameMap: NameMap | null | undefined) {
-  const dict = new Map<string, DictValue>();
+  const dict: ParameterDict = { keys: [], entries: [], originals: new Map(), indexOf: new Map() };
   const sources = new Map<string, string[]>();
   for (const entry of entries) {
     if (entry.kind === 'random_op' || entry.name === 'random_op') continue;
     const key = nameMap ? nameMap.apply(entry.name) : entry.name;
-    dict.set(key, { key, entry, original: entry.name });
+    // One Map operation per entry in the common case; a repeated key is rare.
+    let index = dict.keys.length;
+    const sizeBefore = dict.indexOf.size;
+    dict.indexOf.set(key, index);
+    if (dict.indexOf.size === sizeBefore) {
+      index = dict.keys.lastIndexOf(key);
+      dict.indexOf.set(key, index);
+      dict.entries[index] = entry;
+    } else {
+      dict.keys.push(key);
+      dict.entries.push(entry);
+    }
     if (nameMap) {
+      if (key !== entry.name) dict.originals.set(index, entry.name);
+      else dict.originals.delete(index);
       const list = sources.get(key);
       if (list) list.push(entry.name);
       else sources.set(key, [entry.name]);
@@ -217,54 +254,49 @@ function buildDict(entries: readonly CheckpointParam[], nameMap: NameMap | null 
 }
 
 /**
- * For each unloaded name, the first dict key (in dict order) ending with it, found through
- * reversed keys sorted once plus a range-minimum table — MindSpore scans every key for every
- * name, which is quadratic; the answer is the same.
+ * For each unloaded name, the first dict key (in dict order) that ends with it. MindSpore scans
+ * every key for every name, which is quadratic; this answers the same question by bucketing the
+ * keys on a hash of their last K characters (K = min(name length, SUFFIX_CHARS)). Bucket lists
+ * stay in dict order, so the first key that really ends with the name is the answer.
  */
+const SUFFIX_CHARS = 8;
+
+function tailHash(text: string, chars: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = text.length - chars; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 class SuffixFinder {
-  private readonly reversed: string[];
-  private readonly order: number[];
-  private readonly sparse: Int32Array[];
+  private readonly buckets = new Map<number, Map<number, number[]>>();
 
-  constructor(private readonly keys: readonly string[]) {
-    const reversedKeys = keys.map((key) => [...key].reverse().join(''));
-    const indices = keys
-      .map((_, i) => i)
-      .sort((a, b) => (reversedKeys[a]! < reversedKeys[b]! ? -1 : reversedKeys[a]! > reversedKeys[b]! ? 1 : a - b));
-    this.reversed = indices.map((i) => reversedKeys[i]!);
-    this.order = indices;
-    const levels: Int32Array[] = [Int32Array.from(indices)];
-    for (let width = 2; width <= indices.length; width *= 2) {
-      const previous = levels[levels.length - 1]!;
-      const level = new Int32Array(indices.length - width + 1);
-      for (let i = 0; i < level.length; i += 1) level[i] = Math.min(previous[i]!, previous[i + width / 2]!);
-      levels.push(level);
-    }
-    this.sparse = levels;
-  }
+  constructor(private readonly keys: readonly string[]) {}
 
-  private lowerBound(target: string): number {
-    let low = 0;
-    let high = this.reversed.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.reversed[mid]! < target) low = mid + 1;
-      else high = mid;
+  private bucketsFor(chars: number): Map<number, number[]> {
+    let buckets = this.buckets.get(chars);
+    if (!buckets) {
+      buckets = new Map();
+      for (let i = 0; i < this.keys.length; i += 1) {
+        const key = this.keys[i]!;
+        if (key.length < chars) continue;
+        const hash = tailHash(key, chars);
+        const list = buckets.get(hash);
+        if (list) list.push(i);
+        else buckets.set(hash, [i]);
+      }
+      this.buckets.set(chars, buckets);
     }
-    return low;
+    return buckets;
   }
 
   /** Dict index of the first key ending with `suffix`, or -1. */
   firstEndingWith(suffix: string): number {
-    if (this.order.length === 0) return -1;
-    const target = [...suffix].reverse().join('');
-    const start = this.lowerBound(target);
-    // Keys starting with `target` (reversed) form a contiguous run; "\uffff" bounds it.
-    const end = this.lowerBound(`${target}\uffff`);
-    if (start >= end) return -1;
-    const level = Math.floor(Math.log2(end - start));
-    const table = this.sparse[level]!;
-    return Math.min(table[start]!, table[end - (1 << level)]!);
+    if (suffix.length === 0) return this.keys.length > 0 ? 0 : -1;
+    const chars = Math.min(suffix.length, SUFFIX_CHARS);
+    for (const index of this.bucketsFor(chars).get(tailHash(suffix, chars)) ?? []) {
+      if (this.keys[index]!.endsWith(suffix)) return index;
+    }
+    return -1;
   }
 
   key(index: number): string {
@@ -279,64 +311,78 @@ export function diffAgainstNetwork(
 ): LoadDiff {
   const strictLoad = options.strictLoad ?? false;
   const { dict, collisions } = buildDict(checkpointEntries, options.nameMap);
-  const net = networkParams.filter((param) => !param.graphInput);
-  const ignored = networkParams.filter((param) => param.graphInput).map((param) => param.name);
+  const net: NetworkParam[] = [];
+  const ignored: string[] = [];
+  for (const param of networkParams) {
+    if (param.graphInput) ignored.push(param.name);
+    else net.push(param);
+  }
   const loaded: LoadedParam[] = [];
   const errors: LoadError[] = [];
+  const errorParams: NetworkParam[] = [];
   const skipped: SkippedParam[] = [];
   const warnings: string[] = [];
-  const loadedByExactName = new Set<string>();
-  const usedKeys = new Set<string>();
-  let paramNotLoad: string[] = [];
+  // Per dict entry: EXACT = loaded by exact name (leaves ckpt_not_load), USED = any pass read it.
+  const EXACT = 1;
+  const USED = 2;
+  const status = new Uint8Array(dict.keys.length);
+  /** Indices into `net` of param_not_load, always in net order. */
+  let notLoaded: number[] = [];
 
-  const record = (param: NetworkParam, value: DictValue, via: 'exact' | 'prefix', prefix?: string): void => {
-    usedKeys.add(value.key);
-    const outcome = updateParam(param, value, strictLoad, warnings);
-    const renamed = value.original !== value.key ? { original: value.original } : {};
-    if (outcome.ok) {
-      loaded.push({
-        param: param.name,
-        from: value.key,
-        ...renamed,
-        via,
-        ...(prefix !== undefined ? { prefix } : {}),
-        ...outcome.loaded,
-      });
-    } else {
-      errors.push({ param: param.name, from: value.key, ...outcome.error });
+  const record = (param: NetworkParam, index: number, via: 'exact' | 'prefix', prefix?: string): void => {
+    status[index]! |= USED;
+    const key = dict.keys[index]!;
+    const outcome = updateParam(param, key, dict.entries[index]!, strictLoad, warnings);
+    if (!outcome.ok) {
+      errors.push({ param: param.name, from: key, ...outcome.error });
+      errorParams.push(param);
+      return;
     }
+    const item: LoadedParam = { param: param.name, from: key, via };
+    if (dict.originals.size > 0) {
+      const original = dict.originals.get(index);
+      if (original !== undefined) item.original = original;
+    }
+    if (prefix !== undefined) item.prefix = prefix;
+    if (outcome.cast) item.cast = outcome.cast;
+    if (outcome.reshape) item.reshape = outcome.reshape;
+    if (outcome.map) item.map = true;
+    if (outcome.unchecked) item.unchecked = outcome.unchecked;
+    loaded.push(item);
   };
 
   // Exact-name pass (§9.2).
-  for (const param of net) {
-    const value = dict.get(param.name);
-    if (!value) {
-      paramNotLoad.push(param.name);
+  for (let i = 0; i < net.length; i += 1) {
+    const param = net[i]!;
+    const index = dict.indexOf.get(param.name);
+    if (index === undefined) {
+      notLoaded.push(i);
       continue;
     }
-    if (value.entry.kind === 'string') {
+    if (dict.entries[index]!.kind === 'string') {
       skipped.push({
         param: param.name,
-        from: value.key,
+        from: dict.keys[index]!,
         reason:
           'The checkpoint value is a string (str record): load_param_into_net skips it silently; the parameter keeps its initial value.',
       });
-      usedKeys.add(value.key);
+      status[index]! |= USED;
       continue;
     }
-    record(param, value, 'exact');
-    loadedByExactName.add(value.key);
+    record(param, index, 'exact');
+    status[index]! |= EXACT;
   }
 
   // Prefix-recovery pass (§9.3), strict_load=False only.
-  if (paramNotLoad.length > 0 && !strictLoad) {
-    const keys = [...dict.keys()];
-    const finder = new SuffixFinder(keys);
-    const sentinel = paramNotLoad[0]!;
+  if (notLoaded.length > 0 && !strictLoad) {
+    const finder = new SuffixFinder(dict.keys);
+    const sentinel = net[notLoaded[0]!]!.name;
+    const attempted = new Uint8Array(net.length);
     let prefix = '';
-    while (prefix !== sentinel && paramNotLoad.length > 0) {
+    while (prefix !== sentinel && notLoaded.length > 0) {
       prefix = sentinel;
-      for (const name of paramNotLoad) {
+      for (const i of notLoaded) {
+        const name = net[i]!.name;
         const index = finder.firstEndingWith(name);
         if (index >= 0) {
           const key = finder.key(index);
@@ -346,20 +392,21 @@ export function diffAgainstNetwork(
       }
       if (prefix === sentinel) break;
       warnings.push(`For 'load_param_into_net', remove parameter prefix name: ${prefix}, continue to load.`);
-      const pending = new Set(paramNotLoad);
-      const attempted = new Set<string>();
-      for (const param of net) {
-        if (!pending.has(param.name)) continue;
-        const value = dict.get(prefix + param.name);
-        if (!value) continue;
-        record(param, value, 'prefix', prefix);
-        attempted.add(param.name);
+      // MindSpore walks the whole net in order and picks the unloaded ones: `notLoaded` is that
+      // subsequence already.
+      for (const i of notLoaded) {
+        const param = net[i]!;
+        const index = dict.indexOf.get(prefix + param.name);
+        if (index === undefined) continue;
+        record(param, index, 'prefix', prefix);
+        // An attempted parameter leaves param_not_load whether it loaded or (in our continued
+        // simulation) raised; MindSpore would have stopped at the raise.
+        attempted[i] = 1;
       }
-      // An attempted parameter leaves param_not_load whether it loaded or (in our continued
-      // simulation) raised; MindSpore would have stopped at the raise.
-      paramNotLoad = paramNotLoad.filter((name) => !attempted.has(name));
+      notLoaded = notLoaded.filter((i) => !attempted[i]);
     }
   }
+  const paramNotLoad = notLoaded.map((i) => net[i]!.name);
 
   if (paramNotLoad.length > 0) {
     warnings.push(
@@ -369,17 +416,21 @@ export function diffAgainstNetwork(
     warnings.push(`${pythonList(paramNotLoad)} are not loaded.`);
   }
 
-  const ckptNotLoad = [...dict.keys()].filter((key) => !loadedByExactName.has(key));
+  const ckptNotLoad: string[] = [];
+  const unusedKeys: string[] = [];
+  for (let i = 0; i < dict.keys.length; i += 1) {
+    if (!(status[i]! & EXACT)) ckptNotLoad.push(dict.keys[i]!);
+    if (!(status[i]! & USED)) unusedKeys.push(dict.keys[i]!);
+  }
   // `errors` is already in the order MindSpore meets them: exact pass in net order, then each prefix round.
   const suggestions =
-    options.suggestions === false
+    options.suggestions === false || (paramNotLoad.length === 0 && errors.length === 0)
       ? []
       : suggestFixes({
-          paramNotLoad,
-          errors,
-          net,
-          dict: new Map([...dict].map(([key, value]) => [key, value.entry])),
-          unusedKeys: [...dict.keys()].filter((key) => !usedKeys.has(key)),
+          notLoaded: notLoaded.map((i) => net[i]!),
+          errors: errors.map((error, i) => ({ error, param: errorParams[i]! })),
+          dict: { get: (key) => dict.entries[dict.indexOf.get(key) ?? -1] },
+          unusedKeys,
         });
   return {
     strictLoad,

@@ -13,6 +13,12 @@ import {
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { CheckpointParam, LoadError } from './diff';
 
+// Local copies: the loops below read them often.
+const CANDIDATES = MAX_SUGGESTION_CANDIDATES;
+const COMPARISONS = MAX_NEAREST_NAME_COMPARISONS;
+const NEAREST_PARAMS = MAX_NEAREST_NAME_PARAMS;
+const TOTAL = MAX_SUGGESTIONS_TOTAL;
+
 export interface Suggestion {
   param: string;
   candidate: string;
@@ -67,10 +73,10 @@ function pythonShape(shape: readonly number[]): string {
 }
 
 interface SuggestInput {
-  paramNotLoad: readonly string[];
-  errors: readonly LoadError[];
-  net: readonly NetworkParam[];
-  dict: ReadonlyMap<string, CheckpointParam>;
+  /** param_not_load, as network parameters. */
+  notLoaded: readonly NetworkParam[];
+  errors: readonly { error: LoadError; param: NetworkParam }[];
+  dict: { get(key: string): CheckpointParam | undefined };
   /** Dict keys no parameter used. */
   unusedKeys: readonly string[];
 }
@@ -94,14 +100,14 @@ class NearestNames {
     for (const token of new Set(tokens(name))) {
       const list = this.postings.get(token);
       // Tokens such as "weight" are everywhere and say nothing; skip very common ones.
-      if (!list || list.length > MAX_SUGGESTION_CANDIDATES) continue;
+      if (!list || list.length > CANDIDATES) continue;
       for (const index of list) {
         counts.set(index, (counts.get(index) ?? 0) + 1);
         considered += 1;
-        if (considered > MAX_SUGGESTION_CANDIDATES * 4) break;
+        if (considered > CANDIDATES * 4) break;
       }
     }
-    const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_NEAREST_NAME_COMPARISONS);
+    const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, COMPARISONS);
     const limit = Math.max(2, Math.floor(name.length * 0.35));
     let best: { key: string; distance: number } | null = null;
     for (const [index] of ranked) {
@@ -116,14 +122,13 @@ class NearestNames {
 export function suggestFixes(input: SuggestInput): Suggestion[] {
   const suggestions: Suggestion[] = [];
   const unused = new Set(input.unusedKeys);
-  const netByName = new Map(input.net.map((param) => [param.name, param]));
   const push = (suggestion: Suggestion): boolean => {
-    if (suggestions.length >= MAX_SUGGESTIONS_TOTAL) return false;
+    if (suggestions.length >= TOTAL) return false;
     suggestions.push(suggestion);
     return true;
   };
-  const shapeNote = (param: string, key: string): string => {
-    const netShape = netByName.get(param)?.shape;
+  const shapeNote = (param: NetworkParam, key: string): string => {
+    const netShape = param.shape;
     const ckptShape = input.dict.get(key)?.shape;
     if (!netShape || !ckptShape) return '';
     if (netShape.length === ckptShape.length && netShape.every((dim, i) => dim === ckptShape[i])) return '; same shape';
@@ -132,8 +137,9 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
 
   let nearest: NearestNames | null = null;
   let nearestSearches = 0;
-  for (const name of input.paramNotLoad) {
-    if (suggestions.length >= MAX_SUGGESTIONS_TOTAL) break;
+  for (const param of input.notLoaded) {
+    const name = param.name;
+    if (suggestions.length >= TOTAL) break;
     let found = false;
     // 1. Known renames of the last segment.
     for (const [netSegment, ckptSegment, why] of KNOWN_RENAMES) {
@@ -143,7 +149,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
         found = push({
           param: name,
           candidate,
-          why: `${why}${shapeNote(name, candidate)}; add a rename rule (see the PyTorch → MindSpore preset)`,
+          why: `${why}${shapeNote(param, candidate)}; add a rename rule (see the PyTorch → MindSpore preset)`,
         });
         break;
       }
@@ -156,14 +162,14 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
         found = push({
           param: name,
           candidate,
-          why: `the network adds the prefix "${name.slice(0, dot + 1)}"; load_param_into_net only removes prefixes from checkpoint names, so add a rename rule ^ → ${name.slice(0, dot + 1)}${shapeNote(name, candidate)}`,
+          why: `the network adds the prefix "${name.slice(0, dot + 1)}"; load_param_into_net only removes prefixes from checkpoint names, so add a rename rule ^ → ${name.slice(0, dot + 1)}${shapeNote(param, candidate)}`,
         });
         break;
       }
     }
     if (found) continue;
     // 3. Nearest name.
-    if (nearestSearches >= MAX_NEAREST_NAME_PARAMS || unused.size === 0) continue;
+    if (nearestSearches >= NEAREST_PARAMS || unused.size === 0) continue;
     nearestSearches += 1;
     nearest ??= new NearestNames([...unused]);
     const best = nearest.find(name);
@@ -171,14 +177,13 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
       const why = best.key.endsWith(name)
         ? `the checkpoint name has the extra prefix "${best.key.slice(0, best.key.length - name.length)}" (strict_load=False strips it only when the prefix pass finds it)`
         : `closest unused checkpoint name (edit distance ${best.distance})`;
-      push({ param: name, candidate: best.key, why: `${why}${shapeNote(name, best.key)}` });
+      push({ param: name, candidate: best.key, why: `${why}${shapeNote(param, best.key)}` });
     }
   }
 
-  for (const error of input.errors) {
-    const netParam = netByName.get(error.param);
+  for (const { error, param: netParam } of input.errors) {
     const entry = input.dict.get(error.from);
-    if (!netParam || !entry) continue;
+    if (!entry) continue;
     if (error.kind === 'shape' || error.kind === 'reshape') {
       const netShape = netParam.shape ?? [];
       const ckptShape = entry.shape;

@@ -100,6 +100,8 @@ export function compileNameMap(spec: NameMapSpec): NameMap {
     let current = name;
     const steps: RenameStep[] = [];
     for (const rule of rules) {
+      // The DFA answers "does it match at all" quickly; the Pike VM runs only for real matches.
+      if (!rule.regex.test(current)) continue;
       const match = rule.regex.exec(current);
       if (!match) continue;
       const next = substitute(current, match, rule.replacement);

@@ -608,8 +608,16 @@ class Engine implements SafeRegex {
     return next;
   }
 
+  /** The start state, cached until the DFA cache is flushed (closures are the costly part). */
+  private initial = -1;
+  private initialStates: DfaState[] | null = null;
+
   test(input: string): boolean {
-    let state = this.stateFor([0], true);
+    if (this.initialStates !== this.states) {
+      this.initial = this.stateFor([0], true);
+      this.initialStates = this.states;
+    }
+    let state = this.initial;
     for (let i = 0; i < input.length; i += 1) {
       if (this.states[state]!.matched) return true;
       state = this.step(state, input.charCodeAt(i));
