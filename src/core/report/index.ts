@@ -1,0 +1,1 @@
+export { buildAuditReport, type AuditReport, type AuditReportInput, type AuditReportJson } from './audit-report';
