@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
+import { parameterDictOrder } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import { describeError } from '../../core/messages';
 import { compileNameMap, parseNameMapJson, type NameMapSpec } from '../../core/name-map/name-map';
@@ -118,9 +119,11 @@ export const diffCommand: CliCommand = {
     const keyOptions = readKeyOptions(values);
 
     let entries: TensorEntry[];
+    let format: 'ckpt' | 'safetensors';
     try {
       const { index } = await openCheckpoint(await openFileSource(checkpoint), keyOptions);
-      entries = index.tensors;
+      entries = parameterDictOrder(index);
+      format = index.format;
     } catch (error) {
       throw withFile(error, checkpoint);
     }
@@ -133,6 +136,7 @@ export const diffCommand: CliCommand = {
         filterPrefix: values['filter-prefix'],
         ...(predicate ? { choice: (entry: TensorEntry) => predicate(entry) } : {}),
         file: checkpoint,
+        format,
       }).kept;
     } catch (error) {
       if (error instanceof LensError && error.code === 'selection-empty') {

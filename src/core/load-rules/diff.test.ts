@@ -5,6 +5,7 @@ import { compileNameMap } from '../name-map/name-map';
 import { PYTORCH_TO_MINDSPORE_RULES } from '../name-map/presets';
 import { openCheckpoint } from '../open';
 import { diffAgainstNetwork, type CheckpointParam } from './diff';
+import { compareCodePoints, parameterDictOrder } from './dict-order';
 import { openManifest } from './open-manifest';
 
 const tensor = (name: string, dtype = 'Float32', shape: number[] = [2]): CheckpointParam => ({
@@ -321,5 +322,27 @@ describe('real graph .meta files against the checkpoints saved beside them', () 
     const diff = diffAgainstNetwork(index.tensors, manifest.params, { strictLoad: true });
     expect(diff.errors).toEqual([]);
     expect(diff.loaded).toHaveLength(19);
+  });
+});
+
+describe('parameter_dict order and safetensors', () => {
+  it('safetensors keys come in sorted name order (code points), ckpt keys in file order', async () => {
+    const { index } = await openCheckpoint(await fixtureSource('real', 'safetensors__samples_overall.safetensors'));
+    const names = parameterDictOrder(index).map((entry) => entry.name);
+    expect(names).toEqual(index.tensors.map((entry) => entry.name).sort());
+    const ckpt = await openCheckpoint(await fixtureSource('real', 'nsu-huawei-2022__LeNet5_5_step.ckpt'));
+    expect(parameterDictOrder(ckpt.index)).toBe(ckpt.index.tensors);
+    expect(compareCodePoints('\u{1F600}', '\uFFFF')).toBeGreaterThan(0); // UTF-16 order says the opposite
+  });
+
+  it('a safetensors file as the manifest loads itself fully', async () => {
+    const manifest = await openManifest(await fixtureSource('real', 'lora-imdb-distilbert__adapter_model.safetensors'));
+    expect(manifest.kind).toBe('checkpoint');
+    const { index } = await openCheckpoint(
+      await fixtureSource('real', 'lora-imdb-distilbert__adapter_model.safetensors'),
+    );
+    const diff = diffAgainstNetwork(parameterDictOrder(index), manifest.params, { strictLoad: true });
+    expect(diff.loaded).toHaveLength(index.tensors.length);
+    expect(diff.param_not_load).toEqual([]);
   });
 });

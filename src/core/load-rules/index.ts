@@ -14,3 +14,4 @@ export {
 } from './diff';
 export { manifestFromCheckpoint, openManifest } from './open-manifest';
 export { editDistance, suggestFixes, type Suggestion } from './suggest';
+export { compareCodePoints, parameterDictOrder } from './dict-order';

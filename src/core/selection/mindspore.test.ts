@@ -94,4 +94,15 @@ describe('selectLikeMindSpore', () => {
     }
     expect(kept({ specifyPrefix: null })).toEqual(NET);
   });
+
+  it('safetensors (2.5+): prefixes are silently ignored, choice_func still applies', () => {
+    const selection = selectLikeMindSpore(NET, {
+      format: 'safetensors',
+      specifyPrefix: 'fc',
+      choice: (name) => name.startsWith('bn'),
+    });
+    expect(selection.kept).toHaveLength(4);
+    expect(selection.warnings).toEqual([]);
+    expect(selection.choiceIgnored).toBe(false);
+  });
 });

@@ -14,6 +14,11 @@ export interface MindSporeSelectionOptions<T> {
   choice?: (item: T) => boolean;
   /** For messages: the checkpoint's file name. */
   file?: string;
+  /**
+   * safetensors (MindSpore 2.5+): only choice_func is honoured; the prefixes are silently
+   * ignored, without the deprecation warnings. Default 'ckpt'.
+   */
+  format?: 'ckpt' | 'safetensors';
 }
 
 export interface MindSporeSelection<T> {
@@ -85,8 +90,9 @@ export function selectLikeMindSpore<T extends Named>(
   items: readonly T[],
   options: MindSporeSelectionOptions<T> = {},
 ): MindSporeSelection<T> {
-  const specify = checkPrefix(options.specifyPrefix, 'specify_prefix');
-  const filter = checkPrefix(options.filterPrefix, 'filter_prefix');
+  const safetensors = options.format === 'safetensors';
+  const specify = safetensors ? null : checkPrefix(options.specifyPrefix, 'specify_prefix');
+  const filter = safetensors ? null : checkPrefix(options.filterPrefix, 'filter_prefix');
   const warnings: string[] = [];
   // The "specity" typo is MindSpore's own.
   if (specify) {
