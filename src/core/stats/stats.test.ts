@@ -333,7 +333,10 @@ describe('real checkpoints', () => {
     const file = 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt';
     const { index, plaintext } = await openCheckpoint(await fixtureSource('real', file));
     const raw = fixtureBytes('real', file);
-    const all = await computeAllStats(plaintext, index);
+    const counting = new CountingSource(plaintext);
+    const all = await computeAllStats(counting, index);
+    // Next-tensor prefetch is always consumed: every content byte read exactly once.
+    expect(counting.bytesRead).toBe(index.tensors.reduce((sum, t) => sum + t.bytes, 0));
     const small = await computeAllStats(plaintext, index, { windowBytes: 999 });
     expect(small.tensors).toEqual(all.tensors);
     expect(all.tensors.length).toBe(18);

@@ -10,7 +10,7 @@ import type { ByteSource } from '../../io/byte-source';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
-import { readElementChunks, type WindowOptions } from './windows';
+import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from './windows';
 
 export interface TensorStats {
   name: string;
@@ -85,6 +85,11 @@ export function numericLayout(entry: TensorEntry): ElementLayout {
 /** Elements to read: the shape's count, or fewer when the content is short. */
 function measuredCount(layout: ElementLayout): number {
   return Math.min(layout.declaredCount, layout.storedCount);
+}
+
+function measuredBytes(entry: TensorEntry): number {
+  const layout = elementLayout(entry);
+  return layout ? measuredCount(layout) * layout.stride : 0;
 }
 
 /** Bytes a stats job over these tensors will read (for progress totals). */
@@ -222,14 +227,24 @@ export async function computeAllStats(
   const chosen = index.tensors.filter((entry, position) => options.include?.(entry, position) ?? true);
   const job: JobProgress = { base: 0, total: chosen.reduce((sum, entry) => sum + statsReadBytes(entry, options), 0) };
   const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0 };
+  const prefetching = new PrefetchingSource(source);
+  const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined);
+  let position = 0;
   for (const entry of chosen) {
     options.signal?.throwIfAborted();
-    if (!elementLayout(entry)) {
+    const layout = elementLayout(entry);
+    if (!layout) {
       result.skipped.push({ name: entry.name, dtype: entry.dtype, reason: 'not-numeric' });
       continue;
     }
+    const following = numeric[position + 1];
+    position += 1;
+    if (following) {
+      const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
+      if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
+    }
     try {
-      const stats = await statsOf(source, entry, options, job);
+      const stats = await statsOf(prefetching, entry, options, job);
       result.tensors.push(stats);
       options.onTensor?.(stats);
     } catch (error) {

@@ -118,3 +118,51 @@ export async function* readElementChunks(
     }
   }
 }
+
+/** The first read `readWindows` will issue for these ranges (for prefetching the next tensor). */
+export function firstWindow(
+  ranges: readonly ByteRange[],
+  options: WindowOptions & { limitBytes?: number } = {},
+): ByteRange | undefined {
+  const total = ranges.reduce((sum, range) => sum + range.length, 0);
+  const next = planWindows(ranges, windowSize(options), Math.min(total, options.limitBytes ?? total)).next();
+  return next.done ? undefined : next.value;
+}
+
+/**
+ * Lets a multi-tensor pass start the next tensor's first read while the current one is being
+ * processed, so the read pipeline does not drain at every tensor boundary. Holds at most two
+ * prefetched reads; a read that matches one exactly takes it, anything else goes straight through.
+ */
+export class PrefetchingSource implements ByteSource {
+  private readonly pending = new Map<string, Promise<Uint8Array>>();
+
+  constructor(private readonly inner: ByteSource) {}
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  prefetch(range: ByteRange, signal?: AbortSignal): void {
+    const key = `${range.offset}:${range.length}`;
+    if (this.pending.has(key)) return;
+    if (this.pending.size >= 2) {
+      const oldest = this.pending.keys().next().value as string;
+      this.pending.delete(oldest);
+    }
+    const read = this.inner.read(range.offset, range.length, signal);
+    read.catch(() => undefined); // a failure surfaces when (if) the read is taken
+    this.pending.set(key, read);
+  }
+
+  read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const key = `${offset}:${length}`;
+    const prefetched = this.pending.get(key);
+    if (prefetched) {
+      this.pending.delete(key);
+      signal?.throwIfAborted();
+      return prefetched;
+    }
+    return this.inner.read(offset, length, signal);
+  }
+}
