@@ -154,4 +154,50 @@ describe('filter language', () => {
       expect(tryParseFilter(attack).ok, attack).toBe(false);
     }
   });
+
+  it('random token soup only ever yields a predicate or a LensError', () => {
+    const pieces = [
+      'name',
+      'dtype',
+      'shape',
+      '[',
+      ']',
+      '0',
+      '(',
+      ')',
+      'and',
+      'or',
+      'not',
+      '==',
+      '<',
+      '~',
+      '/a+/',
+      '"x"',
+      ',',
+      'in',
+      'Float16',
+      'startsWith',
+      '!',
+      '1e6',
+      'rank',
+      '/(/',
+      "'",
+      '1MiB',
+      'numel',
+      '>=',
+    ];
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 3000; round += 1) {
+      const text = Array.from({ length: 1 + random(8) }, () => pieces[random(pieces.length)]).join(' ');
+      const result = tryParseFilter(text);
+      if (result.ok) {
+        const predicate = filterPredicate(text);
+        for (const tensor of TENSORS) expect(typeof predicate(tensor)).toBe('boolean');
+      }
+    }
+  });
 });

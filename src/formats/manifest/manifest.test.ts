@@ -160,4 +160,26 @@ describe('network manifests (JSON and edge cases)', () => {
     expect(sniffManifest(encoder.encode('\nconv.weight (1, 2)\n'), 20)).toBe('text');
     expect(parse('\r\nconv.weight (1, 2)\r\nconv.bias (1,)').params).toHaveLength(2);
   });
+
+  it('damaged .meta bytes (truncated, flipped) give a manifest or a LensError, never a crash', () => {
+    const original = fixtureBytes('real', 'manifests', 'mindpet__checkpoint_base-graph.meta');
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round += 1) {
+      const bytes = original.slice(0, round % 2 === 0 ? random(original.length) + 1 : original.length);
+      for (let flips = 0; flips < 3; flips += 1) bytes[random(bytes.length)] = random(256);
+      try {
+        const manifest = parseManifestBytes(bytes);
+        for (const param of manifest.params) {
+          expect(typeof param.name).toBe('string');
+          if (param.shape) for (const dim of param.shape) expect(Number.isSafeInteger(dim) && dim >= 0).toBe(true);
+        }
+      } catch (error) {
+        expect(error).toBeInstanceOf(LensError);
+      }
+    }
+  });
 });
