@@ -1,0 +1,160 @@
+import { openAsBlob, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readEntryBytes } from '../../core/distributed/boxes';
+import { openCheckpoint } from '../../core/open';
+import { BlobSource } from '../../io/byte-source';
+import { expectedTensors } from '../../test/distributed';
+import { fixturePath } from '../../test/fixtures';
+import { distributedApi, type SetFileInput } from './distributed';
+
+/** Every file under a fixture folder as a folder pick gives them: webkitRelativePath + Blob. */
+async function folderFiles(...parts: string[]): Promise<SetFileInput[]> {
+  const root = fixturePath(...parts);
+  const top = path.basename(root);
+  const out: SetFileInput[] = [];
+  const walk = async (dir: string, relative: string): Promise<void> => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) await walk(full, `${relative}/${name}`);
+      else out.push({ path: `${relative}/${name}`, file: await openAsBlob(full) });
+    }
+  };
+  await walk(root, top);
+  return out;
+}
+
+interface CaseManifest {
+  params: Record<string, { full_shape: number[]; boxes: Record<string, [number, number][]> }>;
+}
+
+function caseManifest(name: string): CaseManifest {
+  return JSON.parse(readFileSync(fixturePath('distributed', name, 'manifest.json'), 'utf8')) as CaseManifest;
+}
+
+let counter = 0;
+const ids = (): { setId: string; jobId: string } => ({ setId: `s${++counter}`, jobId: `j${counter}` });
+
+describe('distributed worker feature', () => {
+  it('opens the case1 folder: strategy detected, ranks from rank_N folders, layout as the manifest says', async () => {
+    const files = await folderFiles('distributed', 'case1_tp_dp');
+    const result = await distributedApi.openSet({ ...ids(), files });
+    expect(result.status).toBe('ready');
+    expect(result.strategyCandidates).toEqual(['case1_tp_dp/strategy.ckpt', 'case1_tp_dp/strategy.json']);
+    expect(result.strategy?.files).toEqual(['case1_tp_dp/strategy.ckpt']);
+    expect(result.formats).toEqual(['ckpt', 'safetensors']);
+    expect(result.ranks.map((r) => r.rank)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(result.ranks[3]?.path).toBe(`case1_tp_dp/rank_3/checkpoint_3.${result.inputFormat}`);
+    expect(result.ignored).toContainEqual(
+      expect.objectContaining({ path: 'case1_tp_dp/expected_merged.safetensors', reason: 'no-rank' }),
+    );
+    expect(result.ignored).toContainEqual(
+      expect.objectContaining({ path: 'case1_tp_dp/manifest.json', reason: 'not-a-checkpoint' }),
+    );
+    const manifest = caseManifest('case1_tp_dp');
+    for (const [name, expected] of Object.entries(manifest.params)) {
+      const plan = result.layout?.parameters.find((p) => p.name === name);
+      expect(plan?.fullShape, name).toEqual(expected.full_shape);
+      for (const [rank, box] of Object.entries(expected.boxes)) {
+        expect(plan?.holdings.find((h) => h.rank === Number(rank))?.box, `${name} rank ${rank}`).toEqual(box);
+      }
+    }
+  });
+
+  it('switches to the .safetensors shards, exports the merged set and matches expected_merged tensor for tensor', async () => {
+    const files = await folderFiles('distributed', 'case1_tp_dp');
+    const request = {
+      ...ids(),
+      files,
+      inputFormat: 'safetensors' as const,
+      strategyPaths: ['case1_tp_dp/strategy.json'],
+    };
+    const result = await distributedApi.openSet(request);
+    expect(result.ranks.every((r) => r.format === 'safetensors')).toBe(true);
+    expect(result.strategy?.encoding).toBe('json');
+    const progress: number[] = [];
+    const exported = await distributedApi.exportSet(
+      {
+        setId: request.setId,
+        jobId: 'export-1',
+        format: 'safetensors',
+        filterText: '',
+        nameMap: null,
+        cast: null,
+        includeExtras: true,
+        partBytes: null,
+        metadataFormat: 'ms',
+      },
+      (fraction) => progress.push(fraction),
+    );
+    expect(exported.outputs.map((o) => o.fileName)).toEqual(['case1_tp_dp.merged.safetensors']);
+    expect(progress[progress.length - 1]).toBe(1);
+    const blob = exported.outputs[0]?.blob;
+    if (!blob) throw new Error('no blob');
+    const reopened = await openCheckpoint(new BlobSource(blob));
+    const expected = await expectedTensors('case1_tp_dp');
+    expect(reopened.index.tensors.map((t) => t.name).sort()).toEqual([...expected.keys()].sort());
+    for (const entry of reopened.index.tensors) {
+      const bytes = await readEntryBytes(reopened.plaintext, entry, 0, entry.bytes);
+      expect(bytes, entry.name).toEqual(expected.get(entry.name)?.bytes);
+    }
+  });
+
+  it('splits into unified parts with param_name_map.json and a hyper_param file for global_step', async () => {
+    const request = { ...ids(), files: await folderFiles('distributed', 'case1_tp_dp') };
+    await distributedApi.openSet(request);
+    const exported = await distributedApi.exportSet({
+      setId: request.setId,
+      jobId: 'export-2',
+      format: 'ckpt',
+      filterText: '',
+      nameMap: null,
+      cast: null,
+      includeExtras: true,
+      partBytes: 64,
+      metadataFormat: null,
+    });
+    const names = exported.outputs.map((o) => o.fileName);
+    expect(names).toContain('hyper_param.ckpt');
+    expect(names[names.length - 1]).toBe('param_name_map.json');
+    const map = JSON.parse(await (exported.outputs.at(-1)?.blob as Blob).text()) as {
+      weight_map: Record<string, string>;
+    };
+    expect(Object.keys(map.weight_map).sort()).toEqual(['layer.bias', 'layer.weight', 'norm.gamma']);
+  });
+
+  it('needs ranks assigned when names do not say, and uses the assignment', async () => {
+    const dir = fixturePath('distributed', 'case1_tp_dp');
+    const files: SetFileInput[] = [
+      { path: 'strategy.ckpt', file: await openAsBlob(path.join(dir, 'strategy.ckpt')) },
+      { path: 'a.ckpt', file: await openAsBlob(path.join(dir, 'rank_0', 'checkpoint_0.ckpt')) },
+    ];
+    const first = await distributedApi.openSet({ ...ids(), files });
+    expect(first.status).toBe('needs-ranks');
+    expect(first.ignored).toEqual([expect.objectContaining({ path: 'a.ckpt', reason: 'no-rank' })]);
+    const second = await distributedApi.openSet({ ...ids(), files, ranks: { 'a.ckpt': 0 } });
+    expect(second.status).toBe('ready');
+    expect(second.layout?.problems.map((p) => p.code)).toContain('missing-ranks');
+  });
+
+  it('golden-stick: the strategy does not describe the shards, and the replica check finds lm_head differs', async () => {
+    const files = [
+      ...(await folderFiles('real', 'golden-stick__llama2-13b-fp16')),
+      {
+        path: 'golden-stick__ckpt_strategy_rank_0.ckpt',
+        file: await openAsBlob(fixturePath('real', 'golden-stick__ckpt_strategy_rank_0.ckpt')),
+      },
+    ];
+    const request = { ...ids(), files };
+    const result = await distributedApi.openSet(request);
+    expect(result.status).toBe('ready');
+    expect(result.ranks.map((r) => r.rank)).toEqual([0, 1]);
+    expect(result.layout?.problems.map((p) => p.code)).toContain('strategy-params-not-in-files');
+    const check = await distributedApi.checkSetReplicas(request.setId, 'replicas-1');
+    expect(check.reports.map((r) => r.name)).toContain('lm_head.weight');
+    const lmHead = check.layout.parameters.find((p) => p.name === 'lm_head.weight');
+    expect(lmHead?.problems.map((p) => p.code)).toContain('replicas-differ');
+    // The replicated embedding really is byte-identical on both ranks (fixture notes).
+    expect(check.reports.map((r) => r.name)).not.toContain('model.tok_embeddings.embedding_weight');
+  });
+});

@@ -1,0 +1,528 @@
+import { LensError, withFile } from '../../base/errors';
+import { MAX_STRATEGY_FILE_BYTES } from '../../base/limits';
+import type { FormatId, TensorEntry } from '../../base/types';
+import {
+  checkReplicas,
+  openMergedView,
+  openRankFiles,
+  planUnifiedParts,
+  rankFromPath,
+  withReplicaReports,
+  type MergedView,
+  type ParameterPlan,
+  type RankFile,
+  type RankSource,
+  type ReplicaReport,
+  type SetLayout,
+} from '../../core/distributed';
+import {
+  buildExport,
+  exportBlob,
+  planExport,
+  writeExportTo,
+  type CastReportEntry,
+  type ExportFormat,
+  type ExportJob,
+} from '../../core/export';
+import { compileNameMap, type NameMapSpec } from '../../core/name-map';
+import { compileFilter, parseFilter } from '../../core/selection';
+import { openDecryptedSource } from '../../crypto/decrypted-source';
+import { detectEncryption } from '../../crypto/frames';
+import {
+  combineStageStrategies,
+  looksLikeJsonStrategyHead,
+  looksLikeProtobufStrategy,
+  parseStrategy,
+  type ParallelStrategy,
+  type StrategyProblem,
+} from '../../formats/strategy';
+import { BlobSource, type ByteSource } from '../../io/byte-source';
+import { runJob, throttle, type ProgressCallback } from '../registry';
+
+/**
+ * A distributed set in the worker: many rank files (a dropped or picked folder) plus a strategy
+ * file. The page sends File blobs with their relative paths; everything returned is plain data
+ * (layout plans, problems, sizes). Rank files stay here by set id for the merged export and the
+ * replica check; keys never leave this worker.
+ */
+
+export type RankFormat = 'ckpt' | 'safetensors';
+
+export interface SetFileInput {
+  /** `webkitRelativePath` for folder picks/drops, else the file name. */
+  path: string;
+  file: Blob;
+}
+
+export interface OpenSetRequest {
+  setId: string;
+  jobId: string;
+  /** Everything the user gave: rank files, strategy files, anything else (ignored with a reason). */
+  files: SetFileInput[];
+  /** Paths (among `files`) to use as the strategy; empty = detect from content. */
+  strategyPaths?: string[];
+  /** One key for every encrypted rank file (MindSpore's dec_key). */
+  key?: Uint8Array;
+  /** Which file of a rank folder to read when it holds both formats (null = decide). */
+  inputFormat?: RankFormat | null;
+  /** Ranks the user assigned: path → rank (overrides the name). */
+  ranks?: Record<string, number>;
+}
+
+export interface SetRankInfo {
+  rank: number;
+  path: string;
+  format: FormatId;
+  encrypted: boolean;
+  size: number;
+  tensorCount: number;
+  /** Other checkpoint files of the same rank that were not used (other format, older name). */
+  alternatives: string[];
+}
+
+export interface SetIgnoredFile {
+  path: string;
+  size: number;
+  reason: 'no-rank' | 'not-a-checkpoint' | 'unused-strategy';
+}
+
+export interface SetStrategyInfo {
+  files: string[];
+  encoding: ParallelStrategy['encoding'];
+  stages: number[];
+  operatorCount: number;
+  layoutCount: number;
+  pipelineMerged: boolean;
+  problems: StrategyProblem[];
+}
+
+export interface OpenSetResult {
+  setId: string;
+  /** `ready`: layout computed; otherwise what the user must still give. */
+  status: 'ready' | 'needs-strategy' | 'needs-ranks';
+  strategy: SetStrategyInfo | null;
+  /** Every file whose content is a strategy, in path order. */
+  strategyCandidates: string[];
+  /** Formats found among the rank files; two means the user may switch. */
+  formats: RankFormat[];
+  inputFormat: RankFormat | null;
+  ranks: SetRankInfo[];
+  /** Checkpoint files whose rank is unknown (assign one to use them), and others not used. */
+  ignored: SetIgnoredFile[];
+  layout: SetLayout | null;
+  /** Tensors of the merged view (mergeable strategy parameters + extras) and their bytes. */
+  mergedCount: number;
+  mergedBytes: number;
+}
+
+export interface SetExportRequest {
+  setId: string;
+  jobId: string;
+  format: ExportFormat;
+  /** Filter expression over the merged tensors ('' = all). */
+  filterText: string;
+  nameMap: NameMapSpec | null;
+  cast: { from: string; to: string } | null;
+  /** Keep parameters that are not in the strategy (copied from the lowest rank, as MindSpore). */
+  includeExtras: boolean;
+  /** Split into unified parts of about this size + param_name_map.json; null = one file. */
+  partBytes: number | null;
+  metadataFormat: 'ms' | 'pt' | null;
+  /** Stream into a chosen file (one output) or folder (parts); without one, Blobs come back. */
+  target?: FileSystemFileHandle | FileSystemDirectoryHandle;
+}
+
+export interface SetExportOutput {
+  fileName: string;
+  size: number;
+  tensors: number;
+  blob?: Blob;
+}
+
+export interface SetExportResult {
+  outputs: SetExportOutput[];
+  parameterCount: number;
+  /** Strategy parameters present in the files that could not be merged (left out). */
+  skipped: string[];
+  castReport: CastReportEntry[];
+}
+
+export interface ReplicaCheckResult {
+  reports: ReplicaReport[];
+  /** The layout with `replicas-differ` warnings added. */
+  layout: SetLayout;
+}
+
+interface OpenSet {
+  files: RankFile[];
+  view: MergedView;
+  layout: SetLayout;
+  baseName: string;
+}
+
+const sets = new Map<string, OpenSet>();
+const HEAD_BYTES = 4096;
+
+function extensionOf(path: string): string {
+  const match = /\.([a-z0-9]+)$/i.exec(path);
+  return match ? (match[1] ?? '').toLowerCase() : '';
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+async function headOf(file: Blob, bytes = HEAD_BYTES): Promise<Uint8Array> {
+  return new Uint8Array(await file.slice(0, Math.min(bytes, file.size)).arrayBuffer());
+}
+
+function isStrategyHead(head: Uint8Array, size: number): boolean {
+  return looksLikeProtobufStrategy(head, size) || looksLikeJsonStrategyHead(head);
+}
+
+/**
+ * The default strategy among several candidates: a merged pipeline file if there is one, else
+ * one file per distinct stage (per-stage files are combined), protobuf before JSON.
+ */
+export function chooseStrategies(candidates: readonly { path: string; strategy: ParallelStrategy }[]): string[] {
+  const ordered = [...candidates].sort(
+    (a, b) =>
+      Number(a.strategy.encoding === 'json') - Number(b.strategy.encoding === 'json') ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  const merged = ordered.find((candidate) => candidate.strategy.pipelineMerged);
+  if (merged) return [merged.path];
+  const byStage = new Map<number, string>();
+  for (const candidate of ordered) {
+    const stage = candidate.strategy.fileStage ?? 0;
+    if (!byStage.has(stage)) byStage.set(stage, candidate.path);
+  }
+  return [...byStage.entries()].sort((a, b) => a[0] - b[0]).map(([, path]) => path);
+}
+
+interface Classified {
+  strategies: { path: string; file: Blob; strategy: ParallelStrategy }[];
+  /** Checkpoint files with a rank, grouped. */
+  byRank: Map<number, { path: string; file: Blob; format: RankFormat }[]>;
+  ignored: SetIgnoredFile[];
+}
+
+async function classify(request: OpenSetRequest, signal: AbortSignal): Promise<Classified> {
+  const strategies: Classified['strategies'] = [];
+  const byRank: Classified['byRank'] = new Map();
+  const ignored: SetIgnoredFile[] = [];
+  const chosen = new Set(request.strategyPaths ?? []);
+  for (const { path, file } of [...request.files].sort(byPath)) {
+    signal.throwIfAborted();
+    const head = await headOf(file);
+    const extension = extensionOf(path);
+    if (chosen.has(path) || (file.size <= MAX_STRATEGY_FILE_BYTES && isStrategyHead(head, file.size))) {
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        strategies.push({ path, file, strategy: parseStrategy(bytes, { fileName: path }) });
+        continue;
+      } catch (error) {
+        if (chosen.has(path)) throw withFile(error, path);
+      }
+    }
+    if (extension !== 'ckpt' && extension !== 'safetensors') {
+      ignored.push({ path, size: file.size, reason: 'not-a-checkpoint' });
+      continue;
+    }
+    const rank = request.ranks?.[path] ?? rankFromPath(path);
+    if (rank === undefined) {
+      ignored.push({ path, size: file.size, reason: 'no-rank' });
+      continue;
+    }
+    byRank.set(rank, [...(byRank.get(rank) ?? []), { path, file, format: extension }]);
+  }
+  return { strategies, byRank, ignored };
+}
+
+/** The format read from rank folders holding both: the one every rank has, else the commoner (ckpt on a tie). */
+function defaultFormat(byRank: Classified['byRank']): RankFormat | null {
+  let ckpt = 0;
+  let safetensors = 0;
+  for (const files of byRank.values()) {
+    if (files.some((f) => f.format === 'ckpt')) ckpt += 1;
+    if (files.some((f) => f.format === 'safetensors')) safetensors += 1;
+  }
+  if (ckpt === 0 && safetensors === 0) return null;
+  return safetensors > ckpt ? 'safetensors' : 'ckpt';
+}
+
+async function rankSource(file: Blob, path: string, key: Uint8Array | undefined, signal: AbortSignal) {
+  let source: ByteSource = new BlobSource(file);
+  const encrypted = detectEncryption(await headOf(file, 48)).encrypted;
+  if (encrypted && key) {
+    source = await openDecryptedSource(source, key, { signal }).catch((error: unknown) => {
+      throw withFile(error, path);
+    });
+  }
+  return { source, encrypted };
+}
+
+function strategyInfo(strategy: ParallelStrategy): SetStrategyInfo {
+  return {
+    files: strategy.files,
+    encoding: strategy.encoding,
+    stages: strategy.stages,
+    operatorCount: strategy.operatorCount,
+    layoutCount: strategy.layouts.length,
+    pipelineMerged: strategy.pipelineMerged,
+    problems: strategy.problems,
+  };
+}
+
+/** Strategy parameters that are in the files but cannot be merged (the export leaves them out). */
+function unmergeableInFiles(layout: SetLayout): ParameterPlan[] {
+  return layout.parameters.filter(
+    (plan) => !plan.mergeable && plan.kind === 'sharded' && plan.holdings.some((holding) => holding.present),
+  );
+}
+
+async function writeOutput(
+  job: ExportJob,
+  fileName: string,
+  target: SetExportRequest['target'],
+  signal: AbortSignal,
+  onProgress: (done: number) => void,
+): Promise<Blob | undefined> {
+  const report = (done: number): void => onProgress(done);
+  if (!target) return exportBlob(job, { signal, onProgress: report });
+  const handle =
+    target.kind === 'directory'
+      ? await (target as FileSystemDirectoryHandle).getFileHandle(fileName, { create: true })
+      : (target as FileSystemFileHandle);
+  const writable = await handle.createWritable();
+  await writeExportTo(
+    job,
+    {
+      write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
+      close: () => writable.close(),
+      abort: (reason) => writable.abort(reason),
+    },
+    { signal, onProgress: report },
+  );
+  return undefined;
+}
+
+function requireSet(setId: string): OpenSet {
+  const set = sets.get(setId);
+  if (!set) throw new LensError('internal', { hint: `distributed set ${setId} is not open in the worker` });
+  return set;
+}
+
+function stemOf(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((part) => part.length > 0);
+  return parts.length > 1 ? (parts[0] ?? 'merged') : 'merged';
+}
+
+export const distributedApi = {
+  /** Classify the files, read the strategy, open every rank's index (no tensor bytes), lay out. */
+  async openSet(request: OpenSetRequest, onProgress?: ProgressCallback): Promise<OpenSetResult> {
+    return runJob(request.jobId, async (signal) => {
+      sets.delete(request.setId);
+      const progress = throttle(onProgress);
+      const { strategies, byRank, ignored } = await classify(request, signal);
+      const strategyCandidates = strategies.map((s) => s.path);
+      const chosenPaths =
+        request.strategyPaths && request.strategyPaths.length > 0
+          ? request.strategyPaths
+          : chooseStrategies(strategies);
+      for (const candidate of strategies) {
+        if (!chosenPaths.includes(candidate.path))
+          ignored.push({ path: candidate.path, size: candidate.file.size, reason: 'unused-strategy' });
+      }
+      const used = strategies.filter((s) => chosenPaths.includes(s.path));
+      const strategy = used.length > 0 ? combineStageStrategies(used.map((s) => s.strategy)) : null;
+
+      const formats = (['ckpt', 'safetensors'] as const).filter((format) =>
+        [...byRank.values()].some((files) => files.some((f) => f.format === format)),
+      );
+      const inputFormat =
+        request.inputFormat && formats.includes(request.inputFormat) ? request.inputFormat : defaultFormat(byRank);
+      const picked: { rank: number; path: string; file: Blob; alternatives: string[] }[] = [];
+      for (const [rank, files] of [...byRank.entries()].sort((a, b) => a[0] - b[0])) {
+        const preferred = files.filter((f) => f.format === inputFormat);
+        const pool = preferred.length > 0 ? preferred : files;
+        // Like transform_checkpoints: the last file after sorting when a rank folder holds several.
+        const chosen = pool[pool.length - 1];
+        if (!chosen) continue;
+        picked.push({
+          rank,
+          path: chosen.path,
+          file: chosen.file,
+          alternatives: files.filter((f) => f !== chosen).map((f) => f.path),
+        });
+      }
+      const base: Omit<OpenSetResult, 'status'> = {
+        setId: request.setId,
+        strategy: strategy ? strategyInfo(strategy) : null,
+        strategyCandidates,
+        formats: [...formats],
+        inputFormat,
+        ranks: [],
+        ignored,
+        layout: null,
+        mergedCount: 0,
+        mergedBytes: 0,
+      };
+      if (picked.length === 0) return { ...base, status: 'needs-ranks' };
+
+      const inputs: RankSource[] = [];
+      const encryptedPaths = new Set<string>();
+      for (const item of picked) {
+        const { source, encrypted } = await rankSource(item.file, item.path, request.key, signal);
+        if (encrypted) encryptedPaths.add(item.path);
+        inputs.push({ name: item.path, source, rank: item.rank });
+        progress?.((inputs.length / picked.length) * 0.5);
+      }
+      const files = await openRankFiles(inputs, { signal });
+      progress?.(1);
+      const byName = new Map(picked.map((item) => [item.path, item]));
+      const ranks: SetRankInfo[] = files.map((file) => ({
+        rank: file.rank,
+        path: file.name,
+        format: file.opened.index.format,
+        encrypted: encryptedPaths.has(file.name),
+        size: byName.get(file.name)?.file.size ?? 0,
+        tensorCount: file.opened.index.tensors.length,
+        alternatives: byName.get(file.name)?.alternatives ?? [],
+      }));
+      if (!strategy) return { ...base, ranks, status: 'needs-strategy' };
+      const view = openMergedView(strategy, files);
+      sets.set(request.setId, {
+        files,
+        view,
+        layout: view.layout,
+        baseName: stemOf(picked[0]?.path ?? ''),
+      });
+      return {
+        ...base,
+        ranks,
+        status: 'ready',
+        layout: view.layout,
+        mergedCount: view.index.tensors.length,
+        mergedBytes: view.index.tensors.reduce((sum, entry) => sum + entry.bytes, 0),
+      };
+    });
+  },
+
+  closeSet(setId: string): void {
+    sets.delete(setId);
+  },
+
+  /** Compare every replica with the slice the merge reads (MindSpore never does). */
+  async checkSetReplicas(setId: string, jobId: string, onProgress?: ProgressCallback): Promise<ReplicaCheckResult> {
+    return runJob(jobId, async (signal) => {
+      const set = requireSet(setId);
+      const progress = throttle(onProgress);
+      const reports = await checkReplicas(set.files, set.view.layout, {
+        signal,
+        onProgress: (done, total) => progress?.(total > 0 ? done / total : 1),
+      });
+      progress?.(1);
+      set.layout = withReplicaReports(set.view.layout, reports);
+      return { reports: reports.filter((report) => report.differences.length > 0), layout: set.layout };
+    });
+  },
+
+  /** Write the merged tensors as one unified file or as parts + param_name_map.json. */
+  async exportSet(request: SetExportRequest, onProgress?: ProgressCallback): Promise<SetExportResult> {
+    return runJob(request.jobId, async (signal) => {
+      const set = requireSet(request.setId);
+      const view = set.view;
+      const predicate = request.filterText.trim() ? compileFilter(parseFilter(request.filterText)) : null;
+      const nameMap = request.nameMap ? compileNameMap(request.nameMap) : null;
+      const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
+      const selected = new Set(
+        view.index.tensors
+          .filter((entry) => request.includeExtras || kindOf.get(entry.name) !== 'extra')
+          .filter((entry) => !predicate || predicate(entry))
+          .map((entry) => entry.name),
+      );
+      if (selected.size === 0) throw new LensError('distributed-nothing-matches', { file: set.baseName });
+      const extension = request.format;
+      const groups: { fileName: string; names: string[] }[] = [];
+      let nameMapJson: string | null = null;
+      if (request.partBytes === null) {
+        groups.push({ fileName: `${set.baseName}.merged.${extension}`, names: [...selected] });
+      } else {
+        const unified = planUnifiedParts(view, { partBytes: request.partBytes, extension });
+        const rename = (name: string): string => (nameMap ? nameMap.apply(name) : name);
+        const weightMap: Record<string, string> = {};
+        let total = 0;
+        for (const part of unified.parts) {
+          const names = part.names.filter((name) => selected.has(name));
+          if (names.length === 0) continue;
+          groups.push({ fileName: part.file, names });
+          for (const name of names) weightMap[rename(name)] = part.file;
+          total += view.index.tensors
+            .filter((entry) => names.includes(entry.name))
+            .reduce((sum, entry) => sum + entry.bytes, 0);
+        }
+        const hyper = unified.hyperParams;
+        const hyperNames = hyper ? hyper.names.filter((name) => selected.has(name)) : [];
+        if (hyper && hyperNames.length > 0) groups.push({ fileName: hyper.file, names: hyperNames });
+        nameMapJson = JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2);
+      }
+      const jobs: { fileName: string; job: ExportJob; tensors: number }[] = [];
+      const castReport: CastReportEntry[] = [];
+      let parameterCount = 0;
+      for (const group of groups) {
+        const names = new Set(group.names);
+        const plan = planExport(view.index, {
+          format: request.format,
+          select: (entry: TensorEntry) => names.has(entry.name),
+          ...(nameMap ? { renames: (name: string) => nameMap.apply(name) } : {}),
+          casts: request.cast ? [request.cast] : [],
+          metadataFormat: request.format === 'safetensors' ? request.metadataFormat : null,
+        });
+        parameterCount += plan.tensors.length;
+        jobs.push({
+          fileName: group.fileName,
+          job: await buildExport(view, plan, { signal }),
+          tensors: plan.tensors.length,
+        });
+      }
+      const totalBytes = jobs.reduce((sum, item) => sum + item.job.size, 0);
+      const progress = throttle(onProgress);
+      let before = 0;
+      const outputs: SetExportOutput[] = [];
+      const directory = request.target?.kind === 'directory';
+      if (jobs.length > 1 && request.target && !directory) {
+        throw new LensError('usage', { hint: 'several parts need a folder, not a single file' });
+      }
+      for (const { fileName, job, tensors } of jobs) {
+        const blob = await writeOutput(job, fileName, request.target, signal, (done) =>
+          progress?.(totalBytes > 0 ? (before + done) / totalBytes : 1),
+        );
+        before += job.size;
+        castReport.push(...job.castReport());
+        outputs.push({ fileName, size: job.size, tensors, ...(blob ? { blob } : {}) });
+      }
+      if (nameMapJson !== null) {
+        const blob = new Blob([nameMapJson], { type: 'application/json' });
+        if (request.target && directory) {
+          const handle = await (request.target as FileSystemDirectoryHandle).getFileHandle('param_name_map.json', {
+            create: true,
+          });
+          const writable = await handle.createWritable();
+          await writable.write(nameMapJson);
+          await writable.close();
+          outputs.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0 });
+        } else {
+          outputs.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0, blob });
+        }
+      }
+      progress?.(1);
+      return {
+        outputs,
+        parameterCount,
+        skipped: unmergeableInFiles(set.view.layout).map((plan) => plan.name),
+        castReport,
+      };
+    });
+  },
+};
