@@ -9,7 +9,7 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
-import { readElementChunks, type WindowOptions } from '../stats/windows';
+import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from '../stats/windows';
 
 export interface CheckpointSide {
   index: CheckpointIndex;
@@ -379,8 +379,20 @@ export async function compareCheckpoints(
 
   let bytesRead = 0;
   const pairs: TensorDelta[] = [];
-  for (const [entryA, entryB] of work) {
+  const sourceA = new PrefetchingSource(a.plaintext);
+  const sourceB = new PrefetchingSource(b.plaintext);
+  const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
+    const ahead = firstWindow(entry.ranges, options);
+    if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
+  };
+  for (const [position, [entryA, entryB]] of work.entries()) {
     options.signal?.throwIfAborted();
+    const following = work[position + 1];
+    if (following) {
+      // Start the next pair's first reads now, so the pipeline does not drain between tensors.
+      prefetch(sourceA, following[0]);
+      prefetch(sourceB, following[1]);
+    }
     const context: ReadContext = {
       options,
       onBytes: (bytes) => {
@@ -389,7 +401,7 @@ export async function compareCheckpoints(
         options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
       },
     };
-    pairs.push(await comparePair(a.plaintext, entryA, b.plaintext, entryB, context));
+    pairs.push(await comparePair(sourceA, entryA, sourceB, entryB, context));
     options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
   }
 
