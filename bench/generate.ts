@@ -83,3 +83,66 @@ export function generateInputs(dir: string, sizeBytes: number, tensorCount: numb
   }
   return { ckpt, safetensors, tensors: tensorCount, sizeBytes };
 }
+
+/** A plaintext .ckpt with a CRC trailer and its encrypted twins, for the integrity and crypto rows. */
+export interface CryptoInputs {
+  crcCkpt: string;
+  encrypted: Record<'AES-GCM' | 'AES-CBC' | 'SM4-CBC', string>;
+  /** Raw SM4-CBC ciphertext of the same size for `openssl enc -d` (no MindSpore framing). */
+  opensslSm4: string;
+  key16: Uint8Array;
+  plaintextBytes: number;
+}
+
+export async function generateCryptoInputs(dir: string, sizeBytes: number): Promise<CryptoInputs> {
+  const { crc32 } = await import('node:zlib');
+  const { encryptCheckpoint } = await import('../src/crypto/encrypt');
+  const { encodeCrcTrailer } = await import('../src/formats/ckpt/trailer');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const base = path.join(dir, `crypto-${sizeBytes / MiB}MiB`);
+  const key16 = Uint8Array.from({ length: 16 }, (_, i) => i);
+  const plain = `${base}.plain.ckpt`;
+  const crcCkpt = `${base}.crc.ckpt`;
+  // 64 tensors: big enough that the work is in the bytes, like a real model shard.
+  if (!existsSync(crcCkpt)) {
+    const inputs = generateInputs(dir, sizeBytes, 64);
+    const body = readFileSync(inputs.ckpt);
+    writeFileSync(plain, body);
+    writeFileSync(crcCkpt, Buffer.concat([body, encodeCrcTrailer(crc32(body))]));
+  }
+  const encrypted = {} as CryptoInputs['encrypted'];
+  for (const mode of ['AES-GCM', 'AES-CBC', 'SM4-CBC'] as const) {
+    const file = `${base}.${mode}.ckpt`;
+    encrypted[mode] = file;
+    if (existsSync(file)) continue;
+    const fd = openSync(file, 'w');
+    const body = readFileSync(plain);
+    const chunks = (function* () {
+      for (let at = 0; at < body.length; at += 64 * MiB) yield body.subarray(at, at + 64 * MiB);
+    })();
+    for await (const block of encryptCheckpoint(chunks, { mode, key: key16 })) writeSync(fd, block);
+    closeSync(fd);
+  }
+  const opensslSm4 = `${base}.openssl-sm4.bin`;
+  if (!existsSync(opensslSm4)) {
+    const { execFileSync } = await import('node:child_process');
+    try {
+      execFileSync('openssl', [
+        'enc',
+        '-sm4-cbc',
+        '-K',
+        Buffer.from(key16).toString('hex'),
+        '-iv',
+        '00'.repeat(16),
+        '-in',
+        plain,
+        '-out',
+        opensslSm4,
+      ]);
+    } catch {
+      // no openssl with SM4 here: the row says so
+    }
+  }
+  return { crcCkpt, encrypted, opensslSm4, key16, plaintextBytes: statSync(plain).size };
+}

@@ -3,15 +3,16 @@
 // Sizes: BENCH_SIZE_MB (default 2048), BENCH_TENSORS (default 10000). Inputs live on /dev/shm.
 import { execFileSync } from 'node:child_process';
 import type { Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { generateInputs } from './generate';
+import { generateCryptoInputs, generateInputs } from './generate';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MB ?? 2048);
 const tensorCount = Number(process.env.BENCH_TENSORS ?? 10000);
+const cryptoMiB = Number(process.env.BENCH_CRYPTO_MB ?? 1024);
 const inputDir =
   process.env.BENCH_DIR ??
   (readdirSync('/dev').includes('shm') ? '/dev/shm/ckpt-lens-bench' : path.join(os.tmpdir(), 'ckpt-lens-bench'));
@@ -76,6 +77,45 @@ async function measure(
   }
 }
 
+/** Native references, measured on the same bytes when the tools exist. */
+function timeCommand(command: string, args: string[]): number | null {
+  try {
+    const start = performance.now();
+    execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    return performance.now() - start;
+  } catch {
+    return null;
+  }
+}
+
+function pythonZlibMiBps(file: string): number | null {
+  const script =
+    'import sys,zlib\nc=0\nf=open(sys.argv[1],"rb")\nwhile True:\n b=f.read(16<<20)\n if not b: break\n c=zlib.crc32(b,c)\n';
+  timeCommand('python3', ['-c', script, file]);
+  const ms = timeCommand('python3', ['-c', script, file]);
+  return ms === null ? null : statSync(file).size / MiB / (ms / 1000);
+}
+
+function opensslSm4MiBps(file: string, key: Uint8Array): number | null {
+  if (!existsSync(file)) return null;
+  const args = [
+    'enc',
+    '-d',
+    '-sm4-cbc',
+    '-K',
+    Buffer.from(key).toString('hex'),
+    '-iv',
+    '00'.repeat(16),
+    '-in',
+    file,
+    '-out',
+    '/dev/null',
+  ];
+  timeCommand('openssl', args);
+  const ms = timeCommand('openssl', args);
+  return ms === null ? null : statSync(file).size / MiB / (ms / 1000);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -96,6 +136,8 @@ async function main(): Promise<void> {
   const inputs = generateInputs(inputDir, sizeMiB * MiB, tensorCount);
   // The same bytes in few large tensors: where skipping tensor content pays off.
   const largeTensors = generateInputs(inputDir, sizeMiB * MiB, Math.max(8, Math.round(sizeMiB / 8)));
+  console.log(`generating crypto inputs (${cryptoMiB} MiB)…`);
+  const cryptoInputs = await generateCryptoInputs(inputDir, cryptoMiB * MiB);
   execFileSync('npx', ['vite', 'build', '--config', 'bench/vite.bench.config.ts'], { stdio: 'inherit' });
 
   // @ts-expect-error -- plain .mjs module shared with `npm start`
@@ -122,7 +164,17 @@ async function main(): Promise<void> {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await page.goto(url);
-    await page.locator('#files').setInputFiles([inputs.ckpt, inputs.safetensors, largeTensors.ckpt]);
+    await page
+      .locator('#files')
+      .setInputFiles([
+        inputs.ckpt,
+        inputs.safetensors,
+        largeTensors.ckpt,
+        cryptoInputs.crcCkpt,
+        cryptoInputs.encrypted['AES-GCM'],
+        cryptoInputs.encrypted['AES-CBC'],
+        cryptoInputs.encrypted['SM4-CBC'],
+      ]);
     const size = inputs.sizeBytes;
 
     // Baseline: one full sequential read of the .ckpt (warm: the first pass pulls pages in).
@@ -183,6 +235,172 @@ async function main(): Promise<void> {
       pass: st.ms <= 20,
       peakRssMiB: st.peakRssMiB,
       note: `${st.reads} reads, ${(st.bytes / 1024).toFixed(0)} KiB read`,
+    });
+
+    // ---- integrity and crypto (issue 3) ----
+    const key = Array.from(cryptoInputs.key16);
+    const mibps = (m: { bytes: number; ms: number }): number => m.bytes / MiB / (m.ms / 1000);
+    await measure(page, profile, 'rawRead', 3);
+    const rawCrypto = await best(3, () => measure(page, profile, 'rawRead', 3));
+    rows.push({
+      metric: `raw File read, ${cryptoMiB} MiB (baseline)`,
+      value: rawCrypto.ms,
+      unit: 'ms',
+      note: `${mibps(rawCrypto).toFixed(0)} MiB/s`,
+    });
+    const crc = await best(3, () => measure(page, profile, 'crcVerify', 3));
+    rows.push({
+      metric: 'CRC verify (.ckpt crc_num trailer)',
+      value: mibps(crc),
+      unit: 'MiB/s',
+      ratio: mibps(crc) / mibps(rawCrypto),
+      baseline: 'raw read MiB/s',
+      target: '≥ 0.9×',
+      pass: mibps(crc) / mibps(rawCrypto) >= 0.9,
+      peakRssMiB: crc.peakRssMiB,
+    });
+    const zlibMiBps = pythonZlibMiBps(cryptoInputs.crcCkpt);
+    if (zlibMiBps !== null) {
+      rows.push({
+        metric: 'Python zlib.crc32, same file (native reference)',
+        value: zlibMiBps,
+        unit: 'MiB/s',
+        ratio: mibps(crc) / zlibMiBps,
+        baseline: 'ours / native',
+      });
+    }
+    const webcrypto = await best(3, () => measure(page, profile, 'rawWebCrypto', 0, { mib: Math.min(cryptoMiB, 512) }));
+    rows.push({
+      metric: 'raw WebCrypto AES-GCM decrypt (baseline)',
+      value: mibps(webcrypto),
+      unit: 'MiB/s',
+      note: '64 MiB blocks from memory, 2 in flight',
+    });
+    for (const [mode, fileIndex] of [
+      ['AES-GCM', 4],
+      ['AES-CBC', 5],
+    ] as const) {
+      const run = await best(2, () => measure(page, profile, 'decryptAndIndex', fileIndex, { key }));
+      rows.push({
+        metric: `${mode} decrypt + index (${cryptoMiB} MiB)`,
+        value: mibps(run),
+        unit: 'MiB/s',
+        ratio: mibps(run) / mibps(webcrypto),
+        baseline: 'raw WebCrypto MiB/s',
+        target: mode === 'AES-GCM' ? '≥ 0.85×' : '',
+        ...(mode === 'AES-GCM' ? { pass: mibps(run) / mibps(webcrypto) >= 0.85 } : {}),
+        peakRssMiB: run.peakRssMiB,
+        note: `${run.items} of ${run.reads} decrypt units read to index${mode === 'AES-GCM' ? '; peak memory target ≤ 256 MiB' : ''}`,
+      });
+    }
+    const sm4 = await best(2, () => measure(page, profile, 'decryptAndIndex', 6, { key }));
+    const opensslMiBps = opensslSm4MiBps(cryptoInputs.opensslSm4, cryptoInputs.key16);
+    rows.push({
+      metric: `SM4-CBC decrypt + index (${cryptoMiB} MiB, WASM)`,
+      value: mibps(sm4),
+      unit: 'MiB/s',
+      ...(opensslMiBps !== null
+        ? {
+            ratio: mibps(sm4) / opensslMiBps,
+            baseline: '`openssl enc -d -sm4-cbc` MiB/s',
+            target: '≥ 1.5×',
+            pass: mibps(sm4) / opensslMiBps >= 1.5,
+          }
+        : { note: 'openssl with SM4 not available' }),
+      peakRssMiB: sm4.peakRssMiB,
+    });
+    if (opensslMiBps !== null)
+      rows.push({
+        metric: 'openssl enc -d -sm4-cbc, same size (native reference)',
+        value: opensslMiBps,
+        unit: 'MiB/s',
+      });
+
+    // ---- export (issue 5) ----
+    const subset = await best(3, () =>
+      measure(page, profile, 'exportSubset', 1, {
+        filter: 'name ~ /param_[0-9]*[02468]\\.weight$/',
+        format: 'safetensors',
+      }),
+    );
+    rows.push({
+      metric: `export .safetensors subset, no transforms (${sizeMiB} MiB source)`,
+      value: subset.ms,
+      unit: 'ms',
+      target: '≤ 100 ms',
+      pass: subset.ms <= 100,
+      peakRssMiB: subset.peakRssMiB,
+      note: `${subset.items} tensors, ${(subset.bytes / MiB).toFixed(0)} MiB composed from source slices`,
+    });
+    const cast = await best(2, () => measure(page, profile, 'exportStream', 3, { cast: 'Float16' }));
+    rows.push({
+      metric: 'export .ckpt with cast Float32→Float16 (streamed)',
+      value: mibps(cast),
+      unit: 'MiB/s of source',
+      ratio: mibps(cast) / mibps(rawCrypto),
+      baseline: 'raw read MiB/s',
+      target: '≥ 0.7×',
+      pass: mibps(cast) / mibps(rawCrypto) >= 0.7,
+      peakRssMiB: cast.peakRssMiB,
+    });
+    const enc = await best(2, () => measure(page, profile, 'exportStream', 3, { encryptMode: 'AES-GCM', key }));
+    const slowest = Math.min(mibps(rawCrypto), mibps(webcrypto));
+    rows.push({
+      metric: 'export .ckpt encrypted AES-GCM (streamed)',
+      value: mibps(enc),
+      unit: 'MiB/s',
+      ratio: mibps(enc) / slowest,
+      baseline: 'min(raw read, raw WebCrypto)',
+      target: '≥ 0.7×',
+      pass: mibps(enc) / slowest >= 0.7,
+      peakRssMiB: enc.peakRssMiB,
+    });
+
+    // ---- diff and filter (issue 4) ----
+    const diff = await best(3, () => measure(page, profile, 'loadDiff', 0, { count: 100_000 }));
+    rows.push({
+      metric: 'load diff, 100k parameters vs manifest',
+      value: diff.ms,
+      unit: 'ms',
+      target: '≤ 200 ms',
+      pass: diff.ms <= 200,
+    });
+    const filter = await best(5, () =>
+      measure(page, profile, 'filterEval', 0, {
+        count: 100_000,
+        expression: 'startsWith("model.layers.1") and not endsWith(".bias") and numel > 1000',
+      }),
+    );
+    rows.push({
+      metric: 'filter parse + evaluate, 100k parameters',
+      value: filter.ms,
+      unit: 'ms',
+      target: '≤ 50 ms (whole keystroke→repaint: see app row)',
+      pass: filter.ms <= 50,
+    });
+
+    // ---- numbers (issue 8) ----
+    const stats = await best(2, () => measure(page, profile, 'statsAll', 3));
+    rows.push({
+      metric: `stats of every tensor (${cryptoMiB} MiB Float32)`,
+      value: mibps(stats),
+      unit: 'MiB/s',
+      ratio: mibps(stats) / mibps(rawCrypto),
+      baseline: 'raw read MiB/s',
+      target: '≥ 0.7×',
+      pass: mibps(stats) / mibps(rawCrypto) >= 0.7,
+      peakRssMiB: stats.peakRssMiB,
+    });
+    const compare = await best(2, () => measure(page, profile, 'compareFiles', 3));
+    rows.push({
+      metric: `compare two ${cryptoMiB} MiB checkpoints`,
+      value: mibps(compare),
+      unit: 'MiB/s (both files)',
+      ratio: mibps(compare) / mibps(rawCrypto),
+      baseline: 'raw read MiB/s',
+      target: '≥ 0.7×',
+      pass: mibps(compare) / mibps(rawCrypto) >= 0.7,
+      peakRssMiB: compare.peakRssMiB,
     });
   } finally {
     await context.close();

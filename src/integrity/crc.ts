@@ -55,9 +55,12 @@ export interface StreamOptions {
   windowBytes?: number;
 }
 
+/** Reads kept in flight while one window is consumed: the raw-read baseline's two, plus one. */
+const READS_IN_FLIGHT = 2;
+
 /**
  * Calls `consume` with the bytes of [start, end) in order, reading ≤ 16 MiB windows with the
- * next read already in flight while the current window is consumed.
+ * next reads already in flight while the current window is consumed.
  */
 export async function forEachWindow(
   source: ByteSource,
@@ -67,16 +70,26 @@ export async function forEachWindow(
   options: StreamOptions = {},
 ): Promise<void> {
   const windowBytes = options.windowBytes ?? CRC_WINDOW_BYTES;
-  const read = (at: number): Promise<Uint8Array> | null =>
-    at < end ? source.read(at, Math.min(windowBytes, end - at), options.signal) : null;
-  let at = start;
-  let pending = read(at);
+  let next = start;
+  const queue: { at: number; promise: Promise<Uint8Array> }[] = [];
+  const fill = (): void => {
+    while (queue.length < READS_IN_FLIGHT && next < end) {
+      const at = next;
+      const promise = source.read(at, Math.min(windowBytes, end - at), options.signal);
+      // Reads queued behind a failure must not surface as unhandled rejections.
+      promise.catch(() => undefined);
+      queue.push({ at, promise });
+      next += Math.min(windowBytes, end - at);
+    }
+  };
+  fill();
   let done = 0;
-  while (pending) {
-    const bytes = await pending;
-    if (bytes.length === 0) throw new RangeError(`read at ${at} returned no bytes`);
-    at += bytes.length;
-    pending = read(at);
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    const bytes = await item.promise;
+    const expected = Math.min(windowBytes, end - item.at);
+    if (bytes.length !== expected)
+      throw new RangeError(`read at ${item.at} returned ${bytes.length} of ${expected} bytes`);
+    fill();
     options.signal?.throwIfAborted();
     consume(bytes);
     done += bytes.length;
