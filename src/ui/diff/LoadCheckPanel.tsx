@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
-import { diffAgainstNetwork, pythonShape, type LoadDiff } from '../../core/load-rules';
+import { diffAgainstNetwork, parameterDictOrder, pythonShape, type LoadDiff } from '../../core/load-rules';
 import type { NetworkManifest } from '../../formats/manifest';
 import { workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
@@ -87,7 +87,11 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
   const [search, setSearch] = useState('');
   const nameMap = useNameMap();
   const inputId = useId();
-  const entries = useMemo(() => matching.map((i) => index.tensors[i] as TensorEntry), [index, matching]);
+  // The parameter_dict load_checkpoint returns: file order for ckpt, sorted names for safetensors.
+  const entries = useMemo(() => {
+    const selected = new Set(matching.map((i) => index.tensors[i] as TensorEntry));
+    return parameterDictOrder(index).filter((entry) => selected.has(entry));
+  }, [index, matching]);
   const names = useMemo(() => entries.map((e) => e.name), [entries]);
   const diff = useMemo(
     () => (manifest ? diffAgainstNetwork(entries, manifest.data.params, { strictLoad, nameMap: nameMap.map }) : null),
