@@ -120,13 +120,19 @@ async function statsOf(
   const byteLength = count * layout.stride;
   const rawKeyMode = keyModeFor(layout.kind);
   const retain = rawKeyMode === 'float32-top' && bins > 0 && byteLength <= (options.retainBytes ?? STATS_RETAIN_BYTES);
-  let keyMode: KeyMode =
-    bins === 0 || retain || (rawKeyMode === 'float32-top' && options.exactHistogram) ? 'none' : rawKeyMode;
-  if (bins > 0 && rawKeyMode !== 'float32-top') keyMode = rawKeyMode;
+  // 8/16-bit keys are exact and cheap; float32-top buckets only when nothing better is coming.
+  const keyMode: KeyMode =
+    bins === 0
+      ? 'none'
+      : rawKeyMode !== 'float32-top'
+        ? rawKeyMode
+        : retain || options.exactHistogram
+          ? 'none'
+          : 'float32-top';
   const accumulator = new StatsAccumulator(layout, keyMode);
   const retained: Uint8Array[] = [];
   let done = 0;
-  const read = (pass: number) =>
+  const read = () =>
     readElementChunks(source, entry.ranges, layout.stride, {
       ...options,
       tensor: entry.name,
@@ -135,10 +141,9 @@ async function statsOf(
         done += bytes;
         options.onBytes?.(bytes);
         options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
-        void pass;
       },
     });
-  for await (const chunk of read(1)) {
+  for await (const chunk of read()) {
     accumulator.add(chunk);
     if (retain) retained.push(chunk.slice());
   }
@@ -154,7 +159,7 @@ async function statsOf(
     } else {
       const exact = new ExactHistogram(layout.kind, layout.stride, range);
       if (retain) for (const chunk of retained) exact.add(chunk);
-      else for await (const chunk of read(2)) exact.add(chunk);
+      else for await (const chunk of read()) exact.add(chunk);
       histogram = exact.result();
     }
   }
