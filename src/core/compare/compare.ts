@@ -216,54 +216,130 @@ async function valueDeltas(
     layoutB.stride,
   )) {
     const total = chunkA.length / layoutA.stride;
+    const float32Pair = layoutA.kind === 'f32' && layoutB.kind === 'f32';
+    // Float32 on both sides (the common case) is read in place; anything else is decoded first.
+    const floatsA = float32Pair ? new Float32Array(chunkA.buffer, chunkA.byteOffset, total) : null;
+    const floatsB = float32Pair ? new Float32Array(chunkB.buffer, chunkB.byteOffset, total) : null;
     for (let first = 0; first < total; first += BLOCK_ELEMENTS) {
       const n = Math.min(BLOCK_ELEMENTS, total - first);
-      decodeElements(layoutA.kind, chunkA, first, n, valuesA);
-      decodeElements(layoutB.kind, chunkB, first, n, valuesB);
-      let changed = 0;
-      let mismatches = 0;
-      let finitePairs = 0;
-      let maxAbs = totals.maxAbs;
-      let sumAbs = 0;
-      let sumDelta2 = 0;
-      let sumA2 = 0;
-      let sumB2 = 0;
-      let dot = 0;
-      for (let i = 0; i < n; i += 1) {
-        const x = valuesA[i] as number;
-        const y = valuesB[i] as number;
-        if (x - x === 0 && y - y === 0) {
-          const d = x - y;
-          const abs = d < 0 ? -d : d;
-          if (abs !== 0) changed += 1;
-          if (abs > maxAbs) maxAbs = abs;
-          sumAbs += abs;
-          sumDelta2 += d * d;
-          sumA2 += x * x;
-          sumB2 += y * y;
-          dot += x * y;
-          finitePairs += 1;
-        } else if (!(x === y || (x !== x && y !== y))) {
-          mismatches += 1;
-          changed += 1;
-        }
+      if (floatsA && floatsB) {
+        deltaBlockFloat32(floatsA, floatsB, first, first + n, totals);
+      } else {
+        decodeElements(layoutA.kind, chunkA, first, n, valuesA);
+        decodeElements(layoutB.kind, chunkB, first, n, valuesB);
+        deltaBlock(valuesA, valuesB, 0, n, totals);
       }
-      totals.changed += changed;
-      totals.nonFiniteMismatches += mismatches;
-      totals.finitePairs += finitePairs;
-      totals.maxAbs = maxAbs;
-      totals.sumAbs += sumAbs;
-      totals.sumDelta2 += sumDelta2;
-      totals.sumA2 += sumA2;
-      totals.sumB2 += sumB2;
-      totals.dot += dot;
-      totals.elements += n;
     }
   }
   if (totals.elements !== count) {
     throw new LensError('tensor-content-short', { tensor: a.name, expected: count, actual: totals.elements });
   }
   return totals;
+}
+
+/*
+ * One block of paired values into the totals. Two copies (float64 and float32 arrays) so each
+ * stays monomorphic in V8; the body is the same.
+ */
+function deltaBlock(
+  valuesA: Float64Array,
+  valuesB: Float64Array,
+  start: number,
+  end: number,
+  totals: DeltaTotals,
+): void {
+  let changed = 0;
+  let mismatches = 0;
+  let finitePairs = 0;
+  let maxAbs = totals.maxAbs;
+  let sumAbs = 0;
+  let sumDelta2 = 0;
+  let sumA2 = 0;
+  let sumB2 = 0;
+  let dot = 0;
+  for (let i = start; i < end; i += 1) {
+    const x = valuesA[i] as number;
+    const y = valuesB[i] as number;
+    if (x - x === 0 && y - y === 0) {
+      const d = x - y;
+      const abs = d < 0 ? -d : d;
+      if (abs !== 0) changed += 1;
+      if (abs > maxAbs) maxAbs = abs;
+      sumAbs += abs;
+      sumDelta2 += d * d;
+      sumA2 += x * x;
+      sumB2 += y * y;
+      dot += x * y;
+      finitePairs += 1;
+    } else if (!(x === y || (x !== x && y !== y))) {
+      mismatches += 1;
+      changed += 1;
+    }
+  }
+  addBlockTotals(totals, end - start, changed, mismatches, finitePairs, maxAbs, sumAbs, sumDelta2, sumA2, sumB2, dot);
+}
+
+function deltaBlockFloat32(
+  valuesA: Float32Array,
+  valuesB: Float32Array,
+  start: number,
+  end: number,
+  totals: DeltaTotals,
+): void {
+  let changed = 0;
+  let mismatches = 0;
+  let finitePairs = 0;
+  let maxAbs = totals.maxAbs;
+  let sumAbs = 0;
+  let sumDelta2 = 0;
+  let sumA2 = 0;
+  let sumB2 = 0;
+  let dot = 0;
+  for (let i = start; i < end; i += 1) {
+    const x = valuesA[i] as number;
+    const y = valuesB[i] as number;
+    if (x - x === 0 && y - y === 0) {
+      const d = x - y;
+      const abs = d < 0 ? -d : d;
+      if (abs !== 0) changed += 1;
+      if (abs > maxAbs) maxAbs = abs;
+      sumAbs += abs;
+      sumDelta2 += d * d;
+      sumA2 += x * x;
+      sumB2 += y * y;
+      dot += x * y;
+      finitePairs += 1;
+    } else if (!(x === y || (x !== x && y !== y))) {
+      mismatches += 1;
+      changed += 1;
+    }
+  }
+  addBlockTotals(totals, end - start, changed, mismatches, finitePairs, maxAbs, sumAbs, sumDelta2, sumA2, sumB2, dot);
+}
+
+function addBlockTotals(
+  totals: DeltaTotals,
+  elements: number,
+  changed: number,
+  mismatches: number,
+  finitePairs: number,
+  maxAbs: number,
+  sumAbs: number,
+  sumDelta2: number,
+  sumA2: number,
+  sumB2: number,
+  dot: number,
+): void {
+  totals.elements += elements;
+  totals.changed += changed;
+  totals.nonFiniteMismatches += mismatches;
+  totals.finitePairs += finitePairs;
+  totals.maxAbs = maxAbs;
+  totals.sumAbs += sumAbs;
+  totals.sumDelta2 += sumDelta2;
+  totals.sumA2 += sumA2;
+  totals.sumB2 += sumB2;
+  totals.dot += dot;
 }
 
 function basePair(a: TensorEntry, b: TensorEntry): TensorDelta {
