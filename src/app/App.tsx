@@ -1,4 +1,6 @@
+import { useDistributedStore } from '../store/distributed';
 import { useLensStore } from '../store/store';
+import { DistributedView } from '../ui/distributed/DistributedView';
 import { DropZone } from '../ui/drop/DropZone';
 import { OpenControls } from '../ui/drop/OpenControls';
 import { ActiveFileView } from '../ui/files/FileView';
@@ -7,18 +9,21 @@ import { ErrorBoundary } from './ErrorBoundary';
 
 export function App() {
   const hasFiles = useLensStore((state) => state.files.length > 0);
+  const showSet = useDistributedStore((state) => state.visible);
   return (
     <DropZone>
       <header className="app-header">
         <h1>
           Ckpt Lens <span className="muted">— look inside MindSpore checkpoints</span>
         </h1>
-        {hasFiles && <OpenControls />}
+        {(hasFiles || showSet) && <OpenControls />}
       </header>
       <main>
         <FileTabs />
         <ErrorBoundary>
-          {hasFiles ? (
+          {showSet ? (
+            <DistributedView />
+          ) : hasFiles ? (
             <ActiveFileView />
           ) : (
             <section className="welcome panel">

@@ -1,5 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { openFiles } from '../../store/actions';
+import { offerSet, openSetFromFiles } from '../../store/distributed';
+import { droppedEntries, filesOfEntries, looksLikeDistributedSet } from '../distributed/dropped';
 
 /** The whole window accepts dropped files; an overlay says so while dragging. */
 export function DropZone({ children }: { children: ReactNode }) {
@@ -23,8 +25,16 @@ export function DropZone({ children }: { children: ReactNode }) {
       event.preventDefault();
       depth = 0;
       setDragging(false);
+      // A dropped folder is a distributed set (rank_N folders); its entries must be taken now.
+      const entries = droppedEntries(event.dataTransfer);
+      if (entries.some((entry) => entry.isDirectory)) {
+        void filesOfEntries(entries).then(openSetFromFiles);
+        return;
+      }
       const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length > 0) openFiles(files);
+      if (looksLikeDistributedSet(files.map((file) => file.name)))
+        offerSet(files.map((file) => ({ path: file.name, file })));
+      else if (files.length > 0) openFiles(files);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);

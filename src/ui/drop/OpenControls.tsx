@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { openFiles, openSample } from '../../store/actions';
+import { OpenSetButton } from '../distributed/OpenSetControls';
 
 export function OpenControls({ large = false }: { large?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
@@ -11,6 +12,7 @@ export function OpenControls({ large = false }: { large?: boolean }) {
       <button type="button" onClick={() => void openSample()} data-testid="try-sample">
         Try a sample
       </button>
+      <OpenSetButton />
       <input
         ref={input}
         type="file"

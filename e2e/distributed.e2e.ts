@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+
+let session: Session;
+const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
+
+beforeEach(async () => {
+  session = await openSession();
+});
+
+afterEach(async () => {
+  expect(foreignRequests(session)).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
+  await session.close();
+});
+
+/** A tensor's bytes from a safetensors file, decoded here independently of the app. */
+function safetensorsTensor(file: string, name: string): { dtype: string; shape: number[]; bytes: Buffer } {
+  const data = readFileSync(file);
+  const headerLength = Number(data.readBigUInt64LE(0));
+  const header = JSON.parse(data.subarray(8, 8 + headerLength).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
+  const entry = header[name];
+  if (!entry) throw new Error(`${name} not in ${file}`);
+  const start = 8 + headerLength;
+  return {
+    dtype: entry.dtype,
+    shape: entry.shape,
+    bytes: data.subarray(start + entry.data_offsets[0], start + entry.data_offsets[1]),
+  };
+}
+
+interface CaseManifest {
+  ranks: Record<string, unknown>;
+  params: Record<string, { boxes: Record<string, [number, number][]> }>;
+}
+
+describe('distributed sets', () => {
+  it('case1 folder + strategy: layout picture, merged export, reopened tensor equals expected_merged', async () => {
+    const { page } = session;
+    const manifest = JSON.parse(readFileSync(path.join(CASE1, 'manifest.json'), 'utf8')) as CaseManifest;
+    const rankCount = Object.keys(manifest.ranks).length;
+
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-folder-input').setInputFiles(CASE1);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE1, 'strategy.ckpt'));
+    await expect.poll(() => page.getByTestId('set-strategy').textContent()).toContain('strategy.ckpt');
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(rankCount);
+
+    await page.getByTestId('set-row').filter({ hasText: 'layer.weight' }).click();
+    const svg = page.getByTestId('layout-svg');
+    await expect.poll(() => svg.count()).toBe(1);
+    expect(await svg.locator('[data-testid=rank-cell]').count()).toBe(rankCount);
+    const distinctBoxes = new Set(
+      Object.values(manifest.params['layer.weight']?.boxes ?? {}).map((b) => JSON.stringify(b)),
+    );
+    expect(await svg.locator('[data-testid=tensor-block]').count()).toBe(distinctBoxes.size);
+    expect(await svg.getAttribute('aria-label')).toContain('device matrix 2×4');
+    await page.screenshot({ path: path.join(import.meta.dirname, 'out', 'distributed-case1.png'), fullPage: true });
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('set-export-download').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('case1_tp_dp.merged.safetensors');
+    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-merged-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    await expect.poll(() => page.getByTestId('set-export-result').textContent()).toContain('4 tensors');
+
+    // Reopen the merged file on the normal path: the file view replaces the set view.
+    await pickFiles(page, [saved]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('4');
+    const body = await page.getByTestId('tensor-table-body').textContent();
+    expect(body).toContain('layer.weight');
+    expect(body).toContain('[8, 16]');
+
+    const expected = path.join(CASE1, 'expected_merged.safetensors');
+    for (const name of ['layer.weight', 'layer.bias', 'norm.gamma', 'global_step']) {
+      const got = safetensorsTensor(saved, name);
+      const want = safetensorsTensor(expected, name);
+      expect(got.dtype, name).toBe(want.dtype);
+      expect(got.shape, name).toEqual(want.shape);
+      expect(got.bytes.equals(want.bytes), name).toBe(true);
+    }
+  });
+
+  it('golden-stick shards with their strategy file: the mismatch is reported, and replicas that differ', async () => {
+    const { page } = session;
+    const real = path.join(FIXTURES, 'real');
+    await page.getByTestId('open-set').click();
+    await page
+      .getByTestId('set-files-input')
+      .setInputFiles([
+        path.join(real, 'golden-stick__llama2-13b-fp16/rank_0/checkpoint_0.ckpt'),
+        path.join(real, 'golden-stick__llama2-13b-fp16/rank_1/checkpoint_1.ckpt'),
+      ]);
+    await page
+      .getByTestId('set-strategy-input')
+      .setInputFiles(path.join(real, 'golden-stick__ckpt_strategy_rank_0.ckpt'));
+    await expect
+      .poll(() => page.getByTestId('set-problems').textContent())
+      .toContain('The strategy does not match the files');
+    expect(await page.getByTestId('set-problems').textContent()).toContain('351 of 363');
+
+    await page.getByTestId('verify-replicas').click();
+    await expect.poll(() => page.getByTestId('replica-result').textContent()).toContain('lm_head.weight');
+    await page.getByTestId('set-row').filter({ hasText: 'lm_head.weight' }).click();
+    await expect
+      .poll(() => page.getByTestId('set-parameter-problems').textContent())
+      .toContain('Replicas that should be identical differ');
+    await page.screenshot({
+      path: path.join(import.meta.dirname, 'out', 'distributed-golden-stick.png'),
+      fullPage: true,
+    });
+  });
+});

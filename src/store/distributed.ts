@@ -1,0 +1,283 @@
+import { create } from 'zustand';
+import { serializeError, type SerializedLensError } from '../base/errors';
+import { proxy, workerClient } from '../workers/client';
+import type { OpenSetResult, RankFormat, ReplicaCheckResult, SetFileInput } from '../workers/features/distributed';
+import { useLensStore } from './store';
+
+/**
+ * The distributed-set view's slice: one set at a time (a rank folder + strategy). Holds plain
+ * results from the worker; the File blobs and any key live in this module, never in the store.
+ */
+export type SetStatus = 'choose' | 'offer' | 'opening' | 'ready' | 'needs-strategy' | 'needs-ranks' | 'error';
+
+export interface SetOptions {
+  strategyPaths: string[];
+  inputFormat: RankFormat | null;
+  ranks: Record<string, number>;
+}
+
+export interface ReplicaState {
+  status: 'running' | 'done' | 'error';
+  progress: number;
+  jobId: string;
+  result?: ReplicaCheckResult;
+  error?: SerializedLensError;
+}
+
+export interface DistributedState {
+  /** The set view replaces the file view while true. */
+  visible: boolean;
+  setId: string | null;
+  name: string;
+  status: SetStatus;
+  progress: number;
+  fileCount: number;
+  result: OpenSetResult | null;
+  error: SerializedLensError | null;
+  /** The last open failed because an encrypted rank file needs the key. */
+  needsKey: boolean;
+  options: SetOptions;
+  selected: string | null;
+  replicas: ReplicaState | null;
+}
+
+const EMPTY_OPTIONS: SetOptions = { strategyPaths: [], inputFormat: null, ranks: {} };
+
+export const useDistributedStore = create<DistributedState>()(() => ({
+  visible: false,
+  setId: null,
+  name: '',
+  status: 'choose',
+  progress: 0,
+  fileCount: 0,
+  result: null,
+  error: null,
+  needsKey: false,
+  options: EMPTY_OPTIONS,
+  selected: null,
+  replicas: null,
+}));
+
+let files: SetFileInput[] = [];
+let key: Uint8Array | undefined;
+let nextSet = 1;
+let nextJob = 1;
+/** Only the latest open may write its result (options can change while one runs). */
+let openSeq = 0;
+const PICKED_STRATEGY_PREFIX = '(strategy) ';
+
+/** A path for a picked or dropped file: its relative path inside the folder, else its name. */
+export function pathOf(file: File): string {
+  return file.webkitRelativePath || file.name;
+}
+
+function nameOf(inputs: readonly SetFileInput[]): string {
+  const first = inputs[0]?.path ?? '';
+  const top = first.split('/')[0] ?? '';
+  const shared = inputs.every((input) => input.path.startsWith(`${top}/`));
+  return shared && top ? top : `${inputs.length} files`;
+}
+
+async function runOpen(): Promise<void> {
+  const state = useDistributedStore.getState();
+  const setId = state.setId;
+  if (!setId) return;
+  const jobId = `set-open-${nextJob++}`;
+  const seq = ++openSeq;
+  useDistributedStore.setState({ status: 'opening', progress: 0, error: null, needsKey: false, replicas: null });
+  try {
+    const result = await workerClient().openSet(
+      {
+        setId,
+        jobId,
+        files,
+        strategyPaths: state.options.strategyPaths,
+        inputFormat: state.options.inputFormat,
+        ranks: state.options.ranks,
+        ...(key ? { key } : {}),
+      },
+      proxy((fraction: number) => useDistributedStore.setState({ progress: fraction })),
+    );
+    if (seq !== openSeq) return;
+    const selected = useDistributedStore.getState().selected;
+    const keep = result.layout?.parameters.some((plan) => plan.name === selected) ? selected : null;
+    useDistributedStore.setState({
+      status: result.status,
+      result,
+      progress: 1,
+      selected: keep ?? result.layout?.parameters.find((plan) => plan.holdings.some((h) => h.present))?.name ?? null,
+    });
+  } catch (error) {
+    if (seq !== openSeq) return;
+    const serialized = serializeError(error);
+    useDistributedStore.setState({
+      status: 'error',
+      error: serialized,
+      needsKey: serialized.code === 'encrypted-needs-key' || serialized.code.startsWith('crypto-'),
+    });
+  }
+}
+
+/** Open files (a picked/dropped folder, or many files) as one distributed set. */
+export function openSetFromFiles(inputs: readonly SetFileInput[]): void {
+  const previous = useDistributedStore.getState().setId;
+  if (previous) void workerClient().closeSet(previous);
+  files = [...inputs];
+  key = undefined;
+  useDistributedStore.setState({
+    visible: true,
+    setId: `set${nextSet++}`,
+    name: nameOf(inputs),
+    fileCount: inputs.length,
+    result: null,
+    selected: null,
+    options: EMPTY_OPTIONS,
+  });
+  void runOpen();
+}
+
+/** A strategy file picked on its own gets a path that cannot collide with a folder's. */
+export function pickedStrategyPath(name: string): string {
+  return `${PICKED_STRATEGY_PREFIX}${name}`;
+}
+
+/** New rank files (folder or files) for the set; strategy files picked on their own stay chosen. */
+export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
+  const state = useDistributedStore.getState();
+  const picked = files.filter((file) => file.path.startsWith(PICKED_STRATEGY_PREFIX));
+  if (!state.setId || picked.length === 0) {
+    openSetFromFiles(inputs);
+    return;
+  }
+  files = [...inputs, ...picked];
+  useDistributedStore.setState({
+    name: nameOf(inputs),
+    fileCount: files.length,
+    options: { ...EMPTY_OPTIONS, strategyPaths: picked.map((file) => file.path) },
+  });
+  void runOpen();
+}
+
+/** Add files to the open set (e.g. the strategy, picked separately); strategy files become the chosen strategy. */
+export function addSetFiles(inputs: readonly SetFileInput[], asStrategy: boolean): void {
+  if (!useDistributedStore.getState().setId) {
+    openSetFromFiles(inputs);
+    if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => input.path) });
+    return;
+  }
+  const added = new Set(inputs.map((input) => input.path));
+  files = [...files.filter((file) => !added.has(file.path)), ...inputs];
+  useDistributedStore.setState({ fileCount: files.length });
+  if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => input.path) });
+  else void runOpen();
+}
+
+export function setSetOptions(patch: Partial<SetOptions>): void {
+  useDistributedStore.setState((state) => ({ options: { ...state.options, ...patch } }));
+  void runOpen();
+}
+
+export function assignRank(path: string, rank: number | null): void {
+  const ranks = { ...useDistributedStore.getState().options.ranks };
+  if (rank === null) delete ranks[path];
+  else ranks[path] = rank;
+  setSetOptions({ ranks });
+}
+
+/** One key for every encrypted rank file; it goes to the worker with each open of this set. */
+export function submitSetKey(bytes: Uint8Array): void {
+  key = bytes;
+  void runOpen();
+}
+
+/** Dropped files that look like a set: let the user choose how to open them. */
+export function offerSet(inputs: readonly SetFileInput[]): void {
+  files = [...inputs];
+  key = undefined;
+  useDistributedStore.setState({
+    visible: true,
+    setId: null,
+    status: 'offer',
+    name: nameOf(inputs),
+    fileCount: inputs.length,
+    result: null,
+    error: null,
+  });
+}
+
+export function acceptOffer(): void {
+  openSetFromFiles(files);
+}
+
+/** The offered files as separate checkpoints instead (the normal path). */
+export function declineOffer(): File[] {
+  const offered = files.map((input) => input.file).filter((file): file is File => file instanceof File);
+  files = [];
+  useDistributedStore.setState({ visible: false, status: 'choose', fileCount: 0 });
+  return offered;
+}
+
+export function showSetChooser(): void {
+  const state = useDistributedStore.getState();
+  useDistributedStore.setState({ visible: true, ...(state.setId ? {} : { status: 'choose' as const }) });
+}
+
+export function hideSetView(): void {
+  useDistributedStore.setState({ visible: false });
+}
+
+export function closeSet(): void {
+  const setId = useDistributedStore.getState().setId;
+  if (setId) void workerClient().closeSet(setId);
+  files = [];
+  key = undefined;
+  useDistributedStore.setState({
+    visible: false,
+    setId: null,
+    status: 'choose',
+    result: null,
+    error: null,
+    selected: null,
+    replicas: null,
+    options: EMPTY_OPTIONS,
+  });
+}
+
+export function selectParameter(name: string | null): void {
+  useDistributedStore.setState({ selected: name });
+}
+
+export async function checkSetReplicas(): Promise<void> {
+  const setId = useDistributedStore.getState().setId;
+  if (!setId) return;
+  const jobId = `set-replicas-${nextJob++}`;
+  useDistributedStore.setState({ replicas: { status: 'running', progress: 0, jobId } });
+  try {
+    const result = await workerClient().checkSetReplicas(
+      setId,
+      jobId,
+      proxy((fraction: number) =>
+        useDistributedStore.setState((state) =>
+          state.replicas?.jobId === jobId ? { replicas: { ...state.replicas, progress: fraction } } : {},
+        ),
+      ),
+    );
+    useDistributedStore.setState((state) => ({
+      replicas: { status: 'done', progress: 1, jobId, result },
+      result: state.result ? { ...state.result, layout: result.layout } : state.result,
+    }));
+  } catch (error) {
+    useDistributedStore.setState({ replicas: { status: 'error', progress: 0, jobId, error: serializeError(error) } });
+  }
+}
+
+export function cancelSetJob(jobId: string): void {
+  void workerClient().cancel(jobId);
+}
+
+// Opening or switching to a checkpoint file shows the file view again.
+useLensStore.subscribe((state, previous) => {
+  if (state.activeFileId !== previous.activeFileId && state.activeFileId !== null) {
+    useDistributedStore.setState({ visible: false });
+  }
+});

@@ -1,0 +1,227 @@
+import { useMemo, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import { formatBytes } from '../../core/summary';
+import { useDistributedStore } from '../../store/distributed';
+import { useLensStore } from '../../store/store';
+import { proxy, workerClient } from '../../workers/client';
+import type { OpenSetResult, SetExportResult } from '../../workers/features/distributed';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
+
+type Format = 'ckpt' | 'safetensors';
+type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
+
+let exportCounter = 0;
+
+function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+interface PickerWindow {
+  showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle>;
+  showDirectoryPicker?: (options?: object) => Promise<FileSystemDirectoryHandle>;
+}
+
+/** "Export merged": one unified file, or unified parts + param_name_map.json, via the export writers. */
+export function SetExportPanel({ result }: { result: OpenSetResult }) {
+  const setId = useDistributedStore((state) => state.setId);
+  const name = useDistributedStore((state) => state.name);
+  const nameMapText = useLensStore((state) => state.nameMapText);
+  const [format, setFormat] = useState<Format>('safetensors');
+  const [split, setSplit] = useState(false);
+  const [partMiB, setPartMiB] = useState('3072');
+  const [includeExtras, setIncludeExtras] = useState(true);
+  const [castTo, setCastTo] = useState<CastTarget>('');
+  const [filterText, setFilterText] = useState('');
+  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const [outcome, setOutcome] = useState<SetExportResult | null>(null);
+  const names = useMemo(
+    () => (result.layout?.parameters ?? []).filter((plan) => plan.mergeable).map((plan) => plan.name),
+    [result.layout],
+  );
+  const pickers = window as unknown as PickerWindow;
+  const canSave = split
+    ? typeof pickers.showDirectoryPicker === 'function'
+    : typeof pickers.showSaveFilePicker === 'function';
+
+  async function run(target: 'download' | 'disk'): Promise<void> {
+    if (!setId) return;
+    setError(null);
+    setOutcome(null);
+    const partBytes = split ? Math.floor(Number(partMiB) * 1024 * 1024) : null;
+    if (partBytes !== null && !(partBytes > 0)) {
+      setError({
+        code: 'usage',
+        details: { hint: 'Part size must be a positive number of MiB' },
+        message: 'bad part size',
+      });
+      return;
+    }
+    let handle: FileSystemFileHandle | FileSystemDirectoryHandle | undefined;
+    try {
+      if (target === 'disk' && split) handle = await pickers.showDirectoryPicker?.({ mode: 'readwrite' });
+      else if (target === 'disk')
+        handle = await pickers.showSaveFilePicker?.({ suggestedName: `${name}.merged.${format}` });
+    } catch {
+      return; // the user closed the dialog
+    }
+    if (target === 'disk' && !handle) return;
+    const jobId = `set-export-${++exportCounter}`;
+    setBusy({ jobId, progress: 0 });
+    try {
+      const exported = await workerClient().exportSet(
+        {
+          setId,
+          jobId,
+          format,
+          filterText,
+          nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
+          cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
+          includeExtras,
+          partBytes,
+          metadataFormat: format === 'safetensors' ? 'ms' : null,
+          ...(handle ? { target: handle } : {}),
+        },
+        proxy((progress: number) => setBusy({ jobId, progress })),
+      );
+      for (const output of exported.outputs) if (output.blob) download(output.blob, output.fileName);
+      setOutcome(exported);
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section className="panel export-panel" data-testid="set-export">
+      <h2>Export merged — one unified checkpoint from every rank</h2>
+      <p className="muted">
+        Full tensors are rebuilt from the rank files as they are written (lazily, tensor by tensor); nothing is held in
+        memory but the current window. Parameters that cannot be merged are left out and listed.
+      </p>
+      <div className="export-grid">
+        <fieldset>
+          <legend>Format</legend>
+          <label>
+            <input
+              type="radio"
+              name="set-format"
+              checked={format === 'safetensors'}
+              onChange={() => setFormat('safetensors')}
+            />{' '}
+            .safetensors
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="set-format"
+              checked={format === 'ckpt'}
+              onChange={() => setFormat('ckpt')}
+              data-testid="set-format-ckpt"
+            />{' '}
+            .ckpt
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={split}
+              onChange={(e) => setSplit(e.target.checked)}
+              data-testid="set-split"
+            />{' '}
+            split into parts of about{' '}
+            <input
+              type="number"
+              min={1}
+              value={partMiB}
+              disabled={!split}
+              onChange={(e) => setPartMiB(e.target.value)}
+              aria-label="Part size in MiB"
+              className="part-size"
+            />{' '}
+            MiB + <code>param_name_map.json</code> (as <code>unified_safetensors</code>)
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>What to write</legend>
+          <label>
+            <input type="checkbox" checked={includeExtras} onChange={(e) => setIncludeExtras(e.target.checked)} /> keep
+            parameters not in the strategy (copied from the lowest rank{split ? '; hyper_param file' : ''})
+          </label>
+          <label>
+            filter{' '}
+            <input
+              type="text"
+              value={filterText}
+              onChange={(e) => setFilterText(e.target.value)}
+              placeholder='e.g. not startsWith("adam_")'
+              spellCheck={false}
+              aria-label="Filter expression"
+            />
+          </label>
+          <label>
+            floats to{' '}
+            <select value={castTo} onChange={(e) => setCastTo(e.target.value as CastTarget)}>
+              <option value="">keep dtypes</option>
+              <option value="Float16">Float16 (from Float32)</option>
+              <option value="BFloat16">BFloat16 (from Float32)</option>
+              <option value="Float32">Float32 (from Float16)</option>
+            </select>
+          </label>
+        </fieldset>
+        <NameMapEditor names={names} />
+      </div>
+      <div className="export-actions">
+        {canSave && (
+          <button type="button" disabled={busy !== null} onClick={() => void run('disk')}>
+            {split ? 'Save parts to a folder…' : 'Save to file…'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={busy !== null || result.mergedCount === 0}
+          onClick={() => void run('download')}
+          data-testid="set-export-download"
+        >
+          Download merged
+        </button>
+        {busy && (
+          <>
+            <progress max={1} value={busy.progress} aria-label="Export progress" />
+            <button
+              type="button"
+              onClick={() => void workerClient().cancel(busy.jobId)}
+              data-testid="set-export-cancel"
+            >
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {error && <ErrorPanel error={error} fileName={name} />}
+      {outcome && (
+        <div className="export-result" data-testid="set-export-result">
+          <p>
+            Wrote {outcome.parameterCount} tensors to{' '}
+            {outcome.outputs.map((o) => `${o.fileName} (${formatBytes(o.size)})`).join(', ')}.
+          </p>
+          {outcome.skipped.length > 0 && (
+            <p className="warn">
+              Left out {outcome.skipped.length} parameter{outcome.skipped.length === 1 ? '' : 's'} that cannot be
+              merged: {outcome.skipped.slice(0, 10).join(', ')}
+              {outcome.skipped.length > 10 ? ', …' : ''}.
+            </p>
+          )}
+          {outcome.castReport.length > 0 && <p>Cast {outcome.castReport.length} tensors.</p>}
+        </div>
+      )}
+    </section>
+  );
+}
