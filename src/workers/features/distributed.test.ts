@@ -3,10 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEntryBytes } from '../../core/distributed/boxes';
 import { openCheckpoint } from '../../core/open';
+import { encryptBytes } from '../../crypto/encrypt';
 import { BlobSource } from '../../io/byte-source';
 import { expectedTensors } from '../../test/distributed';
-import { fixturePath } from '../../test/fixtures';
-import { distributedApi, type SetFileInput } from './distributed';
+import { fixtureBytes, fixturePath } from '../../test/fixtures';
+import { cancelJob } from '../registry';
+import { chooseStrategies, distributedApi, type SetExportRequest, type SetFileInput } from './distributed';
 
 /** Every file under a fixture folder as a folder pick gives them: webkitRelativePath + Blob. */
 async function folderFiles(...parts: string[]): Promise<SetFileInput[]> {
@@ -156,5 +158,93 @@ describe('distributed worker feature', () => {
     expect(lmHead?.problems.map((p) => p.code)).toContain('replicas-differ');
     // The replicated embedding really is byte-identical on both ranks (fixture notes).
     expect(check.reports.map((r) => r.name)).not.toContain('model.tok_embeddings.embedding_weight');
+  });
+});
+
+const exportRequest = (setId: string, jobId: string): SetExportRequest => ({
+  setId,
+  jobId,
+  format: 'safetensors',
+  filterText: '',
+  nameMap: null,
+  cast: null,
+  includeExtras: true,
+  partBytes: null,
+  metadataFormat: 'ms',
+});
+
+async function exportedTensors(blob: Blob | undefined): Promise<Map<string, Uint8Array>> {
+  if (!blob) throw new Error('no blob');
+  const reopened = await openCheckpoint(new BlobSource(blob));
+  const out = new Map<string, Uint8Array>();
+  for (const entry of reopened.index.tensors)
+    out.set(entry.name, await readEntryBytes(reopened.plaintext, entry, 0, entry.bytes));
+  return out;
+}
+
+describe('distributed worker feature: strategies, keys, cancel', () => {
+  it('case3: the merged pipeline strategy is chosen by default; the two stage files combined merge the same', async () => {
+    const files = await folderFiles('distributed', 'case3_pipeline');
+    const first = await distributedApi.openSet({ ...ids(), files });
+    expect(first.strategy?.files).toEqual(['case3_pipeline/merged_strategy.ckpt']);
+    expect(first.strategyCandidates).toHaveLength(3);
+    const request = {
+      ...ids(),
+      files,
+      strategyPaths: ['case3_pipeline/strategy_stage0.ckpt', 'case3_pipeline/strategy_stage1.ckpt'],
+    };
+    const second = await distributedApi.openSet(request);
+    expect(second.strategy?.stages).toEqual([0, 1]);
+    expect(second.layout?.expectedRanks).toEqual([0, 1, 2, 3]);
+    const exported = await distributedApi.exportSet(exportRequest(request.setId, 'export-case3'));
+    const got = await exportedTensors(exported.outputs[0]?.blob);
+    const expected = await expectedTensors('case3_pipeline');
+    expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [name, bytes] of got) expect(bytes, name).toEqual(expected.get(name)?.bytes);
+  });
+
+  it('per-stage strategy files are combined when no merged file is among the candidates', () => {
+    const stage = (fileStage: number, encoding: 'protobuf' | 'json' = 'protobuf') =>
+      ({ fileStage, encoding, pipelineMerged: false }) as Parameters<typeof chooseStrategies>[0][number]['strategy'];
+    expect(
+      chooseStrategies([
+        { path: 's1.ckpt', strategy: stage(1) },
+        { path: 's0.json', strategy: stage(0, 'json') },
+        { path: 's0.ckpt', strategy: stage(0) },
+      ]),
+    ).toEqual(['s0.ckpt', 's1.ckpt']);
+  });
+
+  it('encrypted rank files: refused without the key, opened and merged with one key for all', async () => {
+    const key = new Uint8Array(32).fill(9);
+    const files: SetFileInput[] = [
+      { path: 'set/strategy.ckpt', file: new Blob([fixtureBytes('distributed', 'case1_tp_dp', 'strategy.ckpt')]) },
+    ];
+    for (let rank = 0; rank < 8; rank += 1) {
+      const plain = fixtureBytes('distributed', 'case1_tp_dp', `rank_${rank}`, `checkpoint_${rank}.ckpt`);
+      // Half encrypted, half plain: the key applies to the encrypted ones only.
+      const bytes = rank % 2 === 0 ? await encryptBytes(plain, { mode: 'AES-GCM', key }) : plain;
+      files.push({
+        path: `set/rank_${rank}/checkpoint_${rank}.ckpt`,
+        file: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      });
+    }
+    await expect(distributedApi.openSet({ ...ids(), files })).rejects.toMatchObject({ code: 'encrypted-needs-key' });
+    const request = { ...ids(), files, key };
+    const result = await distributedApi.openSet(request);
+    expect(result.ranks.map((r) => r.encrypted)).toEqual([true, false, true, false, true, false, true, false]);
+    const got = await exportedTensors(
+      (await distributedApi.exportSet(exportRequest(request.setId, 'export-enc'))).outputs[0]?.blob,
+    );
+    const expected = await expectedTensors('case1_tp_dp');
+    for (const [name, bytes] of got) expect(bytes, name).toEqual(expected.get(name)?.bytes);
+  });
+
+  it('a cancelled export rejects and writes nothing', async () => {
+    const request = { ...ids(), files: await folderFiles('distributed', 'case1_tp_dp') };
+    await distributedApi.openSet(request);
+    const running = distributedApi.exportSet(exportRequest(request.setId, 'export-cancel'));
+    cancelJob('export-cancel');
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
