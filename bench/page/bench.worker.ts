@@ -12,6 +12,7 @@ import { compileFilter, parseFilter } from '../../src/core/selection';
 import { computeAllStats } from '../../src/core/stats/tensor-stats';
 import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
+import { decryptionFor } from '../../src/workers/decrypt-pool';
 
 export interface Measurement {
   ms: number;
@@ -106,7 +107,8 @@ async function rawWebCrypto(_file: File, options: { mib?: number }): Promise<Mea
  */
 async function decryptAndIndex(file: File, options: { key: number[] }): Promise<Measurement> {
   const start = performance.now();
-  const opened = await openCheckpoint(new BlobSource(file), { key: Uint8Array.from(options.key) });
+  const key = Uint8Array.from(options.key);
+  const opened = await openCheckpoint(new BlobSource(file), { key, decryption: decryptionFor(key) });
   const decrypted = opened.plaintext as unknown as { unitsDecrypted?: number; units?: unknown[] };
   return {
     ms: performance.now() - start,

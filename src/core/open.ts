@@ -4,6 +4,7 @@ import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { scanCheckpoint } from '../formats/ckpt/scan';
 import { detectEncryption, readFrameTable } from '../crypto/frames';
+import type { DecryptedSourceOptions } from '../crypto/decrypted-source';
 
 export interface OpenedCheckpoint {
   index: CheckpointIndex;
@@ -18,6 +19,11 @@ export interface CheckpointOpenOptions extends OpenOptions {
   mode?: CipherMode;
   /** Open an encrypted file followed by a plaintext crc_num trailer, listing it as a problem. */
   tolerateCrcTrailer?: boolean;
+  /**
+   * Where blocks are decrypted: given the mode read from the file, a decryptor for the pool and
+   * how many blocks to decrypt ahead; default this thread, one ahead.
+   */
+  decryption?: (mode: CipherMode) => Pick<DecryptedSourceOptions, 'decryptor' | 'readAhead'>;
 }
 
 /** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */
@@ -25,7 +31,7 @@ export async function openCheckpoint(
   source: ByteSource,
   options: CheckpointOpenOptions = {},
 ): Promise<OpenedCheckpoint> {
-  const { key, mode, tolerateCrcTrailer, ...scanOptions } = options;
+  const { key, mode, tolerateCrcTrailer, decryption, ...scanOptions } = options;
   const head = source.size > 0 ? await source.read(0, Math.min(48, source.size), options.signal) : new Uint8Array(0);
   const guess = detectEncryption(head);
   if (!guess.encrypted) {
@@ -41,7 +47,11 @@ export async function openCheckpoint(
   }
   const { openDecryptedSource } = await import('../crypto/decrypted-source');
   const table = await readFrameTable(source, { mode, signal: options.signal, tolerateCrcTrailer });
-  const plaintext = await openDecryptedSource(source, key, { table, signal: options.signal });
+  const plaintext = await openDecryptedSource(source, key, {
+    table,
+    signal: options.signal,
+    ...(decryption ? decryption(table.mode) : {}),
+  });
   if (plaintext.size === 0) throw new LensError('empty-file');
   const scanned = await scanCheckpoint(plaintext, scanOptions);
   const index: CheckpointIndex = {

@@ -2,6 +2,8 @@ import type { CheckpointIndex, CipherMode } from '../base/types';
 import { openCheckpoint } from '../core/open';
 import { summarize, type CheckpointSummary } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
+import { forgetCachedKey } from '../crypto/decrypted-source';
+import { decryptionFor, forgetPoolKeys } from './decrypt-pool';
 import { distributedApi } from './features/distributed';
 import { exportApi } from './features/export';
 import { integrityApi } from './features/integrity';
@@ -35,6 +37,7 @@ const coreApi = {
         onProgress: throttle(onProgress),
         ...(request.key ? { key: request.key } : {}),
         ...(request.mode ? { mode: request.mode } : {}),
+        decryption: decryptionFor(request.key),
       });
       rememberFile(request.fileId, { ...opened, file: request.file });
       return { index: opened.index, summary: summarize(opened.index) };
@@ -42,9 +45,11 @@ const coreApi = {
   },
 
   /** Forget a file and any key that came with it. */
-  closeFile(fileId: string): void {
+  async closeFile(fileId: string): Promise<void> {
     cancelJob(fileId);
     forgetFile(fileId);
+    forgetCachedKey();
+    await forgetPoolKeys();
   },
 
   cancel(jobId: string): void {

@@ -218,7 +218,10 @@ describe('distributed worker feature: strategies, keys, cancel', () => {
   it('encrypted rank files: refused without the key, opened and merged with one key for all', async () => {
     const key = new Uint8Array(32).fill(9);
     const files: SetFileInput[] = [
-      { path: 'set/strategy.ckpt', file: new Blob([fixtureBytes('distributed', 'case1_tp_dp', 'strategy.ckpt')]) },
+      {
+        path: 'set/strategy.ckpt',
+        file: new Blob([fixtureBytes('distributed', 'case1_tp_dp', 'strategy.ckpt') as Uint8Array<ArrayBuffer>]),
+      },
     ];
     for (let rank = 0; rank < 8; rank += 1) {
       const plain = fixtureBytes('distributed', 'case1_tp_dp', `rank_${rank}`, `checkpoint_${rank}.ckpt`);

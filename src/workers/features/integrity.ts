@@ -1,4 +1,5 @@
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
+import { poolSize } from '../decrypt-pool';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 
 export const integrityApi = {
@@ -7,7 +8,12 @@ export const integrityApi = {
     return runJob(jobId, async (signal) => {
       const opened = requireOpen(fileId);
       const progress = throttle(onProgress);
-      return verifyIntegrity(opened, { signal, ...(progress ? { onProgress: progress } : {}) });
+      // Blocks decrypt on the pool when the file's mode needs it; keep every member busy.
+      return verifyIntegrity(opened, {
+        signal,
+        concurrency: poolSize() + 1,
+        ...(progress ? { onProgress: progress } : {}),
+      });
     });
   },
 };

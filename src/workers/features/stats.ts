@@ -79,21 +79,25 @@ function tensorOf(opened: OpenFileEntry, name: string): TensorEntry {
 }
 
 /** Batches streamed rows so the page is called at most every 250 ms. */
-function batcher<T>(send: ((items: T[]) => void) | undefined): { add(item: T): void; flush(): void } {
+function batcher<T>(send: ((items: T[]) => unknown) | undefined): { add(item: T): void; flush(): Promise<void> } {
   let pending: T[] = [];
   let last = 0;
-  const flush = (): void => {
-    if (!send || pending.length === 0) return;
-    const items = pending;
-    pending = [];
-    last = performance.now();
-    void send(items);
+  let sent: Promise<unknown> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    if (send && pending.length > 0) {
+      const items = pending;
+      pending = [];
+      last = performance.now();
+      sent = Promise.resolve(send(items));
+    }
+    // The last batch reaches the page before the result does.
+    await sent;
   };
   return {
     add(item) {
       if (!send) return;
       pending.push(item);
-      if (performance.now() - last > 250) flush();
+      if (performance.now() - last > 250) void flush();
     },
     flush,
   };
@@ -133,7 +137,7 @@ export const statsApi = {
         onTensor: (row) => rows.add(row),
         ...(progress ? { onProgress: (p) => progress(p.totalBytes === 0 ? 1 : p.doneBytes / p.totalBytes) } : {}),
       });
-      rows.flush();
+      await rows.flush();
       const nonFinite = nonFiniteAuditFrom(stats);
       const entry = foundFor(fileId);
       entry.stats = stats;

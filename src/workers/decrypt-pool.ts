@@ -1,0 +1,73 @@
+import * as Comlink from 'comlink';
+import type { CipherMode } from '../base/types';
+import type { DecryptUnit } from '../crypto/decrypted-source';
+import type { DecryptWorkerApi } from './decrypt-worker';
+import { installErrorTransfer } from './transfer';
+
+/**
+ * Cipher blocks are independent, so CPU-bound modes (SM4 in WASM, software AES-192) decrypt on
+ * a pool of workers — the browser's analogue of MindSpore's max_process_num. WebCrypto modes
+ * already run off the JS thread and do not need it.
+ */
+const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+
+interface Member {
+  api: Comlink.Remote<DecryptWorkerApi>;
+  worker: Worker;
+  busy: number;
+}
+
+const members: Member[] = [];
+
+function member(): Member {
+  if (members.length < POOL_SIZE) {
+    installErrorTransfer();
+    const worker = new Worker(new URL('./decrypt-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'ckpt-lens-decrypt',
+    });
+    members.push({ api: Comlink.wrap<DecryptWorkerApi>(worker), worker, busy: 0 });
+  }
+  return members.reduce((least, candidate) => (candidate.busy < least.busy ? candidate : least));
+}
+
+export function poolSize(): number {
+  return POOL_SIZE;
+}
+
+/** Whether a mode and key length are CPU-bound here (no WebCrypto path). */
+export function needsPool(mode: CipherMode, keyLength: number): boolean {
+  return mode === 'SM4-CBC' || keyLength === 24;
+}
+
+export function poolDecryptor(
+  mode: CipherMode,
+  key: Uint8Array,
+): (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array> {
+  return async (unit, bytes) => {
+    const target = member();
+    target.busy += 1;
+    try {
+      // The ciphertext is read for this call alone: hand its buffer over instead of copying.
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      return await target.api.decryptBlock(unit, Comlink.transfer(own, [own.buffer as ArrayBuffer]), mode, key);
+    } finally {
+      target.busy -= 1;
+    }
+  };
+}
+
+/** Every pool member drops its cached key (called when an encrypted file is closed). */
+export async function forgetPoolKeys(): Promise<void> {
+  await Promise.all(members.map((m) => m.api.forget()));
+}
+
+/** openCheckpoint's `decryption` option as the app uses it: the pool for CPU-bound modes. */
+export function decryptionFor(key: Uint8Array | undefined) {
+  return (
+    mode: CipherMode,
+  ): { decryptor?: (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array>; readAhead: number } =>
+    key && needsPool(mode, key.length)
+      ? { decryptor: poolDecryptor(mode, key), readAhead: POOL_SIZE }
+      : { readAhead: 2 };
+}

@@ -1,0 +1,21 @@
+import * as Comlink from 'comlink';
+import type { CipherMode } from '../base/types';
+import { decryptBlock, forgetCachedKey, type DecryptUnit } from '../crypto/decrypted-source';
+import { installErrorTransfer } from './transfer';
+
+/** One member of the decrypt pool: blocks in, plaintext out (transferred, not copied). */
+const decryptWorkerApi = {
+  async decryptBlock(unit: DecryptUnit, bytes: Uint8Array, mode: CipherMode, key: Uint8Array): Promise<Uint8Array> {
+    const plain = await decryptBlock(unit, bytes, mode, key);
+    const own = plain.byteOffset === 0 && plain.byteLength === plain.buffer.byteLength ? plain : plain.slice();
+    return Comlink.transfer(own, [own.buffer as ArrayBuffer]);
+  },
+  forget(): void {
+    forgetCachedKey();
+  },
+};
+
+export type DecryptWorkerApi = typeof decryptWorkerApi;
+
+installErrorTransfer();
+Comlink.expose(decryptWorkerApi);
