@@ -126,4 +126,17 @@ describe('safe regex', () => {
     expect(() => compileSafeRegex(`${'('.repeat(100)}a${')'.repeat(100)}`)).toThrow(LensError);
     expect(() => compileSafeRegex('a', 'g')).toThrow(LensError);
   });
+
+  it('regression: exec of a 1000-repeat pattern on a 64 KiB name (fuzz seed 2, iteration 63) stays fast', () => {
+    // The capture-tracking simulation took 14 s here; a failed search is now answered by the DFA.
+    const pattern = '([a-z]{100,1000})\\d\\w(?:ab)';
+    const regex = compileSafeRegex(pattern);
+    const started = performance.now();
+    expect(regex.exec('x'.repeat(64 * 1024))).toBeNull();
+    expect(performance.now() - started).toBeLessThan(5000);
+    // Matches are unchanged: same span and group as RegExp.
+    const input = `__${'q'.repeat(150)}7zab`;
+    const reference = new RegExp(pattern).exec(input);
+    expect(regex.exec(input)).toEqual([reference?.index, input.length, 2, 152]);
+  });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isLensError, type LensError } from '../../base/errors';
 import { CountingSource, MemorySource } from '../../io/byte-source';
+import { MAX_READ_BYTES } from '../../base/limits';
 import { fixtureSource, realManifest } from '../../test/fixtures';
+import { FuzzSource } from '../../test/fuzz/types';
 import { scanSafetensors } from './scan';
 
 const files = realManifest().filter((file) => file.kind === 'safetensors');
@@ -236,5 +238,37 @@ describe('scanSafetensors checks', () => {
       ).code,
     ).toBe('st-bad-entry');
     expect((await errorOf(scanSafetensors(new MemorySource(build('[1,2]'))))).code).toBe('st-header-not-object');
+  });
+
+  it('regression: a header larger than one read (fuzz "huge-header", seed 1 iteration 79) is read in pieces', async () => {
+    // safetensors allows 100 MB headers; one read may not exceed MAX_READ_BYTES (64 MiB), which
+    // failed as read-too-large. Served virtually: the entry, then spaces up to the declared size.
+    const entry = new TextEncoder().encode('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}');
+    const headerLength = MAX_READ_BYTES + 16;
+    const length = new Uint8Array(8);
+    new DataView(length.buffer).setBigUint64(0, BigInt(headerLength), true);
+    const source = new FuzzSource({
+      bytes: new Uint8Array(0),
+      parts: [
+        { bytes: length },
+        { bytes: entry },
+        { fill: 0x20, length: headerLength - entry.length - 1 },
+        { bytes: new TextEncoder().encode('}') },
+        { bytes: new Uint8Array(4) },
+      ],
+    });
+    const index = await scanSafetensors(source);
+    expect(index.tensors.map((tensor) => [tensor.name, tensor.shape, tensor.ranges])).toEqual([
+      ['w', [1], [{ offset: 8 + headerLength, length: 4 }]],
+    ]);
+    expect(source.largestRequest).toBeLessThanOrEqual(MAX_READ_BYTES);
+  });
+
+  it('regression: firstReadBytes below 8 (fuzz seed 1 iteration 90) still reads the length', async () => {
+    const bytes = build({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4));
+    for (const firstReadBytes of [0, 1, 7]) {
+      const index = await scanSafetensors(new MemorySource(bytes), { firstReadBytes });
+      expect(index.tensors.map((tensor) => tensor.name)).toEqual(['w']);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
-import { MAX_DIMS, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
+import { MAX_DIMS, MAX_READ_BYTES, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 
@@ -18,6 +18,18 @@ function readHeaderLength(head: Uint8Array): number {
   const value = view.getBigUint64(0, true);
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
   return Number(value);
+}
+
+/** The header in reads of at most MAX_READ_BYTES: the format allows 100 MB, one read may not. */
+async function readHeader(source: ByteSource, headerLength: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const header = new Uint8Array(headerLength);
+  for (let at = 0; at < headerLength; at += MAX_READ_BYTES) {
+    const chunk = await source.read(HEADER_LENGTH_BYTES + at, Math.min(MAX_READ_BYTES, headerLength - at), signal);
+    if (chunk.length === 0)
+      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: at });
+    header.set(chunk, at);
+  }
+  return header;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -46,7 +58,9 @@ export async function scanSafetensors(
   if (source.size < HEADER_LENGTH_BYTES) {
     throw new LensError('st-too-small', { actual: source.size, expected: HEADER_LENGTH_BYTES });
   }
-  const first = await source.read(0, Math.min(source.size, options.firstReadBytes ?? DEFAULT_FIRST_READ), signal);
+  // At least the 8-byte length, whatever the caller asked for.
+  const firstRead = Math.max(HEADER_LENGTH_BYTES, options.firstReadBytes ?? DEFAULT_FIRST_READ);
+  const first = await source.read(0, Math.min(source.size, firstRead), signal);
   const headerLength = readHeaderLength(first);
   if (headerLength > SAFETENSORS_MAX_HEADER_BYTES) {
     throw new LensError('st-header-too-large', {
@@ -62,7 +76,7 @@ export async function scanSafetensors(
   const headerBytes =
     first.length >= dataStart
       ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
-      : await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
+      : await readHeader(source, headerLength, signal);
 
   let parsed: unknown;
   try {
