@@ -23,6 +23,8 @@ function number(value: number | string | null): string {
   if (value === null) return '-';
   if (typeof value === 'string') return value;
   if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs < 1e-4 || abs >= 1e6) return value.toExponential(5);
   return Number(value.toPrecision(6)).toString();
 }
 

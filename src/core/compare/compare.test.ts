@@ -104,6 +104,50 @@ describe('compare real LeNet checkpoints', () => {
     });
   }
 
+  it('golden-stick tensor-parallel ranks: exactly the replicated tensors are identical (fixture README)', async () => {
+    const a = await open('golden-stick__llama2-13b-fp16/rank_0/checkpoint_0.ckpt');
+    const b = await open('golden-stick__llama2-13b-fp16/rank_1/checkpoint_1.ckpt');
+    const result = await compareCheckpoints(a, b);
+    const identical = result.pairs.filter((p) => p.status === 'identical').map((p) => p.name);
+    expect(identical.sort()).toEqual(
+      [
+        'model.tok_embeddings.embedding_weight',
+        'model.layers.0.ffn_norm.weight',
+        'model.layers.0.attention_norm.weight',
+        'model.norm_out.weight',
+      ].sort(),
+    );
+    expect(result.summary).toMatchObject({ paired: 12, changed: 8, onlyInA: 0, onlyInB: 0 });
+    // A Float16 pair against a direct decode (IEEE binary16 written out here).
+    const half = (bits: number): number => {
+      const exponent = (bits >> 10) & 31;
+      const magnitude = exponent === 0 ? (bits & 1023) * 2 ** -24 : (1 + (bits & 1023) / 1024) * 2 ** (exponent - 15);
+      return bits & 0x8000 ? -magnitude : magnitude;
+    };
+    const decode = (file: string, entry: TensorEntry): number[] => {
+      const raw = fixtureBytes('real', file);
+      const range = entry.ranges[0] as { offset: number; length: number };
+      const view = new DataView(raw.buffer, raw.byteOffset + range.offset, range.length);
+      return Array.from({ length: range.length / 2 }, (_, i) => half(view.getUint16(i * 2, true)));
+    };
+    const name = 'model.layers.0.attention.wq.weight';
+    const direct = directDelta(
+      decode(
+        'golden-stick__llama2-13b-fp16/rank_0/checkpoint_0.ckpt',
+        a.index.tensors.find((t) => t.name === name) as TensorEntry,
+      ),
+      decode(
+        'golden-stick__llama2-13b-fp16/rank_1/checkpoint_1.ckpt',
+        b.index.tensors.find((t) => t.name === name) as TensorEntry,
+      ),
+    );
+    const pair = result.pairs.find((p) => p.name === name) as TensorDelta;
+    expect(pair.maxAbsDelta).toBe(direct.maxAbs);
+    expect(pair.changedElements).toBe(direct.changed);
+    expect(pair.cosine).toBeCloseTo(direct.cosine as number, 12);
+    expect(pair.relativeL2).toBeCloseTo(direct.relativeL2 as number, 12);
+  });
+
   it('a checkpoint against itself: every tensor identical, found by byte compare', async () => {
     const a = await open(LENETS[1] as string);
     const counting = new CountingSource(a.plaintext);
