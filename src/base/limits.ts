@@ -20,8 +20,6 @@ export const MAX_TENSOR_ENTRIES = 2_000_000;
 export const MAX_TENSOR_NAME_BYTES = 64 * 1024;
 export const MAX_DTYPE_NAME_BYTES = 64;
 export const MAX_DIMS = 64;
-/** A ckpt record header (everything but tensor_content) larger than this is not a real one. */
-export const MAX_RECORD_HEADER_BYTES = 1 * MiB;
 /** Strings (UTF-32 `str` records) are decoded for display up to this size. */
 export const MAX_STRING_VALUE_BYTES = 256 * 1024;
 /** Scalars are decoded into the index when their content is at most this long. */

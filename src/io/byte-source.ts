@@ -76,17 +76,3 @@ export class CountingSource implements ByteSource {
     return bytes;
   }
 }
-
-/** Reads exactly `length` bytes or fails with `truncatedCode` naming where the file ended. */
-export async function readExactly(
-  source: ByteSource,
-  offset: number,
-  length: number,
-  signal: AbortSignal | undefined,
-  truncated: () => LensError,
-): Promise<Uint8Array> {
-  if (offset + length > source.size) throw truncated();
-  const bytes = await source.read(offset, length, signal);
-  if (bytes.length !== length) throw truncated();
-  return bytes;
-}
