@@ -56,6 +56,7 @@ export function submitKey(id: string, key: Uint8Array, mode?: CipherMode): void 
 export function closeFile(id: string): void {
   handles.delete(id);
   void workerClient().closeFile(id);
+  void workerClient().forgetNumbers(id);
   useLensStore.setState((state) => {
     const files = state.files.filter((file) => file.id !== id);
     const activeFileId = state.activeFileId === id ? (files[files.length - 1]?.id ?? null) : state.activeFileId;

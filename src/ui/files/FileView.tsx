@@ -7,6 +7,8 @@ import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
+import { ComparePanel } from '../numbers/ComparePanel';
+import { NumbersPanel } from '../numbers/NumbersPanel';
 import { IntegrityCheck } from '../integrity/IntegrityCheck';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
@@ -88,6 +90,8 @@ function filePanels(): FilePanel[] {
   return [
     { id: 'parameters', label: 'Parameters', render: (context) => <ParametersPanel {...context} /> },
     { id: 'load-check', label: 'Will it load?', render: (context) => <LoadCheckPanel {...context} /> },
+    { id: 'numbers', label: 'Numbers', render: (context) => <NumbersPanel {...context} /> },
+    { id: 'compare', label: 'Compare', render: (context) => <ComparePanel {...context} /> },
     { id: 'export', label: 'Export', render: (context) => <ExportPanel {...context} /> },
   ];
 }

@@ -1,0 +1,248 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
+import { formatShape } from '../../core/summary';
+import { selectTensor } from '../../store/actions';
+import { useLensStore } from '../../store/store';
+import { proxy, workerClient } from '../../workers/client';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import type { PanelContext } from '../files/panels';
+import { specFromText } from '../name-map/NameMapEditor';
+import { formatCount, formatDerived } from './format';
+
+let jobCounter = 0;
+
+const COLUMNS: { key: ChangeRanking; label: string; title: string }[] = [
+  { key: 'name', label: 'tensor', title: 'Sort by name' },
+  { key: 'maxAbsDelta', label: 'max |Δ|', title: 'Largest absolute difference' },
+  { key: 'meanAbsDelta', label: 'mean |Δ|', title: 'Mean absolute difference' },
+  { key: 'relativeL2', label: 'relative L2', title: '‖a − b‖ / ‖a‖' },
+  { key: 'cosine', label: 'cosine', title: 'a·b / (‖a‖‖b‖); lowest first' },
+  { key: 'changedFraction', label: 'changed', title: 'Share of values that differ' },
+];
+
+function statusText(pair: TensorDelta): string {
+  if (pair.status === 'identical') return 'identical';
+  if (pair.status === 'changed') return 'changed';
+  const reason =
+    pair.reason === 'element-count-differs'
+      ? 'element counts differ'
+      : pair.reason === 'not-numeric'
+        ? 'no numbers'
+        : pair.reason === 'content-short'
+          ? 'bytes end early'
+          : 'not comparable';
+  return reason;
+}
+
+/** Compare this file with another open one: what changed most, shape/dtype changes, names on one side only. */
+export function ComparePanel({ file }: PanelContext) {
+  const files = useLensStore((state) => state.files);
+  const nameMapText = useLensStore((state) => state.nameMapText);
+  const others = useMemo(() => files.filter((f) => f.id !== file.id && f.status === 'ready'), [files, file.id]);
+  const [otherId, setOtherId] = useState('');
+  const [useNameMap, setUseNameMap] = useState(true);
+  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const [outcome, setOutcome] = useState<{ result: CompareResult; nameB: string } | null>(null);
+  const [rankBy, setRankBy] = useState<ChangeRanking>('relativeL2');
+  const pickerId = useId();
+  const chosen = others.find((f) => f.id === otherId) ?? others[0];
+  const hasNameMap = nameMapText.trim() !== '';
+
+  useEffect(() => {
+    let current = true;
+    void workerClient()
+      .numbersFoundFor(file.id)
+      .then((found) => {
+        if (current && found.compare) setOutcome({ result: found.compare.result, nameB: found.compare.fileB });
+      });
+    return () => {
+      current = false;
+    };
+  }, [file.id]);
+
+  async function run(): Promise<void> {
+    if (!chosen) return;
+    const jobId = `compare-${++jobCounter}`;
+    setBusy({ jobId, progress: 0 });
+    setError(null);
+    try {
+      const result = await workerClient().compareOpenFiles(
+        {
+          fileIdA: file.id,
+          fileIdB: chosen.id,
+          nameA: file.name,
+          nameB: chosen.name,
+          nameMap: useNameMap && hasNameMap ? specFromText(nameMapText) : null,
+          jobId,
+        },
+        proxy((progress: number) => setBusy((old) => (old?.jobId === jobId ? { jobId, progress } : old))),
+      );
+      setOutcome({ result, nameB: chosen.name });
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const ranked = useMemo(() => (outcome ? rankChanges(outcome.result.pairs, rankBy) : []), [outcome, rankBy]);
+  const summary = outcome?.result.summary;
+  return (
+    <section className="panel compare-panel" data-testid="compare-panel">
+      <h2>Compare with another checkpoint</h2>
+      {others.length === 0 ? (
+        <p className="muted">Open a second checkpoint (Open files… or drop it here) to compare it with {file.name}.</p>
+      ) : (
+        <div className="numbers-actions">
+          <label htmlFor={pickerId}>
+            <strong>{file.name}</strong> (A) against
+          </label>
+          <select
+            id={pickerId}
+            value={chosen?.id ?? ''}
+            onChange={(e) => setOtherId(e.target.value)}
+            data-testid="compare-file-select"
+          >
+            {others.map((other) => (
+              <option key={other.id} value={other.id}>
+                {other.name}
+              </option>
+            ))}
+          </select>
+          <span className="muted">(B)</span>
+          {hasNameMap && (
+            <label>
+              <input type="checkbox" checked={useNameMap} onChange={(e) => setUseNameMap(e.target.checked)} /> pair
+              names through the name map rules
+            </label>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={busy !== null}
+            onClick={() => void run()}
+            data-testid="compare-run"
+          >
+            Compare
+          </button>
+          {busy && (
+            <>
+              <progress max={1} value={busy.progress} aria-label="Compare progress" />
+              <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
+                Cancel
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {error && <ErrorPanel error={error} />}
+      {outcome && summary && (
+        <div data-testid="compare-result">
+          <p data-testid="compare-summary">
+            Against <strong>{outcome.nameB}</strong>: {formatCount(summary.paired)} paired — {summary.changed} changed,{' '}
+            {summary.identical} identical, {summary.incomparable} not comparable; {summary.shapeChanged} shape and{' '}
+            {summary.dtypeChanged} dtype changes; {summary.onlyInA} only in A, {summary.onlyInB} only in B.
+          </p>
+          <div className="numbers-table-wrap">
+            <table className="numbers-table" data-testid="compare-table">
+              <caption>
+                What changed most, by {COLUMNS.find((c) => c.key === rankBy)?.label}. Click a heading to rank by it.
+              </caption>
+              <thead>
+                <tr>
+                  {COLUMNS.slice(0, 1).map((column) => (
+                    <SortHeader key={column.key} column={column} rankBy={rankBy} setRankBy={setRankBy} />
+                  ))}
+                  <th>status</th>
+                  <th>shape / dtype</th>
+                  {COLUMNS.slice(1).map((column) => (
+                    <SortHeader key={column.key} column={column} rankBy={rankBy} setRankBy={setRankBy} />
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {ranked.map((pair) => (
+                  <tr key={pair.name} className={`compare-${pair.status}`}>
+                    <td>
+                      <button type="button" className="link-button" onClick={() => selectTensor(pair.name)}>
+                        {pair.name}
+                      </button>
+                      {pair.nameB !== pair.name && <span className="muted"> → {pair.nameB}</span>}
+                    </td>
+                    <td>{statusText(pair)}</td>
+                    <td className={pair.shapeChanged || pair.dtypeChanged ? 'warn' : ''}>
+                      {pair.shapeChanged
+                        ? `${formatShape(pair.shapeA)} → ${formatShape(pair.shapeB)}`
+                        : formatShape(pair.shapeA)}{' '}
+                      {pair.dtypeChanged ? `${pair.dtypeA} → ${pair.dtypeB}` : pair.dtypeA}
+                    </td>
+                    <td>{formatDerived(pair.maxAbsDelta)}</td>
+                    <td>{formatDerived(pair.meanAbsDelta)}</td>
+                    <td>{formatDerived(pair.relativeL2)}</td>
+                    <td>{formatDerived(pair.cosine)}</td>
+                    <td>
+                      {pair.changedElements === null || pair.elements === 0
+                        ? '—'
+                        : `${((100 * pair.changedElements) / pair.elements).toFixed(1)}%`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <OnlyList title="Only in A" names={outcome.result.onlyInA} testId="only-in-a" />
+          <OnlyList title="Only in B" names={outcome.result.onlyInB} testId="only-in-b" />
+          {outcome.result.renameConflicts.length > 0 && (
+            <p className="warn">
+              Name map conflicts:{' '}
+              {outcome.result.renameConflicts.map((c) => `${c.sources.join(', ')} → ${c.target}`).join('; ')} (only the
+              first was paired).
+            </p>
+          )}
+          <p className="muted">The comparison is included in this file's audit report (Numbers tab).</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SortHeader({
+  column,
+  rankBy,
+  setRankBy,
+}: {
+  column: { key: ChangeRanking; label: string; title: string };
+  rankBy: ChangeRanking;
+  setRankBy: (key: ChangeRanking) => void;
+}) {
+  const active = rankBy === column.key;
+  return (
+    <th aria-sort={active ? (column.key === 'name' || column.key === 'cosine' ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="link-button" title={column.title} onClick={() => setRankBy(column.key)}>
+        {column.label}
+        {active ? ' ▼' : ''}
+      </button>
+    </th>
+  );
+}
+
+function OnlyList({ title, names, testId }: { title: string; names: string[]; testId: string }) {
+  return (
+    <details className="only-list" data-testid={testId} open={names.length > 0 && names.length <= 20}>
+      <summary>
+        {title}: {names.length}
+      </summary>
+      {names.length > 0 && (
+        <ul>
+          {names.map((name) => (
+            <li key={name}>
+              <code>{name}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}

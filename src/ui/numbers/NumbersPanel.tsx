@@ -1,0 +1,91 @@
+import { useId, useMemo, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import type { TensorEntry } from '../../base/types';
+import { elementLayout } from '../../core/stats/elements';
+import { formatShape } from '../../core/summary';
+import { selectTensor } from '../../store/actions';
+import { useLensStore } from '../../store/store';
+import { workerClient } from '../../workers/client';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import type { PanelContext } from '../files/panels';
+import { downloadText } from './download';
+import { ScanAll } from './ScanAll';
+import { TensorNumbers } from './TensorNumbers';
+import { Treemap } from './Treemap';
+
+/** The "Numbers" tab: one tensor's stats and pictures, every tensor's stats, the NaN/Inf audit, the size treemap. */
+export function NumbersPanel({ file, index, matching }: PanelContext) {
+  const selected = useLensStore((state) => state.view.selectedTensor);
+  const pickerId = useId();
+  const numeric = useMemo(
+    () => matching.map((i) => index.tensors[i] as TensorEntry).filter((entry) => elementLayout(entry) !== undefined),
+    [index, matching],
+  );
+  const entry = selected ? index.tensors.find((tensor) => tensor.name === selected) : undefined;
+  const isNumeric = entry ? elementLayout(entry) !== undefined : false;
+
+  return (
+    <div className="numbers-panel" data-testid="numbers-panel">
+      <section className="panel numbers-picker">
+        <label htmlFor={pickerId}>Tensor</label>{' '}
+        <select
+          id={pickerId}
+          value={entry && isNumeric ? entry.name : ''}
+          onChange={(e) => selectTensor(e.target.value || null)}
+          data-testid="numbers-tensor-select"
+        >
+          <option value="">
+            — choose a tensor ({numeric.length} with numbers{matching.length < index.tensors.length ? ', filtered' : ''}
+            ) —
+          </option>
+          {numeric.map((tensor) => (
+            <option key={tensor.name} value={tensor.name}>
+              {tensor.name} · {tensor.dtype} {formatShape(tensor.shape)}
+            </option>
+          ))}
+        </select>
+        {entry && !isNumeric && (
+          <p className="muted">
+            <code>{entry.name}</code> ({entry.dtype}) holds no numbers to measure; choose another tensor.
+          </p>
+        )}
+        {!entry && <p className="muted">Choose a tensor here or click one in the Parameters table.</p>}
+        <ReportDownload fileId={file.id} fileName={file.name} />
+      </section>
+      {entry && isNumeric && <TensorNumbers key={entry.name} fileId={file.id} entry={entry} />}
+      <ScanAll fileId={file.id} index={index} />
+      <section className="panel">
+        <h3>Where the bytes are</h3>
+        <Treemap index={index} />
+      </section>
+    </div>
+  );
+}
+
+/** The audit report from everything computed so far (summary, integrity, NaN/Inf, stats, compare). */
+function ReportDownload({ fileId, fileName }: { fileId: string; fileName: string }) {
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const base = fileName.replace(/\.(ckpt|safetensors)$/i, '');
+  async function save(kind: 'json' | 'md'): Promise<void> {
+    setError(null);
+    try {
+      const report = await workerClient().auditReportFor(fileId, fileName, new Date().toISOString());
+      if (kind === 'json') downloadText(report.json, `${base}.audit.json`, 'application/json');
+      else downloadText(report.markdown, `${base}.audit.md`, 'text/markdown');
+    } catch (e) {
+      setError(serializeError(e));
+    }
+  }
+  return (
+    <div className="report-download">
+      <span className="muted">Audit report (summary, integrity, and what you scanned or compared):</span>{' '}
+      <button type="button" onClick={() => void save('json')} data-testid="report-json">
+        Download JSON
+      </button>{' '}
+      <button type="button" onClick={() => void save('md')} data-testid="report-markdown">
+        Download Markdown
+      </button>
+      {error && <ErrorPanel error={error} />}
+    </div>
+  );
+}

@@ -1,0 +1,290 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import type { CheckpointIndex } from '../../base/types';
+import { elementLayout, type ElementKind } from '../../core/stats/elements';
+import type { AllStatsResult, NonFiniteAudit, TensorStats } from '../../core/stats/tensor-stats';
+import { formatShape } from '../../core/summary';
+import { selectTensor } from '../../store/actions';
+import { proxy, workerClient } from '../../workers/client';
+import { ErrorPanel } from '../errors/ErrorPanel';
+import { formatCount, formatDerived, formatElement } from './format';
+
+let jobCounter = 0;
+
+type SortKey = 'order' | 'name' | 'min' | 'max' | 'mean' | 'std' | 'l2' | 'nonFinite' | 'zeros';
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'name' },
+  { key: 'min', label: 'min' },
+  { key: 'max', label: 'max' },
+  { key: 'mean', label: 'mean' },
+  { key: 'std', label: 'std' },
+  { key: 'l2', label: 'L2' },
+  { key: 'nonFinite', label: 'NaN / ±Inf' },
+  { key: 'zeros', label: 'zeros' },
+];
+
+function sortValue(row: TensorStats, key: SortKey): number | string {
+  switch (key) {
+    case 'name':
+      return row.name;
+    case 'nonFinite':
+      return row.nan + row.posInf + row.negInf;
+    case 'zeros':
+      return row.zeros;
+    case 'min':
+    case 'max':
+      return Number(row[key] ?? -Infinity);
+    case 'mean':
+    case 'std':
+    case 'l2':
+      return row[key] ?? -Infinity;
+    default:
+      return 0;
+  }
+}
+
+/** "Scan all tensors" (stats of every tensor, streamed) and the one-click NaN/Inf audit. */
+export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIndex }) {
+  const [rows, setRows] = useState<TensorStats[]>([]);
+  const [skipped, setSkipped] = useState<AllStatsResult['skipped']>([]);
+  const [audit, setAudit] = useState<NonFiniteAudit | null>(null);
+  const [busy, setBusy] = useState<{ jobId: string; progress: number; what: string } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const liveScan = useRef('');
+  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'order', descending: false });
+
+  // Results computed earlier in this session live in the worker; show them again.
+  useEffect(() => {
+    let current = true;
+    void workerClient()
+      .numbersFoundFor(fileId)
+      .then((found) => {
+        if (!current) return;
+        if (found.stats) {
+          setRows(found.stats.tensors);
+          setSkipped(found.stats.skipped);
+        }
+        if (found.nonFinite) setAudit(found.nonFinite);
+      });
+    return () => {
+      current = false;
+    };
+  }, [fileId]);
+
+  const kinds = useMemo(() => {
+    const map = new Map<string, ElementKind | undefined>();
+    for (const entry of index.tensors) map.set(entry.name, elementLayout(entry)?.kind);
+    return map;
+  }, [index]);
+
+  async function scan(): Promise<void> {
+    const jobId = `scan-${++jobCounter}`;
+    setBusy({ jobId, progress: 0, what: 'Scanning all tensors' });
+    liveScan.current = jobId;
+    setError(null);
+    setRows([]);
+    try {
+      const result = await workerClient().statsOfAll(
+        fileId,
+        jobId,
+        proxy((progress: number) =>
+          setBusy((old) => (old?.jobId === jobId ? { jobId, progress, what: 'Scanning all tensors' } : old)),
+        ),
+        proxy((batch: TensorStats[]) => {
+          if (liveScan.current === jobId) setRows((old) => [...old, ...batch]);
+        }),
+      );
+      setRows(result.stats.tensors);
+      setSkipped(result.stats.skipped);
+      setAudit(result.nonFinite);
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      liveScan.current = '';
+      setBusy(null);
+    }
+  }
+
+  async function runAudit(): Promise<void> {
+    const jobId = `audit-${++jobCounter}`;
+    setBusy({ jobId, progress: 0, what: 'Looking for NaN and ±Inf' });
+    setError(null);
+    try {
+      setAudit(
+        await workerClient().auditNonFiniteOf(
+          fileId,
+          jobId,
+          proxy((progress: number) =>
+            setBusy((old) => (old?.jobId === jobId ? { jobId, progress, what: 'Looking for NaN and ±Inf' } : old)),
+          ),
+        ),
+      );
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const sorted = useMemo(() => {
+    if (sort.key === 'order') return rows;
+    const out = [...rows].sort((a, b) => {
+      const x = sortValue(a, sort.key);
+      const y = sortValue(b, sort.key);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    return sort.descending ? out.reverse() : out;
+  }, [rows, sort]);
+
+  return (
+    <section className="panel scan-all" data-testid="scan-all">
+      <h3>All tensors</h3>
+      <div className="numbers-actions">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void scan()}
+          disabled={busy !== null}
+          data-testid="scan-all-button"
+        >
+          Scan all tensors
+        </button>
+        <button type="button" onClick={() => void runAudit()} disabled={busy !== null} data-testid="nan-audit-button">
+          NaN / Inf audit
+        </button>
+        {busy && (
+          <>
+            <span className="muted">{busy.what}…</span>
+            <progress max={1} value={busy.progress} aria-label={`${busy.what} progress`} />
+            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)} data-testid="scan-cancel">
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {error && <ErrorPanel error={error} />}
+      {audit && (
+        <div
+          className={audit.clean ? 'audit-result ok' : 'audit-result bad'}
+          data-testid="nan-audit-result"
+          role="status"
+        >
+          {audit.clean ? (
+            <p>
+              ✓ No NaN or ±Inf in {formatCount(audit.scannedTensors)} scanned tensors (
+              {formatCount(audit.scannedElements)} values).
+            </p>
+          ) : (
+            <>
+              <p>
+                ✗ {audit.findings.length} of {formatCount(audit.scannedTensors)} tensors hold NaN or ±Inf:
+              </p>
+              <table className="numbers-table" data-testid="nan-audit-findings">
+                <thead>
+                  <tr>
+                    <th>tensor</th>
+                    <th>dtype</th>
+                    <th>shape</th>
+                    <th>NaN</th>
+                    <th>+Inf</th>
+                    <th>−Inf</th>
+                    <th>first at</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {audit.findings.map((finding) => (
+                    <tr key={finding.name}>
+                      <td>
+                        <button type="button" className="link-button" onClick={() => selectTensor(finding.name)}>
+                          {finding.name}
+                        </button>
+                      </td>
+                      <td>{finding.dtype}</td>
+                      <td>{formatShape(finding.shape)}</td>
+                      <td>{formatCount(finding.nan)}</td>
+                      <td>{formatCount(finding.posInf)}</td>
+                      <td>{formatCount(finding.negInf)}</td>
+                      <td>{formatCount(finding.firstNonFinite)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+          {audit.skipped.length > 0 && (
+            <p className="muted">
+              Not scanned:{' '}
+              {audit.skipped
+                .map((s) => `${s.name} (${s.reason === 'not-numeric' ? 'no numbers' : 'bytes end early'})`)
+                .join(', ')}
+              .
+            </p>
+          )}
+        </div>
+      )}
+      {rows.length > 0 && (
+        <div className="numbers-table-wrap">
+          <table className="numbers-table" data-testid="scan-table">
+            <caption>
+              {formatCount(rows.length)} tensors
+              {skipped.length > 0 ? `, ${skipped.length} without numbers skipped` : ''}. Click a name to look at it;
+              click a heading to sort.
+            </caption>
+            <thead>
+              <tr>
+                {COLUMNS.map((column) => (
+                  <th
+                    key={column.key}
+                    aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                  >
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() =>
+                        setSort(
+                          sort.key === column.key
+                            ? { key: column.key, descending: !sort.descending }
+                            : { key: column.key, descending: column.key !== 'name' },
+                        )
+                      }
+                    >
+                      {column.label}
+                      {sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                    </button>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((row) => {
+                const kind = kinds.get(row.name);
+                const nonFinite = row.nan + row.posInf + row.negInf;
+                return (
+                  <tr key={row.name}>
+                    <td>
+                      <button type="button" className="link-button" onClick={() => selectTensor(row.name)}>
+                        {row.name}
+                      </button>
+                    </td>
+                    <td>{formatElement(kind, row.min)}</td>
+                    <td>{formatElement(kind, row.max)}</td>
+                    <td>{formatDerived(row.mean)}</td>
+                    <td>{formatDerived(row.std)}</td>
+                    <td>{formatDerived(row.l2)}</td>
+                    <td className={nonFinite > 0 ? 'warn' : ''}>
+                      {nonFinite > 0
+                        ? `${formatCount(row.nan)} / ${formatCount(row.posInf)} / ${formatCount(row.negInf)}`
+                        : '0'}
+                    </td>
+                    <td>{formatCount(row.zeros)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
