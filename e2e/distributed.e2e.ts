@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { dropFiles, FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
 
 let session: Session;
 const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
@@ -116,5 +116,16 @@ describe('distributed sets', () => {
       path: path.join(import.meta.dirname, 'out', 'distributed-golden-stick.png'),
       fullPage: true,
     });
+  });
+  it('many rank files and a strategy dropped at once: offered, then opened as a set', async () => {
+    const { page } = session;
+    const ranks = [0, 1, 2, 3, 4, 5, 6, 7].map((rank) => ({
+      path: path.join(CASE1, `rank_${rank}`, `checkpoint_${rank}.safetensors`),
+    }));
+    await dropFiles(page, [...ranks, { path: path.join(CASE1, 'strategy.json') }]);
+    await page.getByTestId('accept-set-offer').click();
+    await expect.poll(() => page.getByTestId('set-strategy').textContent()).toContain('JSON');
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
+    expect(await page.getByTestId('set-problems').textContent()).toContain('4 tensors merge');
   });
 });
