@@ -42,7 +42,8 @@ for (const file of files) {
     const target = path.resolve(path.dirname(file), match[1]);
     const targetLayer = path.relative(SRC, target).split(path.sep)[0];
     if (!(targetLayer in rank)) continue;
-    if (!isTest && layer !== 'test' && targetLayer === 'test') problems.push(`${path.relative('.', file)} imports test helpers`);
+    if (!isTest && layer !== 'test' && targetLayer === 'test')
+      problems.push(`${path.relative('.', file)} imports test helpers`);
     // A worker client may import the worker API's *types* (comlink's wrap<typeof api>).
     if (!isTest && !typeOnly && rank[targetLayer] > rank[layer]) {
       problems.push(`${path.relative('.', file)} (${layer}) imports ${match[1]} (${targetLayer}), a higher layer`);
