@@ -488,7 +488,11 @@ function ParameterDetail({ plan }: { plan: ParameterPlan }) {
         <dt>replicas</dt>
         <dd>
           {plan.replicaGroups.length} distinct block{plan.replicaGroups.length === 1 ? '' : 's'}:{' '}
-          {plan.replicaGroups.map((group) => `{${group.join(', ')}}`).join(' ')}
+          {plan.replicaGroups
+            .slice(0, 8)
+            .map((group) => `{${group.length > 16 ? `${group.slice(0, 16).join(', ')}, …` : group.join(', ')}}`)
+            .join(' ')}
+          {plan.replicaGroups.length > 8 ? ' …' : ''}
         </dd>
       </dl>
       {plan.problems.length > 0 && (

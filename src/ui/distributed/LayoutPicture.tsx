@@ -110,6 +110,7 @@ export function LayoutPicture({ plan }: { plan: ParameterPlan }) {
   };
 
   const mergedRanks = plan.holdings.filter((h) => h.source).length;
+  const holdingOf = new Map(plan.holdings.map((h) => [h.rank, h]));
   // Replicas the replica check found different from the slice the merge reads.
   const differing = new Set(plan.problems.filter((p) => p.code === 'replicas-differ').flatMap((p) => p.ranks ?? []));
   const label =
@@ -139,7 +140,7 @@ export function LayoutPicture({ plan }: { plan: ParameterPlan }) {
               </text>
               {Array.from({ length: deviceCount }, (_, local) => {
                 const rank = stage * deviceCount + local;
-                const holding = plan.holdings.find((h) => h.rank === rank);
+                const holding = holdingOf.get(rank);
                 const block = byRank.get(rank);
                 const x = (local % columns) * (cell + GAP);
                 const y = 18 + Math.floor(local / columns) * (cell + GAP);
