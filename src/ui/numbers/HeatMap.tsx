@@ -118,7 +118,9 @@ export function HeatMap({ fileId, entry }: { fileId: string; entry: TensorEntry 
     context.putImageData(image, 0, 0);
   }, [grid, scale]);
 
-  const zoom = grid ? Math.max(1, Math.floor(DISPLAY_MAX / Math.max(grid.gridCols, grid.gridRows))) : 1;
+  // Whole pixels per cell for small grids; big grids fill DISPLAY_MAX (pixelated, no blur).
+  const fit = grid ? DISPLAY_MAX / Math.max(grid.gridCols, grid.gridRows) : 1;
+  const zoom = fit >= 2 ? Math.floor(fit) : Math.max(1, fit);
   const where = grid
     ? `${entry.name}${grid.leading.length > 0 ? `[${grid.leading.join(', ')}, :, :]` : ''}`
     : entry.name;
@@ -182,7 +184,7 @@ export function HeatMap({ fileId, entry }: { fileId: string; entry: TensorEntry 
               role="img"
               aria-label={label}
               data-testid="heatmap-canvas"
-              style={{ width: grid.gridCols * zoom, height: grid.gridRows * zoom }}
+              style={{ width: Math.round(grid.gridCols * zoom), height: Math.round(grid.gridRows * zoom) }}
               onMouseLeave={() => setHover(null)}
               onMouseMove={(event) => {
                 const box = event.currentTarget.getBoundingClientRect();
