@@ -119,8 +119,12 @@ export async function computeHeatMap(
   const totalBytes = plane * layout.stride;
   let doneBytes = 0;
   const block = new Float64Array(BLOCK_ELEMENTS);
-  let row = 0;
+  // Position counters kept incrementally (no division per element).
   let col = 0;
+  let colInBlock = 0;
+  let cellCol = 0;
+  let rowInBlock = 0;
+  let rowBase = 0;
   const ranges = contentRanges(entry.ranges, firstElement * layout.stride, totalBytes);
   for await (const chunk of readElementChunks(source, ranges, layout.stride, {
     ...options,
@@ -138,7 +142,7 @@ export async function computeHeatMap(
       for (let i = 0; i < count; i += 1) {
         const value = block[i] as number;
         if (Number.isFinite(value)) {
-          const cell = Math.floor(row / blockRows) * gridCols + Math.floor(col / blockCols);
+          const cell = rowBase + cellCol;
           if (reduce === 'mean') {
             sums[cell] = (sums[cell] as number) + value;
           } else {
@@ -148,9 +152,20 @@ export async function computeHeatMap(
           counts[cell] = (counts[cell] as number) + 1;
         } else nonFinite += 1;
         col += 1;
+        colInBlock += 1;
+        if (colInBlock === blockCols) {
+          colInBlock = 0;
+          cellCol += 1;
+        }
         if (col === cols) {
           col = 0;
-          row += 1;
+          colInBlock = 0;
+          cellCol = 0;
+          rowInBlock += 1;
+          if (rowInBlock === blockRows) {
+            rowInBlock = 0;
+            rowBase += gridCols;
+          }
         }
       }
     }

@@ -24,11 +24,23 @@ function fits(text: string, width: number): string | null {
   return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
 }
 
-function Box({ placed, depth, active }: { placed: Placed<TreeNode>; depth: number; active: string }) {
+function Box({
+  placed,
+  depth,
+  active,
+  rootPath,
+}: {
+  placed: Placed<TreeNode>;
+  depth: number;
+  active: string;
+  /** Path of the node the map starts at; top boxes are labelled relative to it. */
+  rootPath: string;
+}) {
   const node = placed.item;
   const share = `${node.path}: ${formatBytes(node.totalBytes)}, ${node.parameterCount} parameter${node.parameterCount === 1 ? '' : 's'}`;
   const isActive = active !== '' && node.path === active;
-  const label = fits(depth === 1 ? node.path.split('.').slice(-2).join('.') : node.label, placed.width);
+  const relative = rootPath && node.path.startsWith(`${rootPath}.`) ? node.path.slice(rootPath.length + 1) : node.path;
+  const label = fits(depth === 1 ? relative : node.label, placed.width);
   const children =
     depth === 1 && node.children.length > 0 && placed.height > HEADER + 8 && placed.width > 12
       ? squarify(node.children, (child) => child.totalBytes, {
@@ -69,7 +81,7 @@ function Box({ placed, depth, active }: { placed: Placed<TreeNode>; depth: numbe
         </text>
       )}
       {children.map((child) => (
-        <Box key={child.item.path} placed={child} depth={depth + 1} active={active} />
+        <Box key={child.item.path} placed={child} depth={depth + 1} active={active} rootPath={rootPath} />
       ))}
     </g>
   );
@@ -92,7 +104,7 @@ export function Treemap({ index }: { index: CheckpointIndex }) {
     <figure className="numbers-chart treemap" data-testid="treemap">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="group" aria-label={label} className="treemap-svg">
         {placed.map((box) => (
-          <Box key={box.item.path} placed={box} depth={1} active={active} />
+          <Box key={box.item.path} placed={box} depth={1} active={active} rootPath={root.path} />
         ))}
       </svg>
       <figcaption>
