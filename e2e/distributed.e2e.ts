@@ -128,4 +128,25 @@ describe('distributed sets', () => {
     await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
     expect(await page.getByTestId('set-problems').textContent()).toContain('4 tensors merge');
   });
+  it('files whose names do not say their rank: the user assigns one', async () => {
+    const { page } = session;
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-files-input').setInputFiles([
+      {
+        name: 'first.ckpt',
+        mimeType: 'application/octet-stream',
+        buffer: readFileSync(path.join(CASE1, 'rank_0/checkpoint_0.ckpt')),
+      },
+      {
+        name: 'strategy.ckpt',
+        mimeType: 'application/octet-stream',
+        buffer: readFileSync(path.join(CASE1, 'strategy.ckpt')),
+      },
+    ]);
+    await expect.poll(() => page.getByTestId('set-needs-ranks').count()).toBe(1);
+    await page.getByTestId('rank-assign-input').fill('0');
+    await page.getByTestId('rank-assign-input').press('Enter');
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('set-problems').textContent()).toContain('Rank files are missing');
+  });
 });

@@ -417,6 +417,13 @@ function SetLayoutView({ result }: { result: OpenSetResult }) {
                       aria-selected={row.name === selected}
                       className={row.name === selected ? 'selected' : ''}
                       onClick={() => selectParameter(row.name)}
+                      tabIndex={0}
+                      onKeyDown={(event) => {
+                        if (event.key === 'Enter' || event.key === ' ') {
+                          event.preventDefault();
+                          selectParameter(row.name);
+                        }
+                      }}
                       data-testid="set-row"
                     >
                       <td>
