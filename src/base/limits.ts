@@ -79,6 +79,8 @@ export const MAX_SLICE_ELEMENTS = 1_000_000;
 export const HEATMAP_MAX_SIDE = 256;
 /** Values the app's value preview shows at once (the CLI may return up to MAX_SLICE_ELEMENTS). */
 export const PREVIEW_MAX_ELEMENTS = 10_000;
+/** Rows the app's per-tensor stats and compare tables render at once (sorted; the audit report has all). */
+export const NUMBERS_TABLE_MAX_ROWS = 5_000;
 
 // Distributed checkpoints (formats/strategy, core/distributed).
 /** Strategy files are read whole; real ones are KB to a few MB. */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
+import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
@@ -149,6 +150,9 @@ export function ComparePanel({ file }: PanelContext) {
             <table className="numbers-table" data-testid="compare-table">
               <caption>
                 What changed most, by {COLUMNS.find((c) => c.key === rankBy)?.label}. Click a heading to rank by it.
+                {ranked.length > NUMBERS_TABLE_MAX_ROWS
+                  ? ` Showing the first ${formatCount(NUMBERS_TABLE_MAX_ROWS)} of ${formatCount(ranked.length)}; the audit report has them all.`
+                  : ''}
               </caption>
               <thead>
                 <tr>
@@ -163,7 +167,7 @@ export function ComparePanel({ file }: PanelContext) {
                 </tr>
               </thead>
               <tbody>
-                {ranked.map((pair) => (
+                {ranked.slice(0, NUMBERS_TABLE_MAX_ROWS).map((pair) => (
                   <tr key={pair.name} className={`compare-${pair.status}`}>
                     <td>
                       <button type="button" className="link-button" onClick={() => selectTensor(pair.name)}>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
+import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import type { CheckpointIndex } from '../../base/types';
 import { elementLayout, type ElementKind } from '../../core/stats/elements';
 import type { AllStatsResult, NonFiniteAudit, TensorStats } from '../../core/stats/tensor-stats';
@@ -230,6 +231,9 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
               {formatCount(rows.length)} tensors
               {skipped.length > 0 ? `, ${skipped.length} without numbers skipped` : ''}. Click a name to look at it;
               click a heading to sort.
+              {rows.length > NUMBERS_TABLE_MAX_ROWS
+                ? ` Showing the first ${formatCount(NUMBERS_TABLE_MAX_ROWS)}; the audit report has them all.`
+                : ''}
             </caption>
             <thead>
               <tr>
@@ -257,7 +261,7 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
               </tr>
             </thead>
             <tbody>
-              {sorted.map((row) => {
+              {sorted.slice(0, NUMBERS_TABLE_MAX_ROWS).map((row) => {
                 const kind = kinds.get(row.name);
                 const nonFinite = row.nan + row.posInf + row.negInf;
                 return (
