@@ -39,7 +39,9 @@ export function colourScale(min: number, max: number): ColourScale {
     const bound = Math.max(-min, max);
     return { stops: DIVERGING, lo: -bound, hi: bound, diverging: true };
   }
-  return { stops: SEQUENTIAL, lo: min, hi: max === min ? min + 1 : max, diverging: false };
+  // A constant slice sits mid-scale over [v − 0.5, v + 0.5], as the histogram's range does.
+  if (min === max) return { stops: SEQUENTIAL, lo: min - 0.5, hi: max + 0.5, diverging: false };
+  return { stops: SEQUENTIAL, lo: min, hi: max, diverging: false };
 }
 
 let jobCounter = 0;
