@@ -202,8 +202,12 @@ class Runner {
 
 function timeoutFor(input: FuzzCase, base: number): number {
   if (input.timeoutMs !== undefined) return Math.max(input.timeoutMs, base);
-  const size = caseSize(input);
-  return base + (Math.max(0, size - MiB) / MiB) * 1000;
+  // Bytes actually served (virtual fills are skipped by a correct parser, so they earn no time).
+  const served = (input.parts ?? [{ bytes: input.bytes }]).reduce(
+    (sum, part) => sum + ('bytes' in part ? part.bytes.length : 0),
+    0,
+  );
+  return Math.min(120_000, base + (Math.max(0, served - MiB) / MiB) * 1000);
 }
 
 /** What a single run broke, if anything. */

@@ -80,6 +80,8 @@ function mutateSeed(prng: Prng, seed: Seed, others: readonly Seed[]): Mutated {
       ['duplicate', 2],
       ['splice', others.length > 1 ? 1 : 0],
       ['json', seed.kind === 'safetensors' ? 4 : 0],
+      ['json-text', seed.kind === 'json' || seed.kind === 'strategy-json' ? 8 : 0],
+      ['text', seed.kind === 'text' ? 6 : 0],
     ] as const);
     let result: Mutated;
     switch (mutation) {
@@ -119,12 +121,41 @@ function mutateSeed(prng: Prng, seed: Seed, others: readonly Seed[]): Mutated {
       case 'json':
         result = mutateSafetensorsHeader(prng, bytes);
         break;
+      case 'json-text':
+        result = mutateJson(prng, text(bytes));
+        break;
+      case 'text':
+        result = mutateText(prng, text(bytes), MANIFEST_TOKENS);
+        break;
     }
     bytes = result.bytes;
     labels.push(result.label);
   }
   return { bytes, label: `${seed.name}: ${labels.join(' | ')}` };
 }
+
+/** Pieces of text manifests (name, dtype, shape columns) and of the values that break them. */
+const MANIFEST_TOKENS = [
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  ':',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+  'Float32',
+  'float16',
+  '-1',
+  '2147483648',
+  '1e308',
+  'NaN',
+  '\uFEFF',
+  '#',
+  '\u0000',
+];
 
 /** Rewrite the JSON header structurally and fix up the length prefix. */
 function mutateSafetensorsHeader(prng: Prng, bytes: Uint8Array): Mutated {
