@@ -52,12 +52,18 @@ const layers: [string, number[]][] = [
   ['fc2.weight', [84, 120]],
   ['fc2.bias', [84]],
 ];
-for (const [name, shape] of layers) add(name, shape, 'Float32', float32Tensor(shape, Math.sqrt(2 / (shape.slice(1).reduce((a, b) => a * b, 1) || 1))));
+for (const [name, shape] of layers)
+  add(name, shape, 'Float32', float32Tensor(shape, Math.sqrt(2 / (shape.slice(1).reduce((a, b) => a * b, 1) || 1))));
 // The classifier in half precision, its bias in bfloat16 (upper 16 bits of float32).
 const fc3 = new Uint16Array(10 * 84).map(() => toHalf(gaussian() * 0.15));
 add('fc3.weight', [10, 84], 'Float16', new Uint8Array(fc3.buffer));
 const fc3bias = new Float32Array(10).map(() => gaussian() * 0.01);
-add('fc3.bias', [10], 'BFloat16', new Uint8Array(new Uint16Array(new Uint32Array(fc3bias.buffer).map((b) => b >>> 16)).buffer));
+add(
+  'fc3.bias',
+  [10],
+  'BFloat16',
+  new Uint8Array(new Uint16Array(new Uint32Array(fc3bias.buffer).map((b) => b >>> 16)).buffer),
+);
 for (const [name, shape] of layers) add(`moments.${name}`, shape, 'Float32', float32Tensor(shape, 1e-3));
 add('learning_rate', [], 'Float32', new Uint8Array(new Float32Array([0.01]).buffer));
 add('momentum', [], 'Float32', new Uint8Array(new Float32Array([0.9]).buffer));

@@ -18,14 +18,33 @@ for (const proto of protos) {
   // Each schema gets its own protobuf.roots entry: anf_ir and node_strategy both live in package
   // `mindspore.*`, and generated decoders look nested types up through the shared root, so a
   // shared root lets the module loaded last break the other's decoders.
-  execFileSync(bin('pbjs'), ['-t', 'static-module', '-w', 'es6', '-r', base, '--force-number', '--no-beautify', '--no-delimited', '--no-verify', '--no-convert', '--no-service', '-o', js, path.join('proto', proto)]);
+  execFileSync(bin('pbjs'), [
+    '-t',
+    'static-module',
+    '-w',
+    'es6',
+    '-r',
+    base,
+    '--force-number',
+    '--no-beautify',
+    '--no-delimited',
+    '--no-verify',
+    '--no-convert',
+    '--no-service',
+    '-o',
+    js,
+    path.join('proto', proto),
+  ]);
   // Import with an explicit extension so Node ESM and Vite both resolve it.
   writeFileSync(js, readFileSync(js, 'utf8').replace('"protobufjs/minimal"', '"protobufjs/minimal.js"'));
   execFileSync(bin('pbts'), ['-o', path.join(outDir, `${base}.d.ts`), js]);
   if (check) {
     for (const ext of ['.js', '.d.ts']) {
       const committed = path.join('src/generated', base + ext);
-      if (!existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(path.join(outDir, base + ext), 'utf8')) {
+      if (
+        !existsSync(committed) ||
+        readFileSync(committed, 'utf8') !== readFileSync(path.join(outDir, base + ext), 'utf8')
+      ) {
         console.error(`src/generated/${base}${ext} is out of date: run npm run proto:gen`);
         drift = true;
       }

@@ -7,7 +7,8 @@ export function parseHexKey(text: string): ParsedKey {
   const clean = text.trim().replace(/^0x/i, '').replace(/[\s:]/g, '');
   if (clean.length === 0) return { ok: false, problem: 'Enter the key.' };
   if (!/^[0-9a-fA-F]*$/.test(clean)) return { ok: false, problem: 'A hex key may only contain 0-9 and a-f.' };
-  if (clean.length % 2 !== 0) return { ok: false, problem: `A hex key needs an even number of digits; this one has ${clean.length}.` };
+  if (clean.length % 2 !== 0)
+    return { ok: false, problem: `A hex key needs an even number of digits; this one has ${clean.length}.` };
   const key = new Uint8Array(clean.length / 2);
   for (let i = 0; i < key.length; i += 1) key[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
   return { ok: true, key };
@@ -30,7 +31,8 @@ export function parseTextKey(text: string): ParsedKey {
     i += 1;
     if (next === 'x') {
       const hex = body.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { ok: false, problem: `"\\x" must be followed by two hex digits (at character ${i}).` };
+      if (!/^[0-9a-fA-F]{2}$/.test(hex))
+        return { ok: false, problem: `"\\x" must be followed by two hex digits (at character ${i}).` };
       out.push(parseInt(hex, 16));
       i += 2;
     } else {

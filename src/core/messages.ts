@@ -195,13 +195,14 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The file uses a different cipher mode',
         detail: `You chose ${String(details.expected)}, but the block magic says ${String(details.actual)}${at}.`,
-        action: 'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+        action:
+          'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
       };
     case 'crypto-legacy-needs-mode':
       return {
         title: 'Old encrypted checkpoint: choose the mode',
         detail: `This file was encrypted by MindSpore 1.3–1.6, which wrote the same magic for AES-GCM and AES-CBC, so the mode cannot be read from the file${at}.`,
-        action: 'Choose the dec_mode it was saved with (AES-GCM is MindSpore\'s default) and open it again.',
+        action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
       return {
@@ -219,13 +220,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Encrypted checkpoint with a CRC trailer',
         detail: `After the encrypted blocks the file ends with a plaintext "crc_num" trailer${at}. save_checkpoint wrote it because both enc_key and crc_check=True were set, which its documentation calls mutually exclusive; MindSpore's own reader takes "crc_" as the next block and fails, so MindSpore cannot load this file either.`,
-        action: 'Remove the last 17 bytes of the file (the trailer) and open it again; next time save with either enc_key or crc_check.',
+        action:
+          'Remove the last 17 bytes of the file (the trailer) and open it again; next time save with either enc_key or crc_check.',
       };
     case 'filter-syntax':
       return {
         title: 'The filter has a syntax error',
         detail: `At column ${String(details.column ?? '?')}: expected ${String(details.expected ?? 'something else')} but found ${String(details.actual ?? 'the end')}.${details.hint ? ` ${details.hint}` : ''}`,
-        action: 'Fix the expression, e.g. startsWith("conv") and not startsWith("conv1"), name ~ /\\.bias$/, dtype == Float16 and numel > 1e6.',
+        action:
+          'Fix the expression, e.g. startsWith("conv") and not startsWith("conv1"), name ~ /\\.bias$/, dtype == Float16 and numel > 1e6.',
       };
     case 'filter-too-long':
       return {
@@ -249,13 +252,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The regular expression is not supported',
         detail: `At column ${String(details.column ?? '?')}: ${details.hint ?? 'this construct is not supported'}${details.actual !== undefined ? ` (${String(details.actual)})` : ''}. Patterns run on a linear-time engine, so backreferences, lookaround and word boundaries are not available.`,
-        action: 'Use literals, ., [classes], \\d \\w \\s, groups, | and the quantifiers * + ? {m,n}; flag i for case-insensitive.',
+        action:
+          'Use literals, ., [classes], \\d \\w \\s, groups, | and the quantifiers * + ? {m,n}; flag i for case-insensitive.',
       };
     case 'filter-type-mismatch':
       return {
         title: 'The filter compares different kinds of values',
         detail: `At column ${String(details.column ?? '?')}: expected ${String(details.expected)} but got ${String(details.actual)}.${details.hint ? ` ${details.hint}` : ''}`,
-        action: 'Compare name with strings or /regex/, dtype with dtype names (Float16), and shape, rank, numel, bytes with numbers.',
+        action:
+          'Compare name with strings or /regex/, dtype with dtype names (Float16), and shape, rank, numel, bytes with numbers.',
       };
     case 'selection-bad-prefix':
       return {
@@ -267,7 +272,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Nothing would be loaded',
         detail: `After the selection no parameter is left, and MindSpore raises ValueError("The loaded parameter dict is empty after filter or specify, please check whether 'filter_prefix' or 'specify_prefix' are set correctly.")${details.file ? ` for ${details.file}` : ''}.`,
-        action: 'Loosen specify_prefix / choice_func, or remove entries from filter_prefix (filter_prefix wins over specify_prefix).',
+        action:
+          'Loosen specify_prefix / choice_func, or remove entries from filter_prefix (filter_prefix wins over specify_prefix).',
       };
     case 'manifest-empty':
       return {
@@ -279,7 +285,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Not a network manifest Ckpt Lens knows',
         detail: `${details.file ?? 'The file'} is neither JSON ({name: {shape, dtype}} or a list of {name, shape, dtype}), a text dump (name (shape), name#(shape)#dtype, bare names), a checkpoint, nor a MindSpore *-graph.meta file.${details.hint ? ` ${details.hint}` : ''}`,
-        action: 'Export the parameters with the README one-liner for MindSpore (net.parameters_and_names()) or PyTorch (state_dict()).',
+        action:
+          'Export the parameters with the README one-liner for MindSpore (net.parameters_and_names()) or PyTorch (state_dict()).',
       };
     case 'manifest-bad-line':
       return {
@@ -303,7 +310,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The graph .meta file cannot be read',
         detail: `${details.hint ?? 'It does not decode as a MindSpore ModelProto (anf_ir.proto)'}${details.file ? ` in ${details.file}` : ''}.`,
-        action: 'Use the *-graph.meta written next to the checkpoint by ModelCheckpoint, or export a JSON manifest instead.',
+        action:
+          'Use the *-graph.meta written next to the checkpoint by ModelCheckpoint, or export a JSON manifest instead.',
       };
     case 'manifest-too-large':
       return {
@@ -315,7 +323,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'A rename rule is not valid',
         detail: `Rule ${String(details.line ?? '?')}: ${details.hint ?? 'the pattern or replacement is invalid'}${details.actual !== undefined ? ` ("${String(details.actual)}")` : ''}.`,
-        action: 'Patterns use the filter regex syntax (no lookaround or backreferences); replacements may use $1…$9 and $&.',
+        action:
+          'Patterns use the filter regex syntax (no lookaround or backreferences); replacements may use $1…$9 and $&.',
       };
     case 'name-map-bad-json':
       return {
@@ -357,18 +366,21 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'This append_dict value cannot be stored',
         detail: `"${String(details.tensor)}": ${details.hint ?? 'the value is not an int, float, bool or str'}.`,
-        action: 'Use an integer (stored as Int64), a number with a decimal point (Float32), true/false (Bool) or text (str).',
+        action:
+          'Use an integer (stored as Int64), a number with a decimal point (Float32), true/false (Bool) or text (str).',
       };
     case 'export-crc-with-encryption':
       return {
         title: 'Encryption and CRC cannot be combined',
-        detail: 'MindSpore appends the crc_num trailer in plaintext after the encrypted blocks, and its own reader then fails on that file (it takes "crc_" as the next block\'s magic).',
+        detail:
+          'MindSpore appends the crc_num trailer in plaintext after the encrypted blocks, and its own reader then fails on that file (it takes "crc_" as the next block\'s magic).',
         action: 'Choose either encryption or the CRC trailer.',
       };
     case 'export-encrypt-safetensors':
       return {
         title: 'safetensors files cannot be encrypted',
-        detail: 'MindSpore encrypts only .ckpt files; save_checkpoint(format="safetensors") raises ValueError for a non-default enc_key or enc_mode.',
+        detail:
+          'MindSpore encrypts only .ckpt files; save_checkpoint(format="safetensors") raises ValueError for a non-default enc_key or enc_mode.',
         action: 'Export as .ckpt to encrypt, or export safetensors without a key.',
       };
     case 'export-bad-enc-mode':
@@ -392,7 +404,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'export-empty':
       return {
         title: 'Nothing to export',
-        detail: 'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
+        detail:
+          'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
         action: 'Select at least one parameter or add an append_dict value.',
       };
     case 'strategy-unreadable':
@@ -484,7 +497,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'This tensor holds no numbers to measure',
         detail: `Tensor "${details.tensor ?? ''}" has dtype ${String(details.actual ?? 'unknown')}${details.hint ? ` (${details.hint})` : ''}; statistics and value previews need a numeric dtype.`,
-        action: 'Pick a Float, Int, UInt or Bool tensor; strings, MapTensors and unknown dtypes are listed but not decoded.',
+        action:
+          'Pick a Float, Int, UInt or Bool tensor; strings, MapTensors and unknown dtypes are listed but not decoded.',
       };
     case 'tensor-content-short':
       return {

@@ -317,7 +317,11 @@ function convertInts(from: string, to: string, input: Uint8Array, stats: CastSta
   if (fromSize < 8 && toSize < 8) {
     // Typed-array stores wrap modulo 2^bits (ToInt8/16/32), exactly numpy's C cast.
     const source = aligned(input, fromSize);
-    const values = new intArrays[from as keyof typeof intArrays](source.buffer as ArrayBuffer, source.byteOffset, count);
+    const values = new intArrays[from as keyof typeof intArrays](
+      source.buffer as ArrayBuffer,
+      source.byteOffset,
+      count,
+    );
     new intArrays[to as keyof typeof intArrays](out.buffer).set(values);
     const min = Number(low);
     const max = Number(high);

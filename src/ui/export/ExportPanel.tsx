@@ -103,7 +103,8 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           ...(handle ? { target: handle } : {}),
         },
         file.name,
-        proxy((progress: number) => setBusy({ jobId, progress })),
+        // Progress can arrive after the result (its own channel): only a running job moves.
+        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
       );
       if (result.blob) download(result.blob, result.fileName);
       setOutcome({ result, savedTo: handle ? 'file' : 'download', ...(result.blob ? { blob: result.blob } : {}) });

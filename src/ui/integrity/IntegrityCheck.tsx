@@ -23,7 +23,10 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
       const result = await workerClient().verifyFile(
         fileId,
         jobId,
-        proxy((progress: number) => setRunning({ jobId, progress })),
+        // Progress travels on its own channel and can arrive after the result: only a running job moves.
+        proxy((progress: number) =>
+          setRunning((current) => (current?.jobId === jobId ? { jobId, progress } : current)),
+        ),
       );
       setReport(result);
       updateFile(fileId, { index: { ...index, crc: result.crc } });
