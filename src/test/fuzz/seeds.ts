@@ -288,3 +288,30 @@ export function flatten(parts: FilePart[]): Uint8Array | null {
   }
   return out;
 }
+
+const AES_KEY = hexToBytes('000102030405060708090a0b0c0d0e0f');
+const SM4_KEY = hexToBytes('0123456789abcdeffedcba9876543210');
+
+/**
+ * One cipher block whose header declares a huge ciphertext (64 MiB + 16 up to the 512 MiB
+ * legacy maximum, or past it), served virtually as zeros, with the mode's key. Reading the
+ * frame table is cheap; decrypting it is the real cost a hostile file can impose.
+ */
+export function craftHugeCipherBlock(prng: Prng): CraftedFile & { key: Uint8Array } {
+  const mode = prng.pick(['AES-GCM', 'AES-CBC', 'SM4-CBC'] as const);
+  const magic = { 'AES-GCM': 0x7f3a5ed8, 'AES-CBC': 0x7f3a5ed9, 'SM4-CBC': 0x7f3a5eda }[mode];
+  const cipherLength = prng.pick([64 * 1024 * 1024 + 16, 512 * 1024 * 1024 + 16, 0x7ffffff0]);
+  const tag = mode === 'AES-GCM' ? 16 : 0;
+  const header = new Uint8Array(4 + tag + 28);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, magic, true);
+  view.setInt32(4 + tag, 24 + cipherLength > 0x7fffffff ? -1 : 24 + cipherLength, true);
+  view.setInt32(8 + tag, 16, true);
+  for (let i = 0; i < 16; i += 1) header[12 + tag + i] = prng.below(256);
+  view.setInt32(28 + tag, cipherLength, true);
+  return {
+    parts: [{ bytes: header }, { fill: 0, length: cipherLength }],
+    key: mode === 'SM4-CBC' ? SM4_KEY : AES_KEY,
+    label: `huge-cipher-block(${mode}, cipher_len ${cipherLength})`,
+  };
+}

@@ -42,6 +42,7 @@ import {
 import type { Prng } from './prng';
 import {
   craftCheckpoint,
+  craftHugeCipherBlock,
   craftHugeHeader,
   craftManyRecords,
   craftSafetensors,
@@ -227,7 +228,7 @@ const MODES: (CipherMode | undefined)[] = [undefined, undefined, 'AES-GCM', 'AES
 function fileTarget(
   name: string,
   kinds: Seed['kind'][],
-  craft: { ckpt?: boolean; safetensors?: boolean },
+  craft: { ckpt?: boolean; safetensors?: boolean; cipher?: 'heavy' | 'light' },
   run: FuzzTarget['run'],
 ): FuzzTarget {
   return {
@@ -237,6 +238,10 @@ function fileTarget(
       const roll = prng.float();
       if (craft.ckpt && roll < 0.002) return crafted(manyRecords(prng.chance(0.5)), knob, 120_000, true);
       if (craft.safetensors && roll < 0.004) return crafted(craftHugeHeader(prng), knob, 60_000, true);
+      if (craft.cipher && roll > 0.995) {
+        const file = craftHugeCipherBlock(prng);
+        return { ...crafted(file, knob, 120_000, craft.cipher === 'heavy'), key: file.key };
+      }
       if (craft.ckpt && roll < 0.12) {
         const file = craftCheckpoint(prng);
         const flat = flatten(file.parts);
@@ -472,7 +477,7 @@ export function createTargets(): FuzzTarget[] {
     fileTarget(
       'open',
       ['ckpt', 'safetensors', 'encrypted'],
-      { ckpt: true, safetensors: true },
+      { ckpt: true, safetensors: true, cipher: 'heavy' },
       async (input, source) => {
         const knob = input.knob;
         const mode = MODES[(knob >>> 7) % MODES.length];
@@ -492,7 +497,7 @@ export function createTargets(): FuzzTarget[] {
     fileTarget('scan-safetensors', ['safetensors'], { safetensors: true }, (input, source) =>
       scanSafetensors(source, { firstReadBytes: [1, 9, 64, 65536][input.knob % 4] as number }),
     ),
-    fileTarget('cipher-frames', ['encrypted'], {}, async (input, source) => {
+    fileTarget('cipher-frames', ['encrypted'], { cipher: 'light' }, async (input, source) => {
       detectEncryption(await source.read(0, Math.min(48, source.size)));
       const mode = MODES[input.knob % MODES.length];
       return readFrameTable(source, { ...(mode ? { mode } : {}), tolerateCrcTrailer: ((input.knob >>> 4) & 1) === 1 });
