@@ -4,7 +4,12 @@
  */
 import { DEFAULT_WINDOW_BYTES } from '../../base/limits';
 import type { CipherMode, TensorEntry } from '../../base/types';
+import { LensError } from '../../base/errors';
+import { describeError } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
+import { computeAllStats } from '../../core/stats/tensor-stats';
+import { buildTree, summarize } from '../../core/summary';
+import { verifyIntegrity } from '../../integrity/verify';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import {
   compileNameMap,
@@ -15,7 +20,7 @@ import {
 } from '../../core/name-map';
 import { compileFilter, filterEntries, parseFilter, type FilterSubject } from '../../core/selection/filter';
 import { compileSafeRegex } from '../../core/selection/regex';
-import { parseSlice, readTensorSlice, resolveSlice } from '../../core/stats/slice';
+import { parseSlice, readFirstValues, readTensorSlice, resolveSlice } from '../../core/stats/slice';
 // Loaded up front so its first use is not timed (openCheckpoint imports it lazily).
 import '../../crypto/decrypted-source';
 import { detectEncryption, readFrameTable } from '../../crypto/frames';
@@ -52,7 +57,7 @@ import {
   type Seed,
 } from './seeds';
 import { MemorySource } from '../../io/byte-source';
-import type { FuzzSource, FuzzTarget, GeneratedCase } from './types';
+import type { FuzzCase, FuzzSource, FuzzTarget, GeneratedCase } from './types';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 const text = (bytes: Uint8Array): string => decoder.decode(bytes);
@@ -471,6 +476,47 @@ function nameMapSeeds(): string[] {
   ];
 }
 
+/**
+ * Run a follow-up step on an opened file: expected LensErrors (a tensor that is not numeric, a
+ * slice out of range) are data here and the next step runs; a bug code, a missing sentence or
+ * any other exception goes to the harness.
+ */
+async function step(run: () => Promise<unknown> | unknown): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof LensError) || error.code === 'internal' || error.code === 'read-too-large') throw error;
+    const message = describeError(error.code, error.details);
+    if (!message.title || !message.detail || !message.action) throw error;
+  }
+}
+
+/** Bytes a follow-up step may read per tensor: virtual multi-GB tensors are listed, not streamed. */
+const INSPECT_TENSOR_BYTES = 4 * 1024 * 1024;
+
+/** Open, then everything the app does next with an index from a hostile file. */
+async function inspect(input: FuzzCase, source: FuzzSource): Promise<unknown> {
+  const opened = await openCheckpoint(source, {
+    ...scanOptions(input.knob, source.size),
+    ...(input.key ? { key: input.key } : {}),
+    tolerateCrcTrailer: true,
+  });
+  const { index, plaintext } = opened;
+  await step(() => summarize(index));
+  await step(() => buildTree(index.tensors));
+  const small = (entry: TensorEntry): boolean => entry.bytes <= INSPECT_TENSOR_BYTES;
+  await step(() => computeAllStats(plaintext, index, { include: small }));
+  for (const entry of index.tensors.slice(0, 4)) {
+    if (!small(entry)) continue;
+    await step(() => readFirstValues(plaintext, entry, 8));
+    await step(() =>
+      readTensorSlice(plaintext, entry, ['[0]', '[..., -1]', '[::2]', '[-1, 0]'][input.knob % 4] as string),
+    );
+  }
+  if (source.size <= 64 * 1024 * 1024) await step(() => verifyIntegrity(opened));
+  return index;
+}
+
 /** Every built-in target, in a fixed order (the harness round-robins over them). */
 export function createTargets(): FuzzTarget[] {
   return [
@@ -491,6 +537,7 @@ export function createTargets(): FuzzTarget[] {
         return opened.index;
       },
     ),
+    fileTarget('inspect', ['ckpt', 'safetensors', 'encrypted'], { ckpt: true, safetensors: true }, inspect),
     fileTarget('scan-ckpt', ['ckpt'], { ckpt: true }, (input, source) =>
       scanCheckpoint(source, scanOptions(input.knob, source.size)),
     ),
