@@ -340,9 +340,12 @@ export class DecryptedSource implements ByteSource {
       written += take;
       index += 1;
     }
-    // Read ahead only for sequential readers: the ckpt walker jumps over tensor bytes, and
-    // decrypting the block after every header it reads would double the work.
-    const sequential = offset === this.lastReadEnd;
+    // Read ahead for readers moving forward in small steps (sequential reads, or the ckpt walker
+    // hopping over tensors smaller than a block): they will need the next unit soon. A walker
+    // jumping further than a unit (tensors larger than a block) skips whole units, and decrypting
+    // them ahead would be wasted work.
+    const gap = offset - this.lastReadEnd;
+    const sequential = this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength;
     this.lastReadEnd = offset + available;
     if (sequential) this.prefetch(index, this.options.readAhead ?? 1);
     return out;
