@@ -1,21 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dropFiles, FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
 const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 /** A tensor's bytes from a safetensors file, decoded here independently of the app. */
 function safetensorsTensor(file: string, name: string): { dtype: string; shape: number[]; bytes: Buffer } {
@@ -42,7 +32,7 @@ interface CaseManifest {
 
 describe('distributed sets', () => {
   it('case1 folder + strategy: layout picture, merged export, reopened tensor equals expected_merged', async () => {
-    const { page } = session;
+    const { page } = session();
     const manifest = JSON.parse(readFileSync(path.join(CASE1, 'manifest.json'), 'utf8')) as CaseManifest;
     const rankCount = Object.keys(manifest.ranks).length;
 
@@ -89,7 +79,7 @@ describe('distributed sets', () => {
   });
 
   it('golden-stick shards with their strategy file: the mismatch is reported, and replicas that differ', async () => {
-    const { page } = session;
+    const { page } = session();
     const real = path.join(FIXTURES, 'real');
     await page.getByTestId('open-set').click();
     await page
@@ -118,7 +108,7 @@ describe('distributed sets', () => {
     });
   });
   it('many rank files and a strategy dropped at once: offered, then opened as a set', async () => {
-    const { page } = session;
+    const { page } = session();
     const ranks = [0, 1, 2, 3, 4, 5, 6, 7].map((rank) => ({
       path: path.join(CASE1, `rank_${rank}`, `checkpoint_${rank}.safetensors`),
     }));
@@ -129,7 +119,7 @@ describe('distributed sets', () => {
     expect(await page.getByTestId('set-problems').textContent()).toContain('4 tensors merge');
   });
   it('files whose names do not say their rank: the user assigns one', async () => {
-    const { page } = session;
+    const { page } = session();
     await page.getByTestId('open-set').click();
     await page.getByTestId('set-files-input').setInputFiles([
       {

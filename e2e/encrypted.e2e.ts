@@ -1,31 +1,21 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
 const crypto = (name: string): string => path.join(FIXTURES, 'crypto', name);
 const SM4_KEY = '0123456789abcdeffedcba9876543210';
 const AES_KEY = '000102030405060708090a0b0c0d0e0f';
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 async function decryptWith(key: string): Promise<void> {
-  const { page } = session;
+  const { page } = session();
   await page.getByTestId('key-input').fill(key);
   await page.getByTestId('decrypt').click();
 }
 
 describe('encrypted checkpoints', () => {
   it('opens SM4-CBC and AES-GCM files with their keys; keys are never kept at rest', async () => {
-    const { page } = session;
+    const { page } = session();
     await pickFiles(page, [crypto('tiny_sm4_cbc.ckpt')]);
     await expect.poll(() => page.locator('.key-prompt').textContent()).toContain('SM4-CBC');
     await decryptWith(SM4_KEY);
@@ -51,13 +41,13 @@ describe('encrypted checkpoints', () => {
     });
     for (const key of [SM4_KEY, AES_KEY]) {
       expect(stored.toLowerCase()).not.toContain(key);
-      expect(session.consoleMessages.join('\n').toLowerCase()).not.toContain(key);
+      expect(session().consoleMessages.join('\n').toLowerCase()).not.toContain(key);
     }
     expect(await page.getByTestId('key-input').count()).toBe(0);
   });
 
   it('a wrong key says so, and the right key still works afterwards', async () => {
-    const { page } = session;
+    const { page } = session();
     await pickFiles(page, [crypto('tiny_aes_cbc.ckpt')]);
     await decryptWith('ff'.repeat(16));
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/wrong key/i);

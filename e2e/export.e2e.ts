@@ -1,25 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
 const KEY = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 describe('export', () => {
   it('filter, rename, cast to Float16, export encrypted .ckpt, reopen it with the key', async () => {
-    const { page } = session;
+    const { page } = session();
     await pickFiles(page, [path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt')]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
     await page.getByTestId('filter-input').fill('not startsWith("moments.") and dtype == Float32 and rank >= 1');

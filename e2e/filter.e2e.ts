@@ -1,22 +1,12 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 describe('filter expressions', () => {
   it('filters the table, explains syntax errors, and survives a shared URL', async () => {
-    const { page } = session;
+    const { page } = session();
     const lenet = path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt');
     await pickFiles(page, [lenet]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');

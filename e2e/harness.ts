@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, expect, inject } from 'vitest';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures');
 
@@ -89,4 +89,25 @@ export async function dropFiles(page: Page, files: { path: string; name?: string
 /** Through the file picker (what "Open files…" does), by path: no size cap. */
 export async function pickFiles(page: Page, paths: string[]): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(paths);
+}
+
+/**
+ * A fresh browser session per test. After each test it asserts the two rules every e2e test
+ * shares: the page made no request outside its own origin, and logged no console error.
+ */
+export function useSession(): () => Session {
+  let session: Session | null = null;
+  beforeEach(async () => {
+    session = await openSession();
+  });
+  afterEach(async () => {
+    const current = session as Session;
+    try {
+      expect(foreignRequests(current)).toEqual([]);
+      expect(current.consoleErrors).toEqual([]);
+    } finally {
+      await current.close();
+    }
+  });
+  return () => session as Session;
 }

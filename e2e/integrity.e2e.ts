@@ -1,24 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { pickFiles, useSession } from './harness';
 
-let session: Session;
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 describe('integrity', () => {
   it('verifies the CRC trailer of the sample, and catches one flipped byte in a copy', async () => {
-    const { page } = session;
+    const { page } = session();
     await page.getByTestId('try-sample').click();
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
     await page.getByTestId('verify-integrity').click();

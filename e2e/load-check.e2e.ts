@@ -1,24 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 describe('will it load?', () => {
   it('a real graph .meta next to its checkpoint loads fully', async () => {
-    const { page } = session;
+    const { page } = session();
     await pickFiles(page, [path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt')]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
     await page.getByTestId('panel-tab-load-check').click();
@@ -30,7 +20,7 @@ describe('will it load?', () => {
   });
 
   it('with a filter and a hand-written manifest: errors, param_not_load and a suggestion', async () => {
-    const { page } = session;
+    const { page } = session();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-manifest-'));
     const manifest = path.join(dir, 'net.json');
     writeFileSync(

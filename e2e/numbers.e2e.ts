@@ -1,24 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeRecord } from '../src/formats/ckpt/write';
-import { FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { FIXTURES, pickFiles, type Session, useSession } from './harness';
 
-let session: Session;
 const OUT = path.resolve(import.meta.dirname, 'out');
 const XMU = path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt');
 const LAB2 = path.join(FIXTURES, 'real/AI-lab2__checkpoint_lenet-1_1875.ckpt');
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 // ---- An independent reader of .ckpt tensors for the expected values (protobuf by hand). ----
 
@@ -129,7 +119,7 @@ async function canvasColours(session: Session): Promise<number> {
 
 describe('numbers', () => {
   it('stats, histogram, heat map and value preview of a real LeNet tensor match an independent decode', async () => {
-    const { page } = session;
+    const { page } = session();
     const tensors = readTensors(XMU);
     const values = tensors.get('fc2.weight') as number[];
     expect(values).toHaveLength(84 * 120);
@@ -167,7 +157,7 @@ describe('numbers', () => {
 
     // Heat map: one cell per value (84 × 120), many distinct colours drawn.
     await expect.poll(() => page.getByTestId('heatmap-canvas').getAttribute('aria-label')).toContain('84 × 120');
-    expect(await canvasColours(session)).toBeGreaterThan(50);
+    expect(await canvasColours(session())).toBeGreaterThan(50);
 
     // Value preview: a slice, its values equal to the file's; an out-of-range slice explained.
     await page.getByTestId('slice-input').fill('[1, :4]');
@@ -190,7 +180,7 @@ describe('numbers', () => {
     await page.getByTestId('heatmap-axis-0').fill('3');
     await page.getByTestId('heatmap-axis-1').fill('4');
     await expect.poll(() => page.getByTestId('heatmap-canvas').getAttribute('aria-label')).toContain('[3, 4, :, :]');
-    expect(await canvasColours(session)).toBeGreaterThan(10);
+    expect(await canvasColours(session())).toBeGreaterThan(10);
 
     mkdirSync(OUT, { recursive: true });
     await page.getByTestId('numbers-tensor-select').selectOption('fc2.weight');
@@ -201,7 +191,7 @@ describe('numbers', () => {
   });
 
   it('scan all, NaN/Inf audit lists every tensor with non-finite values, treemap filters, report downloads', async () => {
-    const { page } = session;
+    const { page } = session();
     // A checkpoint with NaN and ±Inf in two tensors, written with the project's record encoder.
     const clean = new Float32Array([0.5, -1, 2, 0]);
     const nan = new Float32Array([1, NaN, 3, NaN, -Infinity]);
@@ -255,7 +245,7 @@ describe('numbers', () => {
   });
 
   it('compares two LeNet checkpoints per tensor', async () => {
-    const { page } = session;
+    const { page } = session();
     const a = readTensors(XMU);
     const b = readTensors(LAB2);
     const fa = a.get('fc3.weight') as number[];

@@ -1,24 +1,14 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dropFiles, FIXTURES, foreignRequests, openSession, pickFiles, type Session } from './harness';
+import { describe, expect, it } from 'vitest';
+import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
 
-let session: Session;
-
-beforeEach(async () => {
-  session = await openSession();
-});
-
-afterEach(async () => {
-  expect(foreignRequests(session)).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-  await session.close();
-});
+const session = useSession();
 
 describe('opening files in real Chromium', () => {
   it('opens the embedded sample', async () => {
-    const { page } = session;
+    const { page } = session();
     await page.getByTestId('try-sample').click();
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
     const metadata = page.getByTestId('metadata');
@@ -28,7 +18,7 @@ describe('opening files in real Chromium', () => {
   });
 
   it('shows the parameters and metadata of a dropped real .ckpt', async () => {
-    const { page } = session;
+    const { page } = session();
     await dropFiles(page, [{ path: path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt') }]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
     const body = page.getByTestId('tensor-table-body');
@@ -44,7 +34,7 @@ describe('opening files in real Chromium', () => {
   });
 
   it('shows a real .safetensors file with its __metadata__, and tabs for several files', async () => {
-    const { page } = session;
+    const { page } = session();
     await pickFiles(page, [
       path.join(FIXTURES, 'real/lora-imdb-distilbert__adapter_model.safetensors'),
       path.join(FIXTURES, 'real/mindcv__network_2.ckpt'),
@@ -57,13 +47,13 @@ describe('opening files in real Chromium', () => {
   });
 
   it('a renamed file is recognised by its content', async () => {
-    const { page } = session;
+    const { page } = session();
     await dropFiles(page, [{ path: path.join(FIXTURES, 'real/zig_ml__test.safetensors'), name: 'weights.bin' }]);
     await expect.poll(() => page.getByTestId('summary').textContent()).toContain('safetensors');
   });
 
   it('a malformed file shows an error sentence and the page keeps working', async () => {
-    const { page } = session;
+    const { page } = session();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-bad-'));
     const bad = path.join(dir, 'truncated.ckpt');
     // A real checkpoint cut in the middle of a record.

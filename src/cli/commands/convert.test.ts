@@ -3,26 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
-import { main } from '../main';
-import type { CliIo } from '../types';
+import { runCli as run } from '../../test/cli';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-convert-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    usage: (reason) => {
-      err.push(reason);
-      return 2;
-    },
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const lenet = fixturePath('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt');
 

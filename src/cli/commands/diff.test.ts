@@ -3,25 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/fixtures';
+import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
-import type { CliIo } from '../types';
-
-function capture(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      usage: (reason) => {
-        err.push(reason);
-        return 2;
-      },
-    },
-  };
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-diff-'));
 const LENET = fixturePath('real', 'nsu-huawei-2022__LeNet5_5_step.ckpt');

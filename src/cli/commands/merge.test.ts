@@ -8,25 +8,10 @@ import { readEntryBytes } from '../../core/distributed';
 import { MemorySource } from '../../io/byte-source';
 import { expectedTensors } from '../../test/distributed';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
-import { main } from '../main';
-import type { CliIo } from '../types';
+import { runCli as run } from '../../test/cli';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-merge-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    usage: (reason) => {
-      err.push(reason);
-      return 2;
-    },
-  };
-  return { code: await main(argv, io), out, err };
-}
 
 const dist = (...parts: string[]) => fixturePath('distributed', ...parts);
 

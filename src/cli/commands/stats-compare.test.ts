@@ -4,25 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesOf, checkpointBytes } from '../../core/stats/test-helpers';
 import { fixturePath } from '../../test/fixtures';
+import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
-import type { CliIo } from '../types';
-
-function capture(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      usage: (reason) => {
-        err.push(reason);
-        return 2;
-      },
-    },
-  };
-}
 
 const XMU = fixturePath('real', 'XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt');
 const LAB2 = fixturePath('real', 'AI-lab2__checkpoint_lenet-1_1875.ckpt');

@@ -3,25 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath, hexToBytes } from '../../test/fixtures';
+import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
-import type { CliIo } from '../types';
-
-function capture(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      usage: (reason) => {
-        err.push(reason);
-        return 2;
-      },
-    },
-  };
-}
 
 // ckpt-format.md §12.3: the worked file with its crc_num trailer (CRC 0x5F3FCC5F).
 const WORKED =
