@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { downloadBlob } from '../common/download';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
 import { useDistributedStore } from '../../store/distributed';
@@ -12,15 +13,6 @@ type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
 
 let exportCounter = 0;
-
-function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 interface PickerWindow {
   showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle>;
@@ -90,7 +82,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
         },
         proxy((progress: number) => setBusy({ jobId, progress })),
       );
-      for (const output of exported.outputs) if (output.blob) download(output.blob, output.fileName);
+      for (const output of exported.outputs) if (output.blob) downloadBlob(output.blob, output.fileName);
       setOutcome(exported);
     } catch (e) {
       setError(serializeError(e));

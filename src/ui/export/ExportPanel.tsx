@@ -6,6 +6,7 @@ import { parseKeyInput } from '../../core/key-input';
 import { formatBytes } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
+import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
@@ -21,16 +22,6 @@ interface Outcome {
 }
 
 let exportCounter = 0;
-
-function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  // Revoke after the browser has taken the download.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format);
@@ -106,7 +97,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
         // Progress can arrive after the result (its own channel): only a running job moves.
         proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
       );
-      if (result.blob) download(result.blob, result.fileName);
+      if (result.blob) downloadBlob(result.blob, result.fileName);
       setOutcome({ result, savedTo: handle ? 'file' : 'download', ...(result.blob ? { blob: result.blob } : {}) });
     } catch (e) {
       setError(serializeError(e));

@@ -12,6 +12,7 @@ import {
   type RenamePreview,
 } from '../../core/name-map';
 import { setNameMapText } from '../../store/actions';
+import { downloadText } from '../common/download';
 import { useLensStore } from '../../store/store';
 
 /** `pattern => replacement` lines (and `old = new` exact renames) ↔ a name-map spec. */
@@ -116,13 +117,7 @@ export function NameMapEditor({ names }: { names: readonly string[] }) {
           type="button"
           disabled={!compiled.map}
           onClick={() => {
-            const blob = new Blob([exportNameMapJson(specFromText(text))], { type: 'application/json' });
-            const url = URL.createObjectURL(blob);
-            const anchor = document.createElement('a');
-            anchor.href = url;
-            anchor.download = 'name_map.json';
-            anchor.click();
-            setTimeout(() => URL.revokeObjectURL(url), 60_000);
+            downloadText(exportNameMapJson(specFromText(text)), 'name_map.json', 'application/json');
           }}
         >
           Export JSON

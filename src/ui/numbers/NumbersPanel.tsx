@@ -8,7 +8,7 @@ import { useLensStore } from '../../store/store';
 import { workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
-import { downloadText } from './download';
+import { downloadText } from '../common/download';
 import { ScanAll } from './ScanAll';
 import { TensorNumbers } from './TensorNumbers';
 import { Treemap } from './Treemap';
