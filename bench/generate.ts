@@ -146,3 +146,29 @@ export async function generateCryptoInputs(dir: string, sizeBytes: number): Prom
   }
   return { crcCkpt, encrypted, opensslSm4, key16, plaintextBytes: statSync(plain).size };
 }
+
+/** A safetensors file with `count` tiny tensors: the app's table and filter at 100k rows. */
+export function generateManyTensors(dir: string, count: number): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `many-${count}.safetensors`);
+  if (existsSync(file)) return file;
+  const header: Record<string, unknown> = {};
+  for (let i = 0; i < count; i += 1) {
+    header[`model.layers.${Math.floor(i / 100)}.block${i % 100}.${i % 2 ? 'bias' : 'weight'}`] = {
+      dtype: 'F32',
+      shape: [1],
+      data_offsets: [i * 4, i * 4 + 4],
+    };
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const fd = openSync(file, 'w');
+  const lengthBytes = new Uint8Array(8);
+  new DataView(lengthBytes.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  writeSync(fd, lengthBytes);
+  writeSync(fd, headerBytes);
+  writeSync(fd, new Uint8Array(count * 4));
+  closeSync(fd);
+  return file;
+}

@@ -45,46 +45,58 @@ export interface TreeNode {
   totalElements: number;
 }
 
-/** A tree by dotted name with subtotals; children keep file order. */
+/**
+ * A tree by dotted name with subtotals; children keep file order. Runs on every filter
+ * keystroke over up to 100k+ names, so it allocates only for new nodes: a branch's path is
+ * built once from its parent's, and leaves (never looked up) skip the child map.
+ */
 export function buildTree(tensors: readonly TensorEntry[], indices?: readonly number[]): TreeNode {
   const root: TreeNode = { label: '', path: '', children: [], parameterCount: 0, totalBytes: 0, totalElements: 0 };
-  const childMaps = new Map<TreeNode, Map<string, TreeNode>>();
-  const list = indices ?? tensors.map((_, i) => i);
-  for (const tensorIndex of list) {
+  const branches = new Map<TreeNode, Map<string, TreeNode>>();
+  const count = indices ? indices.length : tensors.length;
+  for (let k = 0; k < count; k += 1) {
+    const tensorIndex = indices ? (indices[k] as number) : k;
     const tensor = tensors[tensorIndex] as TensorEntry;
+    const bytes = tensor.bytes;
+    const elements = numel(tensor);
+    root.parameterCount += 1;
+    root.totalBytes += bytes;
+    root.totalElements += elements;
     const parts = tensor.name.split('.');
     let node = root;
-    const elements = numel(tensor);
-    const visit = (target: TreeNode): void => {
-      target.parameterCount += 1;
-      target.totalBytes += tensor.bytes;
-      target.totalElements += elements;
-    };
-    visit(root);
-    parts.forEach((part, depth) => {
-      const isLeaf = depth === parts.length - 1;
-      let children = childMaps.get(node);
+    for (let depth = 0; depth < parts.length - 1; depth += 1) {
+      const part = parts[depth] as string;
+      let children = branches.get(node);
       if (!children) {
         children = new Map();
-        childMaps.set(node, children);
+        branches.set(node, children);
       }
-      const key = isLeaf ? `\u0000${tensorIndex}` : part;
-      let child = children.get(key);
+      let child = children.get(part);
       if (!child) {
         child = {
           label: part,
-          path: isLeaf ? tensor.name : parts.slice(0, depth + 1).join('.'),
+          path: node === root ? part : `${node.path}.${part}`,
           children: [],
           parameterCount: 0,
           totalBytes: 0,
           totalElements: 0,
         };
-        if (isLeaf) child.tensorIndex = tensorIndex;
-        children.set(key, child);
+        children.set(part, child);
         node.children.push(child);
       }
-      visit(child);
+      child.parameterCount += 1;
+      child.totalBytes += bytes;
+      child.totalElements += elements;
       node = child;
+    }
+    node.children.push({
+      label: parts[parts.length - 1] as string,
+      path: tensor.name,
+      children: [],
+      tensorIndex,
+      parameterCount: 1,
+      totalBytes: bytes,
+      totalElements: elements,
     });
   }
   return root;

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } from '../../core/summary';
@@ -98,7 +98,9 @@ function filePanels(): FilePanel[] {
 
 function ParametersPanel({ index, matching }: PanelContext) {
   const view = useLensStore((state) => state.view);
-  const tree = useMemo(() => buildTree(index.tensors, matching), [index, matching]);
+  // The table follows each keystroke; the tree (costlier at 100k names) catches up just after.
+  const treeMatching = useDeferredValue(matching);
+  const tree = useMemo(() => buildTree(index.tensors, treeMatching), [index, treeMatching]);
   const visible = useMemo(() => {
     const prefix = view.treePrefix;
     if (prefix === '') return matching;
