@@ -1,5 +1,4 @@
 import { existsSync, openAsBlob, readFileSync, realpathSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
@@ -9,7 +8,6 @@ import { openDecryptedSource } from '../../crypto/decrypted-source';
 import { BlobSource, type ByteSource } from '../../io/byte-source';
 import {
   buildExport,
-  exportChunks,
   parseAppendValue,
   planExport,
   verifyExport,
@@ -26,7 +24,7 @@ import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
-import { openFileSource } from '../files';
+import { openFileSource, writeExportFile } from '../files';
 import type { CliCommand, CliIo } from '../types';
 
 const USAGE =
@@ -79,27 +77,6 @@ async function openInput(
 }
 
 /** Write to `<out>.partial`, then rename: a cancelled export never leaves a complete-looking file. */
-async function writeOutput(job: ExportJob, out: string, signal: AbortSignal): Promise<void> {
-  const partial = `${out}.partial`;
-  const handle = await open(partial, 'w');
-  try {
-    for await (const chunk of exportChunks(job, { signal })) {
-      let written = 0;
-      while (written < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, written, chunk.length - written);
-        written += bytesWritten;
-      }
-    }
-    await handle.sync();
-    await handle.close();
-    await rename(partial, out);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
-  }
-}
-
 async function verifyOutput(
   out: string,
   job: ExportJob,
@@ -203,7 +180,7 @@ export const convertCommand: CliCommand = {
       }
       const plan = planExport(opened.index, options);
       const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
-      await writeOutput(job, out, controller.signal);
+      await writeExportFile(job, out, controller.signal);
       const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
       const casts = job.castReport();
       if (values.json) {

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { writeExportFile } from '../files';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LensError } from '../../base/errors';
@@ -11,7 +11,7 @@ import {
   type MergedView,
   type ReplicaReport,
 } from '../../core/distributed';
-import { buildExport, exportChunks, planExport, type ExportFormat } from '../../core/export';
+import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
@@ -85,22 +85,7 @@ async function writeTensors(
     metadataFormat: format === 'safetensors' ? 'ms' : null,
   });
   const job = await buildExport(view, plan, { signal });
-  const partial = `${out}.partial`;
-  const handle = await open(partial, 'w');
-  try {
-    for await (const chunk of exportChunks(job, { signal })) {
-      let written = 0;
-      while (written < chunk.length)
-        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
-    }
-    await handle.close();
-    await rename(partial, out);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
-  }
-  return job.size;
+  return writeExportFile(job, out, signal);
 }
 
 interface Written {

@@ -1,15 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
 import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
-import { buildExport, exportChunks, planExport, type ExportFormat } from '../../core/export';
+import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
-import { openFileSource } from '../files';
+import { openFileSource, writeExportFile } from '../files';
 import type { CliCommand, CliIo } from '../types';
 
 const USAGE =
@@ -71,22 +70,7 @@ async function writeView(
 ): Promise<number> {
   const plan = planExport(view.index, { format, metadataFormat: format === 'safetensors' ? 'ms' : null });
   const job = await buildExport(view, plan, { signal });
-  const partial = `${out}.partial`;
-  const handle = await open(partial, 'w');
-  try {
-    for await (const chunk of exportChunks(job, { signal })) {
-      let written = 0;
-      while (written < chunk.length)
-        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
-    }
-    await handle.close();
-    await rename(partial, out);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
-  }
-  return job.size;
+  return writeExportFile(job, out, signal);
 }
 
 export const resliceCommand: CliCommand = {
