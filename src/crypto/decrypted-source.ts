@@ -345,7 +345,8 @@ export class DecryptedSource implements ByteSource {
     // jumping further than a unit (tensors larger than a block) skips whole units, and decrypting
     // them ahead would be wasted work.
     const gap = offset - this.lastReadEnd;
-    const sequential = this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength;
+    const sequential =
+      this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength;
     this.lastReadEnd = offset + available;
     if (sequential) this.prefetch(index, this.options.readAhead ?? 1);
     return out;
