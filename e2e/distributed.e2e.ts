@@ -25,6 +25,16 @@ function safetensorsTensor(file: string, name: string): { dtype: string; shape: 
   };
 }
 
+/** The tensor names of a safetensors file (no __metadata__), sorted. */
+function safetensorsNames(file: string): string[] {
+  const data = readFileSync(file);
+  const headerLength = Number(data.readBigUInt64LE(0));
+  const header = JSON.parse(data.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
+  return Object.keys(header)
+    .filter((name) => name !== '__metadata__')
+    .sort();
+}
+
 interface CaseManifest {
   ranks: Record<string, unknown>;
   params: Record<string, { boxes: Record<string, [number, number][]> }>;
@@ -138,5 +148,40 @@ describe('distributed sets', () => {
     await page.getByTestId('rank-assign-input').press('Enter');
     await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(1);
     expect(await page.getByTestId('set-problems').textContent()).toContain('Rank files are missing');
+  });
+  it('re-slices case1 for its own strategy: the rank 3 download equals rank_3 tensor for tensor', async () => {
+    const { page } = session();
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-folder-input').setInputFiles(CASE1);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE1, 'strategy.ckpt'));
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
+
+    await page.getByTestId('reslice-strategy-input').setInputFiles(path.join(CASE1, 'strategy.ckpt'));
+    await expect.poll(() => page.getByTestId('reslice-strategy-info').textContent()).toContain('8 ranks');
+    await page.getByTestId('reslice-rank').selectOption('3');
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('reslice-download').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('rank_3_net.safetensors');
+    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-reslice-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    await expect.poll(() => page.getByTestId('reslice-result').textContent()).toContain('rank_3_net.safetensors');
+    // The bar is gone and the button usable again once the rank is written.
+    await expect.poll(() => page.getByLabel('Re-slice progress').count()).toBe(0);
+    expect(await page.getByTestId('reslice-download').isEnabled()).toBe(true);
+    await page
+      .getByTestId('set-reslice')
+      .screenshot({ path: path.join(import.meta.dirname, 'out', 'distributed-reslice.png') });
+
+    const own = path.join(CASE1, 'rank_3', 'checkpoint_3.safetensors');
+    const names = safetensorsNames(own);
+    expect(safetensorsNames(saved)).toEqual(names);
+    for (const name of names) {
+      const got = safetensorsTensor(saved, name);
+      const want = safetensorsTensor(own, name);
+      expect(got.dtype, name).toBe(want.dtype);
+      expect(got.shape, name).toEqual(want.shape);
+      expect(got.bytes.equals(want.bytes), name).toBe(true);
+    }
   });
 });

@@ -22,6 +22,7 @@ import { useLensStore } from '../../store/store';
 import type { OpenSetResult, SetIgnoredFile } from '../../workers/features/distributed';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LayoutPicture } from './LayoutPicture';
+import { ResliceSetPanel } from './ResliceSetPanel';
 import { SetExportPanel } from './SetExportPanel';
 import { SetPickers } from './OpenSetControls';
 
@@ -453,6 +454,7 @@ function SetLayoutView({ result }: { result: OpenSetResult }) {
         {plan && <ParameterDetail plan={plan} />}
       </div>
       <SetExportPanel result={result} />
+      <ResliceSetPanel result={result} />
     </>
   );
 }

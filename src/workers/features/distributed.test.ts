@@ -251,3 +251,57 @@ describe('distributed worker feature: strategies, keys, cancel', () => {
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('re-slicing an open set for another strategy', () => {
+  it('case1 re-sliced for its own strategy gives back every rank file, tensor for tensor', async () => {
+    const files = await folderFiles('distributed', 'case1_tp_dp');
+    const { setId, jobId } = ids();
+    await distributedApi.openSet({ setId, jobId, files });
+    const strategyFile = await openAsBlob(fixturePath('distributed', 'case1_tp_dp', 'strategy.ckpt'));
+    const info = await distributedApi.readResliceStrategy(strategyFile, 'strategy.ckpt', `${jobId}-info`);
+    expect(info.ranks).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const outputs = await distributedApi.resliceSet({
+      setId,
+      jobId: `${jobId}-reslice`,
+      strategyFile,
+      strategyName: 'strategy.ckpt',
+      rank: null,
+      format: 'safetensors',
+    });
+    expect(outputs.map((o) => o.fileName)).toEqual(info.ranks.map((r) => `rank_${r}/net.safetensors`));
+    for (const output of outputs) {
+      if (!output.blob) throw new Error('no blob');
+      const got = await openCheckpoint(new BlobSource(output.blob));
+      const own = await openCheckpoint(
+        new BlobSource(
+          await openAsBlob(
+            fixturePath('distributed', 'case1_tp_dp', `rank_${output.rank}`, `checkpoint_${output.rank}.ckpt`),
+          ),
+        ),
+      );
+      expect(got.index.tensors.map((t) => t.name).sort()).toEqual(own.index.tensors.map((t) => t.name).sort());
+      for (const entry of own.index.tensors) {
+        const mine = got.index.tensors.find((t) => t.name === entry.name);
+        if (!mine) throw new Error(entry.name);
+        expect(mine.shape, `${entry.name} rank ${output.rank}`).toEqual(entry.shape);
+        expect(await readEntryBytes(got.plaintext, mine, 0, mine.bytes)).toEqual(
+          await readEntryBytes(own.plaintext, entry, 0, entry.bytes),
+        );
+      }
+    }
+  });
+
+  it('refuses a rank the target strategy does not have, and stops when cancelled', async () => {
+    const files = await folderFiles('distributed', 'case1_tp_dp');
+    const { setId, jobId } = ids();
+    await distributedApi.openSet({ setId, jobId, files });
+    const strategyFile = await openAsBlob(fixturePath('distributed', 'case1_tp_dp', 'strategy.ckpt'));
+    const request = { setId, strategyFile, strategyName: 'strategy.ckpt', format: 'ckpt' as const };
+    await expect(distributedApi.resliceSet({ ...request, jobId: `${jobId}-a`, rank: 8 })).rejects.toMatchObject({
+      code: 'usage',
+    });
+    const running = distributedApi.resliceSet({ ...request, jobId: `${jobId}-b`, rank: null });
+    cancelJob(`${jobId}-b`);
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -5,8 +5,10 @@ import {
   checkReplicas,
   openMergedView,
   openRankFiles,
+  openReslicedView,
   planUnifiedParts,
   rankFromPath,
+  strategyRanks,
   withReplicaReports,
   type MergedView,
   type ParameterPlan,
@@ -33,6 +35,7 @@ import {
   looksLikeJsonStrategyHead,
   looksLikeProtobufStrategy,
   parseStrategy,
+  readStrategy,
   type ParallelStrategy,
   type StrategyProblem,
 } from '../../formats/strategy';
@@ -145,6 +148,35 @@ export interface SetExportResult {
   /** Strategy parameters present in the files that could not be merged (left out). */
   skipped: string[];
   castReport: CastReportEntry[];
+}
+
+export interface ResliceStrategyInfo {
+  /** Every rank the target strategy has (all pipeline stages). */
+  ranks: number[];
+  encoding: ParallelStrategy['encoding'];
+  layoutCount: number;
+}
+
+export interface SetResliceRequest {
+  setId: string;
+  jobId: string;
+  /** The predict (target) strategy file. */
+  strategyFile: Blob;
+  strategyName: string;
+  /** One target rank, or null for every rank of the target strategy. */
+  rank: number | null;
+  format: RankFormat;
+  /** Write `rank_<r>/net.<format>` into this folder; without one, Blobs come back. */
+  target?: FileSystemDirectoryHandle;
+}
+
+export interface SetResliceOutput {
+  rank: number;
+  /** `rank_<r>/net.<format>`, the layout load_distributed_checkpoint's save mode writes. */
+  fileName: string;
+  size: number;
+  tensors: number;
+  blob?: Blob;
 }
 
 export interface ReplicaCheckResult {
@@ -307,6 +339,12 @@ async function writeOutput(
   return undefined;
 }
 
+async function readTargetStrategy(file: Blob, name: string, signal: AbortSignal): Promise<ParallelStrategy> {
+  return readStrategy(new BlobSource(file), { fileName: name, signal }).catch((error: unknown) => {
+    throw withFile(error, name);
+  });
+}
+
 function requireSet(setId: string): OpenSet {
   const set = sets.get(setId);
   if (!set) throw new LensError('internal', { hint: `distributed set ${setId} is not open in the worker` });
@@ -425,6 +463,60 @@ export const distributedApi = {
       progress?.(1);
       set.layout = withReplicaReports(set.view.layout, reports);
       return { reports: reports.filter((report) => report.differences.length > 0), layout: set.layout };
+    });
+  },
+
+  /** Read a target strategy file for re-slicing: which ranks it has. */
+  async readResliceStrategy(file: Blob, name: string, jobId: string): Promise<ResliceStrategyInfo> {
+    return runJob(jobId, async (signal) => {
+      const strategy = await readTargetStrategy(file, name, signal);
+      return { ranks: strategyRanks(strategy), encoding: strategy.encoding, layoutCount: strategy.layouts.length };
+    });
+  },
+
+  /**
+   * load_distributed_checkpoint's save mode in the browser: cut the open set's merged tensors for
+   * another strategy, one checkpoint per target rank, written lazily tensor by tensor.
+   */
+  async resliceSet(request: SetResliceRequest, onProgress?: ProgressCallback): Promise<SetResliceOutput[]> {
+    return runJob(request.jobId, async (signal) => {
+      const set = requireSet(request.setId);
+      const strategy = await readTargetStrategy(request.strategyFile, request.strategyName, signal);
+      const all = strategyRanks(strategy);
+      if (request.rank !== null && !all.includes(request.rank)) {
+        throw new LensError('usage', {
+          hint: `rank ${request.rank} is not one of the target strategy's ranks 0–${all.length - 1}`,
+        });
+      }
+      const ranks = request.rank === null ? all : [request.rank];
+      // Build every job first (cheap: indexes only) so progress covers the real byte total.
+      const jobs: { rank: number; job: ExportJob; tensors: number }[] = [];
+      for (const rank of ranks) {
+        signal.throwIfAborted();
+        const view = openReslicedView(set.view, strategy, rank);
+        const plan = planExport(view.index, {
+          format: request.format,
+          metadataFormat: request.format === 'safetensors' ? 'ms' : null,
+        });
+        jobs.push({ rank, job: await buildExport(view, plan, { signal }), tensors: plan.tensors.length });
+      }
+      const totalBytes = jobs.reduce((sum, item) => sum + item.job.size, 0);
+      const progress = throttle(onProgress);
+      let before = 0;
+      const outputs: SetResliceOutput[] = [];
+      for (const { rank, job, tensors } of jobs) {
+        const fileName = `rank_${rank}/net.${request.format}`;
+        const folder = request.target
+          ? await request.target.getDirectoryHandle(`rank_${rank}`, { create: true })
+          : undefined;
+        const blob = await writeOutput(job, `net.${request.format}`, folder, signal, (done) =>
+          progress?.(totalBytes > 0 ? (before + done) / totalBytes : 1),
+        );
+        before += job.size;
+        outputs.push({ rank, fileName, size: job.size, tensors, ...(blob ? { blob } : {}) });
+      }
+      progress?.(1);
+      return outputs;
     });
   },
 

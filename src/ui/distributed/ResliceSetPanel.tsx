@@ -1,0 +1,217 @@
+import { useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
+import { formatBytes } from '../../core/summary';
+import { useDistributedStore } from '../../store/distributed';
+import { proxy, workerClient } from '../../workers/client';
+import type { OpenSetResult, ResliceStrategyInfo, SetResliceOutput } from '../../workers/features/distributed';
+import { downloadBlob } from '../common/download';
+import { ErrorPanel } from '../errors/ErrorPanel';
+
+type Format = 'ckpt' | 'safetensors';
+
+let resliceCounter = 0;
+
+interface PickerWindow {
+  showDirectoryPicker?: (options?: object) => Promise<FileSystemDirectoryHandle>;
+}
+
+/** A download cannot create folders, so `rank_3/net.ckpt` becomes `rank_3_net.ckpt`. */
+export function downloadNameOf(fileName: string): string {
+  return fileName.replace(/[\\/]+/g, '_');
+}
+
+/**
+ * "Re-slice for another strategy": load_distributed_checkpoint's save mode. The open set's merged
+ * tensors are cut for a target (predict) strategy, one checkpoint per rank, in the worker.
+ */
+export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
+  const setId = useDistributedStore((state) => state.setId);
+  const name = useDistributedStore((state) => state.name);
+  const [strategyFile, setStrategyFile] = useState<File | null>(null);
+  const [strategy, setStrategy] = useState<ResliceStrategyInfo | null>(null);
+  const [rank, setRank] = useState<string>('all');
+  const [format, setFormat] = useState<Format>('safetensors');
+  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [error, setError] = useState<SerializedLensError | null>(null);
+  const [outputs, setOutputs] = useState<SetResliceOutput[] | null>(null);
+  const pickers = window as unknown as PickerWindow;
+  const canSaveToFolder = typeof pickers.showDirectoryPicker === 'function';
+
+  async function pickStrategy(file: File | undefined): Promise<void> {
+    setError(null);
+    setOutputs(null);
+    setStrategy(null);
+    setStrategyFile(file ?? null);
+    if (!file) return;
+    const jobId = `set-reslice-strategy-${++resliceCounter}`;
+    try {
+      const info = await workerClient().readResliceStrategy(file, file.name, jobId);
+      setStrategy(info);
+      setRank((current) => (current === 'all' || info.ranks.includes(Number(current)) ? current : 'all'));
+    } catch (e) {
+      setError(serializeError(e));
+    }
+  }
+
+  async function run(target: 'download' | 'folder'): Promise<void> {
+    if (!setId || !strategyFile || !strategy) return;
+    setError(null);
+    setOutputs(null);
+    let folder: FileSystemDirectoryHandle | undefined;
+    if (target === 'folder') {
+      try {
+        folder = await pickers.showDirectoryPicker?.({ mode: 'readwrite' });
+      } catch {
+        return; // the user closed the dialog
+      }
+      if (!folder) return;
+    }
+    const jobId = `set-reslice-${++resliceCounter}`;
+    setBusy({ jobId, progress: 0 });
+    try {
+      const written = await workerClient().resliceSet(
+        {
+          setId,
+          jobId,
+          strategyFile,
+          strategyName: strategyFile.name,
+          rank: rank === 'all' ? null : Number(rank),
+          format,
+          ...(folder ? { target: folder } : {}),
+        },
+        // A progress message may arrive after the result; it must not bring the bar back.
+        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
+      );
+      for (const output of written) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
+      setOutputs(written);
+    } catch (e) {
+      setError(serializeError(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const ready = setId !== null && strategy !== null && busy === null && result.mergedCount > 0;
+  return (
+    <section className="panel export-panel reslice-panel" data-testid="set-reslice">
+      <h2>Re-slice for another strategy</h2>
+      <p className="muted">
+        Cut the merged tensors of this set for a target (e.g. predict) strategy, as MindSpore&apos;s
+        load_distributed_checkpoint save mode does: one checkpoint per rank,{' '}
+        <code>rank_&lt;r&gt;/net.&lt;format&gt;</code>. Parameters the strategy does not list are copied whole into
+        every rank.
+      </p>
+      <div className="export-grid">
+        <fieldset>
+          <legend>Target strategy</legend>
+          <label>
+            strategy file{' '}
+            <input
+              type="file"
+              accept=".ckpt,.json"
+              onChange={(e) => void pickStrategy(e.target.files?.[0])}
+              data-testid="reslice-strategy-input"
+              aria-label="Target strategy file"
+            />
+          </label>
+          {strategy && (
+            <p data-testid="reslice-strategy-info">
+              {strategyFile?.name}: {strategy.ranks.length} rank{strategy.ranks.length === 1 ? '' : 's'},{' '}
+              {strategy.layoutCount} parameter layouts ({strategy.encoding === 'json' ? 'JSON' : 'protobuf'}).
+            </p>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>What to write</legend>
+          <label>
+            rank{' '}
+            <select
+              value={rank}
+              onChange={(e) => setRank(e.target.value)}
+              disabled={!strategy}
+              data-testid="reslice-rank"
+              aria-label="Target rank"
+            >
+              <option value="all">all ranks{strategy ? ` (${strategy.ranks.length})` : ''}</option>
+              {(strategy?.ranks ?? []).map((r) => (
+                <option key={r} value={String(r)}>
+                  rank {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="reslice-format"
+              checked={format === 'safetensors'}
+              onChange={() => setFormat('safetensors')}
+            />{' '}
+            .safetensors
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="reslice-format"
+              checked={format === 'ckpt'}
+              onChange={() => setFormat('ckpt')}
+              data-testid="reslice-format-ckpt"
+            />{' '}
+            .ckpt
+          </label>
+        </fieldset>
+      </div>
+      <p className="muted">
+        A browser download cannot create folders, so each rank downloads as <code>rank_&lt;r&gt;_net.{format}</code>
+        {canSaveToFolder ? (
+          <>
+            ; <strong>Save to folder…</strong> writes <code>rank_&lt;r&gt;/net.{format}</code> instead.
+          </>
+        ) : (
+          <>
+            ; move each into a <code>rank_&lt;r&gt;</code> folder as <code>net.{format}</code>.
+          </>
+        )}
+      </p>
+      <div className="export-actions">
+        {canSaveToFolder && (
+          <button type="button" disabled={!ready} onClick={() => void run('folder')}>
+            Save to folder…
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!ready}
+          onClick={() => void run('download')}
+          data-testid="reslice-download"
+        >
+          Re-slice
+        </button>
+        {busy && (
+          <>
+            <progress max={1} value={busy.progress} aria-label="Re-slice progress" />
+            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)} data-testid="reslice-cancel">
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {error && <ErrorPanel error={error} fileName={strategyFile?.name ?? name} />}
+      {outputs && (
+        <div className="export-result" data-testid="reslice-result">
+          <p>
+            Wrote {outputs.length} rank file{outputs.length === 1 ? '' : 's'}:{' '}
+            {outputs
+              .map(
+                (o) =>
+                  `${o.blob ? downloadNameOf(o.fileName) : o.fileName} (${o.tensors} tensors, ${formatBytes(o.size)})`,
+              )
+              .join(', ')}
+            .
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
