@@ -80,7 +80,8 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
           metadataFormat: format === 'safetensors' ? 'ms' : null,
           ...(handle ? { target: handle } : {}),
         },
-        proxy((progress: number) => setBusy({ jobId, progress })),
+        // Progress can arrive after the result (its own channel): only a running job moves.
+        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
       );
       for (const output of exported.outputs) if (output.blob) downloadBlob(output.blob, output.fileName);
       setOutcome(exported);
