@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FormatChoice } from '../common/FormatChoice';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
 import { useDistributedStore } from '../../store/distributed';
@@ -140,25 +141,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
               ))}
             </select>
           </label>
-          <label>
-            <input
-              type="radio"
-              name="reslice-format"
-              checked={format === 'safetensors'}
-              onChange={() => setFormat('safetensors')}
-            />{' '}
-            .safetensors
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="reslice-format"
-              checked={format === 'ckpt'}
-              onChange={() => setFormat('ckpt')}
-              data-testid="reslice-format-ckpt"
-            />{' '}
-            .ckpt
-          </label>
+          <FormatChoice name="reslice-format" value={format} onChange={setFormat} order={['safetensors', 'ckpt']} />
         </fieldset>
       </div>
       <p className="muted">

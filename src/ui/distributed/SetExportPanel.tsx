@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { FormatChoice } from '../common/FormatChoice';
 import { downloadBlob } from '../common/download';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
@@ -102,25 +103,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
       <div className="export-grid">
         <fieldset>
           <legend>Format</legend>
-          <label>
-            <input
-              type="radio"
-              name="set-format"
-              checked={format === 'safetensors'}
-              onChange={() => setFormat('safetensors')}
-            />{' '}
-            .safetensors
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="set-format"
-              checked={format === 'ckpt'}
-              onChange={() => setFormat('ckpt')}
-              data-testid="set-format-ckpt"
-            />{' '}
-            .ckpt
-          </label>
+          <FormatChoice name="set-format" value={format} onChange={setFormat} order={['safetensors', 'ckpt']} />
           <label>
             <input
               type="checkbox"

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import { FormatChoice } from '../common/FormatChoice';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
@@ -119,18 +120,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
       <div className="export-grid">
         <fieldset>
           <legend>Format</legend>
-          <label>
-            <input type="radio" name="format" checked={format === 'ckpt'} onChange={() => setFormat('ckpt')} /> .ckpt
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="format"
-              checked={format === 'safetensors'}
-              onChange={() => setFormat('safetensors')}
-            />{' '}
-            .safetensors
-          </label>
+          <FormatChoice name="format" value={format} onChange={setFormat} />
           {format === 'safetensors' && (
             <label>
               metadata format{' '}
