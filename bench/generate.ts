@@ -42,7 +42,12 @@ function tensorSizes(total: number, count: number): number[] {
   return weights.map((w) => Math.max(4, Math.floor(((w / sum) * total) / 4) * 4));
 }
 
-export function generateInputs(dir: string, sizeBytes: number, tensorCount: number): BenchInputs {
+export function generateInputs(
+  dir: string,
+  sizeBytes: number,
+  tensorCount: number,
+  options: { safetensors?: boolean } = {},
+): BenchInputs {
   mkdirSync(dir, { recursive: true });
   const ckpt = path.join(dir, `bench-${sizeBytes / MiB}MiB-${tensorCount}.ckpt`);
   const safetensors = path.join(dir, `bench-${sizeBytes / MiB}MiB-${tensorCount}.safetensors`);
@@ -59,7 +64,8 @@ export function generateInputs(dir: string, sizeBytes: number, tensorCount: numb
     });
     closeSync(fd);
   }
-  if (!existsSync(safetensors) || statSync(safetensors).size < sizeBytes) {
+  // /dev/shm is memory: write the safetensors twin only for runs that read it.
+  if (options.safetensors !== false && (!existsSync(safetensors) || statSync(safetensors).size < sizeBytes)) {
     const header: Record<string, unknown> = { __metadata__: { format: 'ms' } };
     let offset = 0;
     sizes.forEach((bytes, i) => {
