@@ -13,6 +13,7 @@ import { computeAllStats } from '../../src/core/stats/tensor-stats';
 import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
 import { decryptionFor } from '../../src/workers/decrypt-pool';
+import { mergeOps } from './merge-ops';
 
 export interface Measurement {
   ms: number;
@@ -230,6 +231,7 @@ const api = {
   filterEval,
   statsAll,
   compareFiles,
+  ...mergeOps,
 };
 export type BenchWorkerApi = typeof api;
 Comlink.expose(api);

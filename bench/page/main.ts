@@ -17,5 +17,11 @@ Object.assign(window, {
   bench: {
     run: (name: keyof BenchWorkerApi, fileIndex: number, options: Record<string, unknown> = {}) =>
       (worker[name] as (file: File, options: Record<string, unknown>) => Promise<unknown>)(file(fileIndex), options),
+    // Several files at once (the merge set in #merge-files).
+    runSet: (name: keyof BenchWorkerApi, options: Record<string, unknown> = {}) =>
+      (worker[name] as (files: File[], options: Record<string, unknown>) => Promise<unknown>)(
+        [...((document.getElementById('merge-files') as HTMLInputElement).files ?? [])],
+        options,
+      ),
   },
 });
