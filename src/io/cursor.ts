@@ -13,6 +13,17 @@ export interface CursorOptions {
 }
 
 /**
+ * Thrown by `ByteCursor.need` when a field runs past the buffered window (not past the region):
+ * the parser rewinds to its mark, awaits `ensure(upTo − mark)` and parses again. Parsing stays
+ * synchronous — one await per window, not one per field.
+ */
+export class NeedMoreBytes extends Error {
+  constructor(readonly upTo: number) {
+    super('window ends before the field');
+  }
+}
+
+/**
  * Async at the window, synchronous inside (netron's StreamReader, gguf's RangeView): `ensure(n)`
  * fetches a window holding at least n bytes at the position, then the sync getters decode from it.
  * `skip(n)` moves without reading, so tensor contents are never fetched.
@@ -23,6 +34,12 @@ export class ByteCursor {
   /** The next window, requested while the current one is decoded (sequential scans only). */
   private prefetch: { start: number; length: number; promise: Promise<Uint8Array> } | null = null;
   position: number;
+  /**
+   * The least a refill fetches, whatever an individual `ensure` asks for: a scan that is reading
+   * through sets it to the window size, so a short field that crosses a window edge does not
+   * drop the cursor into tiny reads (each read has a fixed cost).
+   */
+  readAheadFloor = 0;
 
   constructor(
     private readonly source: ByteSource,
@@ -60,9 +77,10 @@ export class ByteCursor {
    * A full-window hint means "reading through": the following window is fetched in advance,
    * keeping two reads in flight as a plain sequential read would.
    */
-  async ensure(needed: number, readAhead = this.options.windowBytes): Promise<void> {
+  async ensure(needed: number, hint = this.options.windowBytes): Promise<void> {
     if (needed > this.remaining) throw this.truncated(needed);
     if (this.buffered() >= needed) return;
+    const readAhead = Math.max(hint, this.readAheadFloor);
     const prefetched = this.prefetch;
     this.prefetch = null;
     if (prefetched && this.position >= this.windowStart && this.position < prefetched.start + prefetched.length) {
@@ -89,6 +107,12 @@ export class ByteCursor {
     this.window = bytes;
     this.windowStart = this.position;
     this.startPrefetch(readAhead);
+  }
+
+  /** Synchronous check that `n` bytes at the position are buffered: truncation or NeedMoreBytes. */
+  need(n: number): void {
+    if (n > this.remaining) throw this.truncated(n);
+    if (this.buffered() < n) throw new NeedMoreBytes(this.position + n);
   }
 
   private startPrefetch(readAhead: number): void {

@@ -97,6 +97,21 @@ describe('scanCheckpoint on every real .ckpt fixture', () => {
     expect(source.bytesRead).toBeLessThanOrEqual(file.length + 1024);
   });
 
+  it('keeps reading through when a window edge falls inside a name (regression: fell into 64-byte reads)', async () => {
+    // Records shorter than 64 bytes with scalar values: a tag crossing a window edge used to
+    // refill with a 64-byte read, and every later record then cost two tiny reads.
+    const parts = Array.from({ length: 5000 }, (_, i) =>
+      encodeRecord(`model.layers.${i >> 4}.p${i}.bias`, [1], 'Float32', new Uint8Array(4)),
+    );
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (file.set(p, at), at + p.length), 0);
+    const source = new CountingSource(new MemorySource(file));
+    const index = await scanCheckpoint(source, { windowBytes: 16 * 1024 });
+    expect(index.tensors.length).toBe(5000);
+    expect(index.tensors[4999]?.value).toBe(0);
+    expect(source.reads).toBeLessThan(Math.ceil(file.length / (16 * 1024)) + 5);
+  });
+
   it('on the real sharded llama checkpoint, issues about one read per record at most', async () => {
     const source = new CountingSource(
       await fixtureSource('real', 'golden-stick__llama2-13b-fp16', 'rank_0', 'checkpoint_0.ckpt'),

@@ -14,9 +14,9 @@ import {
 } from '../../base/limits';
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { ByteCursor } from '../../io/cursor';
+import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
 import { readCrcTrailer } from './trailer';
-import { ensureVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
+import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
 
 export interface ScanOptions {
   signal?: AbortSignal;
@@ -36,6 +36,8 @@ interface RawRecord {
   dims: bigint[];
   tensorType: string | null;
   content: ByteRange | null;
+  /** A copy of small content (a scalar's value) taken while it was buffered; saves a read later. */
+  smallContent?: Uint8Array;
   isMap: boolean;
   recordOffset: number;
 }
@@ -50,12 +52,8 @@ function decodeText(bytes: Uint8Array, offset: number): string {
   }
 }
 
-async function readLengthDelimited(
-  cursor: ByteCursor,
-  limit: number,
-  end: number,
-): Promise<{ offset: number; length: number }> {
-  await ensureVarint(cursor);
+function readLengthDelimited(cursor: ByteCursor, limit: number, end: number): { offset: number; length: number } {
+  needVarint(cursor);
   const lengthOffset = cursor.position;
   const length = readVarint(cursor);
   if (cursor.position + length > end) {
@@ -67,14 +65,14 @@ async function readLengthDelimited(
   return { offset: cursor.position, length };
 }
 
-async function readString(cursor: ByteCursor, limit: number, end: number): Promise<string> {
-  const { offset, length } = await readLengthDelimited(cursor, limit, end);
-  await cursor.ensure(length, Math.max(length, 64));
+function readString(cursor: ByteCursor, limit: number, end: number): string {
+  const { offset, length } = readLengthDelimited(cursor, limit, end);
+  cursor.need(length);
   return decodeText(cursor.bytes(length), offset);
 }
 
-async function readKey(cursor: ByteCursor, end: number): Promise<{ field: number; wireType: number; offset: number }> {
-  await ensureVarint(cursor);
+function readKey(cursor: ByteCursor, end: number): { field: number; wireType: number; offset: number } {
+  needVarint(cursor);
   const offset = cursor.position;
   const key = readVarint(cursor);
   if (cursor.position > end) throw new LensError('ckpt-truncated', { offset });
@@ -88,29 +86,31 @@ function checkEnd(cursor: ByteCursor, end: number, offset: number): void {
 }
 
 /** TensorProto { repeated int64 dims = 1; string tensor_type = 2; bytes tensor_content = 3 } */
-async function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): Promise<void> {
+function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): void {
   while (cursor.position < end) {
-    const key = await readKey(cursor, end);
+    const key = readKey(cursor, end);
     if (key.field === 1 && key.wireType === WIRE_VARINT) {
-      await ensureVarint(cursor);
+      needVarint(cursor);
       into.dims.push(toInt64(readVarintBig(cursor)));
     } else if (key.field === 1 && key.wireType === WIRE_LEN) {
       // Packed dims: not what MindSpore writes, but every protobuf parser accepts it.
-      const packed = await readLengthDelimited(cursor, MAX_DIMS * 10, end);
-      await cursor.ensure(packed.length);
+      const packed = readLengthDelimited(cursor, MAX_DIMS * 10, end);
+      cursor.need(packed.length);
       const packedEnd = packed.offset + packed.length;
       while (cursor.position < packedEnd) {
         into.dims.push(toInt64(readVarintBig(cursor)));
       }
       checkEnd(cursor, packedEnd, packed.offset);
     } else if (key.field === 2 && key.wireType === WIRE_LEN) {
-      into.tensorType = await readString(cursor, MAX_DTYPE_NAME_BYTES, end);
+      into.tensorType = readString(cursor, MAX_DTYPE_NAME_BYTES, end);
     } else if (key.field === 3 && key.wireType === WIRE_LEN) {
-      const content = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      const content = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       into.content = content;
+      if (content.length <= MAX_SCALAR_VALUE_BYTES)
+        into.smallContent = cursor.peek(content.offset, content.length)?.slice();
       cursor.skip(content.length);
     } else {
-      await skipField(cursor, key.wireType, key.offset);
+      skipField(cursor, key.wireType, key.offset);
     }
     if (into.dims.length > MAX_DIMS) {
       throw new LensError('ckpt-too-many-dims', { offset: key.offset, actual: into.dims.length, limit: MAX_DIMS });
@@ -120,29 +120,29 @@ async function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): Pr
 }
 
 /** Checkpoint.Value { string tag = 1; oneof { TensorProto tensor = 2; MapTensorProto maptensor = 3 } } */
-async function parseValue(cursor: ByteCursor, end: number, recordOffset: number): Promise<RawRecord> {
+function parseValue(cursor: ByteCursor, end: number, recordOffset: number): RawRecord {
   const record: RawRecord = { tag: '', dims: [], tensorType: null, content: null, isMap: false, recordOffset };
   let sawTag = false;
   while (cursor.position < end) {
-    const key = await readKey(cursor, end);
+    const key = readKey(cursor, end);
     if (key.field === 1 && key.wireType === WIRE_LEN) {
-      record.tag = await readString(cursor, MAX_TENSOR_NAME_BYTES, end);
+      record.tag = readString(cursor, MAX_TENSOR_NAME_BYTES, end);
       sawTag = true;
     } else if (key.field === 2 && key.wireType === WIRE_LEN) {
-      const tensor = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      const tensor = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       // A repeated tensor field merges in protobuf; MindSpore never writes one, last wins here.
       record.dims = [];
       record.isMap = false;
-      await parseTensor(cursor, tensor.offset + tensor.length, record);
+      parseTensor(cursor, tensor.offset + tensor.length, record);
     } else if (key.field === 3 && key.wireType === WIRE_LEN) {
       // MapTensorProto is listed but kept opaque (experimental MapParameter).
-      const map = await readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
+      const map = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       record.isMap = true;
       record.content = map;
       record.tensorType = 'MapTensor';
       cursor.skip(map.length);
     } else {
-      await skipField(cursor, key.wireType, key.offset);
+      skipField(cursor, key.wireType, key.offset);
     }
   }
   checkEnd(cursor, end, recordOffset);
@@ -179,6 +179,7 @@ async function finishGroup(
   const problems: TensorProblem[] = [];
 
   const readContent = async (): Promise<Uint8Array> => {
+    if (group.records.length === 1 && last.smallContent) return last.smallContent;
     const joined = new Uint8Array(bytes);
     let at = 0;
     for (const range of ranges) {
@@ -238,6 +239,43 @@ async function finishGroup(
   return entry;
 }
 
+interface NextField {
+  /** A `Checkpoint.value` record, or null for another (skipped) top-level field. */
+  record: RawRecord | null;
+}
+
+/** The next top-level field of `Checkpoint`, parsed from the buffered window (may throw NeedMoreBytes). */
+function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number): NextField {
+  needVarint(cursor);
+  const keyOffset = cursor.position;
+  const key = readVarint(cursor);
+  const field = Math.floor(key / 8);
+  const wireType = key & 7;
+  if (field !== 1 || wireType !== WIRE_LEN) {
+    if (field === 0 || wireType > 5 || wireType === 3 || wireType === 4) {
+      throw new LensError('ckpt-unexpected-byte', { offset: keyOffset, actual: `0x${key.toString(16)}` });
+    }
+    skipField(cursor, wireType, keyOffset);
+    return { record: null };
+  }
+  needVarint(cursor);
+  const lengthOffset = cursor.position;
+  const length = readVarint(cursor);
+  const recordEnd = cursor.position + length;
+  if (recordEnd > payloadEnd) {
+    throw new LensError('ckpt-truncated', {
+      offset: keyOffset,
+      expected: length,
+      actual: payloadEnd - cursor.position,
+      hint: `record length field at offset ${lengthOffset}`,
+    });
+  }
+  if (recordCount + 1 > MAX_TENSOR_ENTRIES) {
+    throw new LensError('ckpt-too-many-records', { offset: keyOffset, limit: MAX_TENSOR_ENTRIES });
+  }
+  return { record: parseValue(cursor, recordEnd, keyOffset) };
+}
+
 /**
  * Index a plaintext `.ckpt` stream without reading tensor bytes: walk the outer `Checkpoint`
  * message record by record (ckpt-format.md §2, §4), join adjacent same-tag records, and note
@@ -286,36 +324,22 @@ export async function scanCheckpoint(source: ByteSource, options: ScanOptions = 
   };
 
   while (cursor.position < payloadEnd) {
-    await ensureVarint(cursor, readAhead);
-    const keyOffset = cursor.position;
-    const key = readVarint(cursor);
-    const field = Math.floor(key / 8);
-    const wireType = key & 7;
-    if (field !== 1 || wireType !== WIRE_LEN) {
-      if (field === 0 || wireType > 5 || wireType === 3 || wireType === 4) {
-        throw new LensError('ckpt-unexpected-byte', { offset: keyOffset, actual: `0x${key.toString(16)}` });
-      }
-      await skipField(cursor, wireType, keyOffset);
+    const mark = cursor.position;
+    let step: NextField;
+    try {
+      step = parseNextField(cursor, payloadEnd, recordCount);
+    } catch (error) {
+      if (!(error instanceof NeedMoreBytes)) throw error;
+      // The window ended inside this field: refill from its start and parse it again.
+      cursor.position = mark;
+      await cursor.ensure(error.upTo - mark, readAhead);
       continue;
     }
-    await ensureVarint(cursor, readAhead);
-    const lengthOffset = cursor.position;
-    const length = readVarint(cursor);
-    const recordEnd = cursor.position + length;
-    if (recordEnd > payloadEnd) {
-      throw new LensError('ckpt-truncated', {
-        offset: keyOffset,
-        expected: length,
-        actual: payloadEnd - cursor.position,
-        hint: `record length field at offset ${lengthOffset}`,
-      });
-    }
+    if (!step.record) continue;
+    const record = step.record;
     recordCount += 1;
-    if (recordCount > MAX_TENSOR_ENTRIES) {
-      throw new LensError('ckpt-too-many-records', { offset: keyOffset, limit: MAX_TENSOR_ENTRIES });
-    }
-    const record = await parseValue(cursor, recordEnd, keyOffset);
     readAhead = cursor.position / recordCount < seekCostBytes ? windowBytes : headerReadBytes;
+    cursor.readAheadFloor = readAhead;
     const current: Group | null = group;
     if (current && (current.records[0] as RawRecord).tag === record.tag && !record.isMap) {
       current.records.push(record);

@@ -9,14 +9,14 @@ export const WIRE_I32 = 5;
 
 const MAX_VARINT_BYTES = 10;
 
-/** Make a whole varint buffered (it may be shorter than 10 bytes at the end of a region). */
-export async function ensureVarint(cursor: ByteCursor, readAhead?: number): Promise<void> {
-  await cursor.ensure(Math.min(MAX_VARINT_BYTES, cursor.remaining), readAhead);
+/** Require a whole varint buffered (it may be shorter than 10 bytes at the end of a region). */
+export function needVarint(cursor: ByteCursor): void {
+  cursor.need(Math.min(MAX_VARINT_BYTES, cursor.remaining));
 }
 
 /**
  * A varint as a bigint (int64 fields such as dims may be negative: 10-byte two's complement).
- * The caller must have buffered it with ensureVarint.
+ * The caller must have buffered it (needVarint).
  */
 export function readVarintBig(cursor: ByteCursor): bigint {
   const start = cursor.position;
@@ -56,17 +56,17 @@ export function toInt64(value: bigint): bigint {
 }
 
 /** Skip one field's payload by wire type; groups (3, 4) and 6, 7 are not valid here. */
-export async function skipField(cursor: ByteCursor, wireType: number, keyOffset: number): Promise<void> {
+export function skipField(cursor: ByteCursor, wireType: number, keyOffset: number): void {
   switch (wireType) {
     case WIRE_VARINT:
-      await ensureVarint(cursor);
+      needVarint(cursor);
       readVarintBig(cursor);
       return;
     case WIRE_I64:
       cursor.skip(8);
       return;
     case WIRE_LEN: {
-      await ensureVarint(cursor);
+      needVarint(cursor);
       const length = readVarint(cursor);
       cursor.skip(length);
       return;
