@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
 
 const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
+const CASE2 = path.join(FIXTURES, 'distributed/case2_opt_shard');
 const session = useSession();
 
 /** A tensor's bytes from a safetensors file, decoded here independently of the app. */
@@ -183,5 +184,72 @@ describe('distributed sets', () => {
       expect(got.shape, name).toEqual(want.shape);
       expect(got.bytes.equals(want.bytes), name).toBe(true);
     }
+  });
+  it('exports and re-slices on a pool of 2 workers (max_process_num): same bytes, members gone afterwards', async () => {
+    const { page } = session();
+    // Every Worker the page runs, nested ones included (the pool starts from the app worker).
+    const members: { url: string; closed: boolean }[] = [];
+    page.on('worker', (worker) => {
+      const entry = { url: worker.url(), closed: false };
+      members.push(entry);
+      worker.on('close', () => {
+        entry.closed = true;
+      });
+    });
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-folder-input').setInputFiles(CASE2);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE2, 'strategy.ckpt'));
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
+
+    await page.getByTestId('set-processes').fill('2');
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('set-export-download').click();
+    const download = await downloading;
+    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-pool-')), download.suggestedFilename());
+    await download.saveAs(saved);
+    await expect.poll(() => page.getByTestId('set-export-result').textContent()).toContain('on 2 workers');
+    // case2 is all Float32, so the safetensors order (dtype, then name) is the fixture's name order:
+    // the two members' byte ranges compose into expected_merged.safetensors, bit for bit.
+    expect(readFileSync(saved).equals(readFileSync(path.join(CASE2, 'expected_merged.safetensors')))).toBe(true);
+
+    // Re-slice one rank on two workers: its bytes are split between them.
+    await page.getByTestId('reslice-strategy-input').setInputFiles(path.join(CASE2, 'strategy.ckpt'));
+    await expect.poll(() => page.getByTestId('reslice-strategy-info').textContent()).toContain('8 ranks');
+    await page.getByTestId('reslice-rank').selectOption('5');
+    await page.getByTestId('reslice-processes').fill('2');
+    const reslicing = page.waitForEvent('download');
+    await page.getByTestId('reslice-download').click();
+    const resliced = await reslicing;
+    expect(resliced.suggestedFilename()).toBe('rank_5_net.safetensors');
+    const slice = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-pool-')), resliced.suggestedFilename());
+    await resliced.saveAs(slice);
+    await expect.poll(() => page.getByTestId('reslice-result').textContent()).toContain('on 2 workers');
+    const own = JSON.parse(readFileSync(path.join(CASE2, 'manifest.json'), 'utf8')) as {
+      params: Record<string, { boxes: Record<string, [number, number][]> }>;
+    };
+    const expected = path.join(CASE2, 'expected_merged.safetensors');
+    expect(safetensorsNames(slice)).toEqual(Object.keys(own.params).sort());
+    for (const [name, param] of Object.entries(own.params)) {
+      // Rank 5's slice cut from the expected full tensor, row-major, by its manifest box.
+      const full = safetensorsTensor(expected, name);
+      const box = param.boxes['5'] ?? [];
+      const got = safetensorsTensor(slice, name);
+      expect(got.shape, name).toEqual(box.map(([start, stop]) => stop - start));
+      const strides = full.shape.map((_, d) => full.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+      const rows: Buffer[] = [];
+      const walk = (d: number, offset: number): void => {
+        const [start, stop] = box[d] ?? [0, 0];
+        if (d === box.length - 1) {
+          rows.push(full.bytes.subarray((offset + start) * 4, (offset + stop) * 4));
+          return;
+        }
+        for (let i = start; i < stop; i += 1) walk(d + 1, offset + i * (strides[d] ?? 1));
+      };
+      walk(0, 0);
+      expect(got.bytes.equals(Buffer.concat(rows)), name).toBe(true);
+    }
+    const pool = members.filter((member) => member.url.includes('export-member'));
+    expect(pool.length).toBe(4);
+    await expect.poll(() => pool.every((member) => member.closed)).toBe(true);
   });
 });

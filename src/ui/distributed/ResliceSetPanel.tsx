@@ -4,9 +4,10 @@ import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
 import { useDistributedStore } from '../../store/distributed';
 import { proxy, workerClient } from '../../workers/client';
-import type { OpenSetResult, ResliceStrategyInfo, SetResliceOutput } from '../../workers/features/distributed';
+import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/features/distributed';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { parseProcessCount, ProcessCount } from './ProcessCount';
 
 type Format = 'ckpt' | 'safetensors';
 
@@ -34,13 +35,14 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
   const [format, setFormat] = useState<Format>('safetensors');
   const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
-  const [outputs, setOutputs] = useState<SetResliceOutput[] | null>(null);
+  const [processText, setProcessText] = useState('');
+  const [outcome, setOutcome] = useState<SetResliceResult | null>(null);
   const pickers = window as unknown as PickerWindow;
   const canSaveToFolder = typeof pickers.showDirectoryPicker === 'function';
 
   async function pickStrategy(file: File | undefined): Promise<void> {
     setError(null);
-    setOutputs(null);
+    setOutcome(null);
     setStrategy(null);
     setStrategyFile(file ?? null);
     if (!file) return;
@@ -57,7 +59,16 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
   async function run(target: 'download' | 'folder'): Promise<void> {
     if (!setId || !strategyFile || !strategy) return;
     setError(null);
-    setOutputs(null);
+    setOutcome(null);
+    const processes = parseProcessCount(processText);
+    if (processes === undefined) {
+      setError({
+        code: 'usage',
+        details: { hint: 'Workers must be a whole number from 1 to 8, or empty for auto' },
+        message: 'bad worker count',
+      });
+      return;
+    }
     let folder: FileSystemDirectoryHandle | undefined;
     if (target === 'folder') {
       try {
@@ -78,13 +89,14 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           strategyName: strategyFile.name,
           rank: rank === 'all' ? null : Number(rank),
           format,
+          processes,
           ...(folder ? { target: folder } : {}),
         },
         // A progress message may arrive after the result; it must not bring the bar back.
         proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
       );
-      for (const output of written) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
-      setOutputs(written);
+      for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
+      setOutcome(written);
     } catch (e) {
       setError(serializeError(e));
     } finally {
@@ -142,6 +154,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
             </select>
           </label>
           <FormatChoice name="reslice-format" value={format} onChange={setFormat} order={['safetensors', 'ckpt']} />
+          <ProcessCount value={processText} onChange={setProcessText} testId="reslice-processes" />
         </fieldset>
       </div>
       <p className="muted">
@@ -181,17 +194,17 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
         )}
       </div>
       {error && <ErrorPanel error={error} fileName={strategyFile?.name ?? name} />}
-      {outputs && (
+      {outcome && (
         <div className="export-result" data-testid="reslice-result">
           <p>
-            Wrote {outputs.length} rank file{outputs.length === 1 ? '' : 's'}:{' '}
-            {outputs
+            Wrote {outcome.outputs.length} rank file{outcome.outputs.length === 1 ? '' : 's'}:{' '}
+            {outcome.outputs
               .map(
                 (o) =>
                   `${o.blob ? downloadNameOf(o.fileName) : o.fileName} (${o.tensors} tensors, ${formatBytes(o.size)})`,
               )
               .join(', ')}
-            .
+            {outcome.processes > 1 ? ` on ${outcome.processes} workers` : ''}.
           </p>
         </div>
       )}

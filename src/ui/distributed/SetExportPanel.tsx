@@ -9,6 +9,7 @@ import { proxy, workerClient } from '../../workers/client';
 import type { OpenSetResult, SetExportResult } from '../../workers/features/distributed';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
+import { parseProcessCount, ProcessCount } from './ProcessCount';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -31,6 +32,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
   const [includeExtras, setIncludeExtras] = useState(true);
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [filterText, setFilterText] = useState('');
+  const [processText, setProcessText] = useState('');
   const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [outcome, setOutcome] = useState<SetExportResult | null>(null);
@@ -53,6 +55,15 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
         code: 'usage',
         details: { hint: 'Part size must be a positive number of MiB' },
         message: 'bad part size',
+      });
+      return;
+    }
+    const processes = parseProcessCount(processText);
+    if (processes === undefined) {
+      setError({
+        code: 'usage',
+        details: { hint: 'Workers must be a whole number from 1 to 8, or empty for auto' },
+        message: 'bad worker count',
       });
       return;
     }
@@ -79,6 +90,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
           includeExtras,
           partBytes,
           metadataFormat: format === 'safetensors' ? 'ms' : null,
+          processes,
           ...(handle ? { target: handle } : {}),
         },
         // Progress can arrive after the result (its own channel): only a running job moves.
@@ -123,6 +135,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
             />{' '}
             MiB + <code>param_name_map.json</code> (as <code>unified_safetensors</code>)
           </label>
+          <ProcessCount value={processText} onChange={setProcessText} testId="set-processes" />
         </fieldset>
         <fieldset>
           <legend>What to write</legend>
@@ -186,7 +199,8 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
         <div className="export-result" data-testid="set-export-result">
           <p>
             Wrote {outcome.parameterCount} tensors to{' '}
-            {outcome.outputs.map((o) => `${o.fileName} (${formatBytes(o.size)})`).join(', ')}.
+            {outcome.outputs.map((o) => `${o.fileName} (${formatBytes(o.size)})`).join(', ')}
+            {outcome.processes > 1 ? ` on ${outcome.processes} workers` : ''}.
           </p>
           {outcome.skipped.length > 0 && (
             <p className="warn">

@@ -260,7 +260,7 @@ describe('re-slicing an open set for another strategy', () => {
     const strategyFile = await openAsBlob(fixturePath('distributed', 'case1_tp_dp', 'strategy.ckpt'));
     const info = await distributedApi.readResliceStrategy(strategyFile, 'strategy.ckpt', `${jobId}-info`);
     expect(info.ranks).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    const outputs = await distributedApi.resliceSet({
+    const { outputs } = await distributedApi.resliceSet({
       setId,
       jobId: `${jobId}-reslice`,
       strategyFile,

@@ -1,12 +1,10 @@
 import { LensError, withFile } from '../../base/errors';
 import { MAX_STRATEGY_FILE_BYTES } from '../../base/limits';
-import type { FormatId, TensorEntry } from '../../base/types';
+import type { FormatId } from '../../base/types';
 import {
   checkReplicas,
   openMergedView,
   openRankFiles,
-  openReslicedView,
-  planUnifiedParts,
   rankFromPath,
   strategyRanks,
   withReplicaReports,
@@ -17,18 +15,15 @@ import {
   type ReplicaReport,
   type SetLayout,
 } from '../../core/distributed';
+import { exportBlob, writeExportTo, type CastReportEntry, type ExportJob } from '../../core/export';
 import {
-  buildExport,
-  exportBlob,
-  planExport,
-  writeExportTo,
-  type CastReportEntry,
-  type ExportFormat,
-  type ExportJob,
-} from '../../core/export';
-import { compileNameMap, type NameMapSpec } from '../../core/name-map';
-import { compileFilter, parseFilter } from '../../core/selection';
-import { openDecryptedSource } from '../../crypto/decrypted-source';
+  composeRanges,
+  mergeCastReports,
+  planUnits,
+  resolveProcessCount,
+  type WorkUnit,
+} from '../../core/export/parallel';
+import { DecryptedSource, openDecryptedSource } from '../../crypto/decrypted-source';
 import { detectEncryption } from '../../crypto/frames';
 import {
   combineStageStrategies,
@@ -40,7 +35,18 @@ import {
   type StrategyProblem,
 } from '../../formats/strategy';
 import { BlobSource, type ByteSource } from '../../io/byte-source';
+import { runOnPool } from '../export-pool';
+import type { MemberResult } from '../export-member-api';
 import { runJob, throttle, type ProgressCallback } from '../registry';
+import {
+  buildOutput,
+  fileHandleFor,
+  mergedGroups,
+  type MergedExportSpec,
+  type OutputSpec,
+  type RankFormat,
+  type SetData,
+} from '../set-jobs';
 
 /**
  * A distributed set in the worker: many rank files (a dropped or picked folder) plus a strategy
@@ -49,7 +55,7 @@ import { runJob, throttle, type ProgressCallback } from '../registry';
  * replica check; keys never leave this worker.
  */
 
-export type RankFormat = 'ckpt' | 'safetensors';
+export type { RankFormat };
 
 export interface SetFileInput {
   /** `webkitRelativePath` for folder picks/drops, else the file name. */
@@ -118,21 +124,13 @@ export interface OpenSetResult {
   mergedBytes: number;
 }
 
-export interface SetExportRequest {
+export interface SetExportRequest extends MergedExportSpec {
   setId: string;
   jobId: string;
-  format: ExportFormat;
-  /** Filter expression over the merged tensors ('' = all). */
-  filterText: string;
-  nameMap: NameMapSpec | null;
-  cast: { from: string; to: string } | null;
-  /** Keep parameters that are not in the strategy (copied from the lowest rank, as MindSpore). */
-  includeExtras: boolean;
-  /** Split into unified parts of about this size + param_name_map.json; null = one file. */
-  partBytes: number | null;
-  metadataFormat: 'ms' | 'pt' | null;
   /** Stream into a chosen file (one output) or folder (parts); without one, Blobs come back. */
   target?: FileSystemFileHandle | FileSystemDirectoryHandle;
+  /** Workers to write with (MindSpore's max_process_num); null/absent = auto, 1 = this worker alone. */
+  processes?: number | null;
 }
 
 export interface SetExportOutput {
@@ -148,6 +146,8 @@ export interface SetExportResult {
   /** Strategy parameters present in the files that could not be merged (left out). */
   skipped: string[];
   castReport: CastReportEntry[];
+  /** Workers that wrote it (1: the app worker alone). */
+  processes: number;
 }
 
 export interface ResliceStrategyInfo {
@@ -168,6 +168,8 @@ export interface SetResliceRequest {
   format: RankFormat;
   /** Write `rank_<r>/net.<format>` into this folder; without one, Blobs come back. */
   target?: FileSystemDirectoryHandle;
+  /** Workers to write with (MindSpore's max_process_num); null/absent = auto, 1 = this worker alone. */
+  processes?: number | null;
 }
 
 export interface SetResliceOutput {
@@ -177,6 +179,12 @@ export interface SetResliceOutput {
   size: number;
   tensors: number;
   blob?: Blob;
+}
+
+export interface SetResliceResult {
+  outputs: SetResliceOutput[];
+  /** Workers that wrote them (1: the app worker alone). */
+  processes: number;
 }
 
 export interface ReplicaCheckResult {
@@ -190,6 +198,8 @@ interface OpenSet {
   view: MergedView;
   layout: SetLayout;
   baseName: string;
+  /** What export-pool members get to rebuild the same view (Blobs, indexes, strategy, key). */
+  data: SetData;
 }
 
 const sets = new Map<string, OpenSet>();
@@ -313,20 +323,34 @@ function unmergeableInFiles(layout: SetLayout): ParameterPlan[] {
   );
 }
 
-async function writeOutput(
+/** One output file as both paths need it: the job (built here) and how a member rebuilds it. */
+interface PlannedOutput {
+  fileName: string;
+  job: ExportJob;
+  tensors: number;
+  spec: OutputSpec;
+}
+
+interface WrittenOutput {
+  fileName: string;
+  size: number;
+  tensors: number;
+  blob?: Blob;
+  castReport: CastReportEntry[];
+}
+
+type Target = FileSystemFileHandle | FileSystemDirectoryHandle;
+
+async function writeJob(
   job: ExportJob,
   fileName: string,
-  target: SetExportRequest['target'],
+  target: Target | undefined,
   signal: AbortSignal,
   onProgress: (done: number) => void,
 ): Promise<Blob | undefined> {
   const report = (done: number): void => onProgress(done);
   if (!target) return exportBlob(job, { signal, onProgress: report });
-  const handle =
-    target.kind === 'directory'
-      ? await (target as FileSystemDirectoryHandle).getFileHandle(fileName, { create: true })
-      : (target as FileSystemFileHandle);
-  const writable = await handle.createWritable();
+  const writable = await (await fileHandleFor(target, fileName)).createWritable();
   await writeExportTo(
     job,
     {
@@ -337,6 +361,154 @@ async function writeOutput(
     { signal, onProgress: report },
   );
   return undefined;
+}
+
+/** A composed Blob into the chosen file; aborted (nothing committed) on failure. */
+async function writeBlobTo(target: Target, fileName: string, blob: Blob, signal: AbortSignal): Promise<void> {
+  const writable = await (await fileHandleFor(target, fileName)).createWritable();
+  try {
+    signal.throwIfAborted();
+    await writable.write(blob);
+    signal.throwIfAborted();
+  } catch (error) {
+    await writable.abort(error).catch(() => undefined);
+    throw error;
+  }
+  await writable.close();
+}
+
+/** Today's path: every output in turn on this worker. */
+async function writeSequentially(
+  outputs: readonly PlannedOutput[],
+  target: Target | undefined,
+  signal: AbortSignal,
+  progress: ProgressCallback | undefined,
+): Promise<WrittenOutput[]> {
+  const totalBytes = outputs.reduce((sum, item) => sum + item.job.size, 0);
+  let before = 0;
+  const written: WrittenOutput[] = [];
+  for (const { fileName, job, tensors } of outputs) {
+    const blob = await writeJob(job, fileName, target, signal, (done) =>
+      progress?.(totalBytes > 0 ? (before + done) / totalBytes : 1),
+    );
+    before += job.size;
+    written.push({ fileName, size: job.size, tensors, castReport: job.castReport(), ...(blob ? { blob } : {}) });
+  }
+  return written;
+}
+
+/**
+ * The pool path: units (whole outputs, or byte ranges when there are fewer outputs than
+ * members) run on export-pool members; ranges are composed here, in order, into the same bytes.
+ */
+async function writeOnPool(
+  set: OpenSet,
+  outputs: readonly PlannedOutput[],
+  units: readonly WorkUnit[],
+  members: number,
+  target: Target | undefined,
+  signal: AbortSignal,
+  progress: ProgressCallback | undefined,
+): Promise<WrittenOutput[]> {
+  const sizes = units.map((unit) =>
+    unit.range ? unit.range[1] - unit.range[0] : (outputs[unit.output] as PlannedOutput).job.size,
+  );
+  const poolBytes = sizes.reduce((sum, size) => sum + size, 0);
+  // Ranged outputs going to a file are written here after the members finish: count that too.
+  const ranged = new Set(units.filter((unit) => unit.range).map((unit) => unit.output));
+  const writeBytes = target ? [...ranged].reduce((sum, i) => sum + (outputs[i] as PlannedOutput).job.size, 0) : 0;
+  const allBytes = poolBytes + writeBytes;
+  let writtenBytes = 0;
+  let poolFraction = 0;
+  const report = (): void => progress?.(allBytes > 0 ? (poolFraction * poolBytes + writtenBytes) / allBytes : 1);
+  const results = await runOnPool(
+    set.data,
+    units.map((unit) => ({
+      output: (outputs[unit.output] as PlannedOutput).spec,
+      range: unit.range,
+      ...(unit.range === null && target ? { target } : {}),
+    })),
+    members,
+    {
+      signal,
+      sizes,
+      onProgress: (fraction) => {
+        poolFraction = fraction;
+        report();
+      },
+    },
+  );
+  const written: WrittenOutput[] = [];
+  for (const [index, output] of outputs.entries()) {
+    const mine = units
+      .map((unit, i) => ({ unit, result: results[i] as MemberResult }))
+      .filter(({ unit }) => unit.output === index);
+    const castReport = mergeCastReports(mine.map(({ result }) => result.castReport));
+    const whole = mine.length === 1 && mine[0]?.unit.range === null ? mine[0].result : null;
+    if (whole) {
+      written.push({
+        fileName: output.fileName,
+        size: output.job.size,
+        tensors: output.tensors,
+        castReport,
+        ...(whole.blob ? { blob: whole.blob } : {}),
+      });
+      continue;
+    }
+    const blob = composeRanges(
+      output.job,
+      mine.map(({ result }) => ({ blob: result.blob ?? new Blob([]), length: result.size, crc: result.crc })),
+    );
+    if (blob.size !== output.job.size) {
+      throw new LensError('internal', {
+        hint: `${output.fileName}: ranges gave ${blob.size} of ${output.job.size} bytes`,
+      });
+    }
+    if (target) {
+      await writeBlobTo(target, output.fileName, blob, signal);
+      writtenBytes += blob.size;
+      report();
+    }
+    written.push({
+      fileName: output.fileName,
+      size: output.job.size,
+      tensors: output.tensors,
+      castReport,
+      ...(target ? {} : { blob }),
+    });
+  }
+  return written;
+}
+
+/** Write outputs on this worker (one process) or across the export pool. */
+async function writeOutputs(
+  set: OpenSet,
+  outputs: readonly PlannedOutput[],
+  options: { processes: number | null | undefined; target: Target | undefined; signal: AbortSignal },
+  onProgress: ProgressCallback | undefined,
+): Promise<{ written: WrittenOutput[]; processes: number }> {
+  const progress = throttle(onProgress);
+  const totalBytes = outputs.reduce((sum, item) => sum + item.job.size, 0);
+  const hardware = globalThis.navigator?.hardwareConcurrency ?? 1;
+  const wanted = resolveProcessCount(options.processes, totalBytes, hardware);
+  const units =
+    wanted > 1
+      ? planUnits(
+          outputs.map((item) => ({
+            parts: item.job.parts,
+            size: item.job.size,
+            splittable: !item.job.plan.encryption,
+          })),
+          wanted,
+        )
+      : [];
+  const members = Math.min(wanted, units.length);
+  const written =
+    members > 1
+      ? await writeOnPool(set, outputs, units, members, options.target, options.signal, progress)
+      : await writeSequentially(outputs, options.target, options.signal, progress);
+  progress?.(1);
+  return { written, processes: Math.max(1, members) };
 }
 
 async function readTargetStrategy(file: Blob, name: string, signal: AbortSignal): Promise<ParallelStrategy> {
@@ -430,12 +602,20 @@ export const distributedApi = {
       }));
       if (!strategy) return { ...base, ranks, status: 'needs-strategy' };
       const view = openMergedView(strategy, files);
-      sets.set(request.setId, {
-        files,
-        view,
-        layout: view.layout,
-        baseName: stemOf(picked[0]?.path ?? ''),
-      });
+      const baseName = stemOf(picked[0]?.path ?? '');
+      const data: SetData = {
+        baseName,
+        strategy,
+        ranks: files.map((file) => ({
+          rank: file.rank,
+          path: file.name,
+          file: byName.get(file.name)?.file ?? new Blob([]),
+          index: file.opened.index,
+          frames: file.opened.plaintext instanceof DecryptedSource ? file.opened.plaintext.table : null,
+        })),
+        ...(request.key && encryptedPaths.size > 0 ? { key: request.key } : {}),
+      };
+      sets.set(request.setId, { files, view, layout: view.layout, baseName, data });
       return {
         ...base,
         ranks,
@@ -476,9 +656,10 @@ export const distributedApi = {
 
   /**
    * load_distributed_checkpoint's save mode in the browser: cut the open set's merged tensors for
-   * another strategy, one checkpoint per target rank, written lazily tensor by tensor.
+   * another strategy, one checkpoint per target rank, written lazily tensor by tensor — on this
+   * worker, or across the export pool (one rank per member; one rank's bytes split otherwise).
    */
-  async resliceSet(request: SetResliceRequest, onProgress?: ProgressCallback): Promise<SetResliceOutput[]> {
+  async resliceSet(request: SetResliceRequest, onProgress?: ProgressCallback): Promise<SetResliceResult> {
     return runJob(request.jobId, async (signal) => {
       const set = requireSet(request.setId);
       const strategy = await readTargetStrategy(request.strategyFile, request.strategyName, signal);
@@ -490,33 +671,28 @@ export const distributedApi = {
       }
       const ranks = request.rank === null ? all : [request.rank];
       // Build every job first (cheap: indexes only) so progress covers the real byte total.
-      const jobs: { rank: number; job: ExportJob; tensors: number }[] = [];
+      const outputs: PlannedOutput[] = [];
       for (const rank of ranks) {
         signal.throwIfAborted();
-        const view = openReslicedView(set.view, strategy, rank);
-        const plan = planExport(view.index, {
-          format: request.format,
-          metadataFormat: request.format === 'safetensors' ? 'ms' : null,
-        });
-        jobs.push({ rank, job: await buildExport(view, plan, { signal }), tensors: plan.tensors.length });
+        const spec: OutputSpec = { kind: 'reslice', strategy, rank, format: request.format };
+        outputs.push({ ...(await buildOutput(set.view, set.baseName, spec, signal)), spec });
       }
-      const totalBytes = jobs.reduce((sum, item) => sum + item.job.size, 0);
-      const progress = throttle(onProgress);
-      let before = 0;
-      const outputs: SetResliceOutput[] = [];
-      for (const { rank, job, tensors } of jobs) {
-        const fileName = `rank_${rank}/net.${request.format}`;
-        const folder = request.target
-          ? await request.target.getDirectoryHandle(`rank_${rank}`, { create: true })
-          : undefined;
-        const blob = await writeOutput(job, `net.${request.format}`, folder, signal, (done) =>
-          progress?.(totalBytes > 0 ? (before + done) / totalBytes : 1),
-        );
-        before += job.size;
-        outputs.push({ rank, fileName, size: job.size, tensors, ...(blob ? { blob } : {}) });
-      }
-      progress?.(1);
-      return outputs;
+      const { written, processes } = await writeOutputs(
+        set,
+        outputs,
+        { processes: request.processes, target: request.target, signal },
+        onProgress,
+      );
+      return {
+        outputs: written.map((output, i) => ({
+          rank: ranks[i] as number,
+          fileName: output.fileName,
+          size: output.size,
+          tensors: output.tensors,
+          ...(output.blob ? { blob: output.blob } : {}),
+        })),
+        processes,
+      };
     });
   },
 
@@ -524,76 +700,37 @@ export const distributedApi = {
   async exportSet(request: SetExportRequest, onProgress?: ProgressCallback): Promise<SetExportResult> {
     return runJob(request.jobId, async (signal) => {
       const set = requireSet(request.setId);
-      const view = set.view;
-      const predicate = request.filterText.trim() ? compileFilter(parseFilter(request.filterText)) : null;
-      const nameMap = request.nameMap ? compileNameMap(request.nameMap) : null;
-      const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
-      const selected = new Set(
-        view.index.tensors
-          .filter((entry) => request.includeExtras || kindOf.get(entry.name) !== 'extra')
-          .filter((entry) => !predicate || predicate(entry))
-          .map((entry) => entry.name),
-      );
-      if (selected.size === 0) throw new LensError('distributed-nothing-matches', { file: set.baseName });
-      const extension = request.format;
-      const groups: { fileName: string; names: string[] }[] = [];
-      let nameMapJson: string | null = null;
-      if (request.partBytes === null) {
-        groups.push({ fileName: `${set.baseName}.merged.${extension}`, names: [...selected] });
-      } else {
-        const unified = planUnifiedParts(view, { partBytes: request.partBytes, extension });
-        const rename = (name: string): string => (nameMap ? nameMap.apply(name) : name);
-        const weightMap: Record<string, string> = {};
-        let total = 0;
-        for (const part of unified.parts) {
-          const names = part.names.filter((name) => selected.has(name));
-          if (names.length === 0) continue;
-          groups.push({ fileName: part.file, names });
-          for (const name of names) weightMap[rename(name)] = part.file;
-          total += view.index.tensors
-            .filter((entry) => names.includes(entry.name))
-            .reduce((sum, entry) => sum + entry.bytes, 0);
-        }
-        const hyper = unified.hyperParams;
-        const hyperNames = hyper ? hyper.names.filter((name) => selected.has(name)) : [];
-        if (hyper && hyperNames.length > 0) groups.push({ fileName: hyper.file, names: hyperNames });
-        nameMapJson = JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2);
-      }
-      const jobs: { fileName: string; job: ExportJob; tensors: number }[] = [];
-      const castReport: CastReportEntry[] = [];
-      let parameterCount = 0;
-      for (const group of groups) {
-        const names = new Set(group.names);
-        const plan = planExport(view.index, {
-          format: request.format,
-          select: (entry: TensorEntry) => names.has(entry.name),
-          ...(nameMap ? { renames: (name: string) => nameMap.apply(name) } : {}),
-          casts: request.cast ? [request.cast] : [],
-          metadataFormat: request.format === 'safetensors' ? request.metadataFormat : null,
-        });
-        parameterCount += plan.tensors.length;
-        jobs.push({
-          fileName: group.fileName,
-          job: await buildExport(view, plan, { signal }),
-          tensors: plan.tensors.length,
-        });
-      }
-      const totalBytes = jobs.reduce((sum, item) => sum + item.job.size, 0);
-      const progress = throttle(onProgress);
-      let before = 0;
-      const outputs: SetExportOutput[] = [];
+      const spec: MergedExportSpec = {
+        format: request.format,
+        filterText: request.filterText,
+        nameMap: request.nameMap,
+        cast: request.cast,
+        includeExtras: request.includeExtras,
+        partBytes: request.partBytes,
+        metadataFormat: request.metadataFormat,
+      };
+      const { groups, nameMapJson } = mergedGroups(set.view, spec, set.baseName);
       const directory = request.target?.kind === 'directory';
-      if (jobs.length > 1 && request.target && !directory) {
+      if (groups.length > 1 && request.target && !directory) {
         throw new LensError('usage', { hint: 'several parts need a folder, not a single file' });
       }
-      for (const { fileName, job, tensors } of jobs) {
-        const blob = await writeOutput(job, fileName, request.target, signal, (done) =>
-          progress?.(totalBytes > 0 ? (before + done) / totalBytes : 1),
-        );
-        before += job.size;
-        castReport.push(...job.castReport());
-        outputs.push({ fileName, size: job.size, tensors, ...(blob ? { blob } : {}) });
+      const outputs: PlannedOutput[] = [];
+      for (const [group] of groups.entries()) {
+        const output: OutputSpec = { kind: 'merged', spec, group };
+        outputs.push({ ...(await buildOutput(set.view, set.baseName, output, signal)), spec: output });
       }
+      const { written, processes } = await writeOutputs(
+        set,
+        outputs,
+        { processes: request.processes, target: request.target, signal },
+        onProgress,
+      );
+      const result: SetExportOutput[] = written.map((output) => ({
+        fileName: output.fileName,
+        size: output.size,
+        tensors: output.tensors,
+        ...(output.blob ? { blob: output.blob } : {}),
+      }));
       if (nameMapJson !== null) {
         const blob = new Blob([nameMapJson], { type: 'application/json' });
         if (request.target && directory) {
@@ -603,17 +740,17 @@ export const distributedApi = {
           const writable = await handle.createWritable();
           await writable.write(nameMapJson);
           await writable.close();
-          outputs.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0 });
+          result.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0 });
         } else {
-          outputs.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0, blob });
+          result.push({ fileName: 'param_name_map.json', size: blob.size, tensors: 0, blob });
         }
       }
-      progress?.(1);
       return {
-        outputs,
-        parameterCount,
+        outputs: result,
+        parameterCount: written.reduce((sum, output) => sum + output.tensors, 0),
         skipped: unmergeableInFiles(set.view.layout).map((plan) => plan.name),
-        castReport,
+        castReport: written.flatMap((output) => output.castReport),
+        processes,
       };
     });
   },
