@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'filter-too-deep'
   | 'filter-literal-too-large'
   | 'filter-regex-unsupported'
+  | 'regex-too-costly'
   | 'filter-type-mismatch'
   | 'selection-bad-prefix'
   | 'selection-empty'

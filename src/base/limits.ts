@@ -50,6 +50,11 @@ export const MAX_FILTER_LITERAL_CHARS = 1024;
 export const MAX_FILTER_LIST_ITEMS = 256;
 /** Regex NFA states (after expanding {m,n}); matching is linear in input × states. */
 export const MAX_REGEX_STATES = 2000;
+/**
+ * Capture-group matching (rename rules) costs input length × NFA states steps; above this a
+ * match would take seconds, so it is refused with a sentence instead (test() has no such cost).
+ */
+export const MAX_REGEX_CAPTURE_STEPS = 40_000_000;
 /** Lazily built DFA states cached per regex before falling back to NFA simulation. */
 export const MAX_REGEX_DFA_STATES = 4096;
 /** Network manifests (text, JSON, graph .meta) larger than this are refused. */

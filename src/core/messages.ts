@@ -248,6 +248,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `At column ${String(details.column ?? '?')}: ${details.hint ?? 'a string, regex or list'} exceeds the limit of ${String(details.limit)}.`,
         action: 'Use a shorter string, pattern or list.',
       };
+    case 'regex-too-costly':
+      return {
+        title: 'This pattern is too costly to apply to so long a name',
+        detail: `Capturing groups of /${details.hint ?? '?'}/ on a name of ${String(details.actual)} characters would take over ${String(details.limit)} steps.`,
+        action: 'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
+      };
     case 'filter-regex-unsupported':
       return {
         title: 'The regular expression is not supported',

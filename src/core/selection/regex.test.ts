@@ -139,4 +139,17 @@ describe('safe regex', () => {
     const reference = new RegExp(pattern).exec(input);
     expect(regex.exec(input)).toEqual([reference?.index, input.length, 2, 152]);
   });
+
+  it('capture groups on a 64 KiB name: refused with a sentence when input × states is too costly, else exact', () => {
+    // Found by the fuzzer with long seeds: every position keeps ~900 threads alive (seconds).
+    const costly = compileSafeRegex('(x{1,900})y');
+    const name = `${'x'.repeat(64 * 1024)}y`;
+    expect(costly.test(name)).toBe(true);
+    expect(() => costly.exec(name)).toThrow(expect.objectContaining({ code: 'regex-too-costly' }));
+    // Short names with the same pattern, and long names with a cheap pattern, still match like RegExp.
+    expect(costly.exec('axxxy')).toEqual([1, 5, 1, 4]);
+    const cheap = compileSafeRegex('^(.*)\\.(weight|bias)$');
+    const long = `${'w'.repeat(65530)}.bias`;
+    expect(cheap.exec(long)).toEqual([0, long.length, 0, 65530, 65531, long.length]);
+  });
 });
