@@ -252,7 +252,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'This pattern is too costly to apply to so long a name',
         detail: `Capturing groups of /${details.hint ?? '?'}/ on a name of ${String(details.actual)} characters would take over ${String(details.limit)} steps.`,
-        action: 'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
+        action:
+          'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
       };
     case 'filter-regex-unsupported':
       return {
