@@ -22,6 +22,25 @@ describe('filter expressions', () => {
 
     await page.getByTestId('filter-input').fill('name ~ /\\.bias$/');
     await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('6 of 19');
+    // The tree counts only what matches; a column sort applies to the filtered rows and stays
+    // across the next keystroke.
+    await expect.poll(() => page.locator('.tree-all').textContent()).toContain('6 ·');
+    const names = (): Promise<string[]> =>
+      page.locator('[data-testid=tensor-table-body] [role=cell].col-name').allTextContents();
+    await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
+    await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort'))
+      .toBe('descending');
+    const descending = await names();
+    expect(descending).toHaveLength(6);
+    expect(descending.every((name) => name.endsWith('.bias'))).toBe(true);
+    expect(descending).toEqual([...descending].sort().reverse());
+    await page.getByTestId('filter-input').fill('name ~ /\\.bias$/ and not startsWith("fc1")');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('of 19');
+    expect(await names()).toEqual(descending.filter((name) => !name.startsWith('fc1')));
+    await page.getByTestId('filter-input').fill('name ~ /\\.bias$/');
+    await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('6 of 19');
     const shared = page.url();
     expect(shared).toContain('#filter=');
 

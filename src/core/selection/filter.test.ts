@@ -77,6 +77,8 @@ describe('filter language', () => {
     expect(names('name !~ /^(conv|fc|blocks|embed)/i')).toEqual(['global_step', 'learning_rate', 'note']);
     expect(names("startsWith('conv', 'fc1.b')")).toEqual(['conv1.weight', 'conv2.weight', 'conv12.weight', 'fc1.bias']);
     expect(names('startsWith(["glob", "lear"])')).toEqual(['global_step', 'learning_rate']);
+    expect(names('endsWith(".bias", "_step")')).toEqual(['fc1.bias', 'global_step']);
+    expect(names('contains("attn", "embed")')).toEqual(['blocks.0.attn.qkv.weight', 'embed.embedding_table']);
     expect(names('matches(/qkv/)')).toEqual(['blocks.0.attn.qkv.weight']);
     expect(names('shape[3] == 5')).toEqual(['conv1.weight', 'conv2.weight', 'conv12.weight']);
     expect(names('shape[3] < 100')).toEqual(['conv1.weight', 'conv2.weight', 'conv12.weight']);

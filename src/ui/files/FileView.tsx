@@ -1,7 +1,7 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
-import { buildTree, formatBytes, formatShape, numel, type CheckpointSummary } from '../../core/summary';
+import { buildTreeShape, formatBytes, formatShape, numel, treeView, type CheckpointSummary } from '../../core/summary';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
@@ -49,7 +49,10 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
   const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
   const matching = useMemo(() => {
     const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
-    return index.tensors.flatMap((tensor, i) => (!predicate || predicate(tensor) ? [i] : []));
+    const { tensors } = index;
+    const indices: number[] = [];
+    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
+    return indices;
   }, [index, parsed]);
   const [panelId, setPanelId] = useState('parameters');
   const context: PanelContext = { file, index, summary, matching, filterText };
@@ -98,9 +101,11 @@ function filePanels(): FilePanel[] {
 
 function ParametersPanel({ index, matching }: PanelContext) {
   const view = useLensStore((state) => state.view);
-  // The table follows each keystroke; the tree (costlier at 100k names) catches up just after.
-  const treeMatching = useDeferredValue(matching);
-  const tree = useMemo(() => buildTree(index.tensors, treeMatching), [index, treeMatching]);
+  // The tree's shape and the table's rows are made once per file; a keystroke only recounts the
+  // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
+  const shape = useMemo(() => buildTreeShape(index.tensors), [index]);
+  const allRows = useMemo(() => toRows(index.tensors), [index]);
+  const tree = useMemo(() => treeView(shape, matching), [shape, matching]);
   const visible = useMemo(() => {
     const prefix = view.treePrefix;
     if (prefix === '') return matching;
@@ -109,7 +114,12 @@ function ParametersPanel({ index, matching }: PanelContext) {
       return name === prefix || name.startsWith(`${prefix}.`);
     });
   }, [index, matching, view.treePrefix]);
-  const rows = useMemo(() => toRows(index.tensors, visible), [index, visible]);
+  const mask = useMemo(() => {
+    if (visible.length === index.tensors.length) return null;
+    const shown = new Uint8Array(index.tensors.length);
+    for (const i of visible) shown[i] = 1;
+    return shown;
+  }, [index, visible]);
   const selected = view.selectedTensor ? index.tensors.find((t) => t.name === view.selectedTensor) : undefined;
   return (
     <>
@@ -121,15 +131,15 @@ function ParametersPanel({ index, matching }: PanelContext) {
           <div className="table-caption">
             {view.treePrefix ? (
               <>
-                Showing <strong>{view.treePrefix}.*</strong>: {rows.length} of {index.tensors.length} parameters
+                Showing <strong>{view.treePrefix}.*</strong>: {visible.length} of {index.tensors.length} parameters
               </>
             ) : (
               <>
-                {rows.length} of {index.tensors.length} parameters
+                {visible.length} of {index.tensors.length} parameters
               </>
             )}
           </div>
-          <TensorTable rows={rows} selected={view.selectedTensor} />
+          <TensorTable rows={allRows} shown={mask} selected={view.selectedTensor} />
         </div>
       </section>
       {selected && <TensorDetails tensor={selected} />}
@@ -137,7 +147,16 @@ function ParametersPanel({ index, matching }: PanelContext) {
   );
 }
 
-function SummaryCard({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
+// The cards do not depend on the filter: memo keeps a keystroke from re-rendering them.
+const SummaryCard = memo(function SummaryCard({
+  file,
+  index,
+  summary,
+}: {
+  file: OpenFile;
+  index: CheckpointIndex;
+  summary: CheckpointSummary;
+}) {
   const crc = index.crc.present
     ? index.crc.ok === null
       ? `present (${index.crc.expected}), not verified yet`
@@ -179,9 +198,9 @@ function SummaryCard({ file, index, summary }: { file: OpenFile; index: Checkpoi
       </table>
     </div>
   );
-}
+});
 
-function MetadataCard({ index }: { index: CheckpointIndex }) {
+const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIndex }) {
   const entries = Object.entries(index.metadata);
   return (
     <div className="panel card" data-testid="metadata">
@@ -200,9 +219,9 @@ function MetadataCard({ index }: { index: CheckpointIndex }) {
       )}
     </div>
   );
-}
+});
 
-function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: string }) {
+const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: string }) {
   const tensorProblems = index.tensors.flatMap((tensor) =>
     (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
   );
@@ -227,7 +246,7 @@ function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: strin
       <IntegrityCheck fileId={fileId} index={index} />
     </div>
   );
-}
+});
 
 function TensorDetails({ tensor }: { tensor: TensorEntry }) {
   return (

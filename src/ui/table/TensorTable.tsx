@@ -22,9 +22,9 @@ export interface TensorRow {
   note: string;
 }
 
-export function toRows(tensors: readonly TensorEntry[], indices: readonly number[]): TensorRow[] {
-  return indices.map((index) => {
-    const tensor = tensors[index] as TensorEntry;
+/** One row per tensor, made once per file: a filter masks rows, it does not re-make them. */
+export function toRows(tensors: readonly TensorEntry[]): TensorRow[] {
+  return tensors.map((tensor, index) => {
     const note =
       tensor.problems && tensor.problems.length > 0
         ? `⚠ ${tensor.problems.map((p) => p.code).join(', ')}`
@@ -94,18 +94,34 @@ const columns: ColumnDef<typeof features, TensorRow>[] = [
 
 const ROW_HEIGHT = 28;
 
-/** Sortable, virtualised: only the visible rows exist in the DOM, so 100k rows stay smooth. */
-export function TensorTable({ rows, selected }: { rows: TensorRow[]; selected: string | null }) {
+const getRowId = (row: TensorRow): string => String(row.index);
+
+/**
+ * Sortable, virtualised: only the visible rows exist in the DOM, so 100k rows stay smooth. The
+ * table holds every row of the file (sorted once per sort order); `shown` (by tensor index, null
+ * = all) keeps the filtered ones, and since filtering keeps order they need no re-sort.
+ */
+export function TensorTable({
+  rows,
+  shown,
+  selected,
+}: {
+  rows: TensorRow[];
+  shown: Uint8Array | null;
+  selected: string | null;
+}) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  const table = useTable({
-    features,
-    columns,
-    data: rows,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getRowId: (row) => String(row.index),
-  });
-  const sortedRows = table.getRowModel().rows;
+  // Stable options: the table re-derives nothing unless the rows or the sort order change.
+  const options = useMemo(
+    () => ({ features, columns, data: rows, state: { sorting }, onSortingChange: setSorting, getRowId }),
+    [rows, sorting],
+  );
+  const table = useTable(options);
+  const allSorted = table.getRowModel().rows;
+  const sortedRows = useMemo(
+    () => (shown ? allSorted.filter((row) => shown[row.original.index] === 1) : allSorted),
+    [allSorted, shown],
+  );
   const scroller = useRef<HTMLDivElement>(null);
   // We do not use the React Compiler, so the virtualizer's unmemoisable API is fine here.
   // eslint-disable-next-line react-hooks/incompatible-library

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { TensorEntry } from '../base/types';
+import { buildTree, buildTreeShape, numel, treeView, type TreeNode } from './summary';
+
+function entry(name: string, shape: number[] = [2, 3], bytes = 24): TensorEntry {
+  return { name, dtype: 'Float32', shape, kind: 'tensor', bytes, ranges: [] };
+}
+
+/** The tree spelled out the plain way: insert each listed tensor in turn. */
+function referenceTree(tensors: readonly TensorEntry[], indices: readonly number[]): unknown {
+  interface Node {
+    label: string;
+    path: string;
+    children: Node[];
+    branches: Map<string, Node>;
+    tensorIndex?: number;
+    parameterCount: number;
+    totalBytes: number;
+    totalElements: number;
+  }
+  const node = (label: string, path: string): Node => ({
+    label,
+    path,
+    children: [],
+    branches: new Map(),
+    parameterCount: 0,
+    totalBytes: 0,
+    totalElements: 0,
+  });
+  const root = node('', '');
+  for (const t of indices) {
+    const tensor = tensors[t] as TensorEntry;
+    const parts = tensor.name.split('.');
+    const add = (at: Node): void => {
+      at.parameterCount += 1;
+      at.totalBytes += tensor.bytes;
+      at.totalElements += numel(tensor);
+    };
+    add(root);
+    let at = root;
+    for (const part of parts.slice(0, -1)) {
+      let child = at.branches.get(part);
+      if (!child) {
+        child = node(part, at === root ? part : `${at.path}.${part}`);
+        at.branches.set(part, child);
+        at.children.push(child);
+      }
+      add(child);
+      at = child;
+    }
+    const leaf = node(parts[parts.length - 1] as string, tensor.name);
+    leaf.tensorIndex = t;
+    add(leaf);
+    at.children.push(leaf);
+  }
+  const plain = (n: Node): unknown => ({
+    label: n.label,
+    path: n.path,
+    ...(n.tensorIndex !== undefined ? { tensorIndex: n.tensorIndex } : {}),
+    parameterCount: n.parameterCount,
+    totalBytes: n.totalBytes,
+    totalElements: n.totalElements,
+    children: n.children.map(plain),
+  });
+  return plain(root);
+}
+
+function plainTree(node: TreeNode): unknown {
+  return {
+    label: node.label,
+    path: node.path,
+    ...(node.tensorIndex !== undefined ? { tensorIndex: node.tensorIndex } : {}),
+    parameterCount: node.parameterCount,
+    totalBytes: node.totalBytes,
+    totalElements: node.totalElements,
+    children: node.children.map(plainTree),
+  };
+}
+
+describe('parameter tree', () => {
+  // Interleaved modules, a name that is both a leaf and a prefix, an empty part, duplicates.
+  const tensors = [
+    entry('a.x.w'),
+    entry('a.y.w', [4], 16),
+    entry('a.x.b', [3], 12),
+    entry('a'),
+    entry('a.y'),
+    entry('b..c', [], 4),
+    entry('a.y.w', [1], 4),
+    entry(''),
+    entry('c.d.e.f', [5, 5], 100),
+  ];
+  const all = tensors.map((_, i) => i);
+
+  it('matches inserting every tensor in file order', () => {
+    expect(plainTree(buildTree(tensors))).toEqual(referenceTree(tensors, all));
+  });
+
+  it('for a subset, orders children by their first listed tensor, as if built from the subset alone', () => {
+    const shape = buildTreeShape(tensors);
+    // a.y comes before a.x once a.x.w is filtered out.
+    for (const subset of [[1, 2], [2, 4, 6], [0, 8], [], [3], [5, 7]]) {
+      expect(plainTree(treeView(shape, subset))).toEqual(referenceTree(tensors, subset));
+    }
+    const tree = treeView(shape, [1, 2]);
+    expect(tree.children[0]?.children.map((node) => node.label)).toEqual(['y', 'x']);
+  });
+
+  it('reuses one shape for many views', () => {
+    const names = Array.from({ length: 500 }, (_, i) => entry(`m.l${i % 7}.b${i % 13}.${i % 2 ? 'bias' : 'w'}`));
+    const shape = buildTreeShape(names);
+    for (const modulo of [1, 2, 3, 5]) {
+      const subset = names.flatMap((_, i) => (i % modulo === 0 ? [i] : []));
+      expect(plainTree(treeView(shape, subset))).toEqual(referenceTree(names, subset));
+    }
+  });
+});
