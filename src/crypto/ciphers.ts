@@ -6,6 +6,7 @@
  */
 import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
+import { releaseBuffer } from '../io/release';
 import { counterBlock, SoftAes, softGcmDecrypt, softGcmEncrypt } from './aes-soft';
 import { addPkcs7Padding, CIPHER_BLOCK_BYTES, pkcs7PadLength, type RawBlockCipher } from './raw-cipher';
 
@@ -17,9 +18,17 @@ export const KEY_LENGTHS: Readonly<Record<CipherMode, readonly number[]>> = {
 
 export interface FrameCipher {
   readonly mode: CipherMode;
-  /** AES-GCM, 12-byte nonce, 16-byte tag, no AAD. null when the tag does not verify. */
-  gcmDecrypt(nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Uint8Array | null>;
-  gcmEncrypt(nonce: Uint8Array, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }>;
+  /**
+   * AES-GCM, 12-byte nonce, 16-byte tag, no AAD. null when the tag does not verify. With
+   * `consume`, the caller hands the ciphertext's buffer over: it is freed as soon as it is read.
+   */
+  gcmDecrypt(nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, consume?: boolean): Promise<Uint8Array | null>;
+  /** The ciphertext is a view of a new buffer; `consume` as for gcmDecrypt, for the plaintext. */
+  gcmEncrypt(
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    consume?: boolean,
+  ): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }>;
   /** Counter mode with GCM's 32-bit counter (legacy unauthenticated "GCM"). */
   ctrXor(counter: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
   /** CBC; with `padded`, PKCS#7 is checked and removed (null when invalid). */
@@ -105,21 +114,37 @@ class WebCryptoAes implements FrameCipher {
     return key;
   }
 
-  async gcmDecrypt(nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Promise<Uint8Array | null> {
+  async gcmDecrypt(
+    nonce: Uint8Array,
+    ciphertext: Uint8Array,
+    tag: Uint8Array,
+    consume = false,
+  ): Promise<Uint8Array | null> {
     const key = await this.key('AES-GCM');
     try {
       const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
-      return new Uint8Array(await subtle().decrypt(params, key, concat(ciphertext, tag)));
+      const sealed = concat(ciphertext, tag);
+      // WebCrypto copies its input when called (WebCrypto §14.3.1), so a consumed block goes now.
+      const pending = subtle().decrypt(params, key, sealed);
+      if (consume) releaseBuffer(sealed.buffer);
+      return new Uint8Array(await pending);
     } catch (error) {
       if (isOperationError(error)) return null;
       throw error;
     }
   }
 
-  async gcmEncrypt(nonce: Uint8Array, plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }> {
+  async gcmEncrypt(
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    consume = false,
+  ): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }> {
     const key = await this.key('AES-GCM');
     const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
-    const sealed = new Uint8Array(await subtle().encrypt(params, key, buffered(plaintext)));
+    const input = buffered(plaintext);
+    const pending = subtle().encrypt(params, key, input);
+    if (consume) releaseBuffer(input.buffer);
+    const sealed = new Uint8Array(await pending);
     return { ciphertext: sealed.subarray(0, sealed.length - 16), tag: sealed.slice(sealed.length - 16) };
   }
 

@@ -7,6 +7,8 @@ import { decryptAll, openDecryptedSource, type DecryptedSource, type OpenDecrypt
 import { encryptBytes } from './encrypt';
 import { detectEncryption, readFrameTable } from './frames';
 import { hexToBytes } from '../test/fixtures';
+import { scanCheckpoint } from '../formats/ckpt/scan';
+import { encodeRecordHeader } from '../formats/ckpt/write';
 import { mod251, sha256Hex, vectors } from '../test/crypto-vectors';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -211,6 +213,38 @@ describe('other outcomes', () => {
     const cached = (source as unknown as { cachedBytes: number }).cachedBytes;
     expect(cached).toBeLessThanOrEqual(300);
     expect(source.unitsDecrypted).toBe(source.units.length);
+  });
+
+  it('indexing decrypts every GCM block once: the last block, read first for the trailer, is kept', async () => {
+    // 12 records of 1000 content bytes in 1 KiB blocks, so records straddle blocks.
+    const records = Array.from({ length: 12 }, (_, i) => {
+      const header = encodeRecordHeader(`layer${i}.weight`, [250], 'Float32', 1000);
+      const record = new Uint8Array(header.length + 1000);
+      record.set(header);
+      record.fill(i + 1, header.length);
+      return record;
+    });
+    const plaintext = new Uint8Array(records.reduce((sum, r) => sum + r.length, 0));
+    records.reduce((at, r) => (plaintext.set(r, at), at + r.length), 0);
+    const key = hexToBytes('000102030405060708090a0b0c0d0e0f');
+    const blockBytes = 1024;
+    const file = await encryptBytes(plaintext, { mode: 'AES-GCM', key, blockBytes });
+    // Reading through in windows, and hopping from header to header as for large tensors.
+    for (const scan of [{}, { seekCostBytes: 1, headerReadBytes: 64 }]) {
+      for (const readAhead of [0, 1, 2]) {
+        // A cache of three blocks: plain LRU dropped the last ones before the scan came back to them.
+        const source = await openDecryptedSource(new MemorySource(file), key, {
+          cacheBytes: 3 * blockBytes,
+          readAhead,
+        });
+        const index = await scanCheckpoint(source, scan);
+        expect(index.tensors.map((t) => t.name)).toEqual(records.map((_, i) => `layer${i}.weight`));
+        expect(source.units.length).toBe(Math.ceil(plaintext.length / blockBytes));
+        expect(`${JSON.stringify(scan)} ${readAhead}: ${source.unitsDecrypted}`).toBe(
+          `${JSON.stringify(scan)} ${readAhead}: ${source.units.length}`,
+        );
+      }
+    }
   });
 
   it('empty input decrypts to nothing (MindSpore writes an empty file)', async () => {

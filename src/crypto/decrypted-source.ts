@@ -17,6 +17,8 @@ import {
 } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
+import { releaseBuffer } from '../io/release';
+import { isSliceable } from '../formats/parts';
 import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
 import { readFrameTable, type CipherFrame, type FrameTable } from './frames';
 import { GCM_NONCE_BYTES } from './layout';
@@ -49,8 +51,14 @@ function authenticationFailure(unit: DecryptUnit, hint: string): LensError {
  * Pure and independent per unit (a worker pool can call it): ciphertext bytes of `unit` (as
  * described by readOffset/readLength) → plaintext. Throws crypto-wrong-key on block 0 and
  * crypto-block-corrupted on later blocks when the GCM tag or the CBC padding does not verify.
+ * With `consume`, the buffer behind `bytes` is the caller's to give away and is freed once read.
  */
-export async function decryptUnit(unit: DecryptUnit, bytes: Uint8Array, cipher: FrameCipher): Promise<Uint8Array> {
+export async function decryptUnit(
+  unit: DecryptUnit,
+  bytes: Uint8Array,
+  cipher: FrameCipher,
+  consume = false,
+): Promise<Uint8Array> {
   if (bytes.length !== unit.readLength) {
     throw new LensError('crypto-truncated', {
       block: unit.block,
@@ -61,7 +69,7 @@ export async function decryptUnit(unit: DecryptUnit, bytes: Uint8Array, cipher: 
   }
   let plain: Uint8Array | null;
   if (unit.kind === 'gcm') {
-    plain = await cipher.gcmDecrypt(unit.iv as Uint8Array, bytes, unit.tag as Uint8Array);
+    plain = await cipher.gcmDecrypt(unit.iv as Uint8Array, bytes, unit.tag as Uint8Array, consume);
     if (!plain) throw authenticationFailure(unit, 'the AES-GCM tag does not match');
   } else if (unit.kind === 'ctr') {
     plain = await cipher.ctrXor(unit.iv as Uint8Array, bytes);
@@ -78,6 +86,7 @@ export async function decryptUnit(unit: DecryptUnit, bytes: Uint8Array, cipher: 
       hint: `decrypted ${plain.length} bytes where ${unit.plaintextLength} were expected`,
     });
   }
+  if (consume && plain.buffer !== bytes.buffer) releaseBuffer(bytes.buffer);
   return plain;
 }
 
@@ -106,8 +115,10 @@ export function decryptBlock(
 }
 
 /**
- * Reads `length` bytes at `offset` in ≤ 16 MiB windows, two in flight, into one buffer with 16
- * spare bytes after the view (the WebCrypto paths append a tag or pad block there, not copying).
+ * Reads `length` bytes at `offset` into one buffer with 16 spare bytes after the view (the
+ * WebCrypto paths append a tag or pad block there, not copying). From a Blob, one read of the
+ * slice followed by 16 bytes: the browser fills the buffer, nothing is copied or zeroed in JS
+ * (half the CPU of windows joined here); from other sources ≤ 16 MiB windows, two in flight.
  */
 export async function readSpan(
   source: ByteSource,
@@ -115,6 +126,19 @@ export async function readSpan(
   length: number,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
+  if (isSliceable(source) && length > 0) {
+    signal?.throwIfAborted();
+    let buffer: ArrayBuffer;
+    try {
+      buffer = await new Blob([source.slice(offset, offset + length), new Uint8Array(16)]).arrayBuffer();
+    } catch (error) {
+      throw new LensError('read-failed', { offset, hint: String(error) }, error);
+    }
+    if (buffer.byteLength !== length + 16) {
+      throw new LensError('crypto-truncated', { offset, expected: length, actual: buffer.byteLength - 16 });
+    }
+    return new Uint8Array(buffer, 0, length);
+  }
   const out = new Uint8Array(new ArrayBuffer(length + 16), 0, length);
   const windows: [number, number][] = [];
   for (let at = 0; at < length; at += DEFAULT_WINDOW_BYTES)
@@ -230,6 +254,12 @@ export interface DecryptedSourceOptions {
   cacheBytes?: number;
   /** Units decrypted ahead of a sequential reader. */
   readAhead?: number;
+  /**
+   * Whole-block (GCM) units decrypted at once in this thread; default 1. Each one holds about
+   * three block-sized buffers inside WebCrypto (input copy, output, result), so one at a time
+   * with the next block's read overlapping it keeps a 64 MiB-block file near 256 MiB.
+   */
+  decryptConcurrency?: number;
   /** Segment size for cuttable modes (tests shrink it). */
   segmentBytes?: number;
   signal?: AbortSignal;
@@ -240,12 +270,27 @@ export interface DecryptedSourceOptions {
   decryptor?: (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array>;
 }
 
+/**
+ * A forward reader never returns more than this far behind its position (the scan re-reads a
+ * scalar or string value of the record it has just passed, ≤ 256 KiB), so units ending further
+ * back are freed at once.
+ */
+const BEHIND_MARGIN_BYTES = 1024 * 1024;
+
 export class DecryptedSource implements ByteSource {
   readonly size: number;
   private readonly cache = new Map<number, Uint8Array>();
   private cachedBytes = 0;
   private readonly inflight = new Map<number, Promise<Uint8Array>>();
+  /** Units a read() is waiting for or copying from: never freed under it. */
+  private readonly pinned = new Map<number, number>();
   private lastReadEnd = -1;
+  /** The unit the latest read() is at: units before it are behind the reader. */
+  private readerUnit = -1;
+  /** Whole blocks: ciphertext reads go one at a time, in request order. */
+  private readChain: Promise<unknown> = Promise.resolve();
+  private decrypting = 0;
+  private readonly decryptWaiters: (() => void)[] = [];
   /** Units decrypted so far (tests and the benchmark read it). */
   unitsDecrypted = 0;
 
@@ -271,25 +316,70 @@ export class DecryptedSource implements ByteSource {
     return low;
   }
 
-  /** Reads and decrypts one unit, without caching. */
+  /**
+   * Whole GCM blocks are read in order, one at a time (each read is one large Blob read, which
+   * streams as fast as two smaller ones), so the next block's ciphertext arrives while this one
+   * decrypts; segments of cuttable modes are small and read as they are asked for.
+   */
+  private readCiphertext(unit: DecryptUnit, signal?: AbortSignal): Promise<Uint8Array> {
+    if (unit.kind !== 'gcm') return readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
+    const read = this.readChain.then(() => readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal));
+    this.readChain = read.catch(() => undefined);
+    return read;
+  }
+
+  /** A decrypt slot for a whole block in this thread (pool decryptors bound themselves). */
+  private async decryptSlot(unit: DecryptUnit): Promise<() => void> {
+    if (unit.kind !== 'gcm' || this.options.decryptor) return () => undefined;
+    const limit = Math.max(1, this.options.decryptConcurrency ?? 1);
+    while (this.decrypting >= limit) await new Promise<void>((resolve) => this.decryptWaiters.push(resolve));
+    this.decrypting += 1;
+    return () => {
+      this.decrypting -= 1;
+      this.decryptWaiters.shift()?.();
+    };
+  }
+
+  /** Reads and decrypts one unit, without caching; the caller owns the result. */
   async decrypt(index: number, signal?: AbortSignal): Promise<Uint8Array> {
     const unit = this.units[index] as DecryptUnit;
-    const bytes = await readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
-    const plain = this.options.decryptor
-      ? await this.options.decryptor(unit, bytes)
-      : await decryptUnit(unit, bytes, this.cipher);
+    const bytes = await this.readCiphertext(unit, signal);
+    const done = await this.decryptSlot(unit);
+    let plain: Uint8Array;
+    try {
+      plain = this.options.decryptor
+        ? await this.options.decryptor(unit, bytes)
+        : await decryptUnit(unit, bytes, this.cipher, true);
+    } finally {
+      done();
+    }
     this.unitsDecrypted += 1;
     return plain;
+  }
+
+  /** Drops a cached unit; its buffer is freed at once unless a read is copying from it. */
+  private drop(index: number): void {
+    const plain = this.cache.get(index);
+    if (!plain) return;
+    this.cache.delete(index);
+    this.cachedBytes -= plain.length;
+    if (!this.pinned.has(index)) releaseBuffer(plain.buffer);
   }
 
   private remember(index: number, plain: Uint8Array): void {
     const budget = this.options.cacheBytes ?? DECRYPT_CACHE_BYTES;
     this.cache.set(index, plain);
     this.cachedBytes += plain.length;
-    for (const [key, value] of this.cache) {
-      if (this.cachedBytes <= budget || key === index) break;
-      this.cache.delete(key);
-      this.cachedBytes -= value.length;
+    if (this.cachedBytes <= budget) return;
+    // Units behind the reader go first (a forward scan does not come back), then the least
+    // recently used (Map order). Units ahead, like the last one the scan reads first for the
+    // trailer, stay: dropping them would decrypt them twice.
+    for (const behind of [true, false]) {
+      for (const key of [...this.cache.keys()]) {
+        if (this.cachedBytes <= budget) return;
+        if (key === index || this.pinned.has(key) || (behind && key >= this.readerUnit)) continue;
+        this.drop(key);
+      }
     }
   }
 
@@ -319,6 +409,12 @@ export class DecryptedSource implements ByteSource {
     return pending;
   }
 
+  private pin(index: number, by: number): void {
+    const count = (this.pinned.get(index) ?? 0) + by;
+    if (count > 0) this.pinned.set(index, count);
+    else this.pinned.delete(index);
+  }
+
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
     signal?.throwIfAborted();
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
@@ -333,29 +429,42 @@ export class DecryptedSource implements ByteSource {
     let written = 0;
     while (written < available) {
       const unit = this.units[index] as DecryptUnit;
-      const plain = await this.unit(index, signal);
-      const from = offset + written - unit.plaintextOffset;
-      const take = Math.min(plain.length - from, available - written);
-      out.set(plain.subarray(from, from + take), written);
-      written += take;
+      this.readerUnit = index;
+      this.pin(index, 1);
+      try {
+        const plain = await this.unit(index, signal);
+        const from = offset + written - unit.plaintextOffset;
+        const take = Math.min(plain.length - from, available - written);
+        out.set(plain.subarray(from, from + take), written);
+        written += take;
+      } finally {
+        this.pin(index, -1);
+      }
       index += 1;
     }
     // Read ahead for readers moving forward in small steps (sequential reads, or the ckpt walker
-    // hopping over tensors smaller than a block): they will need the next unit soon. A walker
-    // jumping further than a unit (tensors larger than a block) skips whole units, and decrypting
-    // them ahead would be wasted work.
+    // hopping over tensors smaller than a block, starting at 0): they will need the next unit
+    // soon. A walker jumping further than a unit (tensors larger than a block) skips whole
+    // units, and decrypting them ahead would be wasted work.
     const gap = offset - this.lastReadEnd;
     const sequential =
-      this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength;
+      offset === 0 ||
+      (this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength);
     this.lastReadEnd = offset + available;
-    if (sequential) this.prefetch(index, this.options.readAhead ?? 1);
+    if (sequential) {
+      // What the reader has left behind is freed now, not when the cache overflows.
+      for (const key of [...this.cache.keys()]) {
+        const passed = this.units[key] as DecryptUnit;
+        if (passed.plaintextOffset + passed.plaintextLength <= offset - BEHIND_MARGIN_BYTES) this.drop(key);
+      }
+      this.prefetch(index, this.options.readAhead ?? 1);
+    }
     return out;
   }
 
   /** Frees the decrypted units kept for random access (before a full pass, or when idle). */
   releaseCache(): void {
-    this.cache.clear();
-    this.cachedBytes = 0;
+    for (const key of [...this.cache.keys()]) this.drop(key);
   }
 
   /** Start decrypting the next units so a sequential reader finds them ready. */
