@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
 
 const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
@@ -39,6 +40,60 @@ function safetensorsNames(file: string): string[] {
 interface CaseManifest {
   ranks: Record<string, unknown>;
   params: Record<string, { boxes: Record<string, [number, number][]> }>;
+}
+
+/** Rank `rank`'s slice of a full safetensors tensor, cut by its manifest box (row-major). */
+function sliceOf(file: string, name: string, box: [number, number][]): Buffer {
+  const full = safetensorsTensor(file, name);
+  const item = full.bytes.length / full.shape.reduce((a, b) => a * b, 1);
+  const strides = full.shape.map((_, d) => full.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const rows: Buffer[] = [];
+  const walk = (d: number, offset: number): void => {
+    const [start, stop] = box[d] ?? [0, 0];
+    if (d === box.length - 1) {
+      rows.push(full.bytes.subarray((offset + start) * item, (offset + stop) * item));
+      return;
+    }
+    for (let i = start; i < stop; i += 1) walk(d + 1, offset + i * (strides[d] ?? 1));
+  };
+  walk(0, 0);
+  return Buffer.concat(rows);
+}
+
+/**
+ * "Save to file…" / "Save to folder…" without a picker dialog (headless Chromium cannot drive
+ * one): the pickers hand out handles in the origin-private file system, which are real
+ * FileSystemHandles with the same createWritable.
+ */
+async function pickersIntoOpfs(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    w.showSaveFilePicker = async (options: { suggestedName?: string }) =>
+      (await navigator.storage.getDirectory()).getFileHandle(options.suggestedName ?? 'out', { create: true });
+    w.showDirectoryPicker = async () =>
+      (await navigator.storage.getDirectory()).getDirectoryHandle(`folder-${Date.now()}`, { create: true });
+  });
+}
+
+/** Every file in the origin-private file system: path → bytes. */
+async function opfsFiles(page: Page): Promise<Map<string, Buffer>> {
+  const listed = await page.evaluate(async () => {
+    const out: [string, string][] = [];
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+      for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else {
+          const bytes = new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer());
+          let text = '';
+          for (const byte of bytes) text += String.fromCharCode(byte);
+          out.push([`${prefix}${name}`, btoa(text)]);
+        }
+      }
+    };
+    await walk(await navigator.storage.getDirectory(), '');
+    return out;
+  });
+  return new Map(listed.map(([name, base64]) => [name, Buffer.from(base64, 'base64')]));
 }
 
 describe('distributed sets', () => {
@@ -230,26 +285,75 @@ describe('distributed sets', () => {
     const expected = path.join(CASE2, 'expected_merged.safetensors');
     expect(safetensorsNames(slice)).toEqual(Object.keys(own.params).sort());
     for (const [name, param] of Object.entries(own.params)) {
-      // Rank 5's slice cut from the expected full tensor, row-major, by its manifest box.
-      const full = safetensorsTensor(expected, name);
       const box = param.boxes['5'] ?? [];
       const got = safetensorsTensor(slice, name);
       expect(got.shape, name).toEqual(box.map(([start, stop]) => stop - start));
-      const strides = full.shape.map((_, d) => full.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-      const rows: Buffer[] = [];
-      const walk = (d: number, offset: number): void => {
-        const [start, stop] = box[d] ?? [0, 0];
-        if (d === box.length - 1) {
-          rows.push(full.bytes.subarray((offset + start) * 4, (offset + stop) * 4));
-          return;
-        }
-        for (let i = start; i < stop; i += 1) walk(d + 1, offset + i * (strides[d] ?? 1));
-      };
-      walk(0, 0);
-      expect(got.bytes.equals(Buffer.concat(rows)), name).toBe(true);
+      expect(got.bytes.equals(sliceOf(expected, name, box)), name).toBe(true);
     }
     const pool = members.filter((member) => member.url.includes('export-member'));
     expect(pool.length).toBe(4);
     await expect.poll(() => pool.every((member) => member.closed)).toBe(true);
+  });
+  it('pool of 2 into the file system: a file from ranges, unified parts and every rank folder, nothing half-written', async () => {
+    const { page } = session();
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-folder-input').setInputFiles(CASE2);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE2, 'strategy.ckpt'));
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
+    await pickersIntoOpfs(page);
+    const expected = path.join(CASE2, 'expected_merged.safetensors');
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-opfs-'));
+    const saved = (name: string, bytes: Buffer): string => {
+      const file = path.join(scratch, name.replace(/\//g, '_'));
+      writeFileSync(file, bytes);
+      return file;
+    };
+
+    // One file, two members' byte ranges appended in order by the app worker.
+    await page.getByTestId('set-processes').fill('2');
+    await page.getByTestId('set-export-save').click();
+    await expect.poll(() => page.getByTestId('set-export-result').textContent()).toContain('on 2 workers');
+    let files = await opfsFiles(page);
+    expect(files.get('case2_opt_shard.merged.safetensors')?.equals(readFileSync(expected))).toBe(true);
+
+    // Unified parts: one part per member, each written by its member straight into the folder.
+    await page.getByTestId('set-split').check();
+    await page.getByLabel('Part size in MiB').fill('0.0005');
+    await page.getByTestId('set-export-save').click();
+    await expect.poll(() => page.getByTestId('set-export-result').textContent()).toContain('param_name_map.json');
+    expect(await page.getByTestId('set-export-result').textContent()).toContain('on 2 workers');
+    files = await opfsFiles(page);
+    const parts = [...files.keys()].filter((name) => /^folder-\d+\/part\d+\.safetensors$/.test(name));
+    expect(parts.length).toBeGreaterThan(2);
+    const map = JSON.parse(
+      files.get(parts[0]?.replace(/part\d+\.safetensors$/, 'param_name_map.json') ?? '')?.toString('utf8') ?? '{}',
+    ) as { weight_map: Record<string, string> };
+    expect(Object.keys(map.weight_map).sort()).toEqual(safetensorsNames(expected));
+    for (const [name, part] of Object.entries(map.weight_map)) {
+      const file = saved(part, files.get(`${parts[0]?.split('/')[0]}/${part}`) ?? Buffer.alloc(0));
+      expect(safetensorsTensor(file, name).bytes.equals(safetensorsTensor(expected, name).bytes), name).toBe(true);
+    }
+
+    // Every rank re-sliced into rank_<r>/net.safetensors, ranks spread over two members.
+    await page.getByTestId('reslice-strategy-input').setInputFiles(path.join(CASE2, 'strategy.ckpt'));
+    await expect.poll(() => page.getByTestId('reslice-strategy-info').textContent()).toContain('8 ranks');
+    await page.getByTestId('reslice-processes').fill('2');
+    await page.getByTestId('reslice-save-folder').click();
+    await expect.poll(() => page.getByTestId('reslice-result').textContent()).toContain('on 2 workers');
+    files = await opfsFiles(page);
+    const manifest = JSON.parse(readFileSync(path.join(CASE2, 'manifest.json'), 'utf8')) as {
+      params: Record<string, { boxes: Record<string, [number, number][]> }>;
+    };
+    for (let rank = 0; rank < 8; rank += 1) {
+      const key = [...files.keys()].find((name) => name.endsWith(`/rank_${rank}/net.safetensors`));
+      expect(key, `rank ${rank}`).toBeDefined();
+      const file = saved(key ?? '', files.get(key ?? '') ?? Buffer.alloc(0));
+      for (const [name, param] of Object.entries(manifest.params)) {
+        const got = safetensorsTensor(file, name).bytes;
+        expect(got.equals(sliceOf(expected, name, param.boxes[String(rank)] ?? [])), `${name} rank ${rank}`).toBe(true);
+      }
+    }
+    // Writables commit on close only: no swap files left behind.
+    expect([...files.keys()].filter((name) => name.endsWith('.crswap'))).toEqual([]);
   });
 });

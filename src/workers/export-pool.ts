@@ -58,6 +58,8 @@ export interface PoolRunOptions {
   /** Bytes each task will produce, for progress. */
   sizes: readonly number[];
   onProgress?: (fraction: number) => void;
+  /** Called as each task finishes (in completion order), e.g. to stream finished ranges out. */
+  onResult?: (index: number, result: MemberResult) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function runOnPool(
         try {
           const value = await result;
           tally.set(index, options.sizes[index] ?? 0);
+          options.onResult?.(index, value);
           return value;
         } finally {
           running.delete(result);

@@ -171,7 +171,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
       </p>
       <div className="export-actions">
         {canSaveToFolder && (
-          <button type="button" disabled={!ready} onClick={() => void run('folder')}>
+          <button type="button" disabled={!ready} onClick={() => void run('folder')} data-testid="reslice-save-folder">
             Save to folder…
           </button>
         )}

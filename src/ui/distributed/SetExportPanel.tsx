@@ -168,7 +168,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
       </div>
       <div className="export-actions">
         {canSave && (
-          <button type="button" disabled={busy !== null} onClick={() => void run('disk')}>
+          <button type="button" disabled={busy !== null} onClick={() => void run('disk')} data-testid="set-export-save">
             {split ? 'Save parts to a folder…' : 'Save to file…'}
           </button>
         )}

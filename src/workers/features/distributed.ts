@@ -18,6 +18,7 @@ import {
 import { exportBlob, writeExportTo, type CastReportEntry, type ExportJob } from '../../core/export';
 import {
   composeRanges,
+  crc32Combine,
   mergeCastReports,
   planUnits,
   resolveProcessCount,
@@ -25,6 +26,7 @@ import {
 } from '../../core/export/parallel';
 import { DecryptedSource, openDecryptedSource } from '../../crypto/decrypted-source';
 import { detectEncryption } from '../../crypto/frames';
+import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
 import {
   combineStageStrategies,
   looksLikeJsonStrategyHead,
@@ -363,20 +365,6 @@ async function writeJob(
   return undefined;
 }
 
-/** A composed Blob into the chosen file; aborted (nothing committed) on failure. */
-async function writeBlobTo(target: Target, fileName: string, blob: Blob, signal: AbortSignal): Promise<void> {
-  const writable = await (await fileHandleFor(target, fileName)).createWritable();
-  try {
-    signal.throwIfAborted();
-    await writable.write(blob);
-    signal.throwIfAborted();
-  } catch (error) {
-    await writable.abort(error).catch(() => undefined);
-    throw error;
-  }
-  await writable.close();
-}
-
 /** Today's path: every output in turn on this worker. */
 async function writeSequentially(
   outputs: readonly PlannedOutput[],
@@ -398,8 +386,75 @@ async function writeSequentially(
 }
 
 /**
+ * Streams one output's ranges into its file in order as members finish them (range 2 waits for
+ * range 1 only), then the ckpt crc_num trailer from the ranges' CRCs combined. On failure the
+ * writable is aborted, so nothing half-written is committed.
+ */
+class OrderedRangeWriter {
+  private next = 0;
+  private readonly ready = new Map<number, MemberResult>();
+  private chain: Promise<void> = Promise.resolve();
+  private writable: Promise<FileSystemWritableFileStream> | null = null;
+  private crc = 0;
+  private written = 0;
+
+  constructor(
+    private readonly target: Target,
+    private readonly output: PlannedOutput,
+    private readonly onWritten: (bytes: number) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  private open(): Promise<FileSystemWritableFileStream> {
+    this.writable ??= fileHandleFor(this.target, this.output.fileName).then((handle) => handle.createWritable());
+    return this.writable;
+  }
+
+  add(ordinal: number, result: MemberResult): void {
+    this.ready.set(ordinal, result);
+    this.chain = this.chain.then(() => this.drain());
+    this.chain.catch(this.onError);
+  }
+
+  private async drain(): Promise<void> {
+    for (let result = this.ready.get(this.next); result; result = this.ready.get(this.next)) {
+      this.ready.delete(this.next);
+      const writable = await this.open();
+      await writable.write(result.blob ?? new Blob([]));
+      if (this.output.job.crcTrailer) this.crc = crc32Combine(this.crc, result.crc ?? 0, result.size);
+      this.written += result.size;
+      this.onWritten(result.size);
+      this.next += 1;
+    }
+  }
+
+  async finish(): Promise<void> {
+    await this.chain;
+    const writable = await this.open();
+    if (this.output.job.crcTrailer) {
+      const trailer = encodeCrcTrailer(this.crc);
+      await writable.write(trailer as Uint8Array<ArrayBuffer>);
+      this.written += trailer.length;
+      this.onWritten(trailer.length);
+    }
+    if (this.written !== this.output.job.size) {
+      throw new LensError('internal', {
+        hint: `${this.output.fileName}: ranges gave ${this.written} of ${this.output.job.size} bytes`,
+      });
+    }
+    await writable.close();
+  }
+
+  async abort(reason: unknown): Promise<void> {
+    if (this.writable) await (await this.writable.catch(() => null))?.abort(reason).catch(() => undefined);
+  }
+}
+
+/**
  * The pool path: units (whole outputs, or byte ranges when there are fewer outputs than
- * members) run on export-pool members; ranges are composed here, in order, into the same bytes.
+ * members) run on export-pool members. Whole outputs are written by their member (into the
+ * chosen file or folder, or as a Blob); ranges are appended to the chosen file in order as they
+ * finish, or composed here into one Blob — the same bytes either way.
  */
 async function writeOnPool(
   set: OpenSet,
@@ -414,30 +469,62 @@ async function writeOnPool(
     unit.range ? unit.range[1] - unit.range[0] : (outputs[unit.output] as PlannedOutput).job.size,
   );
   const poolBytes = sizes.reduce((sum, size) => sum + size, 0);
-  // Ranged outputs going to a file are written here after the members finish: count that too.
-  const ranged = new Set(units.filter((unit) => unit.range).map((unit) => unit.output));
-  const writeBytes = target ? [...ranged].reduce((sum, i) => sum + (outputs[i] as PlannedOutput).job.size, 0) : 0;
+  const ordinals = units.map((unit, i) => units.slice(0, i).filter((other) => other.output === unit.output).length);
+  const ranged = [...new Set(units.filter((unit) => unit.range).map((unit) => unit.output))];
+  // Ranges streamed into a file are written by this worker after their member: count that too.
+  const writeBytes = target ? ranged.reduce((sum, i) => sum + (outputs[i] as PlannedOutput).job.size, 0) : 0;
   const allBytes = poolBytes + writeBytes;
   let writtenBytes = 0;
   let poolFraction = 0;
   const report = (): void => progress?.(allBytes > 0 ? (poolFraction * poolBytes + writtenBytes) / allBytes : 1);
-  const results = await runOnPool(
-    set.data,
-    units.map((unit) => ({
-      output: (outputs[unit.output] as PlannedOutput).spec,
-      range: unit.range,
-      ...(unit.range === null && target ? { target } : {}),
-    })),
-    members,
-    {
-      signal,
-      sizes,
-      onProgress: (fraction) => {
-        poolFraction = fraction;
+  // A failed write stops the members too.
+  const local = new AbortController();
+  const onAbort = (): void => local.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const writers = new Map<number, OrderedRangeWriter>();
+  if (target) {
+    for (const index of ranged) {
+      const onWritten = (bytes: number): void => {
+        writtenBytes += bytes;
         report();
+      };
+      writers.set(
+        index,
+        new OrderedRangeWriter(target, outputs[index] as PlannedOutput, onWritten, (error) => local.abort(error)),
+      );
+    }
+  }
+  let results: MemberResult[];
+  try {
+    results = await runOnPool(
+      set.data,
+      units.map((unit) => ({
+        output: (outputs[unit.output] as PlannedOutput).spec,
+        range: unit.range,
+        ...(unit.range === null && target ? { target } : {}),
+      })),
+      members,
+      {
+        signal: local.signal,
+        sizes,
+        onProgress: (fraction) => {
+          poolFraction = fraction;
+          report();
+        },
+        onResult: (i, result) => {
+          const unit = units[i] as WorkUnit;
+          if (unit.range) writers.get(unit.output)?.add(ordinals[i] as number, result);
+        },
       },
-    },
-  );
+    );
+    for (const writer of writers.values()) await writer.finish();
+  } catch (error) {
+    await Promise.all([...writers.values()].map((writer) => writer.abort(error)));
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
   const written: WrittenOutput[] = [];
   for (const [index, output] of outputs.entries()) {
     const mine = units
@@ -445,14 +532,9 @@ async function writeOnPool(
       .filter(({ unit }) => unit.output === index);
     const castReport = mergeCastReports(mine.map(({ result }) => result.castReport));
     const whole = mine.length === 1 && mine[0]?.unit.range === null ? mine[0].result : null;
-    if (whole) {
-      written.push({
-        fileName: output.fileName,
-        size: output.job.size,
-        tensors: output.tensors,
-        castReport,
-        ...(whole.blob ? { blob: whole.blob } : {}),
-      });
+    const base = { fileName: output.fileName, size: output.job.size, tensors: output.tensors, castReport };
+    if (whole || target) {
+      written.push({ ...base, ...(whole?.blob ? { blob: whole.blob } : {}) });
       continue;
     }
     const blob = composeRanges(
@@ -464,18 +546,7 @@ async function writeOnPool(
         hint: `${output.fileName}: ranges gave ${blob.size} of ${output.job.size} bytes`,
       });
     }
-    if (target) {
-      await writeBlobTo(target, output.fileName, blob, signal);
-      writtenBytes += blob.size;
-      report();
-    }
-    written.push({
-      fileName: output.fileName,
-      size: output.job.size,
-      tensors: output.tensors,
-      castReport,
-      ...(target ? {} : { blob }),
-    });
+    written.push({ ...base, blob });
   }
   return written;
 }
