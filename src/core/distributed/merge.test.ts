@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CountingSource } from '../../io/byte-source';
+import { CountingSource, MemorySource } from '../../io/byte-source';
+import { planExport } from '../export';
+import { fixtureBytes } from '../../test/fixtures';
 import { caseRanks, caseStrategy, expectedTensors } from '../../test/distributed';
 import { openMergedView, readTensor } from './merge';
+import { openRankFiles } from './set';
 
 const cases: { name: string; strategies: string[][]; formats: ('ckpt' | 'safetensors')[] }[] = [
   { name: 'case1_tp_dp', strategies: [['strategy.ckpt'], ['strategy.json']], formats: ['ckpt', 'safetensors'] },
@@ -60,5 +63,26 @@ describe('merge of the distributed fixtures', () => {
     await readTensor(view, 'w2');
     // w2 [8,4] F32 = 128 bytes, read from four distinct holders (ranks 0–3), 32 bytes each.
     expect(total()).toBe(128);
+  });
+});
+
+describe('merge of damaged shards', () => {
+  it('regression (fuzz merge, seed 1, iteration 7643): a damaged extra keeps its size problem, so an export refuses it with a sentence', async () => {
+    // With only stage 1's strategy, case3 rank 0's embed.weight is an extra (copied as it is);
+    // its tensor_content length is cut from 64 to 1 byte.
+    const bytes = fixtureBytes('distributed', 'case3_pipeline', 'rank_0', 'checkpoint_0.ckpt').slice();
+    expect(bytes[32]).toBe(0x40);
+    bytes[32] = 1;
+    const others = (await caseRanks('case3_pipeline', 'ckpt')).filter((file) => file.rank !== 0);
+    const damaged = await openRankFiles([{ name: 'rank_0/checkpoint_0.ckpt', source: new MemorySource(bytes) }]);
+    const strategy = await caseStrategy('case3_pipeline', 'strategy_stage1.ckpt');
+    const view = openMergedView(strategy, [...damaged, ...others]);
+    const extra = view.index.tensors.find((entry) => entry.name === 'embed.weight');
+    expect(extra?.bytes).toBe(1);
+    expect(extra?.problems?.map((problem) => problem.code)).toContain('size-mismatch');
+    // Before the fix the cast export crashed in the ckpt writer (half an element).
+    expect(() => planExport(view.index, { format: 'ckpt', casts: [{ from: 'Float32', to: 'Float16' }] })).toThrow(
+      expect.objectContaining({ code: 'export-size-mismatch' }),
+    );
   });
 });

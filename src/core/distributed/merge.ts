@@ -126,6 +126,8 @@ export function openMergedView(
     if (sourceEntry?.rawDtype !== undefined) entry.rawDtype = sourceEntry.rawDtype;
     if (sourceEntry?.storedDims !== undefined && plan.kind === 'extra') entry.storedDims = sourceEntry.storedDims;
     if (sourceEntry?.value !== undefined && plan.kind === 'extra') entry.value = sourceEntry.value;
+    // An extra is copied as it is, damage included: keep what the scan found (an export refuses a size mismatch).
+    if (sourceEntry?.problems && plan.kind === 'extra') entry.problems = sourceEntry.problems;
     return entry;
   });
   const index: CheckpointIndex = {

@@ -48,7 +48,7 @@ function structureOf(kind: SeedKind, bytes: Uint8Array): Structure {
   }
 }
 
-function seed(name: string, kind: SeedKind, bytes: Uint8Array, extra: Partial<Seed> = {}): Seed {
+export function seed(name: string, kind: SeedKind, bytes: Uint8Array, extra: Partial<Seed> = {}): Seed {
   return { name, kind, bytes, structure: structureOf(kind, bytes), ...extra };
 }
 

@@ -57,6 +57,7 @@ import {
   type Seed,
 } from './seeds';
 import { MemorySource } from '../../io/byte-source';
+import { pipelineTargets } from './pipeline-targets';
 import type { FuzzCase, FuzzSource, FuzzTarget, GeneratedCase } from './types';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -641,6 +642,7 @@ export function createTargets(): FuzzTarget[] {
         return JSON.stringify({ exact: {}, rules });
       },
     ),
+    ...pipelineTargets(mutateSeed, step),
   ];
 }
 

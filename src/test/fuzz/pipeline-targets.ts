@@ -1,0 +1,220 @@
+/**
+ * Fuzz targets for what runs AFTER a hostile file was opened: export (re-save), the load diff,
+ * and the distributed merge / re-slice. The parsers have their own targets (targets.ts); here a
+ * damaged input must still end every pipeline in a result or a LensError with a sentence.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TensorEntry } from '../../base/types';
+import {
+  checkReplicas,
+  openMergedView,
+  openRankFiles,
+  openReslicedView,
+  planUnifiedParts,
+  readTensor,
+} from '../../core/distributed';
+import { buildExport, exportChunks, planExport, type ExportOptions } from '../../core/export';
+import { diffAgainstNetwork } from '../../core/load-rules';
+import { openManifest } from '../../core/load-rules/open-manifest';
+import { compileNameMap, NAME_MAP_PRESETS } from '../../core/name-map';
+import { openCheckpoint } from '../../core/open';
+import { parseStrategy } from '../../formats/strategy/parse';
+import { MemorySource } from '../../io/byte-source';
+import { fixturePath } from '../fixtures';
+import type { Mutated } from './mutate';
+import type { Prng } from './prng';
+import { seed, seedsOf, type Seed } from './seeds';
+import type { FuzzTarget } from './types';
+
+type MutateSeed = (prng: Prng, seed: Seed, others: readonly Seed[]) => Mutated;
+type Step = (run: () => Promise<unknown> | unknown) => Promise<void>;
+
+/** Exports bigger than this are planned but not streamed (the harness's memory limit). */
+const STREAM_LIMIT_BYTES = 32 * 1024 * 1024;
+
+async function drain(chunks: AsyncGenerator<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk.slice());
+    size += chunk.length;
+  }
+  const out = new Uint8Array(size);
+  parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
+  return out;
+}
+
+/** Export options from the knob: format, subset, rename, cast, CRC. */
+function exportOptions(knob: number): ExportOptions {
+  const format = (knob & 1) === 0 ? 'ckpt' : 'safetensors';
+  const options: ExportOptions = { format, crc: ((knob >>> 1) & 1) === 1 };
+  if (((knob >>> 2) & 1) === 1) options.select = (entry: TensorEntry) => entry.name.length % 2 === 0;
+  if (((knob >>> 3) & 1) === 1) options.casts = [{ from: 'Float32', to: 'Float16' }];
+  if (((knob >>> 4) & 1) === 1) options.renames = (name: string) => `fuzz.${name}`;
+  return options;
+}
+
+/**
+ * Export what was opened and open the result again: a file the app wrote must open (a failure
+ * to reopen is a bug, not a LensError).
+ */
+async function exportAndReopen(
+  opened: Awaited<ReturnType<typeof openCheckpoint>>,
+  knob: number,
+  step: Step,
+): Promise<void> {
+  const options = exportOptions(knob);
+  await step(async () => {
+    const plan = planExport(opened.index, options);
+    const job = await buildExport(opened, plan);
+    if (job.size > STREAM_LIMIT_BYTES) return;
+    const bytes = await drain(exportChunks(job));
+    if (bytes.length !== job.size) throw new Error(`export wrote ${bytes.length} bytes, planned ${job.size}`);
+    const reopened = await openCheckpoint(new MemorySource(bytes));
+    if (reopened.index.tensors.length !== plan.tensors.length) {
+      throw new Error(`export of ${plan.tensors.length} tensors reopened with ${reopened.index.tensors.length}`);
+    }
+  });
+}
+
+// ---- distributed sets: one file of a fixture case mutated, the rest as MindSpore wrote them ----
+
+interface SetFile {
+  path: string;
+  bytes: Uint8Array;
+  role: 'strategy' | 'rank';
+}
+
+const CASES = ['case1_tp_dp', 'case2_opt_shard', 'case3_pipeline'];
+let caseCache: Map<string, SetFile[]> | null = null;
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+    .sort();
+}
+
+/** A case's strategy files and its `.ckpt` rank files (the merge reads those), in path order. */
+function caseFiles(name: string): SetFile[] {
+  caseCache ??= new Map();
+  let files = caseCache.get(name);
+  if (!files) {
+    const root = fixturePath('distributed', name);
+    files = listFiles(root).flatMap((file): SetFile[] => {
+      const relative = path.relative(root, file);
+      if (/strategy/.test(path.basename(file)) && /\.(json|ckpt)$/.test(file))
+        return [{ path: relative, bytes: new Uint8Array(readFileSync(file)), role: 'strategy' }];
+      if (/^rank_\d+\//.test(relative) && file.endsWith('.ckpt'))
+        return [{ path: relative, bytes: new Uint8Array(readFileSync(file)), role: 'rank' }];
+      return [];
+    });
+    caseCache.set(name, files);
+  }
+  return files;
+}
+
+function asSeed(file: SetFile): Seed {
+  const kind = file.role === 'rank' ? 'ckpt' : file.path.endsWith('.json') ? 'strategy-json' : 'strategy-pb';
+  return seed(file.path, kind, file.bytes);
+}
+
+/** The knob says which case and which of its files the bytes replace (the rest is random). */
+function encodeSetKnob(prng: Prng, caseIndex: number, fileIndex: number): number {
+  return ((prng.u32() << 12) | (fileIndex << 4) | caseIndex) >>> 0;
+}
+
+async function runSet(knob: number, bytes: Uint8Array, step: Step): Promise<unknown> {
+  const files = caseFiles(CASES[(knob & 0xf) % CASES.length] as string).map((file) => ({ ...file }));
+  const replaced = files[((knob >>> 4) & 0xff) % files.length] as SetFile;
+  replaced.bytes = bytes;
+  const strategies = files.filter((file) => file.role === 'strategy');
+  // Every case ships the same strategy as JSON and protobuf; the knob picks which one is used.
+  const strategyFile = strategies[(knob >>> 12) % strategies.length] as SetFile;
+  const strategy = parseStrategy(strategyFile.bytes, { fileName: strategyFile.path });
+  const ranks = await openRankFiles(
+    files
+      .filter((file) => file.role === 'rank')
+      .map((file) => ({ name: file.path, source: new MemorySource(file.bytes) })),
+  );
+  const view = openMergedView(strategy, ranks);
+  for (const entry of view.index.tensors.slice(0, 8)) await step(() => readTensor(view, entry.name));
+  await step(() => checkReplicas(ranks, view.layout));
+  await step(() => planUnifiedParts(view, { partBytes: 1 + (knob % 4096) }));
+  await exportAndReopen(view, knob >>> 16, step);
+  for (const rank of [0, (knob >>> 20) % 16]) {
+    await step(async () => {
+      const resliced = openReslicedView(view, strategy, rank);
+      for (const entry of resliced.index.tensors.slice(0, 4)) await readTensor(resliced, entry.name);
+    });
+  }
+  return view.layout;
+}
+
+export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[] {
+  return [
+    {
+      name: 'export',
+      generate(prng) {
+        const seeds = seedsOf('ckpt', 'safetensors');
+        const chosen = prng.pick(seeds);
+        const mutated = prng.chance(0.1)
+          ? { bytes: chosen.bytes, label: `${chosen.name}: unmodified` }
+          : mutateSeed(prng, chosen, seeds);
+        return { bytes: mutated.bytes, knob: prng.u32(), label: mutated.label };
+      },
+      async run(input, source) {
+        const opened = await openCheckpoint(source);
+        await exportAndReopen(opened, input.knob, step);
+        return opened.index;
+      },
+    },
+    {
+      name: 'diff',
+      generate(prng) {
+        const seeds = seedsOf('json', 'text', 'meta');
+        const chosen = prng.pick(seeds);
+        const mutated = prng.chance(0.1)
+          ? { bytes: chosen.bytes, label: `${chosen.name}: unmodified` }
+          : mutateSeed(prng, chosen, seeds);
+        return { bytes: mutated.bytes, knob: prng.u32(), label: mutated.label };
+      },
+      async run(input, source) {
+        const manifest = await openManifest(source, { file: 'fuzz' });
+        // Against a real checkpoint's index, and against the manifest itself under a rename preset.
+        const checkpoint = seedsOf('ckpt')[input.knob % seedsOf('ckpt').length] as Seed;
+        const opened = await openCheckpoint(new MemorySource(checkpoint.bytes));
+        const preset = NAME_MAP_PRESETS[(input.knob >>> 8) % NAME_MAP_PRESETS.length];
+        const nameMap = preset && ((input.knob >>> 4) & 1) === 1 ? compileNameMap(preset.spec) : null;
+        const strictLoad = ((input.knob >>> 5) & 1) === 1;
+        diffAgainstNetwork(opened.index.tensors, manifest.params, { strictLoad, nameMap });
+        // The manifest as a checkpoint too: every name collides with itself, every shape is odd.
+        const asCheckpoint = manifest.params.map((param) => ({
+          name: param.name,
+          dtype: param.dtype ?? 'Float32',
+          shape: param.shape ?? [],
+          kind: 'tensor' as const,
+        }));
+        return diffAgainstNetwork(asCheckpoint, manifest.params, { strictLoad, nameMap, suggestions: true });
+      },
+    },
+    {
+      name: 'merge',
+      generate(prng) {
+        const caseIndex = prng.below(CASES.length);
+        const files = caseFiles(CASES[caseIndex] as string);
+        const fileIndex = prng.below(files.length);
+        const file = files[fileIndex] as SetFile;
+        const mutated = prng.chance(0.1)
+          ? { bytes: file.bytes, label: `${file.path}: unmodified` }
+          : mutateSeed(prng, asSeed(file), files.map(asSeed));
+        return {
+          bytes: mutated.bytes,
+          knob: encodeSetKnob(prng, caseIndex, fileIndex),
+          label: `${CASES[caseIndex]}/${mutated.label}`,
+        };
+      },
+      run: (input) => runSet(input.knob, input.bytes, step),
+    },
+  ];
+}
