@@ -623,9 +623,9 @@ export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, 
     case 'full-shape-mismatch':
       return `The full shape in the strategy differs from the one the slices give${suffix}.`;
     case 'uneven-split-unsupported':
-      return `Manually (unevenly) split parameters are not merged by Ckpt Lens yet${suffix}.`;
+      return `Manually (unevenly) split parameters are not merged${suffix}. MindSpore's unified_safetensors and load_distributed_checkpoint refuse them too ("only support uniform split"); only merge_sliced_parameter joins them, which Ckpt Lens does not do yet.`;
     case 'field-split-unsupported':
-      return `Field-split embedding tables are not merged by Ckpt Lens yet${suffix}.`;
+      return `Field-split embedding tables are not merged${suffix}: MindSpore joins them only in merge_sliced_parameter (column-wise reshaping), which Ckpt Lens does not do yet.`;
     case 'dtype-not-byte-sized':
       return `Sub-byte dtypes cannot be merged${suffix}.`;
     case 'not-in-files':
