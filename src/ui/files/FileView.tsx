@@ -105,7 +105,11 @@ function ParametersPanel({ index, matching }: PanelContext) {
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
   const shape = useMemo(() => buildTreeShape(index.tensors), [index]);
   const allRows = useMemo(() => toRows(index.tensors), [index]);
-  const tree = useMemo(() => treeView(shape, matching), [shape, matching]);
+  const fullTree = useMemo(() => treeView(shape), [shape]);
+  const tree = useMemo(
+    () => (matching.length === index.tensors.length ? fullTree : treeView(shape, matching)),
+    [index, shape, fullTree, matching],
+  );
   const visible = useMemo(() => {
     const prefix = view.treePrefix;
     if (prefix === '') return matching;

@@ -118,23 +118,30 @@ export function TensorTable({
   );
   const table = useTable(options);
   const allSorted = table.getRowModel().rows;
-  const sortedRows = useMemo(
-    () => (shown ? allSorted.filter((row) => shown[row.original.index] === 1) : allSorted),
-    [allSorted, shown],
-  );
+  // Tensor index of each row in sort order (once per sort order), then the positions the filter
+  // keeps: typed arrays, no 100k-row array per keystroke.
+  const order = useMemo(() => Int32Array.from(allSorted, (row) => row.original.index), [allSorted]);
+  const positions = useMemo(() => {
+    if (!shown) return null;
+    const kept = new Int32Array(order.length);
+    let count = 0;
+    for (let p = 0; p < order.length; p += 1) if (shown[order[p] as number] === 1) kept[count++] = p;
+    return kept.subarray(0, count);
+  }, [order, shown]);
+  const rowCount = positions ? positions.length : allSorted.length;
   const scroller = useRef<HTMLDivElement>(null);
   // We do not use the React Compiler, so the virtualizer's unmemoisable API is fine here.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: sortedRows.length,
+    count: rowCount,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    overscan: 8,
   });
   const headers = useMemo(() => table.getHeaderGroups()[0]?.headers ?? [], [table]);
 
   return (
-    <div className="tensor-table" role="table" aria-label="Parameters" aria-rowcount={sortedRows.length + 1}>
+    <div className="tensor-table" role="table" aria-label="Parameters" aria-rowcount={rowCount + 1}>
       <div className="tt-row tt-head" role="row">
         {headers.map((header) => {
           const sorted = header.column.getIsSorted();
@@ -160,12 +167,14 @@ export function TensorTable({
       <div className="tt-body" ref={scroller} data-testid="tensor-table-body">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const row = sortedRows[item.index];
+            const row = allSorted[positions ? (positions[item.index] as number) : item.index];
             if (!row) return null;
             const isSelected = row.original.name === selected;
+            // Keyed by position: a keystroke rewrites the text of the rows on screen instead of
+            // replacing their DOM nodes.
             return (
               <div
-                key={row.id}
+                key={item.key}
                 role="row"
                 aria-selected={isSelected}
                 className={isSelected ? 'tt-row selected' : 'tt-row'}
@@ -180,7 +189,7 @@ export function TensorTable({
               >
                 {row.getAllCells().map((cell) => (
                   <div
-                    key={cell.id}
+                    key={cell.column.id}
                     role="cell"
                     className={`tt-cell col-${cell.column.id}`}
                     title={cell.column.id === 'name' ? row.original.name : undefined}
