@@ -79,9 +79,18 @@ export interface ReadPartsOptions {
   signal?: AbortSignal;
 }
 
+/** Copy windows requested ahead of the one being handed out. */
+const READS_AHEAD = 2;
+
+type ReadStep =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }> }
+  | { kind: 'read'; bytes: Promise<Uint8Array> };
+
 /**
- * The bytes of the parts in order, in windows of at most `windowBytes` for copies. The next
- * window of a copy is requested before the current one is handed out (two reads in flight).
+ * The bytes of the parts in order, in windows of at most `windowBytes` for copies. Copy windows
+ * are requested READS_AHEAD ahead of the consumer and across part boundaries: with one read at a
+ * time, a list of small tensors (one window each) would wait for every read in turn.
  */
 export async function* readParts(
   parts: readonly OutputPart[],
@@ -89,31 +98,58 @@ export async function* readParts(
 ): AsyncGenerator<Uint8Array> {
   const windowBytes = Math.min(options.windowBytes ?? DEFAULT_WINDOW_BYTES, MAX_READ_BYTES);
   const { signal } = options;
-  for (const part of parts) {
-    signal?.throwIfAborted();
-    if (part.kind === 'bytes') {
-      if (part.bytes.length > 0) yield part.bytes;
-    } else if (part.kind === 'generated') {
-      if (part.length > 0) yield* part.generate(0, part.length, signal);
-    } else {
-      const end = part.offset + part.length;
-      const fetch = async (offset: number): Promise<Uint8Array> => {
-        const length = Math.min(windowBytes, end - offset);
-        const bytes = await part.source.read(offset, length, signal);
-        if (bytes.length !== length) {
-          throw new LensError('read-failed', { offset: offset + bytes.length, hint: 'the source ended early' });
-        }
-        return bytes;
-      };
-      let offset = part.offset;
-      let pending = offset < end ? fetch(offset) : null;
-      while (pending) {
-        const bytes = await pending;
-        signal?.throwIfAborted();
-        offset += bytes.length;
-        pending = offset < end ? fetch(offset) : null;
-        yield bytes;
+  const fetch = (source: ByteSource, offset: number, length: number): Promise<Uint8Array> => {
+    const bytes = source.read(offset, length, signal).then((read) => {
+      if (read.length !== length) {
+        throw new LensError('read-failed', { offset: offset + read.length, hint: 'the source ended early' });
       }
+      return read;
+    });
+    // A read the consumer never asks for (it stopped early) must not fail unhandled.
+    bytes.catch(() => undefined);
+    return bytes;
+  };
+  // Steps are made lazily, so a read starts only when it enters the look-ahead.
+  const steps = (function* (): Generator<ReadStep> {
+    for (const part of parts) {
+      if (part.kind === 'bytes') yield { kind: 'bytes', bytes: part.bytes };
+      else if (part.kind === 'generated') yield { kind: 'generated', part };
+      else {
+        const end = part.offset + part.length;
+        for (let offset = part.offset; offset < end; offset += windowBytes) {
+          yield { kind: 'read', bytes: fetch(part.source, offset, Math.min(windowBytes, end - offset)) };
+        }
+      }
+    }
+  })();
+  const queue: ReadStep[] = [];
+  let reads = 0;
+  let exhausted = false;
+  const fill = (): void => {
+    while (!exhausted && reads < READS_AHEAD) {
+      const next = steps.next();
+      if (next.done) exhausted = true;
+      else {
+        queue.push(next.value);
+        if (next.value.kind === 'read') reads += 1;
+      }
+    }
+  };
+  for (;;) {
+    signal?.throwIfAborted();
+    fill();
+    const step = queue.shift();
+    if (!step) return;
+    if (step.kind === 'bytes') {
+      if (step.bytes.length > 0) yield step.bytes;
+    } else if (step.kind === 'generated') {
+      if (step.part.length > 0) yield* step.part.generate(0, step.part.length, signal);
+    } else {
+      reads -= 1;
+      const bytes = await step.bytes;
+      signal?.throwIfAborted();
+      fill();
+      yield bytes;
     }
   }
 }

@@ -282,7 +282,8 @@ export class BoxedTensorsSource implements ByteSource {
     if (length > MAX_READ_BYTES)
       throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
     const end = Math.min(this.size, offset + length);
-    const out = new Uint8Array(Math.max(0, end - offset));
+    // Made only when the request spans tensors or is not element-aligned (exports never are).
+    let out: Uint8Array | null = null;
     // Last tensor starting at or before `offset` (binary search).
     let lo = 0;
     let hi = this.tensors.length - 1;
@@ -304,9 +305,10 @@ export class BoxedTensorsSource implements ByteSource {
       const bytes = await readBoxedElements(tensor, firstElement, endElement, signal);
       const skip = from - firstElement * tensor.itemBytes;
       // The whole request inside one tensor, element-aligned: no second copy.
-      if (skip === 0 && bytes.length === out.length && start + from === offset) return bytes;
+      if (skip === 0 && bytes.length === end - offset && start + from === offset) return bytes;
+      out ??= new Uint8Array(end - offset);
       out.set(bytes.subarray(skip, skip + (to - from)), start + from - offset);
     }
-    return out;
+    return out ?? new Uint8Array(Math.max(0, end - offset));
   }
 }

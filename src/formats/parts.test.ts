@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { ByteSource } from '../io/byte-source';
+import { bytesPart, readParts, type OutputPart } from './parts';
+
+/** A source whose reads wait until released, recording what was asked when. */
+class GatedSource implements ByteSource {
+  readonly size: number;
+  readonly asked: [number, number][] = [];
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly failFrom = Infinity,
+  ) {
+    this.size = bytes.length;
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    this.asked.push([offset, length]);
+    return new Promise((resolve, reject) => {
+      this.waiting.push(() =>
+        offset >= this.failFrom ? reject(new Error('gone')) : resolve(this.bytes.slice(offset, offset + length)),
+      );
+    });
+  }
+
+  releaseAll(): void {
+    for (const release of this.waiting.splice(0)) release();
+  }
+}
+
+const copy = (source: ByteSource, offset: number, length: number): OutputPart => ({
+  kind: 'copy',
+  source,
+  offset,
+  length,
+});
+
+describe('readParts', () => {
+  it('asks for the next copy window before the current one lands, across part boundaries', async () => {
+    const bytes = Uint8Array.from({ length: 64 }, (_, i) => i);
+    const source = new GatedSource(bytes);
+    // Three small "tensors" of one window each, with record headers between them.
+    const parts = [
+      bytesPart(Uint8Array.of(200)),
+      copy(source, 0, 8),
+      bytesPart(Uint8Array.of(201)),
+      copy(source, 8, 8),
+      copy(source, 16, 8),
+    ];
+    const reader = readParts(parts, { windowBytes: 8 });
+    expect((await reader.next()).value).toEqual(Uint8Array.of(200));
+    const first = reader.next();
+    await Promise.resolve();
+    // Both reads are out while the first is awaited: the second part's read did not wait.
+    expect(source.asked).toEqual([
+      [0, 8],
+      [8, 8],
+    ]);
+    source.releaseAll();
+    expect((await first).value).toEqual(bytes.subarray(0, 8));
+    const out: Uint8Array[] = [];
+    const rest = (async () => {
+      for (let next = await reader.next(); !next.done; next = await reader.next()) out.push(next.value);
+    })();
+    for (let i = 0; i < 5; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      source.releaseAll();
+    }
+    await rest;
+    expect(out).toEqual([Uint8Array.of(201), bytes.subarray(8, 16), bytes.subarray(16, 24)]);
+    expect(source.asked.length).toBe(3);
+  });
+
+  it('a consumer that stops early leaves no failing read unhandled', async () => {
+    const source = new GatedSource(new Uint8Array(32), 8);
+    const reader = readParts([copy(source, 0, 32)], { windowBytes: 8 });
+    const first = reader.next();
+    await Promise.resolve();
+    source.releaseAll();
+    expect((await first).value?.length).toBe(8);
+    await reader.return(undefined);
+    // The read ahead fails after the consumer left: nobody awaits it, nothing may throw.
+    source.releaseAll();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+});
