@@ -292,3 +292,115 @@ describe('pool failures and cancel', () => {
     expectAllTerminated(2);
   });
 });
+
+/** An in-memory stand-in for File System Access handles (Node has none): commits on close only. */
+class MemoryFile {
+  readonly kind = 'file';
+  content: Buffer | null = null;
+  aborted = false;
+  writes = 0;
+  constructor(private readonly failAtWrite = 0) {}
+  async createWritable() {
+    const chunks: Buffer[] = [];
+    return {
+      write: async (data: Blob | Uint8Array | string) => {
+        this.writes += 1;
+        if (this.writes === this.failAtWrite) throw new DOMException('The disk is full.', 'QuotaExceededError');
+        chunks.push(
+          data instanceof Blob ? Buffer.from(await data.arrayBuffer()) : Buffer.from(data as Uint8Array | string),
+        );
+      },
+      close: async () => {
+        this.content = Buffer.concat(chunks);
+      },
+      abort: async () => {
+        this.aborted = true;
+      },
+    };
+  }
+}
+
+class MemoryFolder {
+  readonly kind = 'directory';
+  readonly entries = new Map<string, MemoryFile | MemoryFolder>();
+  async getDirectoryHandle(name: string) {
+    const entry = this.entries.get(name) ?? new MemoryFolder();
+    this.entries.set(name, entry);
+    return entry;
+  }
+  async getFileHandle(name: string) {
+    const entry = this.entries.get(name) ?? new MemoryFile();
+    this.entries.set(name, entry);
+    return entry;
+  }
+}
+
+describe('pool writes into chosen files and folders', () => {
+  it('ranges are appended in order into one file; parts and rank folders are written by their members', async () => {
+    const request = { ...ids(), files: await folderFiles('distributed', 'case2_opt_shard') };
+    await distributedApi.openSet(request);
+    const file = new MemoryFile();
+    const one = await distributedApi.exportSet(
+      mergedRequest(request.setId, `${request.jobId}-f`, {
+        processes: 3,
+        target: file as unknown as FileSystemFileHandle,
+      }),
+    );
+    expect(one.processes).toBe(3);
+    expect(one.outputs[0]?.blob).toBeUndefined();
+    expect(file.content?.equals(fixtureBytes('distributed', 'case2_opt_shard', 'expected_merged.safetensors'))).toBe(
+      true,
+    );
+
+    const folder = new MemoryFolder();
+    const parts = await distributedApi.exportSet(
+      mergedRequest(request.setId, `${request.jobId}-d`, {
+        processes: 2,
+        partBytes: 200,
+        target: folder as unknown as FileSystemDirectoryHandle,
+      }),
+    );
+    const alone = await distributedApi.exportSet(
+      mergedRequest(request.setId, `${request.jobId}-a`, { processes: 1, partBytes: 200 }),
+    );
+    expect([...folder.entries.keys()].sort()).toEqual(parts.outputs.map((o) => o.fileName).sort());
+    for (const output of alone.outputs) {
+      const written = folder.entries.get(output.fileName) as MemoryFile;
+      expect(written.content?.equals(Buffer.from(await bytesOf(output.blob))), output.fileName).toBe(true);
+    }
+
+    const ranks = new MemoryFolder();
+    const strategyFile = await openAsBlob(fixturePath('distributed', 'case2_opt_shard', 'strategy.ckpt'));
+    const base = { setId: request.setId, strategyFile, strategyName: 'strategy.ckpt', format: 'ckpt' as const };
+    await distributedApi.resliceSet({
+      ...base,
+      jobId: `${request.jobId}-r`,
+      rank: null,
+      processes: 3,
+      target: ranks as unknown as FileSystemDirectoryHandle,
+    });
+    const blobs = await distributedApi.resliceSet({ ...base, jobId: `${request.jobId}-rb`, rank: null, processes: 1 });
+    for (const output of blobs.outputs) {
+      const dir = ranks.entries.get(`rank_${output.rank}`) as MemoryFolder;
+      const written = dir.entries.get('net.ckpt') as MemoryFile;
+      expect(written.content?.equals(Buffer.from(await bytesOf(output.blob))), output.fileName).toBe(true);
+    }
+  });
+
+  it('a failed write aborts the file (nothing committed) and stops every member', async () => {
+    const request = { ...ids(), files: await folderFiles('distributed', 'case2_opt_shard') };
+    await distributedApi.openSet(request);
+    const file = new MemoryFile(2);
+    await expect(
+      distributedApi.exportSet(
+        mergedRequest(request.setId, `${request.jobId}-f`, {
+          processes: 3,
+          target: file as unknown as FileSystemFileHandle,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect(file.aborted).toBe(true);
+    expect(file.content).toBeNull();
+    expectAllTerminated(3);
+  });
+});

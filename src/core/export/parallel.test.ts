@@ -138,13 +138,17 @@ describe('planRanges / planUnits / resolveProcessCount', () => {
     expect(planUnits([out(1 << 20, false)], 4)).toEqual([{ output: 0, range: null }]);
   });
 
-  it('the user count is honoured up to the cap; auto follows threads and bytes', () => {
-    expect(resolveProcessCount(2, 10, 1)).toBe(2);
-    expect(resolveProcessCount(100, 10, 64)).toBe(MAX_EXPORT_PROCESSES);
-    expect(resolveProcessCount(0, 10, 4)).toBe(1);
-    expect(resolveProcessCount(null, 1000, 16)).toBe(1);
-    expect(resolveProcessCount(null, 3 * AUTO_BYTES_PER_PROCESS, 16)).toBe(3);
-    expect(resolveProcessCount(undefined, 100 * AUTO_BYTES_PER_PROCESS, 2)).toBe(2);
+  it('the user count is honoured up to the cap; auto follows threads, outputs and bytes', () => {
+    const big = 100 * AUTO_BYTES_PER_PROCESS;
+    expect(resolveProcessCount(2, { count: 1, bytes: 10 }, 1)).toBe(2);
+    expect(resolveProcessCount(100, { count: 1, bytes: 10 }, 64)).toBe(MAX_EXPORT_PROCESSES);
+    expect(resolveProcessCount(0, { count: 1, bytes: 10 }, 4)).toBe(1);
+    expect(resolveProcessCount(null, { count: 8, bytes: 1000 }, 16)).toBe(1);
+    expect(resolveProcessCount(null, { count: 8, bytes: 3 * AUTO_BYTES_PER_PROCESS }, 16)).toBe(3);
+    expect(resolveProcessCount(undefined, { count: 8, bytes: big }, 2)).toBe(2);
+    expect(resolveProcessCount(null, { count: 32, bytes: big }, 64)).toBe(MAX_EXPORT_PROCESSES);
+    // One big file: auto keeps it on one worker (ranges only when asked for).
+    expect(resolveProcessCount(null, { count: 1, bytes: big }, 16)).toBe(1);
   });
 });
 

@@ -27,21 +27,22 @@ export const RANGE_ALIGN_BYTES = 4096;
 export type ByteRange = [number, number];
 
 /**
- * How many members to use. `requested` (the user's max_process_num) is honoured up to the cap;
- * "auto" (null) is min(hardware threads, cap, total bytes / AUTO_BYTES_PER_PROCESS), at least 1.
- * Fewer members may run when there are fewer units of work (see planUnits).
+ * How many members to use. `requested` (the user's max_process_num) is honoured up to the cap,
+ * splitting a single output into byte ranges if need be. "auto" (null) is min(hardware threads,
+ * cap, number of outputs, total bytes / AUTO_BYTES_PER_PROCESS), at least 1: one output per
+ * member, and a single file stays on one worker unless the user asks for more.
  */
 export function resolveProcessCount(
   requested: number | null | undefined,
-  totalBytes: number,
+  outputs: { count: number; bytes: number },
   hardwareConcurrency: number,
 ): number {
   if (requested !== null && requested !== undefined && Number.isFinite(requested)) {
     return Math.max(1, Math.min(MAX_EXPORT_PROCESSES, Math.floor(requested)));
   }
-  const byBytes = Math.ceil(totalBytes / AUTO_BYTES_PER_PROCESS);
+  const byBytes = Math.ceil(outputs.bytes / AUTO_BYTES_PER_PROCESS);
   const threads = Math.max(1, Math.floor(hardwareConcurrency) || 1);
-  return Math.max(1, Math.min(threads, MAX_EXPORT_PROCESSES, byBytes));
+  return Math.max(1, Math.min(threads, MAX_EXPORT_PROCESSES, outputs.count, byBytes));
 }
 
 /**

@@ -11,7 +11,7 @@ export function parseProcessCount(text: string): number | null | undefined {
 
 /**
  * MindSpore's max_process_num for merge and re-slice: how many workers write the outputs.
- * Empty = auto (the machine's threads, for outputs large enough to be worth it); 1 = one worker.
+ * Empty = auto (one output per worker, up to the machine's threads); 1 = the app worker alone.
  */
 export function ProcessCount({
   value,
@@ -37,7 +37,10 @@ export function ProcessCount({
         className="process-count"
         data-testid={testId}
       />{' '}
-      <span className="muted">(max_process_num; empty = auto, this machine has {threads} threads)</span>
+      <span className="muted">
+        (max_process_num; empty = auto: one output file per worker, up to {threads} here; a number above the count of
+        files splits them into byte ranges)
+      </span>
     </label>
   );
 }

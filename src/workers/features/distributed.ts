@@ -561,7 +561,7 @@ async function writeOutputs(
   const progress = throttle(onProgress);
   const totalBytes = outputs.reduce((sum, item) => sum + item.job.size, 0);
   const hardware = globalThis.navigator?.hardwareConcurrency ?? 1;
-  const wanted = resolveProcessCount(options.processes, totalBytes, hardware);
+  const wanted = resolveProcessCount(options.processes, { count: outputs.length, bytes: totalBytes }, hardware);
   const units =
     wanted > 1
       ? planUnits(
