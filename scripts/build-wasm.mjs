@@ -1,7 +1,7 @@
 // Compiles every AssemblyScript kernel in src/wasm/*.ts to WASM and writes it as a generated TS
 // module (src/generated/wasm/<name>.ts exporting the bytes as base64), so the app loads its
 // kernels without any fetch, in Node and in the browser. Runs before vite build and unit tests.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import asc from 'assemblyscript/asc';
 
@@ -13,8 +13,10 @@ const sources = readdirSync(SOURCE_DIR).filter((name) => name.endsWith('.ts'));
 for (const name of sources) {
   const base = name.replace(/\.ts$/, '');
   let binary = null;
+  // A kernel may ask for more compiler flags on a first-line comment, e.g. `// asc-flags: --enable simd`.
+  const flags = /^\/\/ asc-flags: (.*)$/m.exec(readFileSync(path.join(SOURCE_DIR, name), 'utf8'))?.[1].split(' ') ?? [];
   const { error, stderr } = await asc.main(
-    [path.join('src/wasm', name), '--runtime', 'stub', '-O3', '--noAssert', '--outFile', `${base}.wasm`],
+    [path.join('src/wasm', name), '--runtime', 'stub', '-O3', '--noAssert', ...flags, '--outFile', `${base}.wasm`],
     {
       writeFile(fileName, contents) {
         if (fileName.endsWith('.wasm')) binary = contents;

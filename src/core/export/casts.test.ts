@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { bfloat16ToNumber, float16ToNumber } from '../../base/decode';
-import { convertElements, emptyCastStats, isAllowedCast, numberToBfloat16Bits, numberToFloat16Bits } from './casts';
+import { loadCast16Kernel } from './cast-kernel';
+import {
+  convertElements,
+  convertFloat32ToHalf,
+  emptyCastStats,
+  isAllowedCast,
+  numberToBfloat16Bits,
+  numberToFloat16Bits,
+  type CastStats,
+} from './casts';
 
 /**
  * Independent oracle: the positive finite values of a 16-bit float are increasing in their bit
@@ -123,6 +132,101 @@ describe('float32 → float16 / bfloat16 (round to nearest even)', () => {
     const bf = bitsOf(convertElements('Float32', 'BFloat16', nan, emptyCastStats()));
     expect(bf.map((b) => Number.isNaN(bfloat16ToNumber(b)))).toEqual([true, true, true]);
     expect(bf.map((b) => b >> 15)).toEqual([0, 1, 0]);
+  });
+});
+
+/**
+ * float32 bit patterns that stress the float16 kernels: every sign and exponent with significands
+ * exactly at, just below and just above each rounding tie (low 13 bits 0x1000 ± 1, with odd and
+ * even kept bits), the extremes, NaN payloads, and a strided sweep of all 2^32 patterns.
+ */
+function kernelPatterns(): Uint32Array {
+  const patterns: number[] = [];
+  const lows = [0, 1, 0x0fff, 0x1000, 0x1001, 0x1fff, 0x0800, 0x17ff];
+  const highs = [0, 1, 2, 0x155, 0x2aa, 0x3fe, 0x3ff];
+  for (let sign = 0; sign < 2; sign += 1)
+    for (let exponent = 0; exponent < 256; exponent += 1)
+      for (const high of highs)
+        for (const low of lows) patterns.push(((sign << 31) | (exponent << 23) | (high << 13) | low) >>> 0);
+  // Subnormal float16 results tie at other bit positions: every shift gets its own ties.
+  for (let exponent = 102; exponent <= 113; exponent += 1)
+    for (let significand = 0; significand < 0x800000; significand += 0x1fff) {
+      patterns.push(((exponent << 23) | significand) >>> 0);
+      const tie = 1 << (125 - exponent);
+      if (tie < 0x800000) patterns.push(((exponent << 23) | (significand & ~(2 * tie - 1)) | tie) >>> 0);
+    }
+  for (let bits = 0; bits < 2 ** 32; bits += 4093) patterns.push(bits);
+  return Uint32Array.from(patterns);
+}
+
+/** Bits and statistics of float32 → float16 from the double-based rounding (an independent path). */
+function referenceHalf(patterns: Uint32Array): { bits: number[]; stats: CastStats } {
+  const values = new Float32Array(patterns.buffer, patterns.byteOffset, patterns.length);
+  const stats = emptyCastStats();
+  stats.elements = values.length;
+  const bits = Array.from(values, (value) => {
+    if (Number.isNaN(value)) {
+      stats.nans += 1;
+      return -1;
+    }
+    const half = numberToFloat16Bits(value);
+    const result = float16ToNumber(half);
+    if (Number.isFinite(value) && !Number.isFinite(result)) stats.overflowToInfinity += 1;
+    else if (Number.isFinite(value) && result !== value) {
+      const error = Math.abs(result - value);
+      stats.maxAbsoluteError = Math.max(stats.maxAbsoluteError, error);
+      if (result === 0) stats.underflowToZero += 1;
+      stats.maxRelativeError = Math.max(stats.maxRelativeError, error / Math.abs(value));
+    }
+    return half;
+  });
+  return { bits, stats };
+}
+
+describe('float32 → float16 kernels (JS and WASM SIMD)', () => {
+  const patterns = kernelPatterns();
+  const input = new Uint8Array(patterns.buffer);
+  const reference = referenceHalf(patterns);
+  const check = (out: Uint8Array, stats: CastStats): void => {
+    const got = bitsOf(out);
+    const wrong: string[] = [];
+    for (let i = 0; i < patterns.length && wrong.length < 10; i += 1) {
+      const want = reference.bits[i] as number;
+      const isNan = ((got[i] as number) & 0x7c00) === 0x7c00 && ((got[i] as number) & 0x3ff) !== 0;
+      const ok = want === -1 ? isNan && (got[i] as number) >> 15 === (patterns[i] as number) >>> 31 : got[i] === want;
+      if (!ok) wrong.push(`${(patterns[i] as number).toString(16)} → ${(got[i] as number).toString(16)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(stats).toEqual(reference.stats);
+  };
+
+  it('the JS kernel matches the double-based rounding, ties and statistics included', () => {
+    const stats = emptyCastStats();
+    check(convertFloat32ToHalf(input, stats), stats);
+  });
+
+  it('the WASM SIMD kernel gives the same bits and statistics, also split across calls', async () => {
+    const kernel = await loadCast16Kernel();
+    expect(kernel).not.toBeNull();
+    const whole = emptyCastStats();
+    check(kernel!.convert(input, whole), whole);
+    // An odd element count and a cut mid-vector exercise the scalar tail.
+    const split = emptyCastStats();
+    const cut = 4 * 1001;
+    const joined = new Uint8Array(input.length / 2);
+    joined.set(kernel!.convert(input.subarray(0, cut), split));
+    joined.set(kernel!.convert(input.subarray(cut), split), cut / 2);
+    check(joined, split);
+  });
+
+  it('convertElements uses the WASM kernel once loaded and agrees with the JS one', async () => {
+    await loadCast16Kernel();
+    const viaElements = emptyCastStats();
+    const js = emptyCastStats();
+    const wasm = bitsOf(convertElements('Float32', 'Float16', input, viaElements));
+    const plain = bitsOf(convertFloat32ToHalf(input, js));
+    expect(wasm.filter((bits, i) => bits !== plain[i]).length).toBe(0);
+    expect(viaElements).toEqual(js);
   });
 });
 

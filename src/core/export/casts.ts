@@ -3,6 +3,7 @@
  * (`_type_convert`, ckpt-format.md §9.4): within the float set and within the int set only, with
  * numpy cast semantics — round to nearest even, overflow to ±inf, integers wrap.
  */
+import { cast16Kernel } from './cast-kernel';
 
 export const FLOAT_CAST_DTYPES = ['Float16', 'BFloat16', 'Float32', 'Float64'] as const;
 export const INT_CAST_DTYPES = ['Int8', 'Int16', 'Int32', 'Int64'] as const;
@@ -254,8 +255,109 @@ function convertFloat32To16(to: string, input: Uint8Array, stats: CastStats): Ui
   return out;
 }
 
+/** 2^(e − 150) for every float32 exponent field e: one ulp of the binade, so |error| = ulps × this. */
+let ulpScale: Float64Array | null = null;
+
+function float32UlpScale(): Float64Array {
+  if (ulpScale) return ulpScale;
+  const scale = new Float64Array(256);
+  for (let e = 0; e < 256; e += 1) scale[e] = 2 ** (e - 150);
+  ulpScale = scale;
+  return scale;
+}
+
+/**
+ * float32 → float16, the hot path of a cast export. A source whose magnitude maps to a normal
+ * float16 (the bulk of real weights) is rounded in float32 bit space: adding 0xfff plus the
+ * parity bit and clearing the low 13 bits is round-to-nearest-even, and a carry into the
+ * exponent is exactly numpy's rounding up (to inf past 65504). The rounding error is then
+ * `rounded − abs` ulps of the source's binade, so the error statistics need no conversion back:
+ * |error| = ulps × 2^(e−150) and |error| / |value| = ulps / significand, the same doubles the
+ * generic path computes. Zeros, subnormal results, overflow, ±inf and NaN take the exact
+ * per-element path (`float32BitsToHalf`). cast-kernel.ts runs the same algorithm in WASM SIMD;
+ * this one serves until that is loaded (and where it cannot be).
+ */
+export function convertFloat32ToHalf(input: Uint8Array, stats: CastStats): Uint8Array {
+  const source = aligned(input, 4);
+  const count = source.length / 4;
+  const sourceBits = new Int32Array(source.buffer, source.byteOffset, count);
+  const out = new Uint8Array(count * 2);
+  const target = new Uint16Array(out.buffer);
+  const scale = float32UlpScale();
+  let overflow = 0;
+  let maxAbsolute = 0;
+  // The largest relative error as a fraction ulps / significand, compared by cross-multiplying.
+  let worstUlps = 0;
+  let worstSignificand = 1;
+  let slow: CastStats | null = null;
+  for (let i = 0; i < count; i += 1) {
+    const bits = sourceBits[i] as number;
+    const abs = bits & 0x7fffffff;
+    // float32 exponent fields 113…142: normal float16 results (the top one may round up to inf).
+    if (abs - 0x38800000 < 0x0f000000 && abs >= 0x38800000) {
+      const rounded = (abs + 0xfff + ((abs >>> 13) & 1)) & 0x7fffe000;
+      target[i] = ((bits >>> 16) & 0x8000) | ((rounded - 0x38000000) >>> 13);
+      const ulps = rounded - abs;
+      if (ulps === 0) continue;
+      if (rounded >= 0x47800000) {
+        overflow += 1;
+        continue;
+      }
+      const distance = ulps < 0 ? -ulps : ulps;
+      const error = distance * (scale[abs >>> 23] as number);
+      if (error > maxAbsolute) maxAbsolute = error;
+      const significand = 0x800000 | (abs & 0x7fffff);
+      if (distance * worstSignificand > worstUlps * significand) {
+        worstUlps = distance;
+        worstSignificand = significand;
+      }
+    } else if (abs === 0) {
+      target[i] = (bits >>> 16) & 0x8000;
+    } else {
+      slow ??= emptyCastStats();
+      target[i] = halfOfSlowElement(bits >>> 0, slow);
+    }
+  }
+  const part = slow ?? emptyCastStats();
+  part.elements = count;
+  part.overflowToInfinity += overflow;
+  part.maxAbsoluteError = Math.max(part.maxAbsoluteError, maxAbsolute);
+  part.maxRelativeError = Math.max(part.maxRelativeError, worstUlps / worstSignificand);
+  mergeCastStats(stats, part);
+  return out;
+}
+
+const slowValue = new Float32Array(1);
+const slowBits = new Uint32Array(slowValue.buffer);
+
+/** One element outside float16's normal range: exact rounding, and its share of the statistics. */
+function halfOfSlowElement(bits: number, stats: CastStats): number {
+  const half = float32BitsToHalf(bits);
+  slowBits[0] = bits;
+  const value = slowValue[0] as number;
+  if (value !== value) {
+    stats.nans += 1;
+    return half;
+  }
+  const result = float16Table()[half] as number;
+  if (result === value) return half;
+  if (result === Infinity || result === -Infinity) {
+    if (value !== Infinity && value !== -Infinity) stats.overflowToInfinity += 1;
+    return half;
+  }
+  const error = Math.abs(result - value);
+  if (error > stats.maxAbsoluteError) stats.maxAbsoluteError = error;
+  if (result === 0) stats.underflowToZero += 1;
+  const relative = error / Math.abs(value);
+  if (relative > stats.maxRelativeError) stats.maxRelativeError = relative;
+  return half;
+}
+
 function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
-  if (from === 'Float32' && (to === 'Float16' || to === 'BFloat16')) return convertFloat32To16(to, input, stats);
+  if (from === 'Float32' && to === 'Float16') {
+    return cast16Kernel()?.convert(input, stats) ?? convertFloat32ToHalf(input, stats);
+  }
+  if (from === 'Float32' && to === 'BFloat16') return convertFloat32To16(to, input, stats);
   const values = decodeFloats(from, input);
   const count = values.length;
   const out = new Uint8Array(count * (elementBytes[to] as number));

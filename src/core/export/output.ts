@@ -1,11 +1,24 @@
 import { createCRC32, type IHasher } from 'hash-wasm';
 import { LensError } from '../../base/errors';
-import { DEFAULT_WINDOW_BYTES, MAX_BUFFER_BYTES, MAX_READ_BYTES } from '../../base/limits';
+import {
+  CIPHER_BLOCK_PLAINTEXT_BYTES,
+  DEFAULT_WINDOW_BYTES,
+  MAX_BUFFER_BYTES,
+  MAX_READ_BYTES,
+} from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
-import { encryptCheckpoint, encryptedSize } from '../../crypto/encrypt';
+import { encryptCheckpoint, encryptedSize, sealBlocks } from '../../crypto/encrypt';
 import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../formats/ckpt/trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
-import { bytesPart, isSliceable, readParts, readPartsRange, totalLength, type OutputPart } from '../../formats/parts';
+import {
+  bytesPart,
+  isSliceable,
+  readParts,
+  readPartsRange,
+  sliceParts,
+  totalLength,
+  type OutputPart,
+} from '../../formats/parts';
 import {
   compareUtf8Bytes,
   crcZeroRunOf,
@@ -14,6 +27,8 @@ import {
   type SafetensorsWriteEntry,
 } from '../../formats/safetensors/write';
 import type { OpenedCheckpoint } from '../open';
+import type { ByteSource } from '../../io/byte-source';
+import { loadCast16Kernel } from './cast-kernel';
 import { castElementBytes, convertElements, emptyCastStats, type CastStats } from './casts';
 import { encodeAppendValue, type ExportPlan, type PlannedTensor } from './plan';
 
@@ -56,6 +71,8 @@ export interface BuildOptions {
   ivFor?: (blockIndex: number) => Uint8Array;
   /** Plaintext bytes per cipher block; MindSpore's 64 MiB by default. */
   encryptionBlockBytes?: number;
+  /** Cipher blocks encrypting at once while the next one is read (default 1: ~4 blocks of memory). */
+  encryptionInFlight?: number;
   /** Largest read from the source and the window transformed tensors are converted in. */
   windowBytes?: number;
   signal?: AbortSignal;
@@ -88,6 +105,14 @@ function sourceContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart
   }));
 }
 
+async function readExactly(source: ByteSource, offset: number, length: number, signal?: AbortSignal) {
+  const bytes = await source.read(offset, length, signal);
+  if (bytes.length !== length) {
+    throw new LensError('read-failed', { offset: offset + bytes.length, hint: 'the source ended early' });
+  }
+  return bytes;
+}
+
 /**
  * A cast tensor as a generated part: source windows of whole elements are read (the next one
  * while converting the current), converted, and trimmed to the requested range.
@@ -102,10 +127,18 @@ function castPart(content: OutputPart[], from: string, to: string, stats: CastSt
     kind: 'generated',
     length: elements * outSize,
     async *generate(start, end, signal) {
+      if (from === 'Float32' && to === 'Float16') await loadCast16Kernel();
       const first = Math.floor(start / outSize);
       const last = Math.ceil(end / outSize);
-      const read = (from: number): Promise<Uint8Array> =>
-        readPartsRange(content, from * inSize, Math.min(last, from + windowElements) * inSize, signal);
+      // One stored range (the usual case): read the source directly, without joining into a copy.
+      const single = content.length === 1 && content[0]?.kind === 'copy' ? content[0] : null;
+      const read = (from: number): Promise<Uint8Array> => {
+        const begin = from * inSize;
+        const stop = Math.min(last, from + windowElements) * inSize;
+        return single
+          ? readExactly(single.source, single.offset + begin, stop - begin, signal)
+          : readPartsRange(content, begin, stop, signal);
+      };
       let at = first;
       let pending: Promise<Uint8Array> | null = at < last ? read(at) : null;
       while (pending) {
@@ -298,13 +331,69 @@ async function* plaintextChunks(job: ExportJob, signal?: AbortSignal): AsyncGene
 }
 
 /**
- * The finished file as a stream of chunks (≤ the window size each, 64 MiB blocks when
- * encrypted): for a file, a File System Access writable or a download stream. Only one window
- * (or one cipher block) is held at a time.
+ * The plaintext cut into cipher blocks, each in a buffer of its own. A block made only of written
+ * bytes and slices of Blob-backed sources is one Blob read: the browser assembles it and nothing
+ * is copied in JS. Otherwise its parts are read (and converted) into the buffer.
+ */
+async function* plaintextBlocks(job: ExportJob, blockBytes: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const total = totalLength(job.parts);
+  for (let start = 0; start < total; start += blockBytes) {
+    signal?.throwIfAborted();
+    const end = Math.min(total, start + blockBytes);
+    const parts = sliceParts(job.parts, start, end);
+    const blobParts: BlobPart[] = [];
+    for (const part of parts) {
+      if (part.kind === 'bytes') blobParts.push(part.bytes as Uint8Array<ArrayBuffer>);
+      else if (part.kind === 'copy' && isSliceable(part.source))
+        blobParts.push(part.source.slice(part.offset, part.offset + part.length));
+      else break;
+    }
+    if (blobParts.length < parts.length) {
+      yield await readPartsRange(job.parts, start, end, signal);
+      continue;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await new Blob(blobParts).arrayBuffer());
+    } catch (error) {
+      throw new LensError('read-failed', { offset: start, hint: String(error) }, error);
+    }
+    if (bytes.length !== end - start)
+      throw new LensError('read-failed', { offset: start, hint: 'the source ended early' });
+    yield bytes;
+  }
+}
+
+/**
+ * The finished file as a stream of chunks (≤ the window size each; when encrypted, each cipher
+ * block as its header and its ciphertext): for a file, a File System Access writable or a
+ * download stream. Only one window is held at a time, or, encrypted, one block being read while
+ * the one before encrypts.
  */
 export async function* exportChunks(job: ExportJob, options: StreamOptions = {}): AsyncGenerator<Uint8Array> {
   const { signal, onProgress } = options;
   const encryption = job.plan.encryption;
+  let done = 0;
+  if (encryption && !job.crcTrailer) {
+    const blockBytes = job.options.encryptionBlockBytes ?? CIPHER_BLOCK_PLAINTEXT_BYTES;
+    const blocks = sealBlocks(plaintextBlocks(job, blockBytes, signal), {
+      mode: encryption.mode,
+      key: job.options.encryptionKey as Uint8Array,
+      blockBytes,
+      ivFor: job.options.ivFor,
+      signal,
+      inFlight: job.options.encryptionInFlight ?? 1,
+      consume: true,
+    });
+    for await (const block of blocks) {
+      for (const chunk of [block.header, block.ciphertext]) {
+        done += chunk.length;
+        yield chunk;
+        onProgress?.(done, job.size);
+      }
+    }
+    return;
+  }
   const source = plaintextChunks(job, signal);
   const chunks = encryption
     ? encryptCheckpoint(source, {
@@ -315,7 +404,6 @@ export async function* exportChunks(job: ExportJob, options: StreamOptions = {})
         signal,
       })
     : source;
-  let done = 0;
   for await (const chunk of chunks) {
     done += chunk.length;
     yield chunk;
