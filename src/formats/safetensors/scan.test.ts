@@ -175,6 +175,47 @@ describe('scanSafetensors checks', () => {
     expect(past.tensors[0]?.problems?.[0]?.code).toBe('past-end-of-file');
   });
 
+  it('checks coverage in offset order when the header lists tensors in another order', async () => {
+    // Header order c, a, e, b (e empty, anywhere): offsets a [0,4], b [4,12], c [8,12] overlaps b.
+    const shuffled = await scanSafetensors(
+      new MemorySource(
+        build(
+          {
+            c: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            e: { dtype: 'F32', shape: [0], data_offsets: [12, 12] },
+            b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+          },
+          new Uint8Array(12),
+        ),
+      ),
+    );
+    expect(shuffled.tensors.map((t) => t.name)).toEqual(['c', 'a', 'e', 'b']);
+    expect(shuffled.problems).toEqual([
+      { code: 'safetensors-overlap', detail: '"c" overlaps the tensor before it', offset: expect.any(Number) },
+    ]);
+    expect(shuffled.tensors.map((t) => t.problems?.map((p) => p.code) ?? [])).toEqual([
+      ['overlaps-previous'],
+      [],
+      [],
+      [],
+    ]);
+    // In order, with a hole after the empty one: a gap before "d", nothing else.
+    const hole = await scanSafetensors(
+      new MemorySource(
+        build(
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            e: { dtype: 'F32', shape: [0], data_offsets: [0, 0] },
+            d: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+          },
+          new Uint8Array(12),
+        ),
+      ),
+    );
+    expect(hole.problems.map((p) => [p.code, p.detail])).toEqual([['safetensors-gap', '4 unused bytes before "d"']]);
+  });
+
   it('flags a size that contradicts shape × dtype', async () => {
     const index = await scanSafetensors(
       new MemorySource(build({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8))),

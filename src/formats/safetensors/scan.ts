@@ -1,4 +1,4 @@
-import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors } from '../../base/dtypes';
+import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_READ_BYTES, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
@@ -36,8 +36,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isDimension(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+function isDimensionList(value: unknown): value is number[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'number' || !Number.isSafeInteger(item) || item < 0) return false;
+  return true;
 }
 
 function badEntry(name: string, hint: string, offset: number): LensError {
@@ -94,9 +96,10 @@ export async function scanSafetensors(
   }
   if (!isRecord(parsed)) throw new LensError('st-header-not-object', { offset: HEADER_LENGTH_BYTES });
 
-  const names = Object.keys(parsed).filter((key) => key !== '__metadata__');
-  if (names.length > MAX_TENSOR_ENTRIES) {
-    throw new LensError('st-too-many-entries', { actual: names.length, limit: MAX_TENSOR_ENTRIES });
+  const keys = Object.keys(parsed);
+  const entryCount = keys.length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
+  if (entryCount > MAX_TENSOR_ENTRIES) {
+    throw new LensError('st-too-many-entries', { actual: entryCount, limit: MAX_TENSOR_ENTRIES });
   }
 
   const metadata: Record<string, string> = {};
@@ -110,51 +113,74 @@ export async function scanSafetensors(
     }
   }
 
+  // One pass over the entries: no per-entry closures or copies (the parsed arrays are ours), one
+  // dtype lookup per distinct dtype, and whether the data is already in offset order.
   const dataLength = source.size - dataStart;
   const tensors: TensorEntry[] = [];
-  for (const name of names) {
+  const dtypes = new Map<string, { msName: string; info: DtypeInfo }>();
+  let inOrder = true;
+  let lastBegin = 0;
+  let lastEnd = 0;
+  for (const name of keys) {
+    if (name === '__metadata__') continue;
     const entry = parsed[name];
     if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
-    if (!Array.isArray(shape) || shape.length > MAX_DIMS || !shape.every(isDimension)) {
+    if (!isDimensionList(shape) || shape.length > MAX_DIMS) {
       throw badEntry(name, '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isDimension)) {
+    if (!isDimensionList(offsets) || offsets.length !== 2) {
       throw badEntry(name, '"data_offsets" must be [begin, end]', HEADER_LENGTH_BYTES);
     }
-    const [begin, end] = offsets as [number, number];
+    const begin = offsets[0] as number;
+    const end = offsets[1] as number;
     if (begin > end) throw badEntry(name, `data_offsets [${begin}, ${end}] end before begin`, HEADER_LENGTH_BYTES);
-    const msName = mindsporeNameOfSafetensors(dtype);
-    const info = msName ? dtypeInfo(msName) : undefined;
-    if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
+    let known = dtypes.get(dtype);
+    if (!known) {
+      const msName = mindsporeNameOfSafetensors(dtype);
+      const info = msName ? dtypeInfo(msName) : undefined;
+      if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
+      known = { msName, info };
+      dtypes.set(dtype, known);
+    }
 
-    const problems: TensorProblem[] = [];
     const count = elementCount(shape);
-    const expected = Number.isSafeInteger(count) ? byteLengthOf(info, count) : NaN;
-    if (end - begin !== expected) {
-      problems.push({ code: 'size-mismatch', detail: `expected ${expected} bytes, data_offsets span ${end - begin}` });
-    }
-    if (end > dataLength) {
-      problems.push({
-        code: 'past-end-of-file',
-        detail: `ends at data offset ${end}, data section has ${dataLength} bytes`,
-      });
-    }
+    const expected = Number.isSafeInteger(count) ? byteLengthOf(known.info, count) : NaN;
     const tensor: TensorEntry = {
       name,
-      dtype: msName,
+      dtype: known.msName,
       rawDtype: dtype,
-      shape: [...shape],
+      shape,
       kind: 'tensor',
       bytes: end - begin,
       ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],
     };
-    if (problems.length > 0) tensor.problems = problems;
+    if (end - begin !== expected || end > dataLength) {
+      const problems: TensorProblem[] = [];
+      if (end - begin !== expected) {
+        problems.push({
+          code: 'size-mismatch',
+          detail: `expected ${expected} bytes, data_offsets span ${end - begin}`,
+        });
+      }
+      if (end > dataLength) {
+        problems.push({
+          code: 'past-end-of-file',
+          detail: `ends at data offset ${end}, data section has ${dataLength} bytes`,
+        });
+      }
+      tensor.problems = problems;
+    }
+    if (end > begin) {
+      if (begin < lastBegin || (begin === lastBegin && end < lastEnd)) inOrder = false;
+      lastBegin = begin;
+      lastEnd = end;
+    }
     tensors.push(tensor);
   }
 
-  const problems = checkCoverage(tensors, dataStart, dataLength);
+  const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);
   return {
     format: 'safetensors',
     size: source.size,
@@ -174,16 +200,19 @@ function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc
   return { present: raw !== undefined, ok: null, expected, actual: null };
 }
 
-/** The data buffer must be covered exactly: no holes, no overlaps, nothing after (§10.1). */
-function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: number): FileProblem[] {
+/**
+ * The data buffer must be covered exactly: no holes, no overlaps, nothing after (§10.1). Empty
+ * tensors take no bytes and are skipped; the rest is walked in offset order, which is file order
+ * in every writer we know (then no sort is needed).
+ */
+function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: number, inOrder: boolean): FileProblem[] {
   const problems: FileProblem[] = [];
-  const spans = tensors
-    .map((tensor) => ({
-      tensor,
-      begin: (tensor.ranges[0]?.offset ?? dataStart) - dataStart,
-      end: (tensor.ranges[0]?.offset ?? dataStart) - dataStart + tensor.bytes,
-    }))
-    .sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const spans: { tensor: TensorEntry; begin: number; end: number }[] = [];
+  for (const tensor of tensors) {
+    const range = tensor.ranges[0];
+    if (range) spans.push({ tensor, begin: range.offset - dataStart, end: range.offset - dataStart + range.length });
+  }
+  if (!inOrder) spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const span of spans) {
     if (span.begin > covered) {
