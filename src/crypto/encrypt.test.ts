@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '../test/fixtures';
-import { encryptBytes, encryptCheckpoint, encryptedSize } from './encrypt';
+import { encryptBytes, encryptCheckpoint, encryptedSize, sealBlocks } from './encrypt';
 import { mod251, sha256Hex, vectors } from '../test/crypto-vectors';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -59,5 +59,50 @@ describe('encryptCheckpoint reproduces every current-layout vector byte for byte
     expect(a.length).toBe(encryptedSize(40, 'AES-GCM', 16));
     const ivs = [0, 1, 2].map((i) => hex(a.subarray(i * 64 + 28, i * 64 + 44)));
     expect(new Set(ivs).size).toBe(3);
+  });
+
+  it('sealBlocks, with blocks encrypting while the next is read: same bytes, a fresh IV per block', async () => {
+    const vector = vectors.vectors.find((v) => v.id === 'aes-gcm-k16-n2500-bs1000')!;
+    const key = hexToBytes(vector.key);
+    const plaintext = hexToBytes(vector.plaintext_hex ?? '');
+    const ivs = vector.ivs.map(hexToBytes);
+    async function* blocks(size = vector.block_size): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < plaintext.length; at += size) {
+        await new Promise((resolve) => setTimeout(resolve, 1)); // a read
+        yield plaintext.slice(at, at + size);
+      }
+    }
+    for (const inFlight of [1, 2, 3]) {
+      const sealed = [];
+      for await (const block of sealBlocks(blocks(), {
+        mode: 'AES-GCM',
+        key,
+        blockBytes: vector.block_size,
+        ivFor: (index) => ivs[index] as Uint8Array,
+        inFlight,
+        consume: true,
+      }))
+        sealed.push(Buffer.concat([block.header, block.ciphertext]));
+      expect(sealed.length).toBe(ivs.length);
+      expect(hex(Buffer.concat(sealed))).toBe(vector.ciphertext_hex);
+      // Default IVs: random, one per block, never repeated.
+      const drawn = new Set<string>();
+      for await (const block of sealBlocks(blocks(100), { mode: 'AES-GCM', key, blockBytes: 100, inFlight }))
+        drawn.add(hex(block.header.subarray(28, 44)));
+      expect(drawn.size).toBe(Math.ceil(plaintext.length / 100));
+    }
+  });
+
+  it('sealBlocks refuses a short block before the last', async () => {
+    const key = new Uint8Array(16);
+    const run = async (): Promise<void> => {
+      for await (const _ of sealBlocks([new Uint8Array(10), new Uint8Array(16)], {
+        mode: 'AES-GCM',
+        key,
+        blockBytes: 16,
+      }))
+        void _;
+    };
+    await expect(run()).rejects.toThrow();
   });
 });

@@ -15,12 +15,19 @@
  *     yields:  one Uint8Array per cipher block (header + ciphertext); concatenated they are the
  *              file. Empty input yields nothing (MindSpore writes an empty file).
  *
+ *   sealBlocks(blocks, options): AsyncGenerator<SealedBlock>
+ *     blocks:  plaintext already cut into blocks (each `blockBytes` long, the last one shorter);
+ *              the next block is pulled while the previous ones encrypt.
+ *     options: as above, plus inFlight (encryptions at once, default 1) and consume (the blocks'
+ *              buffers are given away: freed as soon as the cipher has copied them).
+ *     yields:  { header, ciphertext } per block, unjoined (no 64 MiB copy to put them together).
+ *
  *   encryptBlock(plaintext, { mode, key, iv }): Promise<Uint8Array>   one block, ≤ 64 MiB plaintext
  *   encryptBytes(plaintext, options): Promise<Uint8Array>             whole small input at once
  *   encryptedSize(plaintextSize, mode, blockBytes?): number           exact output size up front
  *
  * A `crc_num` trailer must NOT be appended to an encrypted file: MindSpore cannot read it.
- * Memory: one block of plaintext (≤ blockBytes) is buffered at a time.
+ * Memory: one block of plaintext (≤ blockBytes) is buffered while the one before encrypts.
  */
 import { LensError } from '../base/errors';
 import { CIPHER_BLOCK_PLAINTEXT_BYTES } from '../base/limits';
@@ -55,31 +62,47 @@ export function encryptedSize(
   return fullBlocks * one(blockBytes) + (rest > 0 ? one(rest) : 0);
 }
 
-async function sealBlock(cipher: FrameCipher, plaintext: Uint8Array, iv: Uint8Array): Promise<Uint8Array> {
+/** One cipher block in two pieces: magic, [tag], block_len, iv_len, iv, cipher_len — then the ciphertext. */
+export interface SealedBlock {
+  header: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+async function sealBlock(
+  cipher: FrameCipher,
+  plaintext: Uint8Array,
+  iv: Uint8Array,
+  consume = false,
+): Promise<SealedBlock> {
   if (iv.length !== IV_BYTES) throw new LensError('internal', { hint: `IV must be ${IV_BYTES} bytes` });
   const mode = cipher.mode;
   let ciphertext: Uint8Array;
   let tag: Uint8Array | null = null;
   if (mode === 'AES-GCM') {
     // MindSpore's GCM nonce is the first 12 IV bytes (ckpt-crypto.md §4); all 16 are stored.
-    ({ ciphertext, tag } = await cipher.gcmEncrypt(iv.subarray(0, 12), plaintext));
+    ({ ciphertext, tag } = await cipher.gcmEncrypt(iv.subarray(0, 12), plaintext, consume));
   } else {
     ciphertext = await cipher.cbcEncrypt(iv, plaintext);
   }
-  const header = headerBytes(mode, 'current');
-  const out = new Uint8Array(header + ciphertext.length);
-  const view = new DataView(out.buffer);
+  const header = new Uint8Array(headerBytes(mode, 'current'));
+  const view = new DataView(header.buffer);
   view.setUint32(0, CIPHER_MAGIC[mode], true);
   let at = 4;
   if (tag) {
-    out.set(tag, at);
+    header.set(tag, at);
     at += 16;
   }
   view.setInt32(at, 4 + IV_BYTES + 4 + ciphertext.length, true); // block_len
   view.setInt32(at + 4, IV_BYTES, true); // iv_len
-  out.set(iv, at + 8);
+  header.set(iv, at + 8);
   view.setInt32(at + 8 + IV_BYTES, ciphertext.length, true); // cipher_len
-  out.set(ciphertext, header);
+  return { header, ciphertext };
+}
+
+function joined(block: SealedBlock): Uint8Array {
+  const out = new Uint8Array(block.header.length + block.ciphertext.length);
+  out.set(block.header);
+  out.set(block.ciphertext, block.header.length);
   return out;
 }
 
@@ -91,7 +114,66 @@ export async function encryptBlock(
   if (plaintext.length === 0 || plaintext.length > CIPHER_BLOCK_PLAINTEXT_BYTES) {
     throw new LensError('internal', { hint: `a block holds 1 to ${CIPHER_BLOCK_PLAINTEXT_BYTES} plaintext bytes` });
   }
-  return sealBlock(await createFrameCipher(options.mode, options.key), plaintext, options.iv);
+  return joined(await sealBlock(await createFrameCipher(options.mode, options.key), plaintext, options.iv));
+}
+
+function checkBlockBytes(blockBytes: number): void {
+  if (!Number.isSafeInteger(blockBytes) || blockBytes < 1 || blockBytes > CIPHER_BLOCK_PLAINTEXT_BYTES) {
+    throw new LensError('internal', { hint: `blockBytes must be 1 to ${CIPHER_BLOCK_PLAINTEXT_BYTES}` });
+  }
+}
+
+export interface SealOptions extends EncryptOptions {
+  /** Blocks encrypting at once; the next block is produced meanwhile. Default 1. */
+  inFlight?: number;
+  /** The blocks' buffers are the caller's to give away: freed once the cipher has copied them. */
+  consume?: boolean;
+}
+
+/**
+ * Seals blocks that are already cut (each `blockBytes` long except the last), pulling the next
+ * block — for an export, reading it from the source — while the previous ones encrypt. Every
+ * block gets its own IV from `ivFor` (default: fresh random bytes; an IV is never reused).
+ */
+export async function* sealBlocks(
+  blocks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: SealOptions,
+): AsyncGenerator<SealedBlock> {
+  const blockBytes = options.blockBytes ?? CIPHER_BLOCK_PLAINTEXT_BYTES;
+  checkBlockBytes(blockBytes);
+  const cipher = await createFrameCipher(options.mode, options.key);
+  const ivFor = options.ivFor ?? randomIv;
+  const inFlight = Math.max(1, options.inFlight ?? 1);
+  const iterator =
+    Symbol.asyncIterator in blocks
+      ? blocks[Symbol.asyncIterator]()
+      : (blocks as Iterable<Uint8Array>)[Symbol.iterator]();
+  const sealing: Promise<SealedBlock>[] = [];
+  let index = 0;
+  let last = false;
+  try {
+    let next = Promise.resolve(iterator.next());
+    for (;;) {
+      const { done, value } = await next;
+      if (done) break;
+      options.signal?.throwIfAborted();
+      if (last || value.length === 0 || value.length > blockBytes) {
+        throw new LensError('internal', { hint: `block ${index} holds ${value.length} bytes, not ${blockBytes}` });
+      }
+      last = value.length < blockBytes;
+      const sealed = sealBlock(cipher, value, ivFor(index), options.consume);
+      sealed.catch(() => undefined); // awaited in order below
+      sealing.push(sealed);
+      index += 1;
+      // The next block is read while this one encrypts.
+      next = Promise.resolve(iterator.next());
+      next.catch(() => undefined);
+      while (sealing.length >= inFlight) yield await (sealing.shift() as Promise<SealedBlock>);
+    }
+    while (sealing.length > 0) yield await (sealing.shift() as Promise<SealedBlock>);
+  } finally {
+    await iterator.return?.();
+  }
 }
 
 /** Streams MindSpore cipher blocks for the plaintext `chunks`. */
@@ -100,18 +182,24 @@ export async function* encryptCheckpoint(
   options: EncryptOptions,
 ): AsyncGenerator<Uint8Array> {
   const blockBytes = options.blockBytes ?? CIPHER_BLOCK_PLAINTEXT_BYTES;
-  if (!Number.isSafeInteger(blockBytes) || blockBytes < 1 || blockBytes > CIPHER_BLOCK_PLAINTEXT_BYTES) {
-    throw new LensError('internal', { hint: `blockBytes must be 1 to ${CIPHER_BLOCK_PLAINTEXT_BYTES}` });
+  checkBlockBytes(blockBytes);
+  for await (const block of sealBlocks(recut(chunks, blockBytes, options.signal), { ...options, consume: true })) {
+    yield joined(block);
   }
-  const cipher = await createFrameCipher(options.mode, options.key);
-  const ivFor = options.ivFor ?? randomIv;
+}
+
+/** Re-cuts chunks of any sizes into blocks of `blockBytes` (the last one shorter), each a new buffer. */
+async function* recut(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  blockBytes: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   let pending = new Uint8Array(Math.min(blockBytes, 1 << 20));
   let filled = 0;
-  let index = 0;
   for await (const chunk of chunks) {
     let at = 0;
     while (at < chunk.length) {
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       const take = Math.min(blockBytes - filled, chunk.length - at);
       if (filled + take > pending.length) {
         const grown = new Uint8Array(Math.min(blockBytes, Math.max(pending.length * 2, filled + take)));
@@ -122,13 +210,14 @@ export async function* encryptCheckpoint(
       filled += take;
       at += take;
       if (filled === blockBytes) {
-        yield await sealBlock(cipher, pending.subarray(0, filled), ivFor(index));
-        index += 1;
+        // Handed over whole (the cipher may free it): the next block starts in a new buffer.
+        yield pending;
+        pending = new Uint8Array(Math.min(blockBytes, 1 << 20));
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield await sealBlock(cipher, pending.subarray(0, filled), ivFor(index));
+  if (filled > 0) yield pending.subarray(0, filled);
 }
 
 /** Convenience for small inputs: the whole encrypted file as one array. */
