@@ -7,6 +7,7 @@
  */
 import type { ElementKind, ElementLayout } from './elements';
 import { decodeElements, float16Table, bfloat16Table, halfKeys } from './elements';
+import { stats32Kernel } from './stats-kernel';
 
 export const BLOCK_ELEMENTS = 4096;
 /** Uint32 key tables are folded into the float64 totals long before 2^32. */
@@ -158,27 +159,21 @@ export class StatsAccumulator {
     const counts = this.keyMode === 'float32-top' ? this.keyCounts : null;
     const shift = this.mean;
     const moments = this.moments;
-    if (counts) {
-      float32MomentsCountingKeys(floats, words, start, end, shift, this.evenCounts, this.oddCounts, moments);
-      this.unmergedKeys += count;
-    } else {
-      float32Moments(floats, start, end, shift, moments);
-    }
+    const kernel = stats32Kernel();
+    if (kernel) kernel.moments(floats.subarray(start, end), shift, moments);
+    else float32Moments(floats, start, end, shift, moments);
     const { sum, squares, min, max, zeros } = moments;
     const blockM2 = squares - (sum * sum) / count;
     if (!Number.isFinite(squares) || blockM2 < squares * 1e-6) {
-      // Non-finite values or heavy cancellation: take back the keys and redo the block exactly.
-      if (counts) {
-        // The keys went to `even` (even positions and the tail) and `odd`; take them back there.
-        for (let i = start; i < end; i += 1) {
-          const table = (i - start) % 2 === 1 ? this.oddCounts : this.evenCounts;
-          const key = (words[i] as number) >>> 16;
-          table[key] = (table[key] as number) - 1;
-        }
-        this.unmergedKeys -= count;
-      }
+      // Non-finite values or heavy cancellation: redo the block exactly (keys counted there).
       this.addBlockCopy(floats, start, end);
       return;
+    }
+    if (counts) {
+      // The kernel counts the block it just summed; the JS loop is the fallback.
+      if (kernel) kernel.countKeys(this, count);
+      else countFloat32Keys(words, start, end, this.evenCounts, this.oddCounts);
+      this.unmergedKeys += count;
     }
     if (this.unmergedKeys >= MERGE_KEYS_EVERY) this.mergeKeyTables();
     this.elements += count;
@@ -304,9 +299,17 @@ export class StatsAccumulator {
     this.wide = state;
   }
 
+  /** Called by the kernel with its key tables when this accumulator's keys leave them. */
+  flushKeys(even: Uint32Array, odd: Uint32Array): void {
+    const counts = this.keyCounts as Float64Array;
+    for (let key = 0; key < 65536; key += 1)
+      counts[key] = (counts[key] as number) + (even[key] as number) + (odd[key] as number);
+  }
+
   private mergeKeyTables(): void {
     const counts = this.keyCounts;
     if (!counts || this.unmergedKeys === 0) return;
+    stats32Kernel()?.releaseKeys(this);
     const even = this.evenCounts;
     const odd = this.oddCounts;
     for (let key = 0; key < 65536; key += 1)
@@ -373,11 +376,11 @@ interface BlockMoments {
 }
 
 /*
- * The two float32 kernels. They are separate functions (not one loop with a flag) so each stays
- * monomorphic in V8 — a shared loop deoptimised to a third of the speed once both modes ran.
- * Both are unrolled by two with the same summation order, so the moments never depend on
- * whether histogram keys were counted. Two count tables: consecutive weights often share a
- * bucket, and one table would make every increment wait for the previous store.
+ * The float32 block loops (the WASM SIMD kernel in stats-kernel.ts replaces float32Moments once
+ * loaded). Moments and histogram keys are separate loops: V8 runs the two faster than one fused
+ * loop, and the moments never depend on whether keys were counted. Two count tables:
+ * consecutive weights often share a bucket, and one table would make every increment wait for
+ * the previous store.
  */
 function float32Moments(floats: Float32Array, start: number, end: number, shift: number, out: BlockMoments): void {
   let sum = 0;
@@ -420,58 +423,17 @@ function float32Moments(floats: Float32Array, start: number, end: number, shift:
   out.zeros = zeros;
 }
 
-function float32MomentsCountingKeys(
-  floats: Float32Array,
-  words: Uint32Array,
-  start: number,
-  end: number,
-  shift: number,
-  even: Uint32Array,
-  odd: Uint32Array,
-  out: BlockMoments,
-): void {
-  let sum = 0;
-  let squares = 0;
-  let sumOdd = 0;
-  let squaresOdd = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let zeros = 0;
+/** Histogram keys of a float32 block: a loop of its own runs faster in V8 than one fused with the moments. */
+function countFloat32Keys(words: Uint32Array, start: number, end: number, even: Uint32Array, odd: Uint32Array): void {
   const pairedEnd = start + ((end - start) & ~1);
   for (let i = start; i < pairedEnd; i += 2) {
-    const v = floats[i] as number;
-    const w = floats[i + 1] as number;
-    const d = v - shift;
-    const e = w - shift;
-    sum += d;
-    squares += d * d;
-    sumOdd += e;
-    squaresOdd += e * e;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (w < min) min = w;
-    if (w > max) max = w;
-    if (v === 0) zeros += 1;
-    if (w === 0) zeros += 1;
     const keyEven = (words[i] as number) >>> 16;
     const keyOdd = (words[i + 1] as number) >>> 16;
     even[keyEven] = (even[keyEven] as number) + 1;
     odd[keyOdd] = (odd[keyOdd] as number) + 1;
   }
   if (pairedEnd < end) {
-    const v = floats[pairedEnd] as number;
-    const d = v - shift;
-    sum += d;
-    squares += d * d;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (v === 0) zeros += 1;
     const key = (words[pairedEnd] as number) >>> 16;
     even[key] = (even[key] as number) + 1;
   }
-  out.sum = sum + sumOdd;
-  out.squares = squares + squaresOdd;
-  out.min = min;
-  out.max = max;
-  out.zeros = zeros;
 }

@@ -16,6 +16,7 @@
 import type { ElementKind } from './elements';
 import { decodeElements } from './elements';
 import { BLOCK_ELEMENTS, keyValue } from './accumulate';
+import { stats32Kernel } from './stats-kernel';
 
 export interface Histogram {
   /** Left edge of the first bin. */
@@ -62,6 +63,11 @@ export class ExactHistogram {
     const { lo, scale, bins } = this.range;
     const last = bins - 1;
     const counts = this.counts;
+    const kernel = this.kind === 'f32' && chunk.byteOffset % 4 === 0 ? stats32Kernel(bins) : null;
+    if (kernel) {
+      kernel.histogram(new Float32Array(chunk.buffer, chunk.byteOffset, total), lo, scale, counts);
+      return;
+    }
     const values = this.block;
     for (let first = 0; first < total; first += BLOCK_ELEMENTS) {
       const count = Math.min(BLOCK_ELEMENTS, total - first);

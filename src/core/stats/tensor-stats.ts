@@ -10,6 +10,7 @@ import type { ByteSource } from '../../io/byte-source';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
+import { loadStats32Kernel } from './stats-kernel';
 import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from './windows';
 
 export interface TensorStats {
@@ -115,6 +116,7 @@ async function statsOf(
   job: JobProgress,
 ): Promise<TensorStats> {
   const layout = numericLayout(entry);
+  if (layout.kind === 'f32') await loadStats32Kernel();
   const bins = checkedBins(options);
   const count = measuredCount(layout);
   const byteLength = count * layout.stride;
