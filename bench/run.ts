@@ -392,6 +392,23 @@ async function main(): Promise<void> {
         peakRssMiB: subset.peakRssMiB,
         note: `${subset.items} tensors, ${(subset.bytes / MiB).toFixed(0)} MiB composed from source slices`,
       });
+      // The same export step by step, then the bare Blob primitives on as many parts.
+      const steps = (await measure(page, profile, 'exportSubsetSteps', 1, {
+        filter: 'name ~ /param_[0-9]*[02468]\\.weight$/',
+        format: 'safetensors',
+      })) as Measurement & { steps?: Record<string, number> };
+      const perPart = (ms: number | undefined): string => (((ms ?? 0) * 1000) / (steps.items ?? 1)).toFixed(0);
+      const s = steps.steps ?? {};
+      rows.push({
+        metric: 'export subset: where the time goes',
+        value: steps.ms,
+        unit: 'ms',
+        note:
+          `${steps.items} Blob parts; open ${s.open?.toFixed(0)}, plan ${s.plan?.toFixed(0)}, build ${s.build?.toFixed(0)}, ` +
+          `slices ${s.slices?.toFixed(0)}, new Blob ${s.blob?.toFixed(0)}, postMessage ${s.postMessage?.toFixed(1)} ms; ` +
+          `bare Chromium per part: empty Blob ${perPart(s.emptyBlobs)} µs, File.slice ${perPart(s.fileSlices)} µs, ` +
+          `Blob of slices ${perPart(s.blobOfSlices)} µs`,
+      });
       const cast = await best(2, () => measure(page, profile, 'exportStream', 3, { cast: 'Float16' }));
       rows.push({
         metric: 'export .ckpt with cast Float32→Float16 (streamed)',

@@ -5,7 +5,7 @@ import { scanSafetensors } from '../../src/formats/safetensors/scan';
 import { BlobSource, CountingSource } from '../../src/io/byte-source';
 import type { TensorEntry } from '../../src/base/types';
 import { compareCheckpoints } from '../../src/core/compare/compare';
-import { buildExport, exportBlob, exportChunks, planExport } from '../../src/core/export';
+import { buildExport, exportBlob, exportBlobParts, exportChunks, planExport } from '../../src/core/export';
 import { diffAgainstNetwork } from '../../src/core/load-rules';
 import { openCheckpoint } from '../../src/core/open';
 import { compileFilter, parseFilter } from '../../src/core/selection';
@@ -141,6 +141,53 @@ async function exportSubset(
   return { ms: performance.now() - start, bytes: blob.size, items: plan.tensors.length };
 }
 
+/**
+ * Where the subset export's time goes: each step once, then the Blob primitives alone on as many
+ * parts (N empty Blobs, N File.slice, one Blob of N slices) and a postMessage of the result.
+ */
+async function exportSubsetSteps(
+  file: File,
+  options: { filter: string; format: 'ckpt' | 'safetensors' },
+): Promise<Measurement & { steps: Record<string, number> }> {
+  const steps: Record<string, number> = {};
+  let last = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    steps[name] = now - last;
+    last = now;
+  };
+  const start = last;
+  const opened = await openCheckpoint(new BlobSource(file));
+  lap('open');
+  const predicate = compileFilter(parseFilter(options.filter));
+  const plan = planExport(opened.index, { format: options.format, select: (entry) => predicate(entry) });
+  lap('plan');
+  const job = await buildExport(opened, plan);
+  lap('build');
+  const parts = await exportBlobParts(job);
+  lap('slices');
+  const blob = new Blob(parts);
+  lap('blob');
+  const total = performance.now() - start;
+  const channel = new MessageChannel();
+  const received = new Promise((resolve) => (channel.port2.onmessage = resolve));
+  channel.port1.postMessage(blob);
+  await received;
+  channel.port1.close();
+  channel.port2.close();
+  lap('postMessage');
+  const count = parts.length;
+  for (let i = 0; i < count; i += 1) new Blob([]);
+  lap('emptyBlobs');
+  const step = Math.floor(file.size / count);
+  const slices: Blob[] = [];
+  for (let i = 0; i < count; i += 1) slices.push(file.slice(i * step, i * step + (step >> 1)));
+  lap('fileSlices');
+  void new Blob(slices).size;
+  lap('blobOfSlices');
+  return { ms: total, bytes: blob.size, items: count, steps };
+}
+
 /** Export with a transform, streamed and discarded: cast Float32 → Float16, or encrypt. */
 async function exportStream(
   file: File,
@@ -226,6 +273,7 @@ const api = {
   decryptAndIndex,
   crcVerify,
   exportSubset,
+  exportSubsetSteps,
   exportStream,
   loadDiff,
   filterEval,

@@ -90,15 +90,16 @@ export const SAFETENSORS_CLASSIC_DTYPES = [
   'U64',
 ] as const;
 
+// Maps, both ways: called per tensor when exporting, and no prototype keys ("constructor").
+const mindsporeBySafetensors = new Map(Object.entries(safetensorsToMindSpore));
+const safetensorsByMindSpore = new Map(Object.entries(safetensorsToMindSpore).map(([raw, name]) => [name, raw]));
+
 export function mindsporeNameOfSafetensors(raw: string): string | undefined {
-  return safetensorsToMindSpore[raw];
+  return mindsporeBySafetensors.get(raw);
 }
 
 export function safetensorsNameOf(mindsporeName: string): string | undefined {
-  for (const [raw, name] of Object.entries(safetensorsToMindSpore)) {
-    if (name === mindsporeName) return raw;
-  }
-  return undefined;
+  return safetensorsByMindSpore.get(mindsporeName);
 }
 
 /** Product of dims as a number; callers check Number.isSafeInteger on the result. */

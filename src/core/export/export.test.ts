@@ -195,6 +195,32 @@ describe('re-saving with no changes reproduces the file byte for byte', () => {
     expect(same).toBe(!notOfficial.includes(parts[1]!));
   });
 
+  it.each(
+    realSafetensors.filter(([, file]) => !file!.startsWith('safetensors__samples_')), // official layout only
+  )('safetensors %s/%s: the Blob path slices adjacent tensors as one range', async (...parts) => {
+    const opened = await openCheckpoint(await fixtureSource(...parts));
+    const metadata = { ...(opened.index.metadata as Record<string, string>) };
+    delete metadata.crc_num;
+    const job = await buildExport(opened, planExport(opened.index, { format: 'safetensors', metadata }));
+    const whole = await exportBlobParts(job);
+    // Data in the writer's order already: header bytes, then one slice for all of it.
+    expect(whole.filter((part) => part instanceof Blob)).toHaveLength(1);
+    expect(Buffer.compare(Buffer.from(await new Blob(whole).arrayBuffer()), Buffer.from(await drain(job)))).toBe(0);
+    // Every other tensor: a slice per kept tensor (the skipped ones leave gaps), same bytes as streamed.
+    const order = job.plan.tensors.map((tensor) => tensor.name).sort();
+    const kept = new Set(order.filter((_, i) => i % 2 === 0));
+    const subset = await buildExport(
+      opened,
+      planExport(opened.index, { format: 'safetensors', select: (entry) => kept.has(entry.name) }),
+    );
+    const subsetParts = await exportBlobParts(subset);
+    const nonEmpty = subset.plan.tensors.filter((tensor) => tensor.bytes > 0).length;
+    expect(subsetParts.filter((part) => part instanceof Blob).length).toBeLessThanOrEqual(nonEmpty);
+    expect(
+      Buffer.compare(Buffer.from(await new Blob(subsetParts).arrayBuffer()), Buffer.from(await drain(subset))),
+    ).toBe(0);
+  });
+
   it('scalarDims "mindspore" is byte-exact for a file written by MindSpore 2.x (no dims on scalars)', async () => {
     const parts = ['real', 'AI-lab2__checkpoint_lenet-1_1875.ckpt'];
     const opened = await openCheckpoint(await fixtureSource(...parts));

@@ -13,6 +13,7 @@ import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write'
 import {
   bytesPart,
   isSliceable,
+  type SliceableSource,
   readParts,
   readPartsRange,
   sliceParts,
@@ -57,6 +58,8 @@ export async function createCrc32(): Promise<Crc32> {
 
 /** Produced bytes are folded into one Blob part per this many bytes. */
 const EXPORT_BLOB_BATCH_BYTES = 64 * 1024 * 1024;
+/** Below this, produced bytes go into the output as arrays rather than a Blob of their own. */
+const EXPORT_INLINE_BYTES = 1024 * 1024;
 
 export interface CastReportEntry extends CastStats {
   name: string;
@@ -420,17 +423,19 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
   const { signal, onProgress } = options;
   const out: BlobPart[] = [];
   // Produced bytes (casts, ciphertext) are folded into a Blob every few MiB, so the browser can
-  // move them to its blob store instead of the JS heap holding the whole output.
+  // move them to its blob store instead of the JS heap holding the whole output. Small runs
+  // (headers) stay arrays: each Blob costs Chromium a round trip to the browser process.
   let produced: Uint8Array[] = [];
   let producedBytes = 0;
   let done = 0;
   const flush = (): void => {
     if (produced.length === 0) return;
-    out.push(new Blob(produced as BlobPart[]));
+    if (producedBytes >= EXPORT_INLINE_BYTES) out.push(new Blob(produced as BlobPart[]));
+    else out.push(...(produced as BlobPart[]));
     produced = [];
     producedBytes = 0;
   };
-  const push = (part: Blob | Uint8Array): void => {
+  const emit = (part: Blob | Uint8Array): void => {
     if (part instanceof Blob) {
       flush();
       out.push(part);
@@ -440,8 +445,22 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
       producedBytes += part.length;
       done += part.length;
       if (producedBytes >= EXPORT_BLOB_BATCH_BYTES) flush();
+      // Only produced bytes take time; slices are instant.
+      onProgress?.(done, job.size);
     }
-    onProgress?.(done, job.size);
+  };
+  // Adjacent ranges of one source become one slice (about 0.2 ms per Blob part in Chromium,
+  // see the bench's "where the time goes" row).
+  let run: { source: SliceableSource; offset: number; end: number } | null = null;
+  const endRun = (): void => {
+    if (!run) return;
+    const { source, offset, end } = run;
+    run = null;
+    emit(source.slice(offset, end));
+  };
+  const push = (part: Uint8Array): void => {
+    endRun();
+    emit(part);
   };
   if (job.plan.encryption) {
     for await (const chunk of exportChunks(job, { signal })) push(chunk);
@@ -457,13 +476,21 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
   }
   for (const part of job.parts) {
     signal?.throwIfAborted();
-    if (part.kind === 'bytes') push(part.bytes);
-    else if (part.kind === 'copy' && isSliceable(part.source))
-      push(part.source.slice(part.offset, part.offset + part.length));
-    else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
+    if (part.kind === 'bytes') {
+      if (part.bytes.length > 0) push(part.bytes);
+    } else if (part.kind === 'copy' && isSliceable(part.source)) {
+      if (part.length === 0) continue;
+      if (run && run.source === part.source && run.end === part.offset) run.end += part.length;
+      else {
+        endRun();
+        run = { source: part.source, offset: part.offset, end: part.offset + part.length };
+      }
+    } else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
   }
+  endRun();
   if (crcValue !== null) push(encodeCrcTrailer(crcValue));
   flush();
+  onProgress?.(done, job.size);
   return out;
 }
 
