@@ -1,36 +1,83 @@
 /**
  * CRC-32 (zlib: reflected 0xEDB88320, init/xorout 0xFFFFFFFF) as MindSpore computes it for
- * `crc_check` (ckpt-format.md §5), streamed through hash-wasm. Hashers are created once and
- * reused (hash-wasm warns against creating them in loops); a small free list lets two
- * verifications run at the same time without sharing state.
+ * `crc_check` (ckpt-format.md §5), streamed through the slicing-by-16 WASM kernel
+ * (src/wasm/crc32.ts, compiled by scripts/build-wasm.mjs). The kernel is stateless between calls
+ * (the running CRC is passed in and out), so any number of streams can run interleaved.
  */
-import { createCRC32, type IHasher } from 'hash-wasm';
 import { CRC_WINDOW_BYTES } from '../base/limits';
 import type { ByteSource } from '../io/byte-source';
 
-const idle: IHasher[] = [];
-
-async function takeHasher(): Promise<IHasher> {
-  const hasher = idle.pop() ?? (await createCRC32());
-  hasher.init();
-  return hasher;
+interface Crc32Exports {
+  memory: WebAssembly.Memory;
+  init(): number;
+  chunkBytes(): number;
+  update(crc: number, length: number): number;
 }
 
-function digestNumber(hasher: IHasher): number {
-  return Number.parseInt(hasher.digest('hex'), 16) >>> 0;
+interface Crc32Kernel {
+  update(crc: number, bytes: Uint8Array): number;
+}
+
+function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+async function instantiate(): Promise<Crc32Kernel> {
+  const { crc32WasmBase64 } = await import('../generated/wasm/crc32');
+  const imports = {
+    env: {
+      abort(): never {
+        throw new Error('CRC-32 kernel aborted');
+      },
+    },
+  };
+  const module = await WebAssembly.compile(base64ToBytes(crc32WasmBase64));
+  const instance = await WebAssembly.instantiate(module, imports);
+  const exports = instance.exports as unknown as Crc32Exports;
+  const io = exports.init();
+  const chunk = exports.chunkBytes();
+  // V8 starts WASM in its baseline tier and only tiers up hot functions between calls.
+  for (let i = 0; i < 8; i += 1) exports.update(0, 64 * 1024);
+  return {
+    update(crc, bytes) {
+      let value = crc;
+      // ≤ 1 MiB per call so V8 tiers the kernel up (ARCHITECTURE pitfalls).
+      for (let offset = 0; offset < bytes.length; offset += chunk) {
+        const length = Math.min(chunk, bytes.length - offset);
+        new Uint8Array(exports.memory.buffer, io, length).set(bytes.subarray(offset, offset + length));
+        value = exports.update(value, length);
+      }
+      return value >>> 0;
+    },
+  };
+}
+
+let kernel: Promise<Crc32Kernel> | null = null;
+
+function loadKernel(): Promise<Crc32Kernel> {
+  kernel ??= instantiate().catch((error: unknown) => {
+    kernel = null;
+    throw error;
+  });
+  return kernel;
 }
 
 /** A running CRC-32 over pieces fed in order. Call `finish()` exactly once. */
 export class Crc32Stream {
-  private constructor(private hasher: IHasher | null) {}
+  private value = 0;
+  private finished = false;
+  private constructor(private readonly kernel: Crc32Kernel) {}
 
   static async create(): Promise<Crc32Stream> {
-    return new Crc32Stream(await takeHasher());
+    return new Crc32Stream(await loadKernel());
   }
 
   update(bytes: Uint8Array): void {
-    if (!this.hasher) throw new Error('Crc32Stream already finished');
-    if (bytes.length > 0) this.hasher.update(bytes);
+    if (this.finished) throw new Error('Crc32Stream already finished');
+    if (bytes.length > 0) this.value = this.kernel.update(this.value, bytes);
   }
 
   /** Feeds `count` zero bytes (MindSpore's numpy quirk for 0-d integer tensors) without allocating `count`. */
@@ -40,11 +87,9 @@ export class Crc32Stream {
   }
 
   finish(): number {
-    if (!this.hasher) throw new Error('Crc32Stream already finished');
-    const value = digestNumber(this.hasher);
-    idle.push(this.hasher);
-    this.hasher = null;
-    return value;
+    if (this.finished) throw new Error('Crc32Stream already finished');
+    this.finished = true;
+    return this.value;
   }
 }
 

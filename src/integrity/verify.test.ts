@@ -51,6 +51,18 @@ describe('CRC-32 streaming matches zlib', () => {
     }
   });
 
+  it('pieces longer than the kernel chunk (1 MiB) and odd-sized windows', async () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 5);
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = (Math.imul(i, 2654435761) >>> 24) ^ (i & 0xff);
+    const source = new MemorySource(bytes);
+    for (const windowBytes of [16 * 1024 * 1024, 1024 * 1024 + 17, 4099]) {
+      expect(await crc32OfRange(source, 0, bytes.length, { windowBytes })).toBe(zlibCrc32(bytes));
+      expect(await crc32OfRange(source, 3, bytes.length - 2, { windowBytes })).toBe(
+        zlibCrc32(bytes.subarray(3, bytes.length - 2)),
+      );
+    }
+  });
+
   it('matches the standard check value', async () => {
     expect(await crc32OfRange(new MemorySource(new TextEncoder().encode('123456789')), 0, 9)).toBe(0xcbf43926);
   });
