@@ -86,6 +86,11 @@ export class Crc32Stream {
     for (let left = count; left > 0; left -= zeros.length) this.update(zeros.subarray(0, Math.min(left, zeros.length)));
   }
 
+  /** The CRC-32 of the bytes fed so far (the stream goes on). */
+  current(): number {
+    return this.value;
+  }
+
   finish(): number {
     if (this.finished) throw new Error('Crc32Stream already finished');
     this.finished = true;

@@ -1,4 +1,3 @@
-import { createCRC32, type IHasher } from 'hash-wasm';
 import { LensError } from '../../base/errors';
 import {
   CIPHER_BLOCK_PLAINTEXT_BYTES,
@@ -28,31 +27,23 @@ import {
   type SafetensorsWriteEntry,
 } from '../../formats/safetensors/write';
 import type { OpenedCheckpoint } from '../open';
+import { Crc32Stream } from '../../integrity/crc';
 import type { ByteSource } from '../../io/byte-source';
 import { loadCast16Kernel } from './cast-kernel';
 import { castElementBytes, convertElements, emptyCastStats, type CastStats } from './casts';
 import { encodeAppendValue, type ExportPlan, type PlannedTensor } from './plan';
 
-/** zlib CRC-32 (hash-wasm), as a number. */
+/** zlib CRC-32 (the integrity layer's WASM kernel), as a number. */
 export interface Crc32 {
   update(bytes: Uint8Array): void;
   digest(): number;
 }
 
 export async function createCrc32(): Promise<Crc32> {
-  const hasher: IHasher = await createCRC32();
-  hasher.init();
+  const crc = await Crc32Stream.create();
   return {
-    update: (bytes) => {
-      hasher.update(bytes);
-    },
-    digest: () => {
-      const raw = hasher.digest('binary');
-      return (
-        ((raw[0] as number) * 2 ** 24 + ((raw[1] as number) << 16) + ((raw[2] as number) << 8) + (raw[3] as number)) >>>
-        0
-      );
-    },
+    update: (bytes) => crc.update(bytes),
+    digest: () => crc.current(),
   };
 }
 
