@@ -87,8 +87,17 @@ export function readFilterFromUrl(): string {
   return params.get(FILTER_PARAM) ?? '';
 }
 
+/** The URL follows the filter once typing pauses: a history.replaceState costs a few ms. */
+const URL_UPDATE_DELAY_MS = 150;
+let urlUpdate: ReturnType<typeof setTimeout> | undefined;
+
 export function setFilterText(text: string): void {
   useLensStore.setState({ filterText: text });
+  clearTimeout(urlUpdate);
+  urlUpdate = setTimeout(() => writeFilterToUrl(text), URL_UPDATE_DELAY_MS);
+}
+
+function writeFilterToUrl(text: string): void {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   if (text.trim() === '') params.delete(FILTER_PARAM);
   else params.set(FILTER_PARAM, text);
