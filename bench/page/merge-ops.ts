@@ -41,7 +41,7 @@ async function openBenchSet(files: File[]): Promise<BenchSet> {
  * exactly the bytes the merge must read — each distinct slice once, replicas skipped, extras
  * from their one holder — or, with `all`, of every byte of the rank files.
  */
-async function mergeRawRead(files: File[], options: { all?: boolean }): Promise<Measurement> {
+async function mergeRawRead(files: File[], options: { all?: boolean; joinGap?: number }): Promise<Measurement> {
   const { view, ranks } = await openBenchSet(files);
   const ranges: { file: File; offset: number; length: number }[] = [];
   if (options.all) {
@@ -63,8 +63,9 @@ async function mergeRawRead(files: File[], options: { all?: boolean }): Promise<
       const file = ranks.get(rank)?.file as File;
       for (const range of list.sort((a, b) => a.offset - b.offset)) {
         const last = ranges[ranges.length - 1];
-        // Adjacent ranges of one file are one read (never joined across a gap).
-        if (last && last.file === file && last.offset + last.length === range.offset) last.length += range.length;
+        // Adjacent ranges of one file are one read (joined across gaps only up to `joinGap`).
+        if (last && last.file === file && range.offset - (last.offset + last.length) <= (options.joinGap ?? 0))
+          last.length = range.offset + range.length - last.offset;
         else ranges.push({ file, ...range });
       }
     }
