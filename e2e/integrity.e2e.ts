@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,5 +25,19 @@ describe('integrity', () => {
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
     await page.getByTestId('verify-integrity').click();
     await expect.poll(() => page.getByTestId('integrity-report').textContent()).toContain('CRC MISMATCH');
+  });
+
+  it("shows the file's SHA-256 and compares it with a published digest", async () => {
+    const { page } = session();
+    await page.getByTestId('try-sample').click();
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
+    const sample = readFileSync(path.resolve(import.meta.dirname, '../public/samples/lenet-sample.ckpt'));
+    const want = createHash('sha256').update(sample).digest('hex');
+    await page.getByTestId('file-sha256').click();
+    await expect.poll(() => page.getByTestId('file-sha256-value').textContent()).toBe(want);
+    await page.getByTestId('file-sha256-published').fill(`sha256:${want.toUpperCase()}`);
+    expect(await page.getByTestId('file-sha256-match').textContent()).toBe('matches');
+    await page.getByTestId('file-sha256-published').fill('0'.repeat(64));
+    expect(await page.getByTestId('file-sha256-match').textContent()).toContain('DIFFERS');
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +94,16 @@ describe('ckpt-lens inspect with a key', () => {
     expect(
       await main(['inspect', fixturePath('crypto', 'tiny_aes_cbc.ckpt'), '--key', '00', '--mode', 'AES-XTS'], io),
     ).toBe(2);
+  });
+
+  it('--sha256 adds the digest of the file as stored (ciphertext for an encrypted file)', async () => {
+    const file = fixturePath('crypto', 'tiny_sm4_cbc.ckpt');
+    const want = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const json = capture();
+    expect(await main(['verify', file, '--key', SM4_KEY, '--sha256', '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out[0] as string).sha256).toBe(want);
+    const text = capture();
+    expect(await main(['verify', file, '--key', SM4_KEY, '--sha256'], text.io)).toBe(0);
+    expect(text.out).toContain(`sha256: ${want}`);
   });
 });

@@ -3,6 +3,7 @@ import { serializeError, withFile } from '../../base/errors';
 import type { FileProblem } from '../../base/types';
 import { describeError, describeFileProblem, describeSerialized, oneLine } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
+import { sha256OfSource } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
@@ -75,9 +76,13 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  summary: `verify <file> ${KEY_USAGE} [--json]   check the CRC (crc_num) and every encrypted block; exit 3 on failure`,
+  summary: `verify <file> ${KEY_USAGE} [--sha256] [--json]   check the CRC (crc_num) and every encrypted block (and print the file's SHA-256); exit 3 on failure`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, ...KEY_OPTIONS });
+    const { values, positionals } = parseCommandArgs(argv, {
+      json: { type: 'boolean' },
+      sha256: { type: 'boolean' },
+      ...KEY_OPTIONS,
+    });
     const file = positionals[0];
     if (positionals.length !== 1 || !file) return io.usage('verify needs exactly one file');
     const keyOptions = readKeyOptions(values);
@@ -108,8 +113,13 @@ export const verifyCommand: CliCommand = {
       throw withFile(error, file);
     }
     const json = verifyJson(report);
-    if (values.json) io.out(JSON.stringify(json));
-    else printReport(io, file, json);
+    // The digest of the file as stored (for an encrypted file, its ciphertext), as hubs publish it.
+    const sha256 = values.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
+    if (values.json) io.out(JSON.stringify(sha256 ? { ...json, sha256 } : json));
+    else {
+      printReport(io, file, json);
+      if (sha256) io.out(`sha256: ${sha256}`);
+    }
     return report.ok ? EXIT.ok : EXIT.integrityFailed;
   },
 };

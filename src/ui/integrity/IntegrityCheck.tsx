@@ -6,6 +6,7 @@ import type { IntegrityReport } from '../../integrity/verify';
 import { updateFile } from '../../store/store';
 import { proxy, workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { Fingerprint } from './Fingerprint';
 
 let jobCounter = 0;
 
@@ -77,6 +78,7 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
         </ul>
       )}
       {error && <ErrorPanel error={error} />}
+      <Fingerprint fileId={fileId} />
     </div>
   );
 }

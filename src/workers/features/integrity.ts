@@ -1,4 +1,6 @@
+import { sha256OfSource, type FileFingerprint } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
+import { BlobSource } from '../../io/byte-source';
 import { poolSize } from '../decrypt-pool';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 
@@ -12,6 +14,17 @@ export const integrityApi = {
       return verifyIntegrity(opened, {
         signal,
         concurrency: poolSize() + 1,
+        ...(progress ? { onProgress: progress } : {}),
+      });
+    });
+  },
+
+  /** SHA-256 of the file as stored (the digest hubs publish), in one streaming pass. */
+  async fingerprintFile(fileId: string, jobId: string, onProgress?: ProgressCallback): Promise<FileFingerprint> {
+    return runJob(jobId, async (signal) => {
+      const progress = throttle(onProgress);
+      return sha256OfSource(new BlobSource(requireOpen(fileId).file), {
+        signal,
         ...(progress ? { onProgress: progress } : {}),
       });
     });
