@@ -116,17 +116,19 @@ export function decryptBlock(
 
 /**
  * Reads `length` bytes at `offset` into one buffer with 16 spare bytes after the view (the
- * WebCrypto paths append a tag or pad block there, not copying). From a Blob, one read of the
- * slice followed by 16 bytes: the browser fills the buffer, nothing is copied or zeroed in JS
- * (half the CPU of windows joined here); from other sources ≤ 16 MiB windows, two in flight.
+ * WebCrypto paths append a tag or pad block there, not copying). With `oneRead` (whole GCM
+ * blocks) from a Blob, one read of the slice followed by 16 bytes: the browser fills the buffer,
+ * nothing is copied or zeroed in JS (less CPU than windows joined here); otherwise ≤ 16 MiB
+ * windows, two in flight.
  */
 export async function readSpan(
   source: ByteSource,
   offset: number,
   length: number,
   signal?: AbortSignal,
+  oneRead = false,
 ): Promise<Uint8Array> {
-  if (isSliceable(source) && length > 0) {
+  if (oneRead && isSliceable(source) && length > 0) {
     signal?.throwIfAborted();
     let buffer: ArrayBuffer;
     try {
@@ -323,7 +325,7 @@ export class DecryptedSource implements ByteSource {
    */
   private readCiphertext(unit: DecryptUnit, signal?: AbortSignal): Promise<Uint8Array> {
     if (unit.kind !== 'gcm') return readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
-    const read = this.readChain.then(() => readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal));
+    const read = this.readChain.then(() => readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal, true));
     this.readChain = read.catch(() => undefined);
     return read;
   }
@@ -443,12 +445,12 @@ export class DecryptedSource implements ByteSource {
       index += 1;
     }
     // Read ahead for readers moving forward in small steps (sequential reads, or the ckpt walker
-    // hopping over tensors smaller than a block, starting at 0): they will need the next unit
-    // soon. A walker jumping further than a unit (tensors larger than a block) skips whole
-    // units, and decrypting them ahead would be wasted work.
+    // hopping over tensors smaller than a block; for whole blocks, from the read at 0 on): they
+    // will need the next unit soon. A walker jumping further than a unit (tensors larger than a
+    // block, or than a CBC segment) skips whole units, and decrypting them ahead would be wasted.
     const gap = offset - this.lastReadEnd;
     const sequential =
-      offset === 0 ||
+      (offset === 0 && this.units[0]?.kind === 'gcm') ||
       (this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength);
     this.lastReadEnd = offset + available;
     if (sequential) {
