@@ -23,7 +23,7 @@ export interface CheckpointOpenOptions extends OpenOptions {
    * Where blocks are decrypted: given the mode read from the file, a decryptor for the pool and
    * how many blocks to decrypt ahead; default this thread, one ahead.
    */
-  decryption?: (mode: CipherMode) => Pick<DecryptedSourceOptions, 'decryptor' | 'readAhead'>;
+  decryption?: (mode: CipherMode) => Pick<DecryptedSourceOptions, 'decryptor' | 'readAhead' | 'decryptConcurrency'>;
 }
 
 /** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */

@@ -104,6 +104,7 @@ export function decryptBlock(
   bytes: Uint8Array,
   mode: CipherMode,
   key: Uint8Array,
+  consume = false,
 ): Promise<Uint8Array> {
   const same =
     lastCipher !== null &&
@@ -111,7 +112,9 @@ export function decryptBlock(
     lastCipher.key.length === key.length &&
     lastCipher.key.every((byte, i) => byte === key[i]);
   if (!same) lastCipher = { mode, key: key.slice(), cipher: createFrameCipher(mode, key) };
-  return (lastCipher as { cipher: Promise<FrameCipher> }).cipher.then((cipher) => decryptUnit(unit, bytes, cipher));
+  return (lastCipher as { cipher: Promise<FrameCipher> }).cipher.then((cipher) =>
+    decryptUnit(unit, bytes, cipher, consume),
+  );
 }
 
 /**
@@ -257,7 +260,7 @@ export interface DecryptedSourceOptions {
   /** Units decrypted ahead of a sequential reader. */
   readAhead?: number;
   /**
-   * Whole-block (GCM) units decrypted at once in this thread; default 1. Each one holds about
+   * Whole-block (GCM) units decrypting at once, here or in the pool; default 1. Each one holds about
    * three block-sized buffers inside WebCrypto (input copy, output, result), so one at a time
    * with the next block's read overlapping it keeps a 64 MiB-block file near 256 MiB.
    */
@@ -330,9 +333,9 @@ export class DecryptedSource implements ByteSource {
     return read;
   }
 
-  /** A decrypt slot for a whole block in this thread (pool decryptors bound themselves). */
+  /** A decrypt slot for a whole block, here or in the pool (cuttable modes' segments are small). */
   private async decryptSlot(unit: DecryptUnit): Promise<() => void> {
-    if (unit.kind !== 'gcm' || this.options.decryptor) return () => undefined;
+    if (unit.kind !== 'gcm') return () => undefined;
     const limit = Math.max(1, this.options.decryptConcurrency ?? 1);
     while (this.decrypting >= limit) await new Promise<void>((resolve) => this.decryptWaiters.push(resolve));
     this.decrypting += 1;

@@ -6,8 +6,9 @@ import { installErrorTransfer } from './transfer';
 
 /**
  * Cipher blocks are independent, so CPU-bound modes (SM4 in WASM, software AES-192) decrypt on
- * a pool of workers — the browser's analogue of MindSpore's max_process_num. WebCrypto modes
- * already run off the JS thread and do not need it.
+ * a pool of workers — the browser's analogue of MindSpore's max_process_num. Whole 64 MiB
+ * AES-GCM blocks go there too: Chromium's `subtle.decrypt` of one keeps its calling thread busy
+ * for about as long as the cipher takes, which would stall the reads of the next block.
  */
 const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
@@ -48,8 +49,9 @@ export function poolDecryptor(
     const target = member();
     target.busy += 1;
     try {
-      // The ciphertext is read for this call alone: hand its buffer over instead of copying.
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      // The ciphertext is read for this call alone: hand its buffer over instead of copying
+      // (with the spare bytes after the view, where WebCrypto's GCM tag is appended).
+      const own = bytes.byteOffset === 0 ? bytes : bytes.slice();
       return await target.api.decryptBlock(unit, Comlink.transfer(own, [own.buffer as ArrayBuffer]), mode, key);
     } finally {
       target.busy -= 1;
@@ -62,12 +64,22 @@ export async function forgetPoolKeys(): Promise<void> {
   await Promise.all(members.map((m) => m.api.forget()));
 }
 
-/** openCheckpoint's `decryption` option as the app uses it: the pool for CPU-bound modes. */
+/**
+ * openCheckpoint's `decryption` option as the app uses it: the pool for CPU-bound modes, one
+ * pool member for AES-GCM blocks (one at a time, the next one read meanwhile), this thread for
+ * WebCrypto AES-CBC segments.
+ */
 export function decryptionFor(key: Uint8Array | undefined) {
   return (
     mode: CipherMode,
-  ): { decryptor?: (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array>; readAhead: number } =>
-    key && needsPool(mode, key.length)
-      ? { decryptor: poolDecryptor(mode, key), readAhead: POOL_SIZE }
-      : { readAhead: 2 };
+  ): {
+    decryptor?: (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array>;
+    readAhead: number;
+    decryptConcurrency?: number;
+  } => {
+    if (key && needsPool(mode, key.length))
+      return { decryptor: poolDecryptor(mode, key), readAhead: POOL_SIZE, decryptConcurrency: POOL_SIZE };
+    if (key && mode === 'AES-GCM') return { decryptor: poolDecryptor(mode, key), readAhead: 2, decryptConcurrency: 1 };
+    return { readAhead: 2 };
+  };
 }

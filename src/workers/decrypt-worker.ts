@@ -6,7 +6,7 @@ import { installErrorTransfer } from './transfer';
 /** One member of the decrypt pool: blocks in, plaintext out (transferred, not copied). */
 const decryptWorkerApi = {
   async decryptBlock(unit: DecryptUnit, bytes: Uint8Array, mode: CipherMode, key: Uint8Array): Promise<Uint8Array> {
-    const plain = await decryptBlock(unit, bytes, mode, key);
+    const plain = await decryptBlock(unit, bytes, mode, key, true);
     const own = plain.byteOffset === 0 && plain.byteLength === plain.buffer.byteLength ? plain : plain.slice();
     return Comlink.transfer(own, [own.buffer as ArrayBuffer]);
   },
