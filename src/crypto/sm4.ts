@@ -7,6 +7,7 @@
  */
 import { WASM_CHUNK_BYTES } from '../base/limits';
 import type { RawBlockCipher } from './raw-cipher';
+import { instantiateEmbeddedWasm } from '../base/wasm';
 
 interface Sm4Exports {
   memory: WebAssembly.Memory;
@@ -27,25 +28,9 @@ interface Sm4Kernel {
 
 let kernel: Promise<Sm4Kernel> | null = null;
 
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
 async function instantiate(): Promise<Sm4Kernel> {
   const { sm4WasmBase64 } = await import('../generated/wasm/sm4');
-  const imports = {
-    env: {
-      abort(): never {
-        throw new Error('SM4 kernel aborted');
-      },
-    },
-  };
-  const module = await WebAssembly.compile(base64ToBytes(sm4WasmBase64));
-  const instance = await WebAssembly.instantiate(module, imports);
-  const exports = instance.exports as unknown as Sm4Exports;
+  const exports = await instantiateEmbeddedWasm<Sm4Exports>(sm4WasmBase64, 'SM4');
   const io = exports.init();
   // Warm-up: V8 starts WASM in its baseline tier and only tiers up hot functions between calls.
   exports.setKey();

@@ -6,6 +6,7 @@
  */
 import { CRC_WINDOW_BYTES } from '../base/limits';
 import type { ByteSource } from '../io/byte-source';
+import { instantiateEmbeddedWasm } from '../base/wasm';
 
 interface Crc32Exports {
   memory: WebAssembly.Memory;
@@ -18,25 +19,9 @@ interface Crc32Kernel {
   update(crc: number, bytes: Uint8Array): number;
 }
 
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
 async function instantiate(): Promise<Crc32Kernel> {
   const { crc32WasmBase64 } = await import('../generated/wasm/crc32');
-  const imports = {
-    env: {
-      abort(): never {
-        throw new Error('CRC-32 kernel aborted');
-      },
-    },
-  };
-  const module = await WebAssembly.compile(base64ToBytes(crc32WasmBase64));
-  const instance = await WebAssembly.instantiate(module, imports);
-  const exports = instance.exports as unknown as Crc32Exports;
+  const exports = await instantiateEmbeddedWasm<Crc32Exports>(crc32WasmBase64, 'CRC-32');
   const io = exports.init();
   const chunk = exports.chunkBytes();
   // V8 starts WASM in its baseline tier and only tiers up hot functions between calls.

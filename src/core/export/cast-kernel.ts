@@ -5,6 +5,7 @@
  * or where WASM SIMD is missing, casts.ts keeps using the JS kernel.
  */
 import type { CastStats } from './casts';
+import { instantiateEmbeddedWasm } from '../../base/wasm';
 
 interface Cast16Exports {
   memory: WebAssembly.Memory;
@@ -23,25 +24,9 @@ export interface Cast16Kernel {
   convert(input: Uint8Array, stats: CastStats): Uint8Array;
 }
 
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
 async function instantiate(): Promise<Cast16Kernel> {
   const { cast16WasmBase64 } = await import('../../generated/wasm/cast16');
-  const imports = {
-    env: {
-      abort(): never {
-        throw new Error('cast kernel aborted');
-      },
-    },
-  };
-  const module = await WebAssembly.compile(base64ToBytes(cast16WasmBase64));
-  const instance = await WebAssembly.instantiate(module, imports);
-  const exports = instance.exports as unknown as Cast16Exports;
+  const exports = await instantiateEmbeddedWasm<Cast16Exports>(cast16WasmBase64, 'cast');
   const io = exports.init();
   // V8 starts WASM in its baseline tier and only tiers up hot functions between calls.
   for (let i = 0; i < 8; i += 1) exports.convert(16 * 1024);

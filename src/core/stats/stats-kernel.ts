@@ -4,6 +4,7 @@
  * histogram, several times faster than V8's scalar loops. Loaded lazily once (the bytes are
  * embedded, no request); until then, or where WASM SIMD is missing, the JS loops run.
  */
+import { instantiateEmbeddedWasm } from '../../base/wasm';
 
 interface Stats32Exports {
   memory: WebAssembly.Memory;
@@ -51,25 +52,9 @@ export interface Stats32Kernel {
 /** Bins the kernel's tables hold (limits.MAX_HISTOGRAM_BINS). */
 const KERNEL_MAX_BINS = 4096;
 
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
 async function instantiate(): Promise<Stats32Kernel> {
   const { stats32WasmBase64 } = await import('../../generated/wasm/stats32');
-  const imports = {
-    env: {
-      abort(): never {
-        throw new Error('stats kernel aborted');
-      },
-    },
-  };
-  const module = await WebAssembly.compile(base64ToBytes(stats32WasmBase64));
-  const instance = await WebAssembly.instantiate(module, imports);
-  const exports = instance.exports as unknown as Stats32Exports;
+  const exports = await instantiateEmbeddedWasm<Stats32Exports>(stats32WasmBase64, 'stats');
   const io = exports.init();
   const tables = exports.countsAddress();
   const chunkElements = exports.chunkBytes() / 4;
