@@ -25,7 +25,7 @@ import { fixturePath } from '../fixtures';
 import type { Mutated } from './mutate';
 import type { Prng } from './prng';
 import { seed, seedsOf, type Seed } from './seeds';
-import type { FuzzTarget } from './types';
+import type { FuzzTarget, GeneratedCase } from './types';
 
 type MutateSeed = (prng: Prng, seed: Seed, others: readonly Seed[]) => Mutated;
 type Step = (run: () => Promise<unknown> | unknown) => Promise<void>;
@@ -151,18 +151,21 @@ async function runSet(knob: number, bytes: Uint8Array, step: Step): Promise<unkn
   return view.layout;
 }
 
+/** A seed of these kinds, mostly mutated (a tenth as it is). */
+function seedCase(prng: Prng, mutateSeed: MutateSeed, kinds: Seed['kind'][]): GeneratedCase {
+  const seeds = seedsOf(...kinds);
+  const chosen = prng.pick(seeds);
+  const mutated = prng.chance(0.1)
+    ? { bytes: chosen.bytes, label: `${chosen.name}: unmodified` }
+    : mutateSeed(prng, chosen, seeds);
+  return { bytes: mutated.bytes, knob: prng.u32(), label: mutated.label };
+}
+
 export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[] {
   return [
     {
       name: 'export',
-      generate(prng) {
-        const seeds = seedsOf('ckpt', 'safetensors');
-        const chosen = prng.pick(seeds);
-        const mutated = prng.chance(0.1)
-          ? { bytes: chosen.bytes, label: `${chosen.name}: unmodified` }
-          : mutateSeed(prng, chosen, seeds);
-        return { bytes: mutated.bytes, knob: prng.u32(), label: mutated.label };
-      },
+      generate: (prng) => seedCase(prng, mutateSeed, ['ckpt', 'safetensors']),
       async run(input, source) {
         const opened = await openCheckpoint(source);
         await exportAndReopen(opened, input.knob, step);
@@ -171,14 +174,7 @@ export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[
     },
     {
       name: 'diff',
-      generate(prng) {
-        const seeds = seedsOf('json', 'text', 'meta');
-        const chosen = prng.pick(seeds);
-        const mutated = prng.chance(0.1)
-          ? { bytes: chosen.bytes, label: `${chosen.name}: unmodified` }
-          : mutateSeed(prng, chosen, seeds);
-        return { bytes: mutated.bytes, knob: prng.u32(), label: mutated.label };
-      },
+      generate: (prng) => seedCase(prng, mutateSeed, ['json', 'text', 'meta']),
       async run(input, source) {
         const manifest = await openManifest(source, { file: 'fuzz' });
         // Against a real checkpoint's index, and against the manifest itself under a rename preset.

@@ -1,54 +1,29 @@
 import { useState } from 'react';
-import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { FileFingerprint } from '../../integrity/fingerprint';
 import { matchesPublishedDigest } from '../../integrity/published-digest';
-import { proxy, workerClient } from '../../workers/client';
+import { workerClient } from '../../workers/client';
+import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
-
-let jobCounter = 0;
 
 /** "SHA-256": the file's digest as stored, to compare with the one a model zoo or hub publishes. */
 export function Fingerprint({ fileId }: { fileId: string }) {
-  const [running, setRunning] = useState<{ jobId: string; progress: number } | null>(null);
+  const job = useWorkerJob('sha256');
   const [fingerprint, setFingerprint] = useState<FileFingerprint | null>(null);
   const [published, setPublished] = useState('');
-  const [error, setError] = useState<SerializedLensError | null>(null);
 
   async function run(): Promise<void> {
-    const jobId = `sha256-${++jobCounter}`;
-    setRunning({ jobId, progress: 0 });
-    setError(null);
-    try {
-      const result = await workerClient().fingerprintFile(
-        fileId,
-        jobId,
-        proxy((progress: number) =>
-          setRunning((current) => (current?.jobId === jobId ? { jobId, progress } : current)),
-        ),
-      );
-      setFingerprint(result);
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setRunning(null);
-    }
+    const result = await job.start((jobId, onProgress) => workerClient().fingerprintFile(fileId, jobId, onProgress));
+    if (result) setFingerprint(result);
   }
 
   const match = fingerprint && published.trim() ? matchesPublishedDigest(fingerprint.hex, published) : undefined;
   return (
     <div className="fingerprint">
       <div className="integrity-actions">
-        <button type="button" onClick={() => void run()} disabled={running !== null} data-testid="file-sha256">
+        <button type="button" onClick={() => void run()} disabled={job.running !== null} data-testid="file-sha256">
           SHA-256 of the file
         </button>
-        {running && (
-          <>
-            <progress max={1} value={running.progress} aria-label="SHA-256 progress" />
-            <button type="button" onClick={() => void workerClient().cancel(running.jobId)}>
-              Cancel
-            </button>
-          </>
-        )}
+        <JobProgress job={job.running} label="SHA-256 progress" />
       </div>
       {fingerprint && (
         <p>
@@ -75,7 +50,7 @@ export function Fingerprint({ fileId }: { fileId: string }) {
           </span>
         </p>
       )}
-      {error && <ErrorPanel error={error} />}
+      {job.error && <ErrorPanel error={job.error} />}
     </div>
   );
 }

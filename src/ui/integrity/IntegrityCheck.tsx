@@ -1,41 +1,23 @@
 import { useState } from 'react';
-import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { CheckpointIndex } from '../../base/types';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { updateFile } from '../../store/store';
-import { proxy, workerClient } from '../../workers/client';
+import { workerClient } from '../../workers/client';
+import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { Fingerprint } from './Fingerprint';
 
-let jobCounter = 0;
-
 /** "Verify integrity": one streaming pass over the file with progress and cancel. */
 export function IntegrityCheck({ fileId, index }: { fileId: string; index: CheckpointIndex }) {
-  const [running, setRunning] = useState<{ jobId: string; progress: number } | null>(null);
+  const job = useWorkerJob('verify');
   const [report, setReport] = useState<IntegrityReport | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
 
   async function run(): Promise<void> {
-    const jobId = `verify-${++jobCounter}`;
-    setRunning({ jobId, progress: 0 });
-    setError(null);
-    try {
-      const result = await workerClient().verifyFile(
-        fileId,
-        jobId,
-        // Progress travels on its own channel and can arrive after the result: only a running job moves.
-        proxy((progress: number) =>
-          setRunning((current) => (current?.jobId === jobId ? { jobId, progress } : current)),
-        ),
-      );
-      setReport(result);
-      updateFile(fileId, { index: { ...index, crc: result.crc } });
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setRunning(null);
-    }
+    const result = await job.start((jobId, onProgress) => workerClient().verifyFile(fileId, jobId, onProgress));
+    if (!result) return;
+    setReport(result);
+    updateFile(fileId, { index: { ...index, crc: result.crc } });
   }
 
   const status = report
@@ -50,17 +32,10 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
   return (
     <div className="integrity-check" data-testid="integrity">
       <div className="integrity-actions">
-        <button type="button" onClick={() => void run()} disabled={running !== null} data-testid="verify-integrity">
+        <button type="button" onClick={() => void run()} disabled={job.running !== null} data-testid="verify-integrity">
           Verify integrity{index.encryption ? ' (decrypt every block)' : ''}
         </button>
-        {running && (
-          <>
-            <progress max={1} value={running.progress} aria-label="Verification progress" />
-            <button type="button" onClick={() => void workerClient().cancel(running.jobId)}>
-              Cancel
-            </button>
-          </>
-        )}
+        <JobProgress job={job.running} label="Verification progress" />
       </div>
       {report && (
         <ul className={report.ok ? 'integrity-report ok' : 'integrity-report bad'} data-testid="integrity-report">
@@ -77,7 +52,7 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
           <li>{report.ok ? 'Everything that could be checked is intact.' : 'Some checks failed: see above.'}</li>
         </ul>
       )}
-      {error && <ErrorPanel error={error} />}
+      {job.error && <ErrorPanel error={job.error} />}
       <Fingerprint fileId={fileId} />
     </div>
   );
