@@ -1,4 +1,4 @@
-import { openAsBlob, readdirSync } from 'node:fs';
+import { openAsBlob, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEntryBytes } from '../core/distributed/boxes';
@@ -52,5 +52,21 @@ export async function expectedTensors(
       bytes: await readEntryBytes(source, entry, 0, entry.bytes),
     });
   }
+  return out;
+}
+
+/** Every file under a fixture folder as a folder pick gives them: webkitRelativePath + Blob. */
+export async function folderFiles(...parts: string[]): Promise<{ path: string; file: Blob }[]> {
+  const root = fixturePath(...parts);
+  const top = path.basename(root);
+  const out: { path: string; file: Blob }[] = [];
+  const walk = async (dir: string, relative: string): Promise<void> => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) await walk(full, `${relative}/${name}`);
+      else out.push({ path: `${relative}/${name}`, file: await openAsBlob(full) });
+    }
+  };
+  await walk(root, top);
   return out;
 }

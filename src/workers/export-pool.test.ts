@@ -1,10 +1,10 @@
-import { openAsBlob, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { openAsBlob } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readEntryBytes } from '../core/distributed/boxes';
 import { openCheckpoint } from '../core/open';
 import { encryptBytes } from '../crypto/encrypt';
 import { BlobSource } from '../io/byte-source';
+import { folderFiles } from '../test/distributed';
 import { fixtureBytes, fixturePath } from '../test/fixtures';
 import { createMemberApi } from './export-member-api';
 import { setMemberSpawner, type PoolMember } from './export-pool';
@@ -56,21 +56,6 @@ beforeEach(() => {
   setMemberSpawner(inProcessMember);
 });
 afterEach(() => setMemberSpawner(null));
-
-async function folderFiles(...parts: string[]): Promise<SetFileInput[]> {
-  const root = fixturePath(...parts);
-  const top = path.basename(root);
-  const out: SetFileInput[] = [];
-  const walk = async (dir: string, relative: string): Promise<void> => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) await walk(full, `${relative}/${name}`);
-      else out.push({ path: `${relative}/${name}`, file: await openAsBlob(full) });
-    }
-  };
-  await walk(root, top);
-  return out;
-}
 
 let counter = 0;
 const ids = (): { setId: string; jobId: string } => ({ setId: `pool-s${++counter}`, jobId: `pool-j${counter}` });

@@ -1,30 +1,14 @@
-import { openAsBlob, readdirSync, readFileSync, statSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEntryBytes } from '../../core/distributed/boxes';
 import { openCheckpoint } from '../../core/open';
 import { encryptBytes } from '../../crypto/encrypt';
 import { BlobSource } from '../../io/byte-source';
-import { expectedTensors } from '../../test/distributed';
+import { expectedTensors, folderFiles } from '../../test/distributed';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
 import { cancelJob } from '../registry';
 import { chooseStrategies, distributedApi, type SetExportRequest, type SetFileInput } from './distributed';
-
-/** Every file under a fixture folder as a folder pick gives them: webkitRelativePath + Blob. */
-async function folderFiles(...parts: string[]): Promise<SetFileInput[]> {
-  const root = fixturePath(...parts);
-  const top = path.basename(root);
-  const out: SetFileInput[] = [];
-  const walk = async (dir: string, relative: string): Promise<void> => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) await walk(full, `${relative}/${name}`);
-      else out.push({ path: `${relative}/${name}`, file: await openAsBlob(full) });
-    }
-  };
-  await walk(root, top);
-  return out;
-}
 
 interface CaseManifest {
   params: Record<string, { full_shape: number[]; boxes: Record<string, [number, number][]> }>;
