@@ -58,6 +58,7 @@ export type FileProblemCode =
   | 'safetensors-overlap'
   | 'safetensors-trailing-bytes'
   | 'safetensors-past-end'
+  | 'safetensors-duplicate-key'
   | 'ckpt-duplicate-tag'
   | 'empty-checkpoint'
   | 'crc-trailer-after-encryption';

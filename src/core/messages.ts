@@ -587,6 +587,8 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return `Extra bytes: ${detail}. The safetensors library rejects such files.`;
     case 'safetensors-past-end':
       return `Truncated: ${detail}.`;
+    case 'safetensors-duplicate-key':
+      return `The header names ${detail} more than once; the last entry is used here (as Python's json does), but the safetensors format forbids duplicates and other readers may refuse the file.`;
     case 'ckpt-duplicate-tag':
       return `"${detail}" appears in two separate runs; MindSpore keeps the later value at the first position.`;
     case 'empty-checkpoint':

@@ -313,3 +313,22 @@ describe('scanSafetensors checks', () => {
     }
   });
 });
+
+describe('duplicate keys in the header', () => {
+  it('are reported (the last entry wins, as in Python), and a name that merely contains "data_offsets" is not', async () => {
+    const entry = (begin: number) => `{"dtype":"F32","shape":[1],"data_offsets":[${begin},${begin + 4}]}`;
+    const text = `{"a":${entry(0)}, "b" : ${entry(4)},"a":${entry(4)},"x\\"data_offsets\\"":${entry(0)}}`;
+    const index = await scanSafetensors(new MemorySource(build(text, new Uint8Array(8))));
+    expect(index.tensors.map((t) => t.name)).toEqual(['a', 'b', 'x"data_offsets"']);
+    expect(index.tensors[0]?.ranges[0]?.offset).toBe(
+      index.header?.dataStart !== undefined ? index.header.dataStart + 4 : -1,
+    );
+    const duplicate = index.problems.filter((p) => p.code === 'safetensors-duplicate-key');
+    expect(duplicate).toEqual([expect.objectContaining({ detail: '"a"' })]);
+
+    // A tensor named data_offsets: the quick count says "maybe", the exact pass says no.
+    const clean = `{"a":${entry(0)},"data_offsets":${entry(4)}}`;
+    const cleanIndex = await scanSafetensors(new MemorySource(build(clean, new Uint8Array(8))));
+    expect(cleanIndex.problems.map((p) => p.code)).not.toContain('safetensors-duplicate-key');
+  });
+});

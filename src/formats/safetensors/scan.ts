@@ -81,8 +81,10 @@ export async function scanSafetensors(
       : await readHeader(source, headerLength, signal);
 
   let parsed: unknown;
+  let headerText = '';
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    headerText = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    parsed = JSON.parse(headerText);
   } catch (error) {
     const position = /position (\d+)/.exec(String(error))?.[1];
     throw new LensError(
@@ -181,6 +183,15 @@ export async function scanSafetensors(
   }
 
   const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);
+  const duplicates = duplicateHeaderKeys(headerText, entryCount);
+  if (duplicates.length > 0) {
+    const shown = duplicates.slice(0, 5).map((name) => `"${name}"`);
+    problems.push({
+      code: 'safetensors-duplicate-key',
+      detail: `${shown.join(', ')}${duplicates.length > 5 ? ` and ${duplicates.length - 5} more` : ''}`,
+      offset: HEADER_LENGTH_BYTES,
+    });
+  }
   return {
     format: 'safetensors',
     size: source.size,
@@ -245,4 +256,40 @@ function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: nu
     });
   }
   return problems;
+}
+
+/**
+ * Names that occur more than once among the header's top-level keys. JSON.parse keeps only the
+ * last of each, so this is only run when the text holds more `"data_offsets"` than entries parsed
+ * (about 1 ms for a 10k-tensor header; a name containing that text only costs the exact pass).
+ */
+export function duplicateHeaderKeys(headerText: string, entryCount: number): string[] {
+  let occurrences = 0;
+  for (let at = headerText.indexOf('"data_offsets"'); at >= 0; at = headerText.indexOf('"data_offsets"', at + 1))
+    occurrences += 1;
+  if (occurrences <= entryCount) return [];
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < headerText.length; i += 1) {
+    const c = headerText.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      while (end < headerText.length && headerText.charCodeAt(end) !== 0x22)
+        end += headerText.charCodeAt(end) === 0x5c ? 2 : 1;
+      // A string at depth 1 followed by ':' is a top-level key.
+      if (depth === 1) {
+        let next = end + 1;
+        while (next < headerText.length && /\s/.test(headerText[next] as string)) next += 1;
+        if (headerText[next] === ':') {
+          const key = JSON.parse(headerText.slice(i, end + 1)) as string;
+          if (seen.has(key)) duplicates.add(key);
+          seen.add(key);
+        }
+      }
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth += 1;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
+  }
+  return [...duplicates];
 }
