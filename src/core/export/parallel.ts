@@ -1,7 +1,7 @@
 import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
 import { isSliceable, partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
 import { mergeCastStats } from './casts';
-import { createCrc32, type CastReportEntry, type ExportJob } from './output';
+import { BlobPartsBuilder, createCrc32, type CastReportEntry, type ExportJob } from './output';
 
 /**
  * Exports split across a pool of workers (MindSpore's `max_process_num`): which member writes
@@ -162,8 +162,6 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number): numbe
 
 // ---- one member's share: a byte range of a job as Blob parts, plus its CRC ----
 
-const RANGE_BLOB_BATCH_BYTES = 64 * 1024 * 1024;
-
 export interface RangeOutput {
   parts: BlobPart[];
   length: number;
@@ -173,8 +171,8 @@ export interface RangeOutput {
 
 /**
  * Bytes [start, end) of a job's parts (the plaintext body, no trailer) as Blob parts: slices of
- * a sliceable source stay zero-copy unless a CRC needs the bytes; produced bytes are folded into
- * Blobs every 64 MiB, as exportBlobParts does.
+ * a sliceable source stay zero-copy unless a CRC needs the bytes; produced bytes are collected as
+ * exportBlobParts collects them (BlobPartsBuilder).
  */
 export async function rangeBlobParts(
   job: ExportJob,
@@ -185,29 +183,10 @@ export async function rangeBlobParts(
   const [start, end] = range;
   const { signal, onProgress } = options;
   const crc = job.crcTrailer ? await createCrc32() : null;
-  const out: BlobPart[] = [];
-  let produced: Uint8Array[] = [];
-  let producedBytes = 0;
-  let done = 0;
-  const flush = (): void => {
-    if (produced.length === 0) return;
-    out.push(new Blob(produced as BlobPart[]));
-    produced = [];
-    producedBytes = 0;
-  };
+  const out = new BlobPartsBuilder((done) => onProgress?.(done, end - start));
   const push = (part: Blob | Uint8Array): void => {
-    if (part instanceof Blob) {
-      flush();
-      out.push(part);
-      done += part.size;
-    } else {
-      crc?.update(part);
-      produced.push(part);
-      producedBytes += part.length;
-      done += part.length;
-      if (producedBytes >= RANGE_BLOB_BATCH_BYTES) flush();
-    }
-    onProgress?.(done, end - start);
+    if (!(part instanceof Blob)) crc?.update(part);
+    out.add(part);
   };
   for (const part of sliceParts(job.parts, start, end)) {
     signal?.throwIfAborted();
@@ -216,8 +195,9 @@ export async function rangeBlobParts(
       push(part.source.slice(part.offset, part.offset + part.length));
     else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
   }
-  flush();
-  return { parts: out, length: end - start, crc: crc ? crc.digest() : null };
+  const parts = out.finish();
+  onProgress?.(out.bytes, end - start);
+  return { parts, length: end - start, crc: crc ? crc.digest() : null };
 }
 
 /**
