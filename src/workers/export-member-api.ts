@@ -3,6 +3,7 @@ import type { MergedView } from '../core/distributed';
 import { exportBlob, writeExportTo, type CastReportEntry } from '../core/export';
 import { rangeBlobParts, type ByteRange } from '../core/export/parallel';
 import { buildOutput, fileHandleFor, rebuildMergedView, type OutputSpec, type SetData } from './set-jobs';
+import { writableSink } from './file-sink';
 
 /**
  * One member of the export pool (export-member.ts runs it in its own Worker). It is opened once
@@ -71,15 +72,7 @@ export function createMemberApi() {
       }
       if (task.target) {
         const writable = await (await fileHandleFor(task.target, fileName)).createWritable();
-        await writeExportTo(
-          job,
-          {
-            write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
-            close: () => writable.close(),
-            abort: (reason) => writable.abort(reason),
-          },
-          { signal, onProgress: progress },
-        );
+        await writeExportTo(job, writableSink(writable), { signal, onProgress: progress });
         return { fileName, size: job.size, tensors, crc: null, castReport: job.castReport() };
       }
       const blob = await exportBlob(job, { signal, onProgress: progress });

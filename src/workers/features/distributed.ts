@@ -49,6 +49,7 @@ import {
   type RankFormat,
   type SetData,
 } from '../set-jobs';
+import { writableSink } from '../file-sink';
 
 /**
  * A distributed set in the worker: many rank files (a dropped or picked folder) plus a strategy
@@ -353,15 +354,7 @@ async function writeJob(
   const report = (done: number): void => onProgress(done);
   if (!target) return exportBlob(job, { signal, onProgress: report });
   const writable = await (await fileHandleFor(target, fileName)).createWritable();
-  await writeExportTo(
-    job,
-    {
-      write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
-      close: () => writable.close(),
-      abort: (reason) => writable.abort(reason),
-    },
-    { signal, onProgress: report },
-  );
+  await writeExportTo(job, writableSink(writable), { signal, onProgress: report });
   return undefined;
 }
 

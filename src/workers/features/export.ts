@@ -17,6 +17,7 @@ import { openCheckpoint } from '../../core/open';
 import { compileFilter, parseFilter } from '../../core/selection';
 import { BlobSource } from '../../io/byte-source';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
+import { writableSink } from '../file-sink';
 
 /** Everything the export panel chose, as plain data. Keys travel only to this worker. */
 export interface ExportRequest {
@@ -94,18 +95,8 @@ export const exportApi = {
       const report = (done: number, total: number): void => progress?.(total > 0 ? done / total : 1);
       let blob: Blob | undefined;
       if (request.target) {
-        // Chromium writes to a hidden swap file and replaces the target only on close():
-        // a cancelled or failed export leaves the previous file (or nothing) in place.
         const writable = await request.target.createWritable();
-        await writeExportTo(
-          job,
-          {
-            write: (chunk) => writable.write(chunk as Uint8Array<ArrayBuffer>),
-            close: () => writable.close(),
-            abort: (reason) => writable.abort(reason),
-          },
-          { signal, onProgress: report },
-        );
+        await writeExportTo(job, writableSink(writable), { signal, onProgress: report });
       } else {
         blob = await exportBlob(job, { signal, onProgress: report });
       }
