@@ -34,6 +34,7 @@ import { CIPHER_BLOCK_PLAINTEXT_BYTES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import { createFrameCipher, type FrameCipher } from './ciphers';
 import { CIPHER_MAGIC, headerBytes, IV_BYTES } from './layout';
+import { concatBytes } from '../base/bytes';
 
 export interface EncryptOptions {
   mode: CipherMode;
@@ -224,11 +225,5 @@ async function* recut(
 export async function encryptBytes(plaintext: Uint8Array, options: EncryptOptions): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const part of encryptCheckpoint([plaintext], options)) parts.push(part);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

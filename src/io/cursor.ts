@@ -1,6 +1,7 @@
 import { LensError, type ErrorCode } from '../base/errors';
 import { MAX_READ_BYTES } from '../base/limits';
 import type { ByteSource } from './byte-source';
+import { concatBytes } from '../base/bytes';
 
 export interface CursorOptions {
   /** Bytes fetched per refill when scanning densely packed data. */
@@ -88,7 +89,7 @@ export class ByteCursor {
       // Either the window's tail continues into the prefetched bytes, or we skipped into them.
       const joined =
         this.position < prefetched.start
-          ? concatBytes(this.window.subarray(this.position - this.windowStart), next)
+          ? concatBytes([this.window.subarray(this.position - this.windowStart), next])
           : next.subarray(this.position - prefetched.start);
       if (joined.length >= needed) {
         this.window = joined;
@@ -168,11 +169,4 @@ export class ByteCursor {
     if (n > this.remaining) throw this.truncated(n);
     this.position += n;
   }
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

@@ -6,6 +6,7 @@ import { fixtureBytes } from '../../test/fixtures';
 import { caseRanks, caseStrategy, expectedTensors } from '../../test/distributed';
 import { openMergedView, readTensor } from './merge';
 import { openRankFiles } from './set';
+import { concatBytes } from '../../base/bytes';
 
 const cases: { name: string; strategies: string[][]; formats: ('ckpt' | 'safetensors')[] }[] = [
   { name: 'case1_tp_dp', strategies: [['strategy.ckpt'], ['strategy.json']], formats: ['ckpt', 'safetensors'] },
@@ -94,9 +95,7 @@ describe('merged file against expected_merged.safetensors', () => {
     const job = await buildExport(view, planExport(view.index, { format: 'safetensors', metadataFormat: 'ms' }));
     const chunks: Uint8Array[] = [];
     for await (const chunk of exportChunks(job)) chunks.push(chunk.slice());
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    chunks.reduce((at, c) => (out.set(c, at), at + c.length), 0);
-    return out;
+    return concatBytes(chunks);
   }
 
   it('case2 and case3: byte-identical files', async () => {

@@ -2,18 +2,13 @@
 import { encodeRecord } from '../../formats/ckpt/write';
 import { MemorySource } from '../../io/byte-source';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
+import { concatBytes } from '../../base/bytes';
 
 export type RecordSpec = [tag: string, dims: number[], dtype: string, content: Uint8Array];
 
 export function checkpointBytes(records: readonly RecordSpec[]): Uint8Array {
   const parts = records.map(([tag, dims, dtype, content]) => encodeRecord(tag, dims, dtype, content));
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 export async function openRecords(records: readonly RecordSpec[]): Promise<OpenedCheckpoint> {

@@ -5,6 +5,7 @@ import { CountingSource, MemorySource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
 import { scanCheckpoint } from './scan';
 import { encodeRecord } from './write';
+import { concatBytes } from '../../base/bytes';
 
 const ckptFiles = realManifest().filter((file) => file.kind === 'ckpt');
 
@@ -78,8 +79,7 @@ describe('scanCheckpoint on every real .ckpt fixture', () => {
       parts.push(encodeRecord(`layer.${i}.weight`, [512, 512], 'Float32', new Uint8Array(512 * 512 * 4)));
       parts.push(encodeRecord(`layer.${i}.scale`, [], 'Float32', new Uint8Array(4)));
     }
-    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (file.set(p, at), at + p.length), 0);
+    const file = concatBytes(parts);
     const source = new CountingSource(new MemorySource(file));
     const index = await scanCheckpoint(source);
     expect(index.tensors.length).toBe(80);
@@ -88,8 +88,7 @@ describe('scanCheckpoint on every real .ckpt fixture', () => {
 
   it('on a file of small records, reads through with few reads (each read has a fixed cost)', async () => {
     const parts = Array.from({ length: 2000 }, (_, i) => encodeRecord(`b${i}`, [16], 'Float32', new Uint8Array(64)));
-    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (file.set(p, at), at + p.length), 0);
+    const file = concatBytes(parts);
     const source = new CountingSource(new MemorySource(file));
     expect((await scanCheckpoint(source, { windowBytes: 16 * 1024 })).tensors.length).toBe(2000);
     // ~180 KB of records in 16 KiB windows: about a dozen reads, each byte read once.
@@ -103,8 +102,7 @@ describe('scanCheckpoint on every real .ckpt fixture', () => {
     const parts = Array.from({ length: 5000 }, (_, i) =>
       encodeRecord(`model.layers.${i >> 4}.p${i}.bias`, [1], 'Float32', new Uint8Array(4)),
     );
-    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (file.set(p, at), at + p.length), 0);
+    const file = concatBytes(parts);
     const source = new CountingSource(new MemorySource(file));
     const index = await scanCheckpoint(source, { windowBytes: 16 * 1024 });
     expect(index.tensors.length).toBe(5000);

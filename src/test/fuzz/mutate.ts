@@ -4,6 +4,7 @@
  */
 import { varintBytes } from '../../formats/ckpt/write';
 import type { Prng } from './prng';
+import { concatBytes } from '../../base/bytes';
 
 export interface Mutated {
   bytes: Uint8Array;
@@ -38,18 +39,8 @@ export function interestingLengths(size: number): [number | bigint, string][] {
   ];
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 export function replaceRange(bytes: Uint8Array, offset: number, length: number, insert: Uint8Array): Uint8Array {
-  return concat(bytes.subarray(0, offset), insert, bytes.subarray(Math.min(bytes.length, offset + length)));
+  return concatBytes([bytes.subarray(0, offset), insert, bytes.subarray(Math.min(bytes.length, offset + length))]);
 }
 
 // ---- generic mutations ----
@@ -127,7 +118,7 @@ export function splice(
 ): Mutated {
   const cutA = aStructure.boundaries.length > 0 ? prng.pick(aStructure.boundaries) : prng.below(a.length + 1);
   const cutB = bStructure.boundaries.length > 0 ? prng.pick(bStructure.boundaries) : prng.below(b.length + 1);
-  return { bytes: concat(a.subarray(0, cutA), b.subarray(cutB)), label: `splice(a[0,${cutA}) + b[${cutB},))` };
+  return { bytes: concatBytes([a.subarray(0, cutA), b.subarray(cutB)]), label: `splice(a[0,${cutA}) + b[${cutB},))` };
 }
 
 // ---- structure-aware mutations ----

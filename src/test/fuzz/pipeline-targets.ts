@@ -26,6 +26,7 @@ import type { Mutated } from './mutate';
 import type { Prng } from './prng';
 import { seed, seedsOf, type Seed } from './seeds';
 import type { FuzzTarget, GeneratedCase } from './types';
+import { concatBytes } from '../../base/bytes';
 
 type MutateSeed = (prng: Prng, seed: Seed, others: readonly Seed[]) => Mutated;
 type Step = (run: () => Promise<unknown> | unknown) => Promise<void>;
@@ -35,14 +36,8 @@ const STREAM_LIMIT_BYTES = 32 * 1024 * 1024;
 
 async function drain(chunks: AsyncGenerator<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk.slice());
-    size += chunk.length;
-  }
-  const out = new Uint8Array(size);
-  parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
-  return out;
+  for await (const chunk of chunks) parts.push(chunk.slice());
+  return concatBytes(parts);
 }
 
 /** Export options from the knob: format, subset, rename, cast, CRC. */
