@@ -5,10 +5,11 @@ import {
   openMergedView,
   openRankFiles,
   planUnifiedParts,
+  streamingView,
   type MergedView,
   type RankFile,
 } from '../../src/core/distributed';
-import { buildExport, exportChunks, planExport } from '../../src/core/export';
+import { buildExport, contentReadOrder, exportChunks, planExport } from '../../src/core/export';
 import { readStrategy } from '../../src/formats/strategy';
 import { BlobSource } from '../../src/io/byte-source';
 
@@ -116,7 +117,8 @@ async function mergeExport(files: File[]): Promise<Measurement> {
       select: (entry) => names.has(entry.name),
       metadataFormat: 'ms',
     });
-    const job = await buildExport(view, plan);
+    // As the app and CLI stream a merged output: rank slices read in large windows, one ahead.
+    const job = await buildExport(streamingView(view, contentReadOrder(plan)), plan);
     for await (const chunk of exportChunks(job)) {
       written += chunk.length;
       chunks += 1;

@@ -96,3 +96,8 @@ export const MAX_DISTRIBUTED_RANKS = 65_536;
 export const DISTRIBUTED_CHUNK_BYTES = 16 * MiB;
 /** Reads of neighbouring strided runs are joined when the gap between them is at most this. */
 export const DISTRIBUTED_MAX_READ_GAP_BYTES = 64 * 1024;
+/**
+ * Memory a merge export may hold in rank-file windows read ahead, across all ranks (three windows
+ * per rank, each 1–16 MiB): the slices it needs are read in a few large reads, not one per slice.
+ */
+export const MERGE_READ_AHEAD_BYTES = 128 * MiB;

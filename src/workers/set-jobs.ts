@@ -4,10 +4,11 @@ import {
   openMergedView,
   openReslicedView,
   planUnifiedParts,
+  streamingView,
   type MergedView,
   type RankFile,
 } from '../core/distributed';
-import { buildExport, planExport, type ExportFormat, type ExportJob } from '../core/export';
+import { buildExport, contentReadOrder, planExport, type ExportFormat, type ExportJob } from '../core/export';
 import { compileNameMap, type NameMapSpec } from '../core/name-map';
 import { compileFilter, parseFilter } from '../core/selection';
 import { openDecryptedSource } from '../crypto/decrypted-source';
@@ -146,7 +147,11 @@ export async function mergedGroupJob(
     casts: spec.cast ? [spec.cast] : [],
     metadataFormat: spec.format === 'safetensors' ? spec.metadataFormat : null,
   });
-  return { fileName: group.fileName, job: await buildExport(view, plan, { signal }), tensors: plan.tensors.length };
+  return {
+    fileName: group.fileName,
+    job: await buildExport(streamingView(view, contentReadOrder(plan)), plan, { signal }),
+    tensors: plan.tensors.length,
+  };
 }
 
 /** The job of one target rank's re-sliced file, `rank_<r>/net.<format>`. */

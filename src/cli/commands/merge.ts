@@ -6,12 +6,13 @@ import { LensError } from '../../base/errors';
 import {
   checkReplicas,
   openMergedView,
+  streamingView,
   planUnifiedParts,
   withReplicaReports,
   type MergedView,
   type ReplicaReport,
 } from '../../core/distributed';
-import { buildExport, planExport, type ExportFormat } from '../../core/export';
+import { buildExport, contentReadOrder, planExport, type ExportFormat } from '../../core/export';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
@@ -84,7 +85,7 @@ async function writeTensors(
     select: names,
     metadataFormat: format === 'safetensors' ? 'ms' : null,
   });
-  const job = await buildExport(view, plan, { signal });
+  const job = await buildExport(streamingView(view, contentReadOrder(plan)), plan, { signal });
   return writeExportFile(job, out, signal);
 }
 

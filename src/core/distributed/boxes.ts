@@ -2,6 +2,7 @@ import { LensError } from '../../base/errors';
 import { DISTRIBUTED_CHUNK_BYTES, DISTRIBUTED_MAX_READ_GAP_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { ReadAheadSource } from '../../io/read-ahead';
 
 /**
  * The copy engine shared by merge and re-slice: a virtual tensor assembled from rectangular
@@ -76,6 +77,8 @@ export async function readEntryBytes(
   start: number,
   length: number,
   signal?: AbortSignal,
+  /** The caller copies out of the bytes at once: a shared view (read-ahead window) will do. */
+  borrow = false,
 ): Promise<Uint8Array> {
   if (start < 0 || start + length > entry.bytes) {
     throw new LensError('tensor-content-short', { tensor: entry.name, expected: start + length, actual: entry.bytes });
@@ -83,7 +86,10 @@ export async function readEntryBytes(
   // Common case (one record, one read): hand out the read buffer itself, no copy.
   const single = entry.ranges.length === 1 ? entry.ranges[0] : undefined;
   if (single && length <= MAX_READ_BYTES) {
-    const bytes = await source.read(single.offset + start, length, signal);
+    const bytes =
+      borrow && source instanceof ReadAheadSource
+        ? await source.readView(single.offset + start, length, signal)
+        : await source.read(single.offset + start, length, signal);
     if (bytes.length !== length) {
       throw new LensError('read-failed', {
         tensor: entry.name,
@@ -242,6 +248,7 @@ export async function readBoxedElements(
           spanStart * itemBytes,
           (batch.spanEnd - spanStart) * itemBytes,
           signal,
+          true,
         );
         for (let k = batch.from; k < batch.to; k += 3) {
           const outAt = ((runs[k] ?? 0) - first) * itemBytes;
@@ -261,7 +268,7 @@ export class BoxedTensorsSource implements ByteSource {
   readonly size: number;
   private readonly starts: number[] = [];
 
-  constructor(private readonly tensors: readonly BoxedTensor[]) {
+  constructor(readonly tensors: readonly BoxedTensor[]) {
     let at = 0;
     for (const tensor of tensors) {
       this.starts.push(at);

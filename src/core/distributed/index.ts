@@ -25,6 +25,7 @@ export {
   openMergedView,
   rankInputs,
   readTensor,
+  streamingView,
   tensorChunks,
   type MergedView,
   type MergeOptions,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CountingSource, MemorySource } from '../../io/byte-source';
-import { buildExport, exportChunks, planExport } from '../export';
+import { buildExport, contentReadOrder, exportChunks, planExport, type ExportFormat } from '../export';
 import { scanSafetensors } from '../../formats/safetensors/scan';
 import { fixtureBytes } from '../../test/fixtures';
 import { caseRanks, caseStrategy, expectedTensors } from '../../test/distributed';
-import { openMergedView, readTensor } from './merge';
+import { openMergedView, readTensor, streamingView, type MergedView } from './merge';
 import { openRankFiles } from './set';
 import { concatBytes } from '../../base/bytes';
 
@@ -114,5 +114,65 @@ describe('merged file against expected_merged.safetensors', () => {
     const expected = await expectedTensors('case1_tp_dp');
     expect(ours.tensors.map((t) => t.name)).toEqual(['layer.bias', 'layer.weight', 'global_step', 'norm.gamma']);
     expect(ours.tensors.map((t) => t.name).sort()).toEqual([...expected.keys()].sort());
+  });
+});
+
+describe('streaming view (rank files read ahead in windows)', () => {
+  async function exportBytes(view: MergedView, format: ExportFormat, windowBytes?: number): Promise<Uint8Array> {
+    const plan = planExport(view.index, { format, metadataFormat: format === 'safetensors' ? 'ms' : null, crc: true });
+    const source = windowBytes === 0 ? view : streamingView(view, contentReadOrder(plan), { windowBytes });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of exportChunks(await buildExport(source, plan))) chunks.push(chunk.slice());
+    return concatBytes(chunks);
+  }
+
+  for (const { name, strategies, formats } of cases) {
+    it(`${name}: the same exported bytes as the plain view, whatever the window size`, async () => {
+      const strategy = await caseStrategy(name, ...(strategies[0] ?? []));
+      for (const rankFormat of formats) {
+        const view = openMergedView(strategy, await caseRanks(name, rankFormat));
+        for (const format of ['safetensors', 'ckpt'] as const) {
+          const plain = await exportBytes(view, format, 0);
+          // Windows smaller than a slice, about a slice, and holding everything (the default).
+          for (const windowBytes of [7, 16, 100, 1000, undefined]) {
+            const streamed = await exportBytes(view, format, windowBytes);
+            expect(Buffer.from(streamed).equals(Buffer.from(plain)), `${rankFormat} → ${format}, ${windowBytes}`).toBe(
+              true,
+            );
+          }
+        }
+      }
+    });
+  }
+
+  it('reads each rank file in fewer, larger reads, and no more bytes than the plain view plus the gaps', async () => {
+    const strategy = await caseStrategy('case1_tp_dp', 'strategy.ckpt');
+    const counted = (await caseRanks('case1_tp_dp', 'ckpt')).map((file) => ({
+      ...file,
+      opened: { ...file.opened, plaintext: new CountingSource(file.opened.plaintext) },
+    }));
+    const view = openMergedView(strategy, counted);
+    const totals = (): { reads: number; bytes: number } => {
+      const sources = counted.map((file) => file.opened.plaintext as CountingSource);
+      const result = {
+        reads: sources.reduce((sum, source) => sum + source.reads, 0),
+        bytes: sources.reduce((sum, source) => sum + source.bytesRead, 0),
+      };
+      for (const source of sources) {
+        source.reads = 0;
+        source.bytesRead = 0;
+      }
+      return result;
+    };
+    const plain = await exportBytes(view, 'safetensors', 0);
+    const direct = totals();
+    const streamed = await exportBytes(view, 'safetensors', undefined);
+    const ahead = totals();
+    expect(Buffer.from(streamed).equals(Buffer.from(plain))).toBe(true);
+    // CRC pass and write pass: one window per rank file each (the slices lie close together).
+    expect(ahead.reads).toBeLessThanOrEqual(2 * counted.length);
+    expect(ahead.reads).toBeLessThan(direct.reads);
+    const headerBytes = 2 * 1024 * counted.length; // record headers between slices, both passes
+    expect(ahead.bytes).toBeLessThanOrEqual(direct.bytes + headerBytes);
   });
 });

@@ -1,8 +1,15 @@
 import { dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
-import { DISTRIBUTED_CHUNK_BYTES, MAX_BUFFER_BYTES } from '../../base/limits';
+import {
+  DISTRIBUTED_CHUNK_BYTES,
+  DISTRIBUTED_MAX_READ_GAP_BYTES,
+  MAX_BUFFER_BYTES,
+  MERGE_READ_AHEAD_BYTES,
+} from '../../base/limits';
 import type { CheckpointIndex, FormatId, TensorEntry } from '../../base/types';
 import type { ParallelStrategy } from '../../formats/strategy/types';
+import type { ByteSource } from '../../io/byte-source';
+import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, readBoxedElements, readEntryBytes, type BoxedTensor } from './boxes';
 import { analyzeSet, isMergedParameter } from './layout';
@@ -80,6 +87,55 @@ export interface MergeOptions {
   order?: 'name' | 'layout';
   /** Leave out tensors that are not in the strategy (`unified_safetensors` puts them in hyper_param). */
   includeExtras?: boolean;
+}
+
+/** Windows held per rank file: the ones in use (the plan visits a layer's slices out of file order) and the next. */
+const READ_AHEAD_WINDOWS = 3;
+
+/**
+ * The view to stream an export from, given the names it reads in the order it reads them (see
+ * `contentReadOrder`): the same tensors, but each rank file's slices are read in large windows
+ * in that order, one window ahead (≤ MERGE_READ_AHEAD_BYTES held) — a few large reads instead of
+ * one per slice. Made per export job and dropped with it; interactive reads keep the plain view
+ * (a preview of one tensor should read its slices, not windows around them).
+ */
+export function streamingView(
+  view: MergedView,
+  readOrder: readonly string[],
+  /** Tests force small windows; the default divides MERGE_READ_AHEAD_BYTES among the rank files. */
+  options: { windowBytes?: number } = {},
+): MergedView {
+  if (!(view.plaintext instanceof BoxedTensorsSource)) return view;
+  const boxed = view.plaintext.tensors;
+  const indexOf = new Map(view.index.tensors.map((entry, i) => [entry.name, i]));
+  const planned = new Map<ByteSource, PlannedRange[]>();
+  for (const name of readOrder) {
+    const tensor = boxed[indexOf.get(name) ?? -1];
+    if (!tensor) continue;
+    for (const piece of tensor.pieces) {
+      const list = planned.get(piece.source) ?? [];
+      list.push(...piece.entry.ranges);
+      planned.set(piece.source, list);
+    }
+  }
+  const MiB = 1024 * 1024;
+  const perWindow = Math.floor(MERGE_READ_AHEAD_BYTES / (READ_AHEAD_WINDOWS * Math.max(1, planned.size)) / MiB) * MiB;
+  const windowBytes = options.windowBytes ?? Math.min(DISTRIBUTED_CHUNK_BYTES, Math.max(MiB, perWindow));
+  const wrapped = new Map(
+    [...planned].map(([source, ranges]) => [
+      source,
+      new ReadAheadSource(source, ranges, {
+        windowBytes,
+        maxGapBytes: DISTRIBUTED_MAX_READ_GAP_BYTES,
+        maxWindows: READ_AHEAD_WINDOWS,
+      }),
+    ]),
+  );
+  const streamed = boxed.map((tensor) => ({
+    ...tensor,
+    pieces: tensor.pieces.map((piece) => ({ ...piece, source: wrapped.get(piece.source) ?? piece.source })),
+  }));
+  return { ...view, plaintext: new BoxedTensorsSource(streamed) };
 }
 
 export function rankInputs(files: readonly RankFile[]): RankInput[] {

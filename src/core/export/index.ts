@@ -9,6 +9,7 @@ export {
 } from './casts';
 export {
   checkEncryptionOptions,
+  contentReadOrder,
   encodeAppendValue,
   planExport,
   type AppendDictEdits,

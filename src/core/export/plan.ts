@@ -3,7 +3,7 @@ import { compileNameMap } from '../name-map';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
-import { safetensorsDtypeFor } from '../../formats/safetensors/write';
+import { safetensorsDtypeFor, safetensorsOrder } from '../../formats/safetensors/write';
 import { castElementBytes, castFamily, isAllowedCast } from './casts';
 
 export type ExportFormat = 'ckpt' | 'safetensors';
@@ -369,4 +369,10 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
     metadata: format === 'safetensors' ? { ...(options.metadata ?? {}) } : {},
     sliceBytes: options.sliceBytes ?? null,
   };
+}
+
+/** Source names in the order the written file reads their content (safetensors re-sorts). */
+export function contentReadOrder(plan: ExportPlan): string[] {
+  const tensors = plan.format === 'safetensors' ? safetensorsOrder(plan.tensors) : plan.tensors;
+  return tensors.flatMap((tensor) => (tensor.sourceName === null ? [] : [tensor.sourceName]));
 }
