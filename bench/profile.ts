@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession } from 'playwright-core';
+import { chromiumCpuMs } from './chromium-usage';
 
 interface ProfileNode {
   id: number;
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
     startServer: (port: number, dir: string) => Promise<{ server: Server; url: string }>;
   };
   const { server, url } = await startServer(4381, 'bench/out/site');
-  const context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-profile-')), {
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -112,13 +114,16 @@ async function main(): Promise<void> {
     await send('Profiler.enable');
     await send('Profiler.setSamplingInterval', { interval: 200 });
     await send('Profiler.start');
+    const cpuBefore = chromiumCpuMs(profileDir);
     const started = performance.now();
     const result = await run();
     const elapsed = performance.now() - started;
+    const cpuSeconds = (chromiumCpuMs(profileDir) - cpuBefore) / 1000;
     const { profile } = (await send('Profiler.stop')) as { profile: Profile };
     const out = path.join('bench/out', `${operation}.cpuprofile`);
     writeFileSync(out, JSON.stringify(profile));
-    console.log(`${operation}: ${elapsed.toFixed(0)} ms, result ${JSON.stringify(result)}`);
+    console.log(`${operation}: ${elapsed.toFixed(0)} ms, ${cpuSeconds.toFixed(1)} CPU-s in all Chromium processes`);
+    console.log(`result ${JSON.stringify(result)}`);
     console.log(`bench worker self time (${out}):`);
     for (const line of topFunctions(profile, 30)) console.log(line);
   } finally {

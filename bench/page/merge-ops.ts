@@ -104,7 +104,7 @@ async function mergeRawRead(files: File[], options: { all?: boolean; joinGap?: n
  * with `exportChunks` and discarded, as the app streams it into a file. `bytes` are the merged
  * tensor bytes (what the rank files had to supply); `items` the bytes of the written files.
  */
-async function mergeExport(files: File[]): Promise<Measurement> {
+async function mergeExport(files: File[], options: { windowBytes?: number } = {}): Promise<Measurement> {
   const { view } = await openBenchSet(files);
   const start = performance.now();
   const unified = planUnifiedParts(view, { extension: 'safetensors' });
@@ -118,7 +118,7 @@ async function mergeExport(files: File[]): Promise<Measurement> {
       metadataFormat: 'ms',
     });
     // As the app and CLI stream a merged output: rank slices read in large windows, one ahead.
-    const job = await buildExport(streamingView(view, contentReadOrder(plan)), plan);
+    const job = await buildExport(streamingView(view, contentReadOrder(plan)), plan, options);
     for await (const chunk of exportChunks(job)) {
       written += chunk.length;
       chunks += 1;

@@ -1,5 +1,5 @@
 import { LensError } from '../base/errors';
-import type { CheckpointIndex, CipherMode } from '../base/types';
+import type { CheckpointIndex, CipherMode, TensorEntry } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { scanCheckpoint } from '../formats/ckpt/scan';
@@ -10,6 +10,11 @@ export interface OpenedCheckpoint {
   index: CheckpointIndex;
   /** The plaintext bytes the index's ranges refer to (the file itself unless encrypted). */
   plaintext: ByteSource;
+  /**
+   * A tensor's content as ranges of other sources, when it is better copied from there than
+   * read through `plaintext` (a merged view: a row-split tensor is its rank slices end to end).
+   */
+  contentOf?(entry: TensorEntry): { source: ByteSource; offset: number; length: number }[] | null;
 }
 
 export interface CheckpointOpenOptions extends OpenOptions {

@@ -39,8 +39,17 @@ export class BlobSource implements ByteSource {
     }
   }
 
-  /** A Blob view of a range without reading it (used to compose exports zero-copy). */
+  /**
+   * A Blob view of a range without reading it (used to compose exports zero-copy). A range past
+   * the end (the file was cut short after it was opened) fails here, as a read of it would.
+   */
   slice(offset: number, end: number): Blob {
+    if (end > this.size) {
+      throw new LensError('read-failed', {
+        offset: this.size,
+        hint: 'the file ended early: it changed after it was opened',
+      });
+    }
     return this.blob.slice(offset, end);
   }
 }

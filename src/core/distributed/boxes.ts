@@ -125,6 +125,53 @@ export async function readEntryBytes(
   return out;
 }
 
+/** A byte range of a source. */
+export interface SourceRange {
+  source: ByteSource;
+  offset: number;
+  length: number;
+}
+
+/** Bytes [start, start+length) of an entry's content as ranges of its source (records may split it). */
+function entrySourceRanges(source: ByteSource, entry: TensorEntry, start: number, length: number): SourceRange[] {
+  const out: SourceRange[] = [];
+  let at = 0;
+  for (const range of entry.ranges) {
+    const from = Math.max(start, at);
+    const to = Math.min(start + length, at + range.length);
+    if (to > from) out.push({ source, offset: range.offset + (from - at), length: to - from });
+    at += range.length;
+  }
+  return out;
+}
+
+/**
+ * The tensor's bytes as ranges of its sources laid end to end, when its pieces are whole rows
+ * stacked along the first dimension (row splits, unsplit or replicated tensors, extras): an
+ * export then composes the sources' own bytes (zero-copy Blob slices in the browser, no copy
+ * engine) instead of assembling them. null when a piece is a column block, whose rows
+ * interleave with other pieces' rows.
+ */
+export function stackedRanges(tensor: BoxedTensor): SourceRange[] | null {
+  const { shape, itemBytes } = tensor;
+  const rowBytes = product(shape, 1) * itemBytes;
+  const pieces = [...tensor.pieces].sort((a, b) => (a.outStart[0] ?? 0) - (b.outStart[0] ?? 0));
+  const out: SourceRange[] = [];
+  let rows = 0;
+  for (const piece of pieces) {
+    for (let d = 1; d < shape.length; d += 1)
+      if (piece.extent[d] !== shape[d] || piece.sourceShape[d] !== shape[d] || piece.sourceStart[d] !== 0) return null;
+    if (shape.length > 0 && piece.outStart[0] !== rows) return null;
+    const pieceRows = shape.length > 0 ? (piece.extent[0] ?? 0) : 1;
+    const start = (shape.length > 0 ? (piece.sourceStart[0] ?? 0) : 0) * rowBytes;
+    const ranges = entrySourceRanges(piece.source, piece.entry, start, pieceRows * rowBytes);
+    if (ranges.reduce((sum, range) => sum + range.length, 0) !== pieceRows * rowBytes) return null;
+    out.push(...ranges);
+    rows += pieceRows;
+  }
+  return rows === (shape.length > 0 ? (shape[0] ?? 0) : 1) ? out : null;
+}
+
 /** Runs of one piece inside an output range, as flat triples (output element, source element, length). */
 function runsOf(tensor: BoxedTensor, piece: BoxPiece, first: number, end: number, runs: number[]): void {
   const { shape } = tensor;
@@ -185,6 +232,8 @@ export async function readBoxedElements(
   first: number,
   end: number,
   signal?: AbortSignal,
+  /** The caller copies out of the result at once: it may be a shared view (see readEntryBytes). */
+  borrow = false,
 ): Promise<Uint8Array> {
   const { itemBytes } = tensor;
   let out: Uint8Array | null = null;
@@ -230,6 +279,7 @@ export async function readBoxedElements(
           only.spanStart * itemBytes,
           (end - first) * itemBytes,
           signal,
+          borrow,
         );
       }
     }
@@ -309,10 +359,11 @@ export class BoxedTensorsSource implements ByteSource {
       if (to <= from) continue;
       const firstElement = Math.floor(from / tensor.itemBytes);
       const endElement = Math.ceil(to / tensor.itemBytes);
-      const bytes = await readBoxedElements(tensor, firstElement, endElement, signal);
+      // The whole request inside one tensor, element-aligned: the bytes are the answer, no copy.
+      const whole = from % tensor.itemBytes === 0 && to % tensor.itemBytes === 0 && to - from === end - offset;
+      const bytes = await readBoxedElements(tensor, firstElement, endElement, signal, !whole);
       const skip = from - firstElement * tensor.itemBytes;
-      // The whole request inside one tensor, element-aligned: no second copy.
-      if (skip === 0 && bytes.length === end - offset && start + from === offset) return bytes;
+      if (whole) return bytes;
       out ??= new Uint8Array(end - offset);
       out.set(bytes.subarray(skip, skip + (to - from)), start + from - offset);
     }

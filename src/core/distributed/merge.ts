@@ -11,7 +11,7 @@ import type { ParallelStrategy } from '../../formats/strategy/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 import type { OpenedCheckpoint } from '../open';
-import { BoxedTensorsSource, readBoxedElements, readEntryBytes, type BoxedTensor } from './boxes';
+import { BoxedTensorsSource, readBoxedElements, readEntryBytes, stackedRanges, type BoxedTensor } from './boxes';
 import { analyzeSet, isMergedParameter } from './layout';
 import type { ParameterPlan, RankInput, SetLayout } from './types';
 
@@ -110,8 +110,11 @@ export function streamingView(
   const indexOf = new Map(view.index.tensors.map((entry, i) => [entry.name, i]));
   const planned = new Map<ByteSource, PlannedRange[]>();
   for (const name of readOrder) {
-    const tensor = boxed[indexOf.get(name) ?? -1];
-    if (!tensor) continue;
+    const i = indexOf.get(name) ?? -1;
+    const tensor = boxed[i];
+    const entry = view.index.tensors[i];
+    // Stacked tensors are copied from the rank files directly (contentOf), not through the view.
+    if (!tensor || !entry || view.contentOf?.(entry)) continue;
     for (const piece of tensor.pieces) {
       const list = planned.get(piece.source) ?? [];
       list.push(...piece.entry.ranges);
@@ -196,7 +199,21 @@ export function openMergedView(
     tensors,
     problems: [],
   };
-  return { index, plaintext, layout, plans };
+  const positions = new Map(tensors.map((entry, i) => [entry.name, i]));
+  const stacked = new Map<number, ReturnType<typeof stackedRanges>>();
+  return {
+    index,
+    plaintext,
+    layout,
+    plans,
+    contentOf: (entry) => {
+      const i = positions.get(entry.name);
+      const tensor = i === undefined ? undefined : boxed[i];
+      if (i === undefined || !tensor) return null;
+      if (!stacked.has(i)) stacked.set(i, stackedRanges(tensor));
+      return stacked.get(i) ?? null;
+    },
+  };
 }
 
 function entryOf(view: OpenedCheckpoint, name: string): TensorEntry {

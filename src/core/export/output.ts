@@ -91,6 +91,8 @@ export interface ExportJob {
 }
 
 function sourceContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart[] {
+  const composed = opened.contentOf?.(entry);
+  if (composed) return composed.map((range) => ({ kind: 'copy' as const, ...range }));
   return entry.ranges.map((range) => ({
     kind: 'copy' as const,
     source: opened.plaintext,
