@@ -12,7 +12,7 @@ import { compileFilter, parseFilter } from '../../src/core/selection';
 import { computeAllStats } from '../../src/core/stats/tensor-stats';
 import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
-import { decryptionFor } from '../../src/workers/decrypt-pool';
+import { decryptionFor, poolWindowCrc } from '../../src/workers/decrypt-pool';
 import { mergeOps } from './merge-ops';
 
 export interface Measurement {
@@ -122,7 +122,8 @@ async function decryptAndIndex(file: File, options: { key: number[] }): Promise<
 async function crcVerify(file: File): Promise<Measurement> {
   const start = performance.now();
   const opened = await openCheckpoint(new BlobSource(file));
-  const report = await verifyIntegrity(opened);
+  // As the app's integrity job (src/workers/features/integrity.ts) verifies.
+  const report = await verifyIntegrity(opened, { windowCrc: poolWindowCrc });
   if (report.crcStatus !== 'ok') throw new Error(`CRC ${report.crcStatus} in the benchmark`);
   return { ms: performance.now() - start, bytes: report.bytesCovered };
 }

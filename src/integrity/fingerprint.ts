@@ -25,7 +25,15 @@ export async function sha256OfSource(
     ...(options.windowBytes ? { windowBytes: options.windowBytes } : {}),
     onBytes: (done) => options.onProgress?.(source.size > 0 ? done / source.size : 1),
   };
-  await forEachWindow(source, 0, source.size, (bytes) => hasher.update(bytes), streamOptions);
+  await forEachWindow(
+    source,
+    0,
+    source.size,
+    (bytes) => {
+      hasher.update(bytes);
+    },
+    streamOptions,
+  );
   options.onProgress?.(1);
   return { algorithm: 'SHA-256', hex: hasher.digest('hex'), bytes: source.size };
 }

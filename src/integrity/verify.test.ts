@@ -6,7 +6,7 @@ import { encryptBytes } from '../crypto/encrypt';
 import { encodeRecord } from '../formats/ckpt/write';
 import { MemorySource } from '../io/byte-source';
 import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../test/fixtures';
-import { crc32OfRange } from './crc';
+import { crc32Of, crc32OfRange } from './crc';
 import { compareCodePoints, verifyIntegrity } from './verify';
 
 /** ckpt-format.md §12.3: the six records of the worked file and its crc_num trailer. */
@@ -122,6 +122,16 @@ describe('MindSpore safetensors crc_num (ckpt-format.md §5.2)', () => {
       const { report } = await verifyBytes(bytes);
       expect(report.crcStatus, `byte ${position}`).toBe('mismatch');
     }
+  });
+
+  it('gives the same outcomes with its tensors hashed elsewhere (windowCrc)', async () => {
+    const original = workedSafetensors();
+    const verify = async (bytes: Uint8Array) =>
+      verifyIntegrity(await openCheckpoint(new MemorySource(bytes)), { windowCrc: crc32Of });
+    expect((await verify(original)).crc).toEqual({ present: true, ok: true, expected: 3559497697, actual: 3559497697 });
+    const flipped = original.slice();
+    flipped[original.length - 37 + 9]! ^= 0x01;
+    expect((await verify(flipped)).crcStatus).toBe('mismatch');
   });
 
   it('sorts names by code point like Python, not by UTF-16 unit', () => {

@@ -10,7 +10,7 @@ import type { ByteSource } from '../io/byte-source';
 import { decryptAll, DecryptedSource } from '../crypto/decrypted-source';
 import type { CipherLayout } from '../crypto/layout';
 import { CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
-import { Crc32Stream, forEachWindow } from './crc';
+import { crc32OfRange, Crc32Stream, type WindowCrc } from './crc';
 
 export type CrcStatus = 'ok' | 'mismatch' | 'absent' | 'unverifiable';
 
@@ -48,6 +48,11 @@ export interface VerifyOptions {
   onProgress?: (fraction: number) => void;
   /** Blocks decrypted at once for encrypted files. */
   concurrency?: number;
+  /**
+   * Hashes the CRC's windows (ckpt trailer, safetensors tensor data) elsewhere — the app passes
+   * its worker pool's; default: on this thread as they are read.
+   */
+  windowCrc?: WindowCrc;
 }
 
 export interface OpenedForVerify {
@@ -138,10 +143,12 @@ export async function safetensorsCrc(
         covered += Number(value);
       } else {
         for (const range of tensor.ranges) {
-          await forEachWindow(plaintext, range.offset, range.offset + range.length, (bytes) => crc.update(bytes), {
+          const rangeCrc = await crc32OfRange(plaintext, range.offset, range.offset + range.length, {
             signal: options.signal,
+            windowCrc: options.windowCrc,
             onBytes: (bytes) => options.onProgress?.(Math.min(1, (done + bytes) / total)),
           });
+          crc.append(rangeCrc, range.length);
           covered += range.length;
           done += range.length;
         }
@@ -213,17 +220,12 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     }
   } else if (index.format === 'ckpt' && crc.present) {
     const crcEnd = plaintext.size - CRC_TRAILER_BYTES;
-    const hash = await Crc32Stream.create();
-    try {
-      await forEachWindow(plaintext, 0, crcEnd, (bytes) => hash.update(bytes), {
-        signal: options.signal,
-        onBytes: (bytes) => options.onProgress?.(bytes / Math.max(1, crcEnd)),
-      });
-    } catch (error) {
-      hash.finish();
-      throw error;
-    }
-    outcome = { actual: hash.finish(), bytesCovered: crcEnd };
+    const actual = await crc32OfRange(plaintext, 0, crcEnd, {
+      signal: options.signal,
+      windowCrc: options.windowCrc,
+      onBytes: (bytes) => options.onProgress?.(bytes / Math.max(1, crcEnd)),
+    });
+    outcome = { actual, bytesCovered: crcEnd };
   }
 
   if (index.format === 'safetensors' && crc.present) {

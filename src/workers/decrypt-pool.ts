@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { CipherMode } from '../base/types';
 import type { DecryptUnit } from '../crypto/decrypted-source';
+import { crc32Of, type WindowCrc } from '../integrity/crc';
 import type { DecryptWorkerApi } from './decrypt-worker';
 import { installErrorTransfer } from './transfer';
 
@@ -8,7 +9,8 @@ import { installErrorTransfer } from './transfer';
  * Cipher blocks are independent, so CPU-bound modes (SM4 in WASM, software AES-192) decrypt on
  * a pool of workers — the browser's analogue of MindSpore's max_process_num. Whole 64 MiB
  * AES-GCM blocks go there too: Chromium's `subtle.decrypt` of one keeps its calling thread busy
- * for about as long as the cipher takes, which would stall the reads of the next block.
+ * for about as long as the cipher takes, which would stall the reads of the next block. The
+ * integrity check's CRC windows are hashed here for the same reason (poolWindowCrc).
  */
 const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
@@ -58,6 +60,26 @@ export function poolDecryptor(
     }
   };
 }
+
+/** Below this a window is hashed here: a round trip to a member costs more than the hashing. */
+const POOL_CRC_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Window CRCs for verifyIntegrity (`windowCrc`): each window's buffer is transferred to a pool
+ * member and hashed there while this thread reads the next windows — Chromium copies every
+ * `Blob.slice().arrayBuffer()` on the reading thread, so reading and hashing here serialise.
+ */
+export const poolWindowCrc: WindowCrc = async (bytes) => {
+  if (bytes.length < POOL_CRC_MIN_BYTES) return crc32Of(bytes);
+  const target = member();
+  target.busy += 1;
+  try {
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return await target.api.crc32(Comlink.transfer(own, [own.buffer as ArrayBuffer]));
+  } finally {
+    target.busy -= 1;
+  }
+};
 
 /** Every pool member drops its cached key (called when an encrypted file is closed). */
 export async function forgetPoolKeys(): Promise<void> {

@@ -1,4 +1,3 @@
-import { createCRC32 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { LensError } from '../../base/errors';
 import { partLength, readParts } from '../../formats/parts';
@@ -8,7 +7,6 @@ import { buildExport, exportBlob, type ExportJob } from './output';
 import {
   AUTO_BYTES_PER_PROCESS,
   composeRanges,
-  crc32Combine,
   MAX_EXPORT_PROCESSES,
   mergeCastReports,
   planRanges,
@@ -22,13 +20,6 @@ import {
 import { planExport, type ExportOptions } from './plan';
 
 const LENET = ['real', 'nsu-huawei-2022__LeNet5_5_step.ckpt'] as const;
-
-async function crcOf(bytes: Uint8Array): Promise<number> {
-  const hasher = await createCRC32();
-  hasher.init();
-  hasher.update(bytes);
-  return parseInt(hasher.digest('hex'), 16) >>> 0;
-}
 
 async function lenetJob(options: ExportOptions): Promise<{ opened: OpenedCheckpoint; job: ExportJob }> {
   const opened = await openCheckpoint(await fixtureSource(...LENET));
@@ -53,35 +44,6 @@ async function composedInRanges(options: ExportOptions, count: number) {
   }
   return { job, ranges, blob: composeRanges(job, pieces), castReport: mergeCastReports(reports) };
 }
-
-describe('crc32Combine (zlib crc32_combine)', () => {
-  it('gives the CRC of a concatenation from its pieces, on a real checkpoint cut anywhere', async () => {
-    const bytes = fixtureBytes(...LENET);
-    const whole = await crcOf(bytes);
-    for (const cut of [0, 1, 7, 4096, 100_003, bytes.length - 1, bytes.length]) {
-      const a = await crcOf(bytes.subarray(0, cut));
-      const b = await crcOf(bytes.subarray(cut));
-      expect(crc32Combine(a, b, bytes.length - cut), `cut ${cut}`).toBe(whole);
-    }
-    // Many pieces folded left from the empty CRC, as composeRanges does.
-    let folded = 0;
-    for (let at = 0; at < bytes.length; at += 50_000) {
-      const piece = bytes.subarray(at, Math.min(bytes.length, at + 50_000));
-      folded = crc32Combine(folded, await crcOf(piece), piece.length);
-    }
-    expect(folded).toBe(whole);
-  });
-
-  it('is associative for lengths beyond 2^32 (no 32-bit truncation of the length)', () => {
-    const [a, b, c] = [0x12345678, 0x9abcdef0, 0x0badf00d];
-    const lengthB = 2 ** 33 + 12_345;
-    const lengthC = 2 ** 40 + 7;
-    expect(crc32Combine(crc32Combine(a, b, lengthB), c, lengthC)).toBe(
-      crc32Combine(a, crc32Combine(b, c, lengthC), lengthB + lengthC),
-    );
-    expect(crc32Combine(a, b, 2 ** 32)).not.toBe(crc32Combine(a, b, 0));
-  });
-});
 
 describe('planRanges / planUnits / resolveProcessCount', () => {
   it('cuts a real job into contiguous ranges; cuts inside converted tensors are element-aligned', async () => {

@@ -1,4 +1,5 @@
 import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
+import { crc32Combine } from '../../integrity/crc';
 import { isSliceable, partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
 import { mergeCastStats } from './casts';
 import { BlobPartsBuilder, createCrc32, type CastReportEntry, type ExportJob } from './output';
@@ -108,56 +109,6 @@ export function planUnits(outputs: readonly UnitOutput[], members: number): Work
     if (ranges.length <= 1) return [{ output: index, range: null }];
     return ranges.map((range) => ({ output: index, range }));
   });
-}
-
-// ---- CRC-32 of a concatenation from the CRCs of its pieces (zlib's crc32_combine) ----
-
-const CRC_POLY = 0xedb88320;
-
-/** a·b modulo the CRC polynomial (bit-reflected, as zlib's multmodp). */
-function multModP(a: number, b: number): number {
-  let m = 0x80000000;
-  let p = 0;
-  let bb = b >>> 0;
-  for (;;) {
-    if ((a & m) !== 0) {
-      p ^= bb;
-      if ((a & (m - 1)) === 0) break;
-    }
-    m >>>= 1;
-    bb = bb & 1 ? (bb >>> 1) ^ CRC_POLY : bb >>> 1;
-  }
-  return p >>> 0;
-}
-
-/** x^(2^k) mod p for k = 0…31. */
-const X2N: number[] = (() => {
-  const table: number[] = [];
-  let p = 0x40000000; // x^1 (bit 31 is x^0 in the reflected representation)
-  table.push(p);
-  for (let n = 1; n < 32; n += 1) {
-    p = multModP(p, p);
-    table.push(p);
-  }
-  return table;
-})();
-
-/** x^(n·2^k) mod p; n may exceed 2^32 (byte counts of large files). */
-function x2nModP(n: number, k: number): number {
-  let p = 0x80000000;
-  let rest = n;
-  let bit = k;
-  while (rest > 0) {
-    if (rest % 2 === 1) p = multModP(X2N[bit & 31] as number, p);
-    rest = Math.floor(rest / 2);
-    bit += 1;
-  }
-  return p >>> 0;
-}
-
-/** CRC-32 of A‖B from crc(A), crc(B) and B's length (zlib crc32_combine). */
-export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
-  return (multModP(x2nModP(lengthB, 3), crcA >>> 0) ^ (crcB >>> 0)) >>> 0;
 }
 
 // ---- one member's share: a byte range of a job as Blob parts, plus its CRC ----

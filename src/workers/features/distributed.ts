@@ -18,7 +18,6 @@ import {
 import { exportBlob, writeExportTo, type CastReportEntry, type ExportJob } from '../../core/export';
 import {
   composeRanges,
-  crc32Combine,
   mergeCastReports,
   planUnits,
   resolveProcessCount,
@@ -36,6 +35,7 @@ import {
   type ParallelStrategy,
   type StrategyProblem,
 } from '../../formats/strategy';
+import { crc32Combine } from '../../integrity/crc';
 import { BlobSource, type ByteSource } from '../../io/byte-source';
 import { runOnPool } from '../export-pool';
 import type { MemberResult } from '../export-member-api';

@@ -1,7 +1,7 @@
 import { sha256OfSource, type FileFingerprint } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
 import { BlobSource } from '../../io/byte-source';
-import { poolSize } from '../decrypt-pool';
+import { poolSize, poolWindowCrc } from '../decrypt-pool';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 
 export const integrityApi = {
@@ -10,10 +10,12 @@ export const integrityApi = {
     return runJob(jobId, async (signal) => {
       const opened = requireOpen(fileId);
       const progress = throttle(onProgress);
-      // Blocks decrypt on the pool when the file's mode needs it; keep every member busy.
+      // Blocks decrypt on the pool when the file's mode needs it; keep every member busy. The
+      // trailer CRC's windows are hashed there too, while this worker reads the next ones.
       return verifyIntegrity(opened, {
         signal,
         concurrency: poolSize() + 1,
+        windowCrc: poolWindowCrc,
         ...(progress ? { onProgress: progress } : {}),
       });
     });
