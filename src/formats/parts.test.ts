@@ -84,4 +84,37 @@ describe('readParts', () => {
     source.releaseAll();
     await new Promise((resolve) => setTimeout(resolve, 10));
   });
+
+  it('the next two generated parts make their first chunk while the current one is used, in order', async () => {
+    const started: number[] = [];
+    const closed: number[] = [];
+    const generated = (id: number): OutputPart => ({
+      kind: 'generated',
+      length: 2,
+      async *generate() {
+        started.push(id);
+        try {
+          yield Uint8Array.of(id, 0);
+          yield Uint8Array.of(id, 1);
+        } finally {
+          closed.push(id);
+        }
+      },
+    });
+    const parts = [generated(1), bytesPart(Uint8Array.of(9)), generated(2), generated(3), generated(4)];
+    const all: number[][] = [];
+    for await (const chunk of readParts(parts)) all.push([...chunk]);
+    expect(all).toEqual([[1, 0], [1, 1], [9], [2, 0], [2, 1], [3, 0], [3, 1], [4, 0], [4, 1]]);
+
+    started.length = 0;
+    const reader = readParts(parts);
+    expect((await reader.next()).value).toEqual(Uint8Array.of(1, 0));
+    // Part 1 is being used; parts 2 and 3 are under way, part 4 is not.
+    expect(started).toEqual([1, 2, 3]);
+    // A consumer that stops early closes the parts made ahead.
+    closed.length = 0;
+    await reader.return(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed.sort()).toEqual([1, 2, 3]);
+  });
 });

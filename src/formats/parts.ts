@@ -81,16 +81,37 @@ export interface ReadPartsOptions {
 
 /** Copy windows requested ahead of the one being handed out. */
 const READS_AHEAD = 2;
+/** Generated parts (casts) that start making their first chunk while an earlier one is used. */
+const GENERATED_AHEAD = 2;
+
+/** A generated part whose first chunk is being made ahead of its turn. */
+interface StartedPart {
+  chunks: AsyncIterator<Uint8Array>;
+  first: Promise<IteratorResult<Uint8Array>>;
+}
 
 type ReadStep =
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }> }
+  | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }>; started?: StartedPart }
   | { kind: 'read'; bytes: Promise<Uint8Array> };
+
+function startPart(step: Extract<ReadStep, { kind: 'generated' }>, signal?: AbortSignal): StartedPart {
+  if (!step.started) {
+    const chunks = step.part.generate(0, step.part.length, signal)[Symbol.asyncIterator]();
+    const first = chunks.next();
+    // Made ahead: if the consumer stops first, its failure must not surface unhandled.
+    first.catch(() => undefined);
+    step.started = { chunks, first };
+  }
+  return step.started;
+}
 
 /**
  * The bytes of the parts in order, in windows of at most `windowBytes` for copies. Copy windows
  * are requested READS_AHEAD ahead of the consumer and across part boundaries: with one read at a
- * time, a list of small tensors (one window each) would wait for every read in turn.
+ * time, a list of small tensors (one window each) would wait for every read in turn. Likewise
+ * the next GENERATED_AHEAD generated parts (cast tensors) make their first chunk while the
+ * current one is used, so a run of one-window tensors does not read and convert each in turn.
  */
 export async function* readParts(
   parts: readonly OutputPart[],
@@ -135,22 +156,42 @@ export async function* readParts(
       }
     }
   };
-  for (;;) {
-    signal?.throwIfAborted();
-    fill();
-    const step = queue.shift();
-    if (!step) return;
-    if (step.kind === 'bytes') {
-      if (step.bytes.length > 0) yield step.bytes;
-    } else if (step.kind === 'generated') {
-      if (step.part.length > 0) yield* step.part.generate(0, step.part.length, signal);
-    } else {
-      reads -= 1;
-      const bytes = await step.bytes;
+  /** The generated part being handed out (closed if the consumer stops inside it). */
+  let active: AsyncIterator<Uint8Array> | null = null;
+  try {
+    for (;;) {
       signal?.throwIfAborted();
       fill();
-      yield bytes;
+      const step = queue.shift();
+      if (!step) return;
+      if (step.kind === 'bytes') {
+        if (step.bytes.length > 0) yield step.bytes;
+      } else if (step.kind === 'generated') {
+        if (step.part.length === 0) continue;
+        const { chunks, first } = startPart(step, signal);
+        let ahead = 0;
+        for (const next of queue) {
+          if (ahead >= GENERATED_AHEAD) break;
+          if (next.kind !== 'generated' || next.part.length === 0) continue;
+          startPart(next, signal);
+          ahead += 1;
+        }
+        active = chunks;
+        for (let result = await first; !result.done; result = await chunks.next()) yield result.value;
+        active = null;
+      } else {
+        reads -= 1;
+        const bytes = await step.bytes;
+        signal?.throwIfAborted();
+        fill();
+        yield bytes;
+      }
     }
+  } finally {
+    // The part in use and those made ahead that the consumer never reached are closed (reads stop).
+    active?.return?.().catch(() => undefined);
+    for (const step of queue)
+      if (step.kind === 'generated' && step.started) step.started.chunks.return?.().catch(() => undefined);
   }
 }
 
