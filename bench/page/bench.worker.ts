@@ -12,7 +12,7 @@ import { compileFilter, parseFilter } from '../../src/core/selection';
 import { computeAllStats } from '../../src/core/stats/tensor-stats';
 import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
-import { decryptionFor, poolWindowCrc } from '../../src/workers/decrypt-pool';
+import { decryptionFor, poolSealer, poolWindowCrc } from '../../src/workers/decrypt-pool';
 import { mergeOps } from './merge-ops';
 
 export interface Measurement {
@@ -200,7 +200,19 @@ async function exportStream(
     casts: options.cast ? [{ to: options.cast }] : [],
     encryption: options.encryptMode ? { mode: options.encryptMode, keyLength: 16 } : null,
   });
-  const job = await buildExport(opened, plan, options.key ? { encryptionKey: Uint8Array.from(options.key) } : {});
+  // As the app's export worker does (workers/features/export.ts): blocks sealed on a pool member.
+  const key = options.key ? Uint8Array.from(options.key) : null;
+  const job = await buildExport(
+    opened,
+    plan,
+    key && plan.encryption
+      ? {
+          encryptionKey: key,
+          sealer: poolSealer(plan.encryption.mode, key),
+          encryptionInFlight: 2,
+        }
+      : {},
+  );
   const start = performance.now();
   let bytes = 0;
   for await (const chunk of exportChunks(job)) bytes += chunk.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '../test/fixtures';
-import { encryptBytes, encryptCheckpoint, encryptedSize, sealBlocks } from './encrypt';
+import { encryptBytes, encryptCheckpoint, encryptedSize, sealBlocks, sealOneBlock } from './encrypt';
 import { mod251, sha256Hex, vectors } from '../test/crypto-vectors';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -90,6 +90,41 @@ describe('encryptCheckpoint reproduces every current-layout vector byte for byte
       for await (const block of sealBlocks(blocks(100), { mode: 'AES-GCM', key, blockBytes: 100, inFlight }))
         drawn.add(hex(block.header.subarray(28, 44)));
       expect(drawn.size).toBe(Math.ceil(plaintext.length / 100));
+    }
+  });
+
+  it('sealBlocks with a sealer elsewhere (a pool worker in the app): the known vector, IVs chosen here, blocks in order', async () => {
+    for (const id of ['aes-gcm-k16-n2500-bs1000', 'sm4-cbc-k16-n2500-bs1000']) {
+      const vector = vectors.vectors.find((v) => v.id === id);
+      if (!vector) throw new Error(`vector ${id} is missing`);
+      const key = hexToBytes(vector.key);
+      const plaintext = hexToBytes(vector.plaintext_hex ?? '');
+      const ivs = vector.ivs.map(hexToBytes);
+      const handed: string[] = [];
+      const sealed = [];
+      for await (const block of sealBlocks(
+        (function* () {
+          for (let at = 0; at < plaintext.length; at += vector.block_size)
+            yield plaintext.slice(at, at + vector.block_size);
+        })(),
+        {
+          mode: vector.mode as 'AES-GCM' | 'SM4-CBC',
+          key,
+          blockBytes: vector.block_size,
+          ivFor: (index) => ivs[index] as Uint8Array,
+          inFlight: 2,
+          consume: true,
+          // Later blocks finish first: the output must still be in block order.
+          sealer: async (block, iv) => {
+            handed.push(hex(iv));
+            await new Promise((resolve) => setTimeout(resolve, 10 - handed.length));
+            return sealOneBlock(vector.mode as 'AES-GCM' | 'SM4-CBC', key, block, iv);
+          },
+        },
+      ))
+        sealed.push(Buffer.concat([block.header, block.ciphertext]));
+      expect(handed).toEqual(vector.ivs);
+      expect(hex(Buffer.concat(sealed)), id).toBe(vector.ciphertext_hex);
     }
   });
 

@@ -18,8 +18,9 @@
  *   sealBlocks(blocks, options): AsyncGenerator<SealedBlock>
  *     blocks:  plaintext already cut into blocks (each `blockBytes` long, the last one shorter);
  *              the next block is pulled while the previous ones encrypt.
- *     options: as above, plus inFlight (encryptions at once, default 1) and consume (the blocks'
- *              buffers are given away: freed as soon as the cipher has copied them).
+ *     options: as above, plus inFlight (encryptions at once, default 1), consume (the blocks'
+ *              buffers are given away: freed as soon as the cipher has copied them) and sealer
+ *              (where blocks are sealed, e.g. a pool worker; default this thread).
  *     yields:  { header, ciphertext } per block, unjoined (no 64 MiB copy to put them together).
  *
  *   encryptBlock(plaintext, { mode, key, iv }): Promise<Uint8Array>   one block, ≤ 64 MiB plaintext
@@ -124,11 +125,30 @@ function checkBlockBytes(blockBytes: number): void {
   }
 }
 
+/**
+ * Seals one block elsewhere — a pool worker, so that the thread reading the next block is not
+ * held for the ~120 ms Chromium's `subtle.encrypt` of 64 MiB keeps its caller busy. It is given
+ * the block's buffer (and the block's fresh IV, chosen here).
+ */
+export type BlockSealer = (plaintext: Uint8Array, iv: Uint8Array) => Promise<SealedBlock>;
+
 export interface SealOptions extends EncryptOptions {
   /** Blocks encrypting at once; the next block is produced meanwhile. Default 1. */
   inFlight?: number;
   /** The blocks' buffers are the caller's to give away: freed once the cipher has copied them. */
   consume?: boolean;
+  /** Where blocks are sealed; default this thread. */
+  sealer?: BlockSealer;
+}
+
+/** One block sealed here with a fresh cipher (what a pool worker's sealer runs); the plaintext is given away. */
+export async function sealOneBlock(
+  mode: CipherMode,
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  iv: Uint8Array,
+): Promise<SealedBlock> {
+  return sealBlock(await createFrameCipher(mode, key), plaintext, iv, true);
 }
 
 /**
@@ -142,7 +162,9 @@ export async function* sealBlocks(
 ): AsyncGenerator<SealedBlock> {
   const blockBytes = options.blockBytes ?? CIPHER_BLOCK_PLAINTEXT_BYTES;
   checkBlockBytes(blockBytes);
-  const cipher = await createFrameCipher(options.mode, options.key);
+  const cipher = options.sealer ? null : await createFrameCipher(options.mode, options.key);
+  const seal: BlockSealer =
+    options.sealer ?? ((plaintext, iv) => sealBlock(cipher as FrameCipher, plaintext, iv, options.consume));
   const ivFor = options.ivFor ?? randomIv;
   const inFlight = Math.max(1, options.inFlight ?? 1);
   const iterator =
@@ -162,7 +184,7 @@ export async function* sealBlocks(
         throw new LensError('internal', { hint: `block ${index} holds ${value.length} bytes, not ${blockBytes}` });
       }
       last = value.length < blockBytes;
-      const sealed = sealBlock(cipher, value, ivFor(index), options.consume);
+      const sealed = seal(value, ivFor(index));
       sealed.catch(() => undefined); // awaited in order below
       sealing.push(sealed);
       index += 1;

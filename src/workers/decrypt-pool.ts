@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { CipherMode } from '../base/types';
+import type { BlockSealer } from '../crypto/encrypt';
 import type { DecryptUnit } from '../crypto/decrypted-source';
 import { crc32Of, type WindowCrc } from '../integrity/crc';
 import type { DecryptWorkerApi } from './decrypt-worker';
@@ -80,6 +81,26 @@ export const poolWindowCrc: WindowCrc = async (bytes) => {
     target.busy -= 1;
   }
 };
+
+/**
+ * buildExport's `sealer`: each cipher block of an encrypted export is sealed on a pool member
+ * (plaintext transferred there, ciphertext back), so this thread keeps reading the next blocks.
+ */
+export function poolSealer(mode: CipherMode, key: Uint8Array): BlockSealer {
+  return async (plaintext, iv) => {
+    const target = member();
+    target.busy += 1;
+    try {
+      const own =
+        plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength
+          ? plaintext
+          : plaintext.slice();
+      return await target.api.sealBlock(Comlink.transfer(own, [own.buffer as ArrayBuffer]), iv, mode, key);
+    } finally {
+      target.busy -= 1;
+    }
+  };
+}
 
 /** Every pool member drops its cached key (called when an encrypted file is closed). */
 export async function forgetPoolKeys(): Promise<void> {

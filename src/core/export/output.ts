@@ -6,7 +6,7 @@ import {
   MAX_READ_BYTES,
 } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
-import { encryptCheckpoint, encryptedSize, sealBlocks } from '../../crypto/encrypt';
+import { encryptCheckpoint, encryptedSize, sealBlocks, type BlockSealer } from '../../crypto/encrypt';
 import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../formats/ckpt/trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
 import {
@@ -67,6 +67,8 @@ export interface BuildOptions {
   encryptionBlockBytes?: number;
   /** Cipher blocks encrypting at once while the next one is read (default 1: ~4 blocks of memory). */
   encryptionInFlight?: number;
+  /** Where cipher blocks are sealed (the app: a pool worker); default this thread. */
+  sealer?: BlockSealer;
   /** Largest read from the source and the window transformed tensors are converted in. */
   windowBytes?: number;
   signal?: AbortSignal;
@@ -380,6 +382,7 @@ export async function* exportChunks(job: ExportJob, options: StreamOptions = {})
       signal,
       inFlight: job.options.encryptionInFlight ?? 1,
       consume: true,
+      ...(job.options.sealer ? { sealer: job.options.sealer } : {}),
     });
     for await (const block of blocks) {
       for (const chunk of [block.header, block.ciphertext]) {

@@ -18,6 +18,7 @@ import { compileFilter, parseFilter } from '../../core/selection';
 import { BlobSource } from '../../io/byte-source';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 import { writableSink } from '../file-sink';
+import { poolSealer } from '../decrypt-pool';
 
 /** Everything the export panel chose, as plain data. Keys travel only to this worker. */
 export interface ExportRequest {
@@ -90,7 +91,14 @@ export const exportApi = {
       const progress = throttle(onProgress);
       const job = await buildExport(opened, plan, {
         signal,
-        ...(request.encryption ? { encryptionKey: request.encryption.key } : {}),
+        ...(request.encryption && plan.encryption
+          ? {
+              encryptionKey: request.encryption.key,
+              // Sealed on a pool member, two at a time, while this thread reads the next block.
+              sealer: poolSealer(plan.encryption.mode, request.encryption.key),
+              encryptionInFlight: 2,
+            }
+          : {}),
       });
       const report = (done: number, total: number): void => progress?.(total > 0 ? done / total : 1);
       let blob: Blob | undefined;
