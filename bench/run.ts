@@ -251,6 +251,9 @@ async function main(): Promise<void> {
         note: `${ckptLarge.reads} reads, ${(ckptLarge.bytes / 1024).toFixed(0)} KiB read (${((100 * ckptLarge.bytes) / size).toFixed(3)}% of the file)`,
       });
 
+      // The first opens in a fresh worker also compile the scan (JIT): reported, then warm runs.
+      const cold = await measure(page, profile, 'indexSafetensors', 1);
+      await measure(page, profile, 'indexSafetensors', 1);
       const st = await best(5, () => measure(page, profile, 'indexSafetensors', 1));
       rows.push({
         metric: `open .safetensors (${st.items} tensors)`,
@@ -261,7 +264,7 @@ async function main(): Promise<void> {
         target: '≤ 20 ms',
         pass: st.ms <= 20,
         peakRssMiB: st.peakRssMiB,
-        note: `${st.reads} reads, ${(st.bytes / 1024).toFixed(0)} KiB read`,
+        note: `${st.reads} reads, ${(st.bytes / 1024).toFixed(0)} KiB read; median of 5 after two warm-up opens (the first open in a fresh worker: ${cold.ms.toFixed(0)} ms)`,
       });
     }
 
