@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
 import type { BlockSealer } from '../crypto/encrypt';
 import type { DecryptUnit } from '../crypto/decrypted-source';
@@ -19,6 +20,8 @@ interface Member {
   api: Comlink.Remote<DecryptWorkerApi>;
   worker: Worker;
   busy: number;
+  /** Rejects if the worker fails (its script did not load, an uncaught error): it never answers then. */
+  failed: Promise<never>;
 }
 
 const members: Member[] = [];
@@ -30,9 +33,32 @@ function member(): Member {
       type: 'module',
       name: 'ckpt-lens-decrypt',
     });
-    members.push({ api: Comlink.wrap<DecryptWorkerApi>(worker), worker, busy: 0 });
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        // Its calls fail instead of waiting forever; the next call starts a new member.
+        const at = members.indexOf(created);
+        if (at >= 0) members.splice(at, 1);
+        worker.terminate();
+        const detail = event instanceof ErrorEvent && event.message ? event.message : 'it could not start';
+        reject(new LensError('internal', { hint: `a pool worker failed: ${detail}` }));
+      });
+    });
+    failed.catch(() => undefined);
+    const created: Member = { api: Comlink.wrap<DecryptWorkerApi>(worker), worker, busy: 0, failed };
+    members.push(created);
   }
   return members.reduce((least, candidate) => (candidate.busy < least.busy ? candidate : least));
+}
+
+/** Runs `call` on the least busy member. */
+async function onMember<T>(call: (api: Comlink.Remote<DecryptWorkerApi>) => Promise<T>): Promise<T> {
+  const target = member();
+  target.busy += 1;
+  try {
+    return await Promise.race([call(target.api), target.failed]);
+  } finally {
+    target.busy -= 1;
+  }
 }
 
 export function poolSize(): number {
@@ -49,16 +75,10 @@ export function poolDecryptor(
   key: Uint8Array,
 ): (unit: DecryptUnit, bytes: Uint8Array) => Promise<Uint8Array> {
   return async (unit, bytes) => {
-    const target = member();
-    target.busy += 1;
-    try {
-      // The ciphertext is read for this call alone: hand its buffer over instead of copying
-      // (with the spare bytes after the view, where WebCrypto's GCM tag is appended).
-      const own = bytes.byteOffset === 0 ? bytes : bytes.slice();
-      return await target.api.decryptBlock(unit, Comlink.transfer(own, [own.buffer as ArrayBuffer]), mode, key);
-    } finally {
-      target.busy -= 1;
-    }
+    // The ciphertext is read for this call alone: hand its buffer over instead of copying
+    // (with the spare bytes after the view, where WebCrypto's GCM tag is appended).
+    const own = bytes.byteOffset === 0 ? bytes : bytes.slice();
+    return onMember((api) => api.decryptBlock(unit, Comlink.transfer(own, [own.buffer as ArrayBuffer]), mode, key));
   };
 }
 
@@ -72,14 +92,8 @@ const POOL_CRC_MIN_BYTES = 1024 * 1024;
  */
 export const poolWindowCrc: WindowCrc = async (bytes) => {
   if (bytes.length < POOL_CRC_MIN_BYTES) return crc32Of(bytes);
-  const target = member();
-  target.busy += 1;
-  try {
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    return await target.api.crc32(Comlink.transfer(own, [own.buffer as ArrayBuffer]));
-  } finally {
-    target.busy -= 1;
-  }
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return onMember((api) => api.crc32(Comlink.transfer(own, [own.buffer as ArrayBuffer])));
 };
 
 /**
