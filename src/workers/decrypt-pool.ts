@@ -102,17 +102,11 @@ export const poolWindowCrc: WindowCrc = async (bytes) => {
  */
 export function poolSealer(mode: CipherMode, key: Uint8Array): BlockSealer {
   return async (plaintext, iv) => {
-    const target = member();
-    target.busy += 1;
-    try {
-      const own =
-        plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength
-          ? plaintext
-          : plaintext.slice();
-      return await target.api.sealBlock(Comlink.transfer(own, [own.buffer as ArrayBuffer]), iv, mode, key);
-    } finally {
-      target.busy -= 1;
-    }
+    const own =
+      plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength
+        ? plaintext
+        : plaintext.slice();
+    return onMember((api) => api.sealBlock(Comlink.transfer(own, [own.buffer as ArrayBuffer]), iv, mode, key));
   };
 }
 
