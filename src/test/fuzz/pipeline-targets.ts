@@ -13,8 +13,11 @@ import {
   openReslicedView,
   planUnifiedParts,
   readTensor,
+  streamingView,
+  type MergedView,
 } from '../../core/distributed';
-import { buildExport, exportChunks, planExport, type ExportOptions } from '../../core/export';
+import { buildExport, contentReadOrder, exportChunks, planExport, type ExportOptions } from '../../core/export';
+import { isLensError } from '../../base/errors';
 import { diffAgainstNetwork } from '../../core/load-rules';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import { compileNameMap, NAME_MAP_PRESETS } from '../../core/name-map';
@@ -70,6 +73,30 @@ async function exportAndReopen(
     if (reopened.index.tensors.length !== plan.tensors.length) {
       throw new Error(`export of ${plan.tensors.length} tensors reopened with ${reopened.index.tensors.length}`);
     }
+  });
+}
+
+/**
+ * The merged export streamed from rank files read ahead in windows (the app's and CLI's path)
+ * must give the bytes the plain view gives, or fail with the same LensError code.
+ */
+async function streamedMatchesPlain(view: MergedView, knob: number, step: Step): Promise<void> {
+  await step(async () => {
+    const plan = planExport(view.index, exportOptions(knob));
+    const outcome = async (source: MergedView): Promise<{ bytes?: Uint8Array; code?: string }> => {
+      try {
+        const job = await buildExport(source, plan);
+        return job.size > STREAM_LIMIT_BYTES ? {} : { bytes: await drain(exportChunks(job)) };
+      } catch (error) {
+        if (!isLensError(error)) throw error;
+        return { code: error.code };
+      }
+    };
+    const plain = await outcome(view);
+    const streamed = await outcome(streamingView(view, contentReadOrder(plan), { windowBytes: 1 + (knob % 4096) }));
+    if (plain.code !== streamed.code) throw new Error(`streamed export: ${streamed.code}, plain: ${plain.code}`);
+    if (plain.bytes && !(streamed.bytes && Buffer.from(plain.bytes).equals(streamed.bytes)))
+      throw new Error('streamed merged export differs from the plain view');
   });
 }
 
@@ -137,6 +164,7 @@ async function runSet(knob: number, bytes: Uint8Array, step: Step): Promise<unkn
   await step(() => checkReplicas(ranks, view.layout));
   await step(() => planUnifiedParts(view, { partBytes: 1 + (knob % 4096) }));
   await exportAndReopen(view, knob >>> 16, step);
+  await streamedMatchesPlain(view, knob >>> 8, step);
   for (const rank of [0, (knob >>> 20) % 16]) {
     await step(async () => {
       const resliced = openReslicedView(view, strategy, rank);
