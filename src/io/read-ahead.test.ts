@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CountingSource, MemorySource, type ByteSource } from './byte-source';
+import { BlobSource, CountingSource, MemorySource, type ByteSource } from './byte-source';
 import { ReadAheadSource, type PlannedRange } from './read-ahead';
 
 const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 31 + 7) & 255);
@@ -140,5 +140,17 @@ describe('ReadAheadSource', () => {
     const source = new ReadAheadSource(short, [{ offset: 1000, length: 1000 }], { windowBytes: 1000, maxGapBytes: 0 });
     expect(await source.read(1200, 500)).toEqual(bytes.slice(1200, 1500));
     expect(await source.read(1600, 100)).toEqual(new Uint8Array(0));
+  });
+
+  it('over a Blob-backed source it can still be sliced (a composed export slices the file, not the windows)', async () => {
+    const overBlob = new ReadAheadSource(new BlobSource(new Blob([bytes])), [{ offset: 0, length: 100 }], {
+      windowBytes: 50,
+      maxGapBytes: 0,
+    });
+    const slice = overBlob.slice?.(10, 20);
+    expect(new Uint8Array(await (slice as Blob).arrayBuffer())).toEqual(bytes.slice(10, 20));
+    expect(() => overBlob.slice?.(0, bytes.length + 1)).toThrow();
+    const overMemory = new ReadAheadSource(new MemorySource(bytes), [], { windowBytes: 50, maxGapBytes: 0 });
+    expect(overMemory.slice).toBeUndefined();
   });
 });

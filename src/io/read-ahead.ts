@@ -47,12 +47,17 @@ export class ReadAheadSource implements ByteSource {
   private loaded = 0;
   private clock = 0;
 
+  /** Present when the source is Blob-backed: a composed export slices the file, not the windows. */
+  readonly slice?: (offset: number, end: number) => Blob;
+
   constructor(
     private readonly source: ByteSource,
     planned: readonly PlannedRange[],
     private readonly options: ReadAheadOptions,
   ) {
     this.size = source.size;
+    const sliceable = source as ByteSource & { slice?: (offset: number, end: number) => Blob };
+    if (typeof sliceable.slice === 'function') this.slice = (offset, end) => sliceable.slice?.(offset, end) as Blob;
     this.maxWindows = Math.max(1, options.maxWindows ?? 3);
     ({ windows: this.windows, nextNeeded: this.nextNeeded } = planWindows(planned, source.size, options));
   }

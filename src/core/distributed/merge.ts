@@ -109,17 +109,20 @@ export function streamingView(
   const boxed = view.plaintext.tensors;
   const indexOf = new Map(view.index.tensors.map((entry, i) => [entry.name, i]));
   const planned = new Map<ByteSource, PlannedRange[]>();
+  const plan = (source: ByteSource, ranges: readonly { offset: number; length: number }[]): void => {
+    const list = planned.get(source) ?? [];
+    for (const { offset, length } of ranges) list.push({ offset, length });
+    planned.set(source, list);
+  };
   for (const name of readOrder) {
     const i = indexOf.get(name) ?? -1;
     const tensor = boxed[i];
     const entry = view.index.tensors[i];
-    // Stacked tensors are copied from the rank files directly (contentOf), not through the view.
-    if (!tensor || !entry || view.contentOf?.(entry)) continue;
-    for (const piece of tensor.pieces) {
-      const list = planned.get(piece.source) ?? [];
-      list.push(...piece.entry.ranges);
-      planned.set(piece.source, list);
-    }
+    if (!tensor || !entry) continue;
+    // Stacked tensors are the rank ranges themselves (contentOf); the rest go through the view.
+    const stacked = view.contentOf?.(entry);
+    if (stacked) for (const range of stacked) plan(range.source, [range]);
+    else for (const piece of tensor.pieces) plan(piece.source, piece.entry.ranges);
   }
   const MiB = 1024 * 1024;
   const perWindow = Math.floor(MERGE_READ_AHEAD_BYTES / (READ_AHEAD_WINDOWS * Math.max(1, planned.size)) / MiB) * MiB;
@@ -138,7 +141,14 @@ export function streamingView(
     ...tensor,
     pieces: tensor.pieces.map((piece) => ({ ...piece, source: wrapped.get(piece.source) ?? piece.source })),
   }));
-  return { ...view, plaintext: new BoxedTensorsSource(streamed) };
+  return {
+    ...view,
+    plaintext: new BoxedTensorsSource(streamed),
+    // Read through the windows when streamed; still Blob slices of the files when composed.
+    contentOf: (entry) =>
+      view.contentOf?.(entry)?.map((range) => ({ ...range, source: wrapped.get(range.source) ?? range.source })) ??
+      null,
+  };
 }
 
 export function rankInputs(files: readonly RankFile[]): RankInput[] {
