@@ -99,5 +99,6 @@ export const DISTRIBUTED_MAX_READ_GAP_BYTES = 64 * 1024;
 /**
  * Memory a merge export may hold in rank-file windows read ahead, across all ranks (three windows
  * per rank, each 1–16 MiB): the slices it needs are read in a few large reads, not one per slice.
+ * 8 ranks get 8 MiB windows (measured ~5% faster than 5 MiB; 16 MiB gained nothing more).
  */
-export const MERGE_READ_AHEAD_BYTES = 128 * MiB;
+export const MERGE_READ_AHEAD_BYTES = 192 * MiB;
