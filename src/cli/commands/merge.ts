@@ -6,13 +6,12 @@ import { LensError } from '../../base/errors';
 import {
   checkReplicas,
   openMergedView,
-  streamingView,
   planUnifiedParts,
   withReplicaReports,
   type MergedView,
   type ReplicaReport,
 } from '../../core/distributed';
-import { buildExport, contentReadOrder, planExport, type ExportFormat } from '../../core/export';
+import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
@@ -85,7 +84,9 @@ async function writeTensors(
     select: names,
     metadataFormat: format === 'safetensors' ? 'ms' : null,
   });
-  const job = await buildExport(streamingView(view, contentReadOrder(plan)), plan, { signal });
+  // No read-ahead view here (the browser's streamingView): Node's file reads have no fixed cost
+  // worth batching, so its windows would only add a copy (bench set: 2.5 s plain, 2.7 s windowed).
+  const job = await buildExport(view, plan, { signal });
   return writeExportFile(job, out, signal);
 }
 
