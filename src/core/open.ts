@@ -14,7 +14,7 @@ export interface OpenedCheckpoint {
    * A tensor's content as ranges of other sources, when it is better copied from there than
    * read through `plaintext` (a merged view: a row-split tensor is its rank slices end to end).
    */
-  contentOf?(entry: TensorEntry): { source: ByteSource; offset: number; length: number }[] | null;
+  contentRanges?(entry: TensorEntry): { source: ByteSource; offset: number; length: number }[] | null;
 }
 
 export interface CheckpointOpenOptions extends OpenOptions {

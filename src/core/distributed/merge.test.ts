@@ -152,7 +152,7 @@ describe('streaming view (rank files read ahead in windows)', () => {
       opened: { ...file.opened, plaintext: new CountingSource(file.opened.plaintext) },
     }));
     // Every tensor through the copy engine (stacked ones would be copied from the files directly).
-    const view = { ...openMergedView(strategy, counted), contentOf: undefined };
+    const view = { ...openMergedView(strategy, counted), contentRanges: undefined };
     const totals = (): { reads: number; bytes: number } => {
       const sources = counted.map((file) => file.opened.plaintext as CountingSource);
       const result = {
@@ -179,7 +179,7 @@ describe('streaming view (rank files read ahead in windows)', () => {
 });
 
 describe('stacked tensors (row splits, unsplit, extras) come straight from the rank files', () => {
-  it('contentOf gives the rank ranges that, end to end, are the merged tensor; column blocks get none', async () => {
+  it('contentRanges gives the rank ranges that, end to end, are the merged tensor; column blocks get none', async () => {
     for (const [caseName, strategyFile] of [
       ['case1_tp_dp', 'strategy.ckpt'],
       ['case2_opt_shard', 'strategy.ckpt'],
@@ -189,7 +189,7 @@ describe('stacked tensors (row splits, unsplit, extras) come straight from the r
       const expected = await expectedTensors(caseName);
       const stacked: string[] = [];
       for (const entry of view.index.tensors) {
-        const ranges = view.contentOf?.(entry);
+        const ranges = view.contentRanges?.(entry);
         if (!ranges) continue;
         stacked.push(entry.name);
         const bytes = concatBytes(

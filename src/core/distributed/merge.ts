@@ -93,11 +93,13 @@ export interface MergeOptions {
 const READ_AHEAD_WINDOWS = 3;
 
 /**
- * The view to stream an export from, given the names it reads in the order it reads them (see
- * `contentReadOrder`): the same tensors, but each rank file's slices are read in large windows
- * in that order, one window ahead (≤ MERGE_READ_AHEAD_BYTES held) — a few large reads instead of
- * one per slice. Made per export job and dropped with it; interactive reads keep the plain view
- * (a preview of one tensor should read its slices, not windows around them).
+ * The view to stream an export from in the browser, given the names it reads in the order it
+ * reads them (see `contentReadOrder`): the same tensors, but each rank file's slices (stacked
+ * ranges and copy-engine pieces alike) are read in large windows in that order, the next one
+ * ahead (≤ MERGE_READ_AHEAD_BYTES held) — a few large reads instead of one per slice, which pays
+ * where each read has a fixed cost (Chromium's ~1 ms). Made per export job and dropped with it;
+ * interactive reads keep the plain view (a preview of one tensor should read its slices, not
+ * windows around them).
  */
 export function streamingView(
   view: MergedView,
@@ -119,8 +121,8 @@ export function streamingView(
     const tensor = boxed[i];
     const entry = view.index.tensors[i];
     if (!tensor || !entry) continue;
-    // Stacked tensors are the rank ranges themselves (contentOf); the rest go through the view.
-    const stacked = view.contentOf?.(entry);
+    // Stacked tensors are the rank ranges themselves (contentRanges); the rest go through the view.
+    const stacked = view.contentRanges?.(entry);
     if (stacked) for (const range of stacked) plan(range.source, [range]);
     else for (const piece of tensor.pieces) plan(piece.source, piece.entry.ranges);
   }
@@ -145,8 +147,8 @@ export function streamingView(
     ...view,
     plaintext: new BoxedTensorsSource(streamed),
     // Read through the windows when streamed; still Blob slices of the files when composed.
-    contentOf: (entry) =>
-      view.contentOf?.(entry)?.map((range) => ({ ...range, source: wrapped.get(range.source) ?? range.source })) ??
+    contentRanges: (entry) =>
+      view.contentRanges?.(entry)?.map((range) => ({ ...range, source: wrapped.get(range.source) ?? range.source })) ??
       null,
   };
 }
@@ -216,7 +218,7 @@ export function openMergedView(
     plaintext,
     layout,
     plans,
-    contentOf: (entry) => {
+    contentRanges: (entry) => {
       const i = positions.get(entry.name);
       const tensor = i === undefined ? undefined : boxed[i];
       if (i === undefined || !tensor) return null;

@@ -93,7 +93,7 @@ export interface ExportJob {
 }
 
 function sourceContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart[] {
-  const composed = opened.contentOf?.(entry);
+  const composed = opened.contentRanges?.(entry);
   if (composed) return composed.map((range) => ({ kind: 'copy' as const, ...range }));
   return entry.ranges.map((range) => ({
     kind: 'copy' as const,
