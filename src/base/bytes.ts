@@ -8,3 +8,40 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffe
   }
   return out;
 }
+
+/**
+ * Output buffers lent by a producer that reuses them: a chunk from a recycling source (see
+ * `ByteSource.recycle` and `readParts`) is valid until its consumer asks for the next one.
+ */
+const lent = new WeakSet<ArrayBufferLike>();
+
+/** The bytes as an array the caller may keep: a copy when they are lent, else the same array. */
+export function keepable(bytes: Uint8Array): Uint8Array {
+  return lent.has(bytes.buffer) ? bytes.slice() : bytes;
+}
+
+/**
+ * A few output buffers handed out again and again, so a stream of large chunks does not pay for
+ * fresh memory (page faults, zeroing) on every chunk: measured ~14% of a merge export in Chromium.
+ */
+export class BufferPool {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly maxBuffers: number) {}
+
+  /** `length` bytes (contents undefined) in a lent buffer. */
+  take(length: number): Uint8Array {
+    const index = this.free.findIndex((buffer) => buffer.byteLength >= length && buffer.byteLength <= 2 * length);
+    const buffer = index >= 0 ? (this.free.splice(index, 1)[0] as ArrayBuffer) : new ArrayBuffer(length);
+    lent.add(buffer);
+    return new Uint8Array(buffer, 0, length);
+  }
+
+  /** Takes back a buffer from `take` (anything else is ignored). */
+  give(bytes: Uint8Array): void {
+    const buffer = bytes.buffer;
+    if (!(buffer instanceof ArrayBuffer) || !lent.has(buffer) || this.free.includes(buffer)) return;
+    if (buffer.byteLength === 0 || this.free.length >= this.maxBuffers) return;
+    this.free.push(buffer);
+  }
+}

@@ -117,4 +117,21 @@ describe('readParts', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(closed.sort()).toEqual([1, 2, 3]);
   });
+
+  it('gives a chunk back to a recycling source only once the consumer asks for the next one', async () => {
+    const given: number[] = [];
+    const source: ByteSource = {
+      size: 64,
+      read: async (offset, length) => Uint8Array.from({ length }, (_, i) => offset + i),
+      recycle: (bytes) => given.push(bytes[0] as number),
+    };
+    const reader = readParts([copy(source, 0, 32)], { windowBytes: 8 });
+    expect((await reader.next()).value?.[0]).toBe(0);
+    expect(given).toEqual([]);
+    expect((await reader.next()).value?.[0]).toBe(8);
+    expect(given).toEqual([0]);
+    await reader.return(undefined);
+    // Stopped early: the chunk last handed out stays the consumer's.
+    expect(given).toEqual([0]);
+  });
 });

@@ -93,7 +93,7 @@ interface StartedPart {
 type ReadStep =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }>; started?: StartedPart }
-  | { kind: 'read'; bytes: Promise<Uint8Array> };
+  | { kind: 'read'; bytes: Promise<Uint8Array>; source: ByteSource };
 
 function startPart(step: Extract<ReadStep, { kind: 'generated' }>, signal?: AbortSignal): StartedPart {
   if (!step.started) {
@@ -112,6 +112,9 @@ function startPart(step: Extract<ReadStep, { kind: 'generated' }>, signal?: Abor
  * time, a list of small tensors (one window each) would wait for every read in turn. Likewise
  * the next GENERATED_AHEAD generated parts (cast tensors) make their first chunk while the
  * current one is used, so a run of one-window tensors does not read and convert each in turn.
+ *
+ * A chunk is the consumer's until it asks for the next one; then a recycling source may reuse
+ * its memory (keep a copy, `keepable`, to hold on to it longer).
  */
 export async function* readParts(
   parts: readonly OutputPart[],
@@ -138,7 +141,11 @@ export async function* readParts(
       else {
         const end = part.offset + part.length;
         for (let offset = part.offset; offset < end; offset += windowBytes) {
-          yield { kind: 'read', bytes: fetch(part.source, offset, Math.min(windowBytes, end - offset)) };
+          yield {
+            kind: 'read',
+            bytes: fetch(part.source, offset, Math.min(windowBytes, end - offset)),
+            source: part.source,
+          };
         }
       }
     }
@@ -185,6 +192,8 @@ export async function* readParts(
         signal?.throwIfAborted();
         fill();
         yield bytes;
+        // The consumer asked for the next chunk: it is done with this one.
+        step.source.recycle?.(bytes);
       }
     }
   } finally {

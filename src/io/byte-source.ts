@@ -8,6 +8,11 @@ import { MAX_READ_BYTES } from '../base/limits';
 export interface ByteSource {
   readonly size: number;
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * The caller is done with bytes a `read` returned: a source that lends its buffers (a merged
+   * view streaming an export) may hand them out again. Optional; callers that keep bytes don't call it.
+   */
+  recycle?(bytes: Uint8Array): void;
 }
 
 function checkRange(size: number, offset: number, length: number): number {

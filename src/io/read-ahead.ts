@@ -1,3 +1,4 @@
+import type { BufferPool } from '../base/bytes';
 import type { ByteSource } from './byte-source';
 
 /** A byte range of a source that will be read. */
@@ -13,6 +14,8 @@ export interface ReadAheadOptions {
   maxGapBytes: number;
   /** Windows held (loaded or loading) at once: the one in use and the next. */
   maxWindows?: number;
+  /** Where `read` copies go; lent, and taken back through `recycle` (a streamed export). */
+  pool?: BufferPool;
 }
 
 interface Window {
@@ -105,7 +108,9 @@ export class ReadAheadSource implements ByteSource {
       this.served(window, offset, end);
       return bytes.subarray(Math.min(bytes.length, offset - window.start), Math.min(bytes.length, end - window.start));
     }
-    const out = new Uint8Array(Math.max(0, end - offset));
+    const out = this.options.pool
+      ? this.options.pool.take(Math.max(0, end - offset))
+      : new Uint8Array(Math.max(0, end - offset));
     for (const [i, part] of parts.entries()) {
       const bytes = await loads[i];
       if (!bytes) break;
@@ -127,6 +132,10 @@ export class ReadAheadSource implements ByteSource {
   private served(window: Window, offset: number, end: number): void {
     window.served += Math.min(end, window.end) - Math.max(offset, window.start);
     if (window.served >= window.planned) this.drop(window, false);
+  }
+
+  recycle(bytes: Uint8Array): void {
+    this.options.pool?.give(bytes);
   }
 
   /** Windows currently held (for tests and the bench's memory notes). */

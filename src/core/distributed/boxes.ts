@@ -1,6 +1,7 @@
 import { LensError } from '../../base/errors';
 import { DISTRIBUTED_CHUNK_BYTES, DISTRIBUTED_MAX_READ_GAP_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
+import type { BufferPool } from '../../base/bytes';
 import type { ByteSource } from '../../io/byte-source';
 import { ReadAheadSource } from '../../io/read-ahead';
 
@@ -234,6 +235,8 @@ export async function readBoxedElements(
   signal?: AbortSignal,
   /** The caller copies out of the result at once: it may be a shared view (see readEntryBytes). */
   borrow = false,
+  /** Where the assembled bytes go (a pooled buffer when streaming). */
+  allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): Promise<Uint8Array> {
   const { itemBytes } = tensor;
   let out: Uint8Array | null = null;
@@ -283,7 +286,7 @@ export async function readBoxedElements(
         );
       }
     }
-    const target = (out ??= new Uint8Array((end - first) * itemBytes));
+    const target = (out ??= allocate((end - first) * itemBytes));
     // A few reads in flight (the pieces live in different files); each is copied out when it lands.
     let nextBatch = 0;
     const worker = async (): Promise<void> => {
@@ -318,13 +321,24 @@ export class BoxedTensorsSource implements ByteSource {
   readonly size: number;
   private readonly starts: number[] = [];
 
-  constructor(readonly tensors: readonly BoxedTensor[]) {
+  constructor(
+    readonly tensors: readonly BoxedTensor[],
+    /** Lends its output buffers and takes them back (`recycle`): only for a streamed export. */
+    private readonly pool?: BufferPool,
+  ) {
     let at = 0;
     for (const tensor of tensors) {
       this.starts.push(at);
       at += product(tensor.shape) * tensor.itemBytes;
     }
     this.size = at;
+  }
+
+  private readonly allocate = (length: number): Uint8Array =>
+    this.pool ? this.pool.take(length) : new Uint8Array(length);
+
+  recycle(bytes: Uint8Array): void {
+    this.pool?.give(bytes);
   }
 
   /** Byte offset of tensor `i` in this source. */
@@ -361,10 +375,10 @@ export class BoxedTensorsSource implements ByteSource {
       const endElement = Math.ceil(to / tensor.itemBytes);
       // The whole request inside one tensor, element-aligned: the bytes are the answer, no copy.
       const whole = from % tensor.itemBytes === 0 && to % tensor.itemBytes === 0 && to - from === end - offset;
-      const bytes = await readBoxedElements(tensor, firstElement, endElement, signal, !whole);
+      const bytes = await readBoxedElements(tensor, firstElement, endElement, signal, !whole, this.allocate);
       const skip = from - firstElement * tensor.itemBytes;
       if (whole) return bytes;
-      out ??= new Uint8Array(end - offset);
+      out ??= this.allocate(end - offset);
       out.set(bytes.subarray(skip, skip + (to - from)), start + from - offset);
     }
     return out ?? new Uint8Array(Math.max(0, end - offset));

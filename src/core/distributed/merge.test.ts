@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountingSource, MemorySource } from '../../io/byte-source';
-import { buildExport, contentReadOrder, exportChunks, planExport, type ExportFormat } from '../export';
+import { buildExport, contentReadOrder, exportBlob, exportChunks, planExport, type ExportFormat } from '../export';
 import { scanSafetensors } from '../../formats/safetensors/scan';
 import { fixtureBytes } from '../../test/fixtures';
 import { caseRanks, caseStrategy, expectedTensors } from '../../test/distributed';
@@ -125,6 +125,20 @@ describe('streaming view (rank files read ahead in windows)', () => {
     for await (const chunk of exportChunks(await buildExport(source, plan))) chunks.push(chunk.slice());
     return concatBytes(chunks);
   }
+
+  it('lends its output buffers only until the next chunk: a Blob export (which keeps chunks) is still exact', async () => {
+    for (const { name, strategies } of cases) {
+      const view = openMergedView(await caseStrategy(name, ...(strategies[0] ?? [])), await caseRanks(name, 'ckpt'));
+      const plan = planExport(view.index, { format: 'safetensors', metadataFormat: 'ms' });
+      const plain = new Uint8Array(await (await exportBlob(await buildExport(view, plan))).arrayBuffer());
+      for (const windowBytes of [16, 1000, undefined]) {
+        const streamed = streamingView(view, contentReadOrder(plan), { windowBytes });
+        // Small output windows: many chunks, so buffers are handed out again and again.
+        const blob = await exportBlob(await buildExport(streamed, plan, { windowBytes: 24 }));
+        expect(Buffer.from(await blob.arrayBuffer()).equals(Buffer.from(plain)), `${name}, ${windowBytes}`).toBe(true);
+      }
+    }
+  });
 
   for (const { name, strategies, formats } of cases) {
     it(`${name}: the same exported bytes as the plain view, whatever the window size`, async () => {

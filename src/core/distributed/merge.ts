@@ -1,4 +1,5 @@
 import { dtypeInfo, elementCount } from '../../base/dtypes';
+import { BufferPool } from '../../base/bytes';
 import { LensError } from '../../base/errors';
 import {
   DISTRIBUTED_CHUNK_BYTES,
@@ -89,6 +90,9 @@ export interface MergeOptions {
   includeExtras?: boolean;
 }
 
+/** Output buffers a streamed export keeps for reuse (chunks in flight: reads ahead, casts ahead). */
+const STREAM_POOL_BUFFERS = 8;
+
 /** Windows held per rank file: the ones in use (the plan visits a layer's slices out of file order) and the next. */
 const READ_AHEAD_WINDOWS = 3;
 
@@ -129,6 +133,8 @@ export function streamingView(
   const MiB = 1024 * 1024;
   const perWindow = Math.floor(MERGE_READ_AHEAD_BYTES / (READ_AHEAD_WINDOWS * Math.max(1, planned.size)) / MiB) * MiB;
   const windowBytes = options.windowBytes ?? Math.min(DISTRIBUTED_CHUNK_BYTES, Math.max(MiB, perWindow));
+  // Output chunks are lent and taken back once the export asks for the next (readParts).
+  const pool = new BufferPool(STREAM_POOL_BUFFERS);
   const wrapped = new Map(
     [...planned].map(([source, ranges]) => [
       source,
@@ -136,6 +142,7 @@ export function streamingView(
         windowBytes,
         maxGapBytes: DISTRIBUTED_MAX_READ_GAP_BYTES,
         maxWindows: READ_AHEAD_WINDOWS,
+        pool,
       }),
     ]),
   );
@@ -145,7 +152,7 @@ export function streamingView(
   }));
   return {
     ...view,
-    plaintext: new BoxedTensorsSource(streamed),
+    plaintext: new BoxedTensorsSource(streamed, pool),
     // Read through the windows when streamed; still Blob slices of the files when composed.
     contentRanges: (entry) =>
       view.contentRanges?.(entry)?.map((range) => ({ ...range, source: wrapped.get(range.source) ?? range.source })) ??

@@ -1,3 +1,4 @@
+import { keepable } from '../../base/bytes';
 import { LensError } from '../../base/errors';
 import {
   CIPHER_BLOCK_PLAINTEXT_BYTES,
@@ -366,7 +367,8 @@ async function* plaintextBlocks(job: ExportJob, blockBytes: number, signal?: Abo
  * The finished file as a stream of chunks (≤ the window size each; when encrypted, each cipher
  * block as its header and its ciphertext): for a file, a File System Access writable or a
  * download stream. Only one window is held at a time, or, encrypted, one block being read while
- * the one before encrypts.
+ * the one before encrypts. A chunk is the consumer's until it asks for the next one (see
+ * readParts; `keepable` copies one to keep).
  */
 export async function* exportChunks(job: ExportJob, options: StreamOptions = {}): AsyncGenerator<Uint8Array> {
   const { signal, onProgress } = options;
@@ -432,7 +434,8 @@ export class BlobPartsBuilder {
       this.bytes += part.size;
       return;
     }
-    this.produced.push(part);
+    // Kept until the batch is flushed: a lent chunk (see readParts) is copied first.
+    this.produced.push(keepable(part));
     this.producedBytes += part.length;
     this.bytes += part.length;
     if (this.producedBytes >= EXPORT_BLOB_BATCH_BYTES) this.flush();

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { BufferPool, concatBytes, keepable } from './bytes';
+
+describe('BufferPool and keepable', () => {
+  it('hands a given-back buffer out again for a request of about its size, and no other', () => {
+    const pool = new BufferPool(2);
+    const first = pool.take(1000);
+    expect(first.length).toBe(1000);
+    pool.give(first);
+    const again = pool.take(800);
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.length).toBe(800);
+    pool.give(again);
+    // More than twice smaller: a fresh buffer, so a small chunk does not pin a large one.
+    expect(pool.take(400).buffer).not.toBe(first.buffer);
+    // Larger than the buffer: fresh.
+    expect(pool.take(2000).buffer).not.toBe(first.buffer);
+  });
+
+  it('keeps at most maxBuffers and ignores buffers it did not lend', () => {
+    const pool = new BufferPool(1);
+    const a = pool.take(10);
+    const b = pool.take(10);
+    pool.give(a);
+    pool.give(b);
+    pool.give(new Uint8Array(10));
+    expect(pool.take(10).buffer).toBe(a.buffer);
+    expect(pool.take(10).buffer).not.toBe(b.buffer);
+  });
+
+  it('keepable copies lent bytes and passes others through', () => {
+    const lentBytes = new BufferPool(1).take(4);
+    lentBytes.set([1, 2, 3, 4]);
+    const kept = keepable(lentBytes);
+    expect(kept.buffer).not.toBe(lentBytes.buffer);
+    expect([...kept]).toEqual([1, 2, 3, 4]);
+    const own = Uint8Array.of(5);
+    expect(keepable(own)).toBe(own);
+    expect([...concatBytes([own, kept])]).toEqual([5, 1, 2, 3, 4]);
+  });
+});
