@@ -519,6 +519,7 @@ export async function exportBlob(job: ExportJob, options: StreamOptions = {}): P
  * does a small adapter over a Node file handle or a WritableStream writer.
  */
 export interface ExportSink {
+  /** Done with `chunk` when the promise settles: its memory may be reused for a later chunk. */
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
   abort?(reason?: unknown): Promise<void>;
