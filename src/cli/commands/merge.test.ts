@@ -9,6 +9,7 @@ import { MemorySource } from '../../io/byte-source';
 import { expectedTensors } from '../../test/distributed';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
 import { runCli as run } from '../../test/cli';
+import { generateMergeSet } from '../../../bench/merge-set';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-merge-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -290,5 +291,73 @@ describe('ckpt-lens layout', () => {
     );
     // Written, but the integrity exit code says the replicas disagree.
     expect(merged.code).toBe(3);
+  });
+
+  it('--max-process-num: worker threads write whole outputs or byte ranges of one; the same bytes as one thread', async () => {
+    const cases = [
+      ['case1_tp_dp', 'strategy.ckpt'],
+      ['case2_opt_shard', 'strategy.ckpt'],
+      ['case3_pipeline', 'merged_strategy.ckpt'],
+    ] as const;
+    for (const [caseName, strategyFile] of cases) {
+      for (const format of ['safetensors', 'ckpt'] as const) {
+        const base = [
+          '--strategy',
+          dist(caseName, strategyFile),
+          dist(caseName),
+          '--format',
+          format,
+          '--input-format',
+          'ckpt',
+        ];
+        // One file (cut into byte ranges for 3 threads), and unified parts (one output per thread).
+        const single = path.join(work, `${caseName}-one.${format}`);
+        expect((await run('merge', ...base, '--out', single)).code).toBe(0);
+        const pooled = path.join(work, `${caseName}-pool.${format}`);
+        const result = await run('merge', ...base, '--out', pooled, '--max-process-num', '3');
+        expect(result.code, result.err.join('\n')).toBe(0);
+        expect(Buffer.compare(readFileSync(pooled), readFileSync(single)), `${caseName} ${format}`).toBe(0);
+        const partsOne = path.join(work, `${caseName}-${format}-parts-one`);
+        const partsPool = path.join(work, `${caseName}-${format}-parts-pool`);
+        expect((await run('merge', ...base, '--out', partsOne, '--part-size', '200B')).code).toBe(0);
+        const parts = await run('merge', ...base, '--out', partsPool, '--part-size', '200B', '--max-process-num', '2');
+        expect(parts.code, parts.err.join('\n')).toBe(0);
+        const names = readdirSync(partsOne).sort();
+        expect(readdirSync(partsPool).sort()).toEqual(names);
+        for (const name of names)
+          expect(
+            Buffer.compare(readFileSync(path.join(partsPool, name)), readFileSync(path.join(partsOne, name))),
+            name,
+          ).toBe(0);
+      }
+    }
+    expect(readdirSync(work, { recursive: true }).some((name) => String(name).endsWith('.partial'))).toBe(false);
+  }, 60_000);
+
+  it('--max-process-num on a generated 8-rank set: one file cut into byte ranges, the same bytes as one thread', async () => {
+    // Big enough to be cut into ranges (ranges align to 4 KiB; the fixtures are smaller).
+    const set = generateMergeSet(path.join(work, 'generated'), 2 * 1024 * 1024, { hidden: 64 });
+    const base = ['--strategy', set.strategy, ...set.ranks];
+    const one = path.join(work, 'generated-one.safetensors');
+    const pooled = path.join(work, 'generated-pool.safetensors');
+    expect((await run('merge', ...base, '--out', one)).code).toBe(0);
+    const result = await run('merge', ...base, '--out', pooled, '--max-process-num', '3');
+    expect(result.code, result.err.join('\n')).toBe(0);
+    expect(Buffer.compare(readFileSync(pooled), readFileSync(one))).toBe(0);
+  }, 60_000);
+
+  it('--max-process-num refuses a count that is not 1 to 64, with a sentence', async () => {
+    const result = await run(
+      'merge',
+      '--strategy',
+      dist('case1_tp_dp', 'strategy.ckpt'),
+      dist('case1_tp_dp'),
+      '--out',
+      path.join(work, 'never.safetensors'),
+      '--max-process-num',
+      '0',
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.err.join('\n')).toMatch(/max-process-num/);
   });
 });

@@ -11,7 +11,7 @@ import {
   type MergedView,
   type ReplicaReport,
 } from '../../core/distributed';
-import { buildExport, planExport, type ExportFormat } from '../../core/export';
+import { buildExport, planExport, type ExportFormat, type ExportJob } from '../../core/export';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
@@ -22,17 +22,20 @@ import {
   parseInputFormat,
   readStrategies,
 } from '../distributed-input';
+import { writeOnPool } from '../merge-pool';
 import type { CliCommand, CliIo } from '../types';
 
 const USAGE =
   'merge --strategy <file> [--strategy <file> …] <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] ' +
-  '[--part-size <size>] [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] [--allow-incomplete] [--force] [--json]';
+  '[--part-size <size>] [--max-process-num <n>] [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] ' +
+  '[--allow-incomplete] [--force] [--json]';
 
 const OPTIONS = {
   ...DISTRIBUTED_OPTIONS,
   out: { type: 'string' },
   format: { type: 'string' },
   'part-size': { type: 'string' },
+  'max-process-num': { type: 'string' },
   'allow-incomplete': { type: 'boolean' },
   force: { type: 'boolean' },
 } as const;
@@ -72,6 +75,24 @@ export function parseSize(text: string): number {
 }
 
 /** Write the export of `names` from the merged view to `out`, via `<out>.partial` and a rename. */
+/** The export job of `names` from the merged view (what merge-member.ts rebuilds, identically). */
+async function mergedJob(view: MergedView, names: readonly string[], format: ExportFormat): Promise<ExportJob> {
+  const plan = planExport(view.index, {
+    format,
+    select: names,
+    metadataFormat: format === 'safetensors' ? 'ms' : null,
+  });
+  return buildExport(view, plan);
+}
+
+/** "4" → 4 worker threads (1 to 64). */
+function parseProcessCount(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 64)
+    throw usage(`--max-process-num "${text}" must be a whole number from 1 to 64`);
+  return count;
+}
+
 async function writeTensors(
   view: MergedView,
   names: readonly string[],
@@ -99,7 +120,8 @@ interface Written {
 export const mergeCommand: CliCommand = {
   name: 'merge',
   summary:
-    'merge --strategy <file> <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] [--part-size 3GiB] [--json]\n' +
+    'merge --strategy <file> <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] [--part-size 3GiB]\n' +
+    '                          [--max-process-num N] [--json]\n' +
     '                          rebuild full tensors from per-rank shards; one file, or unified parts + param_name_map.json',
   async run(argv, io: CliIo) {
     const { values, positionals } = parse(argv);
@@ -113,6 +135,7 @@ export const mergeCommand: CliCommand = {
     if (format !== 'ckpt' && format !== 'safetensors')
       throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
     const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
+    const processes = values['max-process-num'] !== undefined ? parseProcessCount(values['max-process-num']) : 1;
     if (!unified && existsSync(out) && !values.force) throw usage(`${out} exists; add --force to replace it`);
 
     const controller = new AbortController();
@@ -154,31 +177,47 @@ export const mergeCommand: CliCommand = {
 
       const written: Written[] = [];
       const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
+      const outputs: { file: string; names: string[] }[] = [];
+      let nameMap: unknown = null;
       if (!unified) {
         mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-        const bytes = await writeTensors(
-          view,
-          view.index.tensors.map((t) => t.name),
-          format,
-          out,
-          controller.signal,
-        );
-        written.push({ file: out, bytes, tensors: view.index.tensors.length });
+        outputs.push({ file: out, names: view.index.tensors.map((t) => t.name) });
       } else {
         mkdirSync(out, { recursive: true });
         const plan = planUnifiedParts(view, { partBytes, extension: format });
-        const targets = [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])];
-        for (const target of targets) {
-          const file = path.join(out, target.file);
+        for (const target of [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])])
+          outputs.push({ file: path.join(out, target.file), names: target.names });
+        for (const { file } of outputs)
           if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
+        nameMap = plan.nameMap;
+      }
+      if (processes > 1) {
+        const jobs = await Promise.all(
+          outputs.map(async (output) => ({ ...output, job: await mergedJob(view, output.names, format) })),
+        );
+        await writeOnPool(
+          jobs,
+          {
+            strategyPaths: values.strategy ?? [],
+            inputs: positionals,
+            inputFormat: parseInputFormat(values['input-format']),
+            ...(values.key !== undefined ? { key: values.key } : {}),
+            ...(values['key-text'] !== undefined ? { keyText: values['key-text'] } : {}),
+            format,
+          },
+          processes,
+          controller.signal,
+        );
+        for (const { file, names, job } of jobs) written.push({ file, bytes: job.size, tensors: names.length });
+      } else {
+        for (const { file, names } of outputs) {
+          const bytes = await writeTensors(view, names, format, file, controller.signal);
+          written.push({ file, bytes, tensors: names.length });
         }
-        for (const target of targets) {
-          const file = path.join(out, target.file);
-          const bytes = await writeTensors(view, target.names, format, file, controller.signal);
-          written.push({ file, bytes, tensors: target.names.length });
-        }
+      }
+      if (unified) {
         const mapFile = path.join(out, 'param_name_map.json');
-        writeFileSync(mapFile, JSON.stringify(plan.nameMap, null, 2));
+        writeFileSync(mapFile, JSON.stringify(nameMap, null, 2));
         written.push({ file: mapFile, bytes: statSync(mapFile).size, tensors: 0 });
       }
 
