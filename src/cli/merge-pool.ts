@@ -42,6 +42,7 @@ type MemberMessage =
   | { ok: false; error: { code?: string; details?: Record<string, unknown>; message: string } };
 
 function runMember(data: MergeMemberData, signal: AbortSignal): Promise<MergeMemberResult> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
   const worker = new Worker(new URL('./merge-member.mjs', import.meta.url), { workerData: data, execArgv: [] });
   return new Promise((resolve, reject) => {
     const stop = (): void => void worker.terminate();
@@ -94,7 +95,7 @@ export async function writeOnPool(
     }
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < units.length) {
+      while (next < units.length && !controller.signal.aborted) {
         const index = next++;
         const unit = units[index] as WorkUnit;
         const output = outputs[unit.output] as PoolOutput;
