@@ -99,10 +99,16 @@ export async function writeOnPool(
         const index = next++;
         const unit = units[index] as WorkUnit;
         const output = outputs[unit.output] as PoolOutput;
-        await runMember(
+        const { bytes } = await runMember(
           { ...member, names: output.names, file: partials[unit.output] as string, range: unit.range },
           controller.signal,
         );
+        // A member rebuilds the job from the files: a different size would mean a different job.
+        const expected = unit.range ? unit.range[1] - unit.range[0] : output.job.size;
+        if (bytes !== expected)
+          throw new LensError('internal', {
+            hint: `merge member wrote ${bytes} of ${expected} bytes to ${output.file}`,
+          });
       }
     };
     await Promise.all(

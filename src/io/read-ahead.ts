@@ -12,7 +12,7 @@ export interface ReadAheadOptions {
   windowBytes: number;
   /** Ranges closer than this are joined into one window (the gap is read and thrown away). */
   maxGapBytes: number;
-  /** Windows held (loaded or loading) at once: the one in use and the next. */
+  /** Windows held (loaded or loading) at once, the next needed one included (default 3). */
   maxWindows?: number;
   /** Where `read` copies go; lent, and taken back through `recycle` (a streamed export). */
   pool?: BufferPool;
@@ -138,7 +138,7 @@ export class ReadAheadSource implements ByteSource {
     this.options.pool?.give(bytes);
   }
 
-  /** Windows currently held (for tests and the bench's memory notes). */
+  /** Windows currently held (tests check the bound). */
   heldWindows(): number {
     return this.loaded;
   }
@@ -173,16 +173,8 @@ export class ReadAheadSource implements ByteSource {
 
   /** Index of the window holding `offset`, or -1. */
   private windowAt(offset: number): number {
-    let lo = 0;
-    let hi = this.windows.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const window = this.windows[mid] as Window;
-      if (offset < window.start) hi = mid - 1;
-      else if (offset >= window.end) lo = mid + 1;
-      else return mid;
-    }
-    return -1;
+    const index = this.windowAfter(offset);
+    return (this.windows[index]?.start ?? Infinity) <= offset ? index : -1;
   }
 
   private load(window: Window, keep: readonly Window[]): void {
