@@ -3,13 +3,14 @@
 // Sizes: BENCH_SIZE_MB (default 2048), BENCH_TENSORS (default 10000). Inputs live on /dev/shm.
 import { execFileSync } from 'node:child_process';
 import type { Server } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
+import { renderSection, withSection, type BenchResults, type BenchRow } from './table';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MB ?? 2048);
@@ -29,18 +30,6 @@ interface Measurement {
   bytes: number;
   reads?: number;
   items?: number;
-}
-
-interface ResultRow {
-  metric: string;
-  value: number;
-  unit: string;
-  ratio?: number;
-  baseline?: string;
-  target?: string;
-  pass?: boolean;
-  peakRssMiB?: number;
-  note?: string;
 }
 
 async function measure(
@@ -185,7 +174,7 @@ async function main(): Promise<void> {
       '--disable-sync',
     ],
   });
-  const rows: ResultRow[] = [];
+  const rows: BenchRow[] = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => console.error('page error:', error.message));
@@ -570,7 +559,7 @@ async function main(): Promise<void> {
   const chromiumVersion = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])
     .toString()
     .trim();
-  const results = {
+  const results: BenchResults = {
     date: new Date().toISOString(),
     machine: {
       cpus: os.cpus().length,
@@ -586,21 +575,17 @@ async function main(): Promise<void> {
       ...(row.ratio !== undefined ? { ratio: Math.round(row.ratio * 100) / 100 } : {}),
     })),
   };
-  // A partial run (BENCH_ONLY) must not overwrite the full table the README quotes.
-  const resultsFile = sections ? 'bench/out/results.partial.json' : 'bench/results.json';
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(
-    `\n${results.machine.cpuModel}, ${results.machine.cpus} cores, ${chromiumVersion}; inputs ${sizeMiB} MiB\n`,
-  );
-  console.log('| metric | value | ratio | target | peak RSS Δ | notes |');
-  console.log('|---|---|---|---|---|---|');
-  for (const row of results.rows) {
-    const status = row.pass === undefined ? '' : row.pass ? ' ✓' : ' ✗';
-    console.log(
-      `| ${row.metric} | ${row.value} ${row.unit} | ${row.ratio !== undefined ? `${row.ratio}×` : ''} | ${row.target ?? ''}${status} | ${row.peakRssMiB ?? ''} MiB | ${row.note ?? ''} |`,
-    );
+  console.log(`\n${renderSection(results)}\n`);
+  // A partial run (BENCH_ONLY) must not overwrite the full run the README quotes.
+  if (sections) {
+    writeFileSync('bench/out/results.partial.json', `${JSON.stringify(results, null, 2)}\n`);
+    console.log('wrote bench/out/results.partial.json');
+  } else {
+    writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync('README.md', withSection(readFileSync('README.md', 'utf8'), results));
+    execFileSync('npx', ['prettier', '--write', 'README.md'], { stdio: 'ignore' });
+    console.log('wrote bench/results.json and its table in README.md (commit both)');
   }
-  console.log(`\nwrote ${resultsFile}`);
 }
 
 await main();

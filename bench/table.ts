@@ -1,0 +1,97 @@
+// The benchmark table as the README shows it, rendered from bench/results.json, so the README
+// quotes exactly one full run: `npm run bench` rewrites the section between the markers and
+// bench/table.test.ts fails when the two disagree.
+
+export interface BenchRow {
+  metric: string;
+  value: number;
+  unit: string;
+  ratio?: number;
+  baseline?: string;
+  target?: string;
+  pass?: boolean;
+  peakRssMiB?: number;
+  note?: string;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; chromium: string; node: string };
+  inputs: { sizeMiB: number; tensors: number; dir: string };
+  rows: BenchRow[];
+}
+
+export const TABLE_START = '<!-- bench-table:start (written by npm run bench from bench/results.json) -->';
+export const TABLE_END = '<!-- bench-table:end -->';
+
+const HEADER = ['metric', 'value', 'ratio', 'target', 'peak RSS Δ', 'notes'];
+
+/** The cells of each row, in the table's column order. */
+export function tableCells(results: BenchResults): string[][] {
+  return results.rows.map((row) => {
+    const status = row.pass === undefined ? '' : row.pass ? ' ✓' : ' ✗';
+    return [
+      row.metric,
+      `${row.value} ${row.unit}`,
+      row.ratio !== undefined ? `${row.ratio}×` : '',
+      `${row.target ?? ''}${status}`,
+      row.peakRssMiB !== undefined ? `${row.peakRssMiB} MiB` : '',
+      row.note ?? '',
+    ];
+  });
+}
+
+/** "2026-11-24 05:29 UTC on AMD EPYC, 2 cores, 24 GiB, Chromium …; inputs 2048 MiB, 10000 tensors" */
+export function measuredOn(results: BenchResults): string {
+  const when = results.date.replace('T', ' ').slice(0, 16);
+  const { cpuModel, cpus, memoryGiB, chromium } = results.machine;
+  return (
+    `Measured ${when} UTC on ${cpuModel}, ${cpus} cores, ${memoryGiB} GiB, ${chromium}; ` +
+    `inputs ${results.inputs.sizeMiB} MiB, ${results.inputs.tensors} tensors (bench/results.json).`
+  );
+}
+
+/** The README section: the measured-on line and the table (prettier aligns it afterwards). */
+export function renderSection(results: BenchResults): string {
+  const line = (cells: string[]) => {
+    if (cells.some((cell) => cell.includes('|'))) throw new Error(`a table cell contains "|": ${cells.join(' / ')}`);
+    return `| ${cells.join(' | ')} |`;
+  };
+  return [measuredOn(results), '', line(HEADER), line(HEADER.map(() => '---')), ...tableCells(results).map(line)].join(
+    '\n',
+  );
+}
+
+function sectionBounds(readme: string): { start: number; end: number } {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no "${TABLE_START}" … "${TABLE_END}" section`);
+  return { start: start + TABLE_START.length, end };
+}
+
+/** The README with its table section replaced by these results. */
+export function withSection(readme: string, results: BenchResults): string {
+  const { start, end } = sectionBounds(readme);
+  return `${readme.slice(0, start)}\n\n${renderSection(results)}\n\n${readme.slice(end)}`;
+}
+
+/** What the README's section says: its measured-on line and each table row's trimmed cells. */
+export function readSection(readme: string): { measuredOn: string; rows: string[][] } {
+  const { start, end } = sectionBounds(readme);
+  const lines = readme
+    .slice(start, end)
+    .split('\n')
+    .map((text) => text.trim())
+    .filter(Boolean);
+  const tableLines = lines.filter((text) => text.startsWith('|'));
+  return {
+    measuredOn: lines.filter((text) => !text.startsWith('|')).join(' '),
+    // Skip the header and the |---| line; a cell never contains '|' (notes are plain prose).
+    rows: tableLines.slice(2).map((text) =>
+      text
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    ),
+  };
+}
