@@ -22,6 +22,12 @@ function readHeaderLength(head: Uint8Array): number {
 
 /** The header in reads of at most MAX_READ_BYTES: the format allows 100 MB, one read may not. */
 async function readHeader(source: ByteSource, headerLength: number, signal?: AbortSignal): Promise<Uint8Array> {
+  if (headerLength <= MAX_READ_BYTES) {
+    const whole = await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
+    if (whole.length < headerLength)
+      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: whole.length });
+    return whole;
+  }
   const header = new Uint8Array(headerLength);
   for (let at = 0; at < headerLength; at += MAX_READ_BYTES) {
     const chunk = await source.read(HEADER_LENGTH_BYTES + at, Math.min(MAX_READ_BYTES, headerLength - at), signal);
@@ -218,29 +224,34 @@ function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc
  */
 function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: number, inOrder: boolean): FileProblem[] {
   const problems: FileProblem[] = [];
-  const spans: { tensor: TensorEntry; begin: number; end: number }[] = [];
-  for (const tensor of tensors) {
-    const range = tensor.ranges[0];
-    if (range) spans.push({ tensor, begin: range.offset - dataStart, end: range.offset - dataStart + range.length });
-  }
-  if (!inOrder) spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const startOf = (tensor: TensorEntry) => tensor.ranges[0]?.offset ?? 0;
+  const endOf = (tensor: TensorEntry) => startOf(tensor) + (tensor.ranges[0]?.length ?? 0);
+  const ordered = inOrder
+    ? tensors
+    : tensors
+        .filter((tensor) => tensor.ranges.length > 0)
+        .sort((a, b) => startOf(a) - startOf(b) || endOf(a) - endOf(b));
   let covered = 0;
-  for (const span of spans) {
-    if (span.begin > covered) {
+  for (const tensor of ordered) {
+    const range = tensor.ranges[0];
+    if (!range) continue;
+    const begin = range.offset - dataStart;
+    const end = begin + range.length;
+    if (begin > covered) {
       problems.push({
         code: 'safetensors-gap',
-        detail: `${span.begin - covered} unused bytes before "${span.tensor.name}"`,
+        detail: `${begin - covered} unused bytes before "${tensor.name}"`,
         offset: dataStart + covered,
       });
-    } else if (span.begin < covered && span.end > span.begin) {
+    } else if (begin < covered && end > begin) {
       problems.push({
         code: 'safetensors-overlap',
-        detail: `"${span.tensor.name}" overlaps the tensor before it`,
-        offset: dataStart + span.begin,
+        detail: `"${tensor.name}" overlaps the tensor before it`,
+        offset: dataStart + begin,
       });
-      span.tensor.problems = [...(span.tensor.problems ?? []), { code: 'overlaps-previous' }];
+      tensor.problems = [...(tensor.problems ?? []), { code: 'overlaps-previous' }];
     }
-    covered = Math.max(covered, span.end);
+    covered = Math.max(covered, end);
   }
   if (covered > dataLength) {
     problems.push({
