@@ -3,7 +3,7 @@
 // Needs a built bench site and its inputs: run `npm run bench` (or a BENCH_ONLY section) first.
 //   operation  a BenchWorkerApi method (bench/page/bench.worker.ts), e.g. crcVerify, exportCast
 //   file…      the input files; a directory picks its files recursively (the merge set: mergeExport)
-// Options as JSON in BENCH_PROFILE_OPTIONS. Writes bench/out/<operation>.cpuprofile (open it in
+// Options as JSON in BENCH_PROFILE_OPTIONS; BENCH_PROFILE_RUNS=N profiles N runs (for short operations). Writes bench/out/<operation>.cpuprofile (open it in
 // Chromium DevTools → Performance) and prints the functions with the most self time.
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   }
   const files = targets.flatMap(filesOf);
   const options = JSON.parse(process.env.BENCH_PROFILE_OPTIONS ?? '{}') as Record<string, unknown>;
+  const runs = Math.max(1, Number(process.env.BENCH_PROFILE_RUNS ?? 1));
   // @ts-expect-error -- plain .mjs module shared with `npm start`
   const { startServer } = (await import('../scripts/serve.mjs')) as {
     startServer: (port: number, dir: string) => Promise<{ server: Server; url: string }>;
@@ -116,13 +117,16 @@ async function main(): Promise<void> {
     await send('Profiler.start');
     const cpuBefore = chromiumCpuMs(profileDir);
     const started = performance.now();
-    const result = await run();
+    let result = await run();
+    for (let i = 1; i < runs; i += 1) result = await run();
     const elapsed = performance.now() - started;
     const cpuSeconds = (chromiumCpuMs(profileDir) - cpuBefore) / 1000;
     const { profile } = (await send('Profiler.stop')) as { profile: Profile };
     const out = path.join('bench/out', `${operation}.cpuprofile`);
     writeFileSync(out, JSON.stringify(profile));
-    console.log(`${operation}: ${elapsed.toFixed(0)} ms, ${cpuSeconds.toFixed(1)} CPU-s in all Chromium processes`);
+    console.log(
+      `${operation}: ${elapsed.toFixed(0)} ms for ${runs} run(s), ${cpuSeconds.toFixed(1)} CPU-s in all Chromium processes`,
+    );
     console.log(`result ${JSON.stringify(result)}`);
     console.log(`bench worker self time (${out}):`);
     for (const line of topFunctions(profile, 30)) console.log(line);

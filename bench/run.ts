@@ -32,30 +32,57 @@ interface Measurement {
   items?: number;
 }
 
+/** A measurement with what it cost Chromium: peak resident memory above the start, CPU time of all its processes, wall time of the call. */
+type Measured = Measurement & { peakRssMiB: number; cpuMs: number; wallMs: number };
+
+/** Runs `call` while sampling Chromium's memory and CPU. */
+async function withUsage(profile: string, call: () => Promise<Measurement>): Promise<Measured> {
+  const before = chromiumRssMiB(profile);
+  const cpuBefore = chromiumCpuMs(profile);
+  const started = performance.now();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, chromiumRssMiB(profile))), 50);
+  try {
+    const result = await call();
+    const wallMs = performance.now() - started;
+    return { ...result, peakRssMiB: Math.round(peak - before), cpuMs: chromiumCpuMs(profile) - cpuBefore, wallMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function measure(
   page: Page,
   profile: string,
   name: string,
   fileIndex: number,
   options: Record<string, unknown> = {},
-): Promise<Measurement & { peakRssMiB: number }> {
-  const before = chromiumRssMiB(profile);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, chromiumRssMiB(profile))), 50);
-  try {
-    const result = (await page.evaluate(
-      ([n, i, o]) =>
-        (window as unknown as { bench: { run: (n: string, i: number, o: unknown) => Promise<Measurement> } }).bench.run(
-          n as string,
-          i as number,
-          o,
-        ),
-      [name, fileIndex, options] as const,
-    )) as Measurement;
-    return { ...result, peakRssMiB: Math.round(peak - before) };
-  } finally {
-    clearInterval(timer);
-  }
+): Promise<Measured> {
+  return withUsage(
+    profile,
+    () =>
+      page.evaluate(
+        ([n, i, o]) =>
+          (
+            window as unknown as { bench: { run: (n: string, i: number, o: unknown) => Promise<Measurement> } }
+          ).bench.run(n as string, i as number, o),
+        [name, fileIndex, options] as const,
+      ) as Promise<Measurement>,
+  );
+}
+
+/**
+ * The row fields for what a measurement cost: peak memory, and for runs long enough for /proc's
+ * 10 ms CPU ticks to mean something, Chromium's CPU time and the cores it kept busy (of
+ * os.cpus(): a pipeline near that number is CPU-bound, and only less work per byte speeds it up).
+ */
+function usage(run: Measured): Pick<BenchRow, 'peakRssMiB' | 'cpuSeconds' | 'coresBusy'> {
+  if (run.wallMs < 250) return { peakRssMiB: run.peakRssMiB };
+  return {
+    peakRssMiB: run.peakRssMiB,
+    cpuSeconds: Math.round(run.cpuMs / 100) / 10,
+    coresBusy: Math.round((run.cpuMs / run.wallMs) * 10) / 10,
+  };
 }
 
 /** Native references, measured on the same bytes when the tools exist. */
@@ -108,34 +135,33 @@ async function measureSet(
   profile: string,
   name: string,
   options: Record<string, unknown> = {},
-): Promise<Measurement & { peakRssMiB: number; cpuMs: number }> {
-  const before = chromiumRssMiB(profile);
-  const cpuBefore = chromiumCpuMs(profile);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, chromiumRssMiB(profile))), 50);
-  try {
-    const result = (await page.evaluate(
-      ([n, o]) =>
-        (window as unknown as { bench: { runSet: (n: string, o: unknown) => Promise<Measurement> } }).bench.runSet(
-          n as string,
-          o,
-        ),
-      [name, options] as const,
-    )) as Measurement;
-    const cpuMs = chromiumCpuMs(profile) - cpuBefore;
-    return { ...result, peakRssMiB: Math.round(peak - before), cpuMs };
-  } finally {
-    clearInterval(timer);
-  }
+): Promise<Measured> {
+  return withUsage(
+    profile,
+    () =>
+      page.evaluate(
+        ([n, o]) =>
+          (window as unknown as { bench: { runSet: (n: string, o: unknown) => Promise<Measurement> } }).bench.runSet(
+            n as string,
+            o,
+          ),
+        [name, options] as const,
+      ) as Promise<Measurement>,
+  );
 }
 
-async function best(times: number, run: () => Promise<Measurement & { peakRssMiB: number }>) {
-  const results = [];
+/** The median run of `times` (its CPU and wall time), with the highest peak memory of them all. */
+async function best(times: number, run: () => Promise<Measured>): Promise<Measured> {
+  const results: Measured[] = [];
   for (let i = 0; i < times; i += 1) results.push(await run());
-  const ms = median(results.map((r) => r.ms));
+  return medianOf(results);
+}
+
+function medianOf(runs: Measured[]): Measured {
+  const ms = median(runs.map((r) => r.ms));
   return {
-    ...(results.find((r) => r.ms === ms) as Measurement & { peakRssMiB: number }),
-    peakRssMiB: Math.max(...results.map((r) => r.peakRssMiB)),
+    ...(runs.find((r) => r.ms === ms) as Measured),
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
   };
 }
 
@@ -201,7 +227,7 @@ async function main(): Promise<void> {
       value: raw.ms,
       unit: 'ms',
       note: `${rawMBps.toFixed(0)} MiB/s, 16 MiB windows, 2 in flight`,
-      peakRssMiB: raw.peakRssMiB,
+      ...usage(raw),
     });
 
     if (want('index')) {
@@ -214,7 +240,7 @@ async function main(): Promise<void> {
         baseline: 'raw read time / index time',
         target: '≥ 20×',
         pass: raw.ms / ckpt.ms >= 20,
-        peakRssMiB: ckpt.peakRssMiB,
+        ...usage(ckpt),
         note: `${ckpt.reads} reads, ${(ckpt.bytes / MiB).toFixed(1)} MiB read (${((100 * ckpt.bytes) / size).toFixed(2)}% of the file)`,
       });
 
@@ -236,7 +262,7 @@ async function main(): Promise<void> {
         baseline: 'raw read time (same size) / index time',
         target: '≥ 20×',
         pass: raw.ms / ckptLarge.ms >= 20,
-        peakRssMiB: ckptLarge.peakRssMiB,
+        ...usage(ckptLarge),
         note: `${ckptLarge.reads} reads, ${(ckptLarge.bytes / 1024).toFixed(0)} KiB read (${((100 * ckptLarge.bytes) / size).toFixed(3)}% of the file)`,
       });
 
@@ -252,7 +278,7 @@ async function main(): Promise<void> {
         baseline: 'raw read time / open time',
         target: '≤ 20 ms',
         pass: st.ms <= 20,
-        peakRssMiB: st.peakRssMiB,
+        ...usage(st),
         note: `${st.reads} reads, ${(st.bytes / 1024).toFixed(0)} KiB read; median of 5 after two warm-up opens (the first open in a fresh worker: ${cold.ms.toFixed(0)} ms)`,
       });
     }
@@ -266,6 +292,7 @@ async function main(): Promise<void> {
       metric: `raw File read, ${cryptoMiB} MiB (baseline)`,
       value: rawCrypto.ms,
       unit: 'ms',
+      ...usage(rawCrypto),
       note: `${mibps(rawCrypto).toFixed(0)} MiB/s`,
     });
     const webcrypto = await best(3, () => measure(page, profile, 'rawWebCrypto', 0, { mib: Math.min(cryptoMiB, 512) }));
@@ -273,6 +300,7 @@ async function main(): Promise<void> {
       metric: 'raw WebCrypto AES-GCM decrypt (baseline)',
       value: mibps(webcrypto),
       unit: 'MiB/s',
+      ...usage(webcrypto),
       note: '64 MiB blocks from memory, 2 in flight',
     });
     if (want('crypto')) {
@@ -285,7 +313,7 @@ async function main(): Promise<void> {
         baseline: 'raw read MiB/s',
         target: '≥ 0.9×',
         pass: mibps(crc) / mibps(rawCrypto) >= 0.9,
-        peakRssMiB: crc.peakRssMiB,
+        ...usage(crc),
       });
       const zlibMiBps = pythonZlibMiBps(cryptoInputs.crcCkpt);
       if (zlibMiBps !== null) {
@@ -310,7 +338,7 @@ async function main(): Promise<void> {
           baseline: 'raw WebCrypto MiB/s',
           target: mode === 'AES-GCM' ? '≥ 0.85×' : '',
           ...(mode === 'AES-GCM' ? { pass: mibps(run) / mibps(webcrypto) >= 0.85 } : {}),
-          peakRssMiB: run.peakRssMiB,
+          ...usage(run),
           note: `${run.items} of ${run.reads} decrypt units read to index${mode === 'AES-GCM' ? '; peak memory target ≤ 256 MiB' : ''}`,
         });
       }
@@ -328,7 +356,7 @@ async function main(): Promise<void> {
               pass: mibps(sm4) / opensslMiBps >= 1.5,
             }
           : { note: 'openssl with SM4 not available' }),
-        peakRssMiB: sm4.peakRssMiB,
+        ...usage(sm4),
       });
       if (opensslMiBps !== null)
         rows.push({
@@ -352,7 +380,7 @@ async function main(): Promise<void> {
         unit: 'ms',
         target: '≤ 100 ms',
         pass: subset.ms <= 100,
-        peakRssMiB: subset.peakRssMiB,
+        ...usage(subset),
         note: `${subset.items} tensors, ${(subset.bytes / MiB).toFixed(0)} MiB composed from source slices`,
       });
       // The same export step by step, then the bare Blob primitives on as many parts.
@@ -381,7 +409,7 @@ async function main(): Promise<void> {
         baseline: 'raw read MiB/s',
         target: '≥ 0.7×',
         pass: mibps(cast) / mibps(rawCrypto) >= 0.7,
-        peakRssMiB: cast.peakRssMiB,
+        ...usage(cast),
       });
       const enc = await best(2, () => measure(page, profile, 'exportStream', 3, { encryptMode: 'AES-GCM', key }));
       const slowest = Math.min(mibps(rawCrypto), mibps(webcrypto));
@@ -393,7 +421,7 @@ async function main(): Promise<void> {
         baseline: 'min(raw read, raw WebCrypto)',
         target: '≥ 0.7×',
         pass: mibps(enc) / slowest >= 0.7,
-        peakRssMiB: enc.peakRssMiB,
+        ...usage(enc),
       });
     }
 
@@ -433,7 +461,7 @@ async function main(): Promise<void> {
         baseline: 'raw read MiB/s',
         target: '≥ 0.7×',
         pass: mibps(stats) / mibps(rawCrypto) >= 0.7,
-        peakRssMiB: stats.peakRssMiB,
+        ...usage(stats),
       });
       const compare = await best(2, () => measure(page, profile, 'compareFiles', 3));
       rows.push({
@@ -444,7 +472,7 @@ async function main(): Promise<void> {
         baseline: 'raw read MiB/s',
         target: '≥ 0.7×',
         pass: mibps(compare) / mibps(rawCrypto) >= 0.7,
-        peakRssMiB: compare.peakRssMiB,
+        ...usage(compare),
       });
     }
 
@@ -455,18 +483,14 @@ async function main(): Promise<void> {
       await measureSet(page, profile, 'mergeRawRead', { all: true });
       // The issue's baseline: a raw read of the same files, every byte, 16 MiB windows, 2 in
       // flight. Baseline and merge alternate, so load from other processes falls on both alike.
-      const rawRuns: (Measurement & { peakRssMiB: number; cpuMs: number })[] = [];
-      const mergeRuns: (Measurement & { peakRssMiB: number; cpuMs: number })[] = [];
+      const rawRuns: Measured[] = [];
+      const mergeRuns: Measured[] = [];
       for (let i = 0; i < 3; i += 1) {
         rawRuns.push(await measureSet(page, profile, 'mergeRawRead', { all: true }));
         mergeRuns.push(await measureSet(page, profile, 'mergeExport'));
       }
-      const medianRun = (runs: (Measurement & { peakRssMiB: number; cpuMs: number })[]) => ({
-        ...(runs.find((run) => run.ms === median(runs.map((r) => r.ms))) as Measurement & { peakRssMiB: number }),
-        peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
-      });
-      const allRaw = medianRun(rawRuns);
-      const merge = medianRun(mergeRuns);
+      const allRaw = medianOf(rawRuns);
+      const merge = medianOf(mergeRuns);
       const setBytes = allRaw.bytes;
       /** Throughput over the set's files: what a raw read of them does, and what the merge does. */
       const filesMiBps = (run: Measurement): number => setBytes / MiB / (run.ms / 1000);
@@ -478,7 +502,7 @@ async function main(): Promise<void> {
         metric: 'raw File read of the 8 rank files of a distributed set (baseline)',
         value: filesMiBps(allRaw),
         unit: 'MiB/s',
-        peakRssMiB: allRaw.peakRssMiB,
+        ...usage(allRaw),
         note: `all ${setMiB} MiB, ${allRaw.reads} reads of ≤ 16 MiB, 2 in flight; context: only the slices a merge needs (${(slicesRaw.bytes / MiB).toFixed(0)} MiB) ${mibps(slicesRaw).toFixed(0)} MiB/s in ${slicesRaw.reads} reads, joined across ≤ 64 KiB gaps ${mibps(joinedRaw).toFixed(0)} MiB/s in ${joinedRaw.reads} reads`,
       });
       rows.push({
@@ -489,7 +513,7 @@ async function main(): Promise<void> {
         baseline: 'raw read MiB/s of the same files',
         target: '≥ 0.7×, memory flat',
         pass: filesMiBps(merge) / filesMiBps(allRaw) >= 0.7,
-        peakRssMiB: merge.peakRssMiB,
+        ...usage(merge),
         note: `${(merge.bytes / MiB).toFixed(0)} MiB merged (${mibps(merge).toFixed(0)} MiB/s; ${mergeSet.shape.layers} layers, hidden ${mergeSet.shape.hidden}: row/column splits by 8, dev [2,4] with replicas, 2-D split, replicated norms), ${merge.reads} chunks; runs (raw/merge ms): ${rawRuns.map((run, i) => `${run.ms.toFixed(0)}/${(mergeRuns[i]?.ms ?? 0).toFixed(0)}`).join(', ')}; Chromium CPU per run (raw/merge s): ${rawRuns.map((run, i) => `${(run.cpuMs / 1000).toFixed(1)}/${((mergeRuns[i]?.cpuMs ?? 0) / 1000).toFixed(1)}`).join(', ')}`,
       });
     }

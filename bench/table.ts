@@ -11,6 +11,9 @@ export interface BenchRow {
   target?: string;
   pass?: boolean;
   peakRssMiB?: number;
+  /** CPU time of all Chromium's processes during the measured run, and that over its wall time. */
+  cpuSeconds?: number;
+  coresBusy?: number;
   note?: string;
 }
 
@@ -24,7 +27,7 @@ export interface BenchResults {
 export const TABLE_START = '<!-- bench-table:start (written by npm run bench from bench/results.json) -->';
 export const TABLE_END = '<!-- bench-table:end -->';
 
-const HEADER = ['metric', 'value', 'ratio', 'target', 'peak RSS Δ', 'notes'];
+const HEADER = ['metric', 'value', 'ratio', 'target', 'peak RSS Δ', 'Chromium CPU', 'notes'];
 
 /** The cells of each row, in the table's column order. */
 export function tableCells(results: BenchResults): string[][] {
@@ -36,6 +39,7 @@ export function tableCells(results: BenchResults): string[][] {
       row.ratio !== undefined ? `${row.ratio}×` : '',
       `${row.target ?? ''}${status}`,
       row.peakRssMiB !== undefined ? `${row.peakRssMiB} MiB` : '',
+      row.cpuSeconds !== undefined ? `${row.cpuSeconds} s, ${row.coresBusy ?? '?'} cores` : '',
       row.note ?? '',
     ];
   });
