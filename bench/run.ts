@@ -32,7 +32,10 @@ interface Measurement {
   items?: number;
 }
 
-/** A measurement with what it cost Chromium: peak resident memory above the start, CPU time of all its processes, wall time of the call. */
+/**
+ * A measurement with what it cost Chromium: peak resident memory above the start, CPU time of
+ * all its processes, and the wall time of the call.
+ */
 type Measured = Measurement & { peakRssMiB: number; cpuMs: number; wallMs: number };
 
 /** Runs `call` while sampling Chromium's memory and CPU. */
