@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
+import { dropFiles, FIXTURES, opfsFiles, pickFiles, pickersIntoOpfs, useSession } from './harness';
 
 const CASE1 = path.join(FIXTURES, 'distributed/case1_tp_dp');
 const CASE2 = path.join(FIXTURES, 'distributed/case2_opt_shard');
@@ -58,42 +57,6 @@ function sliceOf(file: string, name: string, box: [number, number][]): Buffer {
   };
   walk(0, 0);
   return Buffer.concat(rows);
-}
-
-/**
- * "Save to file…" / "Save to folder…" without a picker dialog (headless Chromium cannot drive
- * one): the pickers hand out handles in the origin-private file system, which are real
- * FileSystemHandles with the same createWritable.
- */
-async function pickersIntoOpfs(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as Record<string, unknown>;
-    w.showSaveFilePicker = async (options: { suggestedName?: string }) =>
-      (await navigator.storage.getDirectory()).getFileHandle(options.suggestedName ?? 'out', { create: true });
-    w.showDirectoryPicker = async () =>
-      (await navigator.storage.getDirectory()).getDirectoryHandle(`folder-${Date.now()}`, { create: true });
-  });
-}
-
-/** Every file in the origin-private file system: path → bytes. */
-async function opfsFiles(page: Page): Promise<Map<string, Buffer>> {
-  const listed = await page.evaluate(async () => {
-    const out: [string, string][] = [];
-    const walk = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
-      for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
-        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
-        else {
-          const bytes = new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer());
-          let text = '';
-          for (const byte of bytes) text += String.fromCharCode(byte);
-          out.push([`${prefix}${name}`, btoa(text)]);
-        }
-      }
-    };
-    await walk(await navigator.storage.getDirectory(), '');
-    return out;
-  });
-  return new Map(listed.map(([name, base64]) => [name, Buffer.from(base64, 'base64')]));
 }
 
 describe('distributed sets', () => {

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, pickFiles, useSession } from './harness';
+import { FIXTURES, opfsFiles, pickFiles, pickersIntoOpfs, useSession } from './harness';
 
 const KEY = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
 const session = useSession();
@@ -47,5 +47,36 @@ describe('export', () => {
     expect(body).not.toContain('fc1.weight');
     expect(body).not.toContain('Float32');
     expect(body).toContain('Float16');
+  });
+
+  it('Save to file… writes the bytes a download gives, and the saved file verifies', async () => {
+    const { page } = session();
+    await pickFiles(page, [path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt')]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+    await page.getByTestId('filter-input').fill('not startsWith("moments.")');
+    await page.getByTestId('panel-tab-export').click();
+    await page.getByTestId('export-cast').selectOption('Float16');
+    await page.getByTestId('export-crc').check();
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export-download').click();
+    const download = await downloading;
+    const downloaded = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-export-')), 'download.ckpt');
+    await download.saveAs(downloaded);
+    await expect.poll(() => page.getByTestId('export-result').textContent()).toContain('Wrote');
+
+    // The same export through "Save to file…" (a handle in the origin-private file system).
+    await pickersIntoOpfs(page);
+    await page.getByTestId('export-save').click();
+    const name = 'XMU_AI_ISP__checkpoint_lenet-1_1875.export.ckpt';
+    await expect.poll(() => page.getByTestId('export-result').textContent()).toContain(`Saved ${name}`);
+    const saved = (await opfsFiles(page)).get(name);
+    expect(saved?.length).toBeGreaterThan(0);
+    expect(saved?.equals(readFileSync(downloaded))).toBe(true);
+    expect(saved?.subarray(-17, -10).toString('latin1')).toBe('crc_num');
+
+    // Verify reads the saved file back through its handle.
+    await page.getByTestId('export-verify').click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toContain('Verified');
   });
 });

@@ -111,3 +111,39 @@ export function useSession(): () => Session {
   });
   return () => session as Session;
 }
+
+/**
+ * "Save to file…" / "Save to folder…" without a picker dialog (headless Chromium cannot drive
+ * one): the pickers hand out handles in the origin-private file system, which are real
+ * FileSystemHandles with the same createWritable.
+ */
+export async function pickersIntoOpfs(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    w.showSaveFilePicker = async (options: { suggestedName?: string }) =>
+      (await navigator.storage.getDirectory()).getFileHandle(options.suggestedName ?? 'out', { create: true });
+    w.showDirectoryPicker = async () =>
+      (await navigator.storage.getDirectory()).getDirectoryHandle(`folder-${Date.now()}`, { create: true });
+  });
+}
+
+/** Every file in the origin-private file system: path → bytes. */
+export async function opfsFiles(page: Page): Promise<Map<string, Buffer>> {
+  const listed = await page.evaluate(async () => {
+    const out: [string, string][] = [];
+    const walk = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+      for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+        else {
+          const bytes = new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer());
+          let text = '';
+          for (const byte of bytes) text += String.fromCharCode(byte);
+          out.push([`${prefix}${name}`, btoa(text)]);
+        }
+      }
+    };
+    await walk(await navigator.storage.getDirectory(), '');
+    return out;
+  });
+  return new Map(listed.map(([name, base64]) => [name, Buffer.from(base64, 'base64')]));
+}

@@ -18,8 +18,8 @@ type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
 
 interface Outcome {
   result: ExportResult;
-  savedTo: 'download' | 'file';
-  blob?: Blob;
+  /** Where the bytes went: a downloaded Blob, or the file "Save to file…" wrote (read back to verify). */
+  written: { blob: Blob } | { handle: FileSystemFileHandle };
 }
 
 let exportCounter = 0;
@@ -99,7 +99,8 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
         proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
       );
       if (result.blob) downloadBlob(result.blob, result.fileName);
-      setOutcome({ result, savedTo: handle ? 'file' : 'download', ...(result.blob ? { blob: result.blob } : {}) });
+      if (handle) setOutcome({ result, written: { handle } });
+      else if (result.blob) setOutcome({ result, written: { blob: result.blob } });
     } catch (e) {
       setError(serializeError(e));
     } finally {
@@ -213,7 +214,13 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
       </div>
       <div className="export-actions">
         {canSaveToFile && (
-          <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('file')}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy !== null}
+            onClick={() => void run('file')}
+            data-testid="export-save"
+          >
             Save to file…
           </button>
         )}
@@ -239,28 +246,27 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
       {outcome && (
         <div className="export-result" data-testid="export-result">
           <p>
-            Wrote <strong>{outcome.result.fileName}</strong>: {formatBytes(outcome.result.size)},{' '}
-            {outcome.result.parameterCount} entries
+            {'handle' in outcome.written ? 'Saved' : 'Wrote'}{' '}
+            <strong>{'handle' in outcome.written ? outcome.written.handle.name : outcome.result.fileName}</strong>:{' '}
+            {formatBytes(outcome.result.size)}, {outcome.result.parameterCount} entries
             {outcome.result.omitted.length > 0
               ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
               : ''}
             .
           </p>
           {outcome.result.castReport.length > 0 && <CastReport entries={outcome.result.castReport} />}
-          {outcome.blob && (
-            <button
-              type="button"
-              onClick={() => {
-                const blob = outcome.blob as Blob;
-                void workerClient()
-                  .verifyExport(outcome.result.exportId, blob)
-                  .then(setVerify, (e: unknown) => setError(serializeError(e)));
-              }}
-              data-testid="export-verify"
-            >
-              Verify: re-open the written file and compare
-            </button>
-          )}
+          <button
+            type="button"
+            onClick={() => {
+              const { written } = outcome;
+              void ('blob' in written ? Promise.resolve(written.blob) : written.handle.getFile())
+                .then((blob) => workerClient().verifyExport(outcome.result.exportId, blob))
+                .then(setVerify, (e: unknown) => setError(serializeError(e)));
+            }}
+            data-testid="export-verify"
+          >
+            Verify: re-open the written file and compare
+          </button>
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
               {verify.ok
