@@ -270,7 +270,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
               {verify.ok
-                ? `Verified: ${verify.tensorsChecked} entries match the plan; ${verify.valuesCompared} untouched tensors byte-identical to the source.`
+                ? `Verified: ${verify.tensorsChecked} entries match the plan; ${verify.valuesCompared} untouched ${verify.valuesCompared === 1 ? 'tensor' : 'tensors'} byte-identical to the source.`
                 : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
             </p>
           )}
