@@ -248,7 +248,8 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           <p>
             {'handle' in outcome.written ? 'Saved' : 'Wrote'}{' '}
             <strong>{'handle' in outcome.written ? outcome.written.handle.name : outcome.result.fileName}</strong>:{' '}
-            {formatBytes(outcome.result.size)}, {outcome.result.parameterCount} entries
+            {formatBytes(outcome.result.size)}, {outcome.result.parameterCount}{' '}
+            {outcome.result.parameterCount === 1 ? 'entry' : 'entries'}
             {outcome.result.omitted.length > 0
               ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
               : ''}
@@ -270,7 +271,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
               {verify.ok
-                ? `Verified: ${verify.tensorsChecked} entries match the plan; ${verify.valuesCompared} untouched ${verify.valuesCompared === 1 ? 'tensor' : 'tensors'} byte-identical to the source.`
+                ? `Verified: ${verify.tensorsChecked} ${verify.tensorsChecked === 1 ? 'entry matches' : 'entries match'} the plan; ${verify.valuesCompared} untouched ${verify.valuesCompared === 1 ? 'tensor' : 'tensors'} byte-identical to the source.`
                 : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
             </p>
           )}
