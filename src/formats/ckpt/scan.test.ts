@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LensError } from '../../base/errors';
 import { isLensError } from '../../base/errors';
-import { CountingSource, MemorySource } from '../../io/byte-source';
+import { CountingSource, MemorySource, type ByteSource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../../test/fixtures';
 import { scanCheckpoint } from './scan';
 import { encodeRecord } from './write';
@@ -94,6 +94,31 @@ describe('scanCheckpoint on every real .ckpt fixture', () => {
     // ~180 KB of records in 16 KiB windows: about a dozen reads, each byte read once.
     expect(source.reads).toBeLessThan(20);
     expect(source.bytesRead).toBeLessThanOrEqual(file.length + 1024);
+  });
+
+  it('reading through keeps two windows in flight, as a plain sequential read does', async () => {
+    const parts = Array.from({ length: 2000 }, (_, i) => encodeRecord(`b${i}`, [16], 'Float32', new Uint8Array(64)));
+    const file = concatBytes(parts);
+    const memory = new MemorySource(file);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let bytesRead = 0;
+    const slow: ByteSource = {
+      size: memory.size,
+      async read(offset, length, signal) {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight -= 1;
+        const bytes = await memory.read(offset, length, signal);
+        bytesRead += bytes.length;
+        return bytes;
+      },
+    };
+    const index = await scanCheckpoint(slow, { windowBytes: 16 * 1024 });
+    expect(index.tensors.map((t) => t.name)).toEqual(parts.map((_, i) => `b${i}`));
+    expect(maxInFlight).toBe(2);
+    expect(bytesRead).toBeLessThanOrEqual(file.length + 1024);
   });
 
   it('keeps reading through when a window edge falls inside a name (regression: fell into 64-byte reads)', async () => {
