@@ -3,8 +3,9 @@
 // Needs a built bench site and its inputs: run `npm run bench` (or a BENCH_ONLY section) first.
 //   operation  a BenchWorkerApi method (bench/page/bench.worker.ts), e.g. crcVerify, exportCast
 //   file…      the input files; a directory picks its files recursively (the merge set: mergeExport)
-// Options as JSON in BENCH_PROFILE_OPTIONS; BENCH_PROFILE_RUNS=N profiles N runs (for short operations). Writes bench/out/<operation>.cpuprofile (open it in
-// Chromium DevTools → Performance) and prints the functions with the most self time.
+// Options as JSON in BENCH_PROFILE_OPTIONS; BENCH_PROFILE_RUNS=N profiles N runs in a row (for
+// short operations). Writes bench/out/<operation>.cpuprofile (open it in Chromium DevTools →
+// Performance) and prints the functions with the most self time.
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
