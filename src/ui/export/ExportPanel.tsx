@@ -109,6 +109,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
     }
   }
 
+  const savedTo = outcome && 'handle' in outcome.written ? outcome.written.handle : null;
   const canSaveToFile =
     typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
   return (
@@ -246,8 +247,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
       {outcome && (
         <div className="export-result" data-testid="export-result">
           <p>
-            {'handle' in outcome.written ? 'Saved' : 'Wrote'}{' '}
-            <strong>{'handle' in outcome.written ? outcome.written.handle.name : outcome.result.fileName}</strong>:{' '}
+            {savedTo ? 'Saved' : 'Wrote'} <strong>{savedTo?.name ?? outcome.result.fileName}</strong>:{' '}
             {formatBytes(outcome.result.size)}, {outcome.result.parameterCount}{' '}
             {outcome.result.parameterCount === 1 ? 'entry' : 'entries'}
             {outcome.result.omitted.length > 0
