@@ -1,12 +1,12 @@
 import type { CliIo } from './types';
 
-/** Items per printed line when a long list is streamed. */
+/** Items per write when a long list is streamed. */
 const ITEMS_PER_LINE = 512;
 
 /**
  * Print `value` as JSON, with the list under `listKey` written a few hundred items at a time,
  * each item converted by `item` only when printed: a million-tensor listing never exists as one
- * string or as a second array of objects. The output is one JSON document (over several lines).
+ * string or as a second array of objects. The output is one JSON document on one line.
  */
 export function printJsonWithList<T>(
   io: CliIo,
@@ -20,12 +20,12 @@ export function printJsonWithList<T>(
     if (key === listKey) continue;
     if (field !== undefined) parts.push(`${JSON.stringify(key)}:${JSON.stringify(field)}`);
   }
-  io.out(`{${parts.join(',')}${parts.length > 0 ? ',' : ''}${JSON.stringify(listKey)}:[`);
+  io.write(`{${parts.join(',')}${parts.length > 0 ? ',' : ''}${JSON.stringify(listKey)}:[`);
   for (let start = 0; start < list.length; start += ITEMS_PER_LINE) {
     const end = Math.min(list.length, start + ITEMS_PER_LINE);
     const line: string[] = [];
     for (let i = start; i < end; i += 1) line.push(JSON.stringify(item(list[i] as T)));
-    io.out(`${line.join(',')}${end < list.length ? ',' : ''}`);
+    io.write(`${line.join(',')}${end < list.length ? ',' : ''}`);
   }
   io.out(']}');
 }

@@ -50,6 +50,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
+  write: (text) => process.stdout.write(text),
   err: (line) => process.stderr.write(`${line}\n`),
   usage(reason) {
     process.stderr.write(`usage error: ${reason}\nRun with --help for the commands.\n`);

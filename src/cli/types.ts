@@ -1,5 +1,7 @@
 export interface CliIo {
   out(line: string): void;
+  /** Part of a line: the next `out` ends it (long JSON documents are written in pieces). */
+  write(text: string): void;
   err(line: string): void;
   /** Print a usage error and return the usage exit code. */
   usage(reason: string): number;
