@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'st-bad-entry'
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
+  | 'st-name-too-long'
   // encrypted checkpoints (ckpt-crypto.md)
   | 'crypto-not-encrypted'
   | 'crypto-key-length'

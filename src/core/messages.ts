@@ -173,6 +173,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
         action: 'Split the file into smaller shards.',
       };
+    case 'st-name-too-long':
+      return {
+        title: 'A tensor name is too long',
+        detail: `A tensor name is ${bytes(details.actual)} of UTF-8, more than the ${bytes(details.limit)} Ckpt Lens accepts for a name (in .ckpt and safetensors alike)${at}.`,
+        action: 'The header is corrupted or was not written for a real model; regenerate the file with shorter names.',
+      };
     case 'crypto-not-encrypted':
       return {
         title: 'This file is not encrypted',
