@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'st-bad-entry'
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
+  | 'st-name-too-long'
   // encrypted checkpoints (ckpt-crypto.md)
   | 'crypto-not-encrypted'
   | 'crypto-key-length'
@@ -40,7 +41,11 @@ export type ErrorCode =
   | 'crypto-wrong-mode'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
+  | 'crypto-block-malformed'
+  | 'crypto-block-empty'
   | 'crypto-truncated'
+  | 'crypto-trailing-bytes'
+  | 'crypto-too-many-blocks'
   | 'crypto-crc-trailer'
   // filter expressions, MindSpore selection, manifests, name maps, the load diff
   | 'filter-syntax'
@@ -107,6 +112,11 @@ export interface ErrorDetails {
   actual?: string | number;
   tensor?: string;
   block?: number;
+  /** Encrypted files: a block that decrypted and verified with the key (so the key is right). */
+  keyBlock?: number;
+  /** Encrypted files: the blocks tried with the key, and how many the file has. */
+  blocksTried?: number[];
+  blockCount?: number;
   limit?: number;
   /** 1-based line in a text input (manifests, name maps). */
   line?: number;

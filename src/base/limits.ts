@@ -32,6 +32,8 @@ export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
 export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
 /** Cipher blocks one file may have (a hostile file of tiny blocks must not fill memory with frames). */
 export const MAX_CIPHER_FRAMES = 1_000_000;
+/** Window for reading the headers of small cipher blocks (many per read). */
+export const FRAME_WINDOW_BYTES = 1 * MiB;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
 export const DECRYPT_CACHE_BYTES = 160 * MiB;
 /** Unit of decryption when a block can be cut (CBC, legacy CTR): small, so a header read decrypts little. GCM blocks are decrypted whole. */

@@ -23,6 +23,12 @@ function where(details: ErrorDetails): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** "1", "1 and 2", "1, 2 and 3". */
+const listNumbers = (values: readonly number[]): string =>
+  values.length <= 1
+    ? values.map(String).join('')
+    : `${values.slice(0, -1).join(', ')} and ${String(values[values.length - 1])}`;
+
 const bytes = (value: string | number | undefined): string =>
   typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
 
@@ -173,6 +179,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
         action: 'Split the file into smaller shards.',
       };
+    case 'st-name-too-long':
+      return {
+        title: 'A tensor name is too long',
+        detail: `A tensor name is ${bytes(details.actual)} of UTF-8, more than the ${bytes(details.limit)} Ckpt Lens accepts for a name (in .ckpt and safetensors alike)${at}.`,
+        action: 'The header is corrupted or was not written for a real model; regenerate the file with shorter names.',
+      };
     case 'crypto-not-encrypted':
       return {
         title: 'This file is not encrypted',
@@ -185,12 +197,20 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
         action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
-    case 'crypto-wrong-key':
+    case 'crypto-wrong-key': {
+      const reason = details.hint ?? 'the check failed';
+      const others = (details.blocksTried ?? []).filter((block) => block !== 0);
+      const count = details.blockCount ?? 1;
+      const detail =
+        others.length === 0
+          ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
+          : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
       return {
         title: 'Wrong key',
-        detail: `The first cipher block does not decrypt with this key (${details.hint ?? 'the check failed'})${at}. Either the key is not the one the file was saved with, or the start of the file was altered.`,
+        detail,
         action: 'Check the key (hex vs. text, upper/lower case, missing bytes) and try again.',
       };
+    }
     case 'crypto-wrong-mode':
       return {
         title: 'The file uses a different cipher mode',
@@ -205,16 +225,49 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
+      return details.keyBlock !== undefined
+        ? {
+            title: 'An encrypted block is damaged',
+            detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right: block ${details.keyBlock} decrypted and verified with it.`,
+            action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+          }
+        : {
+            title: 'An encrypted block does not decrypt',
+            detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${at}. No block has verified the key, so this is either damage to the block or a wrong key.`,
+            action: 'Check the key first; if it is right, get a fresh copy of the file.',
+          };
+    case 'crypto-block-malformed':
       return {
-        title: 'An encrypted block is damaged',
-        detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right (earlier blocks decrypted).`,
-        action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+        title: 'An encrypted block header is damaged',
+        detail: `The header of cipher block ${String(details.block ?? '?')} is invalid: ${details.hint ?? 'its fields disagree'}${at}. This is damage to the file's structure; it says nothing about the key.`,
+        action: 'Get a fresh copy of the file; MindSpore cannot read this block either.',
+      };
+    case 'crypto-block-empty':
+      return {
+        title: 'An encrypted block is empty',
+        detail: `Cipher block ${String(details.block ?? '?')} declares cipher_len 0: it carries no ciphertext${at}. MindSpore never writes an empty block and its reader refuses one ("Failed to parse encrypt data"). This says nothing about the key.`,
+        action: 'The file is damaged or was not written by MindSpore; get a fresh copy.',
       };
     case 'crypto-truncated':
       return {
         title: 'The encrypted checkpoint is cut short',
         detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'crypto-trailing-bytes':
+      return {
+        title: 'Extra bytes after the encrypted blocks',
+        detail: `After its ${String(details.blockCount ?? '?')} complete cipher block${details.blockCount === 1 ? '' : 's'} the file has ${bytes(details.actual)} that do not form a block: they do not start with the block magic${at}. Something was appended to the file; MindSpore's reader fails on them.`,
+        action: `Remove the last ${bytes(details.actual)} of the file, or get the original file.`,
+      };
+    case 'crypto-too-many-blocks':
+      return {
+        title: 'Too many encrypted blocks',
+        detail:
+          details.actual !== undefined
+            ? `The file holds ${Number(details.actual).toLocaleString('en-US')} cipher blocks (${details.hint ?? 'counted from the first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
+            : `The file has more than ${Number(details.limit).toLocaleString('en-US')} cipher blocks${at}, more than Ckpt Lens reads. MindSpore writes 64 MiB blocks, so a real checkpoint has a handful.`,
+        action: 'This was not written by save_checkpoint as is; get the original file.',
       };
     case 'crypto-crc-trailer':
       return {
