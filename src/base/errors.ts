@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'filter-literal-too-large'
   | 'filter-regex-unsupported'
   | 'regex-too-costly'
+  | 'filter-too-costly'
   | 'filter-type-mismatch'
   | 'selection-bad-prefix'
   | 'selection-empty'

@@ -57,8 +57,16 @@ export const MAX_REGEX_STATES = 2000;
  * match would take seconds, so it is refused with a sentence instead (test() has no such cost).
  */
 export const MAX_REGEX_CAPTURE_STEPS = 40_000_000;
-/** Lazily built DFA states cached per regex before falling back to NFA simulation. */
+/** Lazily built DFA states cached per regex; a full cache is cleared and rebuilt (RE2's way). */
 export const MAX_REGEX_DFA_STATES = 4096;
+/** DFA transition cells (states × character classes) and kernel entries per regex: 4 MiB each. */
+export const MAX_REGEX_DFA_CELLS = 1 << 20;
+/**
+ * Steps one filter evaluation may spend in regexes across all names (one per character, plus
+ * the instructions visited to build each new DFA state): about two seconds of work at worst,
+ * while a cached pattern reads 1,400 names of 64 KiB (92M characters) well within it.
+ */
+export const MAX_FILTER_REGEX_STEPS = 200_000_000;
 /** Network manifests (text, JSON, graph .meta) larger than this are refused. */
 export const MAX_MANIFEST_BYTES = 256 * MiB;
 export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;

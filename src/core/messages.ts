@@ -308,6 +308,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action:
           'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
       };
+    case 'filter-too-costly':
+      return {
+        title: 'This filter is too costly for these names',
+        detail: `The filter was stopped after testing ${String(details.actual)} ${details.actual === 1 ? 'name' : 'names'}: /${details.hint ?? '?'}/ used up its budget of ${String(details.limit)} steps (one per character read, and more wherever the pattern keeps many alternatives open).`,
+        action:
+          'Anchor the pattern or shorten {m,n} repeats that follow a * (as in (a|b)*a(a|b){20}), or narrow first with a cheaper condition — startsWith("…") and name ~ /…/ tests the pattern only on the names that pass.',
+      };
     case 'filter-regex-unsupported':
       return {
         title: 'The regular expression is not supported',

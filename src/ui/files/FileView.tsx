@@ -3,7 +3,8 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { buildTreeShape, formatBytes, formatShape, numel, treeView, type CheckpointSummary } from '../../core/summary';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
-import { compileFilter, tryParseFilter } from '../../core/selection';
+import { compileFilter, tryParseFilter, type FilterParseResult } from '../../core/selection';
+import { isLensError } from '../../base/errors';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
@@ -44,16 +45,27 @@ function FileView({ file }: { file: OpenFile }) {
   return <IndexView file={file} index={file.index} summary={file.summary} />;
 }
 
+/** The rows a filter keeps, and what the filter bar says (a filter stopped by its budget: its sentence, every row). */
+function matchFilter(
+  index: CheckpointIndex,
+  parsed: FilterParseResult | null,
+): { matching: number[]; status: FilterParseResult | null } {
+  const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
+  const { tensors } = index;
+  const indices: number[] = [];
+  try {
+    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
+  } catch (error) {
+    if (!isLensError(error)) throw error;
+    return { matching: tensors.map((_, i) => i), status: { ok: false, error } };
+  }
+  return { matching: indices, status: parsed };
+}
+
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
   const filterText = useLensStore((state) => state.filterText);
   const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
-  const matching = useMemo(() => {
-    const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
-    const { tensors } = index;
-    const indices: number[] = [];
-    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
-    return indices;
-  }, [index, parsed]);
+  const { matching, status } = useMemo(() => matchFilter(index, parsed), [index, parsed]);
   const [panelId, setPanelId] = useState('parameters');
   const context: PanelContext = { file, index, summary, matching, filterText };
   const panels = filePanels();
@@ -66,7 +78,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
         <MetadataCard index={index} />
         <ProblemsCard index={index} fileId={file.id} />
       </section>
-      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
+      <FilterBar text={filterText} parsed={status} matched={matching.length} total={index.tensors.length} />
       <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
         {panels.map((p) => (
           <button
