@@ -73,6 +73,8 @@ export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;
 /** Name-map rules and exact pairs. */
 export const MAX_NAME_MAP_RULES = 1000;
 export const MAX_NAME_MAP_PAIRS = 1_000_000;
+/** Name-map JSON files are read whole; a million pairs of ~60-byte names fit. */
+export const MAX_NAME_MAP_BYTES = 64 * MiB;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 256;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;

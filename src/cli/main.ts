@@ -11,6 +11,7 @@ import { resliceCommand } from './commands/reslice';
 import { compareCommand } from './commands/compare';
 import { statsCommand } from './commands/stats';
 import { verifyCommand } from './commands/verify';
+import { safeOutput, shown } from './terminal';
 import type { CliCommand, CliIo } from './types';
 
 const commands: CliCommand[] = [
@@ -31,7 +32,16 @@ function help(io: CliIo): void {
   io.out('\nExit codes: 0 ok, 1 bad input, 2 usage error, 3 integrity check failed (diff: something would not load).');
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/** Error codes that are integrity findings (exit 3), not bad input. */
+const INTEGRITY_CODES: ReadonlySet<string> = new Set(['distributed-rank-foreign']);
+
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  // Nothing a file says reaches the terminal as a control sequence (terminal.ts).
+  const io: CliIo = {
+    out: (line) => rawIo.out(safeOutput(line)),
+    err: (line) => rawIo.err(shown(line)),
+    usage: (reason) => rawIo.usage(shown(reason)),
+  };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     help(io);
@@ -44,7 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const serialized = serializeError(error);
     io.err(oneLine(describeSerialized(serialized)));
-    return serialized.code === 'usage' ? EXIT.usage : EXIT.badInput;
+    if (serialized.code === 'usage') return EXIT.usage;
+    return INTEGRITY_CODES.has(serialized.code) ? EXIT.integrityFailed : EXIT.badInput;
   }
 }
 

@@ -29,6 +29,9 @@ const listNumbers = (values: readonly number[]): string =>
     ? values.map(String).join('')
     : `${values.slice(0, -1).join(', ')} and ${String(values[values.length - 1])}`;
 
+/** A clause as a sentence: a full stop added unless it already ends in one. */
+const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 const bytes = (value: string | number | undefined): string =>
   typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
 
@@ -383,7 +386,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'manifest-too-large':
       return {
         title: 'The manifest is too large',
-        detail: `It has ${String(details.actual)} (limit ${String(details.limit)})${details.file ? ` in ${details.file}` : ''}.`,
+        detail: `It has ${typeof details.actual === 'number' ? `${bytes(details.actual)} (limit ${bytes(details.limit)})` : `${String(details.actual)} (limit ${details.limit?.toLocaleString('en-US') ?? 'unknown'})`}${details.file ? ` in ${details.file}` : ''}.`,
         action: 'Keep only the parameter list (names, shapes, dtypes).',
       };
     case 'name-map-bad-rule':
@@ -398,6 +401,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The name-map JSON is not valid',
         detail: `${details.hint ?? 'It does not parse'}${details.file ? ` in ${details.file}` : ''}.`,
         action: 'Use {"old name": "new name", …} or {"rules": [{"pattern": "…", "replacement": "…"}], "exact": {…}}.',
+      };
+    case 'name-map-too-large':
+      return {
+        title: 'The name map is too large',
+        detail: `It has ${bytes(details.actual)}${at}; name maps are read whole and the limit is ${bytes(details.limit)}.`,
+        action:
+          'Check that this is really a name-map JSON file; write renames as a few rules rather than millions of pairs.',
       };
     case 'export-unknown-tensor':
       return {
@@ -485,7 +495,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-empty':
       return {
         title: 'The strategy file describes no parameters',
-        detail: `It has no parallel_layout_item entries${at}. MindSpore refuses it too ("has no sliced parameter").`,
+        detail: `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
         action: 'Use the strategy file saved by the training run that wrote these checkpoints.',
       };
     case 'strategy-too-large':
@@ -497,7 +507,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-bad-layout':
       return {
         title: 'A layout in the strategy file is malformed',
-        detail: `The layout${at} has an invalid ${details.hint ?? 'entry'}${details.actual !== undefined ? ` (${String(details.actual)})` : ''}.`,
+        detail: `${details.tensor !== undefined ? `The layout of "${details.tensor}"` : 'The strategy file'}${details.file ? ` (${details.file})` : ''} is malformed: ${details.hint ?? 'an entry is invalid'}.`,
         action: 'The strategy file is damaged or from an unknown writer; get the file the training run saved.',
       };
     case 'strategy-not-checkpoint':
@@ -536,6 +546,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The slices${at} cannot be put together: ${details.hint ?? 'see the layout problems'}.`,
         action: 'Look at the layout view for missing ranks or shapes that contradict the strategy.',
       };
+    case 'distributed-rank-foreign':
+      return {
+        title: 'A rank file does not belong to this set',
+        detail: `${details.hint ?? 'A rank file contradicts the others'}${at}.`,
+        action:
+          'Check that every rank file comes from the same training run and save step as the strategy; nothing was written.',
+      };
     case 'distributed-tensor-too-large':
       return {
         title: 'The tensor is too large to hold in memory',
@@ -545,7 +562,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'usage':
       return {
         title: 'Usage',
-        detail: details.hint ?? 'The command line is not valid.',
+        detail: withStop(details.hint ?? 'The command line is not valid.'),
         action: 'Run with --help to see the options.',
       };
     case 'file-not-found':
@@ -553,6 +570,42 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'File not found',
         detail: `No file at ${String(details.file ?? details.actual)}.`,
         action: 'Check the path.',
+      };
+    case 'path-is-folder':
+      return {
+        title: 'A folder, not a file',
+        detail: `${String(details.file)} is a folder, not a file${details.hint ? ` (${details.hint})` : ''}.`,
+        action: 'Give the path of a file inside it.',
+      };
+    case 'path-not-regular-file':
+      return {
+        title: 'Not a regular file',
+        detail: `${String(details.file)} is not a regular file (it is ${details.hint ?? 'a device, pipe or socket'}), so it has no size to check before reading.`,
+        action: 'Save the data to a file first and give that path.',
+      };
+    case 'permission-denied':
+      return {
+        title: 'Permission denied',
+        detail: `Ckpt Lens may not ${details.hint ?? 'use'} ${String(details.file)}.`,
+        action: 'Check the permissions of the file and its folder, or choose another path.',
+      };
+    case 'output-folder-missing':
+      return {
+        title: 'The output folder does not exist',
+        detail: `${String(details.file)} cannot be written: ${String(details.expected)} ${details.hint ?? 'does not exist'}.`,
+        action: 'Create the folder first, or choose an output path in an existing folder.',
+      };
+    case 'output-is-input':
+      return {
+        title: 'The output would overwrite an input',
+        detail: `${String(details.file)} is also an input of this command; inputs are never modified.`,
+        action: 'Choose another output path.',
+      };
+    case 'write-failed':
+      return {
+        title: 'The output could not be written',
+        detail: `Writing ${String(details.file)} failed${details.hint ? `: ${details.hint}` : ''}. Nothing partial was left behind.`,
+        action: 'Check the free space and that the disk is writable, then run the command again.',
       };
     case 'tensor-not-found':
       return {
@@ -572,6 +625,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The tensor bytes end early',
         detail: `Expected ${bytes(details.expected)} but only ${bytes(details.actual)} could be read${at}.`,
         action: 'The file is probably truncated or damaged; re-download or re-save it.',
+      };
+    case 'tensor-size-impossible':
+      return {
+        title: 'The declared size is impossible',
+        detail: `Tensor "${details.tensor ?? ''}" declares shape ${String(details.actual)} of ${String(details.expected)}: more elements than any file can hold, so its values cannot be read.`,
+        action: 'The record header is corrupted; get a fresh copy of the file.',
       };
     case 'slice-invalid':
       return {
@@ -679,7 +738,7 @@ export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, 
     case 'bad-tensor-map':
       return `The tensor map names device axes the device matrix does not have${suffix}.`;
     case 'bad-device-matrix':
-      return `The device matrix is empty or has a zero${suffix}.`;
+      return `The device matrix cannot be used${suffix}.`;
     case 'opt-shard-inconsistent':
       return `The optimizer-shard settings cannot describe these slices${suffix}.`;
     case 'full-shape-mismatch':

@@ -1,11 +1,12 @@
 import { useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { describeSerialized } from '../../core/messages';
+import { BlobSource } from '../../io/byte-source';
 import {
   NAME_MAP_PRESETS,
   compileNameMap,
   exportNameMapJson,
-  parseNameMapJson,
+  readNameMapSource,
   previewNameMap,
   type NameMap,
   type NameMapSpec,
@@ -106,9 +107,8 @@ export function NameMapEditor({ names }: { names: readonly string[] }) {
               event.target.value = '';
               if (!file) return;
               setImportError(null);
-              void file
-                .text()
-                .then((json) => setNameMapText(textFromSpec(parseNameMapJson(json, file.name))))
+              void readNameMapSource(new BlobSource(file), file.name)
+                .then((spec) => setNameMapText(textFromSpec(spec)))
                 .catch((error: unknown) => setImportError(serializeError(error)));
             }}
           />
