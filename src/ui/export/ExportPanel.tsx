@@ -4,6 +4,7 @@ import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
+import { compileNameMap } from '../../core/name-map';
 import { formatBytes } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
@@ -12,6 +13,7 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { useLensStore } from '../../store/store';
+import { appendDictChoices, removalsToSend } from './append-choices';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -42,7 +44,19 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
 
   const nameMapText = useLensStore((state) => state.nameMapText);
   const selectedNames = useMemo(() => matching.map((i) => (index.tensors[i] as TensorEntry).name), [matching, index]);
-  const appendNames = Object.keys(index.metadata);
+  const rename = useMemo(() => {
+    if (!nameMapText.trim()) return (name: string) => name;
+    try {
+      return compileNameMap(specFromText(nameMapText)).apply;
+    } catch {
+      return (name: string) => name; // the name map editor shows the rule's error; the export refuses it
+    }
+  }, [nameMapText]);
+  const removedSet = useMemo(() => new Set(removed), [removed]);
+  const appendChoices = useMemo(
+    () => appendDictChoices(index.tensors, matching, rename, removedSet),
+    [index, matching, rename, removedSet],
+  );
 
   async function run(target: 'download' | 'file'): Promise<void> {
     setError(null);
@@ -88,7 +102,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
           cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
           appendSet,
-          appendRemove: removed,
+          appendRemove: removalsToSend(appendChoices),
           crc,
           metadataFormat: format === 'safetensors' && metadataFormat ? metadataFormat : null,
           encryption: key ? { mode: encMode, key } : null,
@@ -153,15 +167,34 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
         <NameMapEditor names={selectedNames} />
         <fieldset>
           <legend>append_dict</legend>
-          {appendNames.length === 0 && <p className="muted">No scalar or string entries.</p>}
-          {appendNames.map((name) => (
-            <label key={name}>
+          {appendChoices.length === 0 && <p className="muted">No append_dict values (strings or scalars).</p>}
+          {appendChoices.map((choice) => (
+            <label
+              key={choice.index}
+              className={choice.state === 'excluded' ? 'muted' : undefined}
+              data-testid="append-choice"
+              data-state={choice.state}
+            >
               <input
                 type="checkbox"
-                checked={!removed.includes(name)}
-                onChange={(e) => setRemoved(e.target.checked ? removed.filter((n) => n !== name) : [...removed, name])}
+                checked={choice.state === 'written'}
+                disabled={choice.state === 'excluded'}
+                onChange={(e) =>
+                  setRemoved(
+                    e.target.checked
+                      ? removed.filter((n) => n !== choice.writtenName)
+                      : [...removed, choice.writtenName],
+                  )
+                }
               />{' '}
-              keep <code>{name}</code>
+              keep <code>{choice.sourceName}</code>
+              {choice.writtenName !== choice.sourceName && (
+                <>
+                  {' '}
+                  as <code>{choice.writtenName}</code>
+                </>
+              )}
+              {choice.state === 'excluded' && ' (left out by the filter: not written)'}
             </label>
           ))}
           <label htmlFor={ids.add}>
