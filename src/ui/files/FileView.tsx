@@ -1,7 +1,17 @@
 import { memo, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
-import { describeFileProblem, describeTensorProblem } from '../../core/messages';
-import { buildTreeShape, formatBytes, formatShape, numel, treeView, type CheckpointSummary } from '../../core/summary';
+import type { IntegrityReport } from '../../integrity/verify';
+import { describeFileProblem, describeTensorProblem, describeVerdict } from '../../core/messages';
+import {
+  buildTreeShape,
+  fileVerdict,
+  formatBytes,
+  formatShape,
+  numel,
+  treeView,
+  type CheckpointSummary,
+  type FileVerdict,
+} from '../../core/summary';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter } from '../../core/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
@@ -55,6 +65,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
     return indices;
   }, [index, parsed]);
   const [panelId, setPanelId] = useState('parameters');
+  const verdict = useMemo(() => fileVerdict(index, file.integrity), [index, file.integrity]);
   const context: PanelContext = { file, index, summary, matching, filterText };
   const panels = filePanels();
   const panel = panels.find((p) => p.id === panelId) ?? (panels[0] as FilePanel);
@@ -62,9 +73,9 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
   return (
     <div className="file-view">
       <section className="cards">
-        <SummaryCard file={file} index={index} summary={summary} />
+        <SummaryCard file={file} index={index} summary={summary} verdict={verdict} />
         <MetadataCard index={index} />
-        <ProblemsCard index={index} fileId={file.id} />
+        <ProblemsCard index={index} fileId={file.id} integrity={file.integrity} verdict={verdict} />
       </section>
       <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
       <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
@@ -156,18 +167,20 @@ const SummaryCard = memo(function SummaryCard({
   file,
   index,
   summary,
+  verdict,
 }: {
   file: OpenFile;
   index: CheckpointIndex;
   summary: CheckpointSummary;
+  verdict: FileVerdict;
 }) {
-  const crc = index.crc.present
-    ? index.crc.ok === null
-      ? `present (${index.crc.expected}), not verified yet`
-      : index.crc.ok
-        ? 'verified ✓'
-        : 'MISMATCH ✗'
-    : 'none';
+  const crc = {
+    absent: 'none stored',
+    'not-verified': `present (${index.crc.expected}), not verified yet`,
+    verified: 'verified ✓',
+    mismatch: 'MISMATCH ✗',
+    unverifiable: `present (${index.crc.expected}), could not be checked`,
+  }[verdict.crc];
   return (
     <div className="panel card" data-testid="summary">
       <h2>{file.name}</h2>
@@ -225,7 +238,18 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
   );
 });
 
-const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: string }) {
+const ProblemsCard = memo(function ProblemsCard({
+  index,
+  fileId,
+  integrity,
+  verdict,
+}: {
+  index: CheckpointIndex;
+  fileId: string;
+  integrity: IntegrityReport | undefined;
+  verdict: FileVerdict;
+}) {
+  const words = describeVerdict(verdict);
   const tensorProblems = index.tensors.flatMap((tensor) =>
     (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
   );
@@ -233,9 +257,13 @@ const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: Chec
   return (
     <div className="panel card" data-testid="problems">
       <h2>Integrity notes {count > 0 && <span className="badge warn">{count}</span>}</h2>
-      {count === 0 ? (
-        <p className="muted">No structural problems found.</p>
-      ) : (
+      <p className={`file-verdict ${verdict.level}`} data-testid="file-verdict">
+        {words.headline}
+      </p>
+      <p className="muted" data-testid="file-verdict-crc">
+        {words.crc}
+      </p>
+      {count > 0 && (
         <ul className="problems">
           {index.problems.map((problem, i) => (
             <li key={`f${i}`}>{describeFileProblem(problem.code, problem.detail)}</li>
@@ -247,7 +275,7 @@ const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: Chec
           ))}
         </ul>
       )}
-      <IntegrityCheck fileId={fileId} index={index} />
+      <IntegrityCheck fileId={fileId} index={index} report={integrity} />
     </div>
   );
 });

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { CheckpointIndex } from '../../base/types';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
@@ -9,15 +8,22 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import { Fingerprint } from './Fingerprint';
 
 /** "Verify integrity": one streaming pass over the file with progress and cancel. */
-export function IntegrityCheck({ fileId, index }: { fileId: string; index: CheckpointIndex }) {
+export function IntegrityCheck({
+  fileId,
+  index,
+  report,
+}: {
+  fileId: string;
+  index: CheckpointIndex;
+  report: IntegrityReport | undefined;
+}) {
   const job = useWorkerJob('verify');
-  const [report, setReport] = useState<IntegrityReport | null>(null);
 
   async function run(): Promise<void> {
     const result = await job.start((jobId, onProgress) => workerClient().verifyFile(fileId, jobId, onProgress));
     if (!result) return;
-    setReport(result);
-    updateFile(fileId, { index: { ...index, crc: result.crc } });
+    // Stored with the file: the verdict above, the tab's dot and this report all read it.
+    updateFile(fileId, { index: { ...index, crc: result.crc }, integrity: result });
   }
 
   const status = report
@@ -49,7 +55,6 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
           {report.trailingBytes > 0 && (
             <li>{formatBytes(report.trailingBytes)} after the last tensor are covered by no check.</li>
           )}
-          <li>{report.ok ? 'Everything that could be checked is intact.' : 'Some checks failed: see above.'}</li>
         </ul>
       )}
       {job.error && <ErrorPanel error={job.error} />}
