@@ -2,7 +2,7 @@ import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/error
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
-import type { CrcVerdict, FileVerdict } from './summary';
+import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -637,6 +637,28 @@ function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
     case 'unverifiable':
       return `The stored CRC could not be checked${note ? `: ${note}` : ''}.`;
   }
+}
+
+/**
+ * The selection in words, from one count (core/summary selectionCounts): the filter's status
+ * line, and the table's caption, which adds the tree's branch when one is selected.
+ */
+export function describeSelection(
+  counts: SelectionCounts,
+  filtered: boolean,
+  branch: string,
+): { filter: string; table: string } {
+  const filter = filtered
+    ? `${counts.matched.toLocaleString('en-US')} of ${plural(counts.total, 'parameter')} ${counts.matched === 1 ? 'matches' : 'match'}`
+    : counts.total === 1
+      ? '1 parameter'
+      : `All ${plural(counts.total, 'parameter')}`;
+  if (branch === '') return { filter, table: filter };
+  const under = counts.shown.length.toLocaleString('en-US');
+  const table = filtered
+    ? `Showing ${branch}.*: ${under} of the ${plural(counts.matched, 'matching parameter')}`
+    : `Showing ${branch}.*: ${under} of ${plural(counts.total, 'parameter')}`;
+  return { filter, table };
 }
 
 const rankList = (ranks: readonly number[] | undefined): string =>

@@ -249,6 +249,35 @@ export function treeView(shape: TreeShape, indices?: readonly number[]): TreeNod
   return make(0);
 }
 
+/** Whether a tensor lies under the tree's branch `path`: exactly the leaves that branch counts. */
+export function isUnderBranch(name: string, path: string): boolean {
+  return path === '' || name.startsWith(`${path}.`);
+}
+
+export interface SelectionCounts {
+  /** Entries in the file. */
+  total: number;
+  /** Entries the filter matches (all when there is no filter). */
+  matched: number;
+  /** Indices of the matching entries under the tree's selected branch: the table's rows. */
+  shown: readonly number[];
+}
+
+/**
+ * The one count of what is selected, for the filter's status, the table's caption and the tree:
+ * the filter's matches, then those under the selected branch as the tree counts them (a tensor
+ * named like the branch itself, `a` beside `a.b`, is the branch's sibling, not under it).
+ */
+export function selectionCounts(
+  tensors: readonly TensorEntry[],
+  matching: readonly number[],
+  branch: string,
+): SelectionCounts {
+  const shown =
+    branch === '' ? matching : matching.filter((i) => isUnderBranch((tensors[i] as TensorEntry).name, branch));
+  return { total: tensors.length, matched: matching.length, shown };
+}
+
 /** The whole tree (or that of the tensors at `indices`) in one call. */
 export function buildTree(tensors: readonly TensorEntry[], indices?: readonly number[]): TreeNode {
   return treeView(buildTreeShape(tensors), indices);

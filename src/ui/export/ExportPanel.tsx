@@ -5,7 +5,8 @@ import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
 import { compileNameMap } from '../../core/name-map';
-import { formatBytes } from '../../core/summary';
+import { describeSelection } from '../../core/messages';
+import { formatBytes, selectionCounts } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
 import { downloadBlob } from '../common/download';
@@ -26,7 +27,7 @@ interface Outcome {
 
 let exportCounter = 0;
 
-export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
+export function ExportPanel({ file, index, matching, filterText, filtered }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format);
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [removed, setRemoved] = useState<string[]>([]);
@@ -130,8 +131,8 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
     <section className="panel export-panel" data-testid="export-panel">
       <h2>Export — re-save as MindSpore's save_checkpoint would</h2>
       <p className="muted">
-        {matching.length} of {index.tensors.length} parameters selected by the filter
-        {filterText.trim() ? '' : ' (no filter: all)'}. The source file is never modified.
+        {describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter}: the filter chooses what
+        is exported. The source file is never modified.
       </p>
       <div className="export-grid">
         <fieldset>

@@ -1,13 +1,14 @@
 import { memo, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
-import { describeFileProblem, describeTensorProblem, describeVerdict } from '../../core/messages';
+import { describeFileProblem, describeSelection, describeTensorProblem, describeVerdict } from '../../core/messages';
 import {
   buildTreeShape,
   fileVerdict,
   formatBytes,
   formatShape,
   numel,
+  selectionCounts,
   treeView,
   type CheckpointSummary,
   type FileVerdict,
@@ -57,6 +58,7 @@ function FileView({ file }: { file: OpenFile }) {
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
   const filterText = useLensStore((state) => state.filterText);
   const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
+  const filtered = parsed?.ok === true;
   const matching = useMemo(() => {
     const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
     const { tensors } = index;
@@ -65,8 +67,9 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
     return indices;
   }, [index, parsed]);
   const [panelId, setPanelId] = useState('parameters');
+  const filterStatus = describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter;
   const verdict = useMemo(() => fileVerdict(index, file.integrity), [index, file.integrity]);
-  const context: PanelContext = { file, index, summary, matching, filterText };
+  const context: PanelContext = { file, index, summary, matching, filterText, filtered };
   const panels = filePanels();
   const panel = panels.find((p) => p.id === panelId) ?? (panels[0] as FilePanel);
 
@@ -77,7 +80,7 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
         <MetadataCard index={index} />
         <ProblemsCard index={index} fileId={file.id} integrity={file.integrity} verdict={verdict} />
       </section>
-      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
+      <FilterBar text={filterText} parsed={parsed} status={filterStatus} />
       <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
         {panels.map((p) => (
           <button
@@ -110,7 +113,7 @@ function filePanels(): FilePanel[] {
   ];
 }
 
-function ParametersPanel({ index, matching }: PanelContext) {
+function ParametersPanel({ index, matching, filtered }: PanelContext) {
   const view = useLensStore((state) => state.view);
   // The tree's shape and the table's rows are made once per file; a keystroke only recounts the
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
@@ -121,14 +124,12 @@ function ParametersPanel({ index, matching }: PanelContext) {
     () => (matching.length === index.tensors.length ? fullTree : treeView(shape, matching)),
     [index, shape, fullTree, matching],
   );
-  const visible = useMemo(() => {
-    const prefix = view.treePrefix;
-    if (prefix === '') return matching;
-    return matching.filter((i) => {
-      const name = (index.tensors[i] as TensorEntry).name;
-      return name === prefix || name.startsWith(`${prefix}.`);
-    });
-  }, [index, matching, view.treePrefix]);
+  const counts = useMemo(
+    () => selectionCounts(index.tensors, matching, view.treePrefix),
+    [index, matching, view.treePrefix],
+  );
+  const visible = counts.shown;
+  const caption = describeSelection(counts, filtered, view.treePrefix).table;
   const mask = useMemo(() => {
     if (visible.length === index.tensors.length) return null;
     const shown = new Uint8Array(index.tensors.length);
@@ -143,16 +144,8 @@ function ParametersPanel({ index, matching }: PanelContext) {
           <ParamTree root={tree} activePrefix={view.treePrefix} />
         </aside>
         <div className="panel table-panel">
-          <div className="table-caption">
-            {view.treePrefix ? (
-              <>
-                Showing <strong>{view.treePrefix}.*</strong>: {visible.length} of {index.tensors.length} parameters
-              </>
-            ) : (
-              <>
-                {visible.length} of {index.tensors.length} parameters
-              </>
-            )}
+          <div className="table-caption" data-testid="table-caption">
+            {caption}
           </div>
           <TensorTable rows={allRows} shown={mask} selected={view.selectedTensor} />
         </div>
