@@ -28,7 +28,13 @@ const STATUS_LABEL: Record<Status, string> = {
 
 function reportRows(diff: LoadDiff): ReportRow[] {
   const suggestionsFor = (name: string): string[] =>
-    diff.suggestions.filter((s) => s.param === name).map((s) => `${s.candidate} — ${s.why}`);
+    diff.suggestions
+      .filter((s) => s.param === name)
+      .map((s) =>
+        s.kind === 'rename'
+          ? `did you mean ${s.candidate} — ${s.why}`
+          : `hint${s.candidate === s.param ? '' : ` (checkpoint ${s.candidate})`}: ${s.why}`,
+      );
   const rows: ReportRow[] = [];
   for (const error of diff.errors)
     rows.push({
@@ -202,7 +208,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
                 {row.suggestions.length > 0 && (
                   <ul className="suggestions">
                     {row.suggestions.map((s) => (
-                      <li key={s}>did you mean {s}</li>
+                      <li key={s}>{s}</li>
                     ))}
                   </ul>
                 )}
