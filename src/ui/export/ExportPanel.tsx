@@ -15,6 +15,7 @@ import type { PanelContext } from '../files/panels';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { useLensStore } from '../../store/store';
 import { appendDictChoices, removalsToSend } from './append-choices';
+import { plural } from '../../base/plural';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -282,10 +283,9 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         <div className="export-result" data-testid="export-result">
           <p>
             {savedTo ? 'Saved' : 'Wrote'} <strong>{savedTo?.name ?? outcome.result.fileName}</strong>:{' '}
-            {formatBytes(outcome.result.size)}, {outcome.result.parameterCount}{' '}
-            {outcome.result.parameterCount === 1 ? 'entry' : 'entries'}
+            {formatBytes(outcome.result.size)}, {plural(outcome.result.parameterCount, 'entry', 'entries')}
             {outcome.result.omitted.length > 0
-              ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
+              ? ` (${plural(outcome.result.omitted.length, 'zero-size tensor')} omitted, as MindSpore does)`
               : ''}
             .
           </p>
@@ -305,7 +305,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
               {verify.ok
-                ? `Verified: ${verify.tensorsChecked} ${verify.tensorsChecked === 1 ? 'entry matches' : 'entries match'} the plan; ${verify.valuesCompared} untouched ${verify.valuesCompared === 1 ? 'tensor' : 'tensors'} byte-identical to the source.`
+                ? `Verified: ${plural(verify.tensorsChecked, 'entry matches', 'entries match')} the plan; ${plural(verify.valuesCompared, 'untouched tensor')} byte-identical to the source.`
                 : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
             </p>
           )}
@@ -328,8 +328,8 @@ function CastReport({ entries }: { entries: CastReportEntry[] }) {
   const worst = [...entries].sort((a, b) => b.maxAbsoluteError - a.maxAbsoluteError)[0];
   return (
     <p data-testid="cast-report">
-      Cast {entries.length} tensors ({total.elements.toLocaleString('en-US')} values): {total.overflow} overflowed to
-      ±inf, {total.underflow} flushed to zero, {total.nans} NaN
+      Cast {plural(entries.length, 'tensor')} ({plural(total.elements, 'value')}): {total.overflow} overflowed to ±inf,{' '}
+      {total.underflow} flushed to zero, {total.nans} NaN
       {worst ? `; largest rounding error ${worst.maxAbsoluteError.toPrecision(3)} in ${worst.name}` : ''}.
     </p>
   );

@@ -6,6 +6,7 @@ import { workerClient } from '../../workers/client';
 import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { Fingerprint } from './Fingerprint';
+import { plural } from '../../base/plural';
 
 /** "Verify integrity": one streaming pass over the file with progress and cancel. */
 export function IntegrityCheck({
@@ -49,7 +50,7 @@ export function IntegrityCheck({
           {report.encryption && (
             <li>
               {report.encryption.mode} ({report.encryption.layout} layout): {report.encryption.blocksVerified} of{' '}
-              {report.encryption.blocks} blocks authenticated{report.encryption.ok ? '' : ' — a block failed'}
+              {plural(report.encryption.blocks, 'block')} authenticated{report.encryption.ok ? '' : ' — a block failed'}
             </li>
           )}
           {report.trailingBytes > 0 && (
