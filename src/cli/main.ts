@@ -39,6 +39,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   // Nothing a file says reaches the terminal as a control sequence (terminal.ts).
   const io: CliIo = {
     out: (line) => rawIo.out(safeOutput(line)),
+    write: (text) => rawIo.write(safeOutput(text)),
     err: (line) => rawIo.err(shown(line)),
     usage: (reason) => rawIo.usage(shown(reason)),
   };

@@ -1,6 +1,8 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
+import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -715,6 +717,67 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
   }
+}
+
+/**
+ * A file's verdict (core/summary fileVerdict) in words: the headline states the findings, or
+ * that there are none; `crc` states what is known about the CRC — never more than was checked.
+ */
+export function describeVerdict(verdict: FileVerdict): { headline: string; crc: string } {
+  const findings: string[] = [];
+  if (verdict.crc === 'mismatch') {
+    findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
+  }
+  if (verdict.encryption?.failed) {
+    findings.push('an encrypted block failed to decrypt: a wrong key, or the file was damaged');
+  }
+  if (verdict.structuralFindings > 0) {
+    findings.push(`${plural(verdict.structuralFindings, 'structural problem')} (listed below)`);
+  }
+  const headline =
+    findings.length > 0
+      ? `Finding: ${findings.join('; ')}.`
+      : verdict.structuralNotes > 0
+        ? `No structural problems found; ${plural(verdict.structuralNotes, 'note')} on how the file is stored (listed below).`
+        : 'No structural problems found.';
+  return { headline, crc: describeCrcVerdict(verdict.crc, verdict.crcNote) };
+}
+
+function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
+  switch (crc) {
+    case 'absent':
+      return 'No CRC stored (saved without crc_check=True): the contents could not be checked against one.';
+    case 'not-verified':
+      return 'A CRC is stored but not checked yet: Verify integrity compares it with the contents.';
+    case 'verified':
+      return 'CRC verified: the contents are as they were saved.';
+    case 'mismatch':
+      return 'CRC mismatch: the stored CRC differs from the one computed over the contents.';
+    case 'unverifiable':
+      return `The stored CRC could not be checked${note ? `: ${note}` : ''}.`;
+  }
+}
+
+/**
+ * The selection in words, from one count (core/summary selectionCounts): the filter's status
+ * line, and the table's caption, which adds the tree's branch when one is selected.
+ */
+export function describeSelection(
+  counts: SelectionCounts,
+  filtered: boolean,
+  branch: string,
+): { filter: string; table: string } {
+  const filter = filtered
+    ? `${counts.matched.toLocaleString('en-US')} of ${plural(counts.total, 'parameter')} ${counts.matched === 1 ? 'matches' : 'match'}`
+    : counts.total === 1
+      ? '1 parameter'
+      : `All ${plural(counts.total, 'parameter')}`;
+  if (branch === '') return { filter, table: filter };
+  const under = counts.shown.length.toLocaleString('en-US');
+  const table = filtered
+    ? `Showing ${branch}.*: ${under} of the ${plural(counts.matched, 'matching parameter')}`
+    : `Showing ${branch}.*: ${under} of ${plural(counts.total, 'parameter')}`;
+  return { filter, table };
 }
 
 const rankList = (ranks: readonly number[] | undefined): string =>

@@ -16,6 +16,7 @@ import {
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
+import { isAppendDictValue } from './append-dict';
 import { readCrcTrailer } from './trailer';
 import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
 
@@ -368,7 +369,7 @@ export async function scanCheckpoint(source: ByteSource, options: ScanOptions = 
 
   const metadata: Record<string, string | number | boolean> = {};
   for (const entry of entries) {
-    if (entry.value !== undefined && entry.shape.length <= 1) metadata[entry.name] = entry.value;
+    if (entry.value !== undefined && isAppendDictValue(entry)) metadata[entry.name] = entry.value;
   }
 
   return {
