@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
+import { measureCliStartup } from './cli-startup';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
 import { renderSection, withSection, type BenchResults, type BenchRow } from './table';
@@ -18,7 +19,7 @@ const tensorCount = Number(process.env.BENCH_TENSORS ?? 10000);
 const cryptoMiB = Number(process.env.BENCH_CRYPTO_MB ?? 1024);
 /** Total MiB of the 8 rank files of the merge rows (one set on /dev/shm; other sizes are deleted). */
 const mergeMiB = Number(process.env.BENCH_MERGE_MB ?? 2048);
-/** BENCH_ONLY=index,crypto,export,diff,numbers,merge,app runs those sections (baselines always run). */
+/** BENCH_ONLY=index,crypto,export,diff,numbers,merge,app,cli runs those sections (baselines always run). */
 const sections = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const want = (section: string): boolean => !sections || sections.includes(section);
 const inputDir =
@@ -169,6 +170,9 @@ function medianOf(runs: Measured[]): Measured {
 }
 
 async function main(): Promise<void> {
+  // First, before the inputs are generated and Chromium starts: process startup is what the
+  // machine's other load disturbs most.
+  const cliRows = want('cli') ? measureCliStartup() : [];
   console.log(`generating inputs in ${inputDir} (${sizeMiB} MiB, ${tensorCount} tensors)…`);
   const inputs = generateInputs(inputDir, sizeMiB * MiB, tensorCount);
   // The same bytes in few large tensors: where skipping tensor content pays off.
@@ -582,6 +586,9 @@ async function main(): Promise<void> {
     app.server.close();
     rmSync(profile, { recursive: true, force: true });
   }
+
+  // ---- the installed command's startup (issue J) ----
+  rows.push(...cliRows);
 
   const chromiumVersion = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])
     .toString()
