@@ -11,7 +11,7 @@ import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
 import { measureCliStartup } from './cli-startup';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
-import { renderSection, withSection, type BenchResults, type BenchRow } from './table';
+import { PERFORMANCE_DOC, renderSection, withSection, type BenchResults, type BenchRow } from './table';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MB ?? 2048);
@@ -610,15 +610,15 @@ async function main(): Promise<void> {
     })),
   };
   console.log(`\n${renderSection(results)}\n`);
-  // A partial run (BENCH_ONLY) must not overwrite the full run the README quotes.
+  // A partial run (BENCH_ONLY) must not overwrite the full run docs/performance.md quotes.
   if (sections) {
     writeFileSync('bench/out/results.partial.json', `${JSON.stringify(results, null, 2)}\n`);
     console.log('wrote bench/out/results.partial.json');
   } else {
     writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync('README.md', withSection(readFileSync('README.md', 'utf8'), results));
-    execFileSync('npx', ['prettier', '--write', 'README.md'], { stdio: 'ignore' });
-    console.log('wrote bench/results.json and its table in README.md (commit both)');
+    writeFileSync(PERFORMANCE_DOC, withSection(readFileSync(PERFORMANCE_DOC, 'utf8'), results));
+    execFileSync('npx', ['prettier', '--write', PERFORMANCE_DOC], { stdio: 'ignore' });
+    console.log(`wrote bench/results.json and its table in ${PERFORMANCE_DOC} (commit both)`);
   }
 }
 
