@@ -26,7 +26,11 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // CommonJS dependencies (protobufjs) call require(); an ES module bundle has none of its own.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-process.stdout.write(`build-cli: src/cli → dist-cli/ (${Object.keys(result.metafile.outputs).length} files, ${Math.round(bytes / 1024)} KiB)\n`);
+process.stdout.write(
+  `build-cli: src/cli → dist-cli/ (${Object.keys(result.metafile.outputs).length} files, ${Math.round(bytes / 1024)} KiB)\n`,
+);
