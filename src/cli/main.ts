@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { serializeError } from '../base/errors';
 import { describeSerialized, oneLine } from '../core/messages';
 import { EXIT } from './args';
@@ -70,7 +72,21 @@ const processIo: CliIo = {
   },
 };
 
-if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) {
+/**
+ * True when this module is what node was asked to run: `tsx src/cli/main.ts …` in development, or
+ * the bundled `ckpt-lens` (dist-cli/ckpt-lens.mjs), usually reached through a symlink in a bin folder.
+ */
+function isProcessEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProcessEntry()) {
   // `… | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
