@@ -25,7 +25,7 @@ interface Outcome {
 let exportCounter = 0;
 
 export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
-  const [format, setFormat] = useState<Format>(index.format);
+  const [format, setFormat] = useState<Format>(index.format === 'safetensors' ? 'safetensors' : 'ckpt');
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [removed, setRemoved] = useState<string[]>([]);
   const [addText, setAddText] = useState('');

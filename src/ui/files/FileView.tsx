@@ -1,6 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
+import { FORMAT_LABELS } from '../../formats/labels';
 import { buildTreeShape, formatBytes, formatShape, numel, treeView, type CheckpointSummary } from '../../core/summary';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter } from '../../core/selection';
@@ -174,7 +175,7 @@ const SummaryCard = memo(function SummaryCard({
       <dl>
         <dt>Format</dt>
         <dd>
-          {index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}
+          {FORMAT_LABELS[index.format]}
           {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
         </dd>
         <dt>Size</dt>
@@ -208,7 +209,13 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
   const entries = Object.entries(index.metadata);
   return (
     <div className="panel card" data-testid="metadata">
-      <h2>{index.format === 'safetensors' ? '__metadata__' : 'Scalars & strings (append_dict)'}</h2>
+      <h2>
+        {index.format === 'safetensors'
+          ? '__metadata__'
+          : index.format === 'pytorch'
+            ? 'Other values (epoch, arch, …)'
+            : 'Scalars & strings (append_dict)'}
+      </h2>
       {entries.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
