@@ -19,6 +19,7 @@ import {
   type VerifyReport,
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
+import { describeTensorProblem } from '../../core/messages';
 import { compileNameMap, parseNameMapJson } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
@@ -209,7 +210,9 @@ export const convertCommand: CliCommand = {
             `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
         );
         for (const omitted of plan.omitted)
-          io.out(`  omitted ${omitted.name} (${omitted.reason}, as MindSpore's writer does)`);
+          io.out(
+            `  omitted ${omitted.name} (${omitted.reason === 'zero-size' ? "zero-size, as MindSpore's writer does" : describeTensorProblem(omitted.reason)})`,
+          );
         for (const cast of casts) {
           io.out(
             `  cast ${cast.name} ${cast.from} → ${cast.to}: ${cast.elements} values, ${cast.overflowToInfinity} overflowed to ±inf, ` +

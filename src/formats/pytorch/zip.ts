@@ -34,6 +34,7 @@ const CENTRAL_BYTES = 46;
 const LOCAL_SIGNATURE = 0x04034b50;
 const LOCAL_BYTES = 30;
 const ZIP64_EXTRA_ID = 0x0001;
+const FIRST_TAIL_BYTES = 1024;
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -64,19 +65,29 @@ interface Directory {
   entries: number;
 }
 
-async function findDirectory(source: ByteSource, signal?: AbortSignal): Promise<Directory> {
-  const tailLength = Math.min(source.size, ZIP_MAX_TAIL_BYTES);
-  const tailStart = source.size - tailLength;
-  const tail = await readExactly(source, tailStart, tailLength, signal);
-  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  let eocd = -1;
-  for (let at = tail.length - EOCD_BYTES; at >= 0; at -= 1) {
-    if (view.getUint32(at, true) === EOCD_SIGNATURE && at + EOCD_BYTES + view.getUint16(at + 20, true) <= tail.length) {
-      eocd = at;
-      break;
+/** The last bytes of the file and where its end-of-central-directory record starts in them. */
+async function readTail(source: ByteSource, signal?: AbortSignal) {
+  // torch writes no archive comment, so a small tail holds the records; a commented zip gets one more read.
+  for (const wanted of [FIRST_TAIL_BYTES, ZIP_MAX_TAIL_BYTES]) {
+    const tailLength = Math.min(source.size, wanted);
+    const tailStart = source.size - tailLength;
+    const tail = await readExactly(source, tailStart, tailLength, signal);
+    const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    for (let at = tail.length - EOCD_BYTES; at >= 0; at -= 1) {
+      if (
+        view.getUint32(at, true) === EOCD_SIGNATURE &&
+        at + EOCD_BYTES + view.getUint16(at + 20, true) <= tail.length
+      ) {
+        return { view, tailStart, eocd: at };
+      }
     }
+    if (tailLength === source.size) break;
   }
-  if (eocd < 0) throw bad('no end-of-central-directory record (the file is cut short)', source.size);
+  throw bad('no end-of-central-directory record (the file is cut short)', source.size);
+}
+
+async function findDirectory(source: ByteSource, signal?: AbortSignal): Promise<Directory> {
+  const { view, tailStart, eocd } = await readTail(source, signal);
   let entries = view.getUint16(eocd + 10, true);
   let size = view.getUint32(eocd + 12, true);
   let offset = view.getUint32(eocd + 16, true);

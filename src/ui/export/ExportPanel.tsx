@@ -251,7 +251,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
             {formatBytes(outcome.result.size)}, {outcome.result.parameterCount}{' '}
             {outcome.result.parameterCount === 1 ? 'entry' : 'entries'}
             {outcome.result.omitted.length > 0
-              ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
+              ? ` (${outcome.result.omitted.length} tensors omitted: zero-size ones, as MindSpore does, and any without a MindSpore dtype or readable values)`
               : ''}
             .
           </p>
