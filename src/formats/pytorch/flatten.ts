@@ -1,6 +1,6 @@
 import { LensError } from '../../base/errors';
 import { MAX_PICKLE_CONTAINER_ITEMS, MAX_PICKLE_NESTING, MAX_STRING_VALUE_BYTES } from '../../base/limits';
-import { pyRepr, type PyDict, type PyObject, type PyTensor, type PyValue } from './pickle';
+import { pyRepr, type PickleResult, type PyDict, type PyObject, type PyTensor, type PyValue } from './pickle';
 
 /** What a pickled object holds, by dotted key path: tensors, plain values, and what we could not read. */
 export interface Flattened {
@@ -40,17 +40,20 @@ function moduleState(object: PyObject): PyDict | undefined {
  * yields its `state_dict()` names. Depth and total visits are bounded: the memo can make a value
  * refer to itself or share one list many times over.
  */
-export function flattenPickle(root: PyValue): Flattened {
+export function flattenPickle(result: Pick<PickleResult, 'value' | 'containerItems'>): Flattened {
   const out: Flattened = { tensors: [], metadata: {}, unsupported: [] };
+  // A tree is walked in about one visit per container item; far more means containers shared many
+  // times over (a "billion laughs" of memo references), refused before the walk blows up.
+  const budget = Math.min(MAX_PICKLE_CONTAINER_ITEMS, 4 * result.containerItems + 1024);
   let visits = 0;
 
   const visit = (depth: number): void => {
     visits += 1;
-    if (visits > MAX_PICKLE_CONTAINER_ITEMS) {
+    if (visits > budget) {
       throw new LensError('pt-limit', {
-        hint: 'The number of values reached walking the pickle',
+        hint: 'The number of values reached walking the pickle (shared containers)',
         actual: visits,
-        limit: MAX_PICKLE_CONTAINER_ITEMS,
+        limit: budget,
       });
     }
     if (depth > MAX_PICKLE_NESTING) {
@@ -60,6 +63,11 @@ export function flattenPickle(root: PyValue): Flattened {
         limit: MAX_PICKLE_NESTING,
       });
     }
+  };
+
+  // defineProperty: a key named "__proto__" is data, not the object's prototype.
+  const setMetadata = (path: string, value: string | number | boolean): void => {
+    Object.defineProperty(out.metadata, path, { value, enumerable: true, writable: true, configurable: true });
   };
 
   const walkModule = (state: PyDict, path: string, depth: number): void => {
@@ -84,20 +92,19 @@ export function flattenPickle(root: PyValue): Flattened {
   const walk = (value: PyValue, path: string, depth: number): void => {
     visit(depth);
     if (value === null) {
-      out.metadata[path] = 'None';
+      setMetadata(path, 'None');
       return;
     }
     switch (typeof value) {
       case 'boolean':
       case 'number':
-        out.metadata[path] = value;
+        setMetadata(path, value);
         return;
       case 'bigint':
-        out.metadata[path] = String(value);
+        setMetadata(path, String(value));
         return;
       case 'string':
-        out.metadata[path] =
-          value.length > MAX_STRING_VALUE_BYTES ? `${value.slice(0, MAX_STRING_VALUE_BYTES)}…` : value;
+        setMetadata(path, value.length > MAX_STRING_VALUE_BYTES ? `${value.slice(0, MAX_STRING_VALUE_BYTES)}…` : value);
         return;
     }
     switch (value.kind) {
@@ -114,7 +121,7 @@ export function flattenPickle(root: PyValue): Flattened {
         return;
       case 'bytes':
       case 'global':
-        out.metadata[path] = pyRepr(value, 200);
+        setMetadata(path, pyRepr(value, 200));
         return;
       case 'storage':
         out.unsupported.push({ name: path, what: `a bare storage (${value.dtype}) without a tensor` });
@@ -146,6 +153,6 @@ export function flattenPickle(root: PyValue): Flattened {
     }
   };
 
-  walk(root, '', 0);
+  walk(result.value, '', 0);
   return out;
 }

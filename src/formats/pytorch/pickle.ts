@@ -111,6 +111,8 @@ export interface PickleResult {
   classes: string[];
   /** Bytes the pickle took, up to and including its STOP. */
   length: number;
+  /** Items the pickle put into containers: a walk of its result that meets many more has met shared containers. */
+  containerItems: number;
 }
 
 /** torch dtype of each legacy typed storage class (torch/storage.py `_dtype_to_storage_type_map`). */
@@ -502,7 +504,7 @@ class PickleMachine {
           // STOP
           const value = this.pop();
           const classes = [...this.otherNames].filter((name) => !this.calledNames.has(name));
-          return { value, calls: this.calls, classes, length: this.pos };
+          return { value, calls: this.calls, classes, length: this.pos, containerItems: this.containerItems };
         }
         case 0x28: // MARK
           if (this.marks.length >= MAX_PICKLE_MARKS)

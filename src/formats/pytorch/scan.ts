@@ -85,7 +85,7 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     await readWhole(source, pickleRange.offset, pickleRange.length, signal),
     pickleRange.offset,
   );
-  const flat = flattenPickle(result.value);
+  const flat = flattenPickle(result);
   const storages: StorageBytes = new Map();
   for (const key of storagesOf(flat.tensors).keys()) {
     const entry = byName.get(`${prefix}data/${key}`);
@@ -135,7 +135,7 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     if (little === false) throw new LensError('pt-big-endian', { actual: 'little_endian=False', offset: protocol.end });
   }
   const main = await readLegacyPickle(source, sysInfo.end, options);
-  const flat = flattenPickle(main.result.value);
+  const flat = flattenPickle(main.result);
   const keysPickle = await readLegacyPickle(source, main.end, options);
   const keys = keysPickle.result.value;
   if (typeof keys !== 'object' || keys === null || keys.kind !== 'list')
