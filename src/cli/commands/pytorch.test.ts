@@ -58,6 +58,15 @@ describe('ckpt-lens on PyTorch files', () => {
     expect(text.out.join('\n')).toContain("torch.load would run posix.system('echo pwned > /tmp/ckpt-lens-pwned')");
   });
 
+  it('verify fails (exit 3) on a pickle that would run a command, and passes a whole pickled module', async () => {
+    const malicious = await run('verify', pt('malicious.pt'));
+    expect(malicious.code).toBe(3);
+    expect(malicious.out.join('\n')).toContain('posix.system');
+    const module = await run('verify', pt('whole_module.pt'));
+    expect(module.code).toBe(0);
+    expect(module.out.join('\n')).toContain('torch.save stores no whole-file CRC');
+  });
+
   it('stats measures a transposed view from its gathered values', async () => {
     const result = await run('stats', pt('views.pt'), '--json');
     expect(result.code).toBe(0);
