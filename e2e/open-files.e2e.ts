@@ -99,6 +99,17 @@ describe('opening files in real Chromium', () => {
     await expect.poll(() => page.getByTestId('summary').textContent()).toContain('safetensors');
   });
 
+  it('a dropped PyTorch .pt opens: its tensor, and the posix.system call it would make named, not run', async () => {
+    const { page } = session();
+    await dropFiles(page, [{ path: path.join(FIXTURES, 'pytorch/malicious.pt') }]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('1');
+    expect(await page.getByTestId('summary').textContent()).toContain('PyTorch');
+    expect(await page.getByTestId('tensor-table-body').textContent()).toContain('weight');
+    expect(await page.getByTestId('problems').textContent()).toContain(
+      "torch.load would run posix.system('echo pwned > /tmp/ckpt-lens-pwned')",
+    );
+  });
+
   it('a malformed file shows an error sentence and the page keeps working', async () => {
     const { page } = session();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-bad-'));

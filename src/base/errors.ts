@@ -34,6 +34,18 @@ export type ErrorCode =
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
   | 'st-name-too-long'
+  // PyTorch torch.save files: zip archive, legacy layout, pickle
+  | 'zip-bad-archive'
+  | 'zip-entry-compressed'
+  | 'pt-missing-record'
+  | 'pt-big-endian'
+  | 'pt-bad-legacy'
+  | 'pickle-truncated'
+  | 'pickle-bad-opcode'
+  | 'pickle-unsupported-opcode'
+  | 'pickle-malformed'
+  | 'pt-limit'
+  | 'pt-bad-tensor'
   // encrypted checkpoints (ckpt-crypto.md)
   | 'crypto-not-encrypted'
   | 'crypto-key-length'

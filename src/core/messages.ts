@@ -67,8 +67,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'unknown-format':
       return {
         title: 'Not a checkpoint Ckpt Lens knows',
-        detail: `The first bytes (${String(details.actual)}) are neither a MindSpore .ckpt, an encrypted MindSpore checkpoint, nor a safetensors file${at}.`,
-        action: 'Open a .ckpt or .safetensors file. Pickled PyTorch files (.pt/.bin) are not supported.',
+        detail: `The first bytes (${String(details.actual)}) are neither a MindSpore .ckpt, an encrypted MindSpore checkpoint, a safetensors file, nor a torch.save file (zip or legacy pickle)${at}.`,
+        action: 'Open a .ckpt, .safetensors, or PyTorch .pt/.pth/.bin file.',
       };
     case 'encrypted-needs-key':
       return {
@@ -189,6 +189,77 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'A tensor name is too long',
         detail: `A tensor name is ${bytes(details.actual)} of UTF-8, more than the ${bytes(details.limit)} Ckpt Lens accepts for a name (in .ckpt and safetensors alike)${at}.`,
         action: 'The header is corrupted or was not written for a real model; regenerate the file with shorter names.',
+      };
+    case 'zip-bad-archive':
+      return {
+        title: 'The PyTorch archive is damaged',
+        detail: `The zip structure is invalid: ${String(details.hint ?? 'unreadable')}${at}.`,
+        action: 'The file is probably cut short or corrupted; save it again with torch.save or get a complete copy.',
+      };
+    case 'zip-entry-compressed':
+      return {
+        title: 'A compressed entry in the PyTorch archive',
+        detail: `"${String(details.actual)}" is compressed (method ${String(details.expected)})${at}; torch.save stores every entry uncompressed.`,
+        action: 'The archive was rewritten by another zip tool; save it again with torch.save.',
+      };
+    case 'pt-missing-record':
+      return {
+        title: 'A part of the PyTorch file is missing',
+        detail: `${String(details.hint ?? 'a record')} "${String(details.actual)}" is not in the file${at}.`,
+        action: 'The archive is incomplete or was edited; save it again with torch.save.',
+      };
+    case 'pt-big-endian':
+      return {
+        title: 'A big-endian PyTorch file',
+        detail: `The file says its tensors are stored big-endian ("${String(details.actual)}")${at}; only little-endian files are read.`,
+        action:
+          'Load it with torch on the machine that wrote it and save it again on a little-endian machine (x86, ARM).',
+      };
+    case 'pt-bad-legacy':
+      return {
+        title: 'The legacy PyTorch file is damaged',
+        detail: `${String(details.hint ?? 'The layout is invalid')}${at}.`,
+        action: 'The file is probably cut short or corrupted; get a complete copy.',
+      };
+    case 'pickle-truncated':
+      return {
+        title: 'The PyTorch pickle is cut short',
+        detail: `The pickle ends inside an instruction, before its STOP${at}.`,
+        action: 'The file is incomplete (an interrupted save or download). Get a complete copy.',
+      };
+    case 'pickle-bad-opcode':
+      return {
+        title: 'The PyTorch pickle is damaged',
+        detail: `Byte 0x${Number(details.actual ?? 0)
+          .toString(16)
+          .padStart(2, '0')} is not a pickle instruction${at}.`,
+        action: 'The bytes are corrupted here; get a complete copy of the file.',
+      };
+    case 'pickle-unsupported-opcode':
+      return {
+        title: 'A pickle instruction torch.save never writes',
+        detail: `${String(details.actual)} is refused${at}: ${String(details.hint ?? 'it is not read')}.`,
+        action:
+          'The file was not written by torch.save; re-save the weights with torch.save(model.state_dict()) or as safetensors.',
+      };
+    case 'pickle-malformed':
+      return {
+        title: 'The PyTorch pickle is malformed',
+        detail: `${String(details.hint ?? 'An instruction does not fit the stack')}${at}.`,
+        action: 'The pickle is corrupted or hand-made; get the file again or re-save it with torch.save.',
+      };
+    case 'pt-limit':
+      return {
+        title: 'The PyTorch file is too large to read safely',
+        detail: `${String(details.hint ?? 'A limit')} is ${String(details.actual)}, above the limit of ${String(details.limit)}${at}.`,
+        action:
+          'Such sizes do not occur in torch.save files; if the file is genuine, re-save the weights as safetensors.',
+      };
+    case 'pt-bad-tensor':
+      return {
+        title: 'A tensor in the PyTorch file is malformed',
+        detail: `${String(details.hint ?? 'Its arguments are invalid')}${at}.`,
+        action: 'The pickle is corrupted or hand-made; get the file again or re-save it with torch.save.',
       };
     case 'crypto-not-encrypted':
       return {
@@ -695,6 +766,12 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
       return `A dimension is negative or above 2^31−1${suffix}; MindSpore casts dims to int and cannot load it.`;
     case 'string-not-utf32':
       return 'The string content is not valid UTF-32.';
+    case 'no-mindspore-dtype':
+      return `MindSpore has no dtype for this torch dtype${suffix}; it is listed but cannot be converted.`;
+    case 'view-outside-storage':
+      return `The tensor view reaches past the end of its storage${suffix}; torch.load refuses it and its values are not read.`;
+    case 'view-too-fragmented':
+      return `The non-contiguous view needs too many separate reads${suffix}; its values are not read here (torch.save(t.contiguous()) avoids this).`;
   }
 }
 
@@ -716,6 +793,14 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
+    case 'pickle-calls-function':
+      return `DANGER: torch.load would run ${detail}. Nothing was run here; load this file only with torch.load(weights_only=True), or not at all.`;
+    case 'pickle-needs-classes':
+      return `The pickle stores whole objects: torch.load needs ${detail} importable (weights_only=True refuses them). Their tensors are listed under their state_dict names.`;
+    case 'pickle-unsupported-object':
+      return `Not read: ${detail}.`;
+    case 'ddp-prefix':
+      return `Every tensor name starts with "${detail}" (saved from a DistributedDataParallel or DataParallel wrapper); strip the prefix to match the bare model.`;
   }
 }
 

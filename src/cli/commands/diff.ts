@@ -121,7 +121,8 @@ export const diffCommand: CliCommand = {
     try {
       const { index } = await openCheckpoint(await openFileSource(checkpoint), keyOptions);
       entries = parameterDictOrder(index);
-      format = index.format;
+      // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
+      format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
     } catch (error) {
       throw withFile(error, checkpoint);
     }

@@ -59,7 +59,12 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   const name = path.basename(file);
   const crc = json.crc;
   const hex = (value: number | null): string => (value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`);
-  if (!crc.present) io.out(`${name}: no CRC stored (crc_check was off when saved)`);
+  if (!crc.present)
+    io.out(
+      json.format === 'pytorch'
+        ? `${name}: torch.save stores no whole-file CRC`
+        : `${name}: no CRC stored (crc_check was off when saved)`,
+    );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
   else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${hex(crc.expected)}, computed ${hex(crc.actual)}`);

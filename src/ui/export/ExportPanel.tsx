@@ -29,7 +29,7 @@ interface Outcome {
 let exportCounter = 0;
 
 export function ExportPanel({ file, index, matching, filterText, filtered }: PanelContext) {
-  const [format, setFormat] = useState<Format>(index.format);
+  const [format, setFormat] = useState<Format>(index.format === 'safetensors' ? 'safetensors' : 'ckpt');
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [removed, setRemoved] = useState<string[]>([]);
   const [addText, setAddText] = useState('');
@@ -285,7 +285,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
             {savedTo ? 'Saved' : 'Wrote'} <strong>{savedTo?.name ?? outcome.result.fileName}</strong>:{' '}
             {formatBytes(outcome.result.size)}, {plural(outcome.result.parameterCount, 'entry', 'entries')}
             {outcome.result.omitted.length > 0
-              ? ` (${plural(outcome.result.omitted.length, 'zero-size tensor')} omitted, as MindSpore does)`
+              ? ` (${plural(outcome.result.omitted.length, 'tensor')} omitted: zero-size ones, as MindSpore does, and any without a MindSpore dtype or readable values)`
               : ''}
             .
           </p>

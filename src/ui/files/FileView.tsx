@@ -13,6 +13,7 @@ import {
   type CheckpointSummary,
   type FileVerdict,
 } from '../../core/summary';
+import { FORMAT_LABELS } from '../../formats/labels';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { compileFilter, tryParseFilter, type FilterParseResult } from '../../core/selection';
 import { isLensError } from '../../base/errors';
@@ -192,7 +193,7 @@ const SummaryCard = memo(function SummaryCard({
       <dl>
         <dt>Format</dt>
         <dd>
-          {index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}
+          {FORMAT_LABELS[index.format]}
           {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
         </dd>
         <dt>Size</dt>
@@ -226,7 +227,13 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
   const entries = Object.entries(index.metadata);
   return (
     <div className="panel card" data-testid="metadata">
-      <h2>{index.format === 'safetensors' ? '__metadata__' : 'Scalars & strings (append_dict)'}</h2>
+      <h2>
+        {index.format === 'safetensors'
+          ? '__metadata__'
+          : index.format === 'pytorch'
+            ? 'Other values (epoch, arch, …)'
+            : 'Scalars & strings (append_dict)'}
+      </h2>
       {entries.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
