@@ -51,6 +51,8 @@ export interface TensorEntry {
   /** Decoded value for strings and small scalars. */
   value?: string | number | boolean;
   problems?: TensorProblem[];
+  /** Sharded sets only: the shard file that holds this tensor. */
+  shard?: string;
 }
 
 export type FileProblemCode =
@@ -61,7 +63,13 @@ export type FileProblemCode =
   | 'safetensors-duplicate-key'
   | 'ckpt-duplicate-tag'
   | 'empty-checkpoint'
-  | 'crc-trailer-after-encryption';
+  | 'crc-trailer-after-encryption'
+  // sharded sets (core/sharded): the index JSON and the shard files disagree
+  | 'shard-file-missing'
+  | 'shard-tensor-missing'
+  | 'shard-tensor-not-indexed'
+  | 'shard-duplicate-name'
+  | 'shard-total-size-mismatch';
 
 export interface FileProblem {
   code: FileProblemCode;
@@ -98,4 +106,28 @@ export interface CheckpointIndex {
   problems: FileProblem[];
   /** safetensors only: header facts. */
   header?: { length: number; dataStart: number };
+  /** Set when several shard files open as one checkpoint (core/sharded). */
+  sharded?: ShardedSetInfo;
+}
+
+export type ShardIndexKind = 'huggingface' | 'mindspore-unified';
+
+export interface ShardInfo {
+  /** File name as the index names it. */
+  file: string;
+  format: FormatId;
+  size: number;
+  tensorCount: number;
+  /** Where this shard's plaintext starts in the set's virtual byte stream. */
+  base: number;
+}
+
+export interface ShardedSetInfo {
+  /** The index JSON's file name. */
+  indexFile: string;
+  kind: ShardIndexKind;
+  /** `metadata.total_size` as the index declares it. */
+  declaredTotalSize: number | null;
+  /** The shards that opened, in the order their bytes are laid end to end. */
+  shards: ShardInfo[];
 }

@@ -488,6 +488,38 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: details.hint ?? 'The command line is not valid.',
         action: 'Run with --help to see the options.',
       };
+    case 'shard-index-too-large':
+      return {
+        title: 'The shard index is too large',
+        detail: `The index JSON has ${bytes(details.actual)} (limit ${bytes(details.limit)})${at}.`,
+        action:
+          'Check that this is the model.safetensors.index.json / param_name_map.json of the set, not a data file.',
+      };
+    case 'shard-index-bad-json':
+      return {
+        title: 'The shard index is not valid',
+        detail: `${details.hint ?? 'The index JSON does not parse'}${at}.`,
+        action:
+          'Use the index written with the shards: {"metadata": {"total_size": …}, "weight_map": {"tensor": "shard file"}}.',
+      };
+    case 'shard-index-bad-file-name':
+      return {
+        title: 'The shard index names a file outside its folder',
+        detail: `The shard "${String(details.actual)}"${at} is not a plain file name; shards must sit beside the index.`,
+        action: 'Use an index whose weight_map names only files in its own folder.',
+      };
+    case 'shard-index-not-found':
+      return {
+        title: 'No checkpoint or shard index in the folder',
+        detail: `The folder ${String(details.file)} holds no *.index.json or param_name_map.json, and not exactly one checkpoint file.`,
+        action: 'Give the index JSON of the sharded set, or one checkpoint file.',
+      };
+    case 'shard-set-no-shards':
+      return {
+        title: 'None of the shards is here',
+        detail: `The index names ${String(details.expected)} shard file(s)${at}, and none of them was found beside it.`,
+        action: 'Put the shard files in the folder of the index (or drop the whole folder).',
+      };
     case 'file-not-found':
       return {
         title: 'File not found',
@@ -595,6 +627,16 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
+    case 'shard-file-missing':
+      return `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+    case 'shard-tensor-missing':
+      return `A tensor the index names is in no shard where it says: ${detail}. Loading this set by its index fails for it.`;
+    case 'shard-tensor-not-indexed':
+      return `A shard holds a tensor the index does not name: ${detail}. Loaders that follow the index skip it.`;
+    case 'shard-duplicate-name':
+      return `A name is in two shards: ${detail}. Which copy a loader keeps depends on the loader.`;
+    case 'shard-total-size-mismatch':
+      return `The index's metadata.total_size disagrees with the shards: ${detail}. The index may belong to another version of these files.`;
   }
 }
 
