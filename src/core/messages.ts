@@ -1,6 +1,7 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
+import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -638,6 +639,23 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
     case 'shard-total-size-mismatch':
       return `The index's metadata.total_size disagrees with the shards: ${detail}. The index may belong to another version of these files.`;
   }
+}
+
+const LAYER_EVIDENCE: Record<AutoMapLayer, string> = {
+  BatchNorm: 'its module holds running_mean and running_var',
+  'LayerNorm/GroupNorm': 'its module holds a weight and a bias of one shape, no running statistics',
+  Embedding: 'its module holds a 2-d weight alone',
+};
+
+/** One auto-map proposal (core/name-map/automap), as the CLI and the load-check panel show it. */
+export function describeAutoMapProposal(proposal: AutoMapProposal): string {
+  const shape = proposal.shape.length === 1 ? `(${proposal.shape[0]},)` : `(${proposal.shape.join(', ')})`;
+  return `${proposal.from} → ${proposal.param}: ${proposal.layer} (${LAYER_EVIDENCE[proposal.layer]}), shape ${shape} on both sides.`;
+}
+
+/** A checkpoint buffer the auto-map found no network parameter for, by design. */
+export function describeAutoMapNotNeeded(item: { from: string; layer: AutoMapLayer }): string {
+  return `${item.from}: not needed by the network — a ${item.layer} buffer MindSpore has no parameter for; load_param_into_net leaves it unused.`;
 }
 
 const rankList = (ranks: readonly number[] | undefined): string =>

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import { compareCheckpoints, rankChanges, type ChangeRanking, type CompareResult } from '../../core/compare/compare';
 import { compileNameMap, parseNameMapJson } from '../../core/name-map/name-map';
-import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
+import type { OpenedCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatShape } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
-import { openFileSource } from '../files';
+import { openInputCheckpoint } from '../open-input';
 import type { CliCommand, CliIo } from '../types';
 
 const RANKINGS: readonly ChangeRanking[] = [
@@ -41,7 +41,7 @@ function readRename(argument: string | undefined): ((name: string) => string) | 
 
 async function openSide(file: string): Promise<OpenedCheckpoint> {
   try {
-    return await openCheckpoint(await openFileSource(file));
+    return await openInputCheckpoint(file);
   } catch (error) {
     throw withFile(error, file);
   }
