@@ -4,18 +4,11 @@ import { LensError, withFile } from '../base/errors';
 import type { CheckpointOpenOptions, OpenedCheckpoint } from '../core/open';
 import { openCheckpoint } from '../core/open';
 import { openShardedCheckpoint } from '../core/sharded';
-import { isShardIndexName } from '../formats/sharded/index-json';
+import { isShardIndexName, pickShardIndex } from '../formats/sharded/index-json';
 import { openFileSource } from './files';
 
 /** Files a folder may hold as its one checkpoint (the PyTorch ones once their reader is registered). */
 const CHECKPOINT_FILE = /\.(ckpt|safetensors|bin|pt|pth)$/i;
-
-/** Which index of a folder to follow: safetensors first, as transformers does, then MindSpore's. */
-function indexPreference(name: string): number {
-  if (/\.safetensors\.index\.json$/i.test(name)) return 0;
-  if (name.toLowerCase() === 'param_name_map.json') return 1;
-  return 2;
-}
 
 function isFile(file: string): boolean {
   try {
@@ -28,8 +21,7 @@ function isFile(file: string): boolean {
 /** The input file a folder stands for: its shard index, or its only checkpoint file. */
 function fileOfFolder(dir: string): string {
   const names = readdirSync(dir).filter((name) => isFile(path.join(dir, name)));
-  const indexes = names.filter(isShardIndexName).sort((a, b) => indexPreference(a) - indexPreference(b));
-  const chosen = indexes[0];
+  const chosen = pickShardIndex(names);
   if (chosen !== undefined) return path.join(dir, chosen);
   const checkpoints = names.filter((name) => CHECKPOINT_FILE.test(name));
   if (checkpoints.length === 1) return path.join(dir, checkpoints[0] as string);

@@ -32,6 +32,18 @@ export function isShardIndexName(fileName: string): boolean {
   return /\.index\.json$/i.test(base) || base.toLowerCase() === 'param_name_map.json';
 }
 
+/**
+ * The index to follow among several (a Hugging Face repo may hold both a safetensors and a .bin
+ * index): the safetensors one, as transformers prefers it, then MindSpore's, then any other.
+ */
+export function pickShardIndex(paths: readonly string[]): string | undefined {
+  const rank = (file: string): number => {
+    const base = (file.split(/[\\/]/).pop() ?? file).toLowerCase();
+    return base.endsWith('.safetensors.index.json') ? 0 : base === 'param_name_map.json' ? 1 : 2;
+  };
+  return paths.filter(isShardIndexName).sort((a, b) => rank(a) - rank(b) || a.length - b.length)[0];
+}
+
 function bad(file: string, hint: string, tensor?: string): LensError {
   return new LensError('shard-index-bad-json', { file, hint, ...(tensor !== undefined ? { tensor } : {}) });
 }

@@ -7,6 +7,7 @@ import { workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
+import { AutoMapPanel } from './AutoMapPanel';
 
 type Status = 'loaded' | 'cast' | 'error' | 'not-in-checkpoint' | 'unused-in-checkpoint' | 'skipped';
 
@@ -172,6 +173,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
                 ? `Loads, but ${diff.param_not_load.length} network parameters keep their initial values.`
                 : 'Every network parameter loads.'}
           </div>
+          <AutoMapPanel entries={entries} params={manifest.data.params} nameMap={nameMap.map} />
           <div className="load-counts" data-testid="load-counts">
             {(['loaded', 'cast', 'error', 'not-in-checkpoint', 'unused-in-checkpoint', 'skipped'] as Status[]).map(
               (status) => (

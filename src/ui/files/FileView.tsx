@@ -176,6 +176,11 @@ const SummaryCard = memo(function SummaryCard({
         <dd>
           {index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}
           {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
+          {index.sharded && (
+            <span data-testid="shard-count">
+              , {index.sharded.shards.length} shards ({index.sharded.indexFile})
+            </span>
+          )}
         </dd>
         <dt>Size</dt>
         <dd>
