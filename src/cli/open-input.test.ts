@@ -113,6 +113,40 @@ describe('one checkpoint from a folder or an index JSON', () => {
   });
 });
 
+describe("MindSpore's unified layout as one checkpoint", () => {
+  it('a merge into part files + param_name_map.json + hyper_param.safetensors reads back as expected_merged', async () => {
+    const case1 = fixturePath('distributed', 'case1_tp_dp');
+    const dir = path.join(tmp, 'unified');
+    const merged = await runCli(
+      'merge',
+      '--strategy',
+      path.join(case1, 'strategy.ckpt'),
+      case1,
+      '--input-format',
+      'ckpt',
+      '--out',
+      dir,
+      '--part-size',
+      '300B',
+    );
+    expect(merged.code, merged.err.join('\n')).toBe(0);
+    const inspect = parse<InspectJson & { sharded: { kind: string } }>((await runCli('inspect', dir, '--json')).out[0]);
+    expect(inspect.problems).toEqual([]);
+    expect(inspect.sharded.kind).toBe('mindspore-unified');
+    expect(inspect.tensors.find((t) => t.name === 'global_step')?.shard).toBe('hyper_param.safetensors');
+    const compared = parse<{ pairs: { name: string; status: string }[]; onlyA?: unknown[]; onlyB?: unknown[] }>(
+      (await runCli('compare', dir, path.join(case1, 'expected_merged.safetensors'), '--json')).out[0],
+    );
+    expect(compared.pairs.map((p) => p.name).sort()).toEqual([
+      'global_step',
+      'layer.bias',
+      'layer.weight',
+      'norm.gamma',
+    ]);
+    expect(compared.pairs.every((p) => p.status === 'identical')).toBe(true);
+  });
+});
+
 describe('--auto-map onto the MindSpore network', () => {
   it('diff: exit 3 without it, exit 0 with it; the JSON lists the proposals and what the network does not need', async () => {
     expect((await runCli('diff', SET, '--manifest', NET)).code).toBe(3);
