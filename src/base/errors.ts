@@ -106,6 +106,12 @@ export type ErrorCode =
   | 'distributed-tensor-unmergeable'
   | 'distributed-tensor-too-large'
   | 'distributed-rank-foreign'
+  // sharded sets: the index JSON (a side input) and its shard files
+  | 'shard-index-too-large'
+  | 'shard-index-bad-json'
+  | 'shard-index-bad-file-name'
+  | 'shard-index-not-found'
+  | 'shard-set-no-shards'
   // cli / usage
   | 'usage'
   | 'file-not-found'

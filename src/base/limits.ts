@@ -134,6 +134,10 @@ export const NUMBERS_TABLE_MAX_ROWS = 5_000;
 export const MAX_STRATEGY_FILE_BYTES = 256 * MiB;
 /** Ranks in one distributed set. */
 export const MAX_DISTRIBUTED_RANKS = 65_536;
+/** A sharded set's index JSON (`model.safetensors.index.json`, `param_name_map.json`): a side input. */
+export const MAX_SHARD_INDEX_BYTES = 64 * MiB;
+/** Distinct shard files one index may name. */
+export const MAX_SHARD_FILES = 65_536;
 /** Output produced per step when a merged or re-sliced tensor is generated. */
 export const DISTRIBUTED_CHUNK_BYTES = 16 * MiB;
 /** Reads of neighbouring strided runs are joined when the gap between them is at most this. */

@@ -59,6 +59,8 @@ export interface TensorEntry {
    * (a strided gather, one range per contiguous run), so readers need nothing else.
    */
   view?: TensorView;
+  /** Sharded sets only: the shard file that holds this tensor. */
+  shard?: string;
 }
 
 export interface TensorView {
@@ -82,7 +84,13 @@ export type FileProblemCode =
   | 'pickle-calls-function'
   | 'pickle-needs-classes'
   | 'pickle-unsupported-object'
-  | 'ddp-prefix';
+  | 'ddp-prefix'
+  // sharded sets (core/sharded): the index JSON and the shard files disagree
+  | 'shard-file-missing'
+  | 'shard-tensor-missing'
+  | 'shard-tensor-not-indexed'
+  | 'shard-duplicate-name'
+  | 'shard-total-size-mismatch';
 
 export interface FileProblem {
   code: FileProblemCode;
@@ -119,4 +127,28 @@ export interface CheckpointIndex {
   problems: FileProblem[];
   /** safetensors only: header facts. */
   header?: { length: number; dataStart: number };
+  /** Set when several shard files open as one checkpoint (core/sharded). */
+  sharded?: ShardedSetInfo;
+}
+
+export type ShardIndexKind = 'huggingface' | 'mindspore-unified';
+
+export interface ShardInfo {
+  /** File name as the index names it. */
+  file: string;
+  format: FormatId;
+  size: number;
+  tensorCount: number;
+  /** Where this shard's plaintext starts in the set's virtual byte stream. */
+  base: number;
+}
+
+export interface ShardedSetInfo {
+  /** The index JSON's file name. */
+  indexFile: string;
+  kind: ShardIndexKind;
+  /** `metadata.total_size` as the index declares it. */
+  declaredTotalSize: number | null;
+  /** The shards that opened, in the order their bytes are laid end to end. */
+  shards: ShardInfo[];
 }

@@ -3,6 +3,7 @@ import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
+import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -638,6 +639,38 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: withStop(details.hint ?? 'The command line is not valid.'),
         action: 'Run with --help to see the options.',
       };
+    case 'shard-index-too-large':
+      return {
+        title: 'The shard index is too large',
+        detail: `The index JSON has ${bytes(details.actual)} (limit ${bytes(details.limit)})${at}.`,
+        action:
+          'Check that this is the model.safetensors.index.json / param_name_map.json of the set, not a data file.',
+      };
+    case 'shard-index-bad-json':
+      return {
+        title: 'The shard index is not valid',
+        detail: `${details.hint ?? 'The index JSON does not parse'}${at}.`,
+        action:
+          'Use the index written with the shards: {"metadata": {"total_size": …}, "weight_map": {"tensor": "shard file"}}.',
+      };
+    case 'shard-index-bad-file-name':
+      return {
+        title: 'The shard index names a file outside its folder',
+        detail: `The shard "${String(details.actual)}"${at} is not a plain file name; shards must sit beside the index.`,
+        action: 'Use an index whose weight_map names only files in its own folder.',
+      };
+    case 'shard-index-not-found':
+      return {
+        title: 'No checkpoint or shard index in the folder',
+        detail: `The folder ${String(details.file)} holds no *.index.json or param_name_map.json, and not exactly one checkpoint file.`,
+        action: 'Give the index JSON of the sharded set, or one checkpoint file.',
+      };
+    case 'shard-set-no-shards':
+      return {
+        title: 'None of the shards is here',
+        detail: `The index names ${String(details.expected)} shard file(s)${at}, and none of them was found beside it.`,
+        action: 'Put the shard files in the folder of the index (or drop the whole folder).',
+      };
     case 'file-not-found':
       return {
         title: 'File not found',
@@ -801,6 +834,16 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return `Not read: ${detail}.`;
     case 'ddp-prefix':
       return `Every tensor name starts with "${detail}" (saved from a DistributedDataParallel or DataParallel wrapper); strip the prefix to match the bare model.`;
+    case 'shard-file-missing':
+      return `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+    case 'shard-tensor-missing':
+      return `A tensor the index names is in no shard where it says: ${detail}. Loading this set by its index fails for it.`;
+    case 'shard-tensor-not-indexed':
+      return `A shard holds a tensor the index does not name: ${detail}. Loaders that follow the index skip it.`;
+    case 'shard-duplicate-name':
+      return `A name is in two shards: ${detail}. Which copy a loader keeps depends on the loader.`;
+    case 'shard-total-size-mismatch':
+      return `The index's metadata.total_size disagrees with the shards: ${detail}. The index may belong to another version of these files.`;
   }
 }
 
@@ -863,6 +906,23 @@ export function describeSelection(
     ? `Showing ${branch}.*: ${under} of the ${plural(counts.matched, 'matching parameter')}`
     : `Showing ${branch}.*: ${under} of ${plural(counts.total, 'parameter')}`;
   return { filter, table };
+}
+
+const LAYER_EVIDENCE: Record<AutoMapLayer, string> = {
+  BatchNorm: 'its module holds running_mean and running_var',
+  'LayerNorm/GroupNorm': 'its module holds a weight and a bias of one shape, no running statistics',
+  Embedding: 'its module holds a 2-d weight alone',
+};
+
+/** One auto-map proposal (core/name-map/automap), as the CLI and the load-check panel show it. */
+export function describeAutoMapProposal(proposal: AutoMapProposal): string {
+  const shape = proposal.shape.length === 1 ? `(${proposal.shape[0]},)` : `(${proposal.shape.join(', ')})`;
+  return `${proposal.from} → ${proposal.param}: ${proposal.layer} (${LAYER_EVIDENCE[proposal.layer]}), shape ${shape} on both sides.`;
+}
+
+/** A checkpoint buffer the auto-map found no network parameter for, by design. */
+export function describeAutoMapNotNeeded(item: { from: string; layer: AutoMapLayer }): string {
+  return `${item.from}: not needed by the network — a ${item.layer} buffer MindSpore has no parameter for; load_param_into_net leaves it unused.`;
 }
 
 const rankList = (ranks: readonly number[] | undefined): string =>

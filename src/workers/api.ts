@@ -8,6 +8,7 @@ import { distributedApi } from './features/distributed';
 import { exportApi } from './features/export';
 import { integrityApi } from './features/integrity';
 import { manifestApi } from './features/manifest';
+import { shardedApi } from './features/sharded';
 import { statsApi } from './features/stats';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
@@ -68,6 +69,7 @@ export const workerApi = {
   ...integrityApi,
   ...statsApi,
   ...distributedApi,
+  ...shardedApi,
 };
 
 export type WorkerApi = typeof workerApi;

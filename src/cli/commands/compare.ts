@@ -2,13 +2,14 @@ import path from 'node:path';
 import { withFile } from '../../base/errors';
 import { compareCheckpoints, rankChanges, type ChangeRanking, type CompareResult } from '../../core/compare/compare';
 import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/name-map/name-map';
-import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
+import type { OpenedCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
+import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
@@ -34,7 +35,7 @@ async function readRename(argument: string | undefined): Promise<((name: string)
 
 async function openSide(file: string): Promise<OpenedCheckpoint> {
   try {
-    return await openCheckpoint(await openFileSource(file));
+    return await openInputCheckpoint(file);
   } catch (error) {
     throw withFile(error, file);
   }

@@ -19,19 +19,23 @@ import {
   type VerifyReport,
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
-import { describeTensorProblem } from '../../core/messages';
-import { compileNameMap, readNameMapSource } from '../../core/name-map';
+import { openManifest } from '../../core/load-rules/open-manifest';
+import { describeAutoMapNotNeeded, describeAutoMapProposal, describeTensorProblem } from '../../core/messages';
+import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
-import { checkInputFile, checkOutputFile, openFileSource, writeExportFile } from '../files';
+import { checkOutputFile, openFileSource, writeExportFile } from '../files';
+import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
+import { readNameMap, withAutoMap } from './diff';
 
 const USAGE =
-  'convert <in> <out> [--format ckpt|safetensors] [--filter <expr>] [--name-map <json file>] [--cast <from>:<to> …] ' +
+  'convert <in> <out> [--format ckpt|safetensors] [--filter <expr>] [--name-map <json file>] [--preset pytorch-to-mindspore] ' +
+  '[--manifest <net> --auto-map] [--cast <from>:<to> …] ' +
   '[--set key=value …] [--unset key …] [--key <hex> | --key-text <text>] [--mode <mode>] ' +
   '[--enc-key <hex> --enc-mode AES-GCM|AES-CBC|SM4-CBC] [--crc] [--metadata-format ms|pt] ' +
   '[--scalar-dims keep|mindspore] [--verify] [--force] [--json]';
@@ -71,8 +75,8 @@ async function openInput(
   mode: string | undefined,
   signal: AbortSignal,
 ): Promise<OpenedCheckpoint> {
+  if (!key) return openInputCheckpoint(file, { signal });
   const source = await openFileSource(file);
-  if (!key) return openCheckpoint(source, { signal });
   const head = await source.read(0, Math.min(4, source.size), signal);
   if (!cipherModeOfMagic(head)) throw new LensError('crypto-not-encrypted', { file });
   const decrypted = await openDecryptedSource(source, key, { mode: mode as CipherMode | undefined, signal });
@@ -97,6 +101,9 @@ const OPTIONS = {
   format: { type: 'string' },
   filter: { type: 'string' },
   'name-map': { type: 'string' },
+  preset: { type: 'string' },
+  manifest: { type: 'string' },
+  'auto-map': { type: 'boolean' },
   cast: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
   unset: { type: 'string', multiple: true },
@@ -126,7 +133,7 @@ function parseConvertArgs(argv: string[]) {
 export const convertCommand: CliCommand = {
   name: 'convert',
   summary:
-    'convert <in> <out> [--format ckpt|safetensors] [--filter …] [--name-map …] [--cast F:T …] [--set k=v …] [--unset k …] [--enc-key … --enc-mode …] [--crc] [--verify] [--json]\n' +
+    'convert <in> <out> [--format ckpt|safetensors] [--filter …] [--name-map …] [--preset …] [--manifest … --auto-map] [--cast F:T …] [--set k=v …] [--unset k …] [--enc-key … --enc-mode …] [--crc] [--verify] [--json]\n' +
     '                          re-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
   async run(argv, io: CliIo) {
     const { values, positionals } = parseConvertArgs(argv);
@@ -152,12 +159,15 @@ export const convertCommand: CliCommand = {
     const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
     if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
     if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
-    checkInputFile(input);
     const nameMapFile = values['name-map'];
     checkOutputFile(out, {
-      inputs: [input, ...(nameMapFile !== undefined ? [nameMapFile] : [])],
+      inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
       force: values.force ?? false,
     });
+    if (values['auto-map'] && values.manifest === undefined)
+      throw usage('--auto-map needs --manifest <network manifest>');
+    if (!values['auto-map'] && values.manifest !== undefined) throw usage('--manifest is used with --auto-map');
+    const nameMapSpec = await readNameMap(nameMapFile, values.preset);
 
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
@@ -176,14 +186,15 @@ export const convertCommand: CliCommand = {
         encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
       };
       if (values.filter !== undefined) options.select = filterPredicate(values.filter);
-      if (nameMapFile !== undefined) {
-        const spec = await readNameMapSource(await openFileSource(nameMapFile), nameMapFile, controller.signal).catch(
-          (error: unknown) => {
-            throw withFile(error, nameMapFile);
-          },
-        );
-        options.renames = compileNameMap(spec).apply;
+      let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+      // --auto-map: the network's names for what would not load (core/name-map/automap), after the user's map.
+      let autoMap: AutoMapResult | null = null;
+      if (values['auto-map'] && values.manifest !== undefined) {
+        const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
+        autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
+        nameMap = withAutoMap(nameMapSpec, autoMap);
       }
+      if (nameMap) options.renames = nameMap.apply;
       const plan = planExport(opened.index, options);
       const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
       await writeExportFile(job, out, controller.signal);
@@ -206,6 +217,7 @@ export const convertCommand: CliCommand = {
             crc: plan.crc,
             encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
             casts,
+            ...(autoMap ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded } } : {}),
             ...(report ? { verify: report } : {}),
           }),
         );
@@ -214,6 +226,8 @@ export const convertCommand: CliCommand = {
           `${path.basename(out)}: ${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
             `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
         );
+        for (const proposal of autoMap?.proposals ?? []) io.out(`  auto-map ${describeAutoMapProposal(proposal)}`);
+        for (const item of autoMap?.notNeeded ?? []) io.out(`  auto-map ${describeAutoMapNotNeeded(item)}`);
         for (const omitted of plan.omitted)
           io.out(
             `  omitted ${shown(omitted.name)} (${omitted.reason === 'zero-size' ? "zero-size, as MindSpore's writer does" : describeTensorProblem(omitted.reason)})`,

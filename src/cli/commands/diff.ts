@@ -4,14 +4,15 @@ import type { TensorEntry } from '../../base/types';
 import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
 import { parameterDictOrder } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
-import { describeError } from '../../core/messages';
-import { compileNameMap, readNameMapSource, type NameMapSpec } from '../../core/name-map/name-map';
+import { describeAutoMapNotNeeded, describeAutoMapProposal, describeError } from '../../core/messages';
+import { proposeAutoMap, type AutoMapResult } from '../../core/name-map/automap';
+import { compileNameMap, readNameMapSource, type NameMap, type NameMapSpec } from '../../core/name-map/name-map';
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
-import { openCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { selectLikeMindSpore } from '../../core/selection/mindspore';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
+import { openInputCheckpoint } from '../open-input';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
@@ -26,7 +27,7 @@ function loadsFully(diff: LoadDiff): boolean {
   return diff.errors.length === 0 && diff.param_not_load.length === 0;
 }
 
-async function readNameMap(file: string | undefined, presetId: string | undefined): Promise<NameMapSpec | null> {
+export async function readNameMap(file: string | undefined, presetId: string | undefined): Promise<NameMapSpec | null> {
   const specs: NameMapSpec[] = [];
   if (presetId !== undefined) {
     const preset = NAME_MAP_PRESETS.find((candidate) => candidate.id === presetId);
@@ -87,11 +88,22 @@ function printReport(io: CliIo, checkpoint: string, manifest: string, diff: Load
     io.out(`  ! name map sends ${collision.from.map(shown).join(', ')} to ${shown(collision.key)}`);
 }
 
+/** The user's map with the auto-map's exact renames added (they were computed on its output). */
+export function withAutoMap(spec: NameMapSpec | null, autoMap: AutoMapResult): NameMap {
+  return compileNameMap({ exact: { ...spec?.exact, ...autoMap.exact }, rules: spec?.rules ?? [] });
+}
+
+function printAutoMap(io: CliIo, autoMap: AutoMapResult): void {
+  io.out(`auto-map: ${plural(autoMap.proposals.length, 'rename')} proposed and applied`);
+  for (const proposal of autoMap.proposals) io.out(`  map   ${describeAutoMapProposal(proposal)}`);
+  for (const item of autoMap.notNeeded) io.out(`  drop  ${describeAutoMapNotNeeded(item)}`);
+}
+
 export const diffCommand: CliCommand = {
   name: 'diff',
   summary:
     `diff <ckpt> --manifest <file> [--strict] [--name-map <json>] [--preset pytorch-to-mindspore] [--filter <expr>] ` +
-    `[--specify-prefix <p>]… [--filter-prefix <p>]… [--json] ${KEY_USAGE}   would load_param_into_net load it? (exit 3 if not fully)`,
+    `[--specify-prefix <p>]… [--filter-prefix <p>]… [--auto-map] [--json] ${KEY_USAGE}   would load_param_into_net load it? (exit 3 if not fully)`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       manifest: { type: 'string' },
@@ -102,6 +114,7 @@ export const diffCommand: CliCommand = {
       'specify-prefix': { type: 'string', multiple: true },
       'filter-prefix': { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      'auto-map': { type: 'boolean' },
       ...KEY_OPTIONS,
     });
     const checkpoint = positionals[0];
@@ -113,13 +126,13 @@ export const diffCommand: CliCommand = {
       values['name-map'] as string | undefined,
       values.preset as string | undefined,
     );
-    const nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+    let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
     const keyOptions = readKeyOptions(values);
 
     let entries: TensorEntry[];
     let format: 'ckpt' | 'safetensors';
     try {
-      const { index } = await openCheckpoint(await openFileSource(checkpoint), keyOptions);
+      const { index } = await openInputCheckpoint(checkpoint, keyOptions);
       entries = parameterDictOrder(index);
       // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
       format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
@@ -147,15 +160,25 @@ export const diffCommand: CliCommand = {
       throw error;
     }
 
+    // --auto-map: renames onto the network's names (core/name-map/automap), after the user's map.
+    let autoMap: AutoMapResult | null = null;
+    if (values['auto-map']) {
+      autoMap = proposeAutoMap(selected, manifest.params, nameMap);
+      nameMap = withAutoMap(nameMapSpec, autoMap);
+    }
     const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
     if (values.json) {
       io.out(
         JSON.stringify({
           ...diffJson(diff),
+          ...(autoMap
+            ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
+            : {}),
           manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
         }),
       );
     } else {
+      if (autoMap) printAutoMap(io, autoMap);
       printReport(io, checkpoint, manifestFile, diff, selected.length);
       for (const note of manifest.notes) io.out(`  note  ${note}`);
     }

@@ -2,13 +2,12 @@ import path from 'node:path';
 import { withFile } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
-import { openCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
-import { openFileSource } from '../files';
 import { printJsonWithList } from '../json-out';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
@@ -22,6 +21,7 @@ function inspectJsonFields(index: CheckpointIndex) {
     crc: { present: index.crc.present, ok: index.crc.ok },
     metadata: index.metadata,
     problems: index.problems,
+    ...(index.sharded ? { sharded: index.sharded } : {}),
   };
 }
 
@@ -34,6 +34,7 @@ function tensorJson(tensor: TensorEntry) {
     bytes: tensor.bytes,
     ...(tensor.value !== undefined ? { value: tensor.value } : {}),
     ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
+    ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
   };
 }
 
@@ -51,12 +52,20 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
     io.out(
       `crc_num: ${index.crc.expected}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
     );
+  if (index.sharded) {
+    io.out(`sharded: ${plural(index.sharded.shards.length, 'shard')} from ${shown(index.sharded.indexFile)}`);
+    for (const shard of index.sharded.shards)
+      io.out(
+        `  ${shown(shard.file)}: ${shard.format}, ${formatBytes(shard.size)}, ${plural(shard.tensorCount, 'parameter')}`,
+      );
+  }
   const nameWidth = Math.min(60, Math.max(4, ...index.tensors.map((t) => t.name.length)));
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
   for (const tensor of index.tensors) {
     const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
+    const shard = tensor.shard !== undefined ? `  [${shown(tensor.shard)}]` : '';
     io.out(
-      `${shown(tensor.name).padEnd(nameWidth)}  ${shown(tensor.dtype).padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}`,
+      `${shown(tensor.name).padEnd(nameWidth)}  ${shown(tensor.dtype).padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}${shard}`,
     );
     for (const problem of tensor.problems ?? []) io.out(`    ! ${describeTensorProblem(problem.code, problem.detail)}`);
   }
@@ -65,7 +74,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
 
 export const inspectCommand: CliCommand = {
   name: 'inspect',
-  summary: `inspect <file> ${KEY_USAGE} [--filter <expr>] [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
+  summary: `inspect <file|index.json|folder> ${KEY_USAGE} [--filter <expr>] [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       json: { type: 'boolean' },
@@ -78,7 +87,7 @@ export const inspectCommand: CliCommand = {
     const filterText = values.filter as string | undefined;
     const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
     try {
-      const opened = await openCheckpoint(await openFileSource(file), keyOptions);
+      const opened = await openInputCheckpoint(file, keyOptions);
       // --filter keeps the parameters a filter expression matches (core/selection/filter.ts).
       const index = filter
         ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
-import { openCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { readFirstValues, readTensorSlice, tensorValuesJson, tensorValuesNumpy } from '../../core/stats/slice';
@@ -18,7 +17,7 @@ import {
 import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
-import { openFileSource } from '../files';
+import { openInputCheckpoint } from '../open-input';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
@@ -161,7 +160,7 @@ export const statsCommand: CliCommand = {
     const include = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
     const json = values.json === true;
     try {
-      const { index, plaintext } = await openCheckpoint(await openFileSource(file), readKeyOptions(values));
+      const { index, plaintext } = await openInputCheckpoint(file, readKeyOptions(values));
       const options = { bins, exactHistogram: values['exact-histogram'] === true };
 
       if (tensorName !== undefined) {

@@ -11,6 +11,7 @@ import { computeAllStats } from '../../core/stats/tensor-stats';
 import { buildTree, summarize } from '../../core/summary';
 import { verifyIntegrity } from '../../integrity/verify';
 import { openManifest } from '../../core/load-rules/open-manifest';
+import { openShardedCheckpoint } from '../../core/sharded';
 import {
   compileNameMap,
   exportNameMapJson,
@@ -519,6 +520,34 @@ async function inspect(input: FuzzCase, source: FuzzSource): Promise<unknown> {
 }
 
 /** Every built-in target, in a fixed order (the harness round-robins over them). */
+/** A small real safetensors shard (two float32 tensors) for the shard-index target. */
+const SHARD_BYTES = ((): Uint8Array => {
+  const header = JSON.stringify({
+    'w.weight': { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+    'w.bias': { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+  });
+  const padded = header.padEnd(Math.ceil(header.length / 8) * 8, ' ');
+  const out = new Uint8Array(8 + padded.length + 12);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded.length), true);
+  out.set(encode(padded), 8);
+  return out;
+})();
+
+function shardIndexSeeds(): string[] {
+  return [
+    JSON.stringify({
+      metadata: { total_size: 12 },
+      weight_map: { 'w.weight': 'a.safetensors', 'w.bias': 'a.safetensors' },
+    }),
+    JSON.stringify({
+      metadata: { total_size: 4 },
+      weight_map: { 'w.weight': 'b.safetensors', x: 'missing.safetensors' },
+    }),
+    JSON.stringify({ weight_map: { 'w.weight': 'a.safetensors', 'w.bias': 'c.bin' } }),
+    JSON.stringify({ weight_map: { 'w.bias': 'a.safetensors' } }),
+  ];
+}
+
 export function createTargets(): FuzzTarget[] {
   return [
     fileTarget(
@@ -640,6 +669,26 @@ export function createTargets(): FuzzTarget[] {
           flags: prng.pick(['', 'i']),
         }));
         return JSON.stringify({ exact: {}, rules });
+      },
+    ),
+    textTarget(
+      'shard-index',
+      shardIndexSeeds,
+      ['{', '}', '"weight_map": ', '"total_size": ', '"../', '"/', '"a.safetensors"', '1e308', '-1', 'null', ','],
+      async (input) => {
+        // Shards the index may name: a real one, an empty file, a file that is not a checkpoint.
+        const shards: Record<string, Uint8Array> = {
+          'a.safetensors': SHARD_BYTES,
+          'b.safetensors': new Uint8Array(0),
+          'c.bin': new Uint8Array(16),
+        };
+        const opened = await openShardedCheckpoint({
+          indexName: input.knob % 2 === 0 ? 'model.safetensors.index.json' : 'param_name_map.json',
+          indexSource: new MemorySource(input.bytes),
+          shard: async (name) => (Object.hasOwn(shards, name) ? new MemorySource(shards[name] as Uint8Array) : null),
+        });
+        await touchTensors(opened.plaintext, opened.index.tensors);
+        return opened.index;
       },
     ),
     ...pipelineTargets(mutateSeed, step),

@@ -8,6 +8,7 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
 import { plural } from '../../base/plural';
+import { AutoMapPanel } from './AutoMapPanel';
 
 type Status = 'loaded' | 'cast' | 'error' | 'not-in-checkpoint' | 'unused-in-checkpoint' | 'skipped';
 
@@ -179,6 +180,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
                 ? `Loads, but ${plural(diff.param_not_load.length, 'network parameter')} ${diff.param_not_load.length === 1 ? 'keeps its initial value' : 'keep their initial values'}.`
                 : 'Every network parameter loads.'}
           </div>
+          <AutoMapPanel entries={entries} params={manifest.data.params} nameMap={nameMap.map} />
           <div className="load-counts" data-testid="load-counts">
             {(['loaded', 'cast', 'error', 'not-in-checkpoint', 'unused-in-checkpoint', 'skipped'] as Status[]).map(
               (status) => (

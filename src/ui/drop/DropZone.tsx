@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { openFiles } from '../../store/actions';
 import { offerSet, openSetFromFiles } from '../../store/distributed';
+import { openShardedSet } from '../../store/sharded';
 import { droppedEntries, filesOfEntries, looksLikeDistributedSet } from '../distributed/dropped';
+import { looksLikeShardedSet } from '../sharded/dropped';
 
 /** The whole window accepts dropped files; an overlay says so while dragging. */
 export function DropZone({ children }: { children: ReactNode }) {
@@ -25,14 +27,19 @@ export function DropZone({ children }: { children: ReactNode }) {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      // A dropped folder is a distributed set (rank_N folders); its entries must be taken now.
+      // A dropped folder is one sharded checkpoint (an index JSON and its shards) or a
+      // distributed set (rank_N folders); its entries must be taken now.
       const entries = droppedEntries(event.dataTransfer);
       if (entries.some((entry) => entry.isDirectory)) {
-        void filesOfEntries(entries).then(openSetFromFiles);
+        void filesOfEntries(entries).then((inputs) =>
+          looksLikeShardedSet(inputs.map((input) => input.path)) ? openShardedSet(inputs) : openSetFromFiles(inputs),
+        );
         return;
       }
       const files = Array.from(event.dataTransfer?.files ?? []);
-      if (looksLikeDistributedSet(files.map((file) => file.name)))
+      if (looksLikeShardedSet(files.map((file) => file.name)))
+        openShardedSet(files.map((file) => ({ path: file.name, file })));
+      else if (looksLikeDistributedSet(files.map((file) => file.name)))
         offerSet(files.map((file) => ({ path: file.name, file })));
       else if (files.length > 0) openFiles(files);
     };

@@ -1,6 +1,9 @@
 import { useRef } from 'react';
 import { openFiles, openSample } from '../../store/actions';
+import { openShardedSet } from '../../store/sharded';
 import { OpenSetButton } from '../distributed/OpenSetControls';
+import { looksLikeShardedSet } from '../sharded/dropped';
+import { OpenFolderButton } from '../sharded/OpenFolderButton';
 
 export function OpenControls({ large = false }: { large?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
@@ -12,6 +15,7 @@ export function OpenControls({ large = false }: { large?: boolean }) {
       <button type="button" onClick={() => void openSample()} data-testid="try-sample">
         Try a sample
       </button>
+      <OpenFolderButton />
       <OpenSetButton />
       <input
         ref={input}
@@ -20,7 +24,11 @@ export function OpenControls({ large = false }: { large?: boolean }) {
         hidden
         data-testid="file-input"
         onChange={(event) => {
-          if (event.target.files) openFiles(Array.from(event.target.files));
+          const files = Array.from(event.target.files ?? []);
+          // An index JSON picked with its shards opens them as one checkpoint.
+          if (looksLikeShardedSet(files.map((file) => file.name)))
+            openShardedSet(files.map((file) => ({ path: file.name, file })));
+          else openFiles(files);
           event.target.value = '';
         }}
       />

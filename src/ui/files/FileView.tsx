@@ -195,6 +195,11 @@ const SummaryCard = memo(function SummaryCard({
         <dd>
           {FORMAT_LABELS[index.format]}
           {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
+          {index.sharded && (
+            <span data-testid="shard-count">
+              , {index.sharded.shards.length} shards ({index.sharded.indexFile})
+            </span>
+          )}
         </dd>
         <dt>Size</dt>
         <dd>

@@ -59,7 +59,8 @@ export function IntegrityCheck({
         </ul>
       )}
       {job.error && <ErrorPanel error={job.error} />}
-      <Fingerprint fileId={fileId} />
+      {/* A sharded set has no one stored file whose digest a hub publishes; each shard has its own. */}
+      {!index.sharded && <Fingerprint fileId={fileId} />}
     </div>
   );
 }

@@ -20,6 +20,8 @@ export interface TensorRow {
   elements: number;
   bytes: number;
   note: string;
+  /** Sharded sets: the shard file holding the tensor. */
+  shard?: string;
 }
 
 /** One row per tensor, made once per file: a filter masks rows, it does not re-make them. */
@@ -39,6 +41,7 @@ export function toRows(tensors: readonly TensorEntry[]): TensorRow[] {
       elements: numel(tensor),
       bytes: tensor.bytes,
       note,
+      ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
     };
   });
 }
@@ -92,6 +95,23 @@ const columns: ColumnDef<typeof features, TensorRow>[] = [
   { id: 'note', header: 'Value / notes', accessorFn: (row) => row.note, enableSorting: false },
 ];
 
+// A sharded set's table adds the shard of each tensor before the notes.
+const shardedColumns: ColumnDef<typeof features, TensorRow>[] = [
+  ...columns.slice(0, -1),
+  {
+    id: 'shard',
+    header: 'Shard',
+    accessorFn: (row) => row.shard ?? '',
+    sortFn: (a, b) =>
+      (a.original.shard ?? '') < (b.original.shard ?? '')
+        ? -1
+        : (a.original.shard ?? '') > (b.original.shard ?? '')
+          ? 1
+          : 0,
+  },
+  ...columns.slice(-1),
+];
+
 const ROW_HEIGHT = 28;
 
 const getRowId = (row: TensorRow): string => String(row.index);
@@ -112,9 +132,17 @@ export function TensorTable({
 }) {
   const [sorting, setSorting] = useState<SortingState>([]);
   // Stable options: the table re-derives nothing unless the rows or the sort order change.
+  const sharded = rows[0]?.shard !== undefined;
   const options = useMemo(
-    () => ({ features, columns, data: rows, state: { sorting }, onSortingChange: setSorting, getRowId }),
-    [rows, sorting],
+    () => ({
+      features,
+      columns: sharded ? shardedColumns : columns,
+      data: rows,
+      state: { sorting },
+      onSortingChange: setSorting,
+      getRowId,
+    }),
+    [rows, sorting, sharded],
   );
   const table = useTable(options);
   const allSorted = table.getRowModel().rows;
@@ -141,7 +169,12 @@ export function TensorTable({
   const headers = useMemo(() => table.getHeaderGroups()[0]?.headers ?? [], [table]);
 
   return (
-    <div className="tensor-table" role="table" aria-label="Parameters" aria-rowcount={rowCount + 1}>
+    <div
+      className={sharded ? 'tensor-table sharded' : 'tensor-table'}
+      role="table"
+      aria-label="Parameters"
+      aria-rowcount={rowCount + 1}
+    >
       <div className="tt-row tt-head" role="row">
         {headers.map((header) => {
           const sorted = header.column.getIsSorted();

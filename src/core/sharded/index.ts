@@ -1,0 +1,1 @@
+export { openShardedCheckpoint, type ShardSetInput } from './open';
