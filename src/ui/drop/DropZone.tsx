@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { openFiles } from '../../store/actions';
 import { offerSet, openSetFromFiles } from '../../store/distributed';
+import { focusOpenedFile } from '../files/FileTabs';
 import { droppedEntries, filesOfEntries, looksLikeDistributedSet } from '../distributed/dropped';
 
 /** The whole window accepts dropped files; an overlay says so while dragging. */
@@ -34,7 +35,10 @@ export function DropZone({ children }: { children: ReactNode }) {
       const files = Array.from(event.dataTransfer?.files ?? []);
       if (looksLikeDistributedSet(files.map((file) => file.name)))
         offerSet(files.map((file) => ({ path: file.name, file })));
-      else if (files.length > 0) openFiles(files);
+      else if (files.length > 0) {
+        focusOpenedFile();
+        openFiles(files);
+      }
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { openFiles, openSample } from '../../store/actions';
 import { OpenSetButton } from '../distributed/OpenSetControls';
+import { focusOpenedFile } from '../files/FileTabs';
 
 export function OpenControls({ large = false }: { large?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
@@ -9,7 +10,14 @@ export function OpenControls({ large = false }: { large?: boolean }) {
       <button type="button" className="primary" onClick={() => input.current?.click()}>
         Open files…
       </button>
-      <button type="button" onClick={() => void openSample()} data-testid="try-sample">
+      <button
+        type="button"
+        onClick={() => {
+          focusOpenedFile();
+          void openSample();
+        }}
+        data-testid="try-sample"
+      >
         Try a sample
       </button>
       <OpenSetButton />
@@ -20,7 +28,10 @@ export function OpenControls({ large = false }: { large?: boolean }) {
         hidden
         data-testid="file-input"
         onChange={(event) => {
-          if (event.target.files) openFiles(Array.from(event.target.files));
+          if (event.target.files && event.target.files.length > 0) {
+            focusOpenedFile();
+            openFiles(Array.from(event.target.files));
+          }
           event.target.value = '';
         }}
       />

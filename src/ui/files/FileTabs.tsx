@@ -1,30 +1,95 @@
+import { useEffect, type KeyboardEvent } from 'react';
 import { closeFile, setActiveFile } from '../../store/actions';
-import { useLensStore } from '../../store/store';
+import { useLensStore, type OpenFile } from '../../store/store';
+import { moveBetweenTabs } from './tabs';
 
+/**
+ * Set just before files are opened by the user (a drop, "Open files…", "Try a sample"): the next
+ * file to become active takes the focus, so keyboard users land on what they opened instead of
+ * on the page body (the button they pressed may be gone).
+ */
+let focusNextOpened = false;
+export function focusOpenedFile(): void {
+  focusNextOpened = true;
+}
+
+/**
+ * What a file's tab and heading say: its name, numbered from the second file of the same name on
+ * (two ranks' `fp16.ckpt` are told apart), since a dropped or picked file carries no folder.
+ */
+export function fileLabel(files: readonly OpenFile[], id: string): string {
+  const file = files.find((f) => f.id === id);
+  if (!file) return '';
+  let nth = 0;
+  for (const other of files) {
+    if (other.name === file.name) nth += 1;
+    if (other.id === id) break;
+  }
+  return nth > 1 ? `${file.name} (${nth})` : file.name;
+}
+
+export const fileTabId = (fileId: string): string => `file-tab-${fileId}`;
+
+/**
+ * The open files as WAI-ARIA tabs: one Tab stop (the active tab), Left/Right/Home/End move
+ * between files, Delete closes the focused one; the × is for the mouse.
+ */
 export function FileTabs() {
   // The files array keeps its identity until a file changes: select it whole, no derived objects.
   const tabs = useLensStore((state) => state.files);
   const activeId = useLensStore((state) => state.activeFileId);
+
+  useEffect(() => {
+    if (!focusNextOpened || activeId === null) return;
+    focusNextOpened = false;
+    document.getElementById(fileTabId(activeId))?.focus();
+  }, [activeId]);
+
   if (tabs.length === 0) return null;
+  const ids = tabs.map((tab) => tab.id);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (activeId === null || moveBetweenTabs(event, ids, activeId, setActiveFile)) return;
+    if (event.key === 'Delete') {
+      event.preventDefault();
+      // The focus follows to the tab that becomes active.
+      focusNextOpened = true;
+      closeFile(activeId);
+    }
+  };
   return (
-    <nav className="file-tabs" role="tablist" aria-label="Open files">
-      {tabs.map((tab) => (
-        <div key={tab.id} className={tab.id === activeId ? 'tab active' : 'tab'} role="presentation">
+    <div className="file-tabs" role="tablist" aria-label="Open files" onKeyDown={onKeyDown}>
+      {tabs.map((tab) => {
+        const label = fileLabel(tabs, tab.id);
+        const active = tab.id === activeId;
+        return (
           <button
+            key={tab.id}
+            id={fileTabId(tab.id)}
             type="button"
             role="tab"
-            aria-selected={tab.id === activeId}
+            aria-selected={active}
+            aria-keyshortcuts="Delete"
+            tabIndex={active ? 0 : -1}
+            className={active ? 'tab active' : 'tab'}
             onClick={() => setActiveFile(tab.id)}
-            title={tab.name}
+            title={`${label} — Delete closes it`}
           >
             <span className={`status-dot ${tab.status}`} aria-hidden="true" />
-            {tab.name}
+            <span className="tab-name">{label}</span>
+            <span
+              className="close"
+              aria-hidden="true"
+              title={`Close ${label}`}
+              onClick={(event) => {
+                event.stopPropagation();
+                closeFile(tab.id);
+              }}
+            >
+              ×
+            </span>
           </button>
-          <button type="button" className="close" aria-label={`Close ${tab.name}`} onClick={() => closeFile(tab.id)}>
-            ×
-          </button>
-        </div>
-      ))}
-    </nav>
+        );
+      })}
+    </div>
   );
 }
