@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf32le } from '../src/base/decode';
 import { encodeRecord } from '../src/formats/ckpt/write';
-import { FIXTURES, pickFiles, useSession } from './harness';
+import { dropFiles, FIXTURES, pickFiles, useSession } from './harness';
 
 const session = useSession();
 const OUT = path.join(import.meta.dirname, 'out');
@@ -287,5 +287,17 @@ describe('every width and the keyboard', () => {
     const labelledBy = (await panel.getAttribute('aria-labelledby')) ?? '';
     expect(await page.evaluate((id) => document.getElementById(id)?.textContent, labelledBy)).toBe('Export');
     expect(await page.locator('.panel-tabs [role=tab][tabindex="0"]').count()).toBe(1);
+  });
+
+  it('after a drop the focus is on the dropped file, not on the page body', async () => {
+    const { page } = session();
+    await page.getByTestId('try-sample').focus();
+    await dropFiles(page, [{ path: path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt') }]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+    expect(await focused(page)).toMatchObject({
+      role: 'tab',
+      text: 'XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt',
+      selected: 'true',
+    });
   });
 });
