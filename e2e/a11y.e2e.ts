@@ -141,6 +141,8 @@ describe('every width and the keyboard', () => {
     await page.getByRole('button', { name: 'Back to files' }).click();
     await page.getByTestId('panel-tab-parameters').click();
     found.push(...(await seriousViolations(page, 'parameters at 390 px')));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    found.push(...(await seriousViolations(page, 'parameters at 390 px, dark')));
     expect(found).toEqual([]);
   });
 
