@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'st-bad-entry'
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
+  | 'st-name-too-long'
   // encrypted checkpoints (ckpt-crypto.md)
   | 'crypto-not-encrypted'
   | 'crypto-key-length'
@@ -40,7 +41,11 @@ export type ErrorCode =
   | 'crypto-wrong-mode'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
+  | 'crypto-block-malformed'
+  | 'crypto-block-empty'
   | 'crypto-truncated'
+  | 'crypto-trailing-bytes'
+  | 'crypto-too-many-blocks'
   | 'crypto-crc-trailer'
   // filter expressions, MindSpore selection, manifests, name maps, the load diff
   | 'filter-syntax'
@@ -49,6 +54,7 @@ export type ErrorCode =
   | 'filter-literal-too-large'
   | 'filter-regex-unsupported'
   | 'regex-too-costly'
+  | 'filter-too-costly'
   | 'filter-type-mismatch'
   | 'selection-bad-prefix'
   | 'selection-empty'
@@ -61,6 +67,7 @@ export type ErrorCode =
   | 'manifest-too-large'
   | 'name-map-bad-rule'
   | 'name-map-bad-json'
+  | 'name-map-too-large'
   // export (re-saving as save_checkpoint would)
   | 'export-unknown-tensor'
   | 'export-name-collision'
@@ -86,13 +93,21 @@ export type ErrorCode =
   | 'distributed-nothing-matches'
   | 'distributed-tensor-unmergeable'
   | 'distributed-tensor-too-large'
+  | 'distributed-rank-foreign'
   // cli / usage
   | 'usage'
   | 'file-not-found'
+  | 'path-is-folder'
+  | 'path-not-regular-file'
+  | 'permission-denied'
+  | 'output-folder-missing'
+  | 'output-is-input'
+  | 'write-failed'
   // stats, slices, compare
   | 'tensor-not-found'
   | 'tensor-not-numeric'
   | 'tensor-content-short'
+  | 'tensor-size-impossible'
   | 'slice-invalid'
   | 'slice-out-of-range'
   | 'slice-too-large'
@@ -107,6 +122,11 @@ export interface ErrorDetails {
   actual?: string | number;
   tensor?: string;
   block?: number;
+  /** Encrypted files: a block that decrypted and verified with the key (so the key is right). */
+  keyBlock?: number;
+  /** Encrypted files: the blocks tried with the key, and how many the file has. */
+  blocksTried?: number[];
+  blockCount?: number;
   limit?: number;
   /** 1-based line in a text input (manifests, name maps). */
   line?: number;

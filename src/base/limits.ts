@@ -32,6 +32,8 @@ export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
 export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
 /** Cipher blocks one file may have (a hostile file of tiny blocks must not fill memory with frames). */
 export const MAX_CIPHER_FRAMES = 1_000_000;
+/** Window for reading the headers of small cipher blocks (many per read). */
+export const FRAME_WINDOW_BYTES = 1 * MiB;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
 export const DECRYPT_CACHE_BYTES = 160 * MiB;
 /** Unit of decryption when a block can be cut (CBC, legacy CTR): small, so a header read decrypts little. GCM blocks are decrypted whole. */
@@ -55,14 +57,24 @@ export const MAX_REGEX_STATES = 2000;
  * match would take seconds, so it is refused with a sentence instead (test() has no such cost).
  */
 export const MAX_REGEX_CAPTURE_STEPS = 40_000_000;
-/** Lazily built DFA states cached per regex before falling back to NFA simulation. */
+/** Lazily built DFA states cached per regex; a full cache is cleared and rebuilt (RE2's way). */
 export const MAX_REGEX_DFA_STATES = 4096;
+/** DFA transition cells (states × character classes) and kernel entries per regex: 4 MiB each. */
+export const MAX_REGEX_DFA_CELLS = 1 << 20;
+/**
+ * Steps one filter evaluation may spend in regexes across all names (one per character, plus
+ * the instructions visited to build each new DFA state): about two seconds of work at worst,
+ * while a cached pattern reads 1,400 names of 64 KiB (92M characters) well within it.
+ */
+export const MAX_FILTER_REGEX_STEPS = 200_000_000;
 /** Network manifests (text, JSON, graph .meta) larger than this are refused. */
 export const MAX_MANIFEST_BYTES = 256 * MiB;
 export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;
 /** Name-map rules and exact pairs. */
 export const MAX_NAME_MAP_RULES = 1000;
 export const MAX_NAME_MAP_PAIRS = 1_000_000;
+/** Name-map JSON files are read whole; a million pairs of ~60-byte names fit. */
+export const MAX_NAME_MAP_BYTES = 64 * MiB;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 256;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;

@@ -2,12 +2,20 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../base/errors';
 import { parseHexKey, parseTextKey } from '../core/key-input';
-import { openRankFiles, rankFromPath, type RankFile, type RankSource } from '../core/distributed';
+import {
+  openRankFiles,
+  rankFromPath,
+  type LayoutProblem,
+  type LayoutProblemCode,
+  type RankFile,
+  type RankSource,
+  type SetLayout,
+} from '../core/distributed';
 import { openDecryptedSource } from '../crypto/decrypted-source';
 import { cipherModeOfMagic } from '../formats/sniff';
 import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
 import type { ByteSource } from '../io/byte-source';
-import { openFileSource } from './files';
+import { fsError, openFileSource } from './files';
 
 /** The options `merge` and `layout` share. */
 export const DISTRIBUTED_OPTIONS = {
@@ -18,6 +26,22 @@ export const DISTRIBUTED_OPTIONS = {
   json: { type: 'boolean' },
   'check-replicas': { type: 'boolean' },
 } as const;
+
+/** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
+const FOREIGN_RANK_CODES: ReadonlySet<LayoutProblemCode> = new Set<LayoutProblemCode>([
+  'slice-shape-mismatch',
+  'slice-size-mismatch',
+  'dtype-mismatch',
+  'replicas-differ',
+]);
+
+/** Every parameter with a problem that says one of its rank files is foreign, with the first such problem. */
+export function foreignRankProblems(layout: SetLayout): { name: string; problem: LayoutProblem }[] {
+  return layout.parameters.flatMap((plan) => {
+    const problem = plan.problems.find((candidate) => FOREIGN_RANK_CODES.has(candidate.code));
+    return problem ? [{ name: plan.name, problem }] : [];
+  });
+}
 
 export type InputFormat = 'ckpt' | 'safetensors';
 
@@ -54,10 +78,10 @@ export function collectRankPaths(args: readonly string[], format: InputFormat | 
     let stats;
     try {
       stats = statSync(arg);
-    } catch {
-      throw new LensError('file-not-found', { file: arg });
+    } catch (error) {
+      throw fsError(error, arg, 'read');
     }
-    if (stats.isFile()) {
+    if (!stats.isDirectory()) {
       out.push(arg);
       continue;
     }

@@ -1,13 +1,142 @@
-import { existsSync, openAsBlob, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, openAsBlob, realpathSync, statSync, type Stats } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { exportChunks, type ExportJob } from '../core/export';
 import { LensError } from '../base/errors';
 import { BlobSource } from '../io/byte-source';
 
+/** What a non-regular path is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+/** A Node fs failure (it carries the system call), as opposed to a LensError or a cancel. */
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** A failed fs call on `file` as a LensError: errno codes a user can cause get their own sentence. */
+export function fsError(error: unknown, file: string, action: 'read' | 'write'): LensError {
+  if (error instanceof LensError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return action === 'read'
+        ? new LensError('file-not-found', { file })
+        : new LensError('output-folder-missing', { file, expected: path.dirname(path.resolve(file)) });
+    case 'EACCES':
+    case 'EPERM':
+      return new LensError('permission-denied', { file, hint: action === 'read' ? 'read' : 'write' });
+    case 'EISDIR':
+      return new LensError('path-is-folder', { file });
+    default:
+      return action === 'read'
+        ? new LensError('read-failed', { file, hint: `${code ?? 'error'}: ${(error as Error).message}` })
+        : new LensError('write-failed', { file, hint: code ?? (error as Error).message });
+  }
+}
+
+/**
+ * Check an input path before anything is opened: a missing path, a folder and a device or pipe
+ * (which have no size to check limits against, e.g. /dev/zero) are each named for what they are.
+ */
+export function checkInputFile(file: string): Stats {
+  let stats: Stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    throw fsError(error, file, 'read');
+  }
+  if (stats.isDirectory()) throw new LensError('path-is-folder', { file });
+  if (!stats.isFile()) throw new LensError('path-not-regular-file', { file, hint: kindOf(stats) });
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw fsError(error, file, 'read');
+  }
+  return stats;
+}
+
 /** The same read path as the browser: a Blob from fs.openAsBlob, read in slices. */
-export async function openFileSource(path: string): Promise<BlobSource> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new LensError('file-not-found', { file: path });
-  return new BlobSource(await openAsBlob(path));
+export async function openFileSource(file: string): Promise<BlobSource> {
+  checkInputFile(file);
+  try {
+    return new BlobSource(await openAsBlob(file));
+  } catch (error) {
+    throw fsError(error, file, 'read');
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Check an output file path before any work: its folder exists and is writable, it is not a
+ * folder or device, not one of `inputs`, and replacing an existing file needs `force`.
+ */
+export function checkOutputFile(out: string, options: { inputs: readonly string[]; force: boolean }): void {
+  const folder = path.dirname(path.resolve(out));
+  let folderStats: Stats;
+  try {
+    folderStats = statSync(folder);
+  } catch {
+    throw new LensError('output-folder-missing', { file: out, expected: folder });
+  }
+  if (!folderStats.isDirectory())
+    throw new LensError('output-folder-missing', { file: out, expected: folder, hint: 'is not a folder' });
+  if (existsSync(out)) {
+    const stats = statSync(out);
+    if (stats.isDirectory())
+      throw new LensError('path-is-folder', { file: out, hint: 'the output must be a file path' });
+    if (!stats.isFile()) throw new LensError('path-not-regular-file', { file: out, hint: kindOf(stats) });
+    if (options.inputs.some((input) => samePath(input, out))) throw new LensError('output-is-input', { file: out });
+    if (!options.force) throw new LensError('usage', { hint: `${out} exists; add --force to replace it` });
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new LensError('permission-denied', { file: folder, hint: 'write into' });
+  }
+}
+
+/**
+ * Check an output folder (merge's unified parts, reslice's rank folders) before any work: it is
+ * a writable folder, or its parent is one (createFolder makes it once there is something to write).
+ */
+export function checkOutputFolder(dir: string): void {
+  let existing = path.resolve(dir);
+  if (existsSync(existing)) {
+    if (!statSync(existing).isDirectory())
+      throw new LensError('output-folder-missing', { file: dir, expected: dir, hint: 'is not a folder' });
+  } else {
+    existing = path.dirname(existing);
+    if (!existsSync(existing) || !statSync(existing).isDirectory())
+      throw new LensError('output-folder-missing', { file: dir, expected: existing });
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new LensError('permission-denied', { file: existing, hint: 'write into' });
+  }
+}
+
+/** mkdir -p, its failures as LensErrors. */
+export function createFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw fsError(error, dir, 'write');
+  }
 }
 
 /**
@@ -16,7 +145,9 @@ export async function openFileSource(path: string): Promise<BlobSource> {
  */
 export async function writeExportFile(job: ExportJob, out: string, signal: AbortSignal): Promise<number> {
   const partial = `${out}.partial`;
-  const handle = await open(partial, 'w');
+  const handle = await open(partial, 'w').catch((error: unknown) => {
+    throw fsError(error, out, 'write');
+  });
   try {
     for await (const chunk of exportChunks(job, { signal })) {
       let written = 0;
@@ -29,7 +160,7 @@ export async function writeExportFile(job: ExportJob, out: string, signal: Abort
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(partial, { force: true });
-    throw error;
+    throw isErrno(error) ? fsError(error, out, 'write') : error;
   }
   return job.size;
 }

@@ -1,6 +1,8 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
+import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -22,6 +24,15 @@ function where(details: ErrorDetails): string {
   if (details.offset !== undefined) parts.push(`at byte ${details.offset.toLocaleString('en-US')}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
+
+/** "1", "1 and 2", "1, 2 and 3". */
+const listNumbers = (values: readonly number[]): string =>
+  values.length <= 1
+    ? values.map(String).join('')
+    : `${values.slice(0, -1).join(', ')} and ${String(values[values.length - 1])}`;
+
+/** A clause as a sentence: a full stop added unless it already ends in one. */
+const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 const bytes = (value: string | number | undefined): string =>
   typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
@@ -173,6 +184,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
         action: 'Split the file into smaller shards.',
       };
+    case 'st-name-too-long':
+      return {
+        title: 'A tensor name is too long',
+        detail: `A tensor name is ${bytes(details.actual)} of UTF-8, more than the ${bytes(details.limit)} Ckpt Lens accepts for a name (in .ckpt and safetensors alike)${at}.`,
+        action: 'The header is corrupted or was not written for a real model; regenerate the file with shorter names.',
+      };
     case 'crypto-not-encrypted':
       return {
         title: 'This file is not encrypted',
@@ -185,12 +202,20 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
         action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
-    case 'crypto-wrong-key':
+    case 'crypto-wrong-key': {
+      const reason = details.hint ?? 'the check failed';
+      const others = (details.blocksTried ?? []).filter((block) => block !== 0);
+      const count = details.blockCount ?? 1;
+      const detail =
+        others.length === 0
+          ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
+          : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
       return {
         title: 'Wrong key',
-        detail: `The first cipher block does not decrypt with this key (${details.hint ?? 'the check failed'})${at}. Either the key is not the one the file was saved with, or the start of the file was altered.`,
+        detail,
         action: 'Check the key (hex vs. text, upper/lower case, missing bytes) and try again.',
       };
+    }
     case 'crypto-wrong-mode':
       return {
         title: 'The file uses a different cipher mode',
@@ -205,16 +230,49 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
+      return details.keyBlock !== undefined
+        ? {
+            title: 'An encrypted block is damaged',
+            detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right: block ${details.keyBlock} decrypted and verified with it.`,
+            action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+          }
+        : {
+            title: 'An encrypted block does not decrypt',
+            detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${at}. No block has verified the key, so this is either damage to the block or a wrong key.`,
+            action: 'Check the key first; if it is right, get a fresh copy of the file.',
+          };
+    case 'crypto-block-malformed':
       return {
-        title: 'An encrypted block is damaged',
-        detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right (earlier blocks decrypted).`,
-        action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+        title: 'An encrypted block header is damaged',
+        detail: `The header of cipher block ${String(details.block ?? '?')} is invalid: ${details.hint ?? 'its fields disagree'}${at}. This is damage to the file's structure; it says nothing about the key.`,
+        action: 'Get a fresh copy of the file; MindSpore cannot read this block either.',
+      };
+    case 'crypto-block-empty':
+      return {
+        title: 'An encrypted block is empty',
+        detail: `Cipher block ${String(details.block ?? '?')} declares cipher_len 0: it carries no ciphertext${at}. MindSpore never writes an empty block and its reader refuses one ("Failed to parse encrypt data"). This says nothing about the key.`,
+        action: 'The file is damaged or was not written by MindSpore; get a fresh copy.',
       };
     case 'crypto-truncated':
       return {
         title: 'The encrypted checkpoint is cut short',
         detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'crypto-trailing-bytes':
+      return {
+        title: 'Extra bytes after the encrypted blocks',
+        detail: `After its ${String(details.blockCount ?? '?')} complete cipher block${details.blockCount === 1 ? '' : 's'} the file has ${bytes(details.actual)} that do not form a block: they do not start with the block magic${at}. Something was appended to the file; MindSpore's reader fails on them.`,
+        action: `Remove the last ${bytes(details.actual)} of the file, or get the original file.`,
+      };
+    case 'crypto-too-many-blocks':
+      return {
+        title: 'Too many encrypted blocks',
+        detail:
+          details.actual !== undefined
+            ? `The file holds ${Number(details.actual).toLocaleString('en-US')} cipher blocks (${details.hint ?? 'counted from the first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
+            : `The file has more than ${Number(details.limit).toLocaleString('en-US')} cipher blocks${at}, more than Ckpt Lens reads. MindSpore writes 64 MiB blocks, so a real checkpoint has a handful.`,
+        action: 'This was not written by save_checkpoint as is; get the original file.',
       };
     case 'crypto-crc-trailer':
       return {
@@ -254,6 +312,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `Capturing groups of /${details.hint ?? '?'}/ on a name of ${String(details.actual)} characters would take over ${String(details.limit)} steps.`,
         action:
           'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
+      };
+    case 'filter-too-costly':
+      return {
+        title: 'This filter is too costly for these names',
+        detail: `The filter was stopped after testing ${String(details.actual)} ${details.actual === 1 ? 'name' : 'names'}: /${details.hint ?? '?'}/ used up its budget of ${String(details.limit)} steps (one per character read, and more wherever the pattern keeps many alternatives open).`,
+        action:
+          'Anchor the pattern or shorten {m,n} repeats that follow a * (as in (a|b)*a(a|b){20}), or narrow first with a cheaper condition — startsWith("…") and name ~ /…/ tests the pattern only on the names that pass.',
       };
     case 'filter-regex-unsupported':
       return {
@@ -323,7 +388,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'manifest-too-large':
       return {
         title: 'The manifest is too large',
-        detail: `It has ${String(details.actual)} (limit ${String(details.limit)})${details.file ? ` in ${details.file}` : ''}.`,
+        detail: `It has ${typeof details.actual === 'number' ? `${bytes(details.actual)} (limit ${bytes(details.limit)})` : `${String(details.actual)} (limit ${details.limit?.toLocaleString('en-US') ?? 'unknown'})`}${details.file ? ` in ${details.file}` : ''}.`,
         action: 'Keep only the parameter list (names, shapes, dtypes).',
       };
     case 'name-map-bad-rule':
@@ -338,6 +403,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The name-map JSON is not valid',
         detail: `${details.hint ?? 'It does not parse'}${details.file ? ` in ${details.file}` : ''}.`,
         action: 'Use {"old name": "new name", …} or {"rules": [{"pattern": "…", "replacement": "…"}], "exact": {…}}.',
+      };
+    case 'name-map-too-large':
+      return {
+        title: 'The name map is too large',
+        detail: `It has ${bytes(details.actual)}${at}; name maps are read whole and the limit is ${bytes(details.limit)}.`,
+        action:
+          'Check that this is really a name-map JSON file; write renames as a few rules rather than millions of pairs.',
       };
     case 'export-unknown-tensor':
       return {
@@ -425,7 +497,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-empty':
       return {
         title: 'The strategy file describes no parameters',
-        detail: `It has no parallel_layout_item entries${at}. MindSpore refuses it too ("has no sliced parameter").`,
+        detail: `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
         action: 'Use the strategy file saved by the training run that wrote these checkpoints.',
       };
     case 'strategy-too-large':
@@ -437,7 +509,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-bad-layout':
       return {
         title: 'A layout in the strategy file is malformed',
-        detail: `The layout${at} has an invalid ${details.hint ?? 'entry'}${details.actual !== undefined ? ` (${String(details.actual)})` : ''}.`,
+        detail: `${details.tensor !== undefined ? `The layout of "${details.tensor}"` : 'The strategy file'}${details.file ? ` (${details.file})` : ''} is malformed: ${details.hint ?? 'an entry is invalid'}.`,
         action: 'The strategy file is damaged or from an unknown writer; get the file the training run saved.',
       };
     case 'strategy-not-checkpoint':
@@ -476,6 +548,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The slices${at} cannot be put together: ${details.hint ?? 'see the layout problems'}.`,
         action: 'Look at the layout view for missing ranks or shapes that contradict the strategy.',
       };
+    case 'distributed-rank-foreign':
+      return {
+        title: 'A rank file does not belong to this set',
+        detail: `${details.hint ?? 'A rank file contradicts the others'}${at}.`,
+        action:
+          'Check that every rank file comes from the same training run and save step as the strategy; nothing was written.',
+      };
     case 'distributed-tensor-too-large':
       return {
         title: 'The tensor is too large to hold in memory',
@@ -485,7 +564,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'usage':
       return {
         title: 'Usage',
-        detail: details.hint ?? 'The command line is not valid.',
+        detail: withStop(details.hint ?? 'The command line is not valid.'),
         action: 'Run with --help to see the options.',
       };
     case 'file-not-found':
@@ -493,6 +572,42 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'File not found',
         detail: `No file at ${String(details.file ?? details.actual)}.`,
         action: 'Check the path.',
+      };
+    case 'path-is-folder':
+      return {
+        title: 'A folder, not a file',
+        detail: `${String(details.file)} is a folder, not a file${details.hint ? ` (${details.hint})` : ''}.`,
+        action: 'Give the path of a file inside it.',
+      };
+    case 'path-not-regular-file':
+      return {
+        title: 'Not a regular file',
+        detail: `${String(details.file)} is not a regular file (it is ${details.hint ?? 'a device, pipe or socket'}), so it has no size to check before reading.`,
+        action: 'Save the data to a file first and give that path.',
+      };
+    case 'permission-denied':
+      return {
+        title: 'Permission denied',
+        detail: `Ckpt Lens may not ${details.hint ?? 'use'} ${String(details.file)}.`,
+        action: 'Check the permissions of the file and its folder, or choose another path.',
+      };
+    case 'output-folder-missing':
+      return {
+        title: 'The output folder does not exist',
+        detail: `${String(details.file)} cannot be written: ${String(details.expected)} ${details.hint ?? 'does not exist'}.`,
+        action: 'Create the folder first, or choose an output path in an existing folder.',
+      };
+    case 'output-is-input':
+      return {
+        title: 'The output would overwrite an input',
+        detail: `${String(details.file)} is also an input of this command; inputs are never modified.`,
+        action: 'Choose another output path.',
+      };
+    case 'write-failed':
+      return {
+        title: 'The output could not be written',
+        detail: `Writing ${String(details.file)} failed${details.hint ? `: ${details.hint}` : ''}. Nothing partial was left behind.`,
+        action: 'Check the free space and that the disk is writable, then run the command again.',
       };
     case 'tensor-not-found':
       return {
@@ -512,6 +627,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The tensor bytes end early',
         detail: `Expected ${bytes(details.expected)} but only ${bytes(details.actual)} could be read${at}.`,
         action: 'The file is probably truncated or damaged; re-download or re-save it.',
+      };
+    case 'tensor-size-impossible':
+      return {
+        title: 'The declared size is impossible',
+        detail: `Tensor "${details.tensor ?? ''}" declares shape ${String(details.actual)} of ${String(details.expected)}: more elements than any file can hold, so its values cannot be read.`,
+        action: 'The record header is corrupted; get a fresh copy of the file.',
       };
     case 'slice-invalid':
       return {
@@ -598,6 +719,67 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
   }
 }
 
+/**
+ * A file's verdict (core/summary fileVerdict) in words: the headline states the findings, or
+ * that there are none; `crc` states what is known about the CRC — never more than was checked.
+ */
+export function describeVerdict(verdict: FileVerdict): { headline: string; crc: string } {
+  const findings: string[] = [];
+  if (verdict.crc === 'mismatch') {
+    findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
+  }
+  if (verdict.encryption?.failed) {
+    findings.push('an encrypted block failed to decrypt: a wrong key, or the file was damaged');
+  }
+  if (verdict.structuralFindings > 0) {
+    findings.push(`${plural(verdict.structuralFindings, 'structural problem')} (listed below)`);
+  }
+  const headline =
+    findings.length > 0
+      ? `Finding: ${findings.join('; ')}.`
+      : verdict.structuralNotes > 0
+        ? `No structural problems found; ${plural(verdict.structuralNotes, 'note')} on how the file is stored (listed below).`
+        : 'No structural problems found.';
+  return { headline, crc: describeCrcVerdict(verdict.crc, verdict.crcNote) };
+}
+
+function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
+  switch (crc) {
+    case 'absent':
+      return 'No CRC stored (saved without crc_check=True): the contents could not be checked against one.';
+    case 'not-verified':
+      return 'A CRC is stored but not checked yet: Verify integrity compares it with the contents.';
+    case 'verified':
+      return 'CRC verified: the contents are as they were saved.';
+    case 'mismatch':
+      return 'CRC mismatch: the stored CRC differs from the one computed over the contents.';
+    case 'unverifiable':
+      return `The stored CRC could not be checked${note ? `: ${note}` : ''}.`;
+  }
+}
+
+/**
+ * The selection in words, from one count (core/summary selectionCounts): the filter's status
+ * line, and the table's caption, which adds the tree's branch when one is selected.
+ */
+export function describeSelection(
+  counts: SelectionCounts,
+  filtered: boolean,
+  branch: string,
+): { filter: string; table: string } {
+  const filter = filtered
+    ? `${counts.matched.toLocaleString('en-US')} of ${plural(counts.total, 'parameter')} ${counts.matched === 1 ? 'matches' : 'match'}`
+    : counts.total === 1
+      ? '1 parameter'
+      : `All ${plural(counts.total, 'parameter')}`;
+  if (branch === '') return { filter, table: filter };
+  const under = counts.shown.length.toLocaleString('en-US');
+  const table = filtered
+    ? `Showing ${branch}.*: ${under} of the ${plural(counts.matched, 'matching parameter')}`
+    : `Showing ${branch}.*: ${under} of ${plural(counts.total, 'parameter')}`;
+  return { filter, table };
+}
+
 const rankList = (ranks: readonly number[] | undefined): string =>
   ranks && ranks.length > 0 ? ` (rank${ranks.length > 1 ? 's' : ''} ${ranks.join(', ')})` : '';
 
@@ -619,7 +801,7 @@ export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, 
     case 'bad-tensor-map':
       return `The tensor map names device axes the device matrix does not have${suffix}.`;
     case 'bad-device-matrix':
-      return `The device matrix is empty or has a zero${suffix}.`;
+      return `The device matrix cannot be used${suffix}.`;
     case 'opt-shard-inconsistent':
       return `The optimizer-shard settings cannot describe these slices${suffix}.`;
     case 'full-shape-mismatch':

@@ -184,7 +184,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     const check: EncryptionCheck = {
       mode: plaintext.table.mode,
       layout: plaintext.table.layout,
-      blocks: plaintext.table.frames.length,
+      blocks: plaintext.table.count,
       blocksVerified: 0,
       ok: true,
       failure: null,

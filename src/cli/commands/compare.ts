@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LensError, withFile } from '../../base/errors';
+import { withFile } from '../../base/errors';
 import { compareCheckpoints, rankChanges, type ChangeRanking, type CompareResult } from '../../core/compare/compare';
-import { compileNameMap, parseNameMapJson } from '../../core/name-map/name-map';
+import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/name-map/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
+import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
 const RANKINGS: readonly ChangeRanking[] = [
@@ -21,21 +22,13 @@ const RANKINGS: readonly ChangeRanking[] = [
 ];
 
 /** `--name-map` takes a JSON file, or the JSON itself when it starts with { or [. */
-function readRename(argument: string | undefined): ((name: string) => string) | undefined {
+async function readRename(argument: string | undefined): Promise<((name: string) => string) | undefined> {
   if (argument === undefined) return undefined;
-  const inline = /^\s*[[{]/.test(argument);
-  let text = argument;
-  if (!inline) {
-    try {
-      text = readFileSync(argument, 'utf8');
-    } catch {
-      throw new LensError('file-not-found', { file: argument });
-    }
-  }
+  if (/^\s*[[{]/.test(argument)) return compileNameMap(parseNameMapJson(argument)).apply;
   try {
-    return compileNameMap(parseNameMapJson(text, inline ? undefined : argument)).apply;
+    return compileNameMap(await readNameMapSource(await openFileSource(argument), argument)).apply;
   } catch (error) {
-    throw inline ? error : withFile(error, argument);
+    throw withFile(error, argument);
   }
 }
 
@@ -66,33 +59,38 @@ function printResult(
   io.out(`${path.basename(fileA)} -> ${path.basename(fileB)}`);
   io.out(
     `${s.paired} paired: ${s.identical} identical, ${s.changed} changed, ${s.incomparable} not comparable; ` +
-      `${s.shapeChanged} shape / ${s.dtypeChanged} dtype changes; ${s.onlyInA} only in A, ${s.onlyInB} only in B`,
+      `${plural(s.shapeChanged, 'shape change')}, ${plural(s.dtypeChanged, 'dtype change')}; ${s.onlyInA} only in A, ${s.onlyInB} only in B` +
+      (s.unreadable > 0 ? `; ${s.unreadable} unreadable (damaged)` : ''),
   );
   const ranked = rankChanges(result.pairs, by).filter((pair) => pair.status !== 'identical');
   if (ranked.length > 0) {
-    const shown = ranked.slice(0, top);
-    const nameWidth = Math.min(60, Math.max(4, ...shown.map((p) => p.name.length)));
+    const listed = ranked.slice(0, top);
+    const nameWidth = Math.min(60, Math.max(4, ...listed.map((p) => p.name.length)));
     io.out(`\nwhat changed most (by ${by}):`);
     io.out(
       `${'name'.padEnd(nameWidth)}  ${['max|d|', 'mean|d|', 'relL2', 'cosine'].map((h) => h.padStart(11)).join('  ')}  notes`,
     );
-    for (const p of shown) {
+    for (const p of listed) {
       const notes = [
-        p.nameB !== p.name ? `-> ${p.nameB}` : '',
-        p.dtypeChanged ? `dtype ${p.dtypeA} -> ${p.dtypeB}` : '',
+        p.nameB !== p.name ? `-> ${shown(p.nameB)}` : '',
+        p.dtypeChanged ? `dtype ${shown(p.dtypeA)} -> ${shown(p.dtypeB)}` : '',
         p.shapeChanged ? `shape ${formatShape(p.shapeA)} -> ${formatShape(p.shapeB)}` : '',
         p.reason ?? '',
         p.nonFiniteMismatches ? `${p.nonFiniteMismatches} NaN/Inf mismatches` : '',
       ].filter(Boolean);
       const cells = [p.maxAbsDelta, p.meanAbsDelta, p.relativeL2, p.cosine].map((v) => number(v).padStart(11));
-      io.out(`${p.name.padEnd(nameWidth)}  ${cells.join('  ')}  ${notes.join('; ')}`);
+      io.out(`${shown(p.name).padEnd(nameWidth)}  ${cells.join('  ')}  ${notes.join('; ')}`);
     }
     if (ranked.length > top) io.out(`… ${ranked.length - top} more (use --top or --json)`);
   }
-  if (result.onlyInA.length > 0) io.out(`\nonly in A: ${result.onlyInA.join(', ')}`);
-  if (result.onlyInB.length > 0) io.out(`only in B: ${result.onlyInB.join(', ')}`);
+  if (result.onlyInA.length > 0) io.out(`\nonly in A: ${result.onlyInA.map(shown).join(', ')}`);
+  if (result.onlyInB.length > 0) io.out(`only in B: ${result.onlyInB.map(shown).join(', ')}`);
+  for (const item of result.unreadable)
+    io.out(`! ${shown(item.name)} in ${item.side}: damaged, its bytes run past the end of the file; it cannot be read`);
   for (const conflict of result.renameConflicts)
-    io.out(`! ${conflict.sources.join(', ')} all renamed to ${conflict.target}; only the first was paired`);
+    io.out(
+      `! ${conflict.sources.map(shown).join(', ')} all renamed to ${shown(conflict.target)}; only the first was paired`,
+    );
 }
 
 export const compareCommand: CliCommand = {
@@ -115,7 +113,7 @@ export const compareCommand: CliCommand = {
     if (!(RANKINGS as readonly string[]).includes(by)) return io.usage(`--sort must be one of ${RANKINGS.join(', ')}`);
     const topText = (values.top as string | undefined) ?? '30';
     if (!/^\d+$/.test(topText)) return io.usage('--top needs a whole number');
-    const rename = readRename(values['name-map'] as string | undefined);
+    const rename = await readRename(values['name-map'] as string | undefined);
     const include = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
     const a = await openSide(fileA);
     const b = await openSide(fileB);
@@ -138,6 +136,8 @@ export const compareCommand: CliCommand = {
         }).markdown,
       );
     } else printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
-    return EXIT.ok;
+    // Bytes past the end of a file are damage, not a difference: an integrity finding.
+    const damaged = result.unreadable.length > 0 || result.pairs.some((pair) => pair.reason === 'content-short');
+    return damaged ? EXIT.integrityFailed : EXIT.ok;
   },
 };

@@ -132,7 +132,10 @@ describe('ckpt-lens convert', () => {
     expect(badCast.err.join(' ')).toMatch(/not one MindSpore makes/);
     expect(existsSync(path.join(work, 'x.ckpt'))).toBe(false);
     expect(existsSync(path.join(work, 'x.safetensors'))).toBe(false);
-    expect((await run('convert', lenet, lenet)).code).toBe(2);
+    // The output would overwrite the input: a bad output path (exit 1), not a usage error.
+    const same = await run('convert', lenet, lenet);
+    expect(same.code).toBe(1);
+    expect(same.err.join('\n')).toContain('is also an input of this command');
     expect((await run('convert', lenet)).code).toBe(2);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, openAsBlob, readFileSync, realpathSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
@@ -19,13 +19,15 @@ import {
   type VerifyReport,
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
-import { compileNameMap, parseNameMapJson } from '../../core/name-map';
+import { compileNameMap, readNameMapSource } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
-import { openFileSource, writeExportFile } from '../files';
+import { checkInputFile, checkOutputFile, openFileSource, writeExportFile } from '../files';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
+import { plural } from '../../core/plural';
 
 const USAGE =
   'convert <in> <out> [--format ckpt|safetensors] [--filter <expr>] [--name-map <json file>] [--cast <from>:<to> …] ' +
@@ -120,10 +122,6 @@ function parseConvertArgs(argv: string[]) {
   }
 }
 
-function sameFile(a: string, b: string): boolean {
-  return existsSync(b) && realpathSync(a) === realpathSync(b);
-}
-
 export const convertCommand: CliCommand = {
   name: 'convert',
   summary:
@@ -153,8 +151,12 @@ export const convertCommand: CliCommand = {
     const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
     if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
     if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
-    if (sameFile(input, out)) throw usage('the output would overwrite the input; the source is never modified');
-    if (existsSync(out) && !values.force) throw usage(`${out} exists; add --force to replace it`);
+    checkInputFile(input);
+    const nameMapFile = values['name-map'];
+    checkOutputFile(out, {
+      inputs: [input, ...(nameMapFile !== undefined ? [nameMapFile] : [])],
+      force: values.force ?? false,
+    });
 
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
@@ -173,10 +175,13 @@ export const convertCommand: CliCommand = {
         encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
       };
       if (values.filter !== undefined) options.select = filterPredicate(values.filter);
-      const nameMapFile = values['name-map'];
       if (nameMapFile !== undefined) {
-        if (!existsSync(nameMapFile)) throw new LensError('file-not-found', { file: nameMapFile });
-        options.renames = compileNameMap(parseNameMapJson(readFileSync(nameMapFile, 'utf8'), nameMapFile)).apply;
+        const spec = await readNameMapSource(await openFileSource(nameMapFile), nameMapFile, controller.signal).catch(
+          (error: unknown) => {
+            throw withFile(error, nameMapFile);
+          },
+        );
+        options.renames = compileNameMap(spec).apply;
       }
       const plan = planExport(opened.index, options);
       const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
@@ -205,14 +210,14 @@ export const convertCommand: CliCommand = {
         );
       } else {
         io.out(
-          `${path.basename(out)}: ${plan.format}, ${formatBytes(job.size)}, ${plan.tensors.length} parameters` +
+          `${path.basename(out)}: ${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
             `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
         );
         for (const omitted of plan.omitted)
-          io.out(`  omitted ${omitted.name} (${omitted.reason}, as MindSpore's writer does)`);
+          io.out(`  omitted ${shown(omitted.name)} (${omitted.reason}, as MindSpore's writer does)`);
         for (const cast of casts) {
           io.out(
-            `  cast ${cast.name} ${cast.from} → ${cast.to}: ${cast.elements} values, ${cast.overflowToInfinity} overflowed to ±inf, ` +
+            `  cast ${shown(cast.name)} ${cast.from} → ${cast.to}: ${plural(cast.elements, 'value')}, ${cast.overflowToInfinity} overflowed to ±inf, ` +
               `${cast.nans} NaN, ${cast.underflowToZero} flushed to 0, max error ${cast.maxAbsoluteError.toPrecision(3)} ` +
               `(relative ${cast.maxRelativeError.toPrecision(3)})${cast.outOfRange ? `, ${cast.outOfRange} out of range (wrapped)` : ''}`,
           );
@@ -220,8 +225,8 @@ export const convertCommand: CliCommand = {
         if (report) {
           io.out(
             report.ok
-              ? `verified: ${report.tensorsChecked} parameters, ${report.valuesCompared} compared byte for byte`
-              : `VERIFY FAILED: ${report.mismatches.map((m) => `${m.name} ${m.kind}`).join('; ')}`,
+              ? `verified: ${plural(report.tensorsChecked, 'parameter')}, ${plural(report.valuesCompared, 'value')} compared byte for byte`
+              : `VERIFY FAILED: ${report.mismatches.map((m) => `${shown(m.name)} ${m.kind}`).join('; ')}`,
           );
         }
       }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
@@ -6,7 +5,7 @@ import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../
 import { parameterDictOrder } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import { describeError } from '../../core/messages';
-import { compileNameMap, parseNameMapJson, type NameMapSpec } from '../../core/name-map/name-map';
+import { compileNameMap, readNameMapSource, type NameMapSpec } from '../../core/name-map/name-map';
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
 import { openCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
@@ -14,7 +13,9 @@ import { selectLikeMindSpore } from '../../core/selection/mindspore';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
+import { plural } from '../../core/plural';
 
 /**
  * Exit codes: 0 when every network parameter loads (extra checkpoint entries are fine, as in
@@ -25,7 +26,7 @@ function loadsFully(diff: LoadDiff): boolean {
   return diff.errors.length === 0 && diff.param_not_load.length === 0;
 }
 
-function readNameMap(file: string | undefined, presetId: string | undefined): NameMapSpec | null {
+async function readNameMap(file: string | undefined, presetId: string | undefined): Promise<NameMapSpec | null> {
   const specs: NameMapSpec[] = [];
   if (presetId !== undefined) {
     const preset = NAME_MAP_PRESETS.find((candidate) => candidate.id === presetId);
@@ -37,14 +38,8 @@ function readNameMap(file: string | undefined, presetId: string | undefined): Na
     specs.push(preset.spec);
   }
   if (file !== undefined) {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new LensError('file-not-found', { file });
-    }
-    try {
-      specs.push(parseNameMapJson(text, file));
+      specs.push(await readNameMapSource(await openFileSource(file), file));
     } catch (error) {
       throw withFile(error, file);
     }
@@ -65,10 +60,10 @@ function printReport(io: CliIo, checkpoint: string, manifest: string, diff: Load
   const viaPrefix = diff.loaded.filter((item) => item.via === 'prefix').length;
   io.out(
     `  ${diff.loaded.length} loaded (${viaPrefix} via prefix removal, ${casts} with a dtype cast), ` +
-      `${diff.param_not_load.length} not loaded, ${diff.errors.length} error(s), ` +
-      `${diff.ckpt_not_load.length} checkpoint entr${diff.ckpt_not_load.length === 1 ? 'y' : 'ies'} unused by exact name, ${selected} selected`,
+      `${diff.param_not_load.length} not loaded, ${plural(diff.errors.length, 'error')}, ` +
+      `${plural(diff.ckpt_not_load.length, 'checkpoint entry', 'checkpoint entries')} unused by exact name, ${selected} selected`,
   );
-  if (diff.raises) io.out(`  MindSpore raises ${diff.raises.exception} at "${diff.raises.param}".`);
+  if (diff.raises) io.out(`  MindSpore raises ${diff.raises.exception} at "${shown(diff.raises.param)}".`);
   else if (diff.param_not_load.length === 0) io.out('  Everything in the network loads.');
   for (const item of diff.loaded) {
     const notes: string[] = [];
@@ -78,18 +73,18 @@ function printReport(io: CliIo, checkpoint: string, manifest: string, diff: Load
     if (item.reshape)
       notes.push(`GE reshape ${pythonShape(item.reshape.checkpoint)} → ${pythonShape(item.reshape.net)}`);
     if (item.unchecked) notes.push(`${item.unchecked.join(' and ')} not checked`);
-    if (notes.length > 0) io.out(`  ok    ${item.param}  (${notes.join('; ')})`);
+    if (notes.length > 0) io.out(`  ok    ${shown(item.param)}  (${notes.map(shown).join('; ')})`);
   }
-  for (const error of diff.errors) io.out(`  FAIL  ${error.param}: ${error.exception}: ${error.reason}`);
-  for (const name of diff.param_not_load) io.out(`  MISS  ${name}`);
-  for (const item of diff.skipped) io.out(`  SKIP  ${item.param}: ${item.reason}`);
-  for (const name of diff.ckpt_not_load) io.out(`  extra ${name}`);
-  for (const name of diff.ignored) io.out(`  input ${name} (graph input, not a weight)`);
+  for (const error of diff.errors) io.out(`  FAIL  ${shown(error.param)}: ${error.exception}: ${shown(error.reason)}`);
+  for (const name of diff.param_not_load) io.out(`  MISS  ${shown(name)}`);
+  for (const item of diff.skipped) io.out(`  SKIP  ${shown(item.param)}: ${shown(item.reason)}`);
+  for (const name of diff.ckpt_not_load) io.out(`  extra ${shown(name)}`);
+  for (const name of diff.ignored) io.out(`  input ${shown(name)} (graph input, not a weight)`);
   for (const suggestion of diff.suggestions) {
-    io.out(`  hint  ${suggestion.param} ← ${suggestion.candidate}: ${suggestion.why}`);
+    io.out(`  hint  ${shown(suggestion.param)} ← ${shown(suggestion.candidate)}: ${suggestion.why}`);
   }
   for (const collision of diff.collisions)
-    io.out(`  ! name map sends ${collision.from.join(', ')} to ${collision.key}`);
+    io.out(`  ! name map sends ${collision.from.map(shown).join(', ')} to ${shown(collision.key)}`);
 }
 
 export const diffCommand: CliCommand = {
@@ -114,7 +109,10 @@ export const diffCommand: CliCommand = {
     const manifestFile = values.manifest as string | undefined;
     if (!manifestFile) return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)');
     const predicate = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
-    const nameMapSpec = readNameMap(values['name-map'] as string | undefined, values.preset as string | undefined);
+    const nameMapSpec = await readNameMap(
+      values['name-map'] as string | undefined,
+      values.preset as string | undefined,
+    );
     const nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
     const keyOptions = readKeyOptions(values);
 

@@ -9,7 +9,9 @@ import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
 import { printJsonWithList } from '../json-out';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
+import { plural } from '../../core/plural';
 
 /** The JSON contract other tools read: keep keys stable, add only. */
 function inspectJsonFields(index: CheckpointIndex) {
@@ -38,7 +40,7 @@ function tensorJson(tensor: TensorEntry) {
 function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   const summary = summarize(index);
   io.out(
-    `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${summary.parameterCount} parameters, ${summary.totalElements.toLocaleString('en-US')} elements`,
+    `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${plural(summary.parameterCount, 'parameter')}, ${plural(summary.totalElements, 'element')}`,
   );
   if (index.encryption) {
     io.out(
@@ -54,7 +56,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   for (const tensor of index.tensors) {
     const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
     io.out(
-      `${tensor.name.padEnd(nameWidth)}  ${tensor.dtype.padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}`,
+      `${shown(tensor.name).padEnd(nameWidth)}  ${shown(tensor.dtype).padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}`,
     );
     for (const problem of tensor.problems ?? []) io.out(`    ! ${describeTensorProblem(problem.code, problem.detail)}`);
   }
@@ -88,7 +90,9 @@ export const inspectCommand: CliCommand = {
         printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
       } else {
         if (filter)
-          io.out(`filter ${filter.text}: ${index.tensors.length} of ${opened.index.tensors.length} parameters match`);
+          io.out(
+            `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
+          );
         printTable(io, file, index);
       }
       return EXIT.ok;

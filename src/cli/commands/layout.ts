@@ -16,11 +16,14 @@ import { EXIT } from '../args';
 import {
   collectRankPaths,
   DISTRIBUTED_OPTIONS,
+  foreignRankProblems,
   openRankPaths,
   parseInputFormat,
   readStrategies,
 } from '../distributed-input';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
+import { plural } from '../../core/plural';
 
 const USAGE =
   'layout --strategy <file> [--strategy <file> …] <rank files or dirs…> [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] [--json]';
@@ -50,7 +53,7 @@ function printParameter(io: CliIo, plan: ParameterPlan): void {
       : `dev ${JSON.stringify(plan.layout?.devMatrix)} map ${JSON.stringify(plan.layout?.tensorMap)}` +
         (plan.optShards > 1 ? ` opt ${plan.optShards}` : '') +
         (plan.stages.length > 1 || plan.stages[0] !== 0 ? ` stage ${plan.stages.join(',')}` : '');
-  io.out(`${plan.name}  ${plan.dtype ?? '?'}  full ${shape}  slice ${slice}  split ${split}  ${where}`);
+  io.out(`${shown(plan.name)}  ${shown(plan.dtype ?? '?')}  full ${shape}  slice ${slice}  split ${split}  ${where}`);
   if (plan.kind === 'sharded' && plan.holdings.length > 0) {
     const groups = new Map<string, number[]>();
     for (const holding of plan.holdings) {
@@ -63,7 +66,7 @@ function printParameter(io: CliIo, plan: ParameterPlan): void {
         io.out(`    ${box} ← ranks ${ranks.join(' ')}${sources.length > 0 ? ` (read from ${sources[0]})` : ''}`);
       }
     } else {
-      io.out(`    ${groups.size} distinct slices over ${plan.holdings.length} ranks`);
+      io.out(`    ${plural(groups.size, 'distinct slice')} over ${plural(plan.holdings.length, 'rank')}`);
     }
   }
   for (const problem of plan.problems) {
@@ -74,13 +77,19 @@ function printParameter(io: CliIo, plan: ParameterPlan): void {
 
 export function printLayout(io: CliIo, layout: SetLayout): void {
   io.out(
-    `${layout.ranks.length} rank files; the strategy describes ${layout.expectedRanks.length} ranks ` +
-      `(${layout.deviceCount} devices × ${layout.stages.length} stage${layout.stages.length > 1 ? 's' : ''})`,
+    `${plural(layout.ranks.length, 'rank file')}; the strategy describes ${plural(layout.expectedRanks.length, 'rank')} ` +
+      `(${plural(layout.deviceCount, 'device')} × ${plural(layout.stages.length, 'stage')})`,
   );
-  const present = layout.parameters.filter((plan) => plan.holdings.some((h) => h.present) || plan.kind === 'extra');
+  // Parameters some rank file holds, and those whose layout itself is broken (they have no holdings to show).
+  const present = layout.parameters.filter(
+    (plan) =>
+      plan.holdings.some((h) => h.present) ||
+      plan.kind === 'extra' ||
+      plan.problems.some((p) => p.severity === 'error' && p.code !== 'not-in-files'),
+  );
   for (const plan of present) printParameter(io, plan);
   const absent = layout.parameters.length - present.length;
-  if (absent > 0) io.out(`(${absent} strategy parameters are in no rank file)`);
+  if (absent > 0) io.out(`(${plural(absent, 'strategy parameter')} ${absent === 1 ? 'is' : 'are'} in no rank file)`);
   for (const problem of layout.problems) {
     io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
   }
@@ -101,6 +110,7 @@ export const layoutCommand: CliCommand = {
     if (values['check-replicas']) layout = withReplicaReports(layout, await checkReplicas(files, layout));
     if (values.json) io.out(JSON.stringify(setLayoutJson(layout)));
     else printLayout(io, layout);
-    return EXIT.ok;
+    // Replicas that differ, or slices that contradict the others: a rank file does not belong.
+    return foreignRankProblems(layout).length > 0 ? EXIT.integrityFailed : EXIT.ok;
   },
 };

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -274,7 +274,8 @@ describe('ckpt-lens layout', () => {
       fixturePath('real', 'golden-stick__llama2-13b-fp16'),
       '--check-replicas',
     );
-    expect(result.code).toBe(0);
+    // Replicas that differ are an integrity finding: exit 3.
+    expect(result.code).toBe(3);
     const text = result.out.join('\n');
     expect(text).toContain('The strategy does not match the files: 351 of 363 strategy parameters are in no rank file');
     expect(text).toMatch(
@@ -289,8 +290,11 @@ describe('ckpt-lens layout', () => {
       path.join(work, 'golden.safetensors'),
       '--check-replicas',
     );
-    // Written, but the integrity exit code says the replicas disagree.
+    // The replicas disagree: an integrity finding, and nothing is written.
     expect(merged.code).toBe(3);
+    expect(merged.err.join('\n')).toContain('A rank file does not belong to this set');
+    expect(existsSync(path.join(work, 'golden.safetensors'))).toBe(false);
+    expect(existsSync(path.join(work, 'golden.safetensors.partial'))).toBe(false);
   });
 
   it('--max-process-num: worker threads write whole outputs or byte ranges of one; the same bytes as one thread', async () => {
@@ -332,7 +336,7 @@ describe('ckpt-lens layout', () => {
       }
     }
     expect(readdirSync(work, { recursive: true }).some((name) => String(name).endsWith('.partial'))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('--max-process-num on a generated 8-rank set: one file cut into byte ranges, the same bytes as one thread', async () => {
     // Big enough to be cut into ranges (ranges align to 4 KiB; the fixtures are smaller).
@@ -344,7 +348,7 @@ describe('ckpt-lens layout', () => {
     const result = await run('merge', ...base, '--out', pooled, '--max-process-num', '3');
     expect(result.code, result.err.join('\n')).toBe(0);
     expect(Buffer.compare(readFileSync(pooled), readFileSync(one))).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it('--max-process-num refuses a count that is not 1 to 64, with a sentence', async () => {
     const result = await run(

@@ -1,14 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
 import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
 import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
+import { plural } from '../../core/plural';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
-import { openFileSource, writeExportFile } from '../files';
+import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
 import type { CliCommand, CliIo } from '../types';
 
 const USAGE =
@@ -86,6 +87,7 @@ export const resliceCommand: CliCommand = {
     const format = (values.format ?? 'safetensors') as ExportFormat;
     if (format !== 'ckpt' && format !== 'safetensors')
       throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+    checkOutputFolder(out);
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
     process.once('SIGINT', onInterrupt);
@@ -115,13 +117,15 @@ export const resliceCommand: CliCommand = {
         const dir = path.join(out, `rank_${rank}`);
         const file = path.join(dir, `net.${format}`);
         if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
-        mkdirSync(dir, { recursive: true });
+        createFolder(dir);
         const view = openReslicedView(full, target, rank);
         const bytes = await writeView(view, format, file, controller.signal);
         written.push({ rank, file, bytes, tensors: view.index.tensors.length });
       }
       if (values.json) io.out(JSON.stringify({ format, outputs: written }));
-      else for (const item of written) io.out(`${item.file}: ${formatBytes(item.bytes)}, ${item.tensors} tensors`);
+      else
+        for (const item of written)
+          io.out(`${item.file}: ${formatBytes(item.bytes)}, ${plural(item.tensors, 'tensor')}`);
       return EXIT.ok;
     } finally {
       process.removeListener('SIGINT', onInterrupt);

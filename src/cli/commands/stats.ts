@@ -10,13 +10,17 @@ import {
   computeAllStats,
   nonFiniteAuditFrom,
   type AllStatsResult,
+  numericLayout,
   type NonFiniteAudit,
+  type SkippedTensor,
   type TensorStats,
 } from '../../core/stats/tensor-stats';
+import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, parseCommandArgs } from '../args';
 import { openFileSource } from '../files';
 import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
 function number(value: number | string | null): string {
@@ -28,8 +32,27 @@ function number(value: number | string | null): string {
   return Number(value.toPrecision(6)).toString();
 }
 
+const SKIP_REASONS: Record<SkippedTensor['reason'], string> = {
+  'not-numeric': 'holds no numbers to measure',
+  'content-short': 'its bytes run past the end of the file',
+  'size-impossible': 'its shape declares more elements than any file can hold',
+};
+
+/** What was measured when the content and the shape disagree. */
+function sizeMismatchText(mismatch: NonNullable<TensorStats['sizeMismatch']>): string {
+  const { declaredElements, storedElements } = mismatch;
+  return storedElements < declaredElements
+    ? `the content holds only ${plural(storedElements, 'value')} of the ${plural(declaredElements, 'value')} its shape declares; the statistics cover those ${plural(storedElements, 'value')}`
+    : `the content holds ${plural(storedElements, 'value')}, more than the ${plural(declaredElements, 'value')} its shape declares; the statistics cover the first ${plural(declaredElements, 'value')}`;
+}
+
+/** A measured tensor whose content contradicts its shape, or a tensor skipped because its bytes are damaged. */
+function hasSizeFinding(all: AllStatsResult): boolean {
+  return all.tensors.some((t) => t.sizeMismatch) || all.skipped.some((t) => t.reason !== 'not-numeric');
+}
+
 function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
-  io.out(`${path.basename(file)}: ${all.tensors.length} tensors measured`);
+  io.out(`${path.basename(file)}: ${plural(all.tensors.length, 'tensor')} measured`);
   const nameWidth = Math.min(60, Math.max(4, ...all.tensors.map((t) => t.name.length)));
   const head = [
     'dtype'.padEnd(9),
@@ -44,7 +67,7 @@ function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFini
   io.out(`${'name'.padEnd(nameWidth)}  ${head.join('  ')}`);
   for (const s of all.tensors) {
     const row = [
-      s.dtype.padEnd(9),
+      shown(s.dtype).padEnd(9),
       formatShape(s.shape).padEnd(16),
       number(s.min).padStart(12),
       number(s.max).padStart(12),
@@ -53,28 +76,37 @@ function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFini
       String(s.zeros).padStart(8),
       String(s.nan + s.posInf + s.negInf).padStart(8),
     ];
-    io.out(`${s.name.padEnd(nameWidth)}  ${row.join('  ')}`);
+    io.out(`${shown(s.name).padEnd(nameWidth)}  ${row.join('  ')}`);
+    if (s.sizeMismatch) io.out(`  ! ${shown(s.name)}: ${sizeMismatchText(s.sizeMismatch)}`);
   }
-  for (const skipped of all.skipped) io.out(`  (skipped ${skipped.name}: ${skipped.dtype}, ${skipped.reason})`);
+  for (const skipped of all.skipped)
+    io.out(
+      `  ${skipped.reason === 'not-numeric' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
+    );
   printAudit(io, audit);
 }
 
 function printAudit(io: CliIo, audit: NonFiniteAudit): void {
   if (audit.clean) {
     io.out(
-      `NaN/Inf audit: clean (${audit.scannedTensors} tensors, ${audit.scannedElements.toLocaleString('en-US')} values)`,
+      `NaN/Inf audit: clean (${plural(audit.scannedTensors, 'tensor')}, ${plural(audit.scannedElements, 'value')})`,
     );
     return;
   }
-  io.out(`NaN/Inf audit: ${audit.findings.length} tensor(s) hold non-finite values`);
+  io.out(
+    `NaN/Inf audit: ${plural(audit.findings.length, 'tensor')} ${audit.findings.length === 1 ? 'holds' : 'hold'} non-finite values`,
+  );
   for (const f of audit.findings)
-    io.out(`  ! ${f.name}: ${f.nan} NaN, ${f.posInf} +Inf, ${f.negInf} -Inf (first at flat index ${f.firstNonFinite})`);
+    io.out(
+      `  ! ${shown(f.name)}: ${f.nan} NaN, ${f.posInf} +Inf, ${f.negInf} -Inf (first at flat index ${f.firstNonFinite})`,
+    );
 }
 
 function printOne(io: CliIo, s: TensorStats): void {
   io.out(
-    `${s.name}  ${s.dtype} ${formatShape(s.shape)}  ${s.elements.toLocaleString('en-US')} values${s.legacyBfloat16 ? ' (legacy bfloat16 stored as float32)' : ''}`,
+    `${shown(s.name)}  ${shown(s.dtype)} ${formatShape(s.shape)}  ${plural(s.elements, 'value')}${s.legacyBfloat16 ? ' (legacy bfloat16 stored as float32)' : ''}`,
   );
+  if (s.sizeMismatch) io.out(`  ! ${sizeMismatchText(s.sizeMismatch)}`);
   io.out(
     `  min ${number(s.min)}  max ${number(s.max)}  mean ${number(s.mean)}  std ${number(s.std)}  L2 ${number(s.l2)}`,
   );
@@ -145,10 +177,15 @@ export const statsCommand: CliCommand = {
         }
         const all = await computeAllStats(plaintext, index, { ...options, include: (t) => t === entry });
         const stats = all.tensors[0];
-        if (!stats) throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
+        if (!stats) {
+          if (all.skipped[0]?.reason === 'content-short')
+            throw new LensError('tensor-content-short', { tensor: entry.name, expected: entry.bytes });
+          numericLayout(entry); // throws the sentence: impossible size, or no numbers
+          throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
+        }
         if (json) io.out(JSON.stringify(stats));
         else printOne(io, stats);
-        return stats.nan + stats.posInf + stats.negInf > 0 ? EXIT.integrityFailed : EXIT.ok;
+        return stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch ? EXIT.integrityFailed : EXIT.ok;
       }
 
       if (values['nan-audit'] === true) {
@@ -167,7 +204,7 @@ export const statsCommand: CliCommand = {
           JSON.stringify({ file: path.basename(file), tensors: all.tensors, skipped: all.skipped, nonFinite: audit }),
         );
       else printStats(io, file, all, audit);
-      return audit.clean ? EXIT.ok : EXIT.integrityFailed;
+      return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
     } catch (error) {
       throw withFile(error, file);
     }

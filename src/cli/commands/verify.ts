@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { serializeError, withFile } from '../../base/errors';
+import { serializeError, withFile, type SerializedLensError } from '../../base/errors';
 import type { FileProblem } from '../../base/types';
 import { describeError, describeFileProblem, describeSerialized, oneLine } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
@@ -74,6 +74,25 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   io.out(json.ok ? 'integrity: ok' : 'integrity: FAILED');
 }
 
+/**
+ * Errors opening an encrypted file that are findings about the file (exit 3): structural damage,
+ * and a block that fails while another block proved the key. A block failing with no block
+ * having verified the key may be a wrong key, so it stays a bad input (exit 1), as the wrong key does.
+ */
+function isIntegrityFinding(error: SerializedLensError): boolean {
+  switch (error.code) {
+    case 'crypto-block-corrupted':
+      return error.details.keyBlock !== undefined;
+    case 'crypto-block-malformed':
+    case 'crypto-block-empty':
+    case 'crypto-truncated':
+    case 'crypto-trailing-bytes':
+      return true;
+    default:
+      return false;
+  }
+}
+
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: `verify <file> ${KEY_USAGE} [--sha256] [--json]   check the CRC (crc_num) and every encrypted block (and print the file's SHA-256); exit 3 on failure`,
@@ -93,7 +112,7 @@ export const verifyCommand: CliCommand = {
     } catch (error) {
       const serialized = serializeError(withFile(error, file));
       // A damaged block found while indexing is an integrity failure, not a bad argument.
-      if (serialized.code === 'crypto-block-corrupted' || serialized.code === 'crypto-truncated') {
+      if (isIntegrityFinding(serialized)) {
         const message = describeError(serialized.code, serialized.details);
         if (values.json) {
           io.out(

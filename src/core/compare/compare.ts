@@ -62,14 +62,25 @@ export interface CompareSummary {
   dtypeChanged: number;
   onlyInA: number;
   onlyInB: number;
+  unreadable: number;
+}
+
+/** A tensor without a partner whose bytes cannot be read: damaged, not merely missing on the other side. */
+export interface UnreadableTensor {
+  side: 'A' | 'B';
+  name: string;
+  /** Its bytes run past the end of the file (a truncated file, or offsets that were altered). */
+  reason: 'past-end-of-file';
 }
 
 export interface CompareResult {
   pairs: TensorDelta[];
-  /** Names in A with no partner in B (after renaming). */
+  /** Readable names in A with no partner in B (after renaming). */
   onlyInA: string[];
-  /** Names in B with no partner in A. */
+  /** Readable names in B with no partner in A. */
   onlyInB: string[];
+  /** Unpaired tensors of either side whose bytes lie past the end of their file. */
+  unreadable: UnreadableTensor[];
   /** Target names that two or more A names were renamed to; only the first was paired. */
   renameConflicts: { target: string; sources: string[] }[];
   summary: CompareSummary;
@@ -419,6 +430,10 @@ async function comparePair(
   }
 }
 
+function pastEnd(entry: TensorEntry, size: number): boolean {
+  return entry.ranges.some((range) => range.offset + range.length > size);
+}
+
 /** Compare every tensor of A with its partner in B. */
 export async function compareCheckpoints(
   a: CheckpointSide,
@@ -431,27 +446,34 @@ export async function compareCheckpoints(
 
   const claimed = new Map<string, string[]>();
   const work: [TensorEntry, TensorEntry][] = [];
-  const onlyInA: string[] = [];
+  const unpairedA: TensorEntry[] = [];
   for (const entry of a.index.tensors) {
     if (options.include && !options.include(entry)) continue;
     const target = rename(entry.name);
     const partner = byNameB.get(target);
     if (!partner) {
-      onlyInA.push(entry.name);
+      unpairedA.push(entry);
       continue;
     }
     const sources = claimed.get(target);
     if (sources) {
       sources.push(entry.name);
-      onlyInA.push(entry.name);
+      unpairedA.push(entry);
       continue;
     }
     claimed.set(target, [entry.name]);
     work.push([entry, partner]);
   }
-  const onlyInB = options.include
-    ? []
-    : b.index.tensors.filter((entry) => !claimed.has(entry.name)).map((entry) => entry.name);
+  const unpairedB = options.include ? [] : b.index.tensors.filter((entry) => !claimed.has(entry.name));
+  const unreadable: UnreadableTensor[] = [];
+  const readable = (side: 'A' | 'B', entries: readonly TensorEntry[], size: number): string[] =>
+    entries.flatMap((entry) => {
+      if (!pastEnd(entry, size)) return [entry.name];
+      unreadable.push({ side, name: entry.name, reason: 'past-end-of-file' });
+      return [];
+    });
+  const onlyInA = readable('A', unpairedA, a.plaintext.size);
+  const onlyInB = readable('B', unpairedB, b.plaintext.size);
 
   let bytesRead = 0;
   const pairs: TensorDelta[] = [];
@@ -486,6 +508,7 @@ export async function compareCheckpoints(
     pairs,
     onlyInA,
     onlyInB,
+    unreadable,
     renameConflicts: [...claimed.entries()]
       .filter(([, sources]) => sources.length > 1)
       .map(([target, sources]) => ({ target, sources })),
@@ -498,6 +521,7 @@ export async function compareCheckpoints(
       dtypeChanged: count((pair) => pair.dtypeChanged),
       onlyInA: onlyInA.length,
       onlyInB: onlyInB.length,
+      unreadable: unreadable.length,
     },
   };
 }

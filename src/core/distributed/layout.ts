@@ -4,6 +4,7 @@ import { MAX_DISTRIBUTED_RANKS } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import type { ParallelStrategy, ParameterLayout, TensorMapEntry } from '../../formats/strategy/types';
 import type { Box, LayoutProblem, ParameterPlan, RankHolding, RankInput, SetLayout, SetProblem } from './types';
+import { plural } from '../plural';
 
 // ---- The slicing rules of distributed.md §2, as pure functions of a layout. ----
 
@@ -60,6 +61,15 @@ export function usableDeviceMatrix(devMatrix: readonly number[]): boolean {
   );
 }
 
+/** Why a device matrix is not usable, in words (for the bad-device-matrix problem). */
+function deviceMatrixDetail(devMatrix: readonly number[]): string {
+  const text = JSON.stringify(devMatrix);
+  if (devMatrix.length === 0) return `${text} is empty`;
+  const bad = devMatrix.find((size) => !Number.isSafeInteger(size) || size < 1);
+  if (bad !== undefined) return `${text} has the size ${bad}; every size must be 1 or more`;
+  return `${text} describes ${elementCount(devMatrix).toLocaleString('en-US')} devices, out of range (at most ${MAX_DISTRIBUTED_RANKS.toLocaleString('en-US')} ranks)`;
+}
+
 /** Devices per stage of a strategy: the largest usable device matrix (1 when there is none). */
 export function strategyDeviceCount(layouts: readonly ParameterLayout[]): number {
   return Math.max(
@@ -73,7 +83,7 @@ export function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
   const { devMatrix, tensorMap } = layout;
   if (!usableDeviceMatrix(devMatrix)) {
-    problems.push({ code: 'bad-device-matrix', severity: 'error', detail: JSON.stringify(devMatrix) });
+    problems.push({ code: 'bad-device-matrix', severity: 'error', detail: deviceMatrixDetail(devMatrix) });
     return problems;
   }
   const used = tensorMap.flatMap(axesOf);
@@ -110,7 +120,7 @@ export function sliceGeometry(layout: ParameterLayout): SliceGeometry {
     const problem: LayoutProblem = {
       code: 'bad-device-matrix',
       severity: 'error',
-      detail: JSON.stringify(layout.devMatrix),
+      detail: deviceMatrixDetail(layout.devMatrix),
     };
     return {
       deviceCount: 0,
@@ -272,7 +282,7 @@ function planSharded(
     problems.push({
       code: 'bad-device-matrix',
       severity: 'error',
-      detail: `${stages.length} stages × ${JSON.stringify(layout.devMatrix)}`,
+      detail: `${stages.length} stages × ${JSON.stringify(layout.devMatrix)} are ${(stages.length * elementCount(layout.devMatrix)).toLocaleString('en-US')} ranks, out of range (at most ${MAX_DISTRIBUTED_RANKS.toLocaleString('en-US')})`,
     });
   }
   const stageRanks = (validMatrix ? stages : []).flatMap((stage) =>
@@ -509,7 +519,7 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     problems.push({
       code: 'missing-ranks',
       severity: 'warning',
-      detail: `${missingRanks.length} of ${expectedRanks.length} rank files are missing`,
+      detail: `${missingRanks.length} of ${plural(expectedRanks.length, 'rank file')} ${missingRanks.length === 1 ? 'is' : 'are'} missing`,
       ranks: missingRanks,
     });
   }
@@ -525,14 +535,14 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     problems.push({
       code: 'strategy-params-not-in-files',
       severity: 'warning',
-      detail: `${notInFiles.length} of ${strategy.layouts.length} strategy parameters are in no rank file: ${listSome(notInFiles)}`,
+      detail: `${notInFiles.length} of ${plural(strategy.layouts.length, 'strategy parameter')} ${notInFiles.length === 1 ? 'is' : 'are'} in no rank file: ${listSome(notInFiles)}`,
     });
   }
   if (extras.length > 0) {
     problems.push({
       code: 'files-params-not-in-strategy',
       severity: 'info',
-      detail: `${extras.length} parameters are not in the strategy and are copied from the lowest rank: ${listSome(extras)}`,
+      detail: `${plural(extras.length, 'parameter')} ${extras.length === 1 ? 'is' : 'are'} not in the strategy and ${extras.length === 1 ? 'is' : 'are'} copied from the lowest rank: ${listSome(extras)}`,
     });
   }
   const unmergeable = parameters.filter(
@@ -542,7 +552,7 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     problems.push({
       code: 'unmergeable-parameters',
       severity: 'error',
-      detail: `${unmergeable.length} parameters cannot be merged: ${listSome(unmergeable.map((plan) => plan.name))}`,
+      detail: `${plural(unmergeable.length, 'parameter')} cannot be merged: ${listSome(unmergeable.map((plan) => plan.name))}`,
     });
   }
   return {

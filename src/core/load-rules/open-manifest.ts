@@ -5,6 +5,7 @@ import { parseManifestBytes, sniffManifest } from '../../formats/manifest/parse'
 import type { NetworkManifest, NetworkParam } from '../../formats/manifest/types';
 import type { ByteSource } from '../../io/byte-source';
 import { openCheckpoint } from '../open';
+import { plural } from '../plural';
 
 const SNIFF_BYTES = 4096;
 
@@ -22,7 +23,9 @@ export function manifestFromCheckpoint(index: CheckpointIndex): NetworkManifest 
   }
   const notes =
     dropped > 0
-      ? [`${dropped} string/random_op record(s) of the reference checkpoint are not network parameters.`]
+      ? [
+          `${plural(dropped, 'string/random_op record')} of the reference checkpoint ${dropped === 1 ? 'is not a network parameter' : 'are not network parameters'}.`,
+        ]
       : [];
   return { kind: 'checkpoint', layout: index.format, params, notes };
 }
@@ -45,7 +48,7 @@ export async function openManifest(
       return manifestFromCheckpoint(index);
     }
     if (source.size > MAX_MANIFEST_BYTES) {
-      throw new LensError('manifest-too-large', { actual: `${source.size} bytes`, limit: MAX_MANIFEST_BYTES });
+      throw new LensError('manifest-too-large', { actual: source.size, limit: MAX_MANIFEST_BYTES });
     }
     const bytes = new Uint8Array(source.size);
     for (let offset = 0; offset < source.size; offset += DEFAULT_WINDOW_BYTES) {

@@ -3,6 +3,7 @@ export {
   exportNameMapJson,
   parseNameMapJson,
   previewNameMap,
+  readNameMapSource,
   type NameMap,
   type NameMapSpec,
   type RenamePreview,

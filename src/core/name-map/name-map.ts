@@ -5,7 +5,14 @@
  * the rules apply one after the other, like a sed script.
  */
 import { LensError } from '../../base/errors';
-import { MAX_FILTER_LITERAL_CHARS, MAX_NAME_MAP_PAIRS, MAX_NAME_MAP_RULES } from '../../base/limits';
+import {
+  MAX_FILTER_LITERAL_CHARS,
+  MAX_NAME_MAP_BYTES,
+  MAX_NAME_MAP_PAIRS,
+  MAX_NAME_MAP_RULES,
+} from '../../base/limits';
+import type { ByteSource } from '../../io/byte-source';
+import { readTextBounded } from '../../io/read-whole';
 import { compileSafeRegex, type SafeRegex } from '../selection/regex';
 
 export interface RenameRule {
@@ -199,6 +206,17 @@ export function parseNameMapJson(text: string, file?: string): NameMapSpec {
     return { exact: data.exact === undefined ? {} : readExact(data.exact), rules: rules.map(readRule) };
   }
   return { exact: readExact(data), rules: [] };
+}
+
+/** Read and parse a name-map file (a browser File or a Node file as a ByteSource), its size checked first. */
+export async function readNameMapSource(source: ByteSource, file: string, signal?: AbortSignal): Promise<NameMapSpec> {
+  const text = await readTextBounded(
+    source,
+    MAX_NAME_MAP_BYTES,
+    (size) => new LensError('name-map-too-large', { file, actual: size, limit: MAX_NAME_MAP_BYTES }),
+    signal,
+  );
+  return parseNameMapJson(text, file);
 }
 
 export function exportNameMapJson(spec: NameMapSpec): string {

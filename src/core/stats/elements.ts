@@ -54,6 +54,16 @@ const kindByDtype: Record<string, { kind: ElementKind; stride: number }> = {
 export const FLOAT_KINDS: ReadonlySet<ElementKind> = new Set(['f16', 'bf16', 'bf16-legacy', 'f32', 'f64']);
 
 /** The layout of a tensor's content, or undefined when it holds no numbers we can decode. */
+/**
+ * A numeric tensor whose shape declares more elements than any file could hold (the product is
+ * not a safe integer, e.g. dims [2^62]): there is nothing to decode, and it is not "not numeric".
+ */
+export function declaredSizeImpossible(entry: TensorEntry): boolean {
+  if (entry.kind !== 'tensor' || !dtypeInfo(entry.dtype) || !kindByDtype[entry.dtype]) return false;
+  const declaredCount = elementCount(entry.shape);
+  return !Number.isSafeInteger(declaredCount) || declaredCount < 0;
+}
+
 export function elementLayout(entry: TensorEntry): ElementLayout | undefined {
   if (entry.kind !== 'tensor' || !dtypeInfo(entry.dtype)) return undefined;
   const base = kindByDtype[entry.dtype];

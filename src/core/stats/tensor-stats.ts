@@ -8,7 +8,7 @@ import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
-import { elementLayout, type ElementLayout } from './elements';
+import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
 import { loadStats32Kernel } from './stats-kernel';
 import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from './windows';
@@ -38,6 +38,11 @@ export interface TensorStats {
   histogram: Histogram | null;
   /** Legacy bfloat16 stored as float32: values are the bfloat16 MindSpore loads (high half). */
   legacyBfloat16?: true;
+  /**
+   * Set when the content holds a different number of elements than the shape declares (MindSpore
+   * would read past the content or ignore its tail): `elements` are the first ones, measured.
+   */
+  sizeMismatch?: { declaredElements: number; storedElements: number };
 }
 
 export interface StatsProgress {
@@ -73,6 +78,13 @@ function checkedBins(options: StatsOptions): number {
 /** The layout of a numeric tensor, or a LensError('tensor-not-numeric') saying why not. */
 export function numericLayout(entry: TensorEntry): ElementLayout {
   const layout = elementLayout(entry);
+  if (!layout && declaredSizeImpossible(entry)) {
+    throw new LensError('tensor-size-impossible', {
+      tensor: entry.name,
+      actual: `[${entry.shape.join(', ')}]`,
+      expected: entry.dtype,
+    });
+  }
   if (!layout) {
     throw new LensError('tensor-not-numeric', {
       tensor: entry.name,
@@ -188,6 +200,8 @@ async function statsOf(
     histogram,
   };
   if (layout.kind === 'bf16-legacy') stats.legacyBfloat16 = true;
+  if (layout.declaredCount !== layout.storedCount)
+    stats.sizeMismatch = { declaredElements: layout.declaredCount, storedElements: layout.storedCount };
   return stats;
 }
 
@@ -208,7 +222,11 @@ export async function computeTensorStats(
 export interface SkippedTensor {
   name: string;
   dtype: string;
-  reason: 'not-numeric' | 'content-short';
+  /**
+   * not-numeric: strings, maps, unknown dtypes; content-short: the bytes run past the end of the
+   * file; size-impossible: the shape declares more elements than any file can hold.
+   */
+  reason: 'not-numeric' | 'content-short' | 'size-impossible';
 }
 
 export interface AllStatsResult {
@@ -241,7 +259,8 @@ export async function computeAllStats(
     options.signal?.throwIfAborted();
     const layout = elementLayout(entry);
     if (!layout) {
-      result.skipped.push({ name: entry.name, dtype: entry.dtype, reason: 'not-numeric' });
+      const reason = declaredSizeImpossible(entry) ? 'size-impossible' : 'not-numeric';
+      result.skipped.push({ name: entry.name, dtype: entry.dtype, reason });
       continue;
     }
     const following = numeric[position + 1];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLensError, type LensError } from '../../base/errors';
 import { CountingSource, MemorySource } from '../../io/byte-source';
-import { MAX_READ_BYTES } from '../../base/limits';
+import { MAX_READ_BYTES, MAX_TENSOR_NAME_BYTES } from '../../base/limits';
 import { fixtureSource, realManifest } from '../../test/fixtures';
 import { FuzzSource } from '../../test/fuzz/types';
 import { scanSafetensors } from './scan';
@@ -74,6 +74,24 @@ describe('scanSafetensors on every real fixture', () => {
 });
 
 describe('scanSafetensors checks', () => {
+  it('a tensor name longer than the 64 KiB name limit is refused (oversized-name attack)', async () => {
+    const entry = { dtype: 'U8', shape: [1], data_offsets: [0, 1] };
+    for (const [name, bytes] of [
+      ['n'.repeat(MAX_TENSOR_NAME_BYTES + 1), MAX_TENSOR_NAME_BYTES + 1],
+      // 3 UTF-8 bytes per character: fewer UTF-16 units than the limit, more bytes.
+      ['€'.repeat(MAX_TENSOR_NAME_BYTES / 2), (3 * MAX_TENSOR_NAME_BYTES) / 2],
+    ] as const) {
+      const error = await errorOf(scanSafetensors(new MemorySource(build({ [name]: entry }, new Uint8Array(1)))));
+      expect(error.code).toBe('st-name-too-long');
+      expect(error.details).toMatchObject({ actual: bytes, limit: MAX_TENSOR_NAME_BYTES });
+      expect((error.details.tensor ?? '').length).toBeLessThan(100);
+    }
+    // At the limit exactly, the name is accepted.
+    const atLimit = 'n'.repeat(MAX_TENSOR_NAME_BYTES);
+    const index = await scanSafetensors(new MemorySource(build({ [atLimit]: entry }, new Uint8Array(1))));
+    expect(index.tensors[0]?.name).toBe(atLimit);
+  });
+
   it('knows every dtype of the format, including BF16, F8 and sub-byte types', async () => {
     const dtypes = [
       'BOOL',

@@ -1,6 +1,12 @@
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
-import { MAX_DIMS, MAX_READ_BYTES, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
+import {
+  MAX_DIMS,
+  MAX_READ_BYTES,
+  MAX_TENSOR_ENTRIES,
+  MAX_TENSOR_NAME_BYTES,
+  SAFETENSORS_MAX_HEADER_BYTES,
+} from '../../base/limits';
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { splitHeaderMembers } from './header-members';
@@ -48,6 +54,9 @@ function isDimensionList(value: unknown): value is number[] {
   for (const item of value) if (typeof item !== 'number' || !Number.isSafeInteger(item) || item < 0) return false;
   return true;
 }
+
+const utf8Encoder = new TextEncoder();
+const utf8Length = (text: string): number => utf8Encoder.encode(text).length;
 
 function badEntry(name: string, hint: string, offset: number): LensError {
   return new LensError('st-bad-entry', { tensor: name, hint, offset });
@@ -236,6 +245,18 @@ function indexEntry(
   dataStart: number,
   dataLength: number,
 ): TensorEntry {
+  // The .ckpt reader's limit, in UTF-8 bytes; a name of fewer UTF-16 units than a third of it cannot exceed it.
+  if (name.length > MAX_TENSOR_NAME_BYTES / 3) {
+    const nameBytes = utf8Length(name);
+    if (nameBytes > MAX_TENSOR_NAME_BYTES) {
+      throw new LensError('st-name-too-long', {
+        tensor: `${name.slice(0, 64)}…`,
+        offset: HEADER_LENGTH_BYTES,
+        actual: nameBytes,
+        limit: MAX_TENSOR_NAME_BYTES,
+      });
+    }
+  }
   if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
   const { dtype, shape, data_offsets: offsets } = entry;
   if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);

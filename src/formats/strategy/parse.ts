@@ -1,6 +1,7 @@
 import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_STRATEGY_FILE_BYTES, MAX_TENSOR_ENTRIES } from '../../base/limits';
 import type { ByteSource } from '../../io/byte-source';
+import { readWholeBounded } from '../../io/read-whole';
 import { mindspore } from '../../generated/node_strategy.js';
 import { looksLikeJsonStrategy } from './sniff';
 import type { ParallelStrategy, ParameterLayout, StrategyEncoding, StrategyProblem, TensorMapEntry } from './types';
@@ -23,11 +24,17 @@ interface RawStrategy {
 
 function checkDims(values: readonly number[], what: string, key: string, allowNegative: boolean): number[] {
   if (values.length > MAX_DIMS) {
-    throw new LensError('strategy-bad-layout', { tensor: key, actual: values.length, limit: MAX_DIMS, hint: what });
+    throw new LensError('strategy-bad-layout', {
+      tensor: key,
+      hint: `its ${what} has ${values.length} entries; the limit is ${MAX_DIMS}`,
+    });
   }
   for (const value of values) {
     if (!Number.isSafeInteger(value) || (allowNegative ? value < -1 : value < 0)) {
-      throw new LensError('strategy-bad-layout', { tensor: key, actual: String(value), hint: what });
+      throw new LensError('strategy-bad-layout', {
+        tensor: key,
+        hint: `its ${what} holds ${String(value)}, which is not ${allowNegative ? 'an integer of -1 or more' : 'a whole number of 0 or more'}`,
+      });
     }
   }
   return [...values];
@@ -49,16 +56,30 @@ function tensorMapOf(messages: readonly { dim?: number[] | null }[], key: string
   return perDim.map(entryOfAxes);
 }
 
+/** A protobufjs decode failure in our words (its own messages, e.g. "index out of range: 5 + 10 > 12", are not for users). */
+function protobufProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/index out of range/i.test(message))
+    return 'Its protobuf data ends in the middle of a field: the file is cut short.';
+  if (/wire type/i.test(message)) return 'A protobuf field has an invalid wire type: the bytes are damaged.';
+  if (/missing required/i.test(message)) return 'A field every ParallelStrategyMap has is missing.';
+  return 'Its bytes do not decode as a ParallelStrategyMap.';
+}
+
+function tooManyLayouts(count: number): LensError {
+  return new LensError('strategy-bad-layout', {
+    hint: `lists ${count.toLocaleString('en-US')} parameters; the limit is ${MAX_TENSOR_ENTRIES.toLocaleString('en-US')}`,
+  });
+}
+
 function decodeProtobuf(bytes: Uint8Array): RawStrategy {
   let map: ReturnType<typeof straspb.ParallelStrategyMap.decode>;
   try {
     map = straspb.ParallelStrategyMap.decode(bytes);
   } catch (error) {
-    throw new LensError('strategy-unreadable', { hint: error instanceof Error ? error.message : String(error) }, error);
+    throw new LensError('strategy-unreadable', { hint: protobufProblem(error) }, error);
   }
-  if (map.parallelLayoutItem.length > MAX_TENSOR_ENTRIES) {
-    throw new LensError('strategy-bad-layout', { actual: map.parallelLayoutItem.length, limit: MAX_TENSOR_ENTRIES });
-  }
+  if (map.parallelLayoutItem.length > MAX_TENSOR_ENTRIES) throw tooManyLayouts(map.parallelLayoutItem.length);
   const problems: StrategyProblem[] = [];
   const layouts = map.parallelLayoutItem.map((item): RawLayout => {
     const key = item.paramName;
@@ -97,13 +118,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 function numberList(value: unknown, what: string, key: string, allowNegative: boolean): number[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
-    throw new LensError('strategy-bad-layout', { tensor: key, hint: `${what} is not a list of integers` });
+    throw new LensError('strategy-bad-layout', { tensor: key, hint: `its ${what} is not a list of integers` });
   }
   return checkDims(value as number[], what, key, allowNegative);
 }
 
 function jsonTensorMap(value: unknown, key: string): TensorMapEntry[] {
-  if (!Array.isArray(value)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'tensor_map is missing' });
+  if (!Array.isArray(value))
+    throw new LensError('strategy-bad-layout', { tensor: key, hint: 'it has no tensor_map list' });
   return value.map((entry): TensorMapEntry => {
     if (typeof entry === 'number') return checkDims([entry], 'tensor_map', key, true)[0] ?? -1;
     return entryOfAxes(numberList(entry, 'tensor_map', key, true));
@@ -113,7 +135,7 @@ function jsonTensorMap(value: unknown, key: string): TensorMapEntry[] {
 function requiredInt(item: Record<string, unknown>, field: string, key: string): number {
   const value = item[field];
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new LensError('strategy-bad-layout', { tensor: key, hint: `${field} is missing or not an integer` });
+    throw new LensError('strategy-bad-layout', { tensor: key, hint: `its ${field} is missing or not an integer` });
   }
   return value;
 }
@@ -123,19 +145,18 @@ function decodeJson(bytes: Uint8Array): RawStrategy {
   try {
     root = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    throw new LensError('strategy-unreadable', { hint: error instanceof Error ? error.message : String(error) }, error);
+    const reason = error instanceof SyntaxError ? ` (${error.message})` : ' (it is not UTF-8 text)';
+    throw new LensError('strategy-unreadable', { hint: `It starts like JSON but is not valid JSON${reason}.` }, error);
   }
   if (!isRecord(root) || !isRecord(root.parallel_layout_item)) {
-    throw new LensError('strategy-unreadable', { hint: 'no "parallel_layout_item" object' });
+    throw new LensError('strategy-unreadable', { hint: 'Its JSON has no "parallel_layout_item" object.' });
   }
   const operators = isRecord(root.parallel_strategy_item) ? Object.values(root.parallel_strategy_item) : [];
   const firstOperator = operators[0];
   const entries = Object.entries(root.parallel_layout_item);
-  if (entries.length > MAX_TENSOR_ENTRIES) {
-    throw new LensError('strategy-bad-layout', { actual: entries.length, limit: MAX_TENSOR_ENTRIES });
-  }
+  if (entries.length > MAX_TENSOR_ENTRIES) throw tooManyLayouts(entries.length);
   const layouts = entries.map(([key, item]): RawLayout => {
-    if (!isRecord(item)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'not an object' });
+    if (!isRecord(item)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'it is not a JSON object' });
     // The fields MindSpore's Python reader requires (_build_json_strategy); tensor_shape is extra.
     return {
       key,
@@ -255,10 +276,12 @@ export async function readStrategy(
   options: ParseStrategyOptions & { signal?: AbortSignal } = {},
 ): Promise<ParallelStrategy> {
   const file = options.fileName ?? 'strategy';
-  if (source.size > MAX_STRATEGY_FILE_BYTES) {
-    throw new LensError('strategy-too-large', { file, actual: source.size, limit: MAX_STRATEGY_FILE_BYTES });
-  }
-  const bytes = await source.read(0, source.size, options.signal);
+  const bytes = await readWholeBounded(
+    source,
+    MAX_STRATEGY_FILE_BYTES,
+    (size) => new LensError('strategy-too-large', { file, actual: size, limit: MAX_STRATEGY_FILE_BYTES }),
+    options.signal,
+  );
   return parseStrategy(bytes, options);
 }
 

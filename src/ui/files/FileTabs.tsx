@@ -1,4 +1,6 @@
-import { useEffect, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
+import { describeVerdict } from '../../core/messages';
+import { fileVerdict } from '../../core/summary';
 import { closeFile, setActiveFile } from '../../store/actions';
 import { useLensStore, type OpenFile } from '../../store/store';
 import { moveBetweenTabs } from './tabs';
@@ -58,38 +60,51 @@ export function FileTabs() {
   };
   return (
     <div className="file-tabs" role="tablist" aria-label="Open files" onKeyDown={onKeyDown}>
-      {tabs.map((tab) => {
-        const label = fileLabel(tabs, tab.id);
-        const active = tab.id === activeId;
-        return (
-          <button
-            key={tab.id}
-            id={fileTabId(tab.id)}
-            type="button"
-            role="tab"
-            aria-selected={active}
-            aria-keyshortcuts="Delete"
-            tabIndex={active ? 0 : -1}
-            className={active ? 'tab active' : 'tab'}
-            onClick={() => setActiveFile(tab.id)}
-            title={`${label} — Delete closes it`}
-          >
-            <span className={`status-dot ${tab.status}`} aria-hidden="true" />
-            <span className="tab-name">{label}</span>
-            <span
-              className="close"
-              aria-hidden="true"
-              title={`Close ${label}`}
-              onClick={(event) => {
-                event.stopPropagation();
-                closeFile(tab.id);
-              }}
-            >
-              ×
-            </span>
-          </button>
-        );
-      })}
+      {tabs.map((tab) => (
+        <FileTab key={tab.id} tab={tab} label={fileLabel(tabs, tab.id)} active={tab.id === activeId} />
+      ))}
     </div>
+  );
+}
+
+/** The tab's dot is the file's verdict once it is open: red for a finding, amber for notes only. */
+function FileTab({ tab, label, active }: { tab: OpenFile; label: string; active: boolean }) {
+  const verdict = useMemo(
+    () => (tab.status === 'ready' && tab.index ? fileVerdict(tab.index, tab.integrity) : null),
+    [tab.status, tab.index, tab.integrity],
+  );
+  const headline = verdict ? describeVerdict(verdict).headline : null;
+  return (
+    <button
+      id={fileTabId(tab.id)}
+      type="button"
+      role="tab"
+      aria-selected={active}
+      aria-keyshortcuts="Delete"
+      tabIndex={active ? 0 : -1}
+      className={active ? 'tab active' : 'tab'}
+      onClick={() => setActiveFile(tab.id)}
+      title={`${headline ? `${label}: ${headline}` : label} — Delete closes it`}
+      data-testid="file-tab"
+    >
+      <span
+        className={`status-dot ${verdict ? verdict.level : tab.status}`}
+        aria-hidden="true"
+        data-testid="file-tab-dot"
+        data-verdict={verdict?.level ?? tab.status}
+      />
+      <span className="tab-name">{label}</span>
+      <span
+        className="close"
+        aria-hidden="true"
+        title={`Close ${label}`}
+        onClick={(event) => {
+          event.stopPropagation();
+          closeFile(tab.id);
+        }}
+      >
+        ×
+      </span>
+    </button>
   );
 }

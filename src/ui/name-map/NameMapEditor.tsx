@@ -1,11 +1,12 @@
 import { useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { describeSerialized } from '../../core/messages';
+import { BlobSource } from '../../io/byte-source';
 import {
   NAME_MAP_PRESETS,
   compileNameMap,
   exportNameMapJson,
-  parseNameMapJson,
+  readNameMapSource,
   previewNameMap,
   type NameMap,
   type NameMapSpec,
@@ -14,6 +15,7 @@ import {
 import { setNameMapText } from '../../store/actions';
 import { downloadText } from '../common/download';
 import { useLensStore } from '../../store/store';
+import { plural } from '../../base/plural';
 
 /** `pattern => replacement` lines (and `old = new` exact renames) ↔ a name-map spec. */
 export function specFromText(text: string): NameMapSpec {
@@ -106,9 +108,8 @@ export function NameMapEditor({ names }: { names: readonly string[] }) {
               event.target.value = '';
               if (!file) return;
               setImportError(null);
-              void file
-                .text()
-                .then((json) => setNameMapText(textFromSpec(parseNameMapJson(json, file.name))))
+              void readNameMapSource(new BlobSource(file), file.name)
+                .then((spec) => setNameMapText(textFromSpec(spec)))
                 .catch((error: unknown) => setImportError(serializeError(error)));
             }}
           />
@@ -135,7 +136,9 @@ export function NameMapEditor({ names }: { names: readonly string[] }) {
         <details className="rename-preview" data-testid="rename-preview">
           <summary>
             {preview.renames.length} renamed, {preview.unchanged} unchanged
-            {preview.collisions.length > 0 ? `, ${preview.collisions.length} collisions (the later name wins)` : ''}
+            {preview.collisions.length > 0
+              ? `, ${plural(preview.collisions.length, 'collision')} (the later name wins)`
+              : ''}
           </summary>
           <ul>
             {preview.renames.slice(0, 200).map((change) => (

@@ -30,7 +30,6 @@ import {
   combineStageStrategies,
   looksLikeJsonStrategyHead,
   looksLikeProtobufStrategy,
-  parseStrategy,
   readStrategy,
   type ParallelStrategy,
   type StrategyProblem,
@@ -263,8 +262,11 @@ async function classify(request: OpenSetRequest, signal: AbortSignal): Promise<C
     const extension = extensionOf(path);
     if (chosen.has(path) || (file.size <= MAX_STRATEGY_FILE_BYTES && isStrategyHead(head, file.size))) {
       try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        strategies.push({ path, file, strategy: parseStrategy(bytes, { fileName: path }) });
+        strategies.push({
+          path,
+          file,
+          strategy: await readStrategy(new BlobSource(file), { fileName: path, signal }),
+        });
         continue;
       } catch (error) {
         if (chosen.has(path)) throw withFile(error, path);
