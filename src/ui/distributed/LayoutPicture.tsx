@@ -122,7 +122,8 @@ export function LayoutPicture({ plan }: { plan: ParameterPlan }) {
     `full shape [${fullShape.join(', ')}] split ${plan.split.join('×') || '1'}; the merge reads ${mergedRanks} rank${mergedRanks === 1 ? '' : 's'}.`;
 
   return (
-    <figure className="layout-picture" data-testid="layout-picture">
+    // Wider than a phone: it scrolls sideways, so it takes a Tab stop to scroll it by keyboard.
+    <figure className="layout-picture" data-testid="layout-picture" tabIndex={0}>
       <svg
         role="img"
         aria-label={label}

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { openFiles } from '../../store/actions';
 import { offerSet, openSetFromFiles } from '../../store/distributed';
 import { openShardedSet } from '../../store/sharded';
+import { focusOpenedFile } from '../files/FileTabs';
 import { droppedEntries, filesOfEntries, looksLikeDistributedSet } from '../distributed/dropped';
 import { looksLikeShardedSet } from '../sharded/dropped';
 
@@ -41,7 +42,10 @@ export function DropZone({ children }: { children: ReactNode }) {
         openShardedSet(files.map((file) => ({ path: file.name, file })));
       else if (looksLikeDistributedSet(files.map((file) => file.name)))
         offerSet(files.map((file) => ({ path: file.name, file })));
-      else if (files.length > 0) openFiles(files);
+      else if (files.length > 0) {
+        focusOpenedFile();
+        openFiles(files);
+      }
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);

@@ -4,6 +4,7 @@ import { openShardedSet } from '../../store/sharded';
 import { OpenSetButton } from '../distributed/OpenSetControls';
 import { looksLikeShardedSet } from '../sharded/dropped';
 import { OpenFolderButton } from '../sharded/OpenFolderButton';
+import { focusOpenedFile } from '../files/FileTabs';
 
 export function OpenControls({ large = false }: { large?: boolean }) {
   const input = useRef<HTMLInputElement>(null);
@@ -12,7 +13,14 @@ export function OpenControls({ large = false }: { large?: boolean }) {
       <button type="button" className="primary" onClick={() => input.current?.click()}>
         Open files…
       </button>
-      <button type="button" onClick={() => void openSample()} data-testid="try-sample">
+      <button
+        type="button"
+        onClick={() => {
+          focusOpenedFile();
+          void openSample();
+        }}
+        data-testid="try-sample"
+      >
         Try a sample
       </button>
       <OpenFolderButton />
@@ -25,6 +33,8 @@ export function OpenControls({ large = false }: { large?: boolean }) {
         data-testid="file-input"
         onChange={(event) => {
           const files = Array.from(event.target.files ?? []);
+          if (files.length === 0) return;
+          focusOpenedFile();
           // An index JSON picked with its shards opens them as one checkpoint.
           if (looksLikeShardedSet(files.map((file) => file.name)))
             openShardedSet(files.map((file) => ({ path: file.name, file })));

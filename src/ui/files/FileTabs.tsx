@@ -1,30 +1,74 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, type KeyboardEvent } from 'react';
 import { describeVerdict } from '../../core/messages';
 import { fileVerdict } from '../../core/summary';
 import { closeFile, setActiveFile } from '../../store/actions';
 import { useLensStore, type OpenFile } from '../../store/store';
+import { moveBetweenTabs } from './tabs';
 
+/**
+ * Set just before files are opened by the user (a drop, "Open files…", "Try a sample"): the next
+ * file to become active takes the focus, so keyboard users land on what they opened instead of
+ * on the page body (the button they pressed may be gone).
+ */
+let focusNextOpened = false;
+export function focusOpenedFile(): void {
+  focusNextOpened = true;
+}
+
+/**
+ * What a file's tab and heading say: its name, numbered from the second file of the same name on
+ * (two ranks' `fp16.ckpt` are told apart), since a dropped or picked file carries no folder.
+ */
+export function fileLabel(files: readonly OpenFile[], id: string): string {
+  const file = files.find((f) => f.id === id);
+  if (!file) return '';
+  let nth = 0;
+  for (const other of files) {
+    if (other.name === file.name) nth += 1;
+    if (other.id === id) break;
+  }
+  return nth > 1 ? `${file.name} (${nth})` : file.name;
+}
+
+export const fileTabId = (fileId: string): string => `file-tab-${fileId}`;
+
+/**
+ * The open files as WAI-ARIA tabs: one Tab stop (the active tab), Left/Right/Home/End move
+ * between files, Delete closes the focused one; the × is for the mouse.
+ */
 export function FileTabs() {
   // The files array keeps its identity until a file changes: select it whole, no derived objects.
   const tabs = useLensStore((state) => state.files);
   const activeId = useLensStore((state) => state.activeFileId);
+
+  useEffect(() => {
+    if (!focusNextOpened || activeId === null) return;
+    focusNextOpened = false;
+    document.getElementById(fileTabId(activeId))?.focus();
+  }, [activeId]);
+
   if (tabs.length === 0) return null;
+  const ids = tabs.map((tab) => tab.id);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (activeId === null || moveBetweenTabs(event, ids, activeId, setActiveFile)) return;
+    if (event.key === 'Delete') {
+      event.preventDefault();
+      // The focus follows to the tab that becomes active.
+      focusNextOpened = true;
+      closeFile(activeId);
+    }
+  };
   return (
-    <nav className="file-tabs" role="tablist" aria-label="Open files">
+    <div className="file-tabs" role="tablist" aria-label="Open files" onKeyDown={onKeyDown}>
       {tabs.map((tab) => (
-        <div key={tab.id} className={tab.id === activeId ? 'tab active' : 'tab'} role="presentation">
-          <FileTab tab={tab} active={tab.id === activeId} />
-          <button type="button" className="close" aria-label={`Close ${tab.name}`} onClick={() => closeFile(tab.id)}>
-            ×
-          </button>
-        </div>
+        <FileTab key={tab.id} tab={tab} label={fileLabel(tabs, tab.id)} active={tab.id === activeId} />
       ))}
-    </nav>
+    </div>
   );
 }
 
 /** The tab's dot is the file's verdict once it is open: red for a finding, amber for notes only. */
-function FileTab({ tab, active }: { tab: OpenFile; active: boolean }) {
+function FileTab({ tab, label, active }: { tab: OpenFile; label: string; active: boolean }) {
   const verdict = useMemo(
     () => (tab.status === 'ready' && tab.index ? fileVerdict(tab.index, tab.integrity) : null),
     [tab.status, tab.index, tab.integrity],
@@ -32,11 +76,15 @@ function FileTab({ tab, active }: { tab: OpenFile; active: boolean }) {
   const headline = verdict ? describeVerdict(verdict).headline : null;
   return (
     <button
+      id={fileTabId(tab.id)}
       type="button"
       role="tab"
       aria-selected={active}
+      aria-keyshortcuts="Delete"
+      tabIndex={active ? 0 : -1}
+      className={active ? 'tab active' : 'tab'}
       onClick={() => setActiveFile(tab.id)}
-      title={headline ? `${tab.name}: ${headline}` : tab.name}
+      title={`${headline ? `${label}: ${headline}` : label} — Delete closes it`}
       data-testid="file-tab"
     >
       <span
@@ -45,7 +93,18 @@ function FileTab({ tab, active }: { tab: OpenFile; active: boolean }) {
         data-testid="file-tab-dot"
         data-verdict={verdict?.level ?? tab.status}
       />
-      {tab.name}
+      <span className="tab-name">{label}</span>
+      <span
+        className="close"
+        aria-hidden="true"
+        title={`Close ${label}`}
+        onClick={(event) => {
+          event.stopPropagation();
+          closeFile(tab.id);
+        }}
+      >
+        ×
+      </span>
     </button>
   );
 }

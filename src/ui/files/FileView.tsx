@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
 import { describeFileProblem, describeSelection, describeTensorProblem, describeVerdict } from '../../core/messages';
@@ -28,11 +28,17 @@ import { KeyPrompt } from '../keys/KeyPrompt';
 import { TensorTable, toRows } from '../table/TensorTable';
 import type { FilePanel, PanelContext } from './panels';
 import { ParamTree } from '../tree/ParamTree';
+import { fileLabel, fileTabId } from './FileTabs';
+import { moveBetweenTabs } from './tabs';
 
 export function ActiveFileView() {
   const file = useLensStore(selectActiveFile);
   if (!file) return null;
-  return <FileView key={file.id} file={file} />;
+  return (
+    <div role="tabpanel" aria-labelledby={fileTabId(file.id)}>
+      <FileView key={file.id} file={file} />
+    </div>
+  );
 }
 
 function FileView({ file }: { file: OpenFile }) {
@@ -85,6 +91,8 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
   const context: PanelContext = { file, index, summary, matching, filterText, filtered };
   const panels = filePanels();
   const panel = panels.find((p) => p.id === panelId) ?? (panels[0] as FilePanel);
+  const panelIds = panels.map((p) => p.id);
+  const idPrefix = useId();
 
   return (
     <div className="file-view">
@@ -94,21 +102,29 @@ function IndexView({ file, index, summary }: { file: OpenFile; index: Checkpoint
         <ProblemsCard index={index} fileId={file.id} integrity={file.integrity} verdict={verdict} />
       </section>
       <FilterBar text={filterText} parsed={status} status={filterStatus} />
-      <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
+      <div
+        className="panel-tabs"
+        role="tablist"
+        aria-label="Views of this file"
+        onKeyDown={(event) => moveBetweenTabs(event, panelIds, panel.id, setPanelId)}
+      >
         {panels.map((p) => (
           <button
             key={p.id}
+            id={`${idPrefix}-tab-${p.id}`}
             type="button"
             role="tab"
             aria-selected={p.id === panel.id}
+            aria-controls={`${idPrefix}-panel`}
+            tabIndex={p.id === panel.id ? 0 : -1}
             onClick={() => setPanelId(p.id)}
             data-testid={`panel-tab-${p.id}`}
           >
             {p.label}
           </button>
         ))}
-      </nav>
-      <div role="tabpanel" aria-label={panel.label}>
+      </div>
+      <div role="tabpanel" id={`${idPrefix}-panel`} aria-labelledby={`${idPrefix}-tab-${panel.id}`}>
         {panel.render(context)}
       </div>
     </div>
@@ -154,7 +170,7 @@ function ParametersPanel({ index, matching, filtered }: PanelContext) {
     <>
       <section className="browser">
         <aside className="panel tree-panel">
-          <ParamTree root={tree} activePrefix={view.treePrefix} />
+          <ParamTree root={tree} activePrefix={view.treePrefix} selectedTensor={view.selectedTensor} />
         </aside>
         <div className="panel table-panel">
           <div className="table-caption" data-testid="table-caption">
@@ -187,9 +203,10 @@ const SummaryCard = memo(function SummaryCard({
     mismatch: 'MISMATCH ✗',
     unverifiable: `present (${index.crc.expected}), could not be checked`,
   }[verdict.crc];
+  const label = useLensStore((state) => fileLabel(state.files, file.id));
   return (
     <div className="panel card" data-testid="summary">
-      <h2>{file.name}</h2>
+      <h2>{label}</h2>
       <dl>
         <dt>Format</dt>
         <dd>
@@ -297,9 +314,19 @@ const ProblemsCard = memo(function ProblemsCard({
   );
 });
 
+/** Shown below the table; brought into view whenever a tensor is chosen (by click or Enter). */
 function TensorDetails({ tensor }: { tensor: TensorEntry }) {
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    section.current?.scrollIntoView({ block: 'nearest' });
+  }, [tensor]);
   return (
-    <section className="panel details" aria-label={`Details of ${tensor.name}`} data-testid="tensor-details">
+    <section
+      ref={section}
+      className="panel details"
+      aria-label={`Details of ${tensor.name}`}
+      data-testid="tensor-details"
+    >
       <h2>
         <code>{tensor.name}</code>
       </h2>

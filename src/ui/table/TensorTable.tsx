@@ -7,7 +7,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TensorEntry } from '../../base/types';
 import { formatBytes, formatShape, numel } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
@@ -168,6 +168,64 @@ export function TensorTable({
   });
   const headers = useMemo(() => table.getHeaderGroups()[0]?.headers ?? [], [table]);
 
+  // Roving focus over the rows (by position in the shown order): one Tab stop for the table.
+  const [focusPos, setFocusPos] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
+  const visibleItems = virtualizer.getVirtualItems();
+  const lastPos = rowCount - 1;
+  const clampedFocus = Math.min(focusPos, Math.max(0, lastPos));
+  // Scrolled away from the focused row (it is not in the DOM): the first rendered row takes the Tab stop.
+  const tabPos = visibleItems.some((item) => item.index === clampedFocus)
+    ? clampedFocus
+    : (visibleItems[0]?.index ?? clampedFocus);
+
+  // The row to focus may only exist once the virtualizer has rendered it after scrolling there.
+  useEffect(() => {
+    const wanted = pendingFocus.current;
+    if (wanted === null) return;
+    const row = scroller.current?.querySelector<HTMLElement>(`[data-pos="${wanted}"]`);
+    if (!row) return;
+    pendingFocus.current = null;
+    row.focus({ preventScroll: true });
+  });
+
+  const moveTo = (pos: number): void => {
+    const target = Math.max(0, Math.min(lastPos, pos));
+    pendingFocus.current = target;
+    setFocusPos(target);
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+  };
+  const onRowKeyDown = (event: KeyboardEvent<HTMLDivElement>, pos: number, name: string): void => {
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1);
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(pos + 1);
+        break;
+      case 'ArrowUp':
+        moveTo(pos - 1);
+        break;
+      case 'PageDown':
+        moveTo(pos + page);
+        break;
+      case 'PageUp':
+        moveTo(pos - page);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(lastPos);
+        break;
+      case 'Enter':
+      case ' ':
+        selectTensor(name);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
   return (
     <div
       className={sharded ? 'tensor-table sharded' : 'tensor-table'}
@@ -175,7 +233,7 @@ export function TensorTable({
       aria-label="Parameters"
       aria-rowcount={rowCount + 1}
     >
-      <div className="tt-row tt-head" role="row">
+      <div className="tt-row tt-head" role="row" aria-rowindex={1}>
         {headers.map((header) => {
           const sorted = header.column.getIsSorted();
           return (
@@ -199,7 +257,7 @@ export function TensorTable({
       </div>
       <div className="tt-body" ref={scroller} data-testid="tensor-table-body">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {visibleItems.map((item) => {
             const row = allSorted[positions ? (positions[item.index] as number) : item.index];
             if (!row) return null;
             const isSelected = row.original.name === selected;
@@ -210,6 +268,9 @@ export function TensorTable({
                 key={item.key}
                 role="row"
                 aria-selected={isSelected}
+                aria-rowindex={item.index + 2}
+                data-pos={item.index}
+                tabIndex={item.index === tabPos ? 0 : -1}
                 className={isSelected ? 'tt-row selected' : 'tt-row'}
                 style={{
                   position: 'absolute',
@@ -218,6 +279,8 @@ export function TensorTable({
                   height: ROW_HEIGHT,
                   width: '100%',
                 }}
+                onFocus={() => setFocusPos(item.index)}
+                onKeyDown={(event) => onRowKeyDown(event, item.index, row.original.name)}
                 onClick={() => selectTensor(row.original.name)}
               >
                 {row.getAllCells().map((cell) => (
@@ -225,7 +288,13 @@ export function TensorTable({
                     key={cell.column.id}
                     role="cell"
                     className={`tt-cell col-${cell.column.id}`}
-                    title={cell.column.id === 'name' ? row.original.name : undefined}
+                    title={
+                      cell.column.id === 'name'
+                        ? row.original.name
+                        : cell.column.id === 'note' && row.original.note
+                          ? row.original.note
+                          : undefined
+                    }
                   >
                     <table.FlexRender cell={cell} />
                   </div>
