@@ -1,6 +1,1 @@
-;
-;
-;
-;
-;
-export type {  NetworkManifest, NetworkParam } from './types';
+export type { NetworkManifest, NetworkParam } from './types';
