@@ -166,6 +166,11 @@ export class LensError extends Error {
   }
 }
 
+/** A broken promise between two parts of Ckpt Lens (a bug, never the user's input). */
+export function internalError(what: string): LensError {
+  return new LensError('internal', { hint: what });
+}
+
 export function isLensError(value: unknown): value is LensError {
   return value instanceof LensError;
 }

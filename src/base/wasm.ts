@@ -1,3 +1,4 @@
+import { internalError } from './errors';
 /**
  * The embedded WASM kernels (src/wasm/*.ts, compiled by scripts/build-wasm.mjs into base64 in
  * src/generated/wasm/): decoded and instantiated here, so nothing is fetched and the CSP needs only
@@ -15,7 +16,7 @@ export async function instantiateEmbeddedWasm<Exports>(base64: string, kernel: s
   const imports = {
     env: {
       abort(): never {
-        throw new Error(`${kernel} kernel aborted`);
+        throw internalError(`${kernel} kernel aborted`);
       },
     },
   };

@@ -7,7 +7,7 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { LensError, type ErrorCode, type ErrorDetails } from '../base/errors';
+import { internalError, LensError, type ErrorCode, type ErrorDetails } from '../base/errors';
 import type { ExportJob } from '../core/export';
 import { planUnits, type WorkUnit } from '../core/export/parallel';
 import type { InputFormat } from './distributed-input';
@@ -54,7 +54,7 @@ function runMember(data: MergeMemberData, signal: AbortSignal): Promise<MergeMem
       if (message.ok) resolve(message.result);
       else if (message.error.code)
         reject(new LensError(message.error.code as ErrorCode, (message.error.details ?? {}) as ErrorDetails));
-      else reject(new Error(message.error.message));
+      else reject(internalError(message.error.message));
     });
     worker.once('error', (error) => {
       finish();

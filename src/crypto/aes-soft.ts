@@ -5,6 +5,7 @@
  * T-table implementation (big-endian words); GHASH uses a 16×256 table per key.
  */
 
+import { internalError } from '../base/errors';
 import type { RawBlockCipher } from './raw-cipher';
 
 const SBOX = new Uint8Array(256);
@@ -83,7 +84,7 @@ export class SoftAes implements RawBlockCipher {
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 24 && key.length !== 32)
-      throw new RangeError('AES key must be 16/24/32 bytes');
+      throw internalError('AES key must be 16/24/32 bytes');
     const nk = key.length / 4;
     this.rounds = nk + 6;
     const total = 4 * (this.rounds + 1);

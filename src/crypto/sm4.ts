@@ -5,6 +5,7 @@
  * handle escapes. One instance serves every key (the key is set before each call; calls are
  * synchronous, so they cannot interleave).
  */
+import { internalError } from '../base/errors';
 import { WASM_CHUNK_BYTES } from '../base/limits';
 import type { RawBlockCipher } from './raw-cipher';
 import { instantiateEmbeddedWasm } from '../base/wasm';
@@ -60,7 +61,7 @@ export class Sm4 implements RawBlockCipher {
   ) {}
 
   static async create(key: Uint8Array): Promise<Sm4> {
-    if (key.length !== 16) throw new RangeError('SM4 key must be 16 bytes');
+    if (key.length !== 16) throw internalError('SM4 key must be 16 bytes');
     return new Sm4(await loadKernel(), key.slice());
   }
 
@@ -69,7 +70,7 @@ export class Sm4 implements RawBlockCipher {
     data: Uint8Array,
     operation: 'ecbEncrypt' | 'cbcEncrypt' | 'cbcDecrypt',
   ): Uint8Array {
-    if (data.length % 16 !== 0) throw new RangeError('SM4 data must be whole 16-byte blocks');
+    if (data.length % 16 !== 0) throw internalError('SM4 data must be whole 16-byte blocks');
     const { exports, io, chunk } = this.kernel;
     let memory = new Uint8Array(exports.memory.buffer);
     memory.set(this.key, io);

@@ -4,6 +4,7 @@
  * (src/wasm/crc32.ts, compiled by scripts/build-wasm.mjs). The kernel is stateless between calls
  * (the running CRC is passed in and out), so any number of streams can run interleaved.
  */
+import { internalError } from '../base/errors';
 import { CRC_WINDOW_BYTES } from '../base/limits';
 import type { ByteSource } from '../io/byte-source';
 import { instantiateEmbeddedWasm } from '../base/wasm';
@@ -61,7 +62,7 @@ export class Crc32Stream {
   }
 
   update(bytes: Uint8Array): void {
-    if (this.finished) throw new Error('Crc32Stream already finished');
+    if (this.finished) throw internalError('Crc32Stream already finished');
     if (bytes.length > 0) this.value = this.kernel.update(this.value, bytes);
   }
 
@@ -73,7 +74,7 @@ export class Crc32Stream {
 
   /** Continues over `length` bytes whose own CRC-32 (hashed elsewhere) is `crc`. */
   append(crc: number, length: number): void {
-    if (this.finished) throw new Error('Crc32Stream already finished');
+    if (this.finished) throw internalError('Crc32Stream already finished');
     this.value = crc32Combine(this.value, crc, length);
   }
 
@@ -83,7 +84,7 @@ export class Crc32Stream {
   }
 
   finish(): number {
-    if (this.finished) throw new Error('Crc32Stream already finished');
+    if (this.finished) throw internalError('Crc32Stream already finished');
     this.finished = true;
     return this.value;
   }
@@ -202,7 +203,7 @@ export async function forEachWindow(
     const bytes = await item.promise;
     const expected = Math.min(windowBytes, end - item.at);
     if (bytes.length !== expected)
-      throw new RangeError(`read at ${item.at} returned ${bytes.length} of ${expected} bytes`);
+      throw internalError(`read at ${item.at} returned ${bytes.length} of ${expected} bytes`);
     fill();
     options.signal?.throwIfAborted();
     // Counted first: `consume` may take the bytes over (a transfer leaves them empty).

@@ -48,7 +48,7 @@ export interface Vectors {
   };
 }
 
-// Same location as fixtures.ts FIXTURES (not imported: helpers may not import each other, check-layers).
+// Same location as fixtures.ts FIXTURES (not imported, so each helper stands alone).
 const VECTORS_PATH = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../shared/fixtures/crypto/vectors.json',

@@ -10,7 +10,7 @@ import { BlobSource } from '../io/byte-source';
 
 /**
  * Helpers for the distributed fixtures (../shared/fixtures/distributed). The paths are worked
- * out as in ./fixtures.ts (helpers may not import each other, scripts/check-layers.mjs).
+ * out as in ./fixtures.ts (not imported, so each helper stands alone).
  */
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
 const fixturePath = (...parts: string[]): string => path.join(FIXTURES, ...parts);

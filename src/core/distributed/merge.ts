@@ -268,5 +268,3 @@ export async function readTensor(view: OpenedCheckpoint, name: string, signal?: 
   }
   return out;
 }
-
-export { readBoxedElements };

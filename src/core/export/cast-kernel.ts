@@ -4,7 +4,7 @@
  * four times faster. Loaded lazily once (the bytes are embedded, no request); until it is loaded,
  * or where WASM SIMD is missing, casts.ts keeps using the JS kernel.
  */
-import type { CastStats } from './casts';
+import type { CastStats } from './cast-stats';
 import { instantiateEmbeddedWasm } from '../../base/wasm';
 
 interface Cast16Exports {

@@ -4,6 +4,7 @@
  * numpy cast semantics — round to nearest even, overflow to ±inf, integers wrap.
  */
 import { cast16Kernel } from './cast-kernel';
+import type { CastStats } from './cast-stats';
 
 export const FLOAT_CAST_DTYPES = ['Float16', 'BFloat16', 'Float32', 'Float64'] as const;
 export const INT_CAST_DTYPES = ['Int8', 'Int16', 'Int32', 'Int64'] as const;
@@ -34,22 +35,7 @@ export function isAllowedCast(from: string, to: string): boolean {
   return family !== null && family === castFamily(to);
 }
 
-/** What a cast did to the values, accumulated over the windows of one tensor. */
-export interface CastStats {
-  elements: number;
-  /** NaNs in the source (they stay NaN). */
-  nans: number;
-  /** Finite source values that became ±inf. */
-  overflowToInfinity: number;
-  /** Non-zero source values that became ±0. */
-  underflowToZero: number;
-  /** Integers outside the target range (they wrap, as numpy's astype does). */
-  outOfRange: number;
-  /** Largest |converted − source| over finite values that stayed finite. */
-  maxAbsoluteError: number;
-  /** Largest |converted − source| / |source| over finite non-zero values that stayed finite. */
-  maxRelativeError: number;
-}
+export type { CastStats } from './cast-stats';
 
 export function emptyCastStats(): CastStats {
   return {

@@ -1,3 +1,4 @@
+import { internalError } from '../../base/errors';
 import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
 import { crc32Combine } from '../../integrity/crc';
 import { isSliceable, partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
@@ -130,7 +131,7 @@ export async function rangeBlobParts(
   range: ByteRange,
   options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<RangeOutput> {
-  if (job.plan.encryption) throw new RangeError('an encrypted export cannot be split into ranges');
+  if (job.plan.encryption) throw internalError('an encrypted export cannot be split into ranges');
   const [start, end] = range;
   const { signal, onProgress } = options;
   const crc = job.crcTrailer ? await createCrc32() : null;
@@ -163,7 +164,7 @@ export function composeRanges(
   if (job.crcTrailer) {
     let crc = 0;
     for (const piece of pieces) {
-      if (piece.crc === null) throw new RangeError('a range of a CRC export came without its CRC');
+      if (piece.crc === null) throw internalError('a range of a CRC export came without its CRC');
       crc = crc32Combine(crc, piece.crc, piece.length);
     }
     parts.push(encodeCrcTrailer(crc) as Uint8Array<ArrayBuffer>);

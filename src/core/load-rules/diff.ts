@@ -13,9 +13,9 @@ import type { TensorEntry } from '../../base/types';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from '../name-map/name-map';
 import { suggestFixes, type Suggestion } from './suggest';
+import type { CheckpointParam, LoadError, PythonException } from './types';
 
-/** The fields of a checkpoint entry the diff needs (a TensorEntry has them). */
-export type CheckpointParam = Pick<TensorEntry, 'name' | 'dtype' | 'shape' | 'kind'>;
+export type { CheckpointParam, LoadError } from './types';
 
 export interface DiffOptions {
   /** load_param_into_net's strict_load (default False, as in MindSpore). */
@@ -25,8 +25,6 @@ export interface DiffOptions {
   /** Compute "did you mean" suggestions (default true). */
   suggestions?: boolean;
 }
-
-export type PythonException = 'RuntimeError' | 'ValueError' | 'AttributeError';
 
 export interface LoadedParam {
   param: string;
@@ -48,15 +46,6 @@ export interface LoadedParam {
   map?: true;
   /** What the manifest did not say, so could not be checked. */
   unchecked?: ('dtype' | 'shape')[];
-}
-
-export interface LoadError {
-  param: string;
-  from: string;
-  exception: PythonException;
-  /** The message MindSpore raises with. */
-  reason: string;
-  kind: 'shape' | 'dtype' | 'reshape' | 'not-a-tensor';
 }
 
 export interface SkippedParam {

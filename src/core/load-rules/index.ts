@@ -1,17 +1,3 @@
-export {
-  canConvert,
-  diffAgainstNetwork,
-  diffJson,
-  isGeSpecialCase,
-  pythonShape,
-  type CheckpointParam,
-  type DiffOptions,
-  type LoadDiff,
-  type LoadError,
-  type LoadedParam,
-  type PythonException,
-  type SkippedParam,
-} from './diff';
-export { manifestFromCheckpoint, openManifest } from './open-manifest';
-export { editDistance, suggestFixes, type Suggestion } from './suggest';
-export { compareCodePoints, parameterDictOrder } from './dict-order';
+export { diffAgainstNetwork, pythonShape, type LoadDiff } from './diff';
+export { openManifest } from './open-manifest';
+export { parameterDictOrder } from './dict-order';

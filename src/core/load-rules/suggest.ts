@@ -11,7 +11,7 @@ import {
   MAX_SUGGESTIONS_TOTAL,
 } from '../../base/limits';
 import type { NetworkParam } from '../../formats/manifest/types';
-import type { CheckpointParam, LoadError } from './diff';
+import type { CheckpointParam, LoadError } from './types';
 
 // Local copies: the loops below read them often.
 const CANDIDATES = MAX_SUGGESTION_CANDIDATES;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TensorEntry } from '../../base/types';
-import { normalizeDtypeName, parseManifestBytes } from '../../formats/manifest';
+import { normalizeDtypeName } from '../../formats/manifest/dtype-names';
+import { parseManifestBytes } from '../../formats/manifest/parse';
 import type { NetworkParam } from '../../formats/manifest/types';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
 import { diffAgainstNetwork } from '../load-rules';

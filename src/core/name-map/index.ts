@@ -7,8 +7,6 @@ export {
   type NameMap,
   type NameMapSpec,
   type RenamePreview,
-  type RenameRule,
-  type RenameStep,
 } from './name-map';
 export { NAME_MAP_PRESETS, PYTORCH_TO_MINDSPORE_RULES, type NameMapPreset } from './presets';
 export { inferLayer, proposeAutoMap, type AutoMapLayer, type AutoMapProposal, type AutoMapResult } from './automap';

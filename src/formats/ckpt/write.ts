@@ -1,3 +1,4 @@
+import { internalError } from '../../base/errors';
 import { encodeUtf32le } from '../../base/decode';
 import { bytesPart, sliceParts, totalLength, type OutputPart } from '../parts';
 
@@ -103,7 +104,7 @@ export function stringRecordEntry(name: string, text: string): CkptRecordEntry {
  */
 export function checkpointParts(entries: readonly CkptRecordEntry[], options: CkptWriteOptions = {}): OutputPart[] {
   const sliceBytes = options.sliceBytes ?? CKPT_SLICE_BYTES;
-  if (!Number.isSafeInteger(sliceBytes) || sliceBytes <= 0) throw new RangeError('sliceBytes must be positive');
+  if (!Number.isSafeInteger(sliceBytes) || sliceBytes <= 0) throw internalError('sliceBytes must be positive');
   const parts: OutputPart[] = [];
   for (const entry of entries) {
     const length = totalLength(entry.content);

@@ -1,6 +1,1 @@
-export { normalizeDtypeName } from './dtype-names';
-export { looksLikeGraphMeta, mindsporeNameOfAnfDataType, parseGraphMeta } from './graph-meta';
-export { parseJsonManifest } from './json';
-export { parseManifestBytes, sniffManifest, type ManifestSniff } from './parse';
-export { parseTextManifest } from './text';
-export type { ManifestKind, NetworkManifest, NetworkParam } from './types';
+export type { NetworkManifest, NetworkParam } from './types';

@@ -1,10 +1,3 @@
-export type {
-  ParallelStrategy,
-  ParameterLayout,
-  StrategyEncoding,
-  StrategyProblem,
-  StrategyProblemCode,
-  TensorMapEntry,
-} from './types';
-export { looksLikeJsonStrategy, looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './sniff';
-export { combineStageStrategies, parseStrategy, readStrategy, type ParseStrategyOptions } from './parse';
+export type { ParallelStrategy, ParameterLayout, StrategyProblem, TensorMapEntry } from './types';
+export { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './sniff';
+export { combineStageStrategies, parseStrategy, readStrategy } from './parse';

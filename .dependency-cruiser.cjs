@@ -1,0 +1,101 @@
+// The architecture as rules (ARCHITECTURE.md): layers import only downwards, plus the "never"
+// rules. Type-only and dynamic imports count like any other (tsPreCompilationDeps). Checked by
+// `npm run lint`; `npm run docs:graph` draws docs/architecture-graph.svg from the same rules.
+
+/** Lowest first. A layer may import its own and lower layers. */
+const LAYERS = [
+  ['base', 'generated', 'wasm'],
+  ['io'],
+  ['formats'],
+  ['crypto'],
+  ['integrity'],
+  ['core'],
+  ['workers', 'cli'],
+  ['store'],
+  ['ui'],
+  ['app'],
+];
+
+const dir = (names) => `^src/(${names.join('|')})/`;
+const NOT_TESTS = '\\.test\\.tsx?$';
+
+const layerRules = LAYERS.slice(0, -1).map((layer, rank) => ({
+  name: `layer-${layer.join('-')}`,
+  comment: `${layer.join('/')} must not import a higher layer (${LAYERS.slice(rank + 1)
+    .flat()
+    .join(', ')})`,
+  severity: 'error',
+  from: { path: dir(layer), pathNot: NOT_TESTS },
+  to: { path: dir(LAYERS.slice(rank + 1).flat()) },
+}));
+
+const BELOW_WORKERS = ['base', 'generated', 'io', 'formats', 'crypto', 'integrity', 'core'];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, through barrels and type-only imports included.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    ...layerRules,
+    {
+      name: 'cli-not-browser',
+      comment: 'The CLI runs on the same core as the app, never on its browser layers.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: dir(['workers', 'store', 'ui', 'app']) },
+    },
+    {
+      name: 'test-helpers-only-in-tests',
+      comment: 'src/test holds helpers for tests; shipped code never imports them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [NOT_TESTS, '^src/test/'] },
+      to: { path: '^src/test/' },
+    },
+    {
+      name: 'lower-layers-no-ui-libraries',
+      comment: 'Below the workers: no React, store or worker plumbing, so it runs unchanged in Node.',
+      severity: 'error',
+      from: { path: dir(BELOW_WORKERS) },
+      to: { path: 'node_modules/(react|react-dom|zustand|comlink|@tanstack)/' },
+    },
+    {
+      name: 'lower-layers-no-node',
+      comment: 'Below the workers, shipped code runs in the browser too: no Node built-ins.',
+      severity: 'error',
+      from: { path: dir(BELOW_WORKERS), pathNot: NOT_TESTS },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'browser-no-node',
+      comment: 'The page and its workers never import Node built-ins.',
+      severity: 'error',
+      from: { path: dir(['workers', 'store', 'ui', 'app']), pathNot: NOT_TESTS },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^src/generated/wasm/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
+    reporterOptions: {
+      dot: {
+        collapsePattern: '^src/[^/]+/',
+      },
+    },
+  },
+};

@@ -1,1 +1,0 @@
-export { buildAuditReport, type AuditReport, type AuditReportInput, type AuditReportJson } from './audit-report';
