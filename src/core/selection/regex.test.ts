@@ -107,6 +107,33 @@ describe('safe regex', () => {
     }
   });
 
+  it('agrees with RegExp beyond Latin-1 (character classes looked up by binary search), with and without i', () => {
+    const patterns = ['[α-ω]+$', 'Ω', '[^a-z.]', '漢.字', '[\\u0100-\\uffff]{2}', 'ǅ', '\\S\\s\\S', 'k', 'ß'];
+    const inputs = [
+      'ΑΒΓ',
+      'ωmega',
+      'x.Ω',
+      '漢x字',
+      'abc',
+      'ǆ',
+      'Ǆ',
+      'a\u3000b',
+      '\uffff\u0100',
+      '𝔘',
+      '\u212a',
+      'SS',
+      'ẞ',
+    ];
+    for (const pattern of patterns) {
+      for (const flags of ['', 'i']) {
+        const ours = compileSafeRegex(pattern, flags);
+        const native = new RegExp(pattern, flags);
+        for (const input of inputs)
+          expect(ours.test(input), `${pattern}/${flags} on "${input}"`).toBe(native.test(input));
+      }
+    }
+  });
+
   it('ReDoS: catastrophic patterns run in linear time', () => {
     const evil = ['(a+)+$', '(a|a)*$', '(a|aa)+$', '(.*a){12}$', '(\\w+\\s?)+$', '^(a?){25}a{25}$'];
     const input = `${'a'.repeat(5000)}!`;

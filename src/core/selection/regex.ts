@@ -470,14 +470,38 @@ class Compiler {
 function setContains(set: CharSet, code: number, ignoreCase: boolean): boolean {
   let inside = rangesContain(set.ranges, code);
   if (!inside && ignoreCase) {
-    const char = String.fromCharCode(code);
-    const lower = char.toLowerCase();
-    const upper = char.toUpperCase();
-    inside =
-      (lower.length === 1 && rangesContain(set.ranges, lower.charCodeAt(0))) ||
-      (upper.length === 1 && rangesContain(set.ranges, upper.charCodeAt(0)));
+    const others = caseClasses().get(code);
+    if (others) inside = others.some((other) => rangesContain(set.ranges, other));
   }
   return inside !== set.negated;
+}
+
+/** JavaScript's Canonicalize for the i flag without u: the one-unit upper case, never ASCII from non-ASCII. */
+function canonicalize(code: number): number {
+  const upper = String.fromCharCode(code).toUpperCase();
+  if (upper.length !== 1) return code;
+  const canonical = upper.charCodeAt(0);
+  return code >= 128 && canonical < 128 ? code : canonical;
+}
+
+/** Code units that the i flag matches with others: each one's class (every unit with its canonical form). */
+let caseClassTable: Map<number, readonly number[]> | null = null;
+
+function caseClasses(): Map<number, readonly number[]> {
+  if (caseClassTable === null) {
+    const byCanonical = new Map<number, number[]>();
+    for (let code = 0; code < 0x10000; code += 1) {
+      const canonical = canonicalize(code);
+      const members = byCanonical.get(canonical);
+      if (members) members.push(code);
+      else byCanonical.set(canonical, [code]);
+    }
+    caseClassTable = new Map();
+    for (const members of byCanonical.values()) {
+      if (members.length > 1) for (const code of members) caseClassTable.set(code, members);
+    }
+  }
+  return caseClassTable;
 }
 
 function rangesContain(ranges: Ranges, code: number): boolean {
@@ -487,32 +511,15 @@ function rangesContain(ranges: Ranges, code: number): boolean {
 
 // ---- alphabet classes: code units no set tells apart share one DFA column ----
 
-/** [code, lower, upper] for every code unit whose one-unit lower or upper case differs. */
-let casedCodeUnits: Int32Array | null = null;
-
-function cased(): Int32Array {
-  if (casedCodeUnits === null) {
-    const found: number[] = [];
-    for (let code = 0; code < 0x10000; code += 1) {
-      const char = String.fromCharCode(code);
-      const lower = char.toLowerCase();
-      const upper = char.toUpperCase();
-      if ((lower.length === 1 && lower !== char) || (upper.length === 1 && upper !== char)) {
-        found.push(
-          code,
-          lower.length === 1 ? lower.charCodeAt(0) : code,
-          upper.length === 1 ? upper.charCodeAt(0) : code,
-        );
-      }
-    }
-    casedCodeUnits = Int32Array.from(found);
-  }
-  return casedCodeUnits;
-}
+/** Code units below this have their class in a table; above, a binary search over the pieces. */
+const TABLE_UNITS = 256;
 
 interface Alphabet {
-  /** Class of every UTF-16 code unit. */
-  classOf: Uint16Array;
+  /** Class of each code unit below TABLE_UNITS (names are mostly ASCII). */
+  table: Uint16Array;
+  /** First code unit of each piece, ascending, and the piece's class (kept small per regex). */
+  starts: Int32Array;
+  classes: Uint16Array;
   count: number;
   /** member[set * count + class]: 1 when the set contains the class. */
   member: Uint8Array;
@@ -531,18 +538,19 @@ function buildAlphabet(sets: readonly CharSet[], ignoreCase: boolean): Alphabet 
     }
   }
   if (ignoreCase) {
-    // A cased unit can differ from its neighbours only if one of its case variants is in a set.
-    const table = cased();
+    // A unit can differ from its neighbours only if another unit of its case class is in a set.
     const inSomeSet = (code: number): boolean => sets.some((set) => rangesContain(set.ranges, code));
-    for (let i = 0; i < table.length; i += 3) {
-      if (inSomeSet(table[i + 1]!) || inSomeSet(table[i + 2]!)) {
-        cuts.add(table[i]!);
-        cuts.add(table[i]! + 1);
+    for (const [code, members] of caseClasses()) {
+      if (members.some((other) => other !== code && inSomeSet(other))) {
+        cuts.add(code);
+        cuts.add(code + 1);
       }
     }
   }
   const points = [...cuts].sort((a, b) => a - b);
-  const classOf = new Uint16Array(0x10000);
+  const table = new Uint16Array(TABLE_UNITS);
+  const starts = Int32Array.from(points.slice(0, -1));
+  const classes = new Uint16Array(starts.length);
   const ids = new Map<string, number>();
   for (let i = 0; i + 1 < points.length; i += 1) {
     const start = points[i]!;
@@ -553,14 +561,28 @@ function buildAlphabet(sets: readonly CharSet[], ignoreCase: boolean): Alphabet 
       id = ids.size;
       ids.set(signature, id);
     }
-    classOf.fill(id, start, points[i + 1]);
+    classes[i] = id;
+    if (start < TABLE_UNITS) table.fill(id, start, Math.min(TABLE_UNITS, points[i + 1]!));
   }
   const count = ids.size;
   const member = new Uint8Array(sets.length * count);
   for (const [signature, id] of ids) {
     for (let set = 0; set < sets.length; set += 1) member[set * count + id] = signature.charCodeAt(set) === 49 ? 1 : 0;
   }
-  return { classOf, count, member };
+  return { table, starts, classes, count, member };
+}
+
+/** The class of a code unit at or above TABLE_UNITS: the last piece starting at or before it. */
+function wideClass(alphabet: Alphabet, code: number): number {
+  const { starts } = alphabet;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (starts[middle]! <= code) low = middle;
+    else high = middle - 1;
+  }
+  return alphabet.classes[low]!;
 }
 
 // ---- the lazy DFA used by test() ----
@@ -886,7 +908,8 @@ class LazyDfa {
     } else {
       let state = this.initialState();
       remaining -= this.work;
-      const { classOf, count } = this.alphabet;
+      const alphabet = this.alphabet;
+      const { table, count } = alphabet;
       // Locals for the hot loop; refreshed after a miss (building a state may grow the arrays).
       let transitions = this.transitions;
       let flags = this.stateFlags;
@@ -895,7 +918,8 @@ class LazyDfa {
       for (; i < length && remaining >= 0; i += 1) {
         if (flags[state]! & MATCHED) break;
         remaining -= 1;
-        const cls = classOf[input.charCodeAt(i)]!;
+        const code = input.charCodeAt(i);
+        const cls = code < TABLE_UNITS ? table[code]! : wideClass(alphabet, code);
         let next = transitions[state * count + cls]!;
         if (next < 0) {
           this.work = 0;

@@ -16,19 +16,28 @@ import {
   streamingView,
   type MergedView,
 } from '../../core/distributed';
-import { buildExport, contentReadOrder, exportChunks, planExport, type ExportOptions } from '../../core/export';
+import { composeRanges, planRanges, rangeBlobParts } from '../../core/export/parallel';
+import {
+  buildExport,
+  contentReadOrder,
+  exportChunks,
+  planExport,
+  type BuildOptions,
+  type ExportJob,
+  type ExportOptions,
+} from '../../core/export';
 import { isLensError } from '../../base/errors';
 import { diffAgainstNetwork } from '../../core/load-rules';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import { compileNameMap, NAME_MAP_PRESETS } from '../../core/name-map';
 import { openCheckpoint } from '../../core/open';
 import { parseStrategy } from '../../formats/strategy/parse';
-import { MemorySource } from '../../io/byte-source';
+import type { ByteSource } from '../../io/byte-source';
 import { fixturePath } from '../fixtures';
 import type { Mutated } from './mutate';
 import type { Prng } from './prng';
 import { seed, seedsOf, type Seed } from './seeds';
-import type { FuzzTarget, GeneratedCase } from './types';
+import type { FuzzSource, FuzzTarget, GeneratedCase } from './types';
 import { concatBytes } from '../../base/bytes';
 
 type MutateSeed = (prng: Prng, seed: Seed, others: readonly Seed[]) => Mutated;
@@ -43,35 +52,86 @@ async function drain(chunks: AsyncGenerator<Uint8Array>): Promise<Uint8Array> {
   return concatBytes(parts);
 }
 
-/** Export options from the knob: format, subset, rename, cast, CRC. */
+/** The key every fuzzed encrypted export uses (16 bytes: every mode accepts it). */
+const EXPORT_KEY = new Uint8Array(16).map((_, i) => i * 7 + 1);
+const ENCRYPTION_MODES = [null, 'AES-GCM', 'AES-CBC', 'SM4-CBC'] as const;
+
+/**
+ * Export options from the knob — every mode the core has: format, CRC, subset, cast, rename,
+ * append_dict edits (set every value type, remove), safetensors `format` metadata, MindSpore's
+ * scalar dims, small ckpt record slices, and encryption in each mode (refusals such as CRC with
+ * encryption or encrypted safetensors are LensErrors, as in MindSpore).
+ */
 function exportOptions(knob: number): ExportOptions {
-  const format = (knob & 1) === 0 ? 'ckpt' : 'safetensors';
-  const options: ExportOptions = { format, crc: ((knob >>> 1) & 1) === 1 };
-  if (((knob >>> 2) & 1) === 1) options.select = (entry: TensorEntry) => entry.name.length % 2 === 0;
-  if (((knob >>> 3) & 1) === 1) options.casts = [{ from: 'Float32', to: 'Float16' }];
-  if (((knob >>> 4) & 1) === 1) options.renames = (name: string) => `fuzz.${name}`;
+  const bit = (n: number): boolean => ((knob >>> n) & 1) === 1;
+  const format = bit(0) ? 'safetensors' : 'ckpt';
+  const options: ExportOptions = { format, crc: bit(1) };
+  if (bit(2)) options.select = (entry: TensorEntry) => entry.name.length % 2 === 0;
+  if (bit(3)) options.casts = [{ from: 'Float32', to: 'Float16' }];
+  if (bit(4)) options.renames = (name: string) => `fuzz.${name}`;
+  if (bit(5)) {
+    options.appendDict = {
+      set: [
+        ['epoch_num', { type: 'int', value: 2n ** 62n }],
+        ['learning_rate', { type: 'float', value: 1e-3 }],
+        ['fuzz_flag', { type: 'bool', value: true }],
+        ['fuzz_note', { type: 'str', value: 'fuzz ✓' }],
+      ],
+      remove: ['global_step'],
+    };
+  }
+  if (bit(6)) options.metadataFormat = 'ms';
+  if (bit(7)) options.scalarDims = 'mindspore';
+  if (bit(8)) options.sliceBytes = 4096 << ((knob >>> 12) & 7);
+  const mode = ENCRYPTION_MODES[(knob >>> 9) & 3];
+  if (mode) options.encryption = { mode, keyLength: EXPORT_KEY.length };
   return options;
 }
 
+/** Build options to match: the key for encrypted plans, small cipher blocks and read windows. */
+function buildOptions(knob: number): BuildOptions {
+  return {
+    encryptionKey: EXPORT_KEY,
+    encryptionBlockBytes: 1024 << ((knob >>> 13) & 7),
+    windowBytes: 256 << ((knob >>> 14) & 7),
+  };
+}
+
+/** The finished file again, from byte ranges cut as a worker pool would write them. */
+async function composedFromRanges(job: ExportJob, count: number): Promise<Uint8Array> {
+  const pieces = [];
+  for (const range of planRanges(job.parts, count)) {
+    const out = await rangeBlobParts(job, range);
+    pieces.push({ blob: new Blob(out.parts), length: out.length, crc: out.crc });
+  }
+  return new Uint8Array(await composeRanges(job, pieces).arrayBuffer());
+}
+
 /**
- * Export what was opened and open the result again: a file the app wrote must open (a failure
- * to reopen is a bug, not a LensError).
+ * Export what was opened and open the result again (read through `track`, so its reads count):
+ * a file the app wrote must open, with the key for an encrypted one (a failure to reopen is a
+ * bug, not a LensError); an unencrypted one cut into worker ranges must compose to the same bytes.
  */
 async function exportAndReopen(
   opened: Awaited<ReturnType<typeof openCheckpoint>>,
   knob: number,
   step: Step,
+  track: (bytes: Uint8Array) => ByteSource,
 ): Promise<void> {
   const options = exportOptions(knob);
   await step(async () => {
     const plan = planExport(opened.index, options);
-    const job = await buildExport(opened, plan);
+    const job = await buildExport(opened, plan, buildOptions(knob));
     if (job.size > STREAM_LIMIT_BYTES) return;
     const bytes = await drain(exportChunks(job));
     if (bytes.length !== job.size) throw new Error(`export wrote ${bytes.length} bytes, planned ${job.size}`);
-    const reopened = await openCheckpoint(new MemorySource(bytes));
+    const reopened = await openCheckpoint(track(bytes), plan.encryption ? { key: EXPORT_KEY } : {});
     if (reopened.index.tensors.length !== plan.tensors.length) {
       throw new Error(`export of ${plan.tensors.length} tensors reopened with ${reopened.index.tensors.length}`);
+    }
+    if (!plan.encryption && ((knob >>> 11) & 1) === 1) {
+      const composed = await composedFromRanges(job, 2 + ((knob >>> 12) % 3));
+      if (!Buffer.from(composed).equals(bytes)) throw new Error('an export composed from ranges differs');
     }
   });
 }
@@ -146,7 +206,7 @@ function encodeSetKnob(prng: Prng, caseIndex: number, fileIndex: number): number
   return ((prng.u32() << 12) | (fileIndex << 4) | caseIndex) >>> 0;
 }
 
-async function runSet(knob: number, bytes: Uint8Array, step: Step): Promise<unknown> {
+async function runSet(knob: number, input: FuzzSource, bytes: Uint8Array, step: Step): Promise<unknown> {
   const files = caseFiles(CASES[(knob & 0xf) % CASES.length] as string).map((file) => ({ ...file }));
   const replaced = files[((knob >>> 4) & 0xff) % files.length] as SetFile;
   replaced.bytes = bytes;
@@ -157,13 +217,14 @@ async function runSet(knob: number, bytes: Uint8Array, step: Step): Promise<unkn
   const ranks = await openRankFiles(
     files
       .filter((file) => file.role === 'rank')
-      .map((file) => ({ name: file.path, source: new MemorySource(file.bytes) })),
+      // The mutated file is the case's input; the others are companions read through its ledger.
+      .map((file) => ({ name: file.path, source: file === replaced ? input : input.companion(file.bytes) })),
   );
   const view = openMergedView(strategy, ranks);
   for (const entry of view.index.tensors.slice(0, 8)) await step(() => readTensor(view, entry.name));
   await step(() => checkReplicas(ranks, view.layout));
   await step(() => planUnifiedParts(view, { partBytes: 1 + (knob % 4096) }));
-  await exportAndReopen(view, knob >>> 16, step);
+  await exportAndReopen(view, knob >>> 16, step, (written) => input.companion(written));
   await streamedMatchesPlain(view, knob >>> 8, step);
   for (const rank of [0, (knob >>> 20) % 16]) {
     await step(async () => {
@@ -191,7 +252,7 @@ export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[
       generate: (prng) => seedCase(prng, mutateSeed, ['ckpt', 'safetensors']),
       async run(input, source) {
         const opened = await openCheckpoint(source);
-        await exportAndReopen(opened, input.knob, step);
+        await exportAndReopen(opened, input.knob, step, (written) => source.companion(written));
         return opened.index;
       },
     },
@@ -202,7 +263,7 @@ export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[
         const manifest = await openManifest(source, { file: 'fuzz' });
         // Against a real checkpoint's index, and against the manifest itself under a rename preset.
         const checkpoint = seedsOf('ckpt')[input.knob % seedsOf('ckpt').length] as Seed;
-        const opened = await openCheckpoint(new MemorySource(checkpoint.bytes));
+        const opened = await openCheckpoint(source.companion(checkpoint.bytes));
         const preset = NAME_MAP_PRESETS[(input.knob >>> 8) % NAME_MAP_PRESETS.length];
         const nameMap = preset && ((input.knob >>> 4) & 1) === 1 ? compileNameMap(preset.spec) : null;
         const strictLoad = ((input.knob >>> 5) & 1) === 1;
@@ -233,7 +294,7 @@ export function pipelineTargets(mutateSeed: MutateSeed, step: Step): FuzzTarget[
           label: `${CASES[caseIndex]}/${mutated.label}`,
         };
       },
-      run: (input) => runSet(input.knob, input.bytes, step),
+      run: (input, source) => runSet(input.knob, source, input.bytes, step),
     },
   ];
 }

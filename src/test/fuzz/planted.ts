@@ -48,6 +48,12 @@ export function createTargets(): FuzzTarget[] {
       await source.read(0, MAX_READ_BYTES + 1).catch(() => undefined);
       return null;
     }),
+    planted('planted-read-amplification', async (source) => {
+      // Re-reads a companion file far past the limit, swallowing the refusals as a parser might.
+      const companion = source.companion(new Uint8Array(4096));
+      for (let i = 0; i < 1000; i += 1) await companion.read(0, 4096).catch(() => undefined);
+      return null;
+    }),
     planted('planted-internal-error', () => {
       throw new LensError('internal', { hint: 'a bug, reported as an error code' });
     }),

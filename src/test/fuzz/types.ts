@@ -45,29 +45,74 @@ export function caseSize(input: Pick<FuzzCase, 'bytes' | 'parts'>): number {
 }
 
 /**
- * The ByteSource every parser reads in the fuzzer: it serves real and virtual parts, applies
- * the same range rules as MemorySource, and records the largest read asked for, so a read
- * above MAX_READ_BYTES is caught even when a limit check elsewhere turned it into an error.
+ * A case may read at most this multiple of the bytes of every file it reads (the input and its
+ * companions), plus READ_SLACK_BYTES: opening, inspecting, verifying and exporting each read a
+ * file about once, so more means a parser re-reads the same bytes (read amplification).
  */
-export class FuzzSource implements ByteSource {
-  readonly size: number;
+export const READ_AMPLIFICATION = 8;
+export const READ_SLACK_BYTES = 1024 * 1024;
+
+/** What every source of one case has read, together. */
+export class ReadLedger {
   largestRequest = 0;
   bytesRead = 0;
   reads = 0;
+  /** Bytes of every file of the case (the input and its companions). */
+  fileBytes = 0;
+  /** Set when a read would pass the limit; that read (and every later one) is refused. */
+  overRead = false;
+
+  get limit(): number {
+    return READ_AMPLIFICATION * this.fileBytes + READ_SLACK_BYTES;
+  }
+}
+
+/**
+ * The ByteSource every parser reads in the fuzzer: it serves real and virtual parts, applies
+ * the same range rules as MemorySource, and records the largest read asked for, so a read
+ * above MAX_READ_BYTES is caught even when a limit check elsewhere turned it into an error.
+ * Reads are counted in a ledger shared with the case's companion files (rank files, the
+ * checkpoint a manifest is compared with, an export read back), and refused once they pass the
+ * ledger's limit, so read amplification ends the case at once instead of running for minutes.
+ */
+export class FuzzSource implements ByteSource {
+  readonly size: number;
   private readonly parts: { start: number; part: FilePart }[] = [];
 
-  constructor(input: Pick<FuzzCase, 'bytes' | 'parts'>) {
+  constructor(
+    input: Pick<FuzzCase, 'bytes' | 'parts'>,
+    readonly ledger: ReadLedger = new ReadLedger(),
+  ) {
     let at = 0;
     for (const part of input.parts ?? [{ bytes: input.bytes }]) {
       this.parts.push({ start: at, part });
       at += 'bytes' in part ? part.bytes.length : part.length;
     }
     this.size = at;
+    ledger.fileBytes += at;
+  }
+
+  /** Another file of the same case, read through the same ledger. */
+  companion(bytes: Uint8Array): FuzzSource {
+    return new FuzzSource({ bytes }, this.ledger);
+  }
+
+  get largestRequest(): number {
+    return this.ledger.largestRequest;
+  }
+
+  get bytesRead(): number {
+    return this.ledger.bytesRead;
+  }
+
+  get reads(): number {
+    return this.ledger.reads;
   }
 
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
-    this.largestRequest = Math.max(this.largestRequest, Number.isFinite(length) ? length : Infinity);
-    this.reads += 1;
+    const ledger = this.ledger;
+    ledger.largestRequest = Math.max(ledger.largestRequest, Number.isFinite(length) ? length : Infinity);
+    ledger.reads += 1;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
       return Promise.reject(new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` }));
     }
@@ -76,6 +121,12 @@ export class FuzzSource implements ByteSource {
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     const available = Math.max(0, Math.min(length, this.size - offset));
+    if (ledger.overRead || ledger.bytesRead + available > ledger.limit) {
+      ledger.overRead = true;
+      return Promise.reject(
+        new Error(`read amplification: ${ledger.bytesRead + available} bytes asked of ${ledger.fileBytes} in files`),
+      );
+    }
     const out = new Uint8Array(available);
     for (const { start, part } of this.parts) {
       const partLength = 'bytes' in part ? part.bytes.length : part.length;
@@ -85,7 +136,7 @@ export class FuzzSource implements ByteSource {
       if ('bytes' in part) out.set(part.bytes.subarray(from - start, to - start), from - offset);
       else out.fill(part.fill, from - offset, to - offset);
     }
-    this.bytesRead += available;
+    ledger.bytesRead += available;
     return Promise.resolve(out);
   }
 }

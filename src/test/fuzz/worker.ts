@@ -21,6 +21,10 @@ export interface RunReport {
   largestRequest: number;
   bytesRead: number;
   reads: number;
+  /** Bytes of every file the case read (the input and its companions). */
+  fileBytes: number;
+  /** A read was refused for passing READ_AMPLIFICATION × fileBytes + READ_SLACK_BYTES. */
+  overRead: boolean;
   arrayBufferGrowth: number;
 }
 
@@ -106,6 +110,8 @@ async function runOne(targets: Map<string, FuzzTarget>, id: number, input: FuzzC
     largestRequest: source.largestRequest,
     bytesRead: source.bytesRead,
     reads: source.reads,
+    fileBytes: source.ledger.fileBytes,
+    overRead: source.ledger.overRead,
     arrayBufferGrowth,
   } satisfies WorkerMessage);
 }
