@@ -160,6 +160,10 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     storages.set(name, { offset: at + 8, length: Number(length) });
     at += 8 + Number(length);
   }
+  for (const key of used.keys()) {
+    if (!storages.has(key))
+      throw new LensError('pt-missing-record', { hint: 'The storage', actual: key, offset: main.end });
+  }
   return { result: main.result, flat, storages };
 }
 
