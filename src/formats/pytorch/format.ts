@@ -6,7 +6,7 @@ import { looksLikeTorch, scanPytorch } from './scan';
 export const pytorchFormat: FormatDescriptor = {
   id: 'pytorch',
   label: FORMAT_LABELS.pytorch,
-  extensions: ['.pt', '.pth', '.bin', '.tar'],
+  extensions: ['.pt', '.pth', '.bin'],
   sniff: (head) => looksLikeTorch(head),
   open: (source, options) => scanPytorch(source, { signal: options.signal }),
 };

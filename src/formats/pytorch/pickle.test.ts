@@ -359,6 +359,17 @@ describe('the legacy layout, built byte by byte', () => {
     await expect(scanPytorch(new MemorySource(lying))).rejects.toMatchObject({ code: 'pt-bad-legacy' });
   });
 
+  it('a tensor naming a storage the key list lacks is a typed error (fuzz: views_legacy.pt byteset@712=a,442=5b)', async () => {
+    const main = new Pickle().proto().op(0x7d).mark().unicode('x').tensor('k', 2, 0, [2], [1]).op(0x75).stop();
+    const file = legacyFile(main, [['other', Float32Array.of(1, 2)]]);
+    await expect(scanPytorch(new MemorySource(file))).rejects.toMatchObject({ code: 'pt-bad-legacy' });
+    const listed = legacyFile(main, []);
+    await expect(scanPytorch(new MemorySource(listed))).rejects.toMatchObject({
+      code: 'pt-missing-record',
+      details: { actual: 'k' },
+    });
+  });
+
   it('a big-endian file is refused by name', async () => {
     const main = new Pickle().proto().op(0x7d).stop();
     const file = legacyFile(main, []);

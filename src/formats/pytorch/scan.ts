@@ -20,7 +20,7 @@ const LEGACY_HEAD = Uint8Array.of(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46
 const DEFAULT_LEGACY_WINDOW = 1024 * 1024;
 
 /** The first bytes of a pre-1.6 torch.save file: protocol 2, then the magic number as a LONG1. */
-export function looksLikeLegacyTorch(head: Uint8Array): boolean {
+function looksLikeLegacyTorch(head: Uint8Array): boolean {
   if (head.length < LEGACY_HEAD.length) return false;
   return LEGACY_HEAD.every((byte, i) => head[i] === byte);
 }
@@ -159,6 +159,10 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     }
     storages.set(name, { offset: at + 8, length: Number(length) });
     at += 8 + Number(length);
+  }
+  for (const key of used.keys()) {
+    if (!storages.has(key))
+      throw new LensError('pt-missing-record', { hint: 'The storage', actual: key, offset: main.end });
   }
   return { result: main.result, flat, storages };
 }

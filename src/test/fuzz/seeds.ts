@@ -22,7 +22,7 @@ import type { Prng } from './prng';
 import type { FilePart } from './types';
 
 export type SeedKind =
-  'ckpt' | 'safetensors' | 'encrypted' | 'strategy-pb' | 'strategy-json' | 'meta' | 'json' | 'text';
+  'ckpt' | 'safetensors' | 'pytorch' | 'encrypted' | 'strategy-pb' | 'strategy-json' | 'meta' | 'json' | 'text';
 
 export interface Seed {
   name: string;
@@ -88,6 +88,9 @@ export function allSeeds(): Seed[] {
     else if (/rank_[01]\//.test(file) && base.endsWith('.ckpt')) add(file, 'ckpt');
     else if (/rank_[01]\//.test(file) && base.endsWith('.safetensors')) add(file, 'safetensors');
     else if (base.endsWith('.safetensors')) add(file, 'safetensors');
+  }
+  for (const file of walkFiles(fixturePath('pytorch'))) {
+    if (/\.(pt|pth|bin)$/.test(file)) add(file, 'pytorch');
   }
   add(fixturePath('crypto', 'tiny_plain.ckpt'), 'ckpt');
   const vectors = JSON.parse(readFileSync(fixturePath('crypto', 'vectors.json'), 'utf8')) as {

@@ -28,6 +28,7 @@ import { detectEncryption, readFrameTable } from '../../crypto/frames';
 import { scanCheckpoint } from '../../formats/ckpt/scan';
 import { parseGraphMeta } from '../../formats/manifest/graph-meta';
 import { scanSafetensors } from '../../formats/safetensors/scan';
+import { scanPytorch } from '../../formats/pytorch/scan';
 import { combineStageStrategies, parseStrategy } from '../../formats/strategy/parse';
 import {
   bitFlips,
@@ -567,7 +568,10 @@ export function createTargets(): FuzzTarget[] {
         return opened.index;
       },
     ),
-    fileTarget('inspect', ['ckpt', 'safetensors', 'encrypted'], { ckpt: true, safetensors: true }, inspect),
+    fileTarget('inspect', ['ckpt', 'safetensors', 'pytorch', 'encrypted'], { ckpt: true, safetensors: true }, inspect),
+    fileTarget('scan-pytorch', ['pytorch'], {}, (input, source) =>
+      scanPytorch(source, { legacyWindowBytes: [1, 64, 4096][input.knob % 3] as number }),
+    ),
     fileTarget('scan-ckpt', ['ckpt'], { ckpt: true }, (input, source) =>
       scanCheckpoint(source, scanOptions(input.knob, source.size)),
     ),
