@@ -87,6 +87,14 @@ describe('openShardedCheckpoint on the real sharded_safetensors set', () => {
     expect(index.sharded?.shards[1]?.base).toBe(sizes[0]);
   });
 
+  it('reports progress over the whole set, ending at 1', async () => {
+    const fractions: number[] = [];
+    await openShardedCheckpoint(fixtureSet(), { onProgress: (fraction) => fractions.push(fraction) });
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions).toContain(0.5);
+    expect(fractions[fractions.length - 1]).toBe(1);
+  });
+
   it('hands export each tensor as a range of its own shard', async () => {
     const opened = await openShardedCheckpoint(fixtureSet());
     const fc = opened.index.tensors.find((t) => t.name === 'fc.bias');

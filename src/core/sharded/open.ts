@@ -54,7 +54,8 @@ export async function openShardedCheckpoint(
 
   const opened: { file: string; checkpoint: OpenedCheckpoint }[] = [];
   const missingFiles = new Set<string>();
-  for (const file of files) {
+  const { onProgress } = options;
+  for (const [position, file] of files.entries()) {
     const source = await input.shard(file);
     if (!source) {
       missingFiles.add(file);
@@ -65,7 +66,18 @@ export async function openShardedCheckpoint(
       continue;
     }
     try {
-      opened.push({ file, checkpoint: await openCheckpoint(source, options) });
+      // Progress over the whole set: each shard is an equal share.
+      const shardProgress = onProgress
+        ? (fraction: number) => onProgress((position + fraction) / files.length)
+        : undefined;
+      opened.push({
+        file,
+        checkpoint: await openCheckpoint(source, {
+          ...options,
+          ...(shardProgress ? { onProgress: shardProgress } : {}),
+        }),
+      });
+      onProgress?.((position + 1) / files.length);
     } catch (error) {
       throw withFile(error, file);
     }

@@ -2,7 +2,7 @@ import { openShardedCheckpoint } from '../../core/sharded';
 import { summarize } from '../../core/summary';
 import { BlobSource } from '../../io/byte-source';
 import type { OpenResult } from '../api';
-import { rememberFile, runJob } from '../registry';
+import { rememberFile, runJob, throttle, type ProgressCallback } from '../registry';
 
 export interface ShardedOpenRequest {
   fileId: string;
@@ -14,7 +14,7 @@ export interface ShardedOpenRequest {
 
 export const shardedApi = {
   /** Open a sharded set as one checkpoint; it is then used by file id like any opened file. */
-  async openShardedSet(request: ShardedOpenRequest): Promise<OpenResult> {
+  async openShardedSet(request: ShardedOpenRequest, onProgress?: ProgressCallback): Promise<OpenResult> {
     return runJob(request.fileId, async (signal) => {
       const byName = new Map(request.shards.map((shard) => [shard.name, shard.file]));
       const opened = await openShardedCheckpoint(
@@ -26,7 +26,7 @@ export const shardedApi = {
             return file ? new BlobSource(file) : null;
           },
         },
-        { signal },
+        { signal, onProgress: throttle(onProgress) },
       );
       // The set's bytes as one Blob (no copy): what export and the integrity pass stream.
       const file = new Blob((opened.index.sharded?.shards ?? []).flatMap((shard) => byName.get(shard.file) ?? []));
