@@ -281,7 +281,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'Too many encrypted blocks',
         detail:
           details.actual !== undefined
-            ? `The file holds ${Number(details.actual).toLocaleString('en-US')} cipher blocks (${details.hint ?? 'counted from the first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
+            ? `The file holds about ${Number(details.actual).toLocaleString('en-US')} cipher blocks of equal size (${details.hint ?? 'judged by its first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
             : `The file has more than ${Number(details.limit).toLocaleString('en-US')} cipher blocks${at}, more than Ckpt Lens reads. MindSpore writes 64 MiB blocks, so a real checkpoint has a handful.`,
         action: 'This was not written by save_checkpoint as is; get the original file.',
       };
