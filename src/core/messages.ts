@@ -76,7 +76,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The checkpoint is cut short',
         detail:
           typeof details.expected === 'number' && typeof details.actual === 'number'
-            ? `The file ends inside a field: it needs ${bytes(details.expected)} from byte ${String(details.offset ?? '?')} but only ${bytes(details.actual)} remain${at}${details.hint ? ` (${details.hint})` : ''}; the records before it are consistent.`
+            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}${details.hint ? `; ${details.hint}` : ''}. The records before it are consistent.`
             : `The file ends inside a field${at}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
       };

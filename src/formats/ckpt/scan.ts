@@ -278,7 +278,7 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
       offset: cursor.position,
       expected: length,
       actual: payloadEnd - cursor.position,
-      hint: `the record at byte ${keyOffset} declares ${length} bytes in its length field at byte ${lengthOffset}`,
+      hint: `the record at byte ${keyOffset.toLocaleString('en-US')} declares ${length.toLocaleString('en-US')} bytes in its length field at byte ${lengthOffset.toLocaleString('en-US')}`,
     });
   }
   if (recordCount + 1 > MAX_TENSOR_ENTRIES) {
