@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'encrypted-needs-key'
   // .ckpt wire format
   | 'ckpt-truncated'
+  | 'ckpt-field-overrun'
+  | 'ckpt-text-mangled'
   | 'ckpt-bad-wire-type'
   | 'ckpt-varint-overflow'
   | 'ckpt-unexpected-byte'

@@ -80,8 +80,24 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'ckpt-truncated':
       return {
         title: 'The checkpoint is cut short',
-        detail: `A record needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
+        detail:
+          typeof details.expected === 'number' && typeof details.actual === 'number'
+            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}${details.hint ? `; ${details.hint}` : ''}. The records before it are consistent.`
+            : `The file ends inside a field${at}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'ckpt-field-overrun':
+      return {
+        title: 'The checkpoint is damaged',
+        detail: `A field runs past the end of the record that holds it: the record ends at byte ${typeof details.expected === 'number' ? details.expected.toLocaleString('en-US') : '?'} but the field reaches byte ${typeof details.actual === 'number' ? details.actual.toLocaleString('en-US') : '?'}${at}. A length inside the file is wrong; the file does not end early.`,
+        action: 'The bytes are corrupted here. Get a fresh copy of the file, or check its CRC.',
+      };
+    case 'ckpt-text-mangled':
+      return {
+        title: 'The file was mangled by a text conversion',
+        detail: `The file holds the text replacement character (bytes EF BF BD) ${String(details.actual ?? 'several')} times in its first ${bytes(details.limit)}, first at byte ${String(details.offset ?? '?')}: that is what an editor, a text-mode transfer or a copy-paste writes in place of bytes that are not text. ${details.hint ?? 'The records stop making sense'}, so the file is damaged throughout, not cut short.`,
+        action:
+          'Get the file again in binary mode (a browser download, curl -o, git LFS — not copy-paste or a text-mode transfer), and never open and save a checkpoint in a text editor.',
       };
     case 'ckpt-bad-wire-type':
       return {
@@ -342,7 +358,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'Too many encrypted blocks',
         detail:
           details.actual !== undefined
-            ? `The file holds ${Number(details.actual).toLocaleString('en-US')} cipher blocks (${details.hint ?? 'counted from the first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
+            ? `The file holds about ${Number(details.actual).toLocaleString('en-US')} cipher blocks of equal size (${details.hint ?? 'judged by its first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
             : `The file has more than ${Number(details.limit).toLocaleString('en-US')} cipher blocks${at}, more than Ckpt Lens reads. MindSpore writes 64 MiB blocks, so a real checkpoint has a handful.`,
         action: 'This was not written by save_checkpoint as is; get the original file.',
       };

@@ -376,6 +376,20 @@ describe('a wrong key is told from a damaged block by trying block 0 first', () 
   });
 });
 
+describe('decrypt units are self-contained', () => {
+  it.each(MODES)(
+    '%s: a unit owns its IV and tag (a unit posted to a pool worker does not carry the frame table)',
+    async (mode) => {
+      const { file } = await multiBlockFile(mode, 10);
+      const decrypted = await openDecryptedSource(new MemorySource(file), KEYS[mode], { segmentBytes: 32 });
+      for (const unit of decrypted.units) {
+        if (unit.iv) expect(unit.iv.buffer.byteLength).toBe(unit.iv.length);
+        if (unit.tag) expect(unit.tag.buffer.byteLength).toBe(16);
+      }
+    },
+  );
+});
+
 describe('the frame-count limit is checked before walking (tiny-frame attack)', () => {
   /** `count` one-byte AES-GCM blocks (49 bytes each), after a first block of `firstCipher` bytes. */
   function tinyFrames(count: number, firstCipher = 1): Uint8Array {

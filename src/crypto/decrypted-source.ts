@@ -191,7 +191,8 @@ export function planUnits(
         readOffset: frame.ciphertextOffset,
         readLength: frame.cipherLength,
         iv: frame.iv.slice(0, GCM_NONCE_BYTES),
-        tag: frame.tag,
+        // Copies, not views of the table: a unit sent to a pool worker must not drag the whole table along.
+        tag: frame.tag ? frame.tag.slice() : null,
         padded: false,
         plaintextOffset,
         plaintextLength,
@@ -210,7 +211,7 @@ export function planUnits(
           readOffset: frame.ciphertextOffset + at - (chained ? 16 : 0),
           readLength: length + (chained ? 16 : 0),
           // Legacy "GCM" without a tag is CTR from nonce ‖ 2 (GCM's first data counter).
-          iv: kind === 'ctr' ? counterBlock(frame.iv, 2 + at / 16) : chained ? null : frame.iv,
+          iv: kind === 'ctr' ? counterBlock(frame.iv, 2 + at / 16) : chained ? null : frame.iv.slice(),
           tag: null,
           padded: kind === 'cbc' && last,
           plaintextOffset: plaintextOffset + at,

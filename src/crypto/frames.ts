@@ -269,7 +269,7 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
     throw new LensError('crypto-too-many-blocks', {
       actual: estimated,
       limit: MAX_CIPHER_FRAMES,
-      hint: `its first block is ${firstBlock.toLocaleString('en-US')} bytes and the block at byte ${lastStart.toLocaleString('en-US')} ends the file`,
+      hint: `judged by its first block, of ${firstBlock.toLocaleString('en-US')} bytes, and the block at byte ${lastStart.toLocaleString('en-US')}, where the last equal block must start, which ends the file`,
     });
   };
 

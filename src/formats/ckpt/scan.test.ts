@@ -6,6 +6,7 @@ import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../../tes
 import { scanCheckpoint } from './scan';
 import { encodeRecord } from './write';
 import { concatBytes } from '../../base/bytes';
+import { describeError } from '../../core/messages';
 
 const ckptFiles = realManifest().filter((file) => file.kind === 'ckpt');
 
@@ -277,7 +278,64 @@ describe('read amplification: bytes read while scanning stay within 4× the file
     const bytes = concatBytes([new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x7f]), new Uint8Array(100_000)]);
     for (const settings of SCAN_SETTINGS) {
       const { bytesRead } = await readBudget(bytes, settings);
-      expect(bytesRead, JSON.stringify(settings)).toBeLessThanOrEqual(4 * Math.max(64, settings.windowBytes));
+      expect(bytesRead, JSON.stringify(settings)).toBeLessThanOrEqual(4 * Math.max(64, settings.windowBytes) + 4096); // + the text-mangling sample read on an error
     }
+  });
+});
+
+describe('cut short, damaged inside, or mangled by a text conversion: each said with its numbers', () => {
+  it('every 1-byte file and every cut of the worked file gets a sentence with real numbers', async () => {
+    const whole = hexToBytes(SPEC_RECORDS.join(''));
+    const inputs = [
+      ...Array.from({ length: 256 }, (_, byte) => new Uint8Array([byte])),
+      ...Array.from({ length: whole.length - 1 }, (_, cut) => whole.slice(0, cut + 1)),
+    ];
+    for (const bytes of inputs) {
+      const error = await scanCheckpoint(new MemorySource(bytes)).then(
+        () => null,
+        (caught: unknown) => caught as LensError,
+      );
+      if (!error) continue;
+      expect(isLensError(error)).toBe(true);
+      const sentence = describeError(error.code, error.details).detail;
+      expect(sentence, `${Buffer.from(bytes).toString('hex')}: ${sentence}`).not.toMatch(/unknown|undefined|NaN|\?/);
+      if (error.code === 'ckpt-truncated') {
+        expect(typeof error.details.expected).toBe('number');
+        expect(error.details.actual as number).toBeLessThan(error.details.expected as number);
+        // What remains is what the file really has after the offset.
+        expect((error.details.offset as number) + (error.details.actual as number)).toBe(bytes.length);
+      }
+    }
+  });
+
+  it('the 1-byte file 0a: the record length is missing', async () => {
+    const error = await expectLensError(scanCheckpoint(new MemorySource(new Uint8Array([0x0a]))), 'ckpt-truncated');
+    expect(error.details).toMatchObject({ offset: 1, expected: 1, actual: 0 });
+  });
+
+  it('a field longer than its record (inside the file) is damage, not a cut-short file', async () => {
+    // Record "a", tensor of 9 bytes whose tensor_type claims 20 bytes; 40 more bytes follow.
+    const tensor = '1214' + '466c6f61743332' + '00';
+    const value = '0a0161' + '12' + (tensor.length / 2).toString(16).padStart(2, '0') + tensor;
+    const bytes = hexToBytes('0a' + (value.length / 2).toString(16).padStart(2, '0') + value + '00'.repeat(40));
+    const error = await expectLensError(scanCheckpoint(new MemorySource(bytes)), 'ckpt-field-overrun');
+    expect(error.details).toMatchObject({ offset: 8, expected: 17, actual: 29 });
+    expect(describeError(error.code, error.details).detail).toMatch(/the file does not end early/);
+  });
+
+  it('a file mangled by a UTF-8 text round trip (EF BF BD throughout) is called mangled, with what to do', async () => {
+    const original = fixtureBytes('real', 'AI-lab2__checkpoint_lenet-1_1875.ckpt');
+    const mangled = new TextEncoder().encode(new TextDecoder('utf-8').decode(original));
+    const error = await expectLensError(scanCheckpoint(new MemorySource(mangled)), 'ckpt-text-mangled');
+    expect(error.details.actual as number).toBeGreaterThanOrEqual(3);
+    expect(Array.from(mangled.subarray(error.details.offset, (error.details.offset as number) + 3))).toEqual([
+      0xef, 0xbf, 0xbd,
+    ]);
+    const message = describeError(error.code, error.details);
+    expect(message.detail).toMatch(/not cut short/);
+    expect(message.action).toMatch(/binary mode/);
+    // The same file cut in half (no text conversion) is still cut short.
+    const cut = original.slice(0, original.length >> 1);
+    await expectLensError(scanCheckpoint(new MemorySource(cut)), 'ckpt-truncated');
   });
 });

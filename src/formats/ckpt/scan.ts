@@ -54,12 +54,22 @@ function decodeText(bytes: Uint8Array, offset: number): string {
   }
 }
 
+/**
+ * A field reaching past `end`: past the end of the file, it is cut short; past the end of the
+ * record holding it (inside the file), the bytes are damaged.
+ */
+function pastEnd(cursor: ByteCursor, offset: number, fieldEnd: number, end: number, from: number): LensError {
+  return end < cursor.end
+    ? new LensError('ckpt-field-overrun', { offset, expected: end, actual: fieldEnd })
+    : new LensError('ckpt-truncated', { offset, expected: fieldEnd - from, actual: end - from });
+}
+
 function readLengthDelimited(cursor: ByteCursor, limit: number, end: number): { offset: number; length: number } {
   needVarint(cursor);
   const lengthOffset = cursor.position;
   const length = readVarint(cursor);
   if (cursor.position + length > end) {
-    throw new LensError('ckpt-truncated', { offset: lengthOffset, expected: length, actual: end - cursor.position });
+    throw pastEnd(cursor, lengthOffset, cursor.position + length, end, cursor.position);
   }
   if (length > limit) {
     throw new LensError('ckpt-field-too-large', { offset: lengthOffset, actual: length, limit });
@@ -77,14 +87,14 @@ function readKey(cursor: ByteCursor, end: number): { field: number; wireType: nu
   needVarint(cursor);
   const offset = cursor.position;
   const key = readVarint(cursor);
-  if (cursor.position > end) throw new LensError('ckpt-truncated', { offset });
+  if (cursor.position > end) throw pastEnd(cursor, offset, cursor.position, end, offset);
   return { field: Math.floor(key / 8), wireType: key & 7, offset };
 }
 
+/** The last field of a message ended exactly at its end (a skipped field may have run past it). */
 function checkEnd(cursor: ByteCursor, end: number, offset: number): void {
-  if (cursor.position !== end) {
-    throw new LensError('ckpt-truncated', { offset, expected: end, actual: cursor.position });
-  }
+  if (cursor.position !== end)
+    throw new LensError('ckpt-field-overrun', { offset, expected: end, actual: cursor.position });
 }
 
 /** TensorProto { repeated int64 dims = 1; string tensor_type = 2; bytes tensor_content = 3 } */
@@ -266,10 +276,10 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
   const recordEnd = cursor.position + length;
   if (recordEnd > payloadEnd) {
     throw new LensError('ckpt-truncated', {
-      offset: keyOffset,
+      offset: cursor.position,
       expected: length,
       actual: payloadEnd - cursor.position,
-      hint: `record length field at offset ${lengthOffset}`,
+      hint: `the record at byte ${keyOffset.toLocaleString('en-US')} declares ${length.toLocaleString('en-US')} bytes in its length field at byte ${lengthOffset.toLocaleString('en-US')}`,
     });
   }
   if (recordCount + 1 > MAX_TENSOR_ENTRIES) {
@@ -278,12 +288,56 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
   return { record: parseValue(cursor, recordEnd, keyOffset) };
 }
 
+/** Bytes at the start of a file searched for signs of a text conversion, after a parse error. */
+const TEXT_MANGLING_SAMPLE_BYTES = 4096;
+/** A checkpoint holds EF BF BD by chance about once in 16 MiB; this many in the sample is a text conversion. */
+const TEXT_MANGLING_MIN_REPLACEMENTS = 3;
+
+/**
+ * After a parse error: when the file's first bytes are full of U+FFFD replacement characters
+ * (EF BF BD), it went through a text conversion (editor, text-mode transfer), which damages it
+ * everywhere; say that instead of the error where parsing happened to stop.
+ */
+async function textMangling(source: ByteSource, error: LensError, signal?: AbortSignal): Promise<LensError | null> {
+  const sample = await source.read(0, Math.min(source.size, TEXT_MANGLING_SAMPLE_BYTES), signal);
+  let count = 0;
+  let first = -1;
+  for (let at = sample.indexOf(0xef); at >= 0 && at + 2 < sample.length; at = sample.indexOf(0xef, at + 1)) {
+    if (sample[at + 1] === 0xbf && sample[at + 2] === 0xbd) {
+      if (first < 0) first = at;
+      count += 1;
+    }
+  }
+  if (count < TEXT_MANGLING_MIN_REPLACEMENTS) return null;
+  return new LensError(
+    'ckpt-text-mangled',
+    {
+      offset: first,
+      actual: count,
+      limit: sample.length,
+      ...(error.details.offset !== undefined
+        ? { hint: `The records stop making sense at byte ${error.details.offset.toLocaleString('en-US')}` }
+        : {}),
+    },
+    error,
+  );
+}
+
 /**
  * Index a plaintext `.ckpt` stream without reading tensor bytes: walk the outer `Checkpoint`
  * message record by record (ckpt-format.md §2, §4), join adjacent same-tag records, and note
  * the optional `crc_num` trailer (§5.1).
  */
 export async function scanCheckpoint(source: ByteSource, options: ScanOptions = {}): Promise<CheckpointIndex> {
+  try {
+    return await scanRecords(source, options);
+  } catch (error) {
+    if (!(error instanceof LensError) || !error.code.startsWith('ckpt-')) throw error;
+    throw (await textMangling(source, error, options.signal)) ?? error;
+  }
+}
+
+async function scanRecords(source: ByteSource, options: ScanOptions): Promise<CheckpointIndex> {
   const { signal, onProgress } = options;
   const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
   const headerReadBytes = Math.min(options.headerReadBytes ?? DEFAULT_HEADER_READ_BYTES, windowBytes);

@@ -9,6 +9,11 @@ export const WIRE_I32 = 5;
 
 const MAX_VARINT_BYTES = 10;
 
+/** The region ends after `read` bytes of a varint that needs at least one more. */
+function varintCutShort(offset: number, read: number): LensError {
+  return new LensError('ckpt-truncated', { offset, expected: read + 1, actual: read });
+}
+
 /** Require a whole varint buffered (it may be shorter than 10 bytes at the end of a region). */
 export function needVarint(cursor: ByteCursor): void {
   cursor.need(Math.min(MAX_VARINT_BYTES, cursor.remaining));
@@ -22,7 +27,7 @@ export function readVarintBig(cursor: ByteCursor): bigint {
   const start = cursor.position;
   let result = 0n;
   for (let i = 0; i < MAX_VARINT_BYTES; i += 1) {
-    if (cursor.remaining <= 0) throw new LensError('ckpt-truncated', { offset: start });
+    if (cursor.remaining <= 0) throw varintCutShort(start, i);
     const byte = cursor.byte();
     result |= BigInt(byte & 0x7f) << BigInt(7 * i);
     if ((byte & 0x80) === 0) return result;
@@ -36,7 +41,7 @@ export function readVarint(cursor: ByteCursor): number {
   let result = 0;
   let scale = 1;
   for (let i = 0; i < MAX_VARINT_BYTES; i += 1) {
-    if (cursor.remaining <= 0) throw new LensError('ckpt-truncated', { offset: start });
+    if (cursor.remaining <= 0) throw varintCutShort(start, i);
     const byte = cursor.byte();
     result += (byte & 0x7f) * scale;
     if ((byte & 0x80) === 0) {
