@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'src/generated', 'bench/out', 'e2e/out'] },
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'src/generated', 'bench/out', 'e2e/out'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
-// The benchmark table as the README shows it, rendered from bench/results.json, so the README
-// quotes exactly one full run: `npm run bench` rewrites the section between the markers and
+// The benchmark table as docs/performance.md shows it, rendered from bench/results.json, so the
+// page quotes exactly one full run: `npm run bench` rewrites the section between the markers and
 // bench/table.test.ts fails when the two disagree.
 
 export interface BenchRow {
@@ -23,6 +23,9 @@ export interface BenchResults {
   inputs: { sizeMiB: number; tensors: number; dir: string };
   rows: BenchRow[];
 }
+
+/** Where the table is published (it was in README.md until the README became one screen). */
+export const PERFORMANCE_DOC = 'docs/performance.md';
 
 export const TABLE_START = '<!-- bench-table:start (written by npm run bench from bench/results.json) -->';
 export const TABLE_END = '<!-- bench-table:end -->';
@@ -55,7 +58,7 @@ export function measuredOn(results: BenchResults): string {
   );
 }
 
-/** The README section: the measured-on line and the table (prettier aligns it afterwards). */
+/** The published section: the measured-on line and the table (prettier aligns it afterwards). */
 export function renderSection(results: BenchResults): string {
   const line = (cells: string[]) => {
     if (cells.some((cell) => cell.includes('|'))) throw new Error(`a table cell contains "|": ${cells.join(' / ')}`);
@@ -69,17 +72,17 @@ export function renderSection(results: BenchResults): string {
 function sectionBounds(readme: string): { start: number; end: number } {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no "${TABLE_START}" … "${TABLE_END}" section`);
+  if (start < 0 || end < start) throw new Error(`${PERFORMANCE_DOC} has no "${TABLE_START}" … "${TABLE_END}" section`);
   return { start: start + TABLE_START.length, end };
 }
 
-/** The README with its table section replaced by these results. */
+/** The page with its table section replaced by these results. */
 export function withSection(readme: string, results: BenchResults): string {
   const { start, end } = sectionBounds(readme);
   return `${readme.slice(0, start)}\n\n${renderSection(results)}\n\n${readme.slice(end)}`;
 }
 
-/** What the README's section says: its measured-on line and each table row's trimmed cells. */
+/** What the page's section says: its measured-on line and each table row's trimmed cells. */
 export function readSection(readme: string): { measuredOn: string; rows: string[][] } {
   const { start, end } = sectionBounds(readme);
   const lines = readme

@@ -54,5 +54,16 @@ describe('filter expressions', () => {
     await pickFiles(page, [lenet]);
     await expect.poll(() => page.getByTestId('filter-status').textContent()).toContain('6 of 19');
     expect(await page.getByTestId('filter-input').inputValue()).toBe('name ~ /\\.bias$/');
+
+    // A tree branch narrows the table: its count, the caption and the rows are one count, and
+    // the caption says it is part of what the filter matches.
+    const branch = page.getByTitle('Show only fc2.*');
+    expect(await branch.textContent()).toContain('1 ·');
+    await branch.click();
+    await expect
+      .poll(() => page.getByTestId('table-caption').textContent())
+      .toBe('Showing fc2.*: 1 of the 6 matching parameters');
+    expect(await page.getByTestId('filter-status').textContent()).toBe('6 of 19 parameters match');
+    expect(await names()).toEqual(['fc2.bias']);
   });
 });

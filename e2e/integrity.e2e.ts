@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickFiles, useSession } from './harness';
+import { FIXTURES, pickFiles, useSession } from './harness';
 
 const session = useSession();
 
@@ -25,6 +25,27 @@ describe('integrity', () => {
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('20');
     await page.getByTestId('verify-integrity').click();
     await expect.poll(() => page.getByTestId('integrity-report').textContent()).toContain('CRC MISMATCH');
+    // The verdict above the report, the summary and the tab's dot agree: a finding, in red.
+    await expect.poll(() => page.getByTestId('file-verdict').textContent()).toMatch(/^Finding: the CRC does not match/);
+    expect(await page.getByTestId('problems').textContent()).not.toContain('No structural problems');
+    expect(await page.getByTestId('summary').textContent()).toContain('MISMATCH');
+    const dot = page.locator('[role="tab"][aria-selected="true"] [data-testid="file-tab-dot"]');
+    expect(await dot.getAttribute('data-verdict')).toBe('finding');
+    expect(await dot.evaluate((node) => getComputedStyle(node).backgroundColor)).not.toBe('rgb(46, 158, 91)');
+    // The sample's tab, verified earlier, stays green.
+    const sampleDot = page.locator('[role="tab"][aria-selected="false"] [data-testid="file-tab-dot"]');
+    expect(await sampleDot.getAttribute('data-verdict')).toBe('clean');
+  });
+
+  it('a safetensors file without crc_num: "could not be checked", never "intact"', async () => {
+    const { page } = session();
+    await pickFiles(page, [path.join(FIXTURES, 'real/mnist-tinygrad__model.safetensors')]);
+    await expect.poll(() => page.getByTestId('file-verdict').textContent()).toBe('No structural problems found.');
+    await page.getByTestId('verify-integrity').click();
+    await expect.poll(() => page.getByTestId('integrity-report').textContent()).toContain('No CRC stored');
+    const problems = await page.getByTestId('problems').textContent();
+    expect(problems).toContain('could not be checked');
+    expect(problems).not.toMatch(/intact|CRC verified/);
   });
 
   it("shows the file's SHA-256 and compares it with a published digest", async () => {

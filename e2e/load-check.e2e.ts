@@ -40,6 +40,9 @@ describe('will it load?', () => {
     const rows = await page.getByTestId('load-rows').textContent();
     expect(rows).toContain('fc_1.weight');
     expect(rows).toMatch(/did you mean fc1\.weight/);
+    // fc2.bias raises on its shape: a hint about the shapes, never "did you mean fc2.bias".
+    expect(rows).not.toMatch(/did you mean fc2\.bias/);
+    expect(rows).toMatch(/hint: different layer size/);
     expect(await page.getByTestId('manifest-info').textContent()).toContain('Checkpoint: 11 entries');
   });
 });

@@ -1,14 +1,21 @@
 // Compiles every AssemblyScript kernel in src/wasm/*.ts to WASM and writes it as a generated TS
 // module (src/generated/wasm/<name>.ts exporting the bytes as base64), so the app loads its
 // kernels without any fetch, in Node and in the browser. Runs before vite build and unit tests.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+//
+// The generated modules are committed (asc output is deterministic), so `npm ci` alone gives a
+// working checkout — also with ignore-scripts, and without a lifecycle script that npm 11 would
+// flag on every install of the packed CLI. `--check` compiles in memory and fails if a committed
+// module has drifted from its source (CI runs it, as proto:check for the protobuf code).
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import asc from 'assemblyscript/asc';
 
 const SOURCE_DIR = path.resolve('src/wasm');
 const OUT_DIR = path.resolve('src/generated/wasm');
+const check = process.argv.includes('--check');
 
 mkdirSync(OUT_DIR, { recursive: true });
+const drifted = [];
 const sources = readdirSync(SOURCE_DIR).filter((name) => name.endsWith('.ts'));
 for (const name of sources) {
   const base = name.replace(/\.ts$/, '');
@@ -34,6 +41,20 @@ for (const name of sources) {
     `  '${base64}';`,
     '',
   ].join('\n');
-  writeFileSync(path.join(OUT_DIR, `${base}.ts`), module);
+  const outFile = path.join(OUT_DIR, `${base}.ts`);
+  if (check) {
+    if (!existsSync(outFile) || readFileSync(outFile, 'utf8') !== module) drifted.push(`src/generated/wasm/${base}.ts`);
+    continue;
+  }
+  writeFileSync(outFile, module);
   process.stdout.write(`build-wasm: ${name} → src/generated/wasm/${base}.ts (${binary.length} bytes)\n`);
+}
+if (check) {
+  if (drifted.length > 0) {
+    process.stderr.write(
+      `build-wasm --check: ${drifted.join(', ')} differ from what src/wasm compiles to; run npm run build:wasm and commit them.\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(`build-wasm --check: ${sources.length} kernels match their committed modules\n`);
 }

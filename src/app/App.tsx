@@ -27,7 +27,7 @@ export function App() {
             <ActiveFileView />
           ) : (
             <section className="welcome panel">
-              <h2>Drop a .ckpt or .safetensors file anywhere on this page</h2>
+              <h2>Drop a .ckpt, .safetensors or PyTorch .pt file anywhere on this page</h2>
               <p>
                 Files are read in place by a worker in this tab — nothing is uploaded, and the page makes no network
                 requests. Multi-GB files open in moments because only headers are read.

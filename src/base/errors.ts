@@ -33,6 +33,19 @@ export type ErrorCode =
   | 'st-bad-entry'
   | 'st-unknown-dtype'
   | 'st-too-many-entries'
+  | 'st-name-too-long'
+  // PyTorch torch.save files: zip archive, legacy layout, pickle
+  | 'zip-bad-archive'
+  | 'zip-entry-compressed'
+  | 'pt-missing-record'
+  | 'pt-big-endian'
+  | 'pt-bad-legacy'
+  | 'pickle-truncated'
+  | 'pickle-bad-opcode'
+  | 'pickle-unsupported-opcode'
+  | 'pickle-malformed'
+  | 'pt-limit'
+  | 'pt-bad-tensor'
   // encrypted checkpoints (ckpt-crypto.md)
   | 'crypto-not-encrypted'
   | 'crypto-key-length'
@@ -40,7 +53,11 @@ export type ErrorCode =
   | 'crypto-wrong-mode'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
+  | 'crypto-block-malformed'
+  | 'crypto-block-empty'
   | 'crypto-truncated'
+  | 'crypto-trailing-bytes'
+  | 'crypto-too-many-blocks'
   | 'crypto-crc-trailer'
   // filter expressions, MindSpore selection, manifests, name maps, the load diff
   | 'filter-syntax'
@@ -49,6 +66,7 @@ export type ErrorCode =
   | 'filter-literal-too-large'
   | 'filter-regex-unsupported'
   | 'regex-too-costly'
+  | 'filter-too-costly'
   | 'filter-type-mismatch'
   | 'selection-bad-prefix'
   | 'selection-empty'
@@ -116,6 +134,11 @@ export interface ErrorDetails {
   actual?: string | number;
   tensor?: string;
   block?: number;
+  /** Encrypted files: a block that decrypted and verified with the key (so the key is right). */
+  keyBlock?: number;
+  /** Encrypted files: the blocks tried with the key, and how many the file has. */
+  blocksTried?: number[];
+  blockCount?: number;
   limit?: number;
   /** 1-based line in a text input (manifests, name maps). */
   line?: number;

@@ -22,6 +22,36 @@ export const MAX_DTYPE_NAME_BYTES = 64;
 export const MAX_DIMS = 64;
 /** Strings (UTF-32 `str` records) are decoded for display up to this size. */
 export const MAX_STRING_VALUE_BYTES = 256 * 1024;
+
+// PyTorch files (formats/pytorch): the zip archive and the pickle machine.
+/** Bytes searched back from the end of a zip for its end-of-central-directory record (64 KiB comment + records). */
+export const ZIP_MAX_TAIL_BYTES = 65_536 + 22 + 20 + 56;
+/** Largest central directory read (it is read whole; real torch archives hold one entry per storage). */
+export const ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 64 * MiB;
+/** Entries one archive may list (one per storage plus a handful). */
+export const ZIP_MAX_ENTRIES = MAX_TENSOR_ENTRIES + 16;
+/** Largest pickle (data.pkl, or one pickle of the legacy layout) read into memory. */
+export const MAX_PICKLE_BYTES = 256 * MiB;
+/** Opcodes one pickle may execute. */
+export const MAX_PICKLE_OPS = 50_000_000;
+/** Values on the pickle stack, and MARKs open at once. */
+export const MAX_PICKLE_STACK = 1_000_000;
+export const MAX_PICKLE_MARKS = 10_000;
+/** Memo slots: the highest index a PUT may name (torch numbers them from 0 upwards). */
+export const MAX_PICKLE_MEMO = 10_000_000;
+/** One string or bytes value in a pickle. */
+export const MAX_PICKLE_STRING_BYTES = 64 * MiB;
+/** Items in all containers (lists, tuples, dicts, sets) a pickle builds, together. */
+export const MAX_PICKLE_CONTAINER_ITEMS = 20_000_000;
+/** Containers nested inside each other when the result is walked into key paths. */
+export const MAX_PICKLE_NESTING = 200;
+/** Digits of a text-protocol integer, and bytes of a LONG1/LONG4 integer. */
+export const MAX_PICKLE_INT_BYTES = 1024;
+/**
+ * Byte ranges one non-contiguous tensor view may gather into (its values are read run by run in C
+ * order); a transposed view of a large matrix needs one range per element and is not gathered.
+ */
+export const MAX_VIEW_RANGES = 1_000_000;
 /** Scalars are decoded into the index when their content is at most this long. */
 export const MAX_SCALAR_VALUE_BYTES = 16;
 /** Largest buffer any code path may allocate at once. */
@@ -32,6 +62,8 @@ export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
 export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
 /** Cipher blocks one file may have (a hostile file of tiny blocks must not fill memory with frames). */
 export const MAX_CIPHER_FRAMES = 1_000_000;
+/** Window for reading the headers of small cipher blocks (many per read). */
+export const FRAME_WINDOW_BYTES = 1 * MiB;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
 export const DECRYPT_CACHE_BYTES = 160 * MiB;
 /** Unit of decryption when a block can be cut (CBC, legacy CTR): small, so a header read decrypts little. GCM blocks are decrypted whole. */
@@ -55,8 +87,16 @@ export const MAX_REGEX_STATES = 2000;
  * match would take seconds, so it is refused with a sentence instead (test() has no such cost).
  */
 export const MAX_REGEX_CAPTURE_STEPS = 40_000_000;
-/** Lazily built DFA states cached per regex before falling back to NFA simulation. */
+/** Lazily built DFA states cached per regex; a full cache is cleared and rebuilt (RE2's way). */
 export const MAX_REGEX_DFA_STATES = 4096;
+/** DFA transition cells (states × character classes) and kernel entries per regex: 4 MiB each. */
+export const MAX_REGEX_DFA_CELLS = 1 << 20;
+/**
+ * Steps one filter evaluation may spend in regexes across all names (one per character, plus
+ * the instructions visited to build each new DFA state): about two seconds of work at worst,
+ * while a cached pattern reads 1,400 names of 64 KiB (92M characters) well within it.
+ */
+export const MAX_FILTER_REGEX_STEPS = 200_000_000;
 /** Network manifests (text, JSON, graph .meta) larger than this are refused. */
 export const MAX_MANIFEST_BYTES = 256 * MiB;
 export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;

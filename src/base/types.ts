@@ -3,7 +3,7 @@
  * are; it never holds tensor bytes. It crosses the worker boundary and is printed by the CLI.
  */
 
-export type FormatId = 'ckpt' | 'safetensors';
+export type FormatId = 'ckpt' | 'safetensors' | 'pytorch';
 export type CipherMode = 'AES-GCM' | 'AES-CBC' | 'SM4-CBC';
 
 export interface ByteRange {
@@ -26,7 +26,10 @@ export type TensorProblemCode =
   | 'past-end-of-file'
   | 'overlaps-previous'
   | 'dim-too-large-for-mindspore'
-  | 'string-not-utf32';
+  | 'string-not-utf32'
+  | 'no-mindspore-dtype'
+  | 'view-outside-storage'
+  | 'view-too-fragmented';
 
 export interface TensorProblem {
   code: TensorProblemCode;
@@ -51,6 +54,20 @@ export interface TensorEntry {
   /** Decoded value for strings and small scalars. */
   value?: string | number | boolean;
   problems?: TensorProblem[];
+  /**
+   * PyTorch only: how the tensor views its storage. `ranges` already list the bytes in C order
+   * (a strided gather, one range per contiguous run), so readers need nothing else.
+   */
+  view?: TensorView;
+}
+
+export interface TensorView {
+  /** The storage's key in the file (`data/<key>` in a zip archive). */
+  storage: string;
+  /** In elements, as torch counts them. */
+  storageOffset: number;
+  strides: number[];
+  contiguous: boolean;
 }
 
 export type FileProblemCode =
@@ -61,7 +78,11 @@ export type FileProblemCode =
   | 'safetensors-duplicate-key'
   | 'ckpt-duplicate-tag'
   | 'empty-checkpoint'
-  | 'crc-trailer-after-encryption';
+  | 'crc-trailer-after-encryption'
+  | 'pickle-calls-function'
+  | 'pickle-needs-classes'
+  | 'pickle-unsupported-object'
+  | 'ddp-prefix';
 
 export interface FileProblem {
   code: FileProblemCode;

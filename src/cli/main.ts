@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { serializeError } from '../base/errors';
 import { describeSerialized, oneLine } from '../core/messages';
 import { CommanderError } from 'commander';
@@ -29,7 +31,12 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     if (json) out(JSON.stringify({ error: { code: 'usage', message: reason } }));
     return rawIo.usage(shown(reason), commandName);
   };
-  const io: CliIo = { out, err: (line) => rawIo.err(shown(line)), usage: usageError };
+  const io: CliIo = {
+    out,
+    write: (text) => rawIo.write(safeOutput(text)),
+    err: (line) => rawIo.err(shown(line)),
+    usage: usageError,
+  };
   if (argv.length === 0) {
     io.out(
       buildProgram(commands, async () => undefined)
@@ -75,6 +82,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
 
 const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
+  write: (text) => process.stdout.write(text),
   err: (line) => process.stderr.write(`${line}\n`),
   usage(reason, command) {
     const sentence = /[.!?]$/.test(reason) ? reason : `${reason}.`;
@@ -83,7 +91,21 @@ const processIo: CliIo = {
   },
 };
 
-if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) {
+/**
+ * True when this module is what node was asked to run: `tsx src/cli/main.ts …` in development, or
+ * the bundled `ckpt-lens` (dist-cli/ckpt-lens.mjs), usually reached through a symlink in a bin folder.
+ */
+function isProcessEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProcessEntry()) {
   // `… | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);

@@ -2,6 +2,8 @@ import type { CliArgument, CliOptions, ParsedArgs } from './args';
 
 export interface CliIo {
   out(line: string): void;
+  /** Part of a line: the next `out` ends it (long JSON documents are written in pieces). */
+  write(text: string): void;
   err(line: string): void;
   /** Print a usage error (and how to get help for `command`) and return the usage exit code. */
   usage(reason: string, command?: string): number;

@@ -1,6 +1,8 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
+import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -22,6 +24,12 @@ function where(details: ErrorDetails): string {
   if (details.offset !== undefined) parts.push(`at byte ${details.offset.toLocaleString('en-US')}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
+
+/** "1", "1 and 2", "1, 2 and 3". */
+const listNumbers = (values: readonly number[]): string =>
+  values.length <= 1
+    ? values.map(String).join('')
+    : `${values.slice(0, -1).join(', ')} and ${String(values[values.length - 1])}`;
 
 /** A clause as a sentence: a full stop added unless it already ends in one. */
 const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
@@ -59,8 +67,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'unknown-format':
       return {
         title: 'Not a checkpoint Ckpt Lens knows',
-        detail: `The first bytes (${String(details.actual)}) are neither a MindSpore .ckpt, an encrypted MindSpore checkpoint, nor a safetensors file${at}.`,
-        action: 'Open a .ckpt or .safetensors file. Pickled PyTorch files (.pt/.bin) are not supported.',
+        detail: `The first bytes (${String(details.actual)}) are neither a MindSpore .ckpt, an encrypted MindSpore checkpoint, a safetensors file, nor a torch.save file (zip or legacy pickle)${at}.`,
+        action: 'Open a .ckpt, .safetensors, or PyTorch .pt/.pth/.bin file.',
       };
     case 'encrypted-needs-key':
       return {
@@ -176,6 +184,83 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The header lists ${String(details.actual)} tensors (limit ${String(details.limit)})${at}.`,
         action: 'Split the file into smaller shards.',
       };
+    case 'st-name-too-long':
+      return {
+        title: 'A tensor name is too long',
+        detail: `A tensor name is ${bytes(details.actual)} of UTF-8, more than the ${bytes(details.limit)} Ckpt Lens accepts for a name (in .ckpt and safetensors alike)${at}.`,
+        action: 'The header is corrupted or was not written for a real model; regenerate the file with shorter names.',
+      };
+    case 'zip-bad-archive':
+      return {
+        title: 'The PyTorch archive is damaged',
+        detail: `The zip structure is invalid: ${String(details.hint ?? 'unreadable')}${at}.`,
+        action: 'The file is probably cut short or corrupted; save it again with torch.save or get a complete copy.',
+      };
+    case 'zip-entry-compressed':
+      return {
+        title: 'A compressed entry in the PyTorch archive',
+        detail: `"${String(details.actual)}" is compressed (method ${String(details.expected)})${at}; torch.save stores every entry uncompressed.`,
+        action: 'The archive was rewritten by another zip tool; save it again with torch.save.',
+      };
+    case 'pt-missing-record':
+      return {
+        title: 'A part of the PyTorch file is missing',
+        detail: `${String(details.hint ?? 'a record')} "${String(details.actual)}" is not in the file${at}.`,
+        action: 'The archive is incomplete or was edited; save it again with torch.save.',
+      };
+    case 'pt-big-endian':
+      return {
+        title: 'A big-endian PyTorch file',
+        detail: `The file says its tensors are stored big-endian ("${String(details.actual)}")${at}; only little-endian files are read.`,
+        action:
+          'Load it with torch on the machine that wrote it and save it again on a little-endian machine (x86, ARM).',
+      };
+    case 'pt-bad-legacy':
+      return {
+        title: 'The legacy PyTorch file is damaged',
+        detail: `${String(details.hint ?? 'The layout is invalid')}${at}.`,
+        action: 'The file is probably cut short or corrupted; get a complete copy.',
+      };
+    case 'pickle-truncated':
+      return {
+        title: 'The PyTorch pickle is cut short',
+        detail: `The pickle ends inside an instruction, before its STOP${at}.`,
+        action: 'The file is incomplete (an interrupted save or download). Get a complete copy.',
+      };
+    case 'pickle-bad-opcode':
+      return {
+        title: 'The PyTorch pickle is damaged',
+        detail: `Byte 0x${Number(details.actual ?? 0)
+          .toString(16)
+          .padStart(2, '0')} is not a pickle instruction${at}.`,
+        action: 'The bytes are corrupted here; get a complete copy of the file.',
+      };
+    case 'pickle-unsupported-opcode':
+      return {
+        title: 'A pickle instruction torch.save never writes',
+        detail: `${String(details.actual)} is refused${at}: ${String(details.hint ?? 'it is not read')}.`,
+        action:
+          'The file was not written by torch.save; re-save the weights with torch.save(model.state_dict()) or as safetensors.',
+      };
+    case 'pickle-malformed':
+      return {
+        title: 'The PyTorch pickle is malformed',
+        detail: `${String(details.hint ?? 'An instruction does not fit the stack')}${at}.`,
+        action: 'The pickle is corrupted or hand-made; get the file again or re-save it with torch.save.',
+      };
+    case 'pt-limit':
+      return {
+        title: 'The PyTorch file is too large to read safely',
+        detail: `${String(details.hint ?? 'A limit')} is ${String(details.actual)}, above the limit of ${String(details.limit)}${at}.`,
+        action:
+          'Such sizes do not occur in torch.save files; if the file is genuine, re-save the weights as safetensors.',
+      };
+    case 'pt-bad-tensor':
+      return {
+        title: 'A tensor in the PyTorch file is malformed',
+        detail: `${String(details.hint ?? 'Its arguments are invalid')}${at}.`,
+        action: 'The pickle is corrupted or hand-made; get the file again or re-save it with torch.save.',
+      };
     case 'crypto-not-encrypted':
       return {
         title: 'This file is not encrypted',
@@ -188,12 +273,20 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
         action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
-    case 'crypto-wrong-key':
+    case 'crypto-wrong-key': {
+      const reason = details.hint ?? 'the check failed';
+      const others = (details.blocksTried ?? []).filter((block) => block !== 0);
+      const count = details.blockCount ?? 1;
+      const detail =
+        others.length === 0
+          ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
+          : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
       return {
         title: 'Wrong key',
-        detail: `The first cipher block does not decrypt with this key (${details.hint ?? 'the check failed'})${at}. Either the key is not the one the file was saved with, or the start of the file was altered.`,
+        detail,
         action: 'Check the key (hex vs. text, upper/lower case, missing bytes) and try again.',
       };
+    }
     case 'crypto-wrong-mode':
       return {
         title: 'The file uses a different cipher mode',
@@ -208,16 +301,49 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
+      return details.keyBlock !== undefined
+        ? {
+            title: 'An encrypted block is damaged',
+            detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right: block ${details.keyBlock} decrypted and verified with it.`,
+            action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+          }
+        : {
+            title: 'An encrypted block does not decrypt',
+            detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${at}. No block has verified the key, so this is either damage to the block or a wrong key.`,
+            action: 'Check the key first; if it is right, get a fresh copy of the file.',
+          };
+    case 'crypto-block-malformed':
       return {
-        title: 'An encrypted block is damaged',
-        detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right (earlier blocks decrypted).`,
-        action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
+        title: 'An encrypted block header is damaged',
+        detail: `The header of cipher block ${String(details.block ?? '?')} is invalid: ${details.hint ?? 'its fields disagree'}${at}. This is damage to the file's structure; it says nothing about the key.`,
+        action: 'Get a fresh copy of the file; MindSpore cannot read this block either.',
+      };
+    case 'crypto-block-empty':
+      return {
+        title: 'An encrypted block is empty',
+        detail: `Cipher block ${String(details.block ?? '?')} declares cipher_len 0: it carries no ciphertext${at}. MindSpore never writes an empty block and its reader refuses one ("Failed to parse encrypt data"). This says nothing about the key.`,
+        action: 'The file is damaged or was not written by MindSpore; get a fresh copy.',
       };
     case 'crypto-truncated':
       return {
         title: 'The encrypted checkpoint is cut short',
         detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
+      };
+    case 'crypto-trailing-bytes':
+      return {
+        title: 'Extra bytes after the encrypted blocks',
+        detail: `After its ${String(details.blockCount ?? '?')} complete cipher block${details.blockCount === 1 ? '' : 's'} the file has ${bytes(details.actual)} that do not form a block: they do not start with the block magic${at}. Something was appended to the file; MindSpore's reader fails on them.`,
+        action: `Remove the last ${bytes(details.actual)} of the file, or get the original file.`,
+      };
+    case 'crypto-too-many-blocks':
+      return {
+        title: 'Too many encrypted blocks',
+        detail:
+          details.actual !== undefined
+            ? `The file holds ${Number(details.actual).toLocaleString('en-US')} cipher blocks (${details.hint ?? 'counted from the first block'}), more than the ${Number(details.limit).toLocaleString('en-US')} Ckpt Lens reads${at}. MindSpore writes 64 MiB blocks, so a real checkpoint this size has a handful.`
+            : `The file has more than ${Number(details.limit).toLocaleString('en-US')} cipher blocks${at}, more than Ckpt Lens reads. MindSpore writes 64 MiB blocks, so a real checkpoint has a handful.`,
+        action: 'This was not written by save_checkpoint as is; get the original file.',
       };
     case 'crypto-crc-trailer':
       return {
@@ -257,6 +383,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `Capturing groups of /${details.hint ?? '?'}/ on a name of ${String(details.actual)} characters would take over ${String(details.limit)} steps.`,
         action:
           'Use a shorter pattern (fewer or smaller {m,n} repeats) or a rule without capture groups for such names.',
+      };
+    case 'filter-too-costly':
+      return {
+        title: 'This filter is too costly for these names',
+        detail: `The filter was stopped after testing ${String(details.actual)} ${details.actual === 1 ? 'name' : 'names'}: /${details.hint ?? '?'}/ used up its budget of ${String(details.limit)} steps (one per character read, and more wherever the pattern keeps many alternatives open).`,
+        action:
+          'Anchor the pattern or shorten {m,n} repeats that follow a * (as in (a|b)*a(a|b){20}), or narrow first with a cheaper condition — startsWith("…") and name ~ /…/ tests the pattern only on the names that pass.',
       };
     case 'filter-regex-unsupported':
       return {
@@ -633,6 +766,12 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
       return `A dimension is negative or above 2^31−1${suffix}; MindSpore casts dims to int and cannot load it.`;
     case 'string-not-utf32':
       return 'The string content is not valid UTF-32.';
+    case 'no-mindspore-dtype':
+      return `MindSpore has no dtype for this torch dtype${suffix}; it is listed but cannot be converted.`;
+    case 'view-outside-storage':
+      return `The tensor view reaches past the end of its storage${suffix}; torch.load refuses it and its values are not read.`;
+    case 'view-too-fragmented':
+      return `The non-contiguous view needs too many separate reads${suffix}; its values are not read here (torch.save(t.contiguous()) avoids this).`;
   }
 }
 
@@ -654,7 +793,76 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
       return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
+    case 'pickle-calls-function':
+      return `DANGER: torch.load would run ${detail}. Nothing was run here; load this file only with torch.load(weights_only=True), or not at all.`;
+    case 'pickle-needs-classes':
+      return `The pickle stores whole objects: torch.load needs ${detail} importable (weights_only=True refuses them). Their tensors are listed under their state_dict names.`;
+    case 'pickle-unsupported-object':
+      return `Not read: ${detail}.`;
+    case 'ddp-prefix':
+      return `Every tensor name starts with "${detail}" (saved from a DistributedDataParallel or DataParallel wrapper); strip the prefix to match the bare model.`;
   }
+}
+
+/**
+ * A file's verdict (core/summary fileVerdict) in words: the headline states the findings, or
+ * that there are none; `crc` states what is known about the CRC — never more than was checked.
+ */
+export function describeVerdict(verdict: FileVerdict): { headline: string; crc: string } {
+  const findings: string[] = [];
+  if (verdict.crc === 'mismatch') {
+    findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
+  }
+  if (verdict.encryption?.failed) {
+    findings.push('an encrypted block failed to decrypt: a wrong key, or the file was damaged');
+  }
+  if (verdict.structuralFindings > 0) {
+    findings.push(`${plural(verdict.structuralFindings, 'structural problem')} (listed below)`);
+  }
+  const headline =
+    findings.length > 0
+      ? `Finding: ${findings.join('; ')}.`
+      : verdict.structuralNotes > 0
+        ? `No structural problems found; ${plural(verdict.structuralNotes, 'note')} on how the file is stored (listed below).`
+        : 'No structural problems found.';
+  return { headline, crc: describeCrcVerdict(verdict.crc, verdict.crcNote) };
+}
+
+function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
+  switch (crc) {
+    case 'absent':
+      return 'No CRC stored (saved without crc_check=True): the contents could not be checked against one.';
+    case 'not-verified':
+      return 'A CRC is stored but not checked yet: Verify integrity compares it with the contents.';
+    case 'verified':
+      return 'CRC verified: the contents are as they were saved.';
+    case 'mismatch':
+      return 'CRC mismatch: the stored CRC differs from the one computed over the contents.';
+    case 'unverifiable':
+      return `The stored CRC could not be checked${note ? `: ${note}` : ''}.`;
+  }
+}
+
+/**
+ * The selection in words, from one count (core/summary selectionCounts): the filter's status
+ * line, and the table's caption, which adds the tree's branch when one is selected.
+ */
+export function describeSelection(
+  counts: SelectionCounts,
+  filtered: boolean,
+  branch: string,
+): { filter: string; table: string } {
+  const filter = filtered
+    ? `${counts.matched.toLocaleString('en-US')} of ${plural(counts.total, 'parameter')} ${counts.matched === 1 ? 'matches' : 'match'}`
+    : counts.total === 1
+      ? '1 parameter'
+      : `All ${plural(counts.total, 'parameter')}`;
+  if (branch === '') return { filter, table: filter };
+  const under = counts.shown.length.toLocaleString('en-US');
+  const table = filtered
+    ? `Showing ${branch}.*: ${under} of the ${plural(counts.matched, 'matching parameter')}`
+    : `Showing ${branch}.*: ${under} of ${plural(counts.total, 'parameter')}`;
+  return { filter, table };
 }
 
 const rankList = (ranks: readonly number[] | undefined): string =>

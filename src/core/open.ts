@@ -2,6 +2,7 @@ import { LensError } from '../base/errors';
 import type { CheckpointIndex, CipherMode, TensorEntry } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
+import { SNIFF_BYTES } from '../formats/sniff';
 import { scanCheckpoint } from '../formats/ckpt/scan';
 import { detectEncryption, readFrameTable } from '../crypto/frames';
 import type { DecryptedSourceOptions } from '../crypto/decrypted-source';
@@ -37,11 +38,12 @@ export async function openCheckpoint(
   options: CheckpointOpenOptions = {},
 ): Promise<OpenedCheckpoint> {
   const { key, mode, tolerateCrcTrailer, decryption, ...scanOptions } = options;
-  const head = source.size > 0 ? await source.read(0, Math.min(48, source.size), options.signal) : new Uint8Array(0);
+  const head =
+    source.size > 0 ? await source.read(0, Math.min(SNIFF_BYTES, source.size), options.signal) : new Uint8Array(0);
   const guess = detectEncryption(head);
   if (!guess.encrypted) {
     if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
-    const index = await indexPlainFile(source, scanOptions);
+    const index = await indexPlainFile(source, scanOptions, head);
     return { index, plaintext: source };
   }
   if (!key) {

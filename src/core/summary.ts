@@ -1,5 +1,6 @@
-import type { CheckpointIndex, TensorEntry } from '../base/types';
+import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { elementCount } from '../base/dtypes';
+import type { IntegrityReport } from '../integrity/verify';
 
 export interface CheckpointSummary {
   parameterCount: number;
@@ -29,6 +30,75 @@ export function summarize(index: CheckpointIndex): CheckpointSummary {
     totalElements,
     totalBytes,
     bytesByDtype: [...byDtype.entries()].map(([dtype, slot]) => ({ dtype, ...slot })).sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+/**
+ * How a file is stored that MindSpore still loads as intended: worth a note, not a finding. Every
+ * other problem code (including ones added later) counts as a finding.
+ */
+const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<TensorProblemCode | FileProblemCode>([
+  'legacy-bfloat16-as-float32',
+  'legacy-scalar-dims',
+  'map-tensor-unsupported',
+  'duplicate-name',
+  'ckpt-duplicate-tag',
+  'safetensors-duplicate-key',
+]);
+
+/** What is known about the CRC: stored or not, and whether a verification compared it. */
+export type CrcVerdict = 'absent' | 'not-verified' | 'verified' | 'mismatch' | 'unverifiable';
+
+/**
+ * One verdict per file, from what the index and (once run) Verify integrity established; the
+ * summary line, the tab's dot and the integrity report all read it. 'finding': something is
+ * wrong (a CRC mismatch, a failed block, a structural problem MindSpore trips on); 'notes': only
+ * storage notes; 'clean': neither — which says nothing about a CRC that was never compared.
+ */
+export interface FileVerdict {
+  level: 'finding' | 'notes' | 'clean';
+  crc: CrcVerdict;
+  /** Why the CRC could not be checked, when `crc` is 'unverifiable'. */
+  crcNote?: string;
+  /** Structural problems (file and tensor) that are findings, and those that are notes. */
+  structuralFindings: number;
+  structuralNotes: number;
+  /** Encrypted files once verified: blocks authenticated of all, and whether one failed. */
+  encryption: { blocks: number; verified: number; failed: boolean } | null;
+}
+
+export function fileVerdict(index: CheckpointIndex, integrity?: IntegrityReport | null): FileVerdict {
+  let structuralFindings = 0;
+  let structuralNotes = 0;
+  const count = (code: TensorProblemCode | FileProblemCode): void => {
+    if (NOTE_CODES.has(code)) structuralNotes += 1;
+    else structuralFindings += 1;
+  };
+  for (const problem of index.problems) count(problem.code);
+  for (const tensor of index.tensors) for (const problem of tensor.problems ?? []) count(problem.code);
+
+  let crc: CrcVerdict;
+  if (integrity && integrity.crcStatus !== 'ok' && integrity.crcStatus !== 'mismatch') {
+    crc = integrity.crcStatus;
+  } else if (!index.crc.present) crc = 'absent';
+  else if (index.crc.ok === null) crc = 'not-verified';
+  else crc = index.crc.ok ? 'verified' : 'mismatch';
+
+  const encryption = integrity?.encryption
+    ? {
+        blocks: integrity.encryption.blocks,
+        verified: integrity.encryption.blocksVerified,
+        failed: !integrity.encryption.ok,
+      }
+    : null;
+  const finding = structuralFindings > 0 || crc === 'mismatch' || encryption?.failed === true;
+  return {
+    level: finding ? 'finding' : structuralNotes > 0 ? 'notes' : 'clean',
+    crc,
+    ...(crc === 'unverifiable' && integrity?.crcNote ? { crcNote: integrity.crcNote } : {}),
+    structuralFindings,
+    structuralNotes,
+    encryption,
   };
 }
 
@@ -177,6 +247,35 @@ export function treeView(shape: TreeShape, indices?: readonly number[]): TreeNod
     };
   };
   return make(0);
+}
+
+/** Whether a tensor lies under the tree's branch `path`: exactly the leaves that branch counts. */
+export function isUnderBranch(name: string, path: string): boolean {
+  return path === '' || name.startsWith(`${path}.`);
+}
+
+export interface SelectionCounts {
+  /** Entries in the file. */
+  total: number;
+  /** Entries the filter matches (all when there is no filter). */
+  matched: number;
+  /** Indices of the matching entries under the tree's selected branch: the table's rows. */
+  shown: readonly number[];
+}
+
+/**
+ * The one count of what is selected, for the filter's status, the table's caption and the tree:
+ * the filter's matches, then those under the selected branch as the tree counts them (a tensor
+ * named like the branch itself, `a` beside `a.b`, is the branch's sibling, not under it).
+ */
+export function selectionCounts(
+  tensors: readonly TensorEntry[],
+  matching: readonly number[],
+  branch: string,
+): SelectionCounts {
+  const shown =
+    branch === '' ? matching : matching.filter((i) => isUnderBranch((tensors[i] as TensorEntry).name, branch));
+  return { total: tensors.length, matched: matching.length, shown };
 }
 
 /** The whole tree (or that of the tensors at `indices`) in one call. */

@@ -20,7 +20,7 @@ import type { ByteSource } from '../io/byte-source';
 import { releaseBuffer } from '../io/release';
 import { isSliceable } from '../formats/parts';
 import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
-import { readFrameTable, type CipherFrame, type FrameTable } from './frames';
+import { frameAt, readFrameTable, type FrameTable } from './frames';
 import { GCM_NONCE_BYTES } from './layout';
 
 export interface DecryptUnit {
@@ -41,16 +41,25 @@ export interface DecryptUnit {
   plaintextLength: number;
 }
 
+/**
+ * The block does not decrypt: its GCM tag or CBC padding fails. Whether that means damage or a
+ * wrong key is decided by whoever knows which block, if any, proved the key (`withKeyProof`).
+ */
 function authenticationFailure(unit: DecryptUnit, hint: string): LensError {
-  return unit.block === 0
-    ? new LensError('crypto-wrong-key', { block: 0, hint })
-    : new LensError('crypto-block-corrupted', { block: unit.block, offset: unit.readOffset, hint });
+  return new LensError('crypto-block-corrupted', { block: unit.block, offset: unit.readOffset, hint });
+}
+
+/** A block failure, with the block that proved the key when one did. */
+function withKeyProof(error: unknown, keyBlock: number | null): unknown {
+  if (!(error instanceof LensError) || error.code !== 'crypto-block-corrupted' || keyBlock === null) return error;
+  if (error.details.keyBlock !== undefined) return error;
+  return new LensError('crypto-block-corrupted', { ...error.details, keyBlock }, error.cause);
 }
 
 /**
  * Pure and independent per unit (a worker pool can call it): ciphertext bytes of `unit` (as
- * described by readOffset/readLength) → plaintext. Throws crypto-wrong-key on block 0 and
- * crypto-block-corrupted on later blocks when the GCM tag or the CBC padding does not verify.
+ * described by readOffset/readLength) → plaintext. Throws crypto-block-corrupted when the GCM
+ * tag or the CBC padding does not verify (the caller tells a wrong key from damage).
  * With `consume`, the buffer behind `bytes` is the caller's to give away and is freed once read.
  */
 export async function decryptUnit(
@@ -171,7 +180,8 @@ export function planUnits(
 ): DecryptUnit[] {
   const units: DecryptUnit[] = [];
   let plaintextOffset = 0;
-  for (const frame of table.frames) {
+  for (let block = 0; block < table.count; block += 1) {
+    const frame = frameAt(table, block);
     const plaintextLength = plaintextLengths[frame.index] as number;
     if (table.mode === 'AES-GCM' && table.layout === 'current') {
       units.push({
@@ -214,44 +224,70 @@ export function planUnits(
 }
 
 /**
- * Plaintext size of every block. GCM: the ciphertext size. CBC: decrypt only each block's last
- * 16-byte cipher block (chained from the one before) and read its PKCS#7 padding — a few bytes
- * per 64 MiB, which also detects a wrong key on block 0 at once.
+ * CBC padding of at least this many bytes proves a key: a wrong key yields it by chance less than
+ * once in 2^32 (one pad byte: once in 256). MindSpore's full 64 MiB blocks carry 16.
  */
-export async function plaintextLengths(
+const KEY_PROOF_PAD_BYTES = 4;
+
+/** Plaintext sizes, and the block whose decryption proved the key (null: none could). */
+export interface KeyCheck {
+  lengths: number[];
+  keyBlock: number | null;
+}
+
+/**
+ * CBC modes: plaintext size of every block and the key check. Decrypts only each block's last
+ * 16-byte cipher block (chained from the one before) and reads its PKCS#7 padding — a few bytes
+ * per 64 MiB. Block 0 decides a wrong key: when it fails and another block's padding proves the
+ * key, block 0 is damaged; when none does, the key is wrong (or every block is damaged).
+ */
+async function checkCbcBlocks(
   source: ByteSource,
   table: FrameTable,
   cipher: FrameCipher,
   signal?: AbortSignal,
-): Promise<number[]> {
-  if (table.mode === 'AES-GCM') return table.frames.map((frame) => frame.cipherLength);
-  const lengthOf = async (frame: CipherFrame): Promise<number> => {
+): Promise<KeyCheck> {
+  const padOf = async (block: number): Promise<number | null> => {
+    const frame = frameAt(table, block);
     const chained = frame.cipherLength > 16;
     const readOffset = frame.ciphertextOffset + frame.cipherLength - (chained ? 32 : 16);
     const bytes = await readSpan(source, readOffset, chained ? 32 : 16, signal);
     const iv = chained ? bytes.subarray(0, 16) : frame.iv;
     const tail = await cipher.cbcDecrypt(iv, bytes.subarray(chained ? 16 : 0), true);
-    if (!tail) {
-      const unit = { block: frame.index, readOffset } as DecryptUnit;
-      throw authenticationFailure(unit, 'the CBC padding is invalid');
-    }
-    return frame.cipherLength - 16 + tail.length;
+    return tail ? 16 - tail.length : null;
   };
-  const lengths: number[] = new Array<number>(table.frames.length);
+  const pads: (number | null)[] = new Array<number | null>(table.count).fill(null);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < table.frames.length) {
-      const frame = table.frames[next++] as CipherFrame;
-      lengths[frame.index] = await lengthOf(frame);
+    while (next < table.count) {
+      const block = next++;
+      pads[block] = await padOf(block);
     }
   };
-  // Block 0 first, alone: a wrong key must be reported as such, not as a damaged later block.
-  if (table.frames.length > 0) {
-    next = 1;
-    lengths[0] = await lengthOf(table.frames[0] as CipherFrame);
-  }
   await Promise.all(Array.from({ length: DECRYPT_CONCURRENCY }, worker));
-  return lengths;
+  const proof = pads.findIndex((pad) => pad !== null && pad >= KEY_PROOF_PAD_BYTES);
+  // Block 0 first: its failure is a wrong key unless another block proved the key.
+  for (let block = 0; block < table.count; block += 1) {
+    if (pads[block] !== null) continue;
+    const frame = frameAt(table, block);
+    const failure = new LensError('crypto-block-corrupted', {
+      block,
+      offset: frame.ciphertextOffset + frame.cipherLength - 16,
+      hint: 'the CBC padding is invalid',
+    });
+    if (proof >= 0) throw withKeyProof(failure, proof);
+    if (block === 0) {
+      throw new LensError('crypto-wrong-key', {
+        block: 0,
+        hint: 'the CBC padding is invalid',
+        blocksTried: Array.from({ length: table.count }, (_, i) => i),
+        blockCount: table.count,
+      });
+    }
+    throw failure;
+  }
+  const lengths = pads.map((pad, block) => (table.cipherLengths[block] as number) - (pad as number));
+  return { lengths, keyBlock: proof >= 0 ? proof : null };
 }
 
 export interface DecryptedSourceOptions {
@@ -298,6 +334,11 @@ export class DecryptedSource implements ByteSource {
   private readonly decryptWaiters: (() => void)[] = [];
   /** Units decrypted so far (tests and the benchmark read it). */
   unitsDecrypted = 0;
+  /**
+   * The block whose GCM tag (or long CBC padding) verified with the key, so a later failure is
+   * damage, not a wrong key; null while none has (legacy CTR files never can).
+   */
+  keyBlock: number | null = null;
 
   constructor(
     private readonly cipherSource: ByteSource,
@@ -355,11 +396,48 @@ export class DecryptedSource implements ByteSource {
       plain = this.options.decryptor
         ? await this.options.decryptor(unit, bytes)
         : await decryptUnit(unit, bytes, this.cipher, true);
+    } catch (error) {
+      throw withKeyProof(error, this.keyBlock);
     } finally {
       done();
     }
     this.unitsDecrypted += 1;
     return plain;
+  }
+
+  /**
+   * Whole GCM blocks: decrypts block 0 (kept for the scan, which starts there) to check the key.
+   * When its tag fails, block 1 and the last block are tried: if one verifies, the key is right
+   * and block 0 is damaged; if none does, the key is wrong (or all of them are damaged).
+   */
+  async confirmKey(signal?: AbortSignal): Promise<void> {
+    if (this.units[0]?.kind !== 'gcm') return;
+    let failure: LensError;
+    try {
+      await this.unit(0, signal);
+      this.keyBlock = 0;
+      return;
+    } catch (error) {
+      if (!(error instanceof LensError) || error.code !== 'crypto-block-corrupted') throw error;
+      failure = error;
+    }
+    const others = [...new Set([1, this.units.length - 1])].filter((index) => index > 0 && index < this.units.length);
+    for (const index of others) {
+      try {
+        await this.decrypt(index, signal);
+      } catch (error) {
+        if (error instanceof LensError && error.code === 'crypto-block-corrupted') continue;
+        throw error;
+      }
+      this.keyBlock = index;
+      throw withKeyProof(failure, index);
+    }
+    throw new LensError('crypto-wrong-key', {
+      block: 0,
+      hint: failure.details.hint ?? 'the AES-GCM tag does not match',
+      blocksTried: [0, ...others],
+      blockCount: this.table.count,
+    });
   }
 
   /** Drops a cached unit; its buffer is freed at once unless a read is copying from it. */
@@ -494,8 +572,9 @@ export interface OpenDecryptedOptions extends DecryptedSourceOptions {
 
 /**
  * Open an encrypted checkpoint with its key: frame table, per-block plaintext sizes, and the
- * plaintext ByteSource. Wrong key length, wrong mode, wrong key (CBC), damaged frames and
- * truncation are reported here; a GCM wrong key on the first read of block 0.
+ * plaintext ByteSource. Wrong key length, wrong mode, a wrong key (block 0 fails and no other
+ * block tried verifies), a damaged block 0 (another block verifies), damaged frames and
+ * truncation are reported here.
  */
 export async function openDecryptedSource(
   source: ByteSource,
@@ -504,8 +583,21 @@ export async function openDecryptedSource(
 ): Promise<DecryptedSource> {
   const table = options.table ?? (await readFrameTable(source, { mode: options.mode, signal: options.signal }));
   const cipher = options.cipher ?? (await createFrameCipher(table.mode, key));
-  const lengths = await plaintextLengths(source, table, cipher, options.signal);
-  return new DecryptedSource(source, table, planUnits(table, lengths, options.segmentBytes), cipher, options);
+  // GCM: the ciphertext size; CBC: read from each block's padding, which also checks the key.
+  const check: KeyCheck =
+    table.mode === 'AES-GCM'
+      ? { lengths: Array.from(table.cipherLengths), keyBlock: null }
+      : await checkCbcBlocks(source, table, cipher, options.signal);
+  const decrypted = new DecryptedSource(
+    source,
+    table,
+    planUnits(table, check.lengths, options.segmentBytes),
+    cipher,
+    options,
+  );
+  decrypted.keyBlock = check.keyBlock;
+  await decrypted.confirmKey(options.signal);
+  return decrypted;
 }
 
 /**

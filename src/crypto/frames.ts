@@ -5,7 +5,7 @@
  * for 1.3–1.6 files, which used one magic for both AES modes.
  */
 import { LensError } from '../base/errors';
-import { MAX_CIPHER_BLOCK_BYTES, MAX_CIPHER_FRAMES } from '../base/limits';
+import { FRAME_WINDOW_BYTES, MAX_CIPHER_BLOCK_BYTES, MAX_CIPHER_FRAMES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { parseCrcTrailer, CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
@@ -31,10 +31,23 @@ export interface CipherFrame {
   cipherLength: number;
 }
 
+/**
+ * Blocks in typed arrays (a file of a million tiny blocks must not become a million objects);
+ * `frameAt` gives one block's view.
+ */
 export interface FrameTable {
   mode: CipherMode;
   layout: CipherLayout;
-  frames: CipherFrame[];
+  /** Number of blocks. */
+  count: number;
+  /** File offset of each block's magic. */
+  offsets: Float64Array;
+  /** Ciphertext length of each block. */
+  cipherLengths: Uint32Array;
+  /** Each block's 16-byte IV, block i at i × 16. */
+  ivs: Uint8Array;
+  /** Each block's 16-byte GCM tag, block i at i × 16 (current-layout AES-GCM only). */
+  tags: Uint8Array | null;
   /** Size of the encrypted file. */
   fileSize: number;
   /** A plaintext `crc_num` trailer after the blocks (only when tolerated, see options). */
@@ -87,13 +100,85 @@ export async function probeEncryption(source: ByteSource, signal?: AbortSignal):
   return detectEncryption(await source.read(0, Math.min(48, source.size), signal));
 }
 
+/** Block `index` of the table, as views into it. */
+export function frameAt(table: FrameTable, index: number): CipherFrame {
+  const offset = table.offsets[index] as number;
+  return {
+    index,
+    offset,
+    tag: table.tags ? table.tags.subarray(index * GCM_TAG_BYTES, (index + 1) * GCM_TAG_BYTES) : null,
+    iv: table.ivs.subarray(index * IV_BYTES, (index + 1) * IV_BYTES),
+    ciphertextOffset: offset + headerBytes(table.mode, table.layout),
+    cipherLength: table.cipherLengths[index] as number,
+  };
+}
+
+/** Growable typed-array columns of the frame table. */
+class FrameColumns {
+  count = 0;
+  offsets: Float64Array;
+  cipherLengths: Uint32Array;
+  ivs: Uint8Array;
+  tags: Uint8Array | null;
+
+  constructor(
+    capacity: number,
+    private readonly hasTag: boolean,
+  ) {
+    this.offsets = new Float64Array(capacity);
+    this.cipherLengths = new Uint32Array(capacity);
+    this.ivs = new Uint8Array(capacity * IV_BYTES);
+    this.tags = hasTag ? new Uint8Array(capacity * GCM_TAG_BYTES) : null;
+  }
+
+  /** One block; its IV and tag are copied from `bytes` at `ivAt` and `tagAt` (a million views would cost more). */
+  push(offset: number, cipherLength: number, bytes: Uint8Array, ivAt: number, tagAt: number): void {
+    if (this.count === this.offsets.length) this.resize(Math.min(MAX_CIPHER_FRAMES, 2 * this.count));
+    this.offsets[this.count] = offset;
+    this.cipherLengths[this.count] = cipherLength;
+    const ivs = this.ivs;
+    const tags = this.tags;
+    const to = this.count * IV_BYTES;
+    for (let i = 0; i < IV_BYTES; i += 1) ivs[to + i] = bytes[ivAt + i] as number;
+    if (tags) for (let i = 0; i < GCM_TAG_BYTES; i += 1) tags[to + i] = bytes[tagAt + i] as number;
+    this.count += 1;
+  }
+
+  resize(capacity: number): void {
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T, per = 1): T => {
+      const next = make(capacity * per);
+      next.set(old.subarray(0, Math.min(old.length, capacity * per)) as never);
+      return next;
+    };
+    this.offsets = grow(this.offsets, (n) => new Float64Array(n));
+    this.cipherLengths = grow(this.cipherLengths, (n) => new Uint32Array(n));
+    this.ivs = grow(this.ivs, (n) => new Uint8Array(n), IV_BYTES);
+    if (this.tags) this.tags = grow(this.tags, (n) => new Uint8Array(n), GCM_TAG_BYTES);
+  }
+
+  trimmed(): Pick<FrameTable, 'count' | 'offsets' | 'cipherLengths' | 'ivs' | 'tags'> {
+    if (this.count !== this.offsets.length) this.resize(this.count);
+    return {
+      count: this.count,
+      offsets: this.offsets,
+      cipherLengths: this.cipherLengths,
+      ivs: this.ivs,
+      tags: this.hasTag ? this.tags : null,
+    };
+  }
+}
+
+/** Blocks this small are read through in windows: one read per header would cost more than the bytes. */
+const READ_THROUGH_BLOCK_BYTES = 64 * 1024;
+
 /** Reads the frame table; throws the LensError that says exactly what is wrong. */
 export async function readFrameTable(source: ByteSource, options: FrameTableOptions = {}): Promise<FrameTable> {
   const { signal } = options;
   const size = source.size;
   if (size === 0) {
     // MindSpore encrypts an empty checkpoint to an empty file; with a chosen mode that is valid.
-    return { mode: options.mode ?? 'AES-GCM', layout: 'current', frames: [], fileSize: 0, crcTrailer: null };
+    const empty = new FrameColumns(0, false).trimmed();
+    return { mode: options.mode ?? 'AES-GCM', layout: 'current', ...empty, fileSize: 0, crcTrailer: null };
   }
   const head = await source.read(0, Math.min(48, size), signal);
   const guess = detectEncryption(head);
@@ -124,94 +209,120 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
   const expectedMagic = layout === 'legacy' ? LEGACY_MAGIC : CIPHER_MAGIC[mode];
   const hasTag = layout === 'current' && mode === 'AES-GCM';
   const header = headerBytes(mode, layout);
-  const frames: CipherFrame[] = [];
+  const lengthAt = hasTag ? 4 + GCM_TAG_BYTES : 4;
+  // The smallest possible block is a header and one ciphertext byte (16 for CBC).
+  const smallestBlock = header + (mode === 'AES-GCM' ? 1 : 16);
+  const columns = new FrameColumns(Math.min(MAX_CIPHER_FRAMES, Math.ceil(size / smallestBlock), 1024), hasTag);
   let crcTrailer: FrameTable['crcTrailer'] = null;
 
+  const malformed = (index: number, at: number, hint: string, extra: { limit?: number } = {}): LensError =>
+    new LensError('crypto-block-malformed', { block: index, offset: at, hint, ...extra });
+
+  /** Block `index` at `offset`, from bytes holding at least its header: its total size on disk. */
+  const parseBlock = (view: DataView, at: number, index: number, offset: number, remaining: number): number => {
+    const blockLength = view.getInt32(at + lengthAt, true);
+    const ivLength = view.getInt32(at + lengthAt + 4, true);
+    const cipherLength = view.getInt32(at + lengthAt + 8 + IV_BYTES, true);
+    if (ivLength !== IV_BYTES) throw malformed(index, offset + lengthAt + 4, `iv_len must be 16, got ${ivLength}`);
+    const cipherLengthAt = offset + lengthAt + 8 + IV_BYTES;
+    if (cipherLength === 0) {
+      throw new LensError('crypto-block-empty', { block: index, offset: cipherLengthAt });
+    }
+    if (cipherLength < 0) throw malformed(index, cipherLengthAt, `cipher_len is negative (${cipherLength})`);
+    if (blockLength !== 4 + IV_BYTES + 4 + cipherLength) {
+      throw malformed(
+        index,
+        offset + lengthAt,
+        `block_len ${blockLength} does not match 4 + iv_len + 4 + cipher_len = ${4 + IV_BYTES + 4 + cipherLength} (cipher_len ${cipherLength})`,
+      );
+    }
+    if (cipherLength > MAX_CIPHER_BLOCK_BYTES) {
+      throw malformed(index, cipherLengthAt, `cipher_len ${cipherLength} exceeds any MindSpore block`, {
+        limit: MAX_CIPHER_BLOCK_BYTES,
+      });
+    }
+    if (mode !== 'AES-GCM' && cipherLength % 16 !== 0) {
+      throw malformed(index, cipherLengthAt, `cipher_len ${cipherLength} is not a multiple of 16, as CBC needs`);
+    }
+    const total = header + cipherLength;
+    if (total > remaining) {
+      throw new LensError('crypto-truncated', { block: index, offset, expected: total, actual: remaining });
+    }
+    columns.push(offset, cipherLength, window, at + lengthAt + 8, at + 4);
+    return total;
+  };
+
+  /**
+   * MindSpore writes equal blocks but the last, so the first block's size gives the count up
+   * front: when that is over the limit and the block where the last one must start is there
+   * and ends the file, the file is refused before walking a million headers.
+   */
+  const refuseTooManyBlocks = async (firstBlock: number): Promise<void> => {
+    const estimated = Math.ceil(size / firstBlock);
+    if (estimated <= MAX_CIPHER_FRAMES) return;
+    const lastStart = (estimated - 1) * firstBlock;
+    const last = await source.read(lastStart, Math.min(header, size - lastStart), signal);
+    if (last.length < header) return;
+    const view = new DataView(last.buffer, last.byteOffset, last.byteLength);
+    const lastCipher = view.getInt32(lengthAt + 8 + IV_BYTES, true);
+    if (view.getUint32(0, true) !== expectedMagic || lastStart + header + lastCipher !== size) return;
+    throw new LensError('crypto-too-many-blocks', {
+      actual: estimated,
+      limit: MAX_CIPHER_FRAMES,
+      hint: `its first block is ${firstBlock.toLocaleString('en-US')} bytes and the block at byte ${lastStart.toLocaleString('en-US')} ends the file`,
+    });
+  };
+
+  let window = head;
+  let windowView = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let windowStart = 0;
+  let lastBlock = 0;
   let offset = 0;
   while (offset < size) {
-    signal?.throwIfAborted();
-    const index = frames.length;
-    if (index >= MAX_CIPHER_FRAMES)
-      throw new LensError('crypto-block-corrupted', {
-        block: index,
-        offset,
-        limit: MAX_CIPHER_FRAMES,
-        hint: `more than ${MAX_CIPHER_FRAMES} blocks`,
-      });
+    const index = columns.count;
+    if ((index & 0xffff) === 0) signal?.throwIfAborted();
+    if (index >= MAX_CIPHER_FRAMES) {
+      throw new LensError('crypto-too-many-blocks', { block: index, offset, limit: MAX_CIPHER_FRAMES });
+    }
     const remaining = size - offset;
-    const bytes =
-      index === 0 && offset === 0 && head.length >= Math.min(header, remaining)
-        ? head
-        : await source.read(offset, Math.min(header, remaining), signal);
+    const wanted = Math.min(header, remaining);
+    if (offset + wanted > windowStart + window.length || offset < windowStart) {
+      // Small blocks lie close together: one window holds many headers. Large ones: headers only.
+      const through = lastBlock > 0 && lastBlock <= READ_THROUGH_BLOCK_BYTES;
+      window = await source.read(offset, Math.min(remaining, through ? FRAME_WINDOW_BYTES : wanted), signal);
+      windowView = new DataView(window.buffer, window.byteOffset, window.byteLength);
+      windowStart = offset;
+    }
+    const at = offset - windowStart;
+    const available = Math.min(wanted, window.length - at);
     if (remaining === CRC_TRAILER_BYTES && index > 0) {
-      const crc = parseCrcTrailer(await source.read(offset, CRC_TRAILER_BYTES, signal));
+      const crc = parseCrcTrailer(window.subarray(at, at + available));
       if (crc !== null) {
         if (!options.tolerateCrcTrailer) throw new LensError('crypto-crc-trailer', { offset, block: index });
         crcTrailer = { offset, crc };
         break;
       }
     }
-    if (bytes.length < 4)
-      throw new LensError('crypto-truncated', { block: index, offset, expected: header, actual: remaining });
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const magic = view.getUint32(0, true);
+    const magic = available >= 4 ? windowView.getUint32(at, true) : null;
     if (magic !== expectedMagic) {
-      throw new LensError('crypto-block-corrupted', {
+      if (index > 0) {
+        // Not the start of a block: whatever follows the last complete block is not a block.
+        throw new LensError('crypto-trailing-bytes', { offset, actual: remaining, blockCount: index });
+      }
+      throw new LensError('crypto-block-malformed', {
         block: index,
         offset,
         expected: hex32(expectedMagic),
-        actual: hex32(magic),
-        hint: `the block starts with ${hex32(magic)} instead of the ${mode} magic ${hex32(expectedMagic)}`,
+        actual: magic === null ? 'too few bytes' : hex32(magic),
+        hint: `the block starts with ${magic === null ? 'fewer than 4 bytes' : hex32(magic)} instead of the ${mode} magic ${hex32(expectedMagic)}`,
       });
     }
-    if (bytes.length < header)
+    if (available < header) {
       throw new LensError('crypto-truncated', { block: index, offset, expected: header, actual: remaining });
-    const lengthAt = hasTag ? 4 + GCM_TAG_BYTES : 4;
-    const blockLength = view.getInt32(lengthAt, true);
-    const ivLength = view.getInt32(lengthAt + 4, true);
-    const cipherLength = view.getInt32(lengthAt + 8 + IV_BYTES, true);
-    if (ivLength !== IV_BYTES) {
-      throw new LensError('crypto-block-corrupted', {
-        block: index,
-        offset: offset + lengthAt + 4,
-        hint: `iv_len must be 16, got ${ivLength}`,
-      });
     }
-    if (cipherLength <= 0 || blockLength !== 4 + IV_BYTES + 4 + cipherLength) {
-      throw new LensError('crypto-block-corrupted', {
-        block: index,
-        offset: offset + lengthAt,
-        hint: `block_len ${blockLength} does not match 4 + iv_len + 4 + cipher_len (cipher_len ${cipherLength})`,
-      });
-    }
-    if (cipherLength > MAX_CIPHER_BLOCK_BYTES) {
-      throw new LensError('crypto-block-corrupted', {
-        block: index,
-        offset,
-        limit: MAX_CIPHER_BLOCK_BYTES,
-        hint: `cipher_len ${cipherLength} exceeds any MindSpore block`,
-      });
-    }
-    if (mode !== 'AES-GCM' && cipherLength % 16 !== 0) {
-      throw new LensError('crypto-block-corrupted', {
-        block: index,
-        offset,
-        hint: `cipher_len ${cipherLength} is not a multiple of 16, as CBC needs`,
-      });
-    }
-    const end = offset + lengthAt + 4 + blockLength;
-    if (end > size) {
-      throw new LensError('crypto-truncated', { block: index, offset, expected: end - offset, actual: remaining });
-    }
-    frames.push({
-      index,
-      offset,
-      tag: hasTag ? bytes.slice(4, 4 + GCM_TAG_BYTES) : null,
-      iv: bytes.slice(lengthAt + 8, lengthAt + 8 + IV_BYTES),
-      ciphertextOffset: offset + header,
-      cipherLength,
-    });
-    offset = end;
+    lastBlock = parseBlock(windowView, at, index, offset, remaining);
+    if (index === 0) await refuseTooManyBlocks(lastBlock);
+    offset += lastBlock;
   }
-  return { mode, layout, frames, fileSize: size, crcTrailer };
+  return { mode, layout, ...columns.trimmed(), fileSize: size, crcTrailer };
 }

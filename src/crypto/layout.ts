@@ -1,11 +1,11 @@
 /** MindSpore cipher block layout constants (ckpt-crypto.md §1, §7). */
 import type { CipherMode } from '../base/types';
+import { CIPHER_MAGICS } from '../formats/sniff';
 
-export const CIPHER_MAGIC: Readonly<Record<CipherMode, number>> = {
-  'AES-GCM': 0x7f3a5ed8,
-  'AES-CBC': 0x7f3a5ed9,
-  'SM4-CBC': 0x7f3a5eda,
-};
+/** Mode → magic, from the one table in formats/sniff.ts. */
+export const CIPHER_MAGIC = Object.fromEntries(
+  Object.entries(CIPHER_MAGICS).map(([magic, mode]) => [mode, Number(magic)]),
+) as Readonly<Record<CipherMode, number>>;
 /** MindSpore 1.3–1.6 wrote the AES-GCM magic for every mode. */
 export const LEGACY_MAGIC = 0x7f3a5ed8;
 export const IV_BYTES = 16;
@@ -20,6 +20,5 @@ export function headerBytes(mode: CipherMode, layout: CipherLayout): number {
 }
 
 export function modeOfMagic(magic: number): CipherMode | undefined {
-  for (const [mode, value] of Object.entries(CIPHER_MAGIC) as [CipherMode, number][]) if (value === magic) return mode;
-  return undefined;
+  return CIPHER_MAGICS[magic];
 }

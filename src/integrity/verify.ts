@@ -24,6 +24,15 @@ export interface EncryptionCheck {
   failure: SerializedLensError | null;
 }
 
+/** File problems that say how a file was saved, not that its bytes are damaged or dangerous. */
+const NOT_DAMAGE: ReadonlySet<FileProblem['code']> = new Set<FileProblem['code']>([
+  'ckpt-duplicate-tag',
+  'empty-checkpoint',
+  'pickle-needs-classes',
+  'pickle-unsupported-object',
+  'ddp-prefix',
+]);
+
 export interface IntegrityReport {
   format: FormatId;
   /** The index's CRC facts with `ok`/`actual` filled in. */
@@ -184,7 +193,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     const check: EncryptionCheck = {
       mode: plaintext.table.mode,
       layout: plaintext.table.layout,
-      blocks: plaintext.table.frames.length,
+      blocks: plaintext.table.count,
       blocksVerified: 0,
       ok: true,
       failure: null,
@@ -249,9 +258,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
   index.crc.actual = crc.actual;
   options.onProgress?.(1);
 
-  const problems = index.problems.filter(
-    (problem) => problem.code !== 'ckpt-duplicate-tag' && problem.code !== 'empty-checkpoint',
-  );
+  const problems = index.problems.filter((problem) => !NOT_DAMAGE.has(problem.code));
   const report: IntegrityReport = {
     format: index.format,
     crc,

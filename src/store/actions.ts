@@ -17,7 +17,13 @@ async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMo
       { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) },
       proxy((fraction: number) => updateFile(id, { progress: fraction })),
     );
-    updateFile(id, { status: 'ready', progress: 1, index: result.index, summary: result.summary });
+    updateFile(id, {
+      status: 'ready',
+      progress: 1,
+      index: result.index,
+      summary: result.summary,
+      integrity: undefined,
+    });
   } catch (error) {
     const serialized = serializeError(error);
     if (serialized.code === 'encrypted-needs-key') {

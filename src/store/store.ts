@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { SerializedLensError } from '../base/errors';
 import type { CheckpointIndex } from '../base/types';
 import type { CheckpointSummary } from '../core/summary';
+import type { IntegrityReport } from '../integrity/verify';
 
 /** One file the user opened. Holds the index (plain data), never tensor bytes or keys. */
 export interface OpenFile {
@@ -12,6 +13,8 @@ export interface OpenFile {
   progress: number;
   index?: CheckpointIndex;
   summary?: CheckpointSummary;
+  /** The last Verify integrity result: the file's verdict reads it (core/summary fileVerdict). */
+  integrity?: IntegrityReport;
   error?: SerializedLensError;
   /** Set when the file is encrypted: the mode from its magic, or a description for legacy files. */
   encryptionMode?: string;

@@ -5,11 +5,18 @@ import type { CliIo } from '../cli/types';
 export function captureIo(): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
+  let pending = '';
   return {
     out,
     err,
     io: {
-      out: (line) => out.push(line),
+      out: (line) => {
+        out.push(pending + line);
+        pending = '';
+      },
+      write: (text) => {
+        pending += text;
+      },
       err: (line) => err.push(line),
       usage: (reason) => {
         err.push(reason);

@@ -18,6 +18,7 @@ import {
   type VerifyReport,
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
+import { describeTensorProblem } from '../../core/messages';
 import { compileNameMap, readNameMapSource } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
@@ -212,7 +213,9 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
             `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
         );
         for (const omitted of plan.omitted)
-          io.out(`  omitted ${shown(omitted.name)} (${omitted.reason}, as MindSpore's writer does)`);
+          io.out(
+            `  omitted ${shown(omitted.name)} (${omitted.reason === 'zero-size' ? "zero-size, as MindSpore's writer does" : describeTensorProblem(omitted.reason)})`,
+          );
         for (const cast of casts) {
           io.out(
             `  cast ${shown(cast.name)} ${cast.from} → ${cast.to}: ${plural(cast.elements, 'value')}, ${cast.overflowToInfinity} overflowed to ±inf, ` +

@@ -136,7 +136,8 @@ export const diffCommand: CliCommand<typeof OPTIONS> = {
     try {
       const { index } = await openCheckpoint(await openFileSource(checkpoint), keyOptions);
       entries = parameterDictOrder(index);
-      format = index.format;
+      // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
+      format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
     } catch (error) {
       throw withFile(error, checkpoint);
     }

@@ -1,35 +1,39 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
-import type { CheckpointIndex } from '../../base/types';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
+import { printJsonWithList } from '../json-out';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
 
 /** The JSON contract other tools read: keep keys stable, add only. */
-export function inspectJson(index: CheckpointIndex) {
+function inspectJsonFields(index: CheckpointIndex) {
   return {
     format: index.format,
     size: index.size,
     encryption: index.encryption,
     crc: { present: index.crc.present, ok: index.crc.ok },
     metadata: index.metadata,
-    tensors: index.tensors.map((tensor) => ({
-      name: tensor.name,
-      dtype: tensor.dtype,
-      ...(tensor.rawDtype !== undefined ? { rawDtype: tensor.rawDtype } : {}),
-      shape: tensor.shape,
-      bytes: tensor.bytes,
-      ...(tensor.value !== undefined ? { value: tensor.value } : {}),
-      ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
-    })),
     problems: index.problems,
+  };
+}
+
+function tensorJson(tensor: TensorEntry) {
+  return {
+    name: tensor.name,
+    dtype: tensor.dtype,
+    ...(tensor.rawDtype !== undefined ? { rawDtype: tensor.rawDtype } : {}),
+    shape: tensor.shape,
+    bytes: tensor.bytes,
+    ...(tensor.value !== undefined ? { value: tensor.value } : {}),
+    ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
   };
 }
 
@@ -85,7 +89,7 @@ export const inspectCommand: CliCommand<typeof OPTIONS> = {
         const filterJson = filter
           ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
           : {};
-        io.out(JSON.stringify({ ...inspectJson(index), ...filterJson }));
+        printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
       } else {
         if (filter)
           io.out(

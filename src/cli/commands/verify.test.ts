@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { fixturePath, hexToBytes } from '../../test/fixtures';
 import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
+import { encryptBytes } from '../../crypto/encrypt';
+import { readFrameTable } from '../../crypto/frames';
+import { MemorySource } from '../../io/byte-source';
+import type { CipherMode } from '../../base/types';
 
 // ckpt-format.md §12.3: the worked file with its crc_num trailer (CRC 0x5F3FCC5F).
 const WORKED =
@@ -105,5 +109,85 @@ describe('ckpt-lens inspect with a key', () => {
     const text = capture();
     expect(await main(['verify', file, '--key', SM4_KEY, '--sha256'], text.io)).toBe(0);
     expect(text.out).toContain(`sha256: ${want}`);
+  });
+});
+
+describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block file (block 0 decides)', () => {
+  // The finding: a real checkpoint in 4096-byte blocks (121 blocks), AES with a 24-byte key.
+  const plaintext = new Uint8Array(readFileSync(fixturePath('real', 'AI-lab2__checkpoint_lenet-1_1875.ckpt')));
+  const keys: Record<CipherMode, string> = {
+    'AES-GCM': '202122232425262728292a2b2c2d2e2f3031323334353637',
+    'AES-CBC': '202122232425262728292a2b2c2d2e2f3031323334353637',
+    'SM4-CBC': SM4_KEY,
+  };
+  const modes = Object.keys(keys) as CipherMode[];
+
+  async function encrypted(mode: CipherMode, edit?: (bytes: Uint8Array, starts: number[]) => void): Promise<string> {
+    const bytes = await encryptBytes(plaintext, { mode, key: hexToBytes(keys[mode]), blockBytes: 4096 });
+    const starts = Array.from((await readFrameTable(new MemorySource(bytes))).offsets);
+    edit?.(bytes, starts);
+    const file = path.join(dir, `${mode}-${edit ? 'edited' : 'good'}-${Math.random().toString(36).slice(2)}.ckpt`);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  it.each(modes)('%s: the right key verifies every block (exit 0)', async (mode) => {
+    const { io, out } = capture();
+    expect(await main(['verify', await encrypted(mode), '--key', keys[mode], '--json'], io)).toBe(0);
+    expect(JSON.parse(out[0] as string)).toMatchObject({ ok: true, blocks: 121, encryption: { blocksVerified: 121 } });
+  });
+
+  it.each(modes)('%s: a wrong key is "Wrong key" (exit 1), never "the key is right"', async (mode) => {
+    const wrong = hexToBytes(keys[mode]).map((byte) => byte ^ 0x33);
+    for (const command of ['verify', 'inspect']) {
+      const { io, err } = capture();
+      const key = Buffer.from(wrong).toString('hex');
+      expect(await main([command, await encrypted(mode), '--key', key], io)).toBe(1);
+      expect(err.join('\n')).toMatch(/^Wrong key: Cipher block 0 does not decrypt with this key/);
+      expect(err.join('\n')).toMatch(/neither do blocks 1(, \d+)* and 120 of the file's 121/);
+      expect(err.join('\n')).not.toMatch(/key is right/);
+    }
+  });
+
+  it.each(modes)('%s: a tampered block 0 with the right key is an integrity finding (exit 3)', async (mode) => {
+    const file = await encrypted(mode, (bytes, starts) => {
+      bytes[(starts[1] as number) - 2]! ^= 0x01; // the last ciphertext bytes of block 0
+    });
+    const { io, err } = capture();
+    expect(await main(['verify', file, '--key', keys[mode]], io)).toBe(3);
+    expect(err.join('\n')).toMatch(/Cipher block 0 is corrupted .* The key is right: block 1 decrypted and verified/);
+  });
+
+  it.each(modes)('%s: a tampered last block with the right key names it (exit 3)', async (mode) => {
+    const file = await encrypted(mode, (bytes) => {
+      bytes[bytes.length - 2]! ^= 0x01;
+    });
+    const { io, err, out } = capture();
+    expect(await main(['verify', file, '--key', keys[mode]], io)).toBe(3);
+    expect([...err, ...out].join('\n')).toMatch(/Cipher block 120 is corrupted .* The key is right: block 0 decrypted/);
+  });
+
+  it.each(modes)(
+    '%s: framing damage in block 0 (iv_len 12) is a finding that says nothing about the key',
+    async (mode) => {
+      const file = await encrypted(mode, (bytes) => {
+        new DataView(bytes.buffer).setInt32(mode === 'AES-GCM' ? 24 : 8, 12, true);
+      });
+      const { io, err } = capture();
+      expect(await main(['verify', file, '--key', keys[mode]], io)).toBe(3);
+      expect(err.join('\n')).toMatch(/iv_len must be 16, got 12.*says nothing about the key/);
+    },
+  );
+
+  it('bytes appended after the last block: exit 3, named as bytes that do not form a block', async () => {
+    const good = readFileSync(await encrypted('AES-GCM'));
+    const file = path.join(dir, 'gcm-appended.ckpt');
+    const appended = Buffer.from('PK\x03\x04 not a block at all');
+    writeFileSync(file, Buffer.concat([good, appended]));
+    const { io, err } = capture();
+    expect(await main(['verify', file, '--key', keys['AES-GCM']], io)).toBe(3);
+    expect(err.join('\n')).toContain(
+      `After its 121 complete cipher blocks the file has ${appended.length} bytes that do not form a block`,
+    );
   });
 });

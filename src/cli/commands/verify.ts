@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { serializeError, withFile } from '../../base/errors';
+import { serializeError, withFile, type SerializedLensError } from '../../base/errors';
 import type { FileProblem } from '../../base/types';
 import { describeError, describeFileProblem, describeSerialized, oneLine } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
@@ -59,7 +59,12 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   const name = path.basename(file);
   const crc = json.crc;
   const hex = (value: number | null): string => (value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`);
-  if (!crc.present) io.out(`${name}: no CRC stored (crc_check was off when saved)`);
+  if (!crc.present)
+    io.out(
+      json.format === 'pytorch'
+        ? `${name}: torch.save stores no whole-file CRC`
+        : `${name}: no CRC stored (crc_check was off when saved)`,
+    );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
   else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${hex(crc.expected)}, computed ${hex(crc.actual)}`);
@@ -80,6 +85,25 @@ const OPTIONS = {
   ...KEY_OPTIONS,
 } as const satisfies CliOptions;
 
+/**
+ * Errors opening an encrypted file that are findings about the file (exit 3): structural damage,
+ * and a block that fails while another block proved the key. A block failing with no block
+ * having verified the key may be a wrong key, so it stays a bad input (exit 1), as the wrong key does.
+ */
+function isIntegrityFinding(error: SerializedLensError): boolean {
+  switch (error.code) {
+    case 'crypto-block-corrupted':
+      return error.details.keyBlock !== undefined;
+    case 'crypto-block-malformed':
+    case 'crypto-block-empty':
+    case 'crypto-truncated':
+    case 'crypto-trailing-bytes':
+      return true;
+    default:
+      return false;
+  }
+}
+
 export const verifyCommand: CliCommand<typeof OPTIONS> = {
   name: 'verify',
   summary: "check the CRC (crc_num) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
@@ -95,7 +119,7 @@ export const verifyCommand: CliCommand<typeof OPTIONS> = {
     } catch (error) {
       const serialized = serializeError(withFile(error, file));
       // A damaged block found while indexing is an integrity failure, not a bad argument.
-      if (serialized.code === 'crypto-block-corrupted' || serialized.code === 'crypto-truncated') {
+      if (isIntegrityFinding(serialized)) {
         const message = describeError(serialized.code, serialized.details);
         if (values.json) {
           io.out(

@@ -94,12 +94,23 @@ export interface PlannedTensor {
   appended: AppendValue | null;
 }
 
+/**
+ * Why a selected value is not written: MindSpore's writer skips empty tensors; a PyTorch tensor
+ * whose dtype MindSpore lacks, or whose view cannot be read, has no values to write.
+ */
+export type OmitReason = 'zero-size' | 'no-mindspore-dtype' | 'view-outside-storage' | 'view-too-fragmented';
+const UNWRITABLE: ReadonlySet<string> = new Set<OmitReason>([
+  'no-mindspore-dtype',
+  'view-outside-storage',
+  'view-too-fragmented',
+]);
+
 export interface ExportPlan {
   format: ExportFormat;
   /** In file order for ckpt; safetensors re-sorts when writing. */
   tensors: PlannedTensor[];
   /** Selected values that will not be in the output, and why. */
-  omitted: { name: string; reason: 'zero-size' }[];
+  omitted: { name: string; reason: OmitReason }[];
   crc: boolean;
   encryption: { mode: EncryptionMode; keyLength: number } | null;
   metadataFormat: 'ms' | 'pt' | null;
@@ -299,10 +310,16 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const positionByName = new Map<string, number>();
   const removed = new Set(options.appendDict?.remove ?? []);
   const removedFound = new Set<string>();
+  const omitted: ExportPlan['omitted'] = [];
   for (const entry of selectEntries(index, options.select)) {
     const name = rename(entry.name);
     if (removed.has(name)) {
       removedFound.add(name);
+      continue;
+    }
+    const unwritable = entry.problems?.find((problem) => UNWRITABLE.has(problem.code));
+    if (unwritable) {
+      omitted.push({ name, reason: unwritable.code as OmitReason });
       continue;
     }
     if (name.length === 0) {
@@ -349,7 +366,6 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   }
 
   const kept = tensors.filter((tensor) => !removed.has(tensor.name));
-  const omitted: ExportPlan['omitted'] = [];
   const written = kept.filter((tensor) => {
     // The default ckpt writer emits no record for an empty tensor (ckpt-format.md §3.2).
     if (format === 'ckpt' && tensor.bytes === 0 && tensor.kind !== 'map') {

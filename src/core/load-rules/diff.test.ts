@@ -273,6 +273,30 @@ describe('name maps and suggestions', () => {
     ]);
   });
 
+  it('never offers a name as its own "did you mean": a shape fix on the same name is a hint, not a rename', () => {
+    const diff = diffAgainstNetwork(
+      [tensor('classifier.bn2.proj.bias', 'Float32', [4]), tensor('classifier.bn2.proj.weigth', 'Float32', [4, 4])],
+      [net('classifier.bn2.proj.bias', 'Float32', [8]), net('classifier.bn2.proj.weight', 'Float32', [4, 4])],
+    );
+    expect(diff.suggestions).toEqual([
+      {
+        param: 'classifier.bn2.proj.weight',
+        candidate: 'classifier.bn2.proj.weigth',
+        kind: 'rename',
+        why: expect.any(String),
+      },
+      {
+        param: 'classifier.bn2.proj.bias',
+        candidate: 'classifier.bn2.proj.bias',
+        kind: 'fix',
+        why: expect.stringContaining('factor of 2'),
+      },
+    ]);
+    for (const suggestion of diff.suggestions) {
+      if (suggestion.kind === 'rename') expect(suggestion.candidate).not.toBe(suggestion.param);
+    }
+  });
+
   it('reports name-map collisions', () => {
     const map = compileNameMap({ exact: { a: 'c', b: 'c' }, rules: [] });
     expect(diffAgainstNetwork([tensor('a'), tensor('b')], [net('c')], { nameMap: map }).collisions).toEqual([

@@ -21,8 +21,14 @@ const TOTAL = MAX_SUGGESTIONS_TOTAL;
 
 export interface Suggestion {
   param: string;
+  /** rename: another checkpoint name that may be the one meant; fix: the entry that raised. */
   candidate: string;
   why: string;
+  /**
+   * 'rename' ("did you mean"): always a name other than `param`. 'fix': how to make the entry
+   * that raised (`candidate`, often the same name) load.
+   */
+  kind: 'rename' | 'fix';
 }
 
 /** [network name, checkpoint name] for the last segment of a parameter name. */
@@ -124,6 +130,8 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
   const unused = new Set(input.unusedKeys);
   const push = (suggestion: Suggestion): boolean => {
     if (suggestions.length >= TOTAL) return false;
+    // A name is never its own "did you mean".
+    if (suggestion.kind === 'rename' && suggestion.candidate === suggestion.param) return false;
     suggestions.push(suggestion);
     return true;
   };
@@ -150,6 +158,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
           param: name,
           candidate,
           why: `${why}${shapeNote(param, candidate)}; add a rename rule (see the PyTorch → MindSpore preset)`,
+          kind: 'rename',
         });
         break;
       }
@@ -163,6 +172,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
           param: name,
           candidate,
           why: `the network adds the prefix "${name.slice(0, dot + 1)}"; load_param_into_net only removes prefixes from checkpoint names, so add a rename rule ^ → ${name.slice(0, dot + 1)}${shapeNote(param, candidate)}`,
+          kind: 'rename',
         });
         break;
       }
@@ -173,11 +183,11 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
     nearestSearches += 1;
     nearest ??= new NearestNames([...unused]);
     const best = nearest.find(name);
-    if (best) {
+    if (best && best.key !== name) {
       const why = best.key.endsWith(name)
         ? `the checkpoint name has the extra prefix "${best.key.slice(0, best.key.length - name.length)}" (strict_load=False strips it only when the prefix pass finds it)`
         : `closest unused checkpoint name (edit distance ${best.distance})`;
-      push({ param: name, candidate: best.key, why: `${why}${shapeNote(param, best.key)}` });
+      push({ param: name, candidate: best.key, why: `${why}${shapeNote(param, best.key)}`, kind: 'rename' });
     }
   }
 
@@ -197,12 +207,14 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
           param: error.param,
           candidate: error.from,
           why: `transposed: the checkpoint holds ${pythonShape(ckptShape)}, the net wants ${pythonShape(netShape)} (a TensorFlow kernel or a converted dense weight); transpose it when converting`,
+          kind: 'fix',
         });
       } else if (elementCount(netShape) === elementCount(ckptShape)) {
         push({
           param: error.param,
           candidate: error.from,
           why: `same number of elements (${elementCount(ckptShape)}): a reshape from ${pythonShape(ckptShape)} to ${pythonShape(netShape)} when converting would fit`,
+          kind: 'fix',
         });
       } else {
         const ratio = elementCount(ckptShape) / Math.max(1, elementCount(netShape));
@@ -213,6 +225,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
             Number.isInteger(ratio) || Number.isInteger(1 / ratio)
               ? `the sizes differ by a factor of ${ratio >= 1 ? ratio : 1 / ratio}: a different width, vocabulary, class count or a tensor-parallel slice`
               : 'different layer size: the checkpoint is for another configuration of the network',
+          kind: 'fix',
         });
       }
     } else if (error.kind === 'dtype' && netParam.dtype) {
@@ -220,6 +233,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
         param: error.param,
         candidate: error.from,
         why: `MindSpore converts only within float16/float32/float64/bfloat16 or int8/int16/int32/int64, and only with strict_load=False; convert ${entry.dtype} to ${netParam.dtype} before loading`,
+        kind: 'fix',
       });
     }
   }

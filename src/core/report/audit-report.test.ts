@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../base/bytes';
+import { encodeRecord } from '../../formats/ckpt/write';
+import { verifyIntegrity } from '../../integrity/verify';
+import { MemorySource } from '../../io/byte-source';
 import { fixtureSource } from '../../test/fixtures';
 import { compareCheckpoints } from '../compare/compare';
 import { openCheckpoint } from '../open';
@@ -41,6 +45,22 @@ describe('audit report', () => {
     }
     expect(md).toContain('| conv1.weight | Float32 | [6, 1, 5, 5] |');
     expect(md).toContain('No NaN or ±Inf in 19 scanned tensors');
+    // The integrity section states what was established: structure fine, no CRC to check against.
+    expect(md).toContain(
+      '- No structural problems found.\n- No CRC stored in the file: the contents could not be checked',
+    );
+  });
+
+  it('a CRC mismatch heads the integrity section as a finding', async () => {
+    // A record, then a crc_num trailer that does not match it (ckpt-format.md §5.1).
+    const record = encodeRecord('w', [2], 'Float32', bytesOf(new Float32Array([1, 2])));
+    const trailer = concatBytes([new TextEncoder().encode('crc_num'), new Uint8Array(9), new Uint8Array([1])]);
+    const opened = await openCheckpoint(new MemorySource(concatBytes([record, trailer])));
+    await verifyIntegrity(opened);
+    expect(opened.index.crc.ok).toBe(false);
+    const md = buildAuditReport({ fileName: 'x.ckpt', index: opened.index }).markdown;
+    expect(md).toContain('## Integrity\n\n- Finding: the CRC does not match the contents');
+    expect(md).not.toContain('No structural problems found');
   });
 
   it('findings and hostile names do not break the Markdown tables', async () => {
@@ -49,7 +69,7 @@ describe('audit report', () => {
     ]);
     const stats = await computeAllStats(plaintext, index);
     const report = buildAuditReport({ fileName: 'x.ckpt', index, nonFinite: nonFiniteAuditFrom(stats) });
-    expect(report.markdown).toContain('**1 tensor(s) hold NaN or ±Inf**');
+    expect(report.markdown).toContain('**1 tensor holds NaN or ±Inf**');
     expect(report.markdown).toContain('| evil\\|name next | Float32 | [2] | 1 | 0 | 0 | 0 |');
     expect(report.json.stats).toBeNull();
   });

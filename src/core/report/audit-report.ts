@@ -3,11 +3,12 @@
  * and as Markdown for a ticket or a README. Built from plain data only — nothing is read here.
  */
 import type { CheckpointIndex, FileProblem, TensorProblemCode } from '../../base/types';
+import { plural } from '../../base/plural';
 import type { CompareResult } from '../compare/compare';
 import { rankChanges } from '../compare/compare';
-import { describeFileProblem, describeTensorProblem } from '../messages';
+import { describeFileProblem, describeTensorProblem, describeVerdict } from '../messages';
 import type { AllStatsResult, NonFiniteAudit } from '../stats/tensor-stats';
-import { formatBytes, formatShape, summarize, type CheckpointSummary } from '../summary';
+import { fileVerdict, formatBytes, formatShape, summarize, type CheckpointSummary } from '../summary';
 
 export interface AuditReportInput {
   /** The file as the user knows it. */
@@ -97,8 +98,9 @@ function table(headers: string[], rows: unknown[][], limit: number): string[] {
   return lines;
 }
 
+/** The CRC facts, with the numbers the page's verdict line leaves to the integrity report. */
 function crcLine(crc: CheckpointIndex['crc']): string {
-  if (!crc.present) return 'No CRC stored in the file.';
+  if (!crc.present) return 'No CRC stored in the file: the contents could not be checked against one.';
   if (crc.ok === null) return `CRC stored (${crc.expected}), not verified in this session.`;
   return crc.ok
     ? `CRC verified: ${crc.expected} matches.`
@@ -137,7 +139,7 @@ function renderMarkdown(input: AuditReportInput, json: AuditReportJson): string 
     '',
   );
 
-  out.push('## Integrity', '', `- ${crcLine(index.crc)}`);
+  out.push('## Integrity', '', `- ${describeVerdict(fileVerdict(index)).headline}`, `- ${crcLine(index.crc)}`);
   for (const problem of index.problems) out.push(`- ${cell(describeFileProblem(problem.code, problem.detail))}`);
   if (json.integrity.tensorProblems.length > 0) {
     out.push(
@@ -156,8 +158,8 @@ function renderMarkdown(input: AuditReportInput, json: AuditReportJson): string 
     out.push('## NaN / Inf audit', '');
     out.push(
       audit.clean
-        ? `No NaN or ±Inf in ${audit.scannedTensors} scanned tensors (${audit.scannedElements.toLocaleString('en-US')} values).`
-        : `**${audit.findings.length} tensor(s) hold NaN or ±Inf** (of ${audit.scannedTensors} scanned).`,
+        ? `No NaN or ±Inf in ${plural(audit.scannedTensors, 'scanned tensor')} (${plural(audit.scannedElements, 'value')}).`
+        : `**${plural(audit.findings.length, 'tensor holds', 'tensors hold')} NaN or ±Inf** (of ${audit.scannedTensors} scanned).`,
     );
     if (audit.findings.length > 0) {
       out.push(

@@ -13,7 +13,7 @@ import { LensError } from '../../base/errors';
 import { dtypeInfo, elementCount } from '../../base/dtypes';
 import { MAX_FILTER_CHARS, MAX_FILTER_DEPTH, MAX_FILTER_LIST_ITEMS, MAX_FILTER_LITERAL_CHARS } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
-import { compileSafeRegex, type SafeRegex } from './regex';
+import { compileSafeRegex, RegexBudget, type SafeRegex } from './regex';
 
 // ---- tokens ----
 
@@ -658,20 +658,20 @@ function sameValue(left: Value, right: Value, caseInsensitive: boolean): boolean
   return left === right;
 }
 
-function compileNode(node: FilterNode): FilterPredicate {
+function compileNode(node: FilterNode, budget: RegexBudget): FilterPredicate {
   switch (node.type) {
     case 'or': {
-      const left = compileNode(node.left);
-      const right = compileNode(node.right);
+      const left = compileNode(node.left, budget);
+      const right = compileNode(node.right, budget);
       return (entry) => left(entry) || right(entry);
     }
     case 'and': {
-      const left = compileNode(node.left);
-      const right = compileNode(node.right);
+      const left = compileNode(node.left, budget);
+      const right = compileNode(node.right, budget);
       return (entry) => left(entry) && right(entry);
     }
     case 'not': {
-      const operand = compileNode(node.operand);
+      const operand = compileNode(node.operand, budget);
       return (entry) => !operand(entry);
     }
     case 'bool': {
@@ -721,22 +721,22 @@ function compileNode(node: FilterNode): FilterPredicate {
       const negated = node.negated;
       return (entry) => {
         const value = left(entry);
-        return (typeof value === 'string' && regex !== null && regex.test(value)) !== negated;
+        return (typeof value === 'string' && regex !== null && regex.test(value, budget)) !== negated;
       };
     }
     case 'call':
-      return compileCall(node.name, node.args);
+      return compileCall(node.name, node.args, budget);
     default:
       return () => false;
   }
 }
 
-function compileCall(name: FunctionName, args: FilterNode[]): FilterPredicate {
+function compileCall(name: FunctionName, args: FilterNode[], budget: RegexBudget): FilterPredicate {
   if (name === 'matches') {
     const regexes: SafeRegex[] = args.flatMap((arg) =>
       arg.type === 'regex' ? [compileSafeRegex(arg.source, arg.flags, arg.column + 1)] : [],
     );
-    return (entry) => regexes.some((regex) => regex.test(entry.name));
+    return (entry) => regexes.some((regex) => regex.test(entry.name, budget));
   }
   // Like Python's str.startswith(tuple): any of the arguments (or list items) matches.
   const needles = args.flatMap((arg) =>
@@ -765,10 +765,15 @@ function compileCall(name: FunctionName, args: FilterNode[]): FilterPredicate {
   };
 }
 
-/** A predicate for a parsed filter; an empty filter keeps everything. */
-export function compileFilter(ast: FilterAst): FilterPredicate {
+/**
+ * A predicate for a parsed filter; an empty filter keeps everything. One compiled predicate is
+ * one evaluation: its regexes share one step budget across every name it is asked about
+ * (MAX_FILTER_REGEX_STEPS), and throw LensError('filter-too-costly') once it is spent — compile
+ * again for the next evaluation.
+ */
+export function compileFilter(ast: FilterAst, budget = new RegexBudget()): FilterPredicate {
   if (ast.root === null) return () => true;
-  return compileNode(ast.root);
+  return compileNode(ast.root, budget);
 }
 
 /** Parse + compile in one step (throws LensError on a bad filter). */

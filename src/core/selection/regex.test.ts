@@ -1,6 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { LensError } from '../../base/errors';
-import { compileSafeRegex } from './regex';
+import { MAX_FILTER_REGEX_STEPS, MAX_REGEX_STATES } from '../../base/limits';
+import { describeError } from '../messages';
+import { compileFilter, parseFilter } from './filter';
+import { compileSafeRegex, RegexBudget } from './regex';
+
+/** Deterministic names of `length` characters drawn from `alphabet` (mulberry32), made as they are read. */
+function* randomNames(count: number, length: number, alphabet: string, seed: number): Generator<string> {
+  let state = seed;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const codes = Array.from(alphabet, (char) => char.charCodeAt(0));
+  for (let n = 0; n < count; n += 1) {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i += 1) bytes[i] = codes[next() % codes.length]!;
+    yield Buffer.from(bytes).toString('latin1');
+  }
+}
+
+function caught(run: () => unknown): LensError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof LensError) return error;
+    throw error;
+  }
+  throw new Error('expected a LensError');
+}
 
 /** Patterns whose meaning is the same in JavaScript's RegExp, used as the reference. */
 const PATTERNS = [
@@ -151,5 +181,95 @@ describe('safe regex', () => {
     const cheap = compileSafeRegex('^(.*)\\.(weight|bias)$');
     const long = `${'w'.repeat(65530)}.bias`;
     expect(cheap.exec(long)).toEqual([0, long.length, 0, 65530, 65531, long.length]);
+  });
+
+  it('ReDoS over many long names: (a|b)*a(a|b){20}$ on 1,400 names of 64 KiB stops with filter-too-costly within the step budget', () => {
+    // Every character of random a/b text makes a new DFA state (2^21 of them): the cache is
+    // cleared and rebuilt all along, and the filter's one budget across all names stops it.
+    const pattern = '(a|b)*a(a|b){20}$';
+    const budget = new RegexBudget();
+    const predicate = compileFilter(parseFilter(`name ~ /${pattern}/`), budget);
+    let tested = 0;
+    const error = caught(() => {
+      for (const name of randomNames(1400, 64 * 1024, 'ab', 7)) {
+        tested += 1;
+        predicate({ name, dtype: 'Float32', shape: [] });
+      }
+    });
+    expect(error.code).toBe('filter-too-costly');
+    expect(error.details).toMatchObject({ hint: pattern, limit: MAX_FILTER_REGEX_STEPS });
+    // Stopped as soon as the budget ran out: at most one state build (a closure over the program) later.
+    expect(budget.spent).toBeGreaterThan(MAX_FILTER_REGEX_STEPS);
+    expect(budget.spent).toBeLessThanOrEqual(MAX_FILTER_REGEX_STEPS + 4 * MAX_REGEX_STATES);
+    expect(error.details.actual).toBe(budget.inputs);
+    expect(budget.inputs).toBe(tested);
+    expect(tested).toBeLessThan(1400);
+    const message = describeError(error.code, error.details);
+    expect(message.detail).toContain(`/${pattern}/`);
+    expect(message.detail).toContain(`after testing ${budget.inputs} names`);
+    expect(message.action).toContain('startsWith');
+  });
+
+  it('the same kind of names with a cheap pattern: every name tested, within the budget, one step per character', () => {
+    const names = [...randomNames(100, 64 * 1024, 'ab', 7)];
+    const characters = names.length * 64 * 1024;
+    const budget = new RegexBudget();
+    const predicate = compileFilter(parseFilter('name ~ /(a|b)*a(a|b){3}$/'), budget);
+    const kept = names.filter((name) => predicate({ name, dtype: 'Float32', shape: [] }));
+    expect(kept).toEqual(names.filter((name) => /a[ab]{3}$/.test(name)));
+    expect(budget.inputs).toBe(names.length);
+    // A cached DFA step per character, plus the few states built once (2^4 of them, small closures).
+    expect(budget.spent).toBeGreaterThanOrEqual(characters);
+    expect(budget.spent).toBeLessThan(characters + 10_000);
+  });
+
+  it('a cleared and rebuilt DFA cache gives the same answers as RegExp', () => {
+    // 2^21 reachable states against a cache of 4096: the cache is cleared many times per name.
+    const regex = compileSafeRegex('(a|b)*a(a|b){20}$');
+    const budget = new RegexBudget(Number.MAX_SAFE_INTEGER);
+    for (const name of randomNames(40, 4096, 'ab', 11)) {
+      expect(regex.test(name, budget)).toBe(/a[ab]{20}$/.test(name));
+    }
+    const anchored = compileSafeRegex('^(a|b)*b(a|b){14}a');
+    for (const name of randomNames(40, 2048, 'abc', 12)) {
+      expect(anchored.test(name)).toBe(/^[ab]*b[ab]{14}a/.test(name));
+    }
+  });
+
+  it('nested counted repeats are refused from the pattern alone, before any program is built', () => {
+    for (const pattern of [
+      '((a{1000}){1000}){1000}',
+      '(((((a{9}){9}){9}){9}){9}){9}',
+      '(?:a|b){500}',
+      'a{1000}b{998}',
+    ]) {
+      const error = caught(() => compileSafeRegex(pattern, '', 5));
+      expect(error.code, pattern).toBe('filter-literal-too-large');
+      expect(error.details).toMatchObject({ column: 5, limit: MAX_REGEX_STATES });
+    }
+    expect(caught(() => compileSafeRegex('((a{1000}){1000}){1000}')).details.hint).toContain('over a billion states');
+    expect(caught(() => compileSafeRegex('(?:a|b){500}')).details.hint).toContain('2003 states');
+    // Just inside the limit (counted the way the compiler emits: 2000 instructions in all).
+    expect(compileSafeRegex('a{1000}b{997}').test(`${'a'.repeat(1000)}${'b'.repeat(997)}`)).toBe(true);
+    expect(compileSafeRegex('(?:a|b){499}').test('ab'.repeat(250))).toBe(true);
+  });
+
+  it('big alternations: 200 options agree with RegExp on long names and stay within the budget', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `${i.toString(36)}x`);
+    const pattern = `(?:${words.join('|')})$`;
+    expect(pattern.length).toBeLessThanOrEqual(1024);
+    const regex = compileSafeRegex(pattern);
+    const native = new RegExp(pattern);
+    const names = [...randomNames(60, 8192, 'wx0123456789abc', 5)].map((name, i) =>
+      i % 3 === 0 ? `${name}${words[i]!}` : name,
+    );
+    const budget = new RegexBudget();
+    for (const name of names) expect(regex.test(name, budget)).toBe(native.test(name));
+    expect(budget.inputs).toBe(names.length);
+    // Single characters as options (a class in disguise), with the i flag.
+    const letters = compileSafeRegex(Array.from('abcdefghijklmnopqrstuvwxyz', (c) => c).join('|') + '{3}$', 'i');
+    expect(letters.test('12Z')).toBe(false);
+    expect(letters.test('12zzz')).toBe(true);
+    expect(letters.test('12ZZZ')).toBe(true);
   });
 });

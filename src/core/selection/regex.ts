@@ -1,16 +1,19 @@
 /**
  * A small regular-expression engine that cannot hang. Filters live in shareable URLs and name
  * maps come from imported JSON, so a pattern is untrusted input: JavaScript's backtracking
- * RegExp can take exponential time on `(a+)+$`. Here a pattern compiles to a Thompson NFA;
- * `test` runs a lazily built DFA over it and `exec` a Pike VM, both linear in
- * input length × program size (RE2's approach). Constructs that need backtracking
+ * RegExp can take exponential time on `(a+)+$`. Here a pattern compiles to a Thompson NFA
+ * whose size is known before it is built; `test` runs a lazily built, bounded DFA over it and
+ * `exec` a Pike VM, both linear in input length × program size (RE2's approach), and a filter's
+ * tests share one step budget across all names (RegexBudget). Constructs that need backtracking
  * (backreferences, lookaround, word boundaries) are rejected with a clear error.
  */
 import { LensError } from '../../base/errors';
 import {
   MAX_FILTER_DEPTH,
   MAX_FILTER_LITERAL_CHARS,
+  MAX_FILTER_REGEX_STEPS,
   MAX_REGEX_CAPTURE_STEPS,
+  MAX_REGEX_DFA_CELLS,
   MAX_REGEX_DFA_STATES,
   MAX_REGEX_STATES,
 } from '../../base/limits';
@@ -354,18 +357,40 @@ type Instruction =
   | { op: 'assert-end' }
   | { op: 'match' };
 
+/**
+ * Instructions `node` compiles to, from the tree alone: nested counted repeats such as
+ * `((a{1000}){1000}){1000}` multiply, so the size is known (and refused) before anything is built.
+ */
+function programSize(node: RegexNode): number {
+  switch (node.type) {
+    case 'empty':
+      return 0;
+    case 'set':
+    case 'start':
+    case 'end':
+      return 1;
+    case 'concat':
+      return node.items.reduce((sum, item) => sum + programSize(item), 0);
+    case 'alt':
+      // One split and one jump per option but the last.
+      return node.options.reduce((sum, option) => sum + programSize(option), 0) + 2 * (node.options.length - 1);
+    case 'group':
+      return programSize(node.body) + (node.capture !== null ? 2 : 0);
+    case 'repeat': {
+      const body = programSize(node.body);
+      const optional = node.max === Infinity ? body + 2 : (node.max - node.min) * (body + 1);
+      return node.min * body + optional;
+    }
+  }
+}
+
+/** The whole-match saves and the final match around the pattern's own instructions. */
+const PROGRAM_FRAME = 3;
+
 class Compiler {
   readonly program: Instruction[] = [];
-  constructor(private readonly column: number) {}
 
   private emit(instruction: Instruction): number {
-    if (this.program.length >= MAX_REGEX_STATES) {
-      throw new LensError('filter-literal-too-large', {
-        column: this.column,
-        limit: MAX_REGEX_STATES,
-        hint: 'the regular expression (after expanding its {m,n} repeats)',
-      });
-    }
     this.program.push(instruction);
     return this.program.length - 1;
   }
@@ -460,15 +485,439 @@ function rangesContain(ranges: Ranges, code: number): boolean {
   return false;
 }
 
-interface DfaState {
-  /** NFA pcs of `char` instructions reached after the epsilon closure. */
-  charPcs: number[];
-  /** The set already contains `match`: a search can stop with true. */
-  matched: boolean;
-  /** At the end of the input, `$` lets the set reach `match`. */
-  matchesAtEnd: boolean;
-  ascii: Int32Array;
-  other: Map<number, number>;
+// ---- alphabet classes: code units no set tells apart share one DFA column ----
+
+/** [code, lower, upper] for every code unit whose one-unit lower or upper case differs. */
+let casedCodeUnits: Int32Array | null = null;
+
+function cased(): Int32Array {
+  if (casedCodeUnits === null) {
+    const found: number[] = [];
+    for (let code = 0; code < 0x10000; code += 1) {
+      const char = String.fromCharCode(code);
+      const lower = char.toLowerCase();
+      const upper = char.toUpperCase();
+      if ((lower.length === 1 && lower !== char) || (upper.length === 1 && upper !== char)) {
+        found.push(
+          code,
+          lower.length === 1 ? lower.charCodeAt(0) : code,
+          upper.length === 1 ? upper.charCodeAt(0) : code,
+        );
+      }
+    }
+    casedCodeUnits = Int32Array.from(found);
+  }
+  return casedCodeUnits;
+}
+
+interface Alphabet {
+  /** Class of every UTF-16 code unit. */
+  classOf: Uint16Array;
+  count: number;
+  /** member[set * count + class]: 1 when the set contains the class. */
+  member: Uint8Array;
+}
+
+/**
+ * Cuts the code units at every range edge (and around every cased unit under the i flag), so
+ * each piece is uniform for every set; pieces with the same membership share a class.
+ */
+function buildAlphabet(sets: readonly CharSet[], ignoreCase: boolean): Alphabet {
+  const cuts = new Set<number>([0, 0x10000]);
+  for (const set of sets) {
+    for (const [low, high] of set.ranges) {
+      cuts.add(low);
+      cuts.add(high + 1);
+    }
+  }
+  if (ignoreCase) {
+    // A cased unit can differ from its neighbours only if one of its case variants is in a set.
+    const table = cased();
+    const inSomeSet = (code: number): boolean => sets.some((set) => rangesContain(set.ranges, code));
+    for (let i = 0; i < table.length; i += 3) {
+      if (inSomeSet(table[i + 1]!) || inSomeSet(table[i + 2]!)) {
+        cuts.add(table[i]!);
+        cuts.add(table[i]! + 1);
+      }
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const classOf = new Uint16Array(0x10000);
+  const ids = new Map<string, number>();
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const start = points[i]!;
+    let signature = '';
+    for (const set of sets) signature += setContains(set, start, ignoreCase) ? '1' : '0';
+    let id = ids.get(signature);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(signature, id);
+    }
+    classOf.fill(id, start, points[i + 1]);
+  }
+  const count = ids.size;
+  const member = new Uint8Array(sets.length * count);
+  for (const [signature, id] of ids) {
+    for (let set = 0; set < sets.length; set += 1) member[set * count + id] = signature.charCodeAt(set) === 49 ? 1 : 0;
+  }
+  return { classOf, count, member };
+}
+
+// ---- the lazy DFA used by test() ----
+
+const OP_CHAR = 0;
+const OP_SPLIT = 1;
+const OP_JUMP = 2;
+const OP_SAVE = 3;
+const OP_START = 4;
+const OP_END = 5;
+const OP_MATCH = 6;
+
+const MATCHED = 1;
+const MATCHES_AT_END = 2;
+
+/**
+ * Steps one filter evaluation may spend in its regular expressions, across every name it tests:
+ * one per character read, plus the NFA instructions visited whenever a new DFA state is built.
+ * Built per evaluation (compileFilter), so one hostile pattern over many long names stops with a
+ * sentence instead of freezing the page.
+ */
+export class RegexBudget {
+  remaining: number;
+  /** Inputs (names) tested so far. */
+  inputs = 0;
+  constructor(readonly limit: number = MAX_FILTER_REGEX_STEPS) {
+    this.remaining = limit;
+  }
+
+  get spent(): number {
+    return this.limit - this.remaining;
+  }
+}
+
+/**
+ * A DFA built lazily over a flat copy of the program (RE2's approach): a state is the sorted set
+ * of NFA instructions alive after a character, its transitions a row of class columns. The cache
+ * holds at most MAX_REGEX_DFA_STATES states and MAX_REGEX_DFA_CELLS transitions (and kernel entries); when full it is
+ * cleared and rebuilt from the current state, so memory is bounded and every character still
+ * costs at most one closure over the program — no allocation per character or per miss.
+ */
+class LazyDfa {
+  private readonly size: number;
+  private readonly ops: Uint8Array;
+  /** split: first branch; jump: target; others: pc + 1. */
+  private readonly next1: Int32Array;
+  /** split: second branch. */
+  private readonly next2: Int32Array;
+  /** char: index of its set in the alphabet. */
+  private readonly setOf: Int32Array;
+  private readonly alphabet: Alphabet;
+  private readonly stateCap: number;
+
+  // The cache: transitions, each state's kernel (a slice of the pool), flags, and a hash table.
+  private transitions: Int32Array;
+  private stateStart: Int32Array;
+  private stateLength: Int32Array;
+  private stateFlags: Uint8Array;
+  private pool: Int32Array;
+  private poolUsed = 0;
+  private count = 0;
+  private readonly table: Int32Array;
+  private initial = -1;
+  /** Times the cache was cleared: a transition is memoised only into a state that survived. */
+  private clears = 0;
+
+  // Scratch, reused by every closure.
+  private readonly stack: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+  private readonly kernel: Int32Array;
+  private kernelLength = 0;
+  /** Steps spent by the last closure (charged to the budget). */
+  private work = 0;
+
+  constructor(program: readonly Instruction[], ignoreCase: boolean) {
+    const size = program.length;
+    this.size = size;
+    this.ops = new Uint8Array(size);
+    this.next1 = new Int32Array(size);
+    this.next2 = new Int32Array(size);
+    this.setOf = new Int32Array(size).fill(-1);
+    const sets: CharSet[] = [];
+    const setIds = new Map<CharSet, number>();
+    program.forEach((instruction, pc) => {
+      this.next1[pc] = pc + 1;
+      switch (instruction.op) {
+        case 'char': {
+          let id = setIds.get(instruction.set);
+          if (id === undefined) {
+            id = sets.length;
+            sets.push(instruction.set);
+            setIds.set(instruction.set, id);
+          }
+          this.ops[pc] = OP_CHAR;
+          this.setOf[pc] = id;
+          break;
+        }
+        case 'split':
+          this.ops[pc] = OP_SPLIT;
+          this.next1[pc] = instruction.first;
+          this.next2[pc] = instruction.second;
+          break;
+        case 'jump':
+          this.ops[pc] = OP_JUMP;
+          this.next1[pc] = instruction.to;
+          break;
+        case 'save':
+          this.ops[pc] = OP_SAVE;
+          break;
+        case 'assert-start':
+          this.ops[pc] = OP_START;
+          break;
+        case 'assert-end':
+          this.ops[pc] = OP_END;
+          break;
+        case 'match':
+          this.ops[pc] = OP_MATCH;
+          break;
+      }
+    });
+    this.alphabet = buildAlphabet(sets, ignoreCase);
+    this.stateCap = Math.max(16, Math.min(MAX_REGEX_DFA_STATES, Math.floor(MAX_REGEX_DFA_CELLS / this.alphabet.count)));
+    // Start small and double up to the caps: most patterns need a handful of states.
+    const initialStates = Math.min(this.stateCap, 64);
+    this.transitions = new Int32Array(initialStates * this.alphabet.count).fill(-1);
+    this.stateStart = new Int32Array(initialStates);
+    this.stateLength = new Int32Array(initialStates);
+    this.stateFlags = new Uint8Array(initialStates);
+    this.pool = new Int32Array(Math.max(1024, size * 4));
+    let tableSize = 1;
+    while (tableSize < this.stateCap * 2) tableSize *= 2;
+    this.table = new Int32Array(tableSize);
+    this.stack = new Int32Array(3 * size + 2);
+    this.seen = new Int32Array(size);
+    this.kernel = new Int32Array(size);
+  }
+
+  /** Follows the zero-width instructions from the pcs on the stack; collects the kernel. */
+  private closure(top: number, atStart: boolean): void {
+    const { ops, next1, next2, stack, seen, kernel } = this;
+    const stamp = ++this.stamp;
+    let length = 0;
+    let visits = 0;
+    while (top > 0) {
+      const pc = stack[--top]!;
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
+      visits += 1;
+      switch (ops[pc]) {
+        case OP_SPLIT:
+          stack[top++] = next2[pc]!;
+          stack[top++] = next1[pc]!;
+          break;
+        case OP_JUMP:
+        case OP_SAVE:
+          stack[top++] = next1[pc]!;
+          break;
+        case OP_START:
+          if (atStart) stack[top++] = next1[pc]!;
+          break;
+        default:
+          // char, match, and `$` (decided per state: see matchesAtEnd)
+          kernel[length++] = pc;
+      }
+    }
+    this.kernelLength = length;
+    this.work += visits + length;
+    // Sorted, so equal sets have one key. DFS order is nearly sorted: insertion sort, in place.
+    for (let i = 1; i < length; i += 1) {
+      const pc = kernel[i]!;
+      let j = i - 1;
+      while (j >= 0 && kernel[j]! > pc) {
+        kernel[j + 1] = kernel[j]!;
+        j -= 1;
+      }
+      kernel[j + 1] = pc;
+    }
+  }
+
+  /** At the end of the input, can the zero-width steps from the pcs on the stack reach `match`? */
+  private reachesMatchAtEnd(top: number, atStart: boolean): boolean {
+    const { ops, next1, next2, stack, seen } = this;
+    const stamp = ++this.stamp;
+    while (top > 0) {
+      const pc = stack[--top]!;
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
+      this.work += 1;
+      switch (ops[pc]) {
+        case OP_MATCH:
+          return true;
+        case OP_SPLIT:
+          stack[top++] = next2[pc]!;
+          stack[top++] = next1[pc]!;
+          break;
+        case OP_JUMP:
+        case OP_SAVE:
+        case OP_END:
+          stack[top++] = next1[pc]!;
+          break;
+        case OP_START:
+          if (atStart) stack[top++] = next1[pc]!;
+          break;
+      }
+    }
+    return false;
+  }
+
+  private clear(): void {
+    this.transitions.fill(-1, 0, this.count * this.alphabet.count);
+    this.table.fill(0);
+    this.count = 0;
+    this.poolUsed = 0;
+    this.initial = -1;
+    this.clears += 1;
+  }
+
+  private grow(): void {
+    const states = Math.min(this.stateCap, this.stateStart.length * 2);
+    const transitions = new Int32Array(states * this.alphabet.count).fill(-1);
+    transitions.set(this.transitions);
+    this.transitions = transitions;
+    const start = new Int32Array(states);
+    start.set(this.stateStart);
+    this.stateStart = start;
+    const length = new Int32Array(states);
+    length.set(this.stateLength);
+    this.stateLength = length;
+    const flags = new Uint8Array(states);
+    flags.set(this.stateFlags);
+    this.stateFlags = flags;
+  }
+
+  /** The state whose kernel is in `kernel` (found, or added — clearing a full cache first). */
+  private stateOfKernel(): number {
+    const { kernel, kernelLength: length, pool, table } = this;
+    let hash = 0x811c9dc5 ^ length;
+    for (let i = 0; i < length; i += 1) hash = Math.imul(hash ^ kernel[i]!, 0x01000193);
+    const mask = table.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = table[slot]!;
+      if (entry === 0) break;
+      const id = entry - 1;
+      if (this.stateLength[id] !== length) continue;
+      const at = this.stateStart[id]!;
+      let same = true;
+      for (let i = 0; i < length && same; i += 1) same = pool[at + i] === kernel[i];
+      if (same) return id;
+    }
+    if (this.count >= this.stateCap || this.poolUsed + length > MAX_REGEX_DFA_CELLS) this.clear();
+    else if (this.count >= this.stateStart.length) this.grow();
+    if (this.poolUsed + length > this.pool.length) {
+      const pool = new Int32Array(
+        Math.min(MAX_REGEX_DFA_CELLS, Math.max(this.pool.length * 2, this.poolUsed + length)),
+      );
+      pool.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = pool;
+    }
+    const id = this.count++;
+    this.pool.set(kernel.subarray(0, length), this.poolUsed);
+    this.stateStart[id] = this.poolUsed;
+    this.stateLength[id] = length;
+    this.poolUsed += length;
+    let flags = 0;
+    let ends = 0;
+    for (let i = 0; i < length; i += 1) {
+      const op = this.ops[kernel[i]!];
+      if (op === OP_MATCH) flags |= MATCHED | MATCHES_AT_END;
+      else if (op === OP_END) this.stack[ends++] = kernel[i]!;
+    }
+    if (flags === 0 && ends > 0 && this.reachesMatchAtEnd(ends, false)) flags |= MATCHES_AT_END;
+    this.stateFlags[id] = flags;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      if (table[slot] === 0) {
+        table[slot] = id + 1;
+        break;
+      }
+    }
+    return id;
+  }
+
+  private initialState(): number {
+    if (this.initial < 0) {
+      this.stack[0] = 0;
+      this.closure(1, true);
+      this.initial = this.stateOfKernel();
+    }
+    return this.initial;
+  }
+
+  /** The state after reading a character of class `cls` in state `from`, built if not cached. */
+  private step(from: number, cls: number): number {
+    const { alphabet, setOf, stack, pool } = this;
+    let top = 0;
+    // Unanchored search: a new attempt may start at every position (pushed first, explored last).
+    stack[top++] = 0;
+    const at = this.stateStart[from]!;
+    const length = this.stateLength[from]!;
+    for (let i = length - 1; i >= 0; i -= 1) {
+      const pc = pool[at + i]!;
+      if (this.ops[pc] === OP_CHAR && alphabet.member[setOf[pc]! * alphabet.count + cls] === 1) stack[top++] = pc + 1;
+    }
+    this.closure(top, false);
+    this.work += length;
+    const clears = this.clears;
+    const next = this.stateOfKernel();
+    // A cleared cache no longer holds `from`: memoise only into a state that still exists.
+    if (clears === this.clears) this.transitions[from * alphabet.count + cls] = next;
+    return next;
+  }
+
+  test(input: string, budget: RegexBudget | undefined, source: string): boolean {
+    // Without a budget a call is still linear (each character costs at most one closure).
+    let remaining = budget ? budget.remaining : Number.MAX_SAFE_INTEGER;
+    if (budget) budget.inputs += 1;
+    this.work = 0;
+    let found: boolean;
+    if (input.length === 0) {
+      this.stack[0] = 0;
+      found = this.reachesMatchAtEnd(1, true);
+      remaining -= this.work;
+    } else {
+      let state = this.initialState();
+      remaining -= this.work;
+      const { classOf, count } = this.alphabet;
+      // Locals for the hot loop; refreshed after a miss (building a state may grow the arrays).
+      let transitions = this.transitions;
+      let flags = this.stateFlags;
+      const length = input.length;
+      let i = 0;
+      for (; i < length && remaining >= 0; i += 1) {
+        if (flags[state]! & MATCHED) break;
+        remaining -= 1;
+        const cls = classOf[input.charCodeAt(i)]!;
+        let next = transitions[state * count + cls]!;
+        if (next < 0) {
+          this.work = 0;
+          next = this.step(state, cls);
+          remaining -= this.work;
+          transitions = this.transitions;
+          flags = this.stateFlags;
+        }
+        state = next;
+      }
+      found = (flags[state]! & (i === length ? MATCHES_AT_END : MATCHED)) !== 0;
+    }
+    if (budget) budget.remaining = remaining;
+    if (remaining < 0) {
+      throw new LensError('filter-too-costly', {
+        hint: source,
+        limit: budget?.limit ?? 0,
+        actual: budget?.inputs ?? 0,
+      });
+    }
+    return found;
+  }
 }
 
 export interface SafeRegex {
@@ -476,8 +925,11 @@ export interface SafeRegex {
   readonly flags: string;
   /** Number of capturing groups. */
   readonly groupCount: number;
-  /** True if the pattern matches anywhere in the input (like RegExp#test). */
-  test(input: string): boolean;
+  /**
+   * True if the pattern matches anywhere in the input (like RegExp#test). With a budget, the
+   * steps are charged to it and LensError('filter-too-costly') is thrown once it is spent.
+   */
+  test(input: string, budget?: RegexBudget): boolean;
   /** Leftmost-first match with JavaScript's priorities, or null; [start, end] per group (-1 if unset). */
   exec(input: string): number[] | null;
 }
@@ -498,14 +950,21 @@ export function compileSafeRegex(source: string, flags = '', column = 1): SafeRe
   }
   const ignoreCase = flags.includes('i');
   const { node, captures } = new RegexParser(source, column).parse();
-  const compiler = new Compiler(column);
+  const size = programSize(node) + PROGRAM_FRAME;
+  if (size > MAX_REGEX_STATES) {
+    throw new LensError('filter-literal-too-large', {
+      column,
+      limit: MAX_REGEX_STATES,
+      hint: `the regular expression (${size > 1e9 ? 'over a billion' : size} states after expanding its {m,n} repeats)`,
+    });
+  }
+  const compiler = new Compiler();
   compiler.compileProgram(node);
   return new Engine(source, flags, compiler.program, captures, ignoreCase);
 }
 
 class Engine implements SafeRegex {
-  private states: DfaState[] = [];
-  private stateIds = new Map<string, number>();
+  private dfa: LazyDfa | null = null;
 
   constructor(
     readonly source: string,
@@ -515,120 +974,9 @@ class Engine implements SafeRegex {
     private readonly ignoreCase: boolean,
   ) {}
 
-  /** Epsilon closure of `seeds`; `atStart` decides `^`. `$` is left pending (see matchesAtEnd). */
-  private closure(seeds: readonly number[], atStart: boolean): { pcs: number[]; pendingEnd: number[] } {
-    const seen = new Uint8Array(this.program.length);
-    const pcs: number[] = [];
-    const pendingEnd: number[] = [];
-    const stack = [...seeds].reverse();
-    while (stack.length > 0) {
-      const pc = stack.pop()!;
-      if (seen[pc]) continue;
-      seen[pc] = 1;
-      const instruction = this.program[pc]!;
-      switch (instruction.op) {
-        case 'char':
-        case 'match':
-          pcs.push(pc);
-          break;
-        case 'split':
-          stack.push(instruction.second, instruction.first);
-          break;
-        case 'jump':
-          stack.push(instruction.to);
-          break;
-        case 'save':
-          stack.push(pc + 1);
-          break;
-        case 'assert-start':
-          if (atStart) stack.push(pc + 1);
-          break;
-        case 'assert-end':
-          pendingEnd.push(pc + 1);
-          break;
-      }
-    }
-    return { pcs, pendingEnd };
-  }
-
-  /** The state for a set of seeds (pcs after a consumed char, plus the search restart). */
-  private stateFor(seeds: readonly number[], atStart: boolean): number {
-    const { pcs, pendingEnd } = this.closure(seeds, atStart);
-    const key = `${atStart ? 's' : ''}${pcs.join(',')}|${pendingEnd.join(',')}`;
-    const known = this.stateIds.get(key);
-    if (known !== undefined) return known;
-    if (this.states.length >= MAX_REGEX_DFA_STATES) {
-      // Bounded memory: drop the cache and rebuild on demand (still linear per character).
-      this.states = [];
-      this.stateIds.clear();
-    }
-    const matchPc = this.program.length - 1;
-    let matchesAtEnd = false;
-    if (pendingEnd.length > 0) {
-      // After `$` only zero-width steps can follow; a second `$` is fine at the end too.
-      let frontier = pendingEnd;
-      const visited = new Set<number>();
-      while (frontier.length > 0 && !matchesAtEnd) {
-        const next: number[] = [];
-        const reached = this.closure(frontier, false);
-        if (reached.pcs.includes(matchPc)) matchesAtEnd = true;
-        for (const pc of reached.pendingEnd) {
-          if (visited.has(pc)) continue;
-          visited.add(pc);
-          next.push(pc);
-        }
-        frontier = next;
-      }
-    }
-    const state: DfaState = {
-      charPcs: pcs.filter((pc) => pc !== matchPc),
-      matched: pcs.includes(matchPc),
-      matchesAtEnd: pcs.includes(matchPc) || matchesAtEnd,
-      ascii: new Int32Array(128).fill(-1),
-      other: new Map(),
-    };
-    this.states.push(state);
-    const id = this.states.length - 1;
-    this.stateIds.set(key, id);
-    return id;
-  }
-
-  private step(stateId: number, code: number): number {
-    const state = this.states[stateId]!;
-    const cached = code < 128 ? state.ascii[code]! : (state.other.get(code) ?? -1);
-    if (cached >= 0) return cached;
-    const seeds: number[] = [];
-    for (const pc of state.charPcs) {
-      const instruction = this.program[pc]!;
-      if (instruction.op === 'char' && setContains(instruction.set, code, this.ignoreCase)) seeds.push(pc + 1);
-    }
-    // Unanchored search: a new attempt may start at every position.
-    seeds.push(0);
-    const generation = this.states;
-    const next = this.stateFor(seeds, false);
-    // If the cache was flushed while building `next`, `state` is gone: do not memoise into it.
-    if (generation === this.states) {
-      if (code < 128) state.ascii[code] = next;
-      else state.other.set(code, next);
-    }
-    return next;
-  }
-
-  /** The start state, cached until the DFA cache is flushed (closures are the costly part). */
-  private initial = -1;
-  private initialStates: DfaState[] | null = null;
-
-  test(input: string): boolean {
-    if (this.initialStates !== this.states) {
-      this.initial = this.stateFor([0], true);
-      this.initialStates = this.states;
-    }
-    let state = this.initial;
-    for (let i = 0; i < input.length; i += 1) {
-      if (this.states[state]!.matched) return true;
-      state = this.step(state, input.charCodeAt(i));
-    }
-    return this.states[state]!.matchesAtEnd;
+  test(input: string, budget?: RegexBudget): boolean {
+    this.dfa ??= new LazyDfa(this.program, this.ignoreCase);
+    return this.dfa.test(input, budget, this.source);
   }
 
   exec(input: string): number[] | null {

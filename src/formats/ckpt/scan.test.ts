@@ -232,3 +232,52 @@ describe('scanCheckpoint on broken input', () => {
     expect(index.tensors[0]?.problems?.[0]?.code).toBe('size-mismatch');
   });
 });
+
+/** Every window/header/seek setting the fuzzer uses, so each refill path is crossed. */
+const SCAN_SETTINGS = [1, 7, 64, 4096, 65536, 16 << 20].flatMap((windowBytes) =>
+  [1, 16, 1024].flatMap((headerReadBytes) =>
+    [1, undefined].map((seekCostBytes) => ({ windowBytes, headerReadBytes, seekCostBytes })),
+  ),
+);
+
+/** Scans with a byte-counting source; returns the bytes and reads it took, whatever the outcome. */
+async function readBudget(bytes: Uint8Array, options: (typeof SCAN_SETTINGS)[number]) {
+  const counting = new CountingSource(new MemorySource(bytes));
+  await scanCheckpoint(counting, options).catch((error: unknown) => {
+    if (!isLensError(error)) throw error;
+  });
+  return { bytesRead: counting.bytesRead, reads: counting.reads };
+}
+
+describe('read amplification: bytes read while scanning stay within 4× the file size', () => {
+  it('a damaged record length makes tensor bytes parse as fields (fuzz seed 7, open, varint@491086=1)', async () => {
+    // The fuzzer's mutation: the 3-byte varint at 491086 (a record length) replaced by the 1-byte varint 1.
+    const original = fixtureBytes('real', 'mindpet__checkpoint_base-1_3.ckpt');
+    expect(Array.from(original.subarray(491086, 491089))).toEqual([0x80, 0xbb, 0x02]);
+    const bytes = concatBytes([original.subarray(0, 491086), new Uint8Array([1]), original.subarray(491089)]);
+    expect(bytes.length).toBe(576_347);
+    for (const settings of SCAN_SETTINGS) {
+      const { bytesRead } = await readBudget(bytes, settings);
+      expect(bytesRead, JSON.stringify(settings)).toBeLessThanOrEqual(4 * bytes.length);
+    }
+  });
+
+  it('a 200 KB record of 2-byte unknown fields is refilled a logarithmic number of times', async () => {
+    const fields = new Uint8Array(200_000).fill(0x01);
+    for (let at = 0; at < fields.length; at += 2) fields[at] = 0x20; // field 4, varint 1: skipped
+    const bytes = concatBytes([new Uint8Array([0x0a, 0xc0, 0x9a, 0x0c]), fields]); // length 200,000
+    for (const settings of SCAN_SETTINGS) {
+      const { bytesRead, reads } = await readBudget(bytes, settings);
+      expect(bytesRead, JSON.stringify(settings)).toBeLessThanOrEqual(4 * bytes.length);
+      expect(reads, JSON.stringify(settings)).toBeLessThanOrEqual(80);
+    }
+  });
+
+  it('a declared record length past the end is refused before reading it', async () => {
+    const bytes = concatBytes([new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x7f]), new Uint8Array(100_000)]);
+    for (const settings of SCAN_SETTINGS) {
+      const { bytesRead } = await readBudget(bytes, settings);
+      expect(bytesRead, JSON.stringify(settings)).toBeLessThanOrEqual(4 * Math.max(64, settings.windowBytes));
+    }
+  });
+});

@@ -7,6 +7,7 @@ import {
   DEFAULT_WINDOW_BYTES,
   MAX_DIMS,
   MAX_DTYPE_NAME_BYTES,
+  MAX_READ_BYTES,
   MAX_SCALAR_VALUE_BYTES,
   MAX_STRING_VALUE_BYTES,
   MAX_TENSOR_ENTRIES,
@@ -15,6 +16,7 @@ import {
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
+import { isAppendDictValue } from './append-dict';
 import { readCrcTrailer } from './trailer';
 import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
 
@@ -323,6 +325,8 @@ export async function scanCheckpoint(source: ByteSource, options: ScanOptions = 
     group = null;
   };
 
+  // The last refill: where the field started and how many bytes from there it asked for.
+  let refill = { mark: -1, bytes: 0 };
   while (cursor.position < payloadEnd) {
     const mark = cursor.position;
     let step: NextField;
@@ -330,9 +334,16 @@ export async function scanCheckpoint(source: ByteSource, options: ScanOptions = 
       step = parseNextField(cursor, payloadEnd, recordCount);
     } catch (error) {
       if (!(error instanceof NeedMoreBytes)) throw error;
-      // The window ended inside this field: refill from its start and parse it again.
+      // The window ended inside this field: refill from its start and parse it again. A field
+      // that needs refilling again (a long record of small fields, e.g. a damaged length that
+      // makes tensor bytes parse as fields) gets at least twice the last window, so it is read
+      // and parsed O(log n) times, not once per few bytes (which was quadratic in reads and time).
       cursor.position = mark;
-      await cursor.ensure(error.upTo - mark, readAhead);
+      const wanted = error.upTo - mark;
+      const bytes =
+        refill.mark === mark ? Math.max(wanted, Math.min(2 * refill.bytes, cursor.remaining, MAX_READ_BYTES)) : wanted;
+      refill = { mark, bytes };
+      await cursor.ensure(bytes, readAhead);
       continue;
     }
     if (!step.record) continue;
@@ -358,7 +369,7 @@ export async function scanCheckpoint(source: ByteSource, options: ScanOptions = 
 
   const metadata: Record<string, string | number | boolean> = {};
   for (const entry of entries) {
-    if (entry.value !== undefined && entry.shape.length <= 1) metadata[entry.name] = entry.value;
+    if (entry.value !== undefined && isAppendDictValue(entry)) metadata[entry.name] = entry.value;
   }
 
   return {

@@ -1,6 +1,6 @@
 import { LensError } from '../../base/errors';
 import { MAX_MANIFEST_BYTES } from '../../base/limits';
-import { sniff } from '../sniff';
+import { sniffFormat } from '../registry';
 import { looksLikeGraphMeta, parseGraphMeta } from './graph-meta';
 import { parseJsonManifest } from './json';
 import { parseTextManifest } from './text';
@@ -18,7 +18,7 @@ export function sniffManifest(head: Uint8Array, size: number): ManifestSniff {
     const first = text.replace(/^\uFEFF/, '').trimStart()[0];
     return first === '{' || first === '[' ? 'json' : 'text';
   }
-  if (sniff(head, size).kind !== 'unknown') return 'checkpoint';
+  if (sniffFormat(head, size).kind !== 'unknown') return 'checkpoint';
   if (looksLikeGraphMeta(head)) return 'graph-meta';
   return 'unknown';
 }

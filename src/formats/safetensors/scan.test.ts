@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLensError, type LensError } from '../../base/errors';
 import { CountingSource, MemorySource } from '../../io/byte-source';
-import { MAX_READ_BYTES } from '../../base/limits';
+import { MAX_READ_BYTES, MAX_TENSOR_NAME_BYTES } from '../../base/limits';
 import { fixtureSource, realManifest } from '../../test/fixtures';
 import { FuzzSource } from '../../test/fuzz/types';
 import { scanSafetensors } from './scan';
@@ -74,6 +74,24 @@ describe('scanSafetensors on every real fixture', () => {
 });
 
 describe('scanSafetensors checks', () => {
+  it('a tensor name longer than the 64 KiB name limit is refused (oversized-name attack)', async () => {
+    const entry = { dtype: 'U8', shape: [1], data_offsets: [0, 1] };
+    for (const [name, bytes] of [
+      ['n'.repeat(MAX_TENSOR_NAME_BYTES + 1), MAX_TENSOR_NAME_BYTES + 1],
+      // 3 UTF-8 bytes per character: fewer UTF-16 units than the limit, more bytes.
+      ['€'.repeat(MAX_TENSOR_NAME_BYTES / 2), (3 * MAX_TENSOR_NAME_BYTES) / 2],
+    ] as const) {
+      const error = await errorOf(scanSafetensors(new MemorySource(build({ [name]: entry }, new Uint8Array(1)))));
+      expect(error.code).toBe('st-name-too-long');
+      expect(error.details).toMatchObject({ actual: bytes, limit: MAX_TENSOR_NAME_BYTES });
+      expect((error.details.tensor ?? '').length).toBeLessThan(100);
+    }
+    // At the limit exactly, the name is accepted.
+    const atLimit = 'n'.repeat(MAX_TENSOR_NAME_BYTES);
+    const index = await scanSafetensors(new MemorySource(build({ [atLimit]: entry }, new Uint8Array(1))));
+    expect(index.tensors[0]?.name).toBe(atLimit);
+  });
+
   it('knows every dtype of the format, including BF16, F8 and sub-byte types', async () => {
     const dtypes = [
       'BOOL',
@@ -330,5 +348,47 @@ describe('duplicate keys in the header', () => {
     const clean = `{"a":${entry(0)},"data_offsets":${entry(4)}}`;
     const cleanIndex = await scanSafetensors(new MemorySource(build(clean, new Uint8Array(8))));
     expect(cleanIndex.problems.map((p) => p.code)).not.toContain('safetensors-duplicate-key');
+  });
+});
+
+describe('a header over 8 MiB is parsed in pieces', () => {
+  // 100k entries, ~9 MB of header: three pieces of about 4 MiB.
+  const count = 100_000;
+  const entry = (i: number) => `{"dtype":"F32","shape":[1],"data_offsets":[${i * 4},${i * 4 + 4}]}`;
+  const names = Array.from({ length: count }, (_, i) => `layer.${i}.{weight}"\\\\,`);
+  const members = names.map((name, i) => `${JSON.stringify(name)}: ${entry(i)}`);
+  const data = new Uint8Array(count * 4);
+
+  it('gives the same index as one JSON.parse, names with braces, quotes and commas included', async () => {
+    const text = `{"__metadata__":{"crc_num":"7","note":"{,}"},${members.join(',\n')}}`;
+    expect(text.length).toBeGreaterThan(8 * 1024 * 1024);
+    const index = await scanSafetensors(new MemorySource(build(text, data)));
+    expect(index.tensors.length).toBe(count);
+    expect(index.tensors[count - 1]?.name).toBe(names[count - 1]);
+    expect(index.tensors.map((t) => t.ranges[0]?.offset)).toEqual(
+      names.map((_, i) => (index.header?.dataStart ?? 0) + i * 4),
+    );
+    expect(index.metadata).toEqual({ crc_num: '7', note: '{,}' });
+    expect(index.problems).toEqual([]);
+  });
+
+  it('a name repeated in another piece keeps its first position and last value, and is reported', async () => {
+    const text = `{${members.join(',')},${JSON.stringify(names[0])}: ${entry(count - 1)}}`;
+    const index = await scanSafetensors(new MemorySource(build(text, data)));
+    expect(index.tensors.length).toBe(count);
+    expect(index.tensors[0]?.name).toBe(names[0]);
+    expect(index.tensors[0]?.ranges[0]?.offset).toBe((index.header?.dataStart ?? 0) + (count - 1) * 4);
+    expect(index.problems.map((p) => p.code)).toContain('safetensors-duplicate-key');
+  });
+
+  it('a trailing comma, a missing brace or text after the object is still malformed JSON', async () => {
+    for (const text of [
+      `{${members.join(',')},}`,
+      `{${members.join(',')}`,
+      `{${members.join(',')}} x`,
+      `{${members.join(',')},,"a":${entry(0)}}`,
+    ]) {
+      expect((await errorOf(scanSafetensors(new MemorySource(build(text, data))))).code).toBe('st-header-not-json');
+    }
   });
 });

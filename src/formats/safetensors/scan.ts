@@ -1,8 +1,15 @@
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
-import { MAX_DIMS, MAX_READ_BYTES, MAX_TENSOR_ENTRIES, SAFETENSORS_MAX_HEADER_BYTES } from '../../base/limits';
+import {
+  MAX_DIMS,
+  MAX_READ_BYTES,
+  MAX_TENSOR_ENTRIES,
+  MAX_TENSOR_NAME_BYTES,
+  SAFETENSORS_MAX_HEADER_BYTES,
+} from '../../base/limits';
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { splitHeaderMembers } from './header-members';
 
 export interface SafetensorsScanOptions {
   signal?: AbortSignal;
@@ -48,6 +55,9 @@ function isDimensionList(value: unknown): value is number[] {
   return true;
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Length = (text: string): number => utf8Encoder.encode(text).length;
+
 function badEntry(name: string, hint: string, offset: number): LensError {
   return new LensError('st-bad-entry', { tensor: name, hint, offset });
 }
@@ -86,110 +96,54 @@ export async function scanSafetensors(
       ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
       : await readHeader(source, headerLength, signal);
 
-  let parsed: unknown;
-  let headerText = '';
-  try {
-    headerText = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
-    parsed = JSON.parse(headerText);
-  } catch (error) {
-    const position = /position (\d+)/.exec(String(error))?.[1];
-    throw new LensError(
-      'st-header-not-json',
-      {
-        offset: HEADER_LENGTH_BYTES + (position ? Number(position) : 0),
-        hint: error instanceof Error ? error.message : String(error),
-      },
-      error,
-    );
-  }
-  if (!isRecord(parsed)) throw new LensError('st-header-not-object', { offset: HEADER_LENGTH_BYTES });
-
-  const keys = Object.keys(parsed);
-  const entryCount = keys.length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
-  if (entryCount > MAX_TENSOR_ENTRIES) {
-    throw new LensError('st-too-many-entries', { actual: entryCount, limit: MAX_TENSOR_ENTRIES });
-  }
-
+  const pieces = headerMembers(headerBytes);
   const metadata: Record<string, string> = {};
-  const rawMetadata = parsed.__metadata__;
-  if (rawMetadata !== undefined) {
-    if (!isRecord(rawMetadata)) throw badEntry('__metadata__', 'must be an object of strings', HEADER_LENGTH_BYTES);
-    for (const [key, value] of Object.entries(rawMetadata)) {
-      if (typeof value !== 'string')
-        throw badEntry('__metadata__', `value of "${key}" is not a string`, HEADER_LENGTH_BYTES);
-      metadata[key] = value;
-    }
-  }
-
-  // One pass over the entries: no per-entry closures or copies (the parsed arrays are ours), one
-  // dtype lookup per distinct dtype, and whether the data is already in offset order.
   const dataLength = source.size - dataStart;
   const tensors: TensorEntry[] = [];
+  // One pass over the entries: no per-entry closures or copies (the parsed arrays are ours), one
+  // dtype lookup per distinct dtype, and whether the data is already in offset order.
   const dtypes = new Map<string, { msName: string; info: DtypeInfo }>();
   let inOrder = true;
   let lastBegin = 0;
   let lastEnd = 0;
-  for (const name of keys) {
-    if (name === '__metadata__') continue;
-    const entry = parsed[name];
-    if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
-    const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
-    if (!isDimensionList(shape) || shape.length > MAX_DIMS) {
-      throw badEntry(name, '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
-    }
-    if (!isDimensionList(offsets) || offsets.length !== 2) {
-      throw badEntry(name, '"data_offsets" must be [begin, end]', HEADER_LENGTH_BYTES);
-    }
-    const begin = offsets[0] as number;
-    const end = offsets[1] as number;
-    if (begin > end) throw badEntry(name, `data_offsets [${begin}, ${end}] end before begin`, HEADER_LENGTH_BYTES);
-    let known = dtypes.get(dtype);
-    if (!known) {
-      const msName = mindsporeNameOfSafetensors(dtype);
-      const info = msName ? dtypeInfo(msName) : undefined;
-      if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
-      known = { msName, info };
-      dtypes.set(dtype, known);
-    }
-
-    const count = elementCount(shape);
-    const expected = Number.isSafeInteger(count) ? byteLengthOf(known.info, count) : NaN;
-    const tensor: TensorEntry = {
-      name,
-      dtype: known.msName,
-      rawDtype: dtype,
-      shape,
-      kind: 'tensor',
-      bytes: end - begin,
-      ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],
-    };
-    if (end - begin !== expected || end > dataLength) {
-      const problems: TensorProblem[] = [];
-      if (end - begin !== expected) {
-        problems.push({
-          code: 'size-mismatch',
-          detail: `expected ${expected} bytes, data_offsets span ${end - begin}`,
-        });
+  const duplicates: string[] = [];
+  // Only a header parsed in pieces can repeat a name across pieces (JSON.parse keeps one of each).
+  const positionOf = pieces.length > 1 ? new Map<string, number>() : null;
+  for (const members of pieces) {
+    const parsed = members.parse();
+    for (const name in parsed) {
+      if (name === '__metadata__') {
+        readMetadata(parsed[name], metadata);
+        continue;
       }
-      if (end > dataLength) {
-        problems.push({
-          code: 'past-end-of-file',
-          detail: `ends at data offset ${end}, data section has ${dataLength} bytes`,
-        });
+      if (tensors.length >= MAX_TENSOR_ENTRIES && !positionOf?.has(name)) {
+        throw new LensError('st-too-many-entries', { actual: tensors.length + 1, limit: MAX_TENSOR_ENTRIES });
       }
-      tensor.problems = problems;
+      const tensor = indexEntry(name, parsed[name], dtypes, dataStart, dataLength);
+      const previous = positionOf?.get(name);
+      if (previous !== undefined) {
+        // As JSON.parse does within one text: the first position, the last value.
+        tensors[previous] = tensor;
+        duplicates.push(name);
+        inOrder = false;
+        continue;
+      }
+      positionOf?.set(name, tensors.length);
+      const range = tensor.ranges[0];
+      if (range) {
+        const begin = range.offset - dataStart;
+        const end = begin + range.length;
+        if (begin < lastBegin || (begin === lastBegin && end < lastEnd)) inOrder = false;
+        lastBegin = begin;
+        lastEnd = end;
+      }
+      tensors.push(tensor);
     }
-    if (end > begin) {
-      if (begin < lastBegin || (begin === lastBegin && end < lastEnd)) inOrder = false;
-      lastBegin = begin;
-      lastEnd = end;
-    }
-    tensors.push(tensor);
+    const entryCount = Object.keys(parsed).length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
+    duplicates.push(...members.duplicateKeys(entryCount));
   }
 
   const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);
-  const duplicates = duplicateHeaderKeys(headerText, entryCount);
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, 5).map((name) => `"${name}"`);
     problems.push({
@@ -209,6 +163,149 @@ export async function scanSafetensors(
     problems,
     header: { length: headerLength, dataStart },
   };
+}
+
+/** Above this size a header is parsed in pieces of PIECE_BYTES (header-members.ts says why). */
+const WHOLE_PARSE_MAX_BYTES = 8 * 1024 * 1024;
+const PIECE_BYTES = 4 * 1024 * 1024;
+
+/** Top-level members of the header, parsed when asked (so one piece at a time is alive). */
+interface HeaderMembers {
+  parse(): Record<string, unknown>;
+  /** Names this text repeats (JSON.parse kept `count` of them). */
+  duplicateKeys(count: number): string[];
+}
+
+function notJson(error: unknown): LensError {
+  const position = /position (\d+)/.exec(String(error))?.[1];
+  return new LensError(
+    'st-header-not-json',
+    {
+      offset: HEADER_LENGTH_BYTES + (position ? Number(position) : 0),
+      hint: error instanceof Error ? error.message : String(error),
+    },
+    error,
+  );
+}
+
+function parseWhole(headerBytes: Uint8Array): HeaderMembers {
+  let text = '';
+  let parsed: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw notJson(error);
+  }
+  if (!isRecord(parsed)) throw new LensError('st-header-not-object', { offset: HEADER_LENGTH_BYTES });
+  return { parse: () => parsed, duplicateKeys: (count) => duplicateHeaderKeys(text, count) };
+}
+
+/**
+ * The header as one text, or (when large) as pieces of whole members. A piece that does not
+ * parse means the whole does not either: then the whole is parsed for JSON.parse's own error.
+ */
+function headerMembers(headerBytes: Uint8Array): HeaderMembers[] {
+  const split = headerBytes.length > WHOLE_PARSE_MAX_BYTES ? splitHeaderMembers(headerBytes, PIECE_BYTES) : null;
+  if (!split) return [parseWhole(headerBytes)];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return split.map((bytes): HeaderMembers => {
+    let text = '';
+    return {
+      parse() {
+        text = `{${decoder.decode(bytes)}}`;
+        try {
+          // `{"a":1,}` splits into a last piece of nothing: invalid as a whole.
+          if (split.length > 1 && /^\{\s*\}$/.test(text)) throw new SyntaxError('a member is missing');
+          return JSON.parse(text) as Record<string, unknown>;
+        } catch (error) {
+          parseWhole(headerBytes);
+          throw notJson(error);
+        }
+      },
+      duplicateKeys: (count) => duplicateHeaderKeys(text, count),
+    };
+  });
+}
+
+function readMetadata(raw: unknown, metadata: Record<string, string>): void {
+  if (!isRecord(raw)) throw badEntry('__metadata__', 'must be an object of strings', HEADER_LENGTH_BYTES);
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string')
+      throw badEntry('__metadata__', `value of "${key}" is not a string`, HEADER_LENGTH_BYTES);
+    metadata[key] = value;
+  }
+}
+
+/** One header entry checked against the format's rules and the file size (§10). */
+function indexEntry(
+  name: string,
+  entry: unknown,
+  dtypes: Map<string, { msName: string; info: DtypeInfo }>,
+  dataStart: number,
+  dataLength: number,
+): TensorEntry {
+  // The .ckpt reader's limit, in UTF-8 bytes; a name of fewer UTF-16 units than a third of it cannot exceed it.
+  if (name.length > MAX_TENSOR_NAME_BYTES / 3) {
+    const nameBytes = utf8Length(name);
+    if (nameBytes > MAX_TENSOR_NAME_BYTES) {
+      throw new LensError('st-name-too-long', {
+        tensor: `${name.slice(0, 64)}…`,
+        offset: HEADER_LENGTH_BYTES,
+        actual: nameBytes,
+        limit: MAX_TENSOR_NAME_BYTES,
+      });
+    }
+  }
+  if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
+  if (!isDimensionList(shape) || shape.length > MAX_DIMS) {
+    throw badEntry(name, '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
+  }
+  if (!isDimensionList(offsets) || offsets.length !== 2) {
+    throw badEntry(name, '"data_offsets" must be [begin, end]', HEADER_LENGTH_BYTES);
+  }
+  const begin = offsets[0] as number;
+  const end = offsets[1] as number;
+  if (begin > end) throw badEntry(name, `data_offsets [${begin}, ${end}] end before begin`, HEADER_LENGTH_BYTES);
+  let known = dtypes.get(dtype);
+  if (!known) {
+    const msName = mindsporeNameOfSafetensors(dtype);
+    const info = msName ? dtypeInfo(msName) : undefined;
+    if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
+    known = { msName, info };
+    dtypes.set(dtype, known);
+  }
+
+  const count = elementCount(shape);
+  const expected = Number.isSafeInteger(count) ? byteLengthOf(known.info, count) : NaN;
+  const tensor: TensorEntry = {
+    name,
+    dtype: known.msName,
+    rawDtype: dtype,
+    shape,
+    kind: 'tensor',
+    bytes: end - begin,
+    ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],
+  };
+  if (end - begin !== expected || end > dataLength) {
+    const problems: TensorProblem[] = [];
+    if (end - begin !== expected) {
+      problems.push({
+        code: 'size-mismatch',
+        detail: `expected ${expected} bytes, data_offsets span ${end - begin}`,
+      });
+    }
+    if (end > dataLength) {
+      problems.push({
+        code: 'past-end-of-file',
+        detail: `ends at data offset ${end}, data section has ${dataLength} bytes`,
+      });
+    }
+    tensor.problems = problems;
+  }
+  return tensor;
 }
 
 function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc'] {

@@ -7,6 +7,7 @@ import { workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
+import { plural } from '../../base/plural';
 
 type Status = 'loaded' | 'cast' | 'error' | 'not-in-checkpoint' | 'unused-in-checkpoint' | 'skipped';
 
@@ -28,7 +29,13 @@ const STATUS_LABEL: Record<Status, string> = {
 
 function reportRows(diff: LoadDiff): ReportRow[] {
   const suggestionsFor = (name: string): string[] =>
-    diff.suggestions.filter((s) => s.param === name).map((s) => `${s.candidate} — ${s.why}`);
+    diff.suggestions
+      .filter((s) => s.param === name)
+      .map((s) =>
+        s.kind === 'rename'
+          ? `did you mean ${s.candidate} — ${s.why}`
+          : `hint${s.candidate === s.param ? '' : ` (checkpoint ${s.candidate})`}: ${s.why}`,
+      );
   const rows: ReportRow[] = [];
   for (const error of diff.errors)
     rows.push({
@@ -151,9 +158,9 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
       {manifest && diff && (
         <>
           <p data-testid="manifest-info">
-            {manifest.name}: {manifest.data.params.length} network entries ({manifest.data.layout})
-            {diff.ignored.length > 0 ? `, ${diff.ignored.length} graph inputs ignored` : ''}. Checkpoint:{' '}
-            {entries.length} entries (after the filter).
+            {manifest.name}: {plural(manifest.data.params.length, 'network entry', 'network entries')} (
+            {manifest.data.layout}){diff.ignored.length > 0 ? `, ${diff.ignored.length} graph inputs ignored` : ''}.
+            Checkpoint: {plural(entries.length, 'entry', 'entries')} (after the filter).
           </p>
           {manifest.data.notes.map((note) => (
             <p key={note} className="muted">
@@ -169,7 +176,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
             {diff.raises
               ? `MindSpore raises ${diff.raises.exception} on ${diff.raises.param}: ${diff.raises.reason}`
               : diff.param_not_load.length > 0
-                ? `Loads, but ${diff.param_not_load.length} network parameters keep their initial values.`
+                ? `Loads, but ${plural(diff.param_not_load.length, 'network parameter')} ${diff.param_not_load.length === 1 ? 'keeps its initial value' : 'keep their initial values'}.`
                 : 'Every network parameter loads.'}
           </div>
           <div className="load-counts" data-testid="load-counts">
@@ -202,7 +209,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
                 {row.suggestions.length > 0 && (
                   <ul className="suggestions">
                     {row.suggestions.map((s) => (
-                      <li key={s}>did you mean {s}</li>
+                      <li key={s}>{s}</li>
                     ))}
                   </ul>
                 )}
@@ -212,7 +219,7 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
           </ul>
           {diff.warnings.length > 0 && (
             <details>
-              <summary>What MindSpore would log ({diff.warnings.length} lines)</summary>
+              <summary>What MindSpore would log ({plural(diff.warnings.length, 'line')})</summary>
               <pre className="log">{diff.warnings.join('\n')}</pre>
             </details>
           )}

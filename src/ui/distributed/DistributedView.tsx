@@ -25,6 +25,7 @@ import { LayoutPicture } from './LayoutPicture';
 import { ResliceSetPanel } from './ResliceSetPanel';
 import { SetExportPanel } from './SetExportPanel';
 import { SetPickers } from './OpenSetControls';
+import { plural } from '../../base/plural';
 
 /** The distributed-set view: inputs, problems, per-parameter layout with a picture, export. */
 export function DistributedView() {
@@ -41,7 +42,7 @@ export function DistributedView() {
   if (status === 'offer') {
     return (
       <section className="panel set-offer" data-testid="set-offer">
-        <h2>These {fileCount} files look like a distributed checkpoint</h2>
+        <h2>These {plural(fileCount, 'file')} look like a distributed checkpoint</h2>
         <p>They name their ranks and include a strategy file. Open them together to see the layout and merge them?</p>
         <div className="export-actions">
           <button type="button" className="primary" onClick={acceptOffer} data-testid="accept-set-offer">
@@ -81,7 +82,7 @@ export function DistributedView() {
         <SetPickers hasSet={hasSet} />
         {status === 'opening' && (
           <p aria-busy="true">
-            Reading {fileCount} files… <progress max={1} value={progress} aria-label="Opening progress" />
+            Reading {plural(fileCount, 'file')}… <progress max={1} value={progress} aria-label="Opening progress" />
           </p>
         )}
         {error && <ErrorPanel error={error} fileName={name} />}
@@ -150,8 +151,8 @@ function SetInputs({ result }: { result: OpenSetResult }) {
           {strategy ? (
             <p data-testid="set-strategy">
               <code>{strategy.files.map(shownPath).join(', ')}</code> —{' '}
-              {strategy.encoding === 'json' ? 'JSON' : 'protobuf'}, {strategy.layoutCount} parameter layouts,{' '}
-              {strategy.operatorCount} operators
+              {strategy.encoding === 'json' ? 'JSON' : 'protobuf'}, {plural(strategy.layoutCount, 'parameter layout')},{' '}
+              {plural(strategy.operatorCount, 'operator')}
               {strategy.stages.length > 1 ? `, ${strategy.stages.length} pipeline stages` : ''}
               {strategy.pipelineMerged ? ' (merged pipeline strategy)' : ''}.
             </p>
@@ -338,10 +339,10 @@ function SetLayoutView({ result }: { result: OpenSetResult }) {
     <>
       <section className="panel" data-testid="set-problems">
         <h3>
-          {layout.ranks.length} rank files; the strategy describes {layout.expectedRanks.length} ranks (
-          {layout.deviceCount} devices × {Math.max(1, layout.stages.length)} stage
-          {layout.stages.length > 1 ? 's' : ''}). {result.mergedCount} tensors merge ({formatBytes(result.mergedBytes)}
-          ).
+          {plural(layout.ranks.length, 'rank file')}; the strategy describes{' '}
+          {plural(layout.expectedRanks.length, 'rank')} ({plural(layout.deviceCount, 'device')} ×{' '}
+          {plural(Math.max(1, layout.stages.length), 'stage')}).{' '}
+          {plural(result.mergedCount, 'tensor merges', 'tensors merge')} ({formatBytes(result.mergedBytes)}).
         </h3>
         {layout.problems.length === 0 ? (
           <p>No problems: every parameter of the strategy is in the files and every block has a holder.</p>

@@ -1,4 +1,5 @@
 import type { ParameterPlan, RankHolding } from '../../core/distributed';
+import { plural } from '../../base/plural';
 
 /**
  * A parameter's layout as a picture: each pipeline stage's device matrix as a grid of ranks,
@@ -115,7 +116,7 @@ export function LayoutPicture({ plan }: { plan: ParameterPlan }) {
   const differing = new Set(plan.problems.filter((p) => p.code === 'replicas-differ').flatMap((p) => p.ranks ?? []));
   const label =
     `Layout of ${plan.name}: device matrix ${devMatrix.length > 0 ? devMatrix.join('×') : '—'}` +
-    `${stages.length > 1 ? ` in ${stages.length} pipeline stages` : ''}, ${plan.holdings.length} ranks hold ` +
+    `${stages.length > 1 ? ` in ${stages.length} pipeline stages` : ''}, ${plural(plan.holdings.length, 'rank holds', 'ranks hold')} ` +
     `${blocks.length} distinct block${blocks.length === 1 ? '' : 's'}` +
     `${blocks.length > 0 ? ` (${Math.round(plan.holdings.length / blocks.length)} replica${plan.holdings.length / blocks.length === 1 ? '' : 's'} each)` : ''}; ` +
     `full shape [${fullShape.join(', ')}] split ${plan.split.join('×') || '1'}; the merge reads ${mergedRanks} rank${mergedRanks === 1 ? '' : 's'}.`;

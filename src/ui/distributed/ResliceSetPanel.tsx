@@ -8,6 +8,7 @@ import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../..
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
+import { plural } from '../../base/plural';
 
 type Format = 'ckpt' | 'safetensors';
 
@@ -201,7 +202,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
             {outcome.outputs
               .map(
                 (o) =>
-                  `${o.blob ? downloadNameOf(o.fileName) : o.fileName} (${o.tensors} tensors, ${formatBytes(o.size)})`,
+                  `${o.blob ? downloadNameOf(o.fileName) : o.fileName} (${plural(o.tensors, 'tensor')}, ${formatBytes(o.size)})`,
               )
               .join(', ')}
             {outcome.processes > 1 ? ` on ${outcome.processes} workers` : ''}.

@@ -10,6 +10,7 @@ import type { OpenSetResult, SetExportResult } from '../../workers/features/dist
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
+import { plural } from '../../base/plural';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -198,7 +199,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
       {outcome && (
         <div className="export-result" data-testid="set-export-result">
           <p>
-            Wrote {outcome.parameterCount} tensors to{' '}
+            Wrote {plural(outcome.parameterCount, 'tensor')} to{' '}
             {outcome.outputs.map((o) => `${o.fileName} (${formatBytes(o.size)})`).join(', ')}
             {outcome.processes > 1 ? ` on ${outcome.processes} workers` : ''}.
           </p>
@@ -209,7 +210,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
               {outcome.skipped.length > 10 ? ', …' : ''}.
             </p>
           )}
-          {outcome.castReport.length > 0 && <p>Cast {outcome.castReport.length} tensors.</p>}
+          {outcome.castReport.length > 0 && <p>Cast {plural(outcome.castReport.length, 'tensor')}.</p>}
         </div>
       )}
     </section>

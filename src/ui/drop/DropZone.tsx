@@ -52,7 +52,9 @@ export function DropZone({ children }: { children: ReactNode }) {
       {children}
       {dragging && (
         <div className="drop-overlay" aria-live="polite">
-          <div>Drop .ckpt or .safetensors files to inspect them — nothing leaves this computer.</div>
+          <div>
+            Drop .ckpt, .safetensors or PyTorch .pt/.pth/.bin files to inspect them — nothing leaves this computer.
+          </div>
         </div>
       )}
     </>

@@ -4,7 +4,9 @@ import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
-import { formatBytes } from '../../core/summary';
+import { compileNameMap } from '../../core/name-map';
+import { describeSelection } from '../../core/messages';
+import { formatBytes, selectionCounts } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
 import { downloadBlob } from '../common/download';
@@ -12,6 +14,8 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { useLensStore } from '../../store/store';
+import { appendDictChoices, removalsToSend } from './append-choices';
+import { plural } from '../../base/plural';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -24,8 +28,8 @@ interface Outcome {
 
 let exportCounter = 0;
 
-export function ExportPanel({ file, index, matching, filterText }: PanelContext) {
-  const [format, setFormat] = useState<Format>(index.format);
+export function ExportPanel({ file, index, matching, filterText, filtered }: PanelContext) {
+  const [format, setFormat] = useState<Format>(index.format === 'safetensors' ? 'safetensors' : 'ckpt');
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [removed, setRemoved] = useState<string[]>([]);
   const [addText, setAddText] = useState('');
@@ -42,7 +46,19 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
 
   const nameMapText = useLensStore((state) => state.nameMapText);
   const selectedNames = useMemo(() => matching.map((i) => (index.tensors[i] as TensorEntry).name), [matching, index]);
-  const appendNames = Object.keys(index.metadata);
+  const rename = useMemo(() => {
+    if (!nameMapText.trim()) return (name: string) => name;
+    try {
+      return compileNameMap(specFromText(nameMapText)).apply;
+    } catch {
+      return (name: string) => name; // the name map editor shows the rule's error; the export refuses it
+    }
+  }, [nameMapText]);
+  const removedSet = useMemo(() => new Set(removed), [removed]);
+  const appendChoices = useMemo(
+    () => appendDictChoices(index.tensors, matching, rename, removedSet),
+    [index, matching, rename, removedSet],
+  );
 
   async function run(target: 'download' | 'file'): Promise<void> {
     setError(null);
@@ -88,7 +104,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
           cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
           appendSet,
-          appendRemove: removed,
+          appendRemove: removalsToSend(appendChoices),
           crc,
           metadataFormat: format === 'safetensors' && metadataFormat ? metadataFormat : null,
           encryption: key ? { mode: encMode, key } : null,
@@ -116,8 +132,8 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
     <section className="panel export-panel" data-testid="export-panel">
       <h2>Export — re-save as MindSpore's save_checkpoint would</h2>
       <p className="muted">
-        {matching.length} of {index.tensors.length} parameters selected by the filter
-        {filterText.trim() ? '' : ' (no filter: all)'}. The source file is never modified.
+        {describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter}: the filter chooses what
+        is exported. The source file is never modified.
       </p>
       <div className="export-grid">
         <fieldset>
@@ -153,15 +169,34 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
         <NameMapEditor names={selectedNames} />
         <fieldset>
           <legend>append_dict</legend>
-          {appendNames.length === 0 && <p className="muted">No scalar or string entries.</p>}
-          {appendNames.map((name) => (
-            <label key={name}>
+          {appendChoices.length === 0 && <p className="muted">No append_dict values (strings or scalars).</p>}
+          {appendChoices.map((choice) => (
+            <label
+              key={choice.index}
+              className={choice.state === 'excluded' ? 'muted' : undefined}
+              data-testid="append-choice"
+              data-state={choice.state}
+            >
               <input
                 type="checkbox"
-                checked={!removed.includes(name)}
-                onChange={(e) => setRemoved(e.target.checked ? removed.filter((n) => n !== name) : [...removed, name])}
+                checked={choice.state === 'written'}
+                disabled={choice.state === 'excluded'}
+                onChange={(e) =>
+                  setRemoved(
+                    e.target.checked
+                      ? removed.filter((n) => n !== choice.writtenName)
+                      : [...removed, choice.writtenName],
+                  )
+                }
               />{' '}
-              keep <code>{name}</code>
+              keep <code>{choice.sourceName}</code>
+              {choice.writtenName !== choice.sourceName && (
+                <>
+                  {' '}
+                  as <code>{choice.writtenName}</code>
+                </>
+              )}
+              {choice.state === 'excluded' && ' (left out by the filter: not written)'}
             </label>
           ))}
           <label htmlFor={ids.add}>
@@ -248,10 +283,9 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
         <div className="export-result" data-testid="export-result">
           <p>
             {savedTo ? 'Saved' : 'Wrote'} <strong>{savedTo?.name ?? outcome.result.fileName}</strong>:{' '}
-            {formatBytes(outcome.result.size)}, {outcome.result.parameterCount}{' '}
-            {outcome.result.parameterCount === 1 ? 'entry' : 'entries'}
+            {formatBytes(outcome.result.size)}, {plural(outcome.result.parameterCount, 'entry', 'entries')}
             {outcome.result.omitted.length > 0
-              ? ` (${outcome.result.omitted.length} zero-size tensors omitted, as MindSpore does)`
+              ? ` (${plural(outcome.result.omitted.length, 'tensor')} omitted: zero-size ones, as MindSpore does, and any without a MindSpore dtype or readable values)`
               : ''}
             .
           </p>
@@ -271,7 +305,7 @@ export function ExportPanel({ file, index, matching, filterText }: PanelContext)
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
               {verify.ok
-                ? `Verified: ${verify.tensorsChecked} ${verify.tensorsChecked === 1 ? 'entry matches' : 'entries match'} the plan; ${verify.valuesCompared} untouched ${verify.valuesCompared === 1 ? 'tensor' : 'tensors'} byte-identical to the source.`
+                ? `Verified: ${plural(verify.tensorsChecked, 'entry matches', 'entries match')} the plan; ${plural(verify.valuesCompared, 'untouched tensor')} byte-identical to the source.`
                 : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
             </p>
           )}
@@ -294,8 +328,8 @@ function CastReport({ entries }: { entries: CastReportEntry[] }) {
   const worst = [...entries].sort((a, b) => b.maxAbsoluteError - a.maxAbsoluteError)[0];
   return (
     <p data-testid="cast-report">
-      Cast {entries.length} tensors ({total.elements.toLocaleString('en-US')} values): {total.overflow} overflowed to
-      ±inf, {total.underflow} flushed to zero, {total.nans} NaN
+      Cast {plural(entries.length, 'tensor')} ({plural(total.elements, 'value')}): {total.overflow} overflowed to ±inf,{' '}
+      {total.underflow} flushed to zero, {total.nans} NaN
       {worst ? `; largest rounding error ${worst.maxAbsoluteError.toPrecision(3)} in ${worst.name}` : ''}.
     </p>
   );

@@ -1,9 +1,22 @@
 import { memo, useMemo, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
-import { describeFileProblem, describeTensorProblem } from '../../core/messages';
-import { buildTreeShape, formatBytes, formatShape, numel, treeView, type CheckpointSummary } from '../../core/summary';
+import type { IntegrityReport } from '../../integrity/verify';
+import { describeFileProblem, describeSelection, describeTensorProblem, describeVerdict } from '../../core/messages';
+import {
+  buildTreeShape,
+  fileVerdict,
+  formatBytes,
+  formatShape,
+  numel,
+  selectionCounts,
+  treeView,
+  type CheckpointSummary,
+  type FileVerdict,
+} from '../../core/summary';
+import { FORMAT_LABELS } from '../../formats/labels';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
-import { compileFilter, tryParseFilter } from '../../core/selection';
+import { compileFilter, tryParseFilter, type FilterParseResult } from '../../core/selection';
+import { isLensError } from '../../base/errors';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
@@ -44,29 +57,43 @@ function FileView({ file }: { file: OpenFile }) {
   return <IndexView file={file} index={file.index} summary={file.summary} />;
 }
 
+/** The rows a filter keeps, and what the filter bar says (a filter stopped by its budget: its sentence, every row). */
+function matchFilter(
+  index: CheckpointIndex,
+  parsed: FilterParseResult | null,
+): { matching: number[]; status: FilterParseResult | null } {
+  const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
+  const { tensors } = index;
+  const indices: number[] = [];
+  try {
+    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
+  } catch (error) {
+    if (!isLensError(error)) throw error;
+    return { matching: tensors.map((_, i) => i), status: { ok: false, error } };
+  }
+  return { matching: indices, status: parsed };
+}
+
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
   const filterText = useLensStore((state) => state.filterText);
   const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
-  const matching = useMemo(() => {
-    const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
-    const { tensors } = index;
-    const indices: number[] = [];
-    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
-    return indices;
-  }, [index, parsed]);
+  const { matching, status } = useMemo(() => matchFilter(index, parsed), [index, parsed]);
+  const filtered = status?.ok === true;
   const [panelId, setPanelId] = useState('parameters');
-  const context: PanelContext = { file, index, summary, matching, filterText };
+  const filterStatus = describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter;
+  const verdict = useMemo(() => fileVerdict(index, file.integrity), [index, file.integrity]);
+  const context: PanelContext = { file, index, summary, matching, filterText, filtered };
   const panels = filePanels();
   const panel = panels.find((p) => p.id === panelId) ?? (panels[0] as FilePanel);
 
   return (
     <div className="file-view">
       <section className="cards">
-        <SummaryCard file={file} index={index} summary={summary} />
+        <SummaryCard file={file} index={index} summary={summary} verdict={verdict} />
         <MetadataCard index={index} />
-        <ProblemsCard index={index} fileId={file.id} />
+        <ProblemsCard index={index} fileId={file.id} integrity={file.integrity} verdict={verdict} />
       </section>
-      <FilterBar text={filterText} parsed={parsed} matched={matching.length} total={index.tensors.length} />
+      <FilterBar text={filterText} parsed={status} status={filterStatus} />
       <nav className="panel-tabs" role="tablist" aria-label="Views of this file">
         {panels.map((p) => (
           <button
@@ -99,7 +126,7 @@ function filePanels(): FilePanel[] {
   ];
 }
 
-function ParametersPanel({ index, matching }: PanelContext) {
+function ParametersPanel({ index, matching, filtered }: PanelContext) {
   const view = useLensStore((state) => state.view);
   // The tree's shape and the table's rows are made once per file; a keystroke only recounts the
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
@@ -110,14 +137,12 @@ function ParametersPanel({ index, matching }: PanelContext) {
     () => (matching.length === index.tensors.length ? fullTree : treeView(shape, matching)),
     [index, shape, fullTree, matching],
   );
-  const visible = useMemo(() => {
-    const prefix = view.treePrefix;
-    if (prefix === '') return matching;
-    return matching.filter((i) => {
-      const name = (index.tensors[i] as TensorEntry).name;
-      return name === prefix || name.startsWith(`${prefix}.`);
-    });
-  }, [index, matching, view.treePrefix]);
+  const counts = useMemo(
+    () => selectionCounts(index.tensors, matching, view.treePrefix),
+    [index, matching, view.treePrefix],
+  );
+  const visible = counts.shown;
+  const caption = describeSelection(counts, filtered, view.treePrefix).table;
   const mask = useMemo(() => {
     if (visible.length === index.tensors.length) return null;
     const shown = new Uint8Array(index.tensors.length);
@@ -132,16 +157,8 @@ function ParametersPanel({ index, matching }: PanelContext) {
           <ParamTree root={tree} activePrefix={view.treePrefix} />
         </aside>
         <div className="panel table-panel">
-          <div className="table-caption">
-            {view.treePrefix ? (
-              <>
-                Showing <strong>{view.treePrefix}.*</strong>: {visible.length} of {index.tensors.length} parameters
-              </>
-            ) : (
-              <>
-                {visible.length} of {index.tensors.length} parameters
-              </>
-            )}
+          <div className="table-caption" data-testid="table-caption">
+            {caption}
           </div>
           <TensorTable rows={allRows} shown={mask} selected={view.selectedTensor} />
         </div>
@@ -156,25 +173,27 @@ const SummaryCard = memo(function SummaryCard({
   file,
   index,
   summary,
+  verdict,
 }: {
   file: OpenFile;
   index: CheckpointIndex;
   summary: CheckpointSummary;
+  verdict: FileVerdict;
 }) {
-  const crc = index.crc.present
-    ? index.crc.ok === null
-      ? `present (${index.crc.expected}), not verified yet`
-      : index.crc.ok
-        ? 'verified ✓'
-        : 'MISMATCH ✗'
-    : 'none';
+  const crc = {
+    absent: 'none stored',
+    'not-verified': `present (${index.crc.expected}), not verified yet`,
+    verified: 'verified ✓',
+    mismatch: 'MISMATCH ✗',
+    unverifiable: `present (${index.crc.expected}), could not be checked`,
+  }[verdict.crc];
   return (
     <div className="panel card" data-testid="summary">
       <h2>{file.name}</h2>
       <dl>
         <dt>Format</dt>
         <dd>
-          {index.format === 'ckpt' ? 'MindSpore .ckpt (protobuf)' : 'safetensors'}
+          {FORMAT_LABELS[index.format]}
           {index.encryption ? `, encrypted ${index.encryption.mode}` : ''}
         </dd>
         <dt>Size</dt>
@@ -208,7 +227,13 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
   const entries = Object.entries(index.metadata);
   return (
     <div className="panel card" data-testid="metadata">
-      <h2>{index.format === 'safetensors' ? '__metadata__' : 'Scalars & strings (append_dict)'}</h2>
+      <h2>
+        {index.format === 'safetensors'
+          ? '__metadata__'
+          : index.format === 'pytorch'
+            ? 'Other values (epoch, arch, …)'
+            : 'Scalars & strings (append_dict)'}
+      </h2>
       {entries.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
@@ -225,7 +250,18 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
   );
 });
 
-const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: CheckpointIndex; fileId: string }) {
+const ProblemsCard = memo(function ProblemsCard({
+  index,
+  fileId,
+  integrity,
+  verdict,
+}: {
+  index: CheckpointIndex;
+  fileId: string;
+  integrity: IntegrityReport | undefined;
+  verdict: FileVerdict;
+}) {
+  const words = describeVerdict(verdict);
   const tensorProblems = index.tensors.flatMap((tensor) =>
     (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
   );
@@ -233,9 +269,13 @@ const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: Chec
   return (
     <div className="panel card" data-testid="problems">
       <h2>Integrity notes {count > 0 && <span className="badge warn">{count}</span>}</h2>
-      {count === 0 ? (
-        <p className="muted">No structural problems found.</p>
-      ) : (
+      <p className={`file-verdict ${verdict.level}`} data-testid="file-verdict">
+        {words.headline}
+      </p>
+      <p className="muted" data-testid="file-verdict-crc">
+        {words.crc}
+      </p>
+      {count > 0 && (
         <ul className="problems">
           {index.problems.map((problem, i) => (
             <li key={`f${i}`}>{describeFileProblem(problem.code, problem.detail)}</li>
@@ -247,7 +287,7 @@ const ProblemsCard = memo(function ProblemsCard({ index, fileId }: { index: Chec
           ))}
         </ul>
       )}
-      <IntegrityCheck fileId={fileId} index={index} />
+      <IntegrityCheck fileId={fileId} index={index} report={integrity} />
     </div>
   );
 });

@@ -11,6 +11,8 @@ export interface PanelContext {
   /** Indices into index.tensors that the current filter selects (all when no filter). */
   matching: readonly number[];
   filterText: string;
+  /** Whether a valid filter narrows `matching` (false with no filter or one that does not parse). */
+  filtered: boolean;
 }
 
 export interface FilePanel {

@@ -10,13 +10,12 @@ import { setFilterText } from '../../store/actions';
 export function FilterBar({
   text,
   parsed,
-  matched,
-  total,
+  status,
 }: {
   text: string;
   parsed: FilterParseResult | null;
-  matched: number;
-  total: number;
+  /** What the filter selects, in words (core/messages describeSelection). */
+  status: string;
 }) {
   const inputId = useId();
   const statusId = useId();
@@ -61,12 +60,8 @@ export function FilterBar({
           <>
             {message.detail} {message.action}
           </>
-        ) : text.trim() ? (
-          <>
-            {matched.toLocaleString('en-US')} of {total.toLocaleString('en-US')} parameters match
-          </>
         ) : (
-          <>All {total.toLocaleString('en-US')} parameters</>
+          status
         )}
       </div>
       {showHelp && (

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { CheckpointIndex } from '../../base/types';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
@@ -7,17 +6,25 @@ import { workerClient } from '../../workers/client';
 import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { Fingerprint } from './Fingerprint';
+import { plural } from '../../base/plural';
 
 /** "Verify integrity": one streaming pass over the file with progress and cancel. */
-export function IntegrityCheck({ fileId, index }: { fileId: string; index: CheckpointIndex }) {
+export function IntegrityCheck({
+  fileId,
+  index,
+  report,
+}: {
+  fileId: string;
+  index: CheckpointIndex;
+  report: IntegrityReport | undefined;
+}) {
   const job = useWorkerJob('verify');
-  const [report, setReport] = useState<IntegrityReport | null>(null);
 
   async function run(): Promise<void> {
     const result = await job.start((jobId, onProgress) => workerClient().verifyFile(fileId, jobId, onProgress));
     if (!result) return;
-    setReport(result);
-    updateFile(fileId, { index: { ...index, crc: result.crc } });
+    // Stored with the file: the verdict above, the tab's dot and this report all read it.
+    updateFile(fileId, { index: { ...index, crc: result.crc }, integrity: result });
   }
 
   const status = report
@@ -43,13 +50,12 @@ export function IntegrityCheck({ fileId, index }: { fileId: string; index: Check
           {report.encryption && (
             <li>
               {report.encryption.mode} ({report.encryption.layout} layout): {report.encryption.blocksVerified} of{' '}
-              {report.encryption.blocks} blocks authenticated{report.encryption.ok ? '' : ' — a block failed'}
+              {plural(report.encryption.blocks, 'block')} authenticated{report.encryption.ok ? '' : ' — a block failed'}
             </li>
           )}
           {report.trailingBytes > 0 && (
             <li>{formatBytes(report.trailingBytes)} after the last tensor are covered by no check.</li>
           )}
-          <li>{report.ok ? 'Everything that could be checked is intact.' : 'Some checks failed: see above.'}</li>
         </ul>
       )}
       {job.error && <ErrorPanel error={job.error} />}

@@ -15,6 +15,7 @@ import {
 import { setNameMapText } from '../../store/actions';
 import { downloadText } from '../common/download';
 import { useLensStore } from '../../store/store';
+import { plural } from '../../base/plural';
 
 /** `pattern => replacement` lines (and `old = new` exact renames) ↔ a name-map spec. */
 export function specFromText(text: string): NameMapSpec {
@@ -135,7 +136,9 @@ export function NameMapEditor({ names }: { names: readonly string[] }) {
         <details className="rename-preview" data-testid="rename-preview">
           <summary>
             {preview.renames.length} renamed, {preview.unchanged} unchanged
-            {preview.collisions.length > 0 ? `, ${preview.collisions.length} collisions (the later name wins)` : ''}
+            {preview.collisions.length > 0
+              ? `, ${plural(preview.collisions.length, 'collision')} (the later name wins)`
+              : ''}
           </summary>
           <ul>
             {preview.renames.slice(0, 200).map((change) => (

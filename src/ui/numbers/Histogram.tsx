@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Histogram as HistogramData } from '../../core/stats/histogram';
 import { formatCount, formatDerived } from './format';
+import { plural } from '../../base/plural';
 
 const WIDTH = 560;
 const HEIGHT = 230;
@@ -20,8 +21,8 @@ export function Histogram({ histogram, name }: { histogram: HistogramData; name:
   const tallest = counts.indexOf(maxCount);
   const binWidth = (hi - lo) / Math.max(1, counts.length);
   const label =
-    `Histogram of ${name}: ${counts.length} bins from ${formatDerived(lo)} to ${formatDerived(hi)}; ` +
-    `the tallest bin holds ${formatCount(maxCount)} values between ${formatDerived(lo + tallest * binWidth)} and ` +
+    `Histogram of ${name}: ${plural(counts.length, 'bin')} from ${formatDerived(lo)} to ${formatDerived(hi)}; ` +
+    `the tallest bin holds ${plural(maxCount, 'value')} between ${formatDerived(lo + tallest * binWidth)} and ` +
     `${formatDerived(lo + (tallest + 1) * binWidth)}.`;
   const yTicks = log ? [0, 1] : [0, 0.5, 1];
   const xTicks = [lo, (lo + hi) / 2, hi];
@@ -91,7 +92,8 @@ export function Histogram({ histogram, name }: { histogram: HistogramData; name:
         </text>
       </svg>
       <figcaption>
-        {counts.length} bins, {histogram.method === 'exact' ? 'exact counts' : 'counts spread from 16-bit buckets'}
+        {plural(counts.length, 'bin')},{' '}
+        {histogram.method === 'exact' ? 'exact counts' : 'counts spread from 16-bit buckets'}
         {' · '}
         <label>
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log count scale

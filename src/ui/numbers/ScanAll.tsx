@@ -9,6 +9,7 @@ import { selectTensor } from '../../store/actions';
 import { proxy, workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { formatCount, formatDerived, formatElement } from './format';
+import { plural } from '../../base/plural';
 
 let jobCounter = 0;
 
@@ -173,13 +174,14 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
         >
           {audit.clean ? (
             <p>
-              ✓ No NaN or ±Inf in {formatCount(audit.scannedTensors)} scanned tensors (
-              {formatCount(audit.scannedElements)} values).
+              ✓ No NaN or ±Inf in {plural(audit.scannedTensors, 'scanned tensor')} (
+              {plural(audit.scannedElements, 'value')}).
             </p>
           ) : (
             <>
               <p>
-                ✗ {audit.findings.length} of {formatCount(audit.scannedTensors)} tensors hold NaN or ±Inf:
+                ✗ {audit.findings.length} of {plural(audit.scannedTensors, 'tensor')}{' '}
+                {audit.findings.length === 1 ? 'holds' : 'hold'} NaN or ±Inf:
               </p>
               <table className="numbers-table" data-testid="nan-audit-findings">
                 <thead>
@@ -228,7 +230,7 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
         <div className="numbers-table-wrap">
           <table className="numbers-table" data-testid="scan-table">
             <caption>
-              {formatCount(rows.length)} tensors
+              {plural(rows.length, 'tensor')}
               {skipped.length > 0 ? `, ${skipped.length} without numbers skipped` : ''}. Click a name to look at it;
               click a heading to sort.
               {rows.length > NUMBERS_TABLE_MAX_ROWS

@@ -10,6 +10,7 @@ import { formatCount, formatDerived, formatElement } from './format';
 import { HeatMap } from './HeatMap';
 import { Histogram } from './Histogram';
 import { ValuePreview } from './ValuePreview';
+import { plural } from '../../base/plural';
 
 let jobCounter = 0;
 
@@ -70,7 +71,7 @@ export function TensorNumbers({ fileId, entry }: { fileId: string; entry: Tensor
         <code>{entry.name}</code>{' '}
         <span className="muted">
           {entry.dtype} {formatShape(entry.shape)}
-          {stats ? ` · ${formatCount(stats.elements)} values` : ''}
+          {stats ? ` · ${plural(stats.elements, 'value')}` : ''}
           {stats?.legacyBfloat16 ? ' · bfloat16 stored as float32 (high halves)' : ''}
         </span>
       </h3>

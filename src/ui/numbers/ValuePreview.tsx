@@ -6,6 +6,7 @@ import { formatShape } from '../../core/summary';
 import { workerClient } from '../../workers/client';
 import type { ValuePreview as Preview } from '../../workers/features/stats';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { plural } from '../../base/plural';
 
 /** The first N values or a NumPy-style slice, as NumPy prints them; copy as JSON or NumPy text. */
 export function ValuePreview({ fileId, entry }: { fileId: string; entry: TensorEntry }) {
@@ -75,7 +76,7 @@ export function ValuePreview({ fileId, entry }: { fileId: string; entry: TensorE
         <>
           <p className="muted" data-testid="preview-caption">
             {preview.values.selection} of {preview.values.name} {formatShape(preview.values.tensorShape)} →{' '}
-            {preview.values.values.length.toLocaleString('en-US')} values, shape {formatShape(preview.values.shape)}
+            {plural(preview.values.values.length, 'value')}, shape {formatShape(preview.values.shape)}
           </p>
           <pre className="preview-values" data-testid="preview-values" tabIndex={0}>
             {preview.numpy}

@@ -1,0 +1,12 @@
+import type { FormatDescriptor } from '../registry';
+import { FORMAT_LABELS } from '../labels';
+import { looksLikeTorch, scanPytorch } from './scan';
+
+/** `torch.save` files: the zip archive (torch ≥ 1.6) or the legacy magic-number pickle stream. */
+export const pytorchFormat: FormatDescriptor = {
+  id: 'pytorch',
+  label: FORMAT_LABELS.pytorch,
+  extensions: ['.pt', '.pth', '.bin', '.tar'],
+  sniff: (head) => looksLikeTorch(head),
+  open: (source, options) => scanPytorch(source, { signal: options.signal }),
+};

@@ -1,0 +1,67 @@
+import type { CheckpointIndex, FormatId } from '../base/types';
+import type { ByteSource } from '../io/byte-source';
+import { ckptFormat } from './ckpt/format';
+import { pytorchFormat } from './pytorch/format';
+import { safetensorsFormat } from './safetensors/format';
+import { cipherModeOfMagic, type Sniffed } from './sniff';
+import type { ScanOptions } from './ckpt/scan';
+import { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './strategy/sniff';
+
+export interface OpenOptions extends ScanOptions {
+  /** The file's name as the user knows it: its extension breaks a tie between formats whose sniffs both match. */
+  fileName?: string;
+}
+
+/**
+ * One checkpoint format (loaders.gl's format descriptors, netron's per-format modules): how to
+ * recognise it from the first bytes and how to index it.
+ */
+export interface FormatDescriptor {
+  id: FormatId;
+  label: string;
+  /** Lower-case, with the dot. */
+  extensions: readonly string[];
+  /**
+   * Content decides: true when `head` (the first SNIFF_BYTES bytes, fewer for a small file) can
+   * start this format. `weak` sniffs (one byte) only count when no other format or strategy file matches.
+   */
+  sniff(head: Uint8Array, size: number): boolean;
+  weak?: boolean;
+  open(source: ByteSource, options: OpenOptions): Promise<CheckpointIndex>;
+}
+
+/** Every format, in the order their sniffs are tried. */
+export const FORMATS: readonly FormatDescriptor[] = [safetensorsFormat, pytorchFormat, ckptFormat];
+
+export function formatById(id: FormatId): FormatDescriptor {
+  return FORMATS.find((format) => format.id === id) as FormatDescriptor;
+}
+
+function hexOf(head: Uint8Array): string {
+  return Array.from(head.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** Among formats whose sniffs match, the one whose extension the name has; else the first. */
+function pick(matches: FormatDescriptor[], fileName?: string): FormatDescriptor | undefined {
+  const lower = fileName?.toLowerCase();
+  return (lower && matches.find((format) => format.extensions.some((ext) => lower.endsWith(ext)))) || matches[0];
+}
+
+/** What the first bytes say a file is. The head is read once and handed to every sniff. */
+export function sniffFormat(head: Uint8Array, size: number, fileName?: string): Sniffed {
+  const mode = cipherModeOfMagic(head);
+  if (mode) return { kind: 'encrypted-ckpt', mode };
+  const strong = pick(
+    FORMATS.filter((format) => !format.weak && format.sniff(head, size)),
+    fileName,
+  );
+  if (strong) return { kind: strong.id };
+  if (looksLikeProtobufStrategy(head, size)) return { kind: 'strategy', encoding: 'protobuf' };
+  if (looksLikeJsonStrategyHead(head)) return { kind: 'strategy', encoding: 'json' };
+  const weak = pick(
+    FORMATS.filter((format) => format.weak && format.sniff(head, size)),
+    fileName,
+  );
+  if (weak) return { kind: weak.id };
+  return { kind: 'unknown', headHex: hexOf(head) };
+}
