@@ -4,20 +4,29 @@ import { parseHexKey, parseTextKey } from '../core/key-input';
 import type { CliOptions } from './args';
 
 /** `--key <hex>`, `--key-text <python b"..." text>`, `--mode` (only for MindSpore 1.3–1.6 files). */
-export const KEY_OPTIONS: CliOptions = {
-  key: { type: 'string' },
-  'key-text': { type: 'string' },
-  mode: { type: 'string' },
-};
-
-export const KEY_USAGE = '[--key <hex> | --key-text <text>] [--mode AES-GCM|AES-CBC|SM4-CBC]';
+export const KEY_OPTIONS = {
+  key: { type: 'string', value: '<hex>', description: 'key of an encrypted checkpoint, as hex' },
+  'key-text': {
+    type: 'string',
+    value: '<text>',
+    description: 'key of an encrypted checkpoint, as the Python bytes text given to MindSpore',
+  },
+  mode: {
+    type: 'string',
+    value: '<mode>',
+    description: 'AES-GCM, AES-CBC or SM4-CBC; only needed for files of MindSpore 1.3–1.6',
+  },
+} as const satisfies CliOptions;
 
 const MODES: readonly CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
 
-export function readKeyOptions(values: Record<string, unknown>): { key?: Uint8Array; mode?: CipherMode } {
-  const hex = values.key as string | undefined;
-  const text = values['key-text'] as string | undefined;
-  const mode = values.mode as string | undefined;
+export function readKeyOptions(values: { key?: string; 'key-text'?: string; mode?: string }): {
+  key?: Uint8Array;
+  mode?: CipherMode;
+} {
+  const hex = values.key;
+  const text = values['key-text'];
+  const mode = values.mode;
   if (hex !== undefined && text !== undefined)
     throw new LensError('usage', { hint: 'give --key or --key-text, not both' });
   if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) {

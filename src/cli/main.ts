@@ -3,61 +3,79 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serializeError } from '../base/errors';
 import { describeSerialized, oneLine } from '../core/messages';
+import { CommanderError } from 'commander';
 import { EXIT } from './args';
-import { convertCommand } from './commands/convert';
-import { diffCommand } from './commands/diff';
-import { inspectCommand } from './commands/inspect';
-import { layoutCommand } from './commands/layout';
-import { mergeCommand } from './commands/merge';
-import { resliceCommand } from './commands/reslice';
-import { compareCommand } from './commands/compare';
-import { statsCommand } from './commands/stats';
-import { verifyCommand } from './commands/verify';
+import { commands } from './command-list';
+import { buildProgram } from './program';
 import { safeOutput, shown } from './terminal';
-import type { CliCommand, CliIo } from './types';
-
-const commands: CliCommand[] = [
-  inspectCommand,
-  convertCommand,
-  verifyCommand,
-  diffCommand,
-  layoutCommand,
-  mergeCommand,
-  resliceCommand,
-  statsCommand,
-  compareCommand,
-];
-
-function help(io: CliIo): void {
-  io.out('ckpt-lens <command> [options]\n');
-  for (const command of commands) io.out(`  ${command.summary}`);
-  io.out('\nExit codes: 0 ok, 1 bad input, 2 usage error, 3 integrity check failed (diff: something would not load).');
-}
+import type { CliIo } from './types';
 
 /** Error codes that are integrity findings (exit 3), not bad input. */
 const INTEGRITY_CODES: ReadonlySet<string> = new Set(['distributed-rank-foreign']);
 
+/** A commander message ("error: unknown option '--x'\n(Did you mean --y?)") as one clause. */
+function commanderReason(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
 export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   // Nothing a file says reaches the terminal as a control sequence (terminal.ts).
+  // --json: errors also go to stdout as {"error":{"code","message"}}, so scripts never parse stderr.
+  const json = argv.includes('--json');
+  const commandName = commands.find((command) => command.name === argv[0])?.name;
+  const out = (line: string): void => rawIo.out(safeOutput(line));
+  const usageError = (reason: string): number => {
+    if (json) out(JSON.stringify({ error: { code: 'usage', message: reason } }));
+    return rawIo.usage(shown(reason), commandName);
+  };
   const io: CliIo = {
-    out: (line) => rawIo.out(safeOutput(line)),
+    out,
     write: (text) => rawIo.write(safeOutput(text)),
     err: (line) => rawIo.err(shown(line)),
-    usage: (reason) => rawIo.usage(shown(reason)),
+    usage: usageError,
   };
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
-    help(io);
-    return name ? EXIT.ok : EXIT.usage;
+  if (argv.length === 0) {
+    io.out(
+      buildProgram(commands, async () => undefined)
+        .helpInformation()
+        .trimEnd(),
+    );
+    return EXIT.usage;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) return io.usage(`unknown command "${name}"`);
+  let code: number = EXIT.ok;
+  const program = buildProgram(commands, async (command, args) => {
+    code = await command.run(args, io);
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.out(text.replace(/\n$/, '')),
+    writeErr: () => undefined,
+    outputError: () => undefined,
+  });
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    });
+  }
   try {
-    return await command.run(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok; // --help, help <command>, --version
+      return usageError(commanderReason(error.message));
+    }
     const serialized = serializeError(error);
-    io.err(oneLine(describeSerialized(serialized)));
-    if (serialized.code === 'usage') return EXIT.usage;
+    if (serialized.code === 'usage') return usageError(serialized.details.hint ?? 'the command line is not valid');
+    const message = oneLine(describeSerialized(serialized));
+    if (json) io.out(JSON.stringify({ error: { code: serialized.code, message } }));
+    io.err(message);
     return INTEGRITY_CODES.has(serialized.code) ? EXIT.integrityFailed : EXIT.badInput;
   }
 }
@@ -66,8 +84,9 @@ const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   write: (text) => process.stdout.write(text),
   err: (line) => process.stderr.write(`${line}\n`),
-  usage(reason) {
-    process.stderr.write(`usage error: ${reason}\nRun with --help for the commands.\n`);
+  usage(reason, command) {
+    const sentence = /[.!?]$/.test(reason) ? reason : `${reason}.`;
+    process.stderr.write(`usage error: ${sentence}\nRun "ckpt-lens ${command ? `${command} ` : ''}--help".\n`);
     return EXIT.usage;
   },
 };

@@ -7,7 +7,7 @@ import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
-import { EXIT, parseCommandArgs } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
 import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
@@ -94,28 +94,39 @@ function printResult(
     );
 }
 
-export const compareCommand: CliCommand = {
+const OPTIONS = {
+  'name-map': {
+    type: 'string',
+    value: '<json file | json>',
+    description: "rename A's tensors before pairing: a name-map JSON file, or the JSON itself",
+  },
+  filter: { type: 'string', value: '<expr>', description: "only A's tensors a filter expression matches" },
+  sort: {
+    type: 'string',
+    value: '<key>',
+    description: 'relativeL2 (default), maxAbsDelta, meanAbsDelta, cosine, changedFraction or name',
+  },
+  top: { type: 'string', value: '<n>', description: 'list this many changed tensors (default 30)' },
+  markdown: { type: 'boolean', description: 'print a Markdown audit report' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+} as const satisfies CliOptions;
+
+export const compareCommand: CliCommand<typeof OPTIONS> = {
   name: 'compare',
-  summary:
-    'compare <a> <b> [--name-map <json>] [--filter <expr>] [--sort relativeL2|maxAbsDelta|meanAbsDelta|cosine|changedFraction|name] ' +
-    '[--top <n>] [--markdown] [--json]   per-tensor value deltas between two checkpoints',
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      'name-map': { type: 'string' },
-      filter: { type: 'string' },
-      sort: { type: 'string' },
-      top: { type: 'string' },
-      markdown: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    const [fileA, fileB] = positionals;
-    if (positionals.length !== 2 || !fileA || !fileB) return io.usage('compare needs exactly two files');
-    const by = (values.sort as string | undefined) ?? 'relativeL2';
+  summary: 'per-tensor value deltas between two checkpoints; exit 3 if a tensor is damaged',
+  arguments: [
+    { name: 'a', required: true, description: 'the first checkpoint' },
+    { name: 'b', required: true, description: 'the second checkpoint' },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    const [fileA, fileB] = positionals as [string, string];
+    const by = values.sort ?? 'relativeL2';
     if (!(RANKINGS as readonly string[]).includes(by)) return io.usage(`--sort must be one of ${RANKINGS.join(', ')}`);
-    const topText = (values.top as string | undefined) ?? '30';
+    const topText = values.top ?? '30';
     if (!/^\d+$/.test(topText)) return io.usage('--top needs a whole number');
-    const rename = await readRename(values['name-map'] as string | undefined);
-    const include = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
+    const rename = await readRename(values['name-map']);
+    const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
     const a = await openSide(fileA);
     const b = await openSide(fileB);
     const result = await compareCheckpoints(a, b, { rename, include });

@@ -1,6 +1,5 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
 import type { CipherMode } from '../../base/types';
 import { CIPHER_MAGICS, cipherModeOfMagic } from '../../formats/sniff';
@@ -25,7 +24,8 @@ import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/n
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
-import { EXIT } from '../args';
+import { EXIT, type CliOptions } from '../args';
+import { KEY_OPTIONS } from '../key-options';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
 import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
@@ -33,15 +33,8 @@ import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
 import { readNameMap, withAutoMap } from './diff';
 
-const USAGE =
-  'convert <in> <out> [--format ckpt|safetensors] [--filter <expr>] [--name-map <json file>] [--preset pytorch-to-mindspore] ' +
-  '[--manifest <net> --auto-map] [--cast <from>:<to> …] ' +
-  '[--set key=value …] [--unset key …] [--key <hex> | --key-text <text>] [--mode <mode>] ' +
-  '[--enc-key <hex> --enc-mode AES-GCM|AES-CBC|SM4-CBC] [--crc] [--metadata-format ms|pt] ' +
-  '[--scalar-dims keep|mindspore] [--verify] [--force] [--json]';
-
 function usage(reason: string): LensError {
-  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
+  return new LensError('usage', { hint: reason });
 }
 
 function keyFrom(hex: string | undefined, text: string | undefined, flag: string): Uint8Array | undefined {
@@ -98,47 +91,58 @@ async function verifyOutput(
 }
 
 const OPTIONS = {
-  format: { type: 'string' },
-  filter: { type: 'string' },
-  'name-map': { type: 'string' },
-  preset: { type: 'string' },
-  manifest: { type: 'string' },
-  'auto-map': { type: 'boolean' },
-  cast: { type: 'string', multiple: true },
-  set: { type: 'string', multiple: true },
-  unset: { type: 'string', multiple: true },
-  key: { type: 'string' },
-  'key-text': { type: 'string' },
-  mode: { type: 'string' },
-  'enc-key': { type: 'string' },
-  'enc-key-text': { type: 'string' },
-  'enc-mode': { type: 'string' },
-  crc: { type: 'boolean' },
-  'metadata-format': { type: 'string' },
-  'scalar-dims': { type: 'string' },
-  verify: { type: 'boolean' },
-  force: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+  format: { type: 'string', value: '<format>', description: 'ckpt or safetensors (default: from the output name)' },
+  filter: { type: 'string', value: '<expr>', description: 'only the parameters a filter expression matches' },
+  'name-map': { type: 'string', value: '<json file>', description: 'rename parameters with a name-map JSON file' },
+  preset: { type: 'string', value: '<id>', description: 'a built-in name map, e.g. pytorch-to-mindspore' },
+  manifest: {
+    type: 'string',
+    value: '<file>',
+    description: 'the network for --auto-map (JSON, text dump, graph.meta)',
+  },
+  'auto-map': {
+    type: 'boolean',
+    description: "write the network's names for tensors that would not load under theirs (needs --manifest)",
+  },
+  cast: {
+    type: 'string',
+    multiple: true,
+    value: '<from:to>',
+    description: 'cast dtypes, e.g. Float32:Float16, or Float16 for every float (repeatable)',
+  },
+  set: {
+    type: 'string',
+    multiple: true,
+    value: '<key=value>',
+    description: 'add or replace an append_dict value (repeatable)',
+  },
+  unset: { type: 'string', multiple: true, value: '<key>', description: 'remove an append_dict value (repeatable)' },
+  ...KEY_OPTIONS,
+  'enc-key': { type: 'string', value: '<hex>', description: 'encrypt the output with this key (needs --enc-mode)' },
+  'enc-key-text': { type: 'string', value: '<text>', description: 'the output key as Python bytes text' },
+  'enc-mode': { type: 'string', value: '<mode>', description: 'AES-GCM, AES-CBC or SM4-CBC' },
+  crc: { type: 'boolean', description: 'append the crc_num trailer (save_checkpoint crc_check=True)' },
+  'metadata-format': { type: 'string', value: '<ms|pt>', description: 'safetensors __metadata__ format' },
+  'scalar-dims': {
+    type: 'string',
+    value: '<keep|mindspore>',
+    description: 'write 0-d scalars as stored (keep) or as MindSpore ≤ 2.2 did ([0])',
+  },
+  verify: { type: 'boolean', description: 're-read the written file and compare every value' },
+  force: { type: 'boolean', description: 'replace an existing output file' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+} as const satisfies CliOptions;
 
-/** parseArgs with this command's option types kept (parseCommandArgs widens them). */
-function parseConvertArgs(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new LensError('usage', { hint: error instanceof Error ? error.message : String(error) });
-  }
-}
-
-export const convertCommand: CliCommand = {
+export const convertCommand: CliCommand<typeof OPTIONS> = {
   name: 'convert',
-  summary:
-    'convert <in> <out> [--format ckpt|safetensors] [--filter …] [--name-map …] [--preset …] [--manifest … --auto-map] [--cast F:T …] [--set k=v …] [--unset k …] [--enc-key … --enc-mode …] [--crc] [--verify] [--json]\n' +
-    '                          re-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
-  async run(argv, io: CliIo) {
-    const { values, positionals } = parseConvertArgs(argv);
-    const [input, out] = positionals;
-    if (positionals.length !== 2 || !input || !out) return io.usage(`convert needs <in> and <out>. ${USAGE}`);
+  summary: 're-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
+  arguments: [
+    { name: 'in', required: true, description: 'the checkpoint to read' },
+    { name: 'out', required: true, description: 'the file to write (via <out>.partial, renamed when complete)' },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io: CliIo) {
+    const [input, out] = positionals as [string, string];
 
     const format: ExportFormat = (values.format ??
       (out.endsWith('.safetensors') ? 'safetensors' : 'ckpt')) as ExportFormat;

@@ -10,10 +10,10 @@ import { compileNameMap, readNameMapSource, type NameMap, type NameMapSpec } fro
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
 import { filterPredicate } from '../../core/selection/filter';
 import { selectLikeMindSpore } from '../../core/selection/mindspore';
-import { EXIT, parseCommandArgs } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
 import { openInputCheckpoint } from '../open-input';
-import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
@@ -95,33 +95,57 @@ export function withAutoMap(spec: NameMapSpec | null, autoMap: AutoMapResult): N
 
 function printAutoMap(io: CliIo, autoMap: AutoMapResult): void {
   io.out(`auto-map: ${plural(autoMap.proposals.length, 'rename')} proposed and applied`);
-  for (const proposal of autoMap.proposals) io.out(`  map   ${describeAutoMapProposal(proposal)}`);
-  for (const item of autoMap.notNeeded) io.out(`  drop  ${describeAutoMapNotNeeded(item)}`);
+  for (const proposal of autoMap.proposals) io.out(`  map   ${shown(describeAutoMapProposal(proposal))}`);
+  for (const item of autoMap.notNeeded) io.out(`  drop  ${shown(describeAutoMapNotNeeded(item))}`);
 }
 
-export const diffCommand: CliCommand = {
+const OPTIONS = {
+  manifest: {
+    type: 'string',
+    value: '<file>',
+    description: 'the network: a JSON or text parameter list, a *-graph.meta, or another checkpoint (required)',
+  },
+  strict: { type: 'boolean', description: 'load_param_into_net(strict_load=True)' },
+  'name-map': { type: 'string', value: '<json file>', description: 'rename checkpoint names before loading' },
+  preset: { type: 'string', value: '<id>', description: 'a built-in name map, e.g. pytorch-to-mindspore' },
+  filter: { type: 'string', value: '<expr>', description: "load_checkpoint's choice_func as a filter expression" },
+  'specify-prefix': {
+    type: 'string',
+    multiple: true,
+    value: '<prefix>',
+    description: "load_checkpoint's specify_prefix (repeatable)",
+  },
+  'filter-prefix': {
+    type: 'string',
+    multiple: true,
+    value: '<prefix>',
+    description: "load_checkpoint's filter_prefix (repeatable)",
+  },
+  'auto-map': {
+    type: 'boolean',
+    description: 'rename what would not load to the network names it most likely is (BatchNorm, LayerNorm, Embedding)',
+  },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+  ...KEY_OPTIONS,
+} as const satisfies CliOptions;
+
+export const diffCommand: CliCommand<typeof OPTIONS> = {
   name: 'diff',
-  summary:
-    `diff <ckpt> --manifest <file> [--strict] [--name-map <json>] [--preset pytorch-to-mindspore] [--filter <expr>] ` +
-    `[--specify-prefix <p>]… [--filter-prefix <p>]… [--auto-map] [--json] ${KEY_USAGE}   would load_param_into_net load it? (exit 3 if not fully)`,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      manifest: { type: 'string' },
-      strict: { type: 'boolean' },
-      'name-map': { type: 'string' },
-      preset: { type: 'string' },
-      filter: { type: 'string' },
-      'specify-prefix': { type: 'string', multiple: true },
-      'filter-prefix': { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      'auto-map': { type: 'boolean' },
-      ...KEY_OPTIONS,
-    });
-    const checkpoint = positionals[0];
-    if (positionals.length !== 1 || !checkpoint) return io.usage('diff needs exactly one checkpoint');
-    const manifestFile = values.manifest as string | undefined;
-    if (!manifestFile) return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)');
-    const predicate = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
+  summary: 'would load_param_into_net load this checkpoint into the network? (exit 3 if not fully)',
+  arguments: [
+    {
+      name: 'checkpoint',
+      required: true,
+      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+    },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    const checkpoint = positionals[0] as string;
+    const manifestFile = values.manifest;
+    if (!manifestFile)
+      return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)', 'diff');
+    const predicate = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
     const nameMapSpec = await readNameMap(
       values['name-map'] as string | undefined,
       values.preset as string | undefined,

@@ -4,9 +4,9 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeTensorProblem } from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
-import { EXIT, parseCommandArgs } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { printJsonWithList } from '../json-out';
-import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
@@ -72,19 +72,27 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail)}`);
 }
 
-export const inspectCommand: CliCommand = {
+const OPTIONS = {
+  filter: { type: 'string', value: '<expr>', description: 'only the parameters a filter expression matches' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+  ...KEY_OPTIONS,
+} as const satisfies CliOptions;
+
+export const inspectCommand: CliCommand<typeof OPTIONS> = {
   name: 'inspect',
-  summary: `inspect <file|index.json|folder> ${KEY_USAGE} [--filter <expr>] [--json]   list every parameter (name, dtype, shape, bytes) and metadata`,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      json: { type: 'boolean' },
-      filter: { type: 'string' },
-      ...KEY_OPTIONS,
-    });
-    const file = positionals[0];
-    if (positionals.length !== 1 || !file) return io.usage('inspect needs exactly one file');
+  summary: 'list every parameter (name, dtype, shape, bytes) and metadata',
+  arguments: [
+    {
+      name: 'file',
+      required: true,
+      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+    },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    const file = positionals[0] as string;
     const keyOptions = readKeyOptions(values);
-    const filterText = values.filter as string | undefined;
+    const filterText = values.filter;
     const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
     try {
       const opened = await openInputCheckpoint(file, keyOptions);

@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-import { LensError } from '../../base/errors';
 import {
   analyzeSet,
   checkReplicas,
@@ -19,24 +17,12 @@ import {
   foreignRankProblems,
   openRankPaths,
   parseInputFormat,
+  RANK_ARGUMENTS,
   readStrategies,
 } from '../distributed-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../core/plural';
-
-const USAGE =
-  'layout --strategy <file> [--strategy <file> …] <rank files or dirs…> [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] [--json]';
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: DISTRIBUTED_OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new LensError('usage', {
-      hint: `${error instanceof Error ? error.message : String(error)}. Usage: ${USAGE}`,
-    });
-  }
-}
 
 const boxText = (box: Box): string => `[${box.map(([start, stop]) => `${start}:${stop}`).join(', ')}]`;
 
@@ -95,14 +81,13 @@ export function printLayout(io: CliIo, layout: SetLayout): void {
   }
 }
 
-export const layoutCommand: CliCommand = {
+export const layoutCommand: CliCommand<typeof DISTRIBUTED_OPTIONS> = {
   name: 'layout',
   summary:
-    'layout --strategy <file> <rank files or dirs…> [--check-replicas] [--json]\n' +
-    '                          which rank holds which slice of every parameter of a distributed checkpoint',
-  async run(argv, io) {
-    const { values, positionals } = parse(argv);
-    if (positionals.length === 0) return io.usage(`layout needs rank files or folders. ${USAGE}`);
+    'which rank holds which slice of every parameter of a distributed checkpoint; exit 3 if a rank file does not belong',
+  arguments: RANK_ARGUMENTS,
+  options: DISTRIBUTED_OPTIONS,
+  async run({ values, positionals }, io) {
     const strategy = await readStrategies(values.strategy);
     const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
     const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] });

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LensError } from '../../base/errors';
 import {
   checkReplicas,
@@ -15,7 +14,7 @@ import { buildExport, planExport, type ExportFormat, type ExportJob } from '../.
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { plural } from '../../core/plural';
 import { formatBytes } from '../../core/summary';
-import { EXIT } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { checkOutputFile, checkOutputFolder, createFolder, fsError, writeExportFile } from '../files';
 import {
   collectRankPaths,
@@ -23,38 +22,37 @@ import {
   foreignRankProblems,
   openRankPaths,
   parseInputFormat,
+  RANK_ARGUMENTS,
   readStrategies,
 } from '../distributed-input';
 import { writeOnPool } from '../merge-pool';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE =
-  'merge --strategy <file> [--strategy <file> …] <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] ' +
-  '[--part-size <size>] [--max-process-num <n>] [--input-format ckpt|safetensors] [--key <hex>] [--check-replicas] ' +
-  '[--allow-incomplete] [--force] [--json]';
-
 const OPTIONS = {
   ...DISTRIBUTED_OPTIONS,
-  out: { type: 'string' },
-  format: { type: 'string' },
-  'part-size': { type: 'string' },
-  'max-process-num': { type: 'string' },
-  'allow-incomplete': { type: 'boolean' },
-  'no-check-replicas': { type: 'boolean' },
-  force: { type: 'boolean' },
-} as const;
+  'no-check-replicas': {
+    type: 'boolean',
+    description: 'trust one holder of every slice, as MindSpore does (replicas are compared by default)',
+  },
+  out: {
+    type: 'string',
+    value: '<file|dir>',
+    description: 'one output file, or a folder (ending in /, or with --part-size) for unified parts (required)',
+  },
+  format: {
+    type: 'string',
+    value: '<safetensors|ckpt>',
+    description: 'output format (default: from --out, else safetensors)',
+  },
+  'part-size': { type: 'string', value: '<size>', description: 'unified parts of at most this size, e.g. 3GiB' },
+  'max-process-num': { type: 'string', value: '<n>', description: 'write with n worker threads (1 to 64)' },
+  'allow-incomplete': { type: 'boolean', description: 'write the parameters that can be merged when some cannot' },
+  force: { type: 'boolean', description: 'replace existing output files' },
+} as const satisfies CliOptions;
 
 function usage(reason: string): LensError {
-  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
-}
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw usage(error instanceof Error ? error.message : String(error));
-  }
+  return new LensError('usage', { hint: reason });
 }
 
 const UNITS: Record<string, number> = {
@@ -121,17 +119,17 @@ interface Written {
   tensors: number;
 }
 
-export const mergeCommand: CliCommand = {
+export const mergeCommand: CliCommand<typeof OPTIONS> = {
   name: 'merge',
-  summary:
-    'merge --strategy <file> <rank files or dirs…> --out <file|dir> [--format safetensors|ckpt] [--part-size 3GiB]\n' +
-    '                          [--max-process-num N] [--json]\n' +
-    '                          rebuild full tensors from per-rank shards; one file, or unified parts + param_name_map.json',
-  async run(argv, io: CliIo) {
-    const { values, positionals } = parse(argv);
+  summary: 'rebuild full tensors from per-rank shards: one file, or unified parts + param_name_map.json',
+  description:
+    'Replicas are compared before anything is written; a rank file that does not belong (other shapes or bytes) ' +
+    'is an integrity finding (exit 3) and nothing is written.',
+  arguments: RANK_ARGUMENTS,
+  options: OPTIONS,
+  async run({ values, positionals }, io: CliIo) {
     const out = values.out;
-    if (!out) return io.usage(`merge needs --out. ${USAGE}`);
-    if (positionals.length === 0) return io.usage(`merge needs rank files or folders. ${USAGE}`);
+    if (!out) return io.usage('merge needs --out <file|dir>');
     const unified =
       values['part-size'] !== undefined || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
     const format = (values.format ??
@@ -140,8 +138,6 @@ export const mergeCommand: CliCommand = {
       throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
     const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
     const processes = values['max-process-num'] !== undefined ? parseProcessCount(values['max-process-num']) : 1;
-    if (values['check-replicas'] && values['no-check-replicas'])
-      throw usage('give --check-replicas or --no-check-replicas, not both');
     const force = values.force ?? false;
     if (unified) checkOutputFolder(out);
     else checkOutputFile(out, { inputs: [...positionals, ...(values.strategy ?? [])], force });

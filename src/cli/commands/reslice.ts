@@ -1,44 +1,50 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LensError, withFile } from '../../base/errors';
 import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
 import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { plural } from '../../core/plural';
 import { formatBytes } from '../../core/summary';
-import { EXIT } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
 import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
 import type { CliCommand, CliIo } from '../types';
 
-const USAGE =
-  'reslice --strategy <target strategy> (<unified file or dir> | --train-strategy <file> <rank files or dirs…>) --out <dir> ' +
-  '[--rank <r>] [--format safetensors|ckpt] [--input-format ckpt|safetensors] [--key <hex>] [--force] [--json]';
-
 const OPTIONS = {
-  strategy: { type: 'string', multiple: true },
-  'train-strategy': { type: 'string', multiple: true },
-  'input-format': { type: 'string' },
-  key: { type: 'string' },
-  'key-text': { type: 'string' },
-  out: { type: 'string' },
-  rank: { type: 'string', multiple: true },
-  format: { type: 'string' },
-  force: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+  strategy: {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    description: 'the target strategy file (required; repeatable per stage)',
+  },
+  'train-strategy': {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    description: 'the training strategy of the rank files given (merge, then cut: transform_checkpoints)',
+  },
+  'input-format': {
+    type: 'string',
+    value: '<ckpt|safetensors>',
+    description: 'which rank files to read when rank folders hold both',
+  },
+  key: { type: 'string', value: '<hex>', description: 'key of encrypted rank files' },
+  'key-text': { type: 'string', value: '<text>', description: 'the key as Python bytes text' },
+  out: { type: 'string', value: '<dir>', description: 'output folder: <dir>/rank_<r>/net.<format> (required)' },
+  rank: {
+    type: 'string',
+    multiple: true,
+    value: '<r>',
+    description: 'only these target ranks (repeatable; default all)',
+  },
+  format: { type: 'string', value: '<safetensors|ckpt>', description: 'output format (default safetensors)' },
+  force: { type: 'boolean', description: 'replace existing output files' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+} as const satisfies CliOptions;
 
 function usage(reason: string): LensError {
-  return new LensError('usage', { hint: `${reason}. Usage: ${USAGE}` });
-}
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw usage(error instanceof Error ? error.message : String(error));
-  }
+  return new LensError('usage', { hint: reason });
 }
 
 /** A unified checkpoint: one file, or a directory of parts (every .safetensors/.ckpt in it). */
@@ -74,16 +80,22 @@ async function writeView(
   return writeExportFile(job, out, signal);
 }
 
-export const resliceCommand: CliCommand = {
+export const resliceCommand: CliCommand<typeof OPTIONS> = {
   name: 'reslice',
   summary:
-    'reslice --strategy <target> (<unified file|dir> | --train-strategy <file> <rank files…>) --out <dir> [--rank r] [--format …]\n' +
-    '                          cut full tensors for a target strategy into <dir>/rank_<r>/net.<format> (load_distributed_checkpoint save mode)',
-  async run(argv, io: CliIo) {
-    const { values, positionals } = parse(argv);
+    'cut full tensors for a target strategy into <dir>/rank_<r>/net.<format> (load_distributed_checkpoint save mode)',
+  arguments: [
+    {
+      name: 'inputs',
+      required: true,
+      variadic: true,
+      description: 'a unified file or folder of parts, or (with --train-strategy) rank files or folders',
+    },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io: CliIo) {
     const out = values.out;
-    if (!out) return io.usage(`reslice needs --out <dir>. ${USAGE}`);
-    if (positionals.length === 0) return io.usage(`reslice needs a unified checkpoint or rank files. ${USAGE}`);
+    if (!out) return io.usage('reslice needs --out <dir>');
     const format = (values.format ?? 'safetensors') as ExportFormat;
     if (format !== 'ckpt' && format !== 'safetensors')
       throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);

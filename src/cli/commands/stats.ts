@@ -16,9 +16,9 @@ import {
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../core/plural';
 import { formatShape } from '../../core/summary';
-import { EXIT, parseCommandArgs } from '../args';
+import { EXIT, type CliOptions } from '../args';
+import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
-import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
@@ -129,35 +129,45 @@ function positiveInteger(value: string | undefined, option: string, fallback: nu
   return parsed;
 }
 
-export const statsCommand: CliCommand = {
+const OPTIONS = {
+  tensor: { type: 'string', value: '<name>', description: 'one tensor: its statistics and histogram' },
+  slice: {
+    type: 'string',
+    value: '<expr>',
+    description: 'with --tensor: print the values of a NumPy-style slice, e.g. [0, :8]',
+  },
+  head: { type: 'string', value: '<n>', description: 'with --tensor: print its first n values' },
+  filter: { type: 'string', value: '<expr>', description: 'only the tensors a filter expression matches' },
+  bins: { type: 'string', value: '<n>', description: 'histogram bins (default 64)' },
+  'exact-histogram': { type: 'boolean', description: 'exact histograms for 32/64-bit tensors (a second pass)' },
+  'nan-audit': { type: 'boolean', description: 'only count NaN/Inf values' },
+  markdown: { type: 'boolean', description: 'print a Markdown audit report' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+  ...KEY_OPTIONS,
+} as const satisfies CliOptions;
+
+export const statsCommand: CliCommand<typeof OPTIONS> = {
   name: 'stats',
-  summary:
-    `stats <file> [--tensor <name> [--slice <expr> | --head <n>]] [--filter <expr>] [--bins <n>] [--exact-histogram] ` +
-    `[--nan-audit] [--markdown] [--json] ${KEY_USAGE}   min/max/mean/std/L2/NaN/Inf/zeros/histogram (exit 3 if NaN/Inf found)`,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      tensor: { type: 'string' },
-      slice: { type: 'string' },
-      head: { type: 'string' },
-      filter: { type: 'string' },
-      bins: { type: 'string' },
-      'exact-histogram': { type: 'boolean' },
-      'nan-audit': { type: 'boolean' },
-      markdown: { type: 'boolean' },
-      json: { type: 'boolean' },
-      ...KEY_OPTIONS,
-    });
-    const file = positionals[0];
-    if (positionals.length !== 1 || !file) return io.usage('stats needs exactly one file');
-    const tensorName = values.tensor as string | undefined;
-    const slice = values.slice as string | undefined;
-    const head = values.head as string | undefined;
+  summary: 'min/max/mean/std/L2/NaN/Inf/zeros/histogram per tensor; exit 3 if NaN/Inf or a size contradiction is found',
+  arguments: [
+    {
+      name: 'file',
+      required: true,
+      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+    },
+  ],
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    const file = positionals[0] as string;
+    const tensorName = values.tensor;
+    const slice = values.slice;
+    const head = values.head;
     if ((slice !== undefined || head !== undefined) && tensorName === undefined)
       return io.usage('--slice and --head need --tensor <name>');
     if (slice !== undefined && head !== undefined) return io.usage('give --slice or --head, not both');
     if (tensorName !== undefined && values.filter !== undefined) return io.usage('give --tensor or --filter, not both');
-    const bins = positiveInteger(values.bins as string | undefined, '--bins', 64);
-    const include = values.filter !== undefined ? filterPredicate(values.filter as string) : undefined;
+    const bins = positiveInteger(values.bins, '--bins', 64);
+    const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
     const json = values.json === true;
     try {
       const { index, plaintext } = await openInputCheckpoint(file, readKeyOptions(values));

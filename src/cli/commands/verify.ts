@@ -5,9 +5,9 @@ import { describeError, describeFileProblem, describeSerialized, oneLine } from 
 import { openCheckpoint } from '../../core/open';
 import { sha256OfSource } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
-import { EXIT, parseCommandArgs } from '../args';
+import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
-import { KEY_OPTIONS, KEY_USAGE, readKeyOptions } from '../key-options';
+import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import type { CliCommand, CliIo } from '../types';
 
 interface ReportedProblem {
@@ -79,6 +79,12 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   io.out(json.ok ? 'integrity: ok' : 'integrity: FAILED');
 }
 
+const OPTIONS = {
+  sha256: { type: 'boolean', description: "also print the file's SHA-256 (of the bytes as stored)" },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+  ...KEY_OPTIONS,
+} as const satisfies CliOptions;
+
 /**
  * Errors opening an encrypted file that are findings about the file (exit 3): structural damage,
  * and a block that fails while another block proved the key. A block failing with no block
@@ -98,17 +104,13 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
   }
 }
 
-export const verifyCommand: CliCommand = {
+export const verifyCommand: CliCommand<typeof OPTIONS> = {
   name: 'verify',
-  summary: `verify <file> ${KEY_USAGE} [--sha256] [--json]   check the CRC (crc_num) and every encrypted block (and print the file's SHA-256); exit 3 on failure`,
-  async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      json: { type: 'boolean' },
-      sha256: { type: 'boolean' },
-      ...KEY_OPTIONS,
-    });
-    const file = positionals[0];
-    if (positionals.length !== 1 || !file) return io.usage('verify needs exactly one file');
+  summary: "check the CRC (crc_num) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
+  arguments: [{ name: 'file', required: true, description: 'a .ckpt, .safetensors or PyTorch file' }],
+  options: OPTIONS,
+  async run({ values, positionals }, io) {
+    const file = positionals[0] as string;
     const keyOptions = readKeyOptions(values);
     let report: IntegrityReport;
     try {

@@ -1,9 +1,10 @@
 import { LensError, withFile } from '../../base/errors';
-import { DEFAULT_WINDOW_BYTES, MAX_MANIFEST_BYTES } from '../../base/limits';
+import { MAX_MANIFEST_BYTES } from '../../base/limits';
 import type { CheckpointIndex } from '../../base/types';
 import { parseManifestBytes, sniffManifest } from '../../formats/manifest/parse';
 import type { NetworkManifest, NetworkParam } from '../../formats/manifest/types';
 import type { ByteSource } from '../../io/byte-source';
+import { readWholeBounded } from '../../io/read-whole';
 import { openCheckpoint } from '../open';
 import { plural } from '../plural';
 
@@ -47,15 +48,12 @@ export async function openManifest(
       const { index } = await openCheckpoint(source, signal ? { signal } : {});
       return manifestFromCheckpoint(index);
     }
-    if (source.size > MAX_MANIFEST_BYTES) {
-      throw new LensError('manifest-too-large', { actual: source.size, limit: MAX_MANIFEST_BYTES });
-    }
-    const bytes = new Uint8Array(source.size);
-    for (let offset = 0; offset < source.size; offset += DEFAULT_WINDOW_BYTES) {
-      const chunk = await source.read(offset, Math.min(DEFAULT_WINDOW_BYTES, source.size - offset), signal);
-      if (chunk.length === 0) throw new LensError('read-failed', { offset, hint: 'The file ended early.' });
-      bytes.set(chunk, offset);
-    }
+    const bytes = await readWholeBounded(
+      source,
+      MAX_MANIFEST_BYTES,
+      (size) => new LensError('manifest-too-large', { actual: size, limit: MAX_MANIFEST_BYTES }),
+      signal,
+    );
     return parseManifestBytes(bytes, file);
   } catch (error) {
     throw file ? withFile(error, file) : error;
