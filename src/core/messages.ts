@@ -890,7 +890,7 @@ export function describeVerdict(verdict: FileVerdict): { headline: string; crc: 
 function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
   switch (crc) {
     case 'absent':
-      return 'No CRC stored (saved without crc_check=True): the contents could not be checked against one.';
+      return 'No CRC stored (MindSpore writes one only with crc_check=True): the contents could not be checked against one.';
     case 'not-verified':
       return 'A CRC is stored but not checked yet: Verify integrity compares it with the contents.';
     case 'verified':

@@ -259,11 +259,13 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
       {entries.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <dl>
+        <dl className="meta-list">
           {entries.map(([key, value]) => (
             <div key={key} className="meta-row">
               <dt>{key}</dt>
-              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              <dd className={typeof value === 'string' ? undefined : 'number'}>
+                {typeof value === 'string' ? value : JSON.stringify(value)}
+              </dd>
             </div>
           ))}
         </dl>
