@@ -99,7 +99,8 @@ export const MAX_REGEX_DFA_CELLS = 1 << 20;
 export const MAX_FILTER_REGEX_STEPS = 200_000_000;
 /** Network manifests (text, JSON, graph .meta) larger than this are refused. */
 export const MAX_MANIFEST_BYTES = 256 * MiB;
-export const MAX_MANIFEST_ENTRIES = MAX_TENSOR_ENTRIES;
+/** As many parameters as a checkpoint may hold (MAX_TENSOR_ENTRIES). */
+export const MAX_MANIFEST_ENTRIES = 2_000_000;
 /** Name-map rules and exact pairs. */
 export const MAX_NAME_MAP_RULES = 1000;
 export const MAX_NAME_MAP_PAIRS = 1_000_000;

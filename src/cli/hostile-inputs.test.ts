@@ -51,9 +51,12 @@ describe('side inputs and the checkpoint path: size and file type checked before
       const nameMap = await run('compare', LENET, LENET, '--name-map', file);
       expect(nameMap.code).toBe(1);
       expect(text(nameMap)).toContain(sentence);
+      // A folder is a valid checkpoint input (a sharded set): one with no set in it is said as such.
       const checkpoint = await run('inspect', file);
       expect(checkpoint.code).toBe(1);
-      expect(text(checkpoint)).toContain(sentence);
+      expect(text(checkpoint)).toContain(
+        file === work ? 'holds no *.index.json or param_name_map.json, and not exactly one checkpoint file' : sentence,
+      );
       const strategy = await run('layout', '--strategy', file, dist('case2_opt_shard'));
       expect(strategy.code).toBe(1);
       expect(text(strategy)).toContain(sentence);

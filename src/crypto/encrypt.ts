@@ -108,17 +108,6 @@ function joined(block: SealedBlock): Uint8Array {
   return out;
 }
 
-/** One block: magic, [tag], block_len, iv_len, iv, cipher_len, ciphertext. */
-export async function encryptBlock(
-  plaintext: Uint8Array,
-  options: { mode: CipherMode; key: Uint8Array; iv: Uint8Array },
-): Promise<Uint8Array> {
-  if (plaintext.length === 0 || plaintext.length > CIPHER_BLOCK_PLAINTEXT_BYTES) {
-    throw new LensError('internal', { hint: `a block holds 1 to ${CIPHER_BLOCK_PLAINTEXT_BYTES} plaintext bytes` });
-  }
-  return joined(await sealBlock(await createFrameCipher(options.mode, options.key), plaintext, options.iv));
-}
-
 function checkBlockBytes(blockBytes: number): void {
   if (!Number.isSafeInteger(blockBytes) || blockBytes < 1 || blockBytes > CIPHER_BLOCK_PLAINTEXT_BYTES) {
     throw new LensError('internal', { hint: `blockBytes must be 1 to ${CIPHER_BLOCK_PLAINTEXT_BYTES}` });

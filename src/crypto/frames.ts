@@ -94,12 +94,6 @@ export function detectEncryption(head: Uint8Array): EncryptionGuess {
   return { encrypted: true, mode: detectedMode, layout: 'current', detectedMode };
 }
 
-/** What the UI shows before asking for a key: encrypted or not, the mode (null for legacy), the layout. */
-export async function probeEncryption(source: ByteSource, signal?: AbortSignal): Promise<EncryptionGuess> {
-  if (source.size === 0) return { encrypted: false, magic: null };
-  return detectEncryption(await source.read(0, Math.min(48, source.size), signal));
-}
-
 /** Block `index` of the table, as views into it. */
 export function frameAt(table: FrameTable, index: number): CipherFrame {
   const offset = table.offsets[index] as number;

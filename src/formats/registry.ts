@@ -1,34 +1,12 @@
-import type { CheckpointIndex, FormatId } from '../base/types';
-import type { ByteSource } from '../io/byte-source';
+import type { FormatId } from '../base/types';
 import { ckptFormat } from './ckpt/format';
 import { pytorchFormat } from './pytorch/format';
 import { safetensorsFormat } from './safetensors/format';
 import { cipherModeOfMagic, type Sniffed } from './sniff';
-import type { ScanOptions } from './ckpt/scan';
+import type { FormatDescriptor } from './descriptor';
 import { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './strategy/sniff';
 
-export interface OpenOptions extends ScanOptions {
-  /** The file's name as the user knows it: its extension breaks a tie between formats whose sniffs both match. */
-  fileName?: string;
-}
-
-/**
- * One checkpoint format (loaders.gl's format descriptors, netron's per-format modules): how to
- * recognise it from the first bytes and how to index it.
- */
-export interface FormatDescriptor {
-  id: FormatId;
-  label: string;
-  /** Lower-case, with the dot. */
-  extensions: readonly string[];
-  /**
-   * Content decides: true when `head` (the first SNIFF_BYTES bytes, fewer for a small file) can
-   * start this format. `weak` sniffs (one byte) only count when no other format or strategy file matches.
-   */
-  sniff(head: Uint8Array, size: number): boolean;
-  weak?: boolean;
-  open(source: ByteSource, options: OpenOptions): Promise<CheckpointIndex>;
-}
+export type { FormatDescriptor, OpenOptions } from './descriptor';
 
 /** Every format, in the order their sniffs are tried. */
 export const FORMATS: readonly FormatDescriptor[] = [safetensorsFormat, pytorchFormat, ckptFormat];

@@ -1,6 +1,5 @@
-import type { CheckpointIndex, CipherMode } from '../base/types';
 import { openCheckpoint } from '../core/open';
-import { summarize, type CheckpointSummary } from '../core/summary';
+import { summarize } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
 import { forgetCachedKey } from '../crypto/decrypted-source';
 import { decryptionFor, forgetPoolKeys } from './decrypt-pool';
@@ -10,25 +9,13 @@ import { integrityApi } from './features/integrity';
 import { manifestApi } from './features/manifest';
 import { shardedApi } from './features/sharded';
 import { statsApi } from './features/stats';
+import type { OpenRequest, OpenResult } from './open-types';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
 /**
  * The worker's whole API: plain async functions over plain data. Files stay in the worker by id
  * (with their key, if any); the page holds only indexes and reports, never tensor bytes or keys.
  */
-
-export interface OpenRequest {
-  fileId: string;
-  file: Blob;
-  /** Only for encrypted files; stays in this worker's memory for this file. */
-  key?: Uint8Array;
-  mode?: CipherMode;
-}
-
-export interface OpenResult {
-  index: CheckpointIndex;
-  summary: CheckpointSummary;
-}
 
 const coreApi = {
   async openFile(request: OpenRequest, onProgress?: ProgressCallback): Promise<OpenResult> {

@@ -12,7 +12,7 @@ import type { ParallelStrategy } from '../../formats/strategy/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 import type { OpenedCheckpoint } from '../open';
-import { BoxedTensorsSource, readBoxedElements, readEntryBytes, stackedRanges, type BoxedTensor } from './boxes';
+import { BoxedTensorsSource, readEntryBytes, stackedRanges, type BoxedTensor } from './boxes';
 import { analyzeSet, isMergedParameter } from './layout';
 import type { ParameterPlan, RankInput, SetLayout } from './types';
 

@@ -9,11 +9,10 @@
  * raise, and `errors` lists all of them in the order MindSpore would meet them.
  */
 import { elementCount } from '../../base/dtypes';
-import type { TensorEntry } from '../../base/types';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from '../name-map/name-map';
 import { suggestFixes, type Suggestion } from './suggest';
-import type { CheckpointParam, LoadError, PythonException } from './types';
+import type { CheckpointParam, LoadError } from './types';
 
 export type { CheckpointParam, LoadError } from './types';
 

@@ -8,5 +8,5 @@ export {
   type NameMapSpec,
   type RenamePreview,
 } from './name-map';
-export { NAME_MAP_PRESETS, PYTORCH_TO_MINDSPORE_RULES, type NameMapPreset } from './presets';
-export { inferLayer, proposeAutoMap, type AutoMapLayer, type AutoMapProposal, type AutoMapResult } from './automap';
+export { NAME_MAP_PRESETS } from './presets';
+export { proposeAutoMap, type AutoMapResult } from './automap';

@@ -1,1 +1,1 @@
-export { openShardedCheckpoint, type ShardSetInput } from './open';
+export { openShardedCheckpoint } from './open';

@@ -1,4 +1,4 @@
-import type { FormatDescriptor } from '../registry';
+import type { FormatDescriptor } from '../descriptor';
 import { FORMAT_LABELS } from '../labels';
 import { scanCheckpoint } from './scan';
 

@@ -1,3 +1,3 @@
 export type { ParallelStrategy, ParameterLayout, StrategyProblem, TensorMapEntry } from './types';
 export { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './sniff';
-export { combineStageStrategies, parseStrategy, readStrategy } from './parse';
+export { combineStageStrategies, readStrategy } from './parse';

@@ -21,8 +21,6 @@ export interface Structure {
   fixedInts: { offset: number; width: 4 | 8 }[];
 }
 
-export const EMPTY_STRUCTURE: Structure = { boundaries: [], varints: [], fixedInts: [] };
-
 /** Values every length field is set to: nothing, the int32 max, 2^31, 2^32, 2^53, past the end. */
 export function interestingLengths(size: number): [number | bigint, string][] {
   return [

@@ -1,7 +1,7 @@
 import { openShardedCheckpoint } from '../../core/sharded';
 import { summarize } from '../../core/summary';
 import { BlobSource } from '../../io/byte-source';
-import type { OpenResult } from '../api';
+import type { OpenResult } from '../open-types';
 import { rememberFile, runJob, throttle, type ProgressCallback } from '../registry';
 
 export interface ShardedOpenRequest {
