@@ -44,6 +44,10 @@ const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<Ten
   'duplicate-name',
   'ckpt-duplicate-tag',
   'safetensors-duplicate-key',
+  // How a PyTorch file was saved, not damage (integrity/verify.ts counts these the same way).
+  'pickle-needs-classes',
+  'pickle-unsupported-object',
+  'ddp-prefix',
 ]);
 
 /** What is known about the CRC: stored or not, and whether a verification compared it. */

@@ -95,3 +95,16 @@ describe('fileVerdict: one verdict that says only what was established', () => {
     expect(describeVerdict(verdict).headline).toContain('an encrypted block failed to decrypt');
   });
 });
+
+describe('fileVerdict on PyTorch files', () => {
+  it('how a file was saved (a DDP prefix, pickled classes) is a note; a pickle that would run a command is a finding', async () => {
+    const ddp = await openCheckpoint(await fixtureSource('pytorch', 'tiny_cnn_ddp.pth'));
+    expect(ddp.index.problems.map((p) => p.code)).toContain('ddp-prefix');
+    expect(fileVerdict(ddp.index).level).toBe('notes');
+    const whole = await openCheckpoint(await fixtureSource('pytorch', 'whole_module.pt'));
+    expect(whole.index.problems.map((p) => p.code)).toContain('pickle-needs-classes');
+    expect(fileVerdict(whole.index).level).not.toBe('finding');
+    const malicious = await openCheckpoint(await fixtureSource('pytorch', 'malicious.pt'));
+    expect(fileVerdict(malicious.index).level).toBe('finding');
+  });
+});
