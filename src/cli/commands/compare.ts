@@ -5,7 +5,7 @@ import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/
 import type { OpenedCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';

@@ -30,7 +30,7 @@ import { checkOutputFile, openFileSource, writeExportFile } from '../files';
 import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 import { readNameMap, withAutoMap } from './diff';
 
 function usage(reason: string): LensError {

@@ -16,7 +16,7 @@ import { openInputCheckpoint } from '../open-input';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 
 /**
  * Exit codes: 0 when every network parameter loads (extra checkpoint entries are fine, as in

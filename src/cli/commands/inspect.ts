@@ -10,7 +10,7 @@ import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 
 /** The JSON contract other tools read: keep keys stable, add only. */
 function inspectJsonFields(index: CheckpointIndex) {

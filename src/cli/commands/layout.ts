@@ -22,7 +22,7 @@ import {
 } from '../distributed-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 
 const boxText = (box: Box): string => `[${box.map(([start, stop]) => `${start}:${stop}`).join(', ')}]`;
 

@@ -12,7 +12,7 @@ import {
 } from '../../core/distributed';
 import { buildExport, planExport, type ExportFormat, type ExportJob } from '../../core/export';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { checkOutputFile, checkOutputFolder, createFolder, fsError, writeExportFile } from '../files';

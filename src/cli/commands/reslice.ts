@@ -4,7 +4,7 @@ import { LensError, withFile } from '../../base/errors';
 import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
 import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';

@@ -14,7 +14,7 @@ import {
   type SkippedTensor,
   type TensorStats,
 } from '../../core/stats/tensor-stats';
-import { plural } from '../../core/plural';
+import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';

@@ -4,7 +4,7 @@ import { MAX_DISTRIBUTED_RANKS } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import type { ParallelStrategy, ParameterLayout, TensorMapEntry } from '../../formats/strategy/types';
 import type { Box, LayoutProblem, ParameterPlan, RankHolding, RankInput, SetLayout, SetProblem } from './types';
-import { plural } from '../plural';
+import { plural } from '../../base/plural';
 
 // ---- The slicing rules of distributed.md §2, as pure functions of a layout. ----
 

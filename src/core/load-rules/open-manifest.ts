@@ -6,7 +6,7 @@ import type { NetworkManifest, NetworkParam } from '../../formats/manifest/types
 import type { ByteSource } from '../../io/byte-source';
 import { readWholeBounded } from '../../io/read-whole';
 import { openCheckpoint } from '../open';
-import { plural } from '../plural';
+import { plural } from '../../base/plural';
 
 const SNIFF_BYTES = 4096;
 
