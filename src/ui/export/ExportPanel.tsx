@@ -16,6 +16,7 @@ import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { useLensStore } from '../../store/store';
 import { appendDictChoices, removalsToSend } from './append-choices';
 import { plural } from '../../base/plural';
+import { exportFileName } from '../../core/export/file-name';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -79,7 +80,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         .showSaveFilePicker;
       if (!picker) return;
       try {
-        handle = await picker({ suggestedName: `${file.name.replace(/\.(ckpt|safetensors)$/i, '')}.export.${format}` });
+        handle = await picker({ suggestedName: exportFileName(file.name, format) });
       } catch {
         return; // the user closed the dialog
       }

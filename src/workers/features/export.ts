@@ -19,6 +19,7 @@ import { BlobSource } from '../../io/byte-source';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 import { writableSink } from '../file-sink';
 import { poolSealer } from '../decrypt-pool';
+import { exportFileName } from '../../core/export/file-name';
 
 /** Everything the export panel chose, as plain data. Keys travel only to this worker. */
 export interface ExportRequest {
@@ -58,13 +59,6 @@ const MAX_FINISHED_EXPORTS = 4;
 function remember(exportId: string, job: ExportJob, key: Uint8Array | null): void {
   finished.set(exportId, { job, key });
   while (finished.size > MAX_FINISHED_EXPORTS) finished.delete(finished.keys().next().value as string);
-}
-
-/** save_checkpoint's naming rule (2.4+): append ".<format>" unless the name already ends with it. */
-export function exportFileName(sourceName: string, format: 'ckpt' | 'safetensors'): string {
-  const stem = sourceName.replace(/\.(ckpt|safetensors)$/i, '');
-  const name = `${stem}.export`;
-  return name.endsWith(format) ? name : `${name}.${format}`;
 }
 
 export const exportApi = {
