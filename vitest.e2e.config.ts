@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** End-to-end tests: real Chromium (Debian's /usr/bin/chromium) against the built site. */
+/**
+ * End-to-end tests against the built site: real Chromium (Debian's /usr/bin/chromium), and a
+ * smoke run in Debian's /usr/bin/firefox-esr (e2e/firefox.e2e.ts).
+ */
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],

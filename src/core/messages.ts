@@ -903,6 +903,13 @@ function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
 }
 
 /**
+ * Shown in the export panel where the browser has no File System Access API (Firefox, Safari):
+ * "Save to file…" is not offered and Download is the way out.
+ */
+export const SAVE_TO_FILE_UNAVAILABLE =
+  'This browser cannot write to a file you choose ("Save to file…" needs Chrome or Edge), so the export is saved with Download, to your downloads folder.';
+
+/**
  * The selection in words, from one count (core/summary selectionCounts): the filter's status
  * line, and the table's caption, which adds the tree's branch when one is selected.
  */

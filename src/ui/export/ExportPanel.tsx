@@ -5,7 +5,7 @@ import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
 import { compileNameMap } from '../../core/name-map';
-import { describeSelection } from '../../core/messages';
+import { describeSelection, SAVE_TO_FILE_UNAVAILABLE } from '../../core/messages';
 import { formatBytes, selectionCounts } from '../../core/summary';
 import { proxy, workerClient } from '../../workers/client';
 import type { ExportResult } from '../../workers/features/export';
@@ -279,6 +279,11 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           </>
         )}
       </div>
+      {!canSaveToFile && (
+        <p className="muted" data-testid="export-save-unavailable">
+          {SAVE_TO_FILE_UNAVAILABLE}
+        </p>
+      )}
       {error && <ErrorPanel error={error} fileName={file.name} />}
       {outcome && (
         <div className="export-result" data-testid="export-result">
