@@ -60,8 +60,13 @@ export const MAX_BUFFER_BYTES = 1024 * MiB;
 export const CIPHER_BLOCK_PLAINTEXT_BYTES = 64 * MiB;
 /** Largest ciphertext one cipher block may declare: the 1.3–1.6 layout used 512 MiB blocks (+ CBC padding). */
 export const MAX_CIPHER_BLOCK_BYTES = 512 * MiB + 16;
-/** Cipher blocks one file may have (a hostile file of tiny blocks must not fill memory with frames). */
-export const MAX_CIPHER_FRAMES = 1_000_000;
+/**
+ * Cipher blocks one file may have. MindSpore writes 64 MiB blocks, so 32,768 of them is a 2 TiB
+ * checkpoint; a hostile file of tiny blocks costs a decryption and a read per block, and at this
+ * count it opens in seconds (65,535 one-byte blocks: 18 s and 250 MB on a busy 2-core machine;
+ * a million took minutes and 1.5 GiB).
+ */
+export const MAX_CIPHER_FRAMES = 32_768;
 /** Window for reading the headers of small cipher blocks (many per read). */
 export const FRAME_WINDOW_BYTES = 1 * MiB;
 /** Decrypted bytes kept for random access (LRU); two whole 64 MiB blocks plus change. */
