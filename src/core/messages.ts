@@ -937,6 +937,11 @@ const LAYER_EVIDENCE: Record<AutoMapLayer, string> = {
   Embedding: 'its module holds a 2-d weight alone',
 };
 
+/** A compare whose two files share no tensor name (after the name map, when one was used). */
+export function describeNothingPaired(nameA: string, nameB: string): string {
+  return `No tensor name is in both ${nameA} and ${nameB}, so no values were compared. If they hold the same network under other names, write a name map (Will it load? → name map) and compare again with "pair names through the name map rules".`;
+}
+
 /** One auto-map proposal (core/name-map/automap), as the CLI and the load-check panel show it. */
 export function describeAutoMapProposal(proposal: AutoMapProposal): string {
   const shape = proposal.shape.length === 1 ? `(${proposal.shape[0]},)` : `(${proposal.shape.join(', ')})`;

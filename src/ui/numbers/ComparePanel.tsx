@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
+import { describeNothingPaired } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
@@ -48,7 +49,19 @@ export function ComparePanel({ file }: PanelContext) {
   const [outcome, setOutcome] = useState<{ result: CompareResult; nameB: string } | null>(null);
   const [rankBy, setRankBy] = useState<ChangeRanking>('relativeL2');
   const pickerId = useId();
-  const chosen = others.find((f) => f.id === otherId) ?? others[0];
+  // The default partner is the open file sharing the most tensor names with this one; when none
+  // shares a name, nothing is preselected and the user chooses (comparing unrelated files pairs nothing).
+  const closest = useMemo(() => {
+    const names = new Set(file.index?.tensors.map((t) => t.name));
+    let best: { id: string; common: number } | null = null;
+    for (const other of others) {
+      let common = 0;
+      for (const tensor of other.index?.tensors ?? []) if (names.has(tensor.name)) common += 1;
+      if (common > 0 && (!best || common > best.common)) best = { id: other.id, common };
+    }
+    return best?.id;
+  }, [file.index, others]);
+  const chosen = others.find((f) => f.id === (otherId || closest));
   const hasNameMap = nameMapText.trim() !== '';
 
   useEffect(() => {
@@ -106,6 +119,11 @@ export function ComparePanel({ file }: PanelContext) {
             onChange={(e) => setOtherId(e.target.value)}
             data-testid="compare-file-select"
           >
+            {!chosen && (
+              <option value="" disabled>
+                Choose a checkpoint (none shares a tensor name with this one)
+              </option>
+            )}
             {others.map((other) => (
               <option key={other.id} value={other.id}>
                 {other.name}
@@ -122,7 +140,7 @@ export function ComparePanel({ file }: PanelContext) {
           <button
             type="button"
             className="primary"
-            disabled={busy !== null}
+            disabled={busy !== null || !chosen}
             onClick={() => void run()}
             data-testid="compare-run"
           >
@@ -146,6 +164,11 @@ export function ComparePanel({ file }: PanelContext) {
             {summary.identical} identical, {summary.incomparable} not comparable; {summary.shapeChanged} shape and{' '}
             {summary.dtypeChanged} dtype changes; {summary.onlyInA} only in A, {summary.onlyInB} only in B.
           </p>
+          {summary.paired === 0 && (
+            <p className="warning" data-testid="compare-nothing-paired">
+              {describeNothingPaired(file.name, outcome.nameB)}
+            </p>
+          )}
           <div className="numbers-table-wrap">
             <table className="numbers-table" data-testid="compare-table">
               <caption>
