@@ -122,6 +122,7 @@ export type ErrorCode =
   | 'permission-denied'
   | 'output-folder-missing'
   | 'output-is-input'
+  | 'shard-parts-incomplete'
   | 'write-failed'
   // stats, slices, compare
   | 'tensor-not-found'

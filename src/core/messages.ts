@@ -723,6 +723,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${String(details.file)} is also an input of this command; inputs are never modified.`,
         action: 'Choose another output path.',
       };
+    case 'shard-parts-incomplete':
+      return {
+        title: 'Parts of the sharded output are missing',
+        detail: `${String(details.file)} is joined from ${String(details.expected)} parts (--shard i/${String(details.expected)}), but ${details.hint ?? 'some are missing'}.`,
+        action: 'Run the missing shards (same inputs and options, --shard i/N for each missing i), then join again.',
+      };
     case 'write-failed':
       return {
         title: 'The output could not be written',
