@@ -123,6 +123,7 @@ export type ErrorCode =
   | 'output-folder-missing'
   | 'output-is-input'
   | 'shard-parts-incomplete'
+  | 'shard-part-crc-mismatch'
   | 'write-failed'
   // stats, slices, compare
   | 'tensor-not-found'

@@ -143,7 +143,10 @@ export function createFolder(dir: string): void {
  * Stream chunks into `<out>.partial`, sync, then rename it to `out`: a cancelled or failed
  * write never leaves a complete-looking file. Returns the bytes written.
  */
-export async function writeChunksFile(chunks: AsyncIterable<Uint8Array>, out: string): Promise<number> {
+export async function writeChunksFile(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  out: string,
+): Promise<number> {
   const partial = `${out}.partial`;
   const handle = await open(partial, 'w').catch((error: unknown) => {
     throw fsError(error, out, 'write');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -159,14 +159,47 @@ describe('--shard i/N', () => {
         expect(result.err.join('\n')).toContain(`--shard "${bad}"`);
       }
     }
-    const crc = await run(...convert, '--crc', '--shard', '0/2');
-    expect(crc.code).toBe(2);
-    expect(crc.err.join('\n')).toContain('--crc');
+    const encrypted = await run(...convert, '--enc-key', '00'.repeat(16), '--enc-mode', 'AES-GCM', '--shard', '0/2');
+    expect(encrypted.code).toBe(2);
+    expect(encrypted.err.join('\n')).toContain('--enc-key');
+    expect((await run(...convert, '--verify', '--shard', '0/2')).code).toBe(2);
     expect((await run(...merge, '--shard', '0/2', '--max-process-num', '2')).code).toBe(2);
     expect(existsSync(out) || existsSync(path.join(work, 'never')) || existsSync(path.join(work, 'never.ckpt'))).toBe(
       false,
     );
     expect(readdirSync(work).some((name) => name.startsWith('never'))).toBe(false);
+  });
+
+  it('convert --crc: parts with their CRCs; join checks them and appends the crc_num trailer of the whole file', async () => {
+    const input = fixturePath('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt');
+    const single = path.join(work, 'crc-one.ckpt');
+    expect((await run('convert', input, single, '--crc')).code).toBe(0);
+    const out = path.join(work, 'crc-sharded.ckpt');
+    await runShards(['convert', input, out, '--crc']);
+    const joined = await run('join', out);
+    expect(joined.code, joined.err.join('\n')).toBe(0);
+    expect(Buffer.compare(readFileSync(out), readFileSync(single))).toBe(0);
+    const verified = await run('verify', out);
+    expect(verified.code, verified.out.join('\n')).toBe(0);
+  });
+
+  it('a part altered after its shard wrote it: join refuses with exit 3, names the part, writes nothing', async () => {
+    const input = fixturePath('real', 'ythlml-lenet__checkpoint_lenet-1_1875.ckpt');
+    const out = path.join(work, 'tampered.ckpt');
+    await runShards(['convert', input, out, '--crc']);
+    const part = shardPartFile(out, { index: 1, count: SHARDS });
+    const bytes = readFileSync(part);
+    const at = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at);
+    writeFileSync(part, bytes);
+    const result = await run('join', out);
+    expect(result.code).toBe(3);
+    expect(result.err.join('\n')).toContain('tampered.ckpt.part-1-of-3');
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+    rmSync(`${shardPartFile(out, { index: 2, count: SHARDS })}.crc32`);
+    const noCrc = await run('join', out);
+    expect(noCrc.code).toBe(1);
+    expect(noCrc.err.join('\n')).toContain('tampered.ckpt.part-2-of-3.crc32');
   });
 
   it('join with a missing part names it (exit 1) and writes nothing; a stale run of another N is refused', async () => {

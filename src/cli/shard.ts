@@ -7,9 +7,9 @@
  * (indexes are zero-padded to N's width, so the shell's order is the right one).
  */
 import { internalError, LensError } from '../base/errors';
-import type { ExportJob } from '../core/export';
+import { createCrc32, type ExportJob } from '../core/export';
 import { planRanges } from '../core/export/parallel';
-import { readParts, sliceParts } from '../formats/parts';
+import { readParts, sliceParts, totalLength } from '../formats/parts';
 import type { CliOptionSpec } from './args';
 import { writeChunksFile } from './files';
 
@@ -58,11 +58,18 @@ export function shardPartFile(out: string, shard: Shard): string {
   return `${out}.part-${String(shard.index).padStart(width, '0')}-of-${shard.count}`;
 }
 
+/** `<part>.crc32`: a CRC export's part's CRC-32 (8 hex digits), from which join writes the trailer. */
+export function partCrcFile(part: string): string {
+  return `${part}.crc32`;
+}
+
 /**
  * Write this shard's byte range of `job` (planRanges with N pieces, the same on every process)
  * to `<out>.part-<i>-of-<N>` via `.partial`. A shard past the last range (a small output cuts
- * into fewer pieces) writes an empty part, so every index has its file. The commands refuse a
- * job with a crc_num trailer or encryption before any work: both are over the whole file.
+ * into fewer pieces) writes an empty part, so every index has its file. A job ending in the
+ * ckpt `crc_num` trailer also gets `<part>.crc32`, the range's CRC: join combines them into the
+ * trailer, so no shard reads another's bytes. Encrypted jobs are refused by the commands before
+ * any work (cipher blocks straddle any cut).
  */
 export async function writeShardRange(
   job: ExportJob,
@@ -70,10 +77,19 @@ export async function writeShardRange(
   shard: Shard,
   signal: AbortSignal,
 ): Promise<{ file: string; bytes: number }> {
-  if (job.crcTrailer || job.plan.encryption) throw internalError('a CRC or encrypted export cannot be sharded');
-  const ranges = planRanges(job.parts, shard.count);
-  const [start, end] = ranges[shard.index] ?? [job.size, job.size];
+  if (job.plan.encryption) throw internalError('an encrypted export cannot be sharded');
+  const body = totalLength(job.parts);
+  const [start, end] = planRanges(job.parts, shard.count)[shard.index] ?? [body, body];
   const file = shardPartFile(out, shard);
-  await writeChunksFile(readParts(sliceParts(job.parts, start, end), { signal }), file);
+  const crc = job.crcTrailer ? await createCrc32() : null;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of readParts(sliceParts(job.parts, start, end), { signal })) {
+      crc?.update(chunk);
+      yield chunk;
+    }
+  }
+  await writeChunksFile(chunks(), file);
+  if (crc)
+    await writeChunksFile([new TextEncoder().encode(crc.digest().toString(16).padStart(8, '0'))], partCrcFile(file));
   return { file, bytes: end - start };
 }

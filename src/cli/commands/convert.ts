@@ -168,10 +168,8 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
     const shard = values.shard !== undefined ? parseShard(values.shard) : null;
     if (shard && values.verify)
       throw usage('--verify reads the whole file: run verify on it once the parts are joined');
-    if (shard && (values.crc || encKey))
-      throw usage(
-        '--crc and --enc-key are over the whole file, so it cannot be cut with --shard; write it in one process',
-      );
+    if (shard && encKey)
+      throw usage('--enc-key encrypts the whole file, so it cannot be cut with --shard; write it in one process');
     const nameMapFile = values['name-map'];
     checkOutputFile(shard ? shardPartFile(out, shard) : out, {
       inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
