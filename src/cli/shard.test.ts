@@ -181,6 +181,16 @@ describe('--shard i/N', () => {
     expect(Buffer.compare(readFileSync(out), readFileSync(single))).toBe(0);
     const verified = await run('verify', out);
     expect(verified.code, verified.out.join('\n')).toBe(0);
+    // The same output again without --crc: the old records go, join writes no trailer.
+    const plain = path.join(work, 'crc-plain.ckpt');
+    expect((await run('convert', input, plain)).code).toBe(0);
+    for (let index = 0; index < SHARDS; index += 1)
+      expect((await run('convert', input, out, '--force', '--shard', `${index}/${SHARDS}`)).code).toBe(0);
+    expect(readdirSync(work).some((name) => name.startsWith('crc-sharded.ckpt') && name.endsWith('.crc32'))).toBe(
+      false,
+    );
+    expect((await run('join', out, '--force')).code).toBe(0);
+    expect(Buffer.compare(readFileSync(out), readFileSync(plain))).toBe(0);
   });
 
   it('a part altered after its shard wrote it: join refuses with exit 3, names the part, writes nothing', async () => {

@@ -6,12 +6,13 @@
  * concatenate, in index order, to the bytes one process writes: `cat <out>.part-*-of-<N> > <out>`
  * (indexes are zero-padded to N's width, so the shell's order is the right one).
  */
+import { rm } from 'node:fs/promises';
 import { internalError, LensError } from '../base/errors';
 import { createCrc32, type ExportJob } from '../core/export';
 import { planRanges } from '../core/export/parallel';
 import { readParts, sliceParts, totalLength } from '../formats/parts';
 import type { CliOptionSpec } from './args';
-import { writeChunksFile } from './files';
+import { fsError, writeChunksFile } from './files';
 
 /** Shard `index` (from 0) of `count`. */
 export interface Shard {
@@ -89,7 +90,12 @@ export async function writeShardRange(
     }
   }
   await writeChunksFile(chunks(), file);
+  // A .crc32 left by an earlier --crc run of the same output would make join append a trailer.
   if (crc)
     await writeChunksFile([new TextEncoder().encode(crc.digest().toString(16).padStart(8, '0'))], partCrcFile(file));
+  else
+    await rm(partCrcFile(file), { force: true }).catch((error: unknown) => {
+      throw fsError(error, partCrcFile(file), 'write');
+    });
   return { file, bytes: end - start };
 }
