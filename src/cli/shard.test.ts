@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,30 @@ describe('--shard i/N', () => {
       .filter((name) => name.startsWith('generated-sharded.safetensors.part-'))
       .map((name) => readFileSync(path.join(work, name)).length);
     expect(sizes.every((size) => size > 0)).toBe(true);
+    await expectJoinedAs(out, single);
+  }, 180_000);
+
+  it("3 concurrent OS processes (as a job array runs them, each with only its index) join to one process's bytes", async () => {
+    const set = generateMergeSet(path.join(work, 'generated'), 2 * 1024 * 1024, { hidden: 64 });
+    const single = path.join(work, 'processes-one.safetensors');
+    const out = path.join(work, 'processes-sharded.safetensors');
+    const args = ['merge', '--strategy', set.strategy, ...set.ranks];
+    expect((await run(...args, '--out', single)).code).toBe(0);
+    const main = path.resolve('src/cli/main.ts');
+    const codes = await Promise.all(
+      Array.from(
+        { length: SHARDS },
+        (_, index) =>
+          new Promise<number | string>((resolve) => {
+            const child = execFile(
+              process.execPath,
+              ['--import', 'tsx', main, ...args, '--out', out, '--shard', `${index}/${SHARDS}`],
+              (_error, _stdout, stderr) => resolve(child.exitCode === 0 ? 0 : `${String(child.exitCode)}: ${stderr}`),
+            );
+          }),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0]);
     await expectJoinedAs(out, single);
   }, 180_000);
 
