@@ -122,6 +122,8 @@ export type ErrorCode =
   | 'permission-denied'
   | 'output-folder-missing'
   | 'output-is-input'
+  | 'shard-parts-incomplete'
+  | 'shard-part-crc-mismatch'
   | 'write-failed'
   // stats, slices, compare
   | 'tensor-not-found'

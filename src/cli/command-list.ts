@@ -2,6 +2,7 @@ import { compareCommand } from './commands/compare';
 import { convertCommand } from './commands/convert';
 import { diffCommand } from './commands/diff';
 import { inspectCommand } from './commands/inspect';
+import { joinCommand } from './commands/join';
 import { layoutCommand } from './commands/layout';
 import { mergeCommand } from './commands/merge';
 import { resliceCommand } from './commands/reslice';
@@ -18,6 +19,7 @@ export const commands: readonly CliCommand[] = [
   layoutCommand,
   mergeCommand,
   resliceCommand,
+  joinCommand,
   statsCommand,
   compareCommand,
 ];

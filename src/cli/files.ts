@@ -140,19 +140,24 @@ export function createFolder(dir: string): void {
 }
 
 /**
- * Stream an export into `<out>.partial`, sync, then rename it to `out`: a cancelled or failed
- * write removes the partial file, so nothing that looks complete is left behind.
+ * Stream chunks into `<out>.partial`, sync, then rename it to `out`: a cancelled or failed
+ * write never leaves a complete-looking file. Returns the bytes written.
  */
-export async function writeExportFile(job: ExportJob, out: string, signal: AbortSignal): Promise<number> {
+export async function writeChunksFile(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  out: string,
+): Promise<number> {
   const partial = `${out}.partial`;
   const handle = await open(partial, 'w').catch((error: unknown) => {
     throw fsError(error, out, 'write');
   });
+  let bytes = 0;
   try {
-    for await (const chunk of exportChunks(job, { signal })) {
+    for await (const chunk of chunks) {
       let written = 0;
       while (written < chunk.length)
         written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+      bytes += chunk.length;
     }
     await handle.sync();
     await handle.close();
@@ -162,5 +167,11 @@ export async function writeExportFile(job: ExportJob, out: string, signal: Abort
     await rm(partial, { force: true });
     throw isErrno(error) ? fsError(error, out, 'write') : error;
   }
+  return bytes;
+}
+
+/** Stream an export into `out` (via `<out>.partial`); returns its size. */
+export async function writeExportFile(job: ExportJob, out: string, signal: AbortSignal): Promise<number> {
+  await writeChunksFile(exportChunks(job, { signal }), out);
   return job.size;
 }

@@ -723,6 +723,18 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `${String(details.file)} is also an input of this command; inputs are never modified.`,
         action: 'Choose another output path.',
       };
+    case 'shard-parts-incomplete':
+      return {
+        title: 'Parts of the sharded output are missing',
+        detail: `${String(details.file)} is joined from ${String(details.expected)} parts (--shard i/${String(details.expected)}), but ${details.hint ?? 'some are missing'}.`,
+        action: 'Run the missing shards (same inputs and options, --shard i/N for each missing i), then join again.',
+      };
+    case 'shard-part-crc-mismatch':
+      return {
+        title: 'A part of the sharded output changed after it was written',
+        detail: `${String(details.file)} has CRC-32 ${String(details.actual)}, but its shard recorded ${String(details.expected)}; nothing was joined.`,
+        action: 'Write that part again (the same command with its --shard i/N), then join again.',
+      };
     case 'write-failed':
       return {
         title: 'The output could not be written',

@@ -28,6 +28,7 @@ import { EXIT, type CliOptions } from '../args';
 import { KEY_OPTIONS } from '../key-options';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
 import { openInputCheckpoint } from '../open-input';
+import { parseShard, SHARD_OPTION, shardPartFile, writeShardRange } from '../shard';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../base/plural';
@@ -129,6 +130,7 @@ const OPTIONS = {
     description: 'write 0-d scalars as stored (keep) or as MindSpore ≤ 2.2 did ([0])',
   },
   verify: { type: 'boolean', description: 're-read the written file and compare every value' },
+  shard: SHARD_OPTION,
   force: { type: 'boolean', description: 'replace an existing output file' },
   json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
 } as const satisfies CliOptions;
@@ -163,8 +165,13 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
     const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
     if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
     if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
+    const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+    if (shard && values.verify)
+      throw usage('--verify reads the whole file: run verify on it once the parts are joined');
+    if (shard && encKey)
+      throw usage('--enc-key encrypts the whole file, so it cannot be cut with --shard; write it in one process');
     const nameMapFile = values['name-map'];
-    checkOutputFile(out, {
+    checkOutputFile(shard ? shardPartFile(out, shard) : out, {
       inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
       force: values.force ?? false,
     });
@@ -201,15 +208,18 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
       if (nameMap) options.renames = nameMap.apply;
       const plan = planExport(opened.index, options);
       const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
-      await writeExportFile(job, out, controller.signal);
+      const written = shard
+        ? await writeShardRange(job, out, shard, controller.signal)
+        : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
       const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
       const casts = job.castReport();
       if (values.json) {
         io.out(
           JSON.stringify({
-            output: out,
+            output: written.file,
             format: plan.format,
             size: job.size,
+            ...(shard ? { shard: { index: shard.index, count: shard.count, bytes: written.bytes } } : {}),
             tensors: plan.tensors.map((t) => ({
               name: t.name,
               ...(t.sourceName !== null && t.sourceName !== t.name ? { from: t.sourceName } : {}),
@@ -227,7 +237,7 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
         );
       } else {
         io.out(
-          `${path.basename(out)}: ${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
+          `${path.basename(written.file)}: ${shard ? `${formatBytes(written.bytes)} of ` : ''}${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
             `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
         );
         for (const proposal of autoMap?.proposals ?? []) io.out(`  auto-map ${describeAutoMapProposal(proposal)}`);

@@ -26,6 +26,7 @@ import {
   readStrategies,
 } from '../distributed-input';
 import { writeOnPool } from '../merge-pool';
+import { ownsOutput, parseShard, SHARD_OPTION, shardPartFile, writeShardRange, type Shard } from '../shard';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
@@ -47,6 +48,7 @@ const OPTIONS = {
   },
   'part-size': { type: 'string', value: '<size>', description: 'unified parts of at most this size, e.g. 3GiB' },
   'max-process-num': { type: 'string', value: '<n>', description: 'write with n worker threads (1 to 64)' },
+  shard: SHARD_OPTION,
   'allow-incomplete': { type: 'boolean', description: 'write the parameters that can be merged when some cannot' },
   force: { type: 'boolean', description: 'replace existing output files' },
 } as const satisfies CliOptions;
@@ -139,8 +141,15 @@ export const mergeCommand: CliCommand<typeof OPTIONS> = {
     const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
     const processes = values['max-process-num'] !== undefined ? parseProcessCount(values['max-process-num']) : 1;
     const force = values.force ?? false;
+    const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
+    if (shard && !unified && processes > 1)
+      throw usage('--shard writes one byte range of one file: give it without --max-process-num');
     if (unified) checkOutputFolder(out);
-    else checkOutputFile(out, { inputs: [...positionals, ...(values.strategy ?? [])], force });
+    else
+      checkOutputFile(shard ? shardPartFile(out, shard) : out, {
+        inputs: [...positionals, ...(values.strategy ?? [])],
+        force,
+      });
 
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
@@ -200,13 +209,21 @@ export const mergeCommand: CliCommand<typeof OPTIONS> = {
       } else {
         createFolder(out);
         const plan = planUnifiedParts(view, { partBytes, extension: format });
-        for (const target of [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])])
-          outputs.push({ file: path.join(out, target.file), names: target.names });
+        // With --shard every process plans all parts, then writes the ones that fall to it.
+        const targets = [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])];
+        for (const [index, target] of targets.entries())
+          if (!shard || ownsOutput(shard, index))
+            outputs.push({ file: path.join(out, target.file), names: target.names });
         for (const { file } of outputs)
           if (existsSync(file) && !force) throw usage(`${file} exists; add --force to replace it`);
         nameMap = plan.nameMap;
       }
-      if (processes > 1) {
+      if (shard && !unified) {
+        const { file, names } = outputs[0] as { file: string; names: string[] };
+        const job = await mergedJob(view, names, format);
+        const part = await writeShardRange(job, file, shard, controller.signal);
+        written.push({ file: part.file, bytes: part.bytes, tensors: 0 });
+      } else if (processes > 1) {
         const jobs = await Promise.all(
           outputs.map(async (output) => ({ ...output, job: await mergedJob(view, output.names, format) })),
         );
@@ -230,7 +247,8 @@ export const mergeCommand: CliCommand<typeof OPTIONS> = {
           written.push({ file, bytes, tensors: names.length });
         }
       }
-      if (unified) {
+      // The name map is the same on every shard: shard 0 writes it.
+      if (unified && (!shard || shard.index === 0)) {
         const mapFile = path.join(out, 'param_name_map.json');
         await writeFile(mapFile, JSON.stringify(nameMap, null, 2)).catch((error: unknown) => {
           throw fsError(error, mapFile, 'write');

@@ -9,6 +9,7 @@ import { formatBytes } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
 import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
+import { ownsOutput, parseShard, SHARD_OPTION } from '../shard';
 import type { CliCommand, CliIo } from '../types';
 
 const OPTIONS = {
@@ -39,6 +40,7 @@ const OPTIONS = {
     description: 'only these target ranks (repeatable; default all)',
   },
   format: { type: 'string', value: '<safetensors|ckpt>', description: 'output format (default safetensors)' },
+  shard: SHARD_OPTION,
   force: { type: 'boolean', description: 'replace existing output files' },
   json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
 } as const satisfies CliOptions;
@@ -99,6 +101,7 @@ export const resliceCommand: CliCommand<typeof OPTIONS> = {
     const format = (values.format ?? 'safetensors') as ExportFormat;
     if (format !== 'ckpt' && format !== 'safetensors')
       throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+    const shard = values.shard !== undefined ? parseShard(values.shard) : null;
     checkOutputFolder(out);
     const controller = new AbortController();
     const onInterrupt = (): void => controller.abort();
@@ -125,7 +128,8 @@ export const resliceCommand: CliCommand<typeof OPTIONS> = {
         }
       }
       const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
-      for (const rank of ranks) {
+      // --shard: every process lists the same ranks, then writes the rank files that fall to it.
+      for (const rank of ranks.filter((_, index) => !shard || ownsOutput(shard, index))) {
         const dir = path.join(out, `rank_${rank}`);
         const file = path.join(dir, `net.${format}`);
         if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);

@@ -161,15 +161,18 @@ export function composeRanges(
   pieces: readonly { blob: Blob; length: number; crc: number | null }[],
 ): Blob {
   const parts: BlobPart[] = pieces.map((piece) => piece.blob);
-  if (job.crcTrailer) {
-    let crc = 0;
-    for (const piece of pieces) {
-      if (piece.crc === null) throw internalError('a range of a CRC export came without its CRC');
-      crc = crc32Combine(crc, piece.crc, piece.length);
-    }
-    parts.push(encodeCrcTrailer(crc) as Uint8Array<ArrayBuffer>);
-  }
+  if (job.crcTrailer) parts.push(crcTrailerOfRanges(pieces) as Uint8Array<ArrayBuffer>);
   return new Blob(parts);
+}
+
+/** The ckpt `crc_num` trailer of a body from its consecutive ranges' CRCs and lengths, in order. */
+export function crcTrailerOfRanges(pieces: readonly { length: number; crc: number | null }[]): Uint8Array {
+  let crc = 0;
+  for (const piece of pieces) {
+    if (piece.crc === null) throw internalError('a range of a CRC export came without its CRC');
+    crc = crc32Combine(crc, piece.crc, piece.length);
+  }
+  return encodeCrcTrailer(crc);
 }
 
 /** Cast reports of several members, one entry per tensor (counts added, largest errors kept). */
