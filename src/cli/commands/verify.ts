@@ -63,7 +63,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
     io.out(
       json.format === 'pytorch'
         ? `${name}: torch.save stores no whole-file CRC`
-        : `${name}: no CRC stored (crc_check was off when saved)`,
+        : `${name}: no CRC stored (MindSpore writes one only with crc_check=True), so the contents could not be checked against one`,
     );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
