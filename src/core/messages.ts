@@ -918,6 +918,10 @@ function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
  * Shown in the export panel where the browser has no File System Access API (Firefox, Safari):
  * "Save to file…" is not offered and Download is the way out.
  */
+/** The same where an export of several parts would go into a chosen folder. */
+export const SAVE_TO_FOLDER_UNAVAILABLE =
+  'This browser cannot write into a folder you choose ("Save parts to a folder…" needs Chrome or Edge), so each part is saved with Download, to your downloads folder.';
+
 export const SAVE_TO_FILE_UNAVAILABLE =
   'This browser cannot write to a file you choose ("Save to file…" needs Chrome or Edge), so the export is saved with Download, to your downloads folder.';
 

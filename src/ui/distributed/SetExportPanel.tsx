@@ -11,6 +11,7 @@ import { ErrorPanel } from '../errors/ErrorPanel';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
+import { SAVE_TO_FILE_UNAVAILABLE, SAVE_TO_FOLDER_UNAVAILABLE } from '../../core/messages';
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
@@ -195,6 +196,11 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
           </>
         )}
       </div>
+      {!canSave && (
+        <p className="muted" data-testid="set-export-save-unavailable">
+          {split ? SAVE_TO_FOLDER_UNAVAILABLE : SAVE_TO_FILE_UNAVAILABLE}
+        </p>
+      )}
       {error && <ErrorPanel error={error} fileName={name} />}
       {outcome && (
         <div className="export-result" data-testid="set-export-result">
