@@ -9,7 +9,7 @@ import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
-import { openInputCheckpoint } from '../open-input';
+import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
@@ -115,8 +115,8 @@ export const compareCommand: CliCommand<typeof OPTIONS> = {
   name: 'compare',
   summary: 'per-tensor value deltas between two checkpoints; exit 3 if a tensor is damaged',
   arguments: [
-    { name: 'a', required: true, description: 'the first checkpoint' },
-    { name: 'b', required: true, description: 'the second checkpoint' },
+    { name: 'a', required: true, description: `the first checkpoint: ${CHECKPOINT_INPUT}` },
+    { name: 'b', required: true, description: 'the second checkpoint, of the same kinds' },
   ],
   options: OPTIONS,
   async run({ values, positionals }, io) {

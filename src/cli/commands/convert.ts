@@ -27,7 +27,7 @@ import { formatBytes } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { KEY_OPTIONS } from '../key-options';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
-import { openInputCheckpoint } from '../open-input';
+import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
 import { parseShard, SHARD_OPTION, shardPartFile, writeShardRange } from '../shard';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
@@ -139,7 +139,7 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
   name: 'convert',
   summary: 're-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
   arguments: [
-    { name: 'in', required: true, description: 'the checkpoint to read' },
+    { name: 'in', required: true, description: `the checkpoint to read: ${CHECKPOINT_INPUT}` },
     { name: 'out', required: true, description: 'the file to write (via <out>.partial, renamed when complete)' },
   ],
   options: OPTIONS,

@@ -12,7 +12,7 @@ import { filterPredicate } from '../../core/selection/filter';
 import { selectLikeMindSpore } from '../../core/selection/mindspore';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
-import { openInputCheckpoint } from '../open-input';
+import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
@@ -136,7 +136,7 @@ export const diffCommand: CliCommand<typeof OPTIONS> = {
     {
       name: 'checkpoint',
       required: true,
-      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+      description: CHECKPOINT_INPUT,
     },
   ],
   options: OPTIONS,

@@ -7,7 +7,7 @@ import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { printJsonWithList } from '../json-out';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
-import { openInputCheckpoint } from '../open-input';
+import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../base/plural';
@@ -85,7 +85,7 @@ export const inspectCommand: CliCommand<typeof OPTIONS> = {
     {
       name: 'file',
       required: true,
-      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+      description: CHECKPOINT_INPUT,
     },
   ],
   options: OPTIONS,

@@ -18,7 +18,7 @@ import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
-import { openInputCheckpoint } from '../open-input';
+import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
 import { shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
@@ -153,7 +153,7 @@ export const statsCommand: CliCommand<typeof OPTIONS> = {
     {
       name: 'file',
       required: true,
-      description: 'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set',
+      description: CHECKPOINT_INPUT,
     },
   ],
   options: OPTIONS,
