@@ -19,3 +19,13 @@ export function shown(text: string): string {
 export function safeOutput(text: string): string {
   return text.replace(CONTROLS_BUT_NEWLINE, escape);
 }
+
+/**
+ * Width of a text table's name column: the longest name, between 4 and 60 characters. A loop,
+ * not `Math.max(...names)`: spreading a million names as arguments overflows the stack.
+ */
+export function nameColumnWidth(items: Iterable<{ name: string }>): number {
+  let width = 4;
+  for (const item of items) width = Math.max(width, item.name.length);
+  return Math.min(60, width);
+}

@@ -10,7 +10,7 @@ import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
 import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
-import { shown } from '../terminal';
+import { nameColumnWidth, shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
 const RANKINGS: readonly ChangeRanking[] = [
@@ -66,7 +66,7 @@ function printResult(
   const ranked = rankChanges(result.pairs, by).filter((pair) => pair.status !== 'identical');
   if (ranked.length > 0) {
     const listed = ranked.slice(0, top);
-    const nameWidth = Math.min(60, Math.max(4, ...listed.map((p) => p.name.length)));
+    const nameWidth = nameColumnWidth(listed);
     io.out(`\nwhat changed most (by ${by}):`);
     io.out(
       `${'name'.padEnd(nameWidth)}  ${['max|d|', 'mean|d|', 'relL2', 'cosine'].map((h) => h.padStart(11)).join('  ')}  notes`,

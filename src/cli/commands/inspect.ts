@@ -8,7 +8,7 @@ import { EXIT, type CliOptions } from '../args';
 import { printJsonWithList } from '../json-out';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
-import { shown } from '../terminal';
+import { nameColumnWidth, shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 import { plural } from '../../base/plural';
 
@@ -59,7 +59,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
         `  ${shown(shard.file)}: ${shard.format}, ${formatBytes(shard.size)}, ${plural(shard.tensorCount, 'parameter')}`,
       );
   }
-  const nameWidth = Math.min(60, Math.max(4, ...index.tensors.map((t) => t.name.length)));
+  const nameWidth = nameColumnWidth(index.tensors);
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
   for (const tensor of index.tensors) {
     const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';

@@ -19,7 +19,7 @@ import { formatShape } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
-import { shown } from '../terminal';
+import { nameColumnWidth, shown } from '../terminal';
 import type { CliCommand, CliIo } from '../types';
 
 function number(value: number | string | null): string {
@@ -52,7 +52,7 @@ function hasSizeFinding(all: AllStatsResult): boolean {
 
 function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
   io.out(`${path.basename(file)}: ${plural(all.tensors.length, 'tensor')} measured`);
-  const nameWidth = Math.min(60, Math.max(4, ...all.tensors.map((t) => t.name.length)));
+  const nameWidth = nameColumnWidth(all.tensors);
   const head = [
     'dtype'.padEnd(9),
     'shape'.padEnd(16),
@@ -204,7 +204,9 @@ export const statsCommand: CliCommand<typeof OPTIONS> = {
         return audit.clean ? EXIT.ok : EXIT.integrityFailed;
       }
 
-      const all = await computeAllStats(plaintext, index, { ...options, include });
+      // The text table shows no histograms: leave them out (a million tensors, a million histograms).
+      const textOnly = !json && values.markdown !== true;
+      const all = await computeAllStats(plaintext, index, { ...options, ...(textOnly ? { bins: 0 } : {}), include });
       const audit = nonFiniteAuditFrom(all);
       if (values.markdown === true) {
         io.out(buildAuditReport({ fileName: path.basename(file), index, stats: all, nonFinite: audit }).markdown);

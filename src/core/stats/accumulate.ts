@@ -63,12 +63,15 @@ export interface MomentSummary {
 
 export class StatsAccumulator {
   readonly keyCounts: Float64Array | null;
-  private readonly block = new Float64Array(BLOCK_ELEMENTS);
-  private readonly rounded = new Float32Array(BLOCK_ELEMENTS);
-  private readonly roundedBits = new Uint32Array(this.rounded.buffer);
+  // Scratch sized to the tensor (a 4-byte tensor needs no 64 KiB of it: a million of them did),
+  // grown to a whole block if more elements arrive than the layout promised.
+  private block: Float64Array;
+  private rounded: Float32Array;
+  private roundedBits: Uint32Array;
   /** Float32 elements waiting to complete a block. */
-  private readonly staged = new Float32Array(BLOCK_ELEMENTS);
-  private readonly stagedWords = new Uint32Array(this.staged.buffer);
+  private staged: Float32Array;
+  private stagedWords: Uint32Array;
+  private fed = 0;
   private pending = 0;
   /** Float32 fast-path key counts (two tables, see addFloat32Block), merged before they can overflow. */
   private readonly evenCounts: Uint32Array;
@@ -92,16 +95,38 @@ export class StatsAccumulator {
     private readonly layout: ElementLayout,
     readonly keyMode: KeyMode,
   ) {
+    const capacity = Math.min(BLOCK_ELEMENTS, Math.max(1, layout.declaredCount, layout.storedCount));
+    this.block = new Float64Array(capacity);
+    this.rounded = new Float32Array(capacity);
+    this.roundedBits = new Uint32Array(this.rounded.buffer);
+    this.staged = new Float32Array(layout.kind === 'f32' ? capacity : 0);
+    this.stagedWords = new Uint32Array(this.staged.buffer);
     this.keyCounts = keyMode === 'none' ? null : new Float64Array(keyMode === 'byte' ? 256 : 65536);
     const fastKeys = keyMode === 'float32-top' && layout.kind === 'f32';
     this.evenCounts = new Uint32Array(fastKeys ? 65536 : 0);
     this.oddCounts = new Uint32Array(fastKeys ? 65536 : 0);
   }
 
+  private growScratch(): void {
+    const block = new Float64Array(BLOCK_ELEMENTS);
+    block.set(this.block);
+    this.block = block;
+    this.rounded = new Float32Array(BLOCK_ELEMENTS);
+    this.roundedBits = new Uint32Array(this.rounded.buffer);
+    if (this.layout.kind === 'f32') {
+      const staged = new Float32Array(BLOCK_ELEMENTS);
+      staged.set(this.staged);
+      this.staged = staged;
+      this.stagedWords = new Uint32Array(staged.buffer);
+    }
+  }
+
   /** Add a chunk of whole elements, aligned to the element stride. */
   add(chunk: Uint8Array): void {
     const { kind, stride } = this.layout;
     const total = chunk.length / stride;
+    this.fed += total;
+    if (this.fed > this.block.length && this.block.length < BLOCK_ELEMENTS) this.growScratch();
     if (kind === 'i64' || kind === 'u64') this.trackWideExtremes(chunk, total);
     if (this.keyMode === 'byte' || this.keyMode === 'half') this.countRawKeys(chunk, total);
     // Blocks are cut at fixed element positions of the tensor (every 4096), whatever the

@@ -48,7 +48,8 @@ export function binOf(range: BinRange, value: number): number {
 /** Exact counts from a pass over the values (retained bytes or a second read). */
 export class ExactHistogram {
   readonly counts: Float64Array;
-  private readonly block = new Float64Array(BLOCK_ELEMENTS);
+  /** Scratch for decoded elements, made on first use at the size needed (up to a block). */
+  private block: Float64Array | null = null;
 
   constructor(
     private readonly kind: ElementKind,
@@ -68,9 +69,11 @@ export class ExactHistogram {
       kernel.histogram(new Float32Array(chunk.buffer, chunk.byteOffset, total), lo, scale, counts);
       return;
     }
+    if (!this.block || this.block.length < Math.min(BLOCK_ELEMENTS, total))
+      this.block = new Float64Array(Math.min(BLOCK_ELEMENTS, Math.max(1, total)));
     const values = this.block;
-    for (let first = 0; first < total; first += BLOCK_ELEMENTS) {
-      const count = Math.min(BLOCK_ELEMENTS, total - first);
+    for (let first = 0; first < total; first += values.length) {
+      const count = Math.min(values.length, total - first);
       decodeElements(this.kind, chunk, first, count, values);
       for (let i = 0; i < count; i += 1) {
         const v = values[i] as number;

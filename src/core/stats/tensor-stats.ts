@@ -11,6 +11,7 @@ import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
 import { loadStats32Kernel } from './stats-kernel';
+import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from './windows';
 
 export interface TensorStats {
@@ -105,6 +106,24 @@ function measuredBytes(entry: TensorEntry): number {
   return layout ? measuredCount(layout) * layout.stride : 0;
 }
 
+const SMALL_TENSOR_BYTES = 256 * 1024;
+const SMALL_WINDOWS = { windowBytes: 8 * 1024 * 1024, maxGapBytes: 64 * 1024 };
+
+/** The byte ranges these tensors' statistics read, in order (each cut at its measured bytes). */
+function plannedReads(entries: readonly TensorEntry[]): PlannedRange[] {
+  const planned: PlannedRange[] = [];
+  for (const entry of entries) {
+    let left = measuredBytes(entry);
+    for (const range of entry.ranges) {
+      if (left <= 0) break;
+      const length = Math.min(range.length, left);
+      planned.push({ offset: range.offset, length });
+      left -= length;
+    }
+  }
+  return planned;
+}
+
 /** Bytes a stats job over these tensors will read (for progress totals). */
 export function statsReadBytes(entry: TensorEntry, options: StatsOptions = {}): number {
   const layout = elementLayout(entry);
@@ -184,7 +203,7 @@ async function statsOf(
   const stats: TensorStats = {
     name: entry.name,
     dtype: entry.dtype,
-    shape: [...entry.shape],
+    shape: entry.shape,
     elements: summary.elements,
     finite: summary.finite,
     nan: summary.nan,
@@ -254,6 +273,10 @@ export async function computeAllStats(
   const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0 };
   const prefetching = new PrefetchingSource(source);
   const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined);
+  // Small tensors are read through in windows: one read per tensor costs more than its bytes
+  // (a million 4-byte tensors were a million reads). Large ones are read on their own.
+  const small = numeric.filter((entry) => measuredBytes(entry) <= SMALL_TENSOR_BYTES);
+  const reader = small.length > 1 ? new ReadAheadSource(prefetching, plannedReads(small), SMALL_WINDOWS) : prefetching;
   let position = 0;
   for (const entry of chosen) {
     options.signal?.throwIfAborted();
@@ -265,12 +288,12 @@ export async function computeAllStats(
     }
     const following = numeric[position + 1];
     position += 1;
-    if (following) {
+    if (following && measuredBytes(following) > SMALL_TENSOR_BYTES) {
       const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
       if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
     }
     try {
-      const stats = await statsOf(prefetching, entry, options, job);
+      const stats = await statsOf(reader, entry, options, job);
       result.tensors.push(stats);
       options.onTensor?.(stats);
     } catch (error) {

@@ -13,6 +13,7 @@ import {
   MAX_TENSOR_ENTRIES,
   MAX_TENSOR_NAME_BYTES,
 } from '../../base/limits';
+import { Interner } from '../../base/intern';
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
@@ -118,8 +119,8 @@ function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): void {
     } else if (key.field === 3 && key.wireType === WIRE_LEN) {
       const content = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       into.content = content;
-      if (content.length <= MAX_SCALAR_VALUE_BYTES)
-        into.smallContent = cursor.peek(content.offset, content.length)?.slice();
+      // A view, not a copy: windows are never reused, and a million 4-byte copies are a million buffers.
+      if (content.length <= MAX_SCALAR_VALUE_BYTES) into.smallContent = cursor.peek(content.offset, content.length);
       cursor.skip(content.length);
     } else {
       skipField(cursor, key.wireType, key.offset);
@@ -178,16 +179,24 @@ async function finishGroup(
   group: Group,
   source: ByteSource,
   cursor: ByteCursor,
+  intern: Interner,
   signal?: AbortSignal,
 ): Promise<TensorEntry> {
   const last = group.records[group.records.length - 1] as RawRecord;
   const name = last.tag;
-  const ranges = group.records.flatMap((record) =>
-    record.content && record.content.length > 0 ? [record.content] : [],
-  );
+  // Exactly sized arrays: flatMap and push leave room for 16 more, 130 bytes a tensor.
+  const ranges: ByteRange[] =
+    group.records.length === 1
+      ? last.content && last.content.length > 0
+        ? [last.content]
+        : []
+      : group.records
+          .flatMap((record) => (record.content && record.content.length > 0 ? [record.content] : []))
+          .slice();
   const bytes = group.records.reduce((sum, record) => sum + (record.content?.length ?? 0), 0);
-  const storedDims = dimsToNumbers(last.dims);
-  const tensorType = last.tensorType as string;
+  const storedDims = intern.shape(dimsToNumbers(last.dims));
+  const tensorType = intern.string(last.tensorType as string);
+  const scalar = intern.shape([]);
   const problems: TensorProblem[] = [];
 
   const readContent = async (): Promise<Uint8Array> => {
@@ -206,24 +215,23 @@ async function finishGroup(
 
   if (last.isMap) {
     problems.push({ code: 'map-tensor-unsupported' });
-    return { name, dtype: 'MapTensor', shape: [], storedDims: [], kind: 'map', bytes, ranges, problems };
+    return { name, dtype: 'MapTensor', shape: scalar, storedDims: scalar, kind: 'map', bytes, ranges, problems };
   }
   if (tensorType === 'str') {
-    const entry: TensorEntry = { name, dtype: 'str', shape: [], storedDims, kind: 'string', bytes, ranges };
-    if (bytes <= MAX_STRING_VALUE_BYTES) {
-      const text = decodeUtf32le(await readContent());
-      if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
-      else entry.value = text;
-    }
+    const entry: TensorEntry = { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges };
+    if (bytes > MAX_STRING_VALUE_BYTES) return entry;
+    const text = decodeUtf32le(await readContent());
+    if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
+    else return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, value: text };
     return entry;
   }
   if (tensorType === 'random_op') {
-    return { name, dtype: 'random_op', shape: [], storedDims, kind: 'random_op', bytes, ranges };
+    return { name, dtype: 'random_op', shape: scalar, storedDims, kind: 'random_op', bytes, ranges };
   }
 
   // MindSpore ≤ 2.2 saved scalars as dims [0]; the loader maps [0] to a scalar.
-  const shape = storedDims.length === 1 && storedDims[0] === 0 ? [] : storedDims;
-  const entry: TensorEntry = { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges };
+  const shape = storedDims.length === 1 && storedDims[0] === 0 ? scalar : storedDims;
+  let value: string | number | boolean | undefined;
   if (shape.some((dim) => dim < 0 || dim > 0x7fffffff)) {
     problems.push({ code: 'dim-too-large-for-mindspore', detail: `dims ${JSON.stringify(storedDims)}` });
   }
@@ -243,10 +251,14 @@ async function finishGroup(
     }
     const decodable = problems.every((problem) => problem.code === 'legacy-bfloat16-as-float32');
     if (count === 1 && bytes <= MAX_SCALAR_VALUE_BYTES && decodable) {
-      const value = decodeScalar(tensorType, await readContent());
-      if (value !== undefined) entry.value = value;
+      value = decodeScalar(tensorType, await readContent());
     }
   }
+  // One literal per shape of entry: a property added later goes to a separate backing store.
+  const entry: TensorEntry =
+    value === undefined
+      ? { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges }
+      : { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges, value };
   if (problems.length > 0) entry.problems = problems;
   return entry;
 }
@@ -350,6 +362,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
   const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
   const entries: TensorEntry[] = [];
   const indexByName = new Map<string, number>();
+  const intern = new Interner();
   const problems: FileProblem[] = [];
   let group: Group | null = null;
   let recordCount = 0;
@@ -362,7 +375,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
 
   const closeGroup = async (): Promise<void> => {
     if (!group) return;
-    const entry = await finishGroup(group, source, cursor, signal);
+    const entry = await finishGroup(group, source, cursor, intern, signal);
     const existing = indexByName.get(entry.name);
     if (existing === undefined) {
       indexByName.set(entry.name, entries.length);

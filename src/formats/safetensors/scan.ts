@@ -1,3 +1,4 @@
+import { Interner } from '../../base/intern';
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import {
@@ -91,18 +92,19 @@ export async function scanSafetensors(
   if (dataStart > source.size) {
     throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
   }
-  const headerBytes =
+  // Split into copied pieces, so the whole header is not held while the index grows.
+  const pieces = headerMembers(
     first.length >= dataStart
       ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
-      : await readHeader(source, headerLength, signal);
-
-  const pieces = headerMembers(headerBytes);
+      : await readHeader(source, headerLength, signal),
+  );
   const metadata: Record<string, string> = {};
   const dataLength = source.size - dataStart;
   const tensors: TensorEntry[] = [];
   // One pass over the entries: no per-entry closures or copies (the parsed arrays are ours), one
   // dtype lookup per distinct dtype, and whether the data is already in offset order.
   const dtypes = new Map<string, { msName: string; info: DtypeInfo }>();
+  const intern = new Interner();
   let inOrder = true;
   let lastBegin = 0;
   let lastEnd = 0;
@@ -110,7 +112,15 @@ export async function scanSafetensors(
   // Only a header parsed in pieces can repeat a name across pieces (JSON.parse keeps one of each).
   const positionOf = pieces.length > 1 ? new Map<string, number>() : null;
   for (const members of pieces) {
-    const parsed = members.parse();
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = members.parse();
+    } catch (error) {
+      if (!(error instanceof PieceNotJson)) throw error;
+      // The whole text again, for JSON.parse's own message and position.
+      parseWhole(await readHeader(source, headerLength, signal));
+      throw error.cause;
+    }
     for (const name in parsed) {
       if (name === '__metadata__') {
         readMetadata(parsed[name], metadata);
@@ -119,7 +129,7 @@ export async function scanSafetensors(
       if (tensors.length >= MAX_TENSOR_ENTRIES && !positionOf?.has(name)) {
         throw new LensError('st-too-many-entries', { actual: tensors.length + 1, limit: MAX_TENSOR_ENTRIES });
       }
-      const tensor = indexEntry(name, parsed[name], dtypes, dataStart, dataLength);
+      const tensor = indexEntry(name, parsed[name], dtypes, intern, dataStart, dataLength);
       const previous = positionOf?.get(name);
       if (previous !== undefined) {
         // As JSON.parse does within one text: the first position, the last value.
@@ -167,7 +177,7 @@ export async function scanSafetensors(
 
 /** Above this size a header is parsed in pieces of PIECE_BYTES (header-members.ts says why). */
 const WHOLE_PARSE_MAX_BYTES = 8 * 1024 * 1024;
-const PIECE_BYTES = 4 * 1024 * 1024;
+const PIECE_BYTES = 256 * 1024;
 
 /** Top-level members of the header, parsed when asked (so one piece at a time is alive). */
 interface HeaderMembers {
@@ -205,22 +215,32 @@ function parseWhole(headerBytes: Uint8Array): HeaderMembers {
  * The header as one text, or (when large) as pieces of whole members. A piece that does not
  * parse means the whole does not either: then the whole is parsed for JSON.parse's own error.
  */
+/** A piece of a split header is not JSON: the caller parses the whole text for the error. */
+class PieceNotJson extends Error {
+  constructor(override readonly cause: LensError) {
+    super(cause.message);
+  }
+}
+
 function headerMembers(headerBytes: Uint8Array): HeaderMembers[] {
   const split = headerBytes.length > WHOLE_PARSE_MAX_BYTES ? splitHeaderMembers(headerBytes, PIECE_BYTES) : null;
   if (!split) return [parseWhole(headerBytes)];
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  return split.map((bytes): HeaderMembers => {
+  // Copies, each dropped once parsed: the header's memory is given back as the index grows.
+  const copies: (Uint8Array | null)[] = split.map((piece) => piece.slice());
+  return copies.map((_, at): HeaderMembers => {
     let text = '';
     return {
       parse() {
-        text = `{${decoder.decode(bytes)}}`;
+        const bytes = copies[at] as Uint8Array;
+        copies[at] = null;
         try {
+          text = `{${decoder.decode(bytes)}}`;
           // `{"a":1,}` splits into a last piece of nothing: invalid as a whole.
-          if (split.length > 1 && /^\{\s*\}$/.test(text)) throw new SyntaxError('a member is missing');
+          if (copies.length > 1 && /^\{\s*\}$/.test(text)) throw new SyntaxError('a member is missing');
           return JSON.parse(text) as Record<string, unknown>;
         } catch (error) {
-          parseWhole(headerBytes);
-          throw notJson(error);
+          throw new PieceNotJson(notJson(error));
         }
       },
       duplicateKeys: (count) => duplicateHeaderKeys(text, count),
@@ -242,6 +262,7 @@ function indexEntry(
   name: string,
   entry: unknown,
   dtypes: Map<string, { msName: string; info: DtypeInfo }>,
+  intern: Interner,
   dataStart: number,
   dataLength: number,
 ): TensorEntry {
@@ -284,7 +305,7 @@ function indexEntry(
     name,
     dtype: known.msName,
     rawDtype: dtype,
-    shape,
+    shape: intern.shape(shape),
     kind: 'tensor',
     bytes: end - begin,
     ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],

@@ -18,8 +18,12 @@ export interface Placed<T> extends Rect {
 function worstRatio(areas: readonly number[], side: number): number {
   const sum = areas.reduce((total, area) => total + area, 0);
   if (sum <= 0 || side <= 0) return Infinity;
-  const max = Math.max(...areas);
-  const min = Math.min(...areas);
+  let max = -Infinity;
+  let min = Infinity;
+  for (const area of areas) {
+    max = Math.max(max, area);
+    min = Math.min(min, area);
+  }
   return Math.max((side * side * max) / (sum * sum), (sum * sum) / (side * side * min));
 }
 

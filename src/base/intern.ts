@@ -1,0 +1,33 @@
+/**
+ * One shared copy of values that repeat across a million index entries. A tensor entry costs
+ * a few hundred bytes; its shape array and dtype string are a third of that, yet a checkpoint
+ * has a few hundred distinct shapes and a handful of dtypes. Shared arrays are frozen, so code
+ * that would edit one entry's shape in place fails loudly instead of editing every entry.
+ * A bounded cache: past `MAX_DISTINCT` values new ones are kept as they are.
+ */
+const MAX_DISTINCT = 65_536;
+
+export class Interner {
+  private readonly shapes = new Map<string, number[]>();
+  private readonly strings = new Map<string, string>();
+
+  /** A shared, frozen array equal to `dims` (or `dims` itself once the cache is full). */
+  shape(dims: number[]): number[] {
+    if (dims.length > 8) return dims;
+    const key = dims.join(',');
+    const known = this.shapes.get(key);
+    if (known) return known;
+    if (this.shapes.size >= MAX_DISTINCT) return dims;
+    Object.freeze(dims);
+    this.shapes.set(key, dims);
+    return dims;
+  }
+
+  /** The first string equal to `text` seen by this interner. */
+  string(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size < MAX_DISTINCT) this.strings.set(text, text);
+    return text;
+  }
+}
