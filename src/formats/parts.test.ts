@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ByteSource } from '../io/byte-source';
+import { CountingSource, MemorySource, type ByteSource } from '../io/byte-source';
 import { bytesPart, readParts, type OutputPart } from './parts';
 
 /** A source whose reads wait until released, recording what was asked when. */
@@ -133,5 +133,57 @@ describe('readParts', () => {
     await reader.return(undefined);
     // Stopped early: the chunk last handed out stays the consumer's.
     expect(given).toEqual([0]);
+  });
+});
+
+describe('readParts: runs of small copies', () => {
+  const file = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251);
+  const copy = (source: ByteSource, offset: number, length: number): OutputPart => ({
+    kind: 'copy',
+    source,
+    offset,
+    length,
+  });
+  const collect = async (parts: OutputPart[]): Promise<Uint8Array> => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readParts(parts)) chunks.push(chunk.slice());
+    return Uint8Array.from(chunks.flatMap((chunk) => [...chunk]));
+  };
+  const expected = (parts: OutputPart[]): Uint8Array =>
+    Uint8Array.from(
+      parts.flatMap((part) =>
+        part.kind === 'bytes'
+          ? [...part.bytes]
+          : part.kind === 'copy'
+            ? [...file.slice(part.offset, part.offset + part.length)]
+            : [],
+      ),
+    );
+
+  it('reads small tensors that lie close together once, with the headers between them in order', async () => {
+    const source = new CountingSource(new MemorySource(file));
+    const parts: OutputPart[] = [];
+    for (let i = 0; i < 1000; i += 1)
+      parts.push(bytesPart(Uint8Array.of(0xee, i & 0xff)), copy(source, 10 + i * 20, 4));
+    expect(await collect(parts)).toEqual(expected(parts));
+    expect(source.reads).toBe(1);
+    expect(source.bytesRead).toBe(20 * 999 + 4);
+  });
+
+  it('starts a new read at a gap over 64 KiB, another source, a large copy or a step back', async () => {
+    const a = new CountingSource(new MemorySource(file));
+    const b = new CountingSource(new MemorySource(file));
+    const parts: OutputPart[] = [
+      copy(a, 0, 4),
+      copy(a, 8, 4), // joins
+      copy(a, 8 + 4 + 70_000, 4), // gap over 64 KiB: new read
+      copy(b, 100, 4), // other source
+      copy(a, 90_000, 100_000), // large: its own read
+      copy(a, 200_000, 4),
+      copy(a, 199_000, 4), // before the last: new read
+    ];
+    expect(await collect(parts)).toEqual(expected(parts));
+    expect(a.reads).toBe(5);
+    expect(b.reads).toBe(1);
   });
 });

@@ -93,7 +93,44 @@ interface StartedPart {
 type ReadStep =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }>; started?: StartedPart }
-  | { kind: 'read'; bytes: Promise<Uint8Array>; source: ByteSource };
+  | { kind: 'read'; bytes: Promise<Uint8Array>; source: ByteSource }
+  /** Small copies close together in one source (and the bytes between them), read as one window. */
+  | { kind: 'group'; bytes: Promise<Uint8Array>; source: ByteSource; start: number; pieces: GroupPiece[] };
+
+type GroupPiece = Uint8Array | { offset: number; length: number };
+
+/** Copies up to this size are gathered with their neighbours into one read (READ_GAP_BYTES apart at most). */
+const SMALL_COPY_BYTES = 64 * 1024;
+const READ_GAP_BYTES = 64 * 1024;
+
+type CopyPart = Extract<OutputPart, { kind: 'copy' }>;
+
+/**
+ * From `parts[first]` (a small copy): the parts that can share its read: more small copies
+ * of the same source, each after the last and at most READ_GAP_BYTES past it, within one
+ * window, with the byte parts (record headers) between them. Returns the index after the group.
+ */
+function gatherGroup(parts: readonly OutputPart[], first: number, windowBytes: number): number {
+  const head = parts[first] as CopyPart;
+  let end = head.offset + head.length;
+  let after = first + 1;
+  for (let at = first + 1; at < parts.length; at += 1) {
+    const part = parts[at] as OutputPart;
+    if (part.kind === 'bytes') continue;
+    if (
+      part.kind !== 'copy' ||
+      part.source !== head.source ||
+      part.length > SMALL_COPY_BYTES ||
+      part.offset < end ||
+      part.offset - end > READ_GAP_BYTES ||
+      part.offset + part.length - head.offset > windowBytes
+    )
+      break;
+    end = part.offset + part.length;
+    after = at + 1;
+  }
+  return after;
+}
 
 function startPart(step: Extract<ReadStep, { kind: 'generated' }>, signal?: AbortSignal): StartedPart {
   if (!step.started) {
@@ -135,10 +172,32 @@ export async function* readParts(
   };
   // Steps are made lazily, so a read starts only when it enters the look-ahead.
   const steps = (function* (): Generator<ReadStep> {
-    for (const part of parts) {
+    for (let index = 0; index < parts.length; index += 1) {
+      const part = parts[index] as OutputPart;
       if (part.kind === 'bytes') yield { kind: 'bytes', bytes: part.bytes };
       else if (part.kind === 'generated') yield { kind: 'generated', part };
-      else {
+      else if (part.length <= SMALL_COPY_BYTES && gatherGroup(parts, index, windowBytes) > index + 1) {
+        // A run of small tensors: one read instead of one per tensor (a million were a million reads).
+        const after = gatherGroup(parts, index, windowBytes);
+        const pieces: GroupPiece[] = [];
+        let end = part.offset;
+        for (let at = index; at < after; at += 1) {
+          const member = parts[at] as OutputPart;
+          if (member.kind === 'bytes') pieces.push(member.bytes);
+          else if (member.kind === 'copy') {
+            pieces.push({ offset: member.offset, length: member.length });
+            end = member.offset + member.length;
+          }
+        }
+        yield {
+          kind: 'group',
+          bytes: fetch(part.source, part.offset, end - part.offset),
+          source: part.source,
+          start: part.offset,
+          pieces,
+        };
+        index = after - 1;
+      } else {
         const end = part.offset + part.length;
         for (let offset = part.offset; offset < end; offset += windowBytes) {
           yield {
@@ -159,7 +218,7 @@ export async function* readParts(
       if (next.done) exhausted = true;
       else {
         queue.push(next.value);
-        if (next.value.kind === 'read') reads += 1;
+        if (next.value.kind === 'read' || next.value.kind === 'group') reads += 1;
       }
     }
   };
@@ -186,6 +245,18 @@ export async function* readParts(
         active = chunks;
         for (let result = await first; !result.done; result = await chunks.next()) yield result.value;
         active = null;
+      } else if (step.kind === 'group') {
+        reads -= 1;
+        const window = await step.bytes;
+        signal?.throwIfAborted();
+        fill();
+        for (const piece of step.pieces) {
+          if (piece instanceof Uint8Array) {
+            if (piece.length > 0) yield piece;
+          } else if (piece.length > 0)
+            yield window.subarray(piece.offset - step.start, piece.offset - step.start + piece.length);
+        }
+        step.source.recycle?.(window);
       } else {
         reads -= 1;
         const bytes = await step.bytes;

@@ -9,7 +9,14 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
-import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from '../stats/windows';
+import {
+  PrefetchingSource,
+  firstWindow,
+  isSmallRead,
+  readThroughSmall,
+  readElementChunks,
+  type WindowOptions,
+} from '../stats/windows';
 
 export interface CheckpointSide {
   index: CheckpointIndex;
@@ -477,9 +484,19 @@ export async function compareCheckpoints(
 
   let bytesRead = 0;
   const pairs: TensorDelta[] = [];
-  const sourceA = new PrefetchingSource(a.plaintext);
-  const sourceB = new PrefetchingSource(b.plaintext);
+  const prefetchA = new PrefetchingSource(a.plaintext);
+  const prefetchB = new PrefetchingSource(b.plaintext);
+  const sourceA = readThroughSmall(
+    prefetchA,
+    work.map(([entryA]) => entryA),
+  );
+  const sourceB = readThroughSmall(
+    prefetchB,
+    work.map(([, entryB]) => entryB),
+  );
+  // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
+    if (isSmallRead(entry.bytes)) return;
     const ahead = firstWindow(entry.ranges, options);
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };
@@ -488,8 +505,8 @@ export async function compareCheckpoints(
     const following = work[position + 1];
     if (following) {
       // Start the next pair's first reads now, so the pipeline does not drain between tensors.
-      prefetch(sourceA, following[0]);
-      prefetch(sourceB, following[1]);
+      prefetch(prefetchA, following[0]);
+      prefetch(prefetchB, following[1]);
     }
     const context: ReadContext = {
       options,

@@ -11,8 +11,14 @@ import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
 import { loadStats32Kernel } from './stats-kernel';
-import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
-import { PrefetchingSource, firstWindow, readElementChunks, type WindowOptions } from './windows';
+import {
+  PrefetchingSource,
+  isSmallRead,
+  readThroughSmall,
+  firstWindow,
+  readElementChunks,
+  type WindowOptions,
+} from './windows';
 
 export interface TensorStats {
   name: string;
@@ -104,24 +110,6 @@ function measuredCount(layout: ElementLayout): number {
 function measuredBytes(entry: TensorEntry): number {
   const layout = elementLayout(entry);
   return layout ? measuredCount(layout) * layout.stride : 0;
-}
-
-const SMALL_TENSOR_BYTES = 256 * 1024;
-const SMALL_WINDOWS = { windowBytes: 8 * 1024 * 1024, maxGapBytes: 64 * 1024 };
-
-/** The byte ranges these tensors' statistics read, in order (each cut at its measured bytes). */
-function plannedReads(entries: readonly TensorEntry[]): PlannedRange[] {
-  const planned: PlannedRange[] = [];
-  for (const entry of entries) {
-    let left = measuredBytes(entry);
-    for (const range of entry.ranges) {
-      if (left <= 0) break;
-      const length = Math.min(range.length, left);
-      planned.push({ offset: range.offset, length });
-      left -= length;
-    }
-  }
-  return planned;
 }
 
 /** Bytes a stats job over these tensors will read (for progress totals). */
@@ -273,10 +261,7 @@ export async function computeAllStats(
   const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0 };
   const prefetching = new PrefetchingSource(source);
   const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined);
-  // Small tensors are read through in windows: one read per tensor costs more than its bytes
-  // (a million 4-byte tensors were a million reads). Large ones are read on their own.
-  const small = numeric.filter((entry) => measuredBytes(entry) <= SMALL_TENSOR_BYTES);
-  const reader = small.length > 1 ? new ReadAheadSource(prefetching, plannedReads(small), SMALL_WINDOWS) : prefetching;
+  const reader = readThroughSmall(prefetching, numeric, measuredBytes);
   let position = 0;
   for (const entry of chosen) {
     options.signal?.throwIfAborted();
@@ -288,7 +273,7 @@ export async function computeAllStats(
     }
     const following = numeric[position + 1];
     position += 1;
-    if (following && measuredBytes(following) > SMALL_TENSOR_BYTES) {
+    if (following && !isSmallRead(measuredBytes(following))) {
       const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
       if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
     }

@@ -7,7 +7,9 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import { LensError } from '../../base/errors';
 import type { ByteRange } from '../../base/types';
+import type { TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 
 export interface WindowOptions {
   /** Largest single read; defaults to 16 MiB (measured best in Chromium). Tests use 1–7 bytes. */
@@ -165,4 +167,38 @@ export class PrefetchingSource implements ByteSource {
     }
     return this.inner.read(offset, length, signal);
   }
+}
+
+/** Tensors up to this many bytes are read through in shared windows by a pass over many tensors. */
+const SMALL_TENSOR_BYTES = 256 * 1024;
+const THROUGH_WINDOWS = { windowBytes: 8 * 1024 * 1024, maxGapBytes: 64 * 1024 };
+
+/** Whether a pass reads this tensor through a shared window (see readThroughSmall). */
+export function isSmallRead(bytes: number): boolean {
+  return bytes <= SMALL_TENSOR_BYTES;
+}
+
+/**
+ * For a pass over many tensors in this order: a source whose reads of the small ones are served
+ * from 8 MiB windows, each read once (a million 4-byte tensors were a million reads, about
+ * 0.02 ms each in Node and 0.8 ms in Chromium). Reads of large tensors pass straight through.
+ * `bytesOf` is how much of each tensor the pass reads (all of it unless said).
+ */
+export function readThroughSmall(
+  source: ByteSource,
+  entries: readonly TensorEntry[],
+  bytesOf: (entry: TensorEntry) => number = (entry) => entry.bytes,
+): ByteSource {
+  const planned: PlannedRange[] = [];
+  for (const entry of entries) {
+    let left = bytesOf(entry);
+    if (!isSmallRead(left)) continue;
+    for (const range of entry.ranges) {
+      if (left <= 0) break;
+      const length = Math.min(range.length, left);
+      planned.push({ offset: range.offset, length });
+      left -= length;
+    }
+  }
+  return planned.length > 1 ? new ReadAheadSource(source, planned, THROUGH_WINDOWS) : source;
 }
