@@ -4,7 +4,7 @@ import { CountingSource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource } from '../../test/fixtures';
 import { compileNameMap } from '../name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
-import { bytesOf, openRecords } from '../stats/test-helpers';
+import { bytesOf, openRecords, type RecordSpec } from '../stats/test-helpers';
 import { compareCheckpoints, rankChanges, type TensorDelta } from './compare';
 
 const LENETS = [
@@ -162,11 +162,9 @@ describe('compare real LeNet checkpoints', () => {
   });
 
   it('many small tensors are read through in windows, not one read each', async () => {
-    const records = Array.from(
-      { length: 2000 },
-      (_, i) => [`p${i}`, [2], 'Float32', bytesOf(Float32Array.of(i, -i))] as const,
+    const a = await openRecords(
+      Array.from({ length: 2000 }, (_, i): RecordSpec => [`p${i}`, [2], 'Float32', bytesOf(Float32Array.of(i, -i))]),
     );
-    const a = await openRecords(records.map(([tag, dims, dtype, content]) => [tag, dims, dtype, content]));
     const counting = new CountingSource(a.plaintext);
     const result = await compareCheckpoints(a, { index: a.index, plaintext: counting });
     expect(result.summary).toMatchObject({ paired: 2000, identical: 2000 });
