@@ -128,6 +128,7 @@ export interface TreeNode {
 export interface TreeShape {
   readonly tensors: readonly TensorEntry[];
   readonly parent: Int32Array;
+  /** Branch labels and paths; a leaf's (`''` here) are its tensor's name and last segment. */
   readonly label: readonly string[];
   readonly path: readonly string[];
   /** Tensor index of a leaf, -1 for a branch. */
@@ -140,6 +141,9 @@ export interface TreeShape {
   readonly leafOf: Int32Array;
 }
 
+// Frozen: a leaf never gets children, and a push would fail loudly.
+const NO_CHILDREN = Object.freeze([]) as unknown as number[];
+
 export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
   const parent: number[] = [-1];
   const label: string[] = [''];
@@ -151,13 +155,15 @@ export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
   const leafOf = new Int32Array(tensors.length);
   const bytesOf = new Float64Array(tensors.length);
   const elementsOf = new Float64Array(tensors.length);
+  // Per leaf only numbers: its label and path come from the tensor's name when a view opens it,
+  // and it shares one empty child list (a million leaves made a million arrays and strings).
   const add = (from: number, part: string, nodePath: string, tensor: number): number => {
     const id = parent.length;
     parent.push(from);
     label.push(part);
     path.push(nodePath);
     tensorOf.push(tensor);
-    children.push([]);
+    children.push(tensor >= 0 ? NO_CHILDREN : []);
     branches.push(undefined);
     (children[from] as number[]).push(id);
     return id;
@@ -167,10 +173,11 @@ export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
     const name = tensor.name;
     bytesOf[t] = tensor.bytes;
     elementsOf[t] = numel(tensor);
-    const parts = name.split('.');
     let node = 0;
-    for (let depth = 0; depth < parts.length - 1; depth += 1) {
-      const part = parts[depth] as string;
+    let start = 0;
+    for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', start)) {
+      const part = name.slice(start, dot);
+      start = dot + 1;
       let map = branches[node];
       if (!map) {
         map = new Map();
@@ -183,7 +190,7 @@ export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
       }
       node = child;
     }
-    leafOf[t] = add(node, parts[parts.length - 1] as string, name, t);
+    leafOf[t] = add(node, '', '', t);
   }
   return {
     tensors,
@@ -233,9 +240,10 @@ export function treeView(shape: TreeShape, indices?: readonly number[]): TreeNod
   const make = (id: number): TreeNode => {
     let made: TreeNode[] | undefined;
     const tensorIndex = shape.tensorOf[id] as number;
+    const name = tensorIndex >= 0 ? (shape.tensors[tensorIndex] as TensorEntry).name : null;
     return {
-      label: shape.label[id] as string,
-      path: shape.path[id] as string,
+      label: name === null ? (shape.label[id] as string) : name.slice(name.lastIndexOf('.') + 1),
+      path: name ?? (shape.path[id] as string),
       get children(): TreeNode[] {
         if (!made) {
           const ids = (shape.children[id] as number[]).filter((child) => count[child] !== 0);

@@ -5,7 +5,7 @@ import type { BlockSealer } from '../crypto/encrypt';
 import type { DecryptUnit } from '../crypto/decrypted-source';
 import { crc32Of, type WindowCrc } from '../integrity/crc';
 import type { DecryptWorkerApi } from './decrypt-worker';
-import { installErrorTransfer } from './transfer';
+import { installTransferHandlers } from './transfer';
 
 /**
  * Cipher blocks are independent, so CPU-bound modes (SM4 in WASM, software AES-192) decrypt on
@@ -28,7 +28,7 @@ const members: Member[] = [];
 
 function member(): Member {
   if (members.length < POOL_SIZE) {
-    installErrorTransfer();
+    installTransferHandlers();
     const worker = new Worker(new URL('./decrypt-worker.ts', import.meta.url), {
       type: 'module',
       name: 'ckpt-lens-decrypt',

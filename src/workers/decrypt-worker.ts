@@ -3,7 +3,7 @@ import type { CipherMode } from '../base/types';
 import { decryptBlock, forgetCachedKey, type DecryptUnit } from '../crypto/decrypted-source';
 import { sealOneBlock, type SealedBlock } from '../crypto/encrypt';
 import { crc32Of } from '../integrity/crc';
-import { installErrorTransfer } from './transfer';
+import { installTransferHandlers } from './transfer';
 
 /** One member of the decrypt pool: blocks in, plaintext out (transferred, not copied); export blocks sealed; CRCs of windows. */
 const decryptWorkerApi = {
@@ -28,5 +28,5 @@ const decryptWorkerApi = {
 
 export type DecryptWorkerApi = typeof decryptWorkerApi;
 
-installErrorTransfer();
+installTransferHandlers();
 Comlink.expose(decryptWorkerApi);

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { createMemberApi } from './export-member-api';
-import { installErrorTransfer } from './transfer';
+import { installTransferHandlers } from './transfer';
 
 /** A Worker of the export pool (started by export-pool.ts from the app worker). */
-installErrorTransfer();
+installTransferHandlers();
 Comlink.expose(createMemberApi());

@@ -3,7 +3,7 @@ import { LensError } from '../base/errors';
 import { ProgressTally, runPool } from '../core/export/parallel';
 import type { MemberApi, MemberResult, MemberTask } from './export-member-api';
 import type { SetData } from './set-jobs';
-import { installErrorTransfer } from './transfer';
+import { installTransferHandlers } from './transfer';
 
 /**
  * The export pool (MindSpore's max_process_num for merge and re-slice): members are Workers
@@ -21,7 +21,7 @@ export interface PoolMember {
 }
 
 function workerMember(): PoolMember {
-  installErrorTransfer();
+  installTransferHandlers();
   const worker = new Worker(new URL('./export-member.ts', import.meta.url), {
     type: 'module',
     name: 'ckpt-lens-export',

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { workerApi } from './api';
-import { installErrorTransfer } from './transfer';
+import { installTransferHandlers } from './transfer';
 
-installErrorTransfer();
+installTransferHandlers();
 Comlink.expose(workerApi);

@@ -25,7 +25,7 @@ import { NumbersPanel } from '../numbers/NumbersPanel';
 import { IntegrityCheck } from '../integrity/IntegrityCheck';
 import { FilterBar } from '../filter/FilterBar';
 import { KeyPrompt } from '../keys/KeyPrompt';
-import { TensorTable, toRows } from '../table/TensorTable';
+import { TensorTable } from '../table/TensorTable';
 import type { FilePanel, PanelContext } from './panels';
 import { ParamTree } from '../tree/ParamTree';
 import { fileLabel, fileTabId } from './FileTabs';
@@ -144,10 +144,9 @@ function filePanels(): FilePanel[] {
 
 function ParametersPanel({ index, matching, filtered }: PanelContext) {
   const view = useLensStore((state) => state.view);
-  // The tree's shape and the table's rows are made once per file; a keystroke only recounts the
+  // The tree's shape is made once per file (the table makes rows only for the screen); a keystroke only recounts the
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
   const shape = useMemo(() => buildTreeShape(index.tensors), [index]);
-  const allRows = useMemo(() => toRows(index.tensors), [index]);
   const fullTree = useMemo(() => treeView(shape), [shape]);
   const tree = useMemo(
     () => (matching.length === index.tensors.length ? fullTree : treeView(shape, matching)),
@@ -176,7 +175,7 @@ function ParametersPanel({ index, matching, filtered }: PanelContext) {
           <div className="table-caption" data-testid="table-caption">
             {caption}
           </div>
-          <TensorTable rows={allRows} shown={mask} selected={view.selectedTensor} />
+          <TensorTable tensors={index.tensors} shown={mask} selected={view.selectedTensor} />
         </div>
       </section>
       {selected && <TensorDetails tensor={selected} />}

@@ -1,18 +1,13 @@
-import {
-  createSortedRowModel,
-  rowSortingFeature,
-  tableFeatures,
-  useTable,
-  type ColumnDef,
-  type SortingState,
-} from '@tanstack/react-table';
+import { rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TensorEntry } from '../../base/types';
 import { formatBytes, formatShape, numel } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
+import { sortedOrder } from './order';
 
-export interface TensorRow {
+/** What the table shows of a tensor; made only for the rows on screen. */
+interface TensorRow {
   index: number;
   name: string;
   dtype: string;
@@ -24,32 +19,28 @@ export interface TensorRow {
   shard?: string;
 }
 
-/** One row per tensor, made once per file: a filter masks rows, it does not re-make them. */
-export function toRows(tensors: readonly TensorEntry[]): TensorRow[] {
-  return tensors.map((tensor, index) => {
-    const note =
-      tensor.problems && tensor.problems.length > 0
-        ? `⚠ ${tensor.problems.map((p) => p.code).join(', ')}`
-        : tensor.value !== undefined
-          ? `= ${JSON.stringify(tensor.value)}`
-          : '';
-    return {
-      index,
-      name: tensor.name,
-      dtype: tensor.dtype,
-      shape: tensor.shape,
-      elements: numel(tensor),
-      bytes: tensor.bytes,
-      note,
-      ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
-    };
-  });
+function rowOf(tensor: TensorEntry, index: number): TensorRow {
+  const note =
+    tensor.problems && tensor.problems.length > 0
+      ? `⚠ ${tensor.problems.map((p) => p.code).join(', ')}`
+      : tensor.value !== undefined
+        ? `= ${JSON.stringify(tensor.value)}`
+        : '';
+  return {
+    index,
+    name: tensor.name,
+    dtype: tensor.dtype,
+    shape: tensor.shape,
+    elements: numel(tensor),
+    bytes: tensor.bytes,
+    note,
+    ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
+  };
 }
 
-const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
-
-const byNumber = (key: 'elements' | 'bytes') => (a: { original: TensorRow }, b: { original: TensorRow }) =>
-  a.original[key] - b.original[key];
+// Sorting is ours (order.ts, over the whole index); TanStack Table holds the sort state, the
+// headers and the cells of the rows on screen.
+const features = tableFeatures({ rowSortingFeature });
 
 // Stable across renders (TanStack Table requires referentially stable columns).
 const columns: ColumnDef<typeof features, TensorRow>[] = [
@@ -58,39 +49,21 @@ const columns: ColumnDef<typeof features, TensorRow>[] = [
     header: '#',
     accessorFn: (row) => row.index,
     cell: (info) => String((info.getValue() as number) + 1),
-    sortFn: (a, b) => a.original.index - b.original.index,
   },
-  {
-    id: 'name',
-    header: 'Name',
-    accessorFn: (row) => row.name,
-    sortFn: (a, b) => (a.original.name < b.original.name ? -1 : a.original.name > b.original.name ? 1 : 0),
-  },
-  {
-    id: 'dtype',
-    header: 'dtype',
-    accessorFn: (row) => row.dtype,
-    sortFn: (a, b) => a.original.dtype.localeCompare(b.original.dtype),
-  },
-  {
-    id: 'shape',
-    header: 'Shape',
-    accessorFn: (row) => formatShape(row.shape),
-    sortFn: (a, b) => a.original.shape.length - b.original.shape.length || a.original.elements - b.original.elements,
-  },
+  { id: 'name', header: 'Name', accessorFn: (row) => row.name },
+  { id: 'dtype', header: 'dtype', accessorFn: (row) => row.dtype },
+  { id: 'shape', header: 'Shape', accessorFn: (row) => formatShape(row.shape) },
   {
     id: 'elements',
     header: 'Elements',
     accessorFn: (row) => row.elements,
     cell: (info) => (info.getValue() as number).toLocaleString('en-US'),
-    sortFn: byNumber('elements'),
   },
   {
     id: 'bytes',
     header: 'Bytes',
     accessorFn: (row) => row.bytes,
     cell: (info) => formatBytes(info.getValue() as number),
-    sortFn: byNumber('bytes'),
   },
   { id: 'note', header: 'Value / notes', accessorFn: (row) => row.note, enableSorting: false },
 ];
@@ -98,17 +71,7 @@ const columns: ColumnDef<typeof features, TensorRow>[] = [
 // A sharded set's table adds the shard of each tensor before the notes.
 const shardedColumns: ColumnDef<typeof features, TensorRow>[] = [
   ...columns.slice(0, -1),
-  {
-    id: 'shard',
-    header: 'Shard',
-    accessorFn: (row) => row.shard ?? '',
-    sortFn: (a, b) =>
-      (a.original.shard ?? '') < (b.original.shard ?? '')
-        ? -1
-        : (a.original.shard ?? '') > (b.original.shard ?? '')
-          ? 1
-          : 0,
-  },
+  { id: 'shard', header: 'Shard', accessorFn: (row) => row.shard ?? '' },
   ...columns.slice(-1),
 ];
 
@@ -117,38 +80,22 @@ const ROW_HEIGHT = 28;
 const getRowId = (row: TensorRow): string => String(row.index);
 
 /**
- * Sortable, virtualised: only the visible rows exist in the DOM, so 100k rows stay smooth. The
- * table holds every row of the file (sorted once per sort order); `shown` (by tensor index, null
- * = all) keeps the filtered ones, and since filtering keeps order they need no re-sort.
+ * Sortable, virtualised: only the visible rows exist, in the DOM and as row objects, so a
+ * million tensors cost one Int32Array of sort order (per sort order) and a mask. `shown` (by
+ * tensor index, null = all) keeps the filtered ones; filtering keeps order, so no re-sort.
  */
 export function TensorTable({
-  rows,
+  tensors,
   shown,
   selected,
 }: {
-  rows: TensorRow[];
+  tensors: readonly TensorEntry[];
   shown: Uint8Array | null;
   selected: string | null;
 }) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  // Stable options: the table re-derives nothing unless the rows or the sort order change.
-  const sharded = rows[0]?.shard !== undefined;
-  const options = useMemo(
-    () => ({
-      features,
-      columns: sharded ? shardedColumns : columns,
-      data: rows,
-      state: { sorting },
-      onSortingChange: setSorting,
-      getRowId,
-    }),
-    [rows, sorting, sharded],
-  );
-  const table = useTable(options);
-  const allSorted = table.getRowModel().rows;
-  // Tensor index of each row in sort order (once per sort order), then the positions the filter
-  // keeps: typed arrays, no 100k-row array per keystroke.
-  const order = useMemo(() => Int32Array.from(allSorted, (row) => row.original.index), [allSorted]);
+  const sharded = tensors[0]?.shard !== undefined;
+  const order = useMemo(() => sortedOrder(tensors, sorting[0]), [tensors, sorting]);
   const positions = useMemo(() => {
     if (!shown) return null;
     const kept = new Int32Array(order.length);
@@ -156,7 +103,7 @@ export function TensorTable({
     for (let p = 0; p < order.length; p += 1) if (shown[order[p] as number] === 1) kept[count++] = p;
     return kept.subarray(0, count);
   }, [order, shown]);
-  const rowCount = positions ? positions.length : allSorted.length;
+  const rowCount = positions ? positions.length : order.length;
   const scroller = useRef<HTMLDivElement>(null);
   // We do not use the React Compiler, so the virtualizer's unmemoisable API is fine here.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -166,12 +113,36 @@ export function TensorTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
   });
-  const headers = useMemo(() => table.getHeaderGroups()[0]?.headers ?? [], [table]);
+  const visibleItems = virtualizer.getVirtualItems();
+  const first = visibleItems[0]?.index ?? 0;
+  const last = visibleItems[visibleItems.length - 1]?.index ?? -1;
+  const visibleRows = useMemo(() => {
+    const rows: TensorRow[] = [];
+    for (let pos = first; pos <= last; pos += 1) {
+      const index = order[positions ? (positions[pos] as number) : pos] as number;
+      rows.push(rowOf(tensors[index] as TensorEntry, index));
+    }
+    return rows;
+  }, [tensors, order, positions, first, last]);
+  const options = useMemo(
+    () => ({
+      features,
+      columns: sharded ? shardedColumns : columns,
+      data: visibleRows,
+      state: { sorting },
+      onSortingChange: setSorting,
+      manualSorting: true,
+      getRowId,
+    }),
+    [visibleRows, sorting, sharded],
+  );
+  const table = useTable(options);
+  const tableRows = table.getRowModel().rows;
+  const headers = table.getHeaderGroups()[0]?.headers ?? [];
 
   // Roving focus over the rows (by position in the shown order): one Tab stop for the table.
   const [focusPos, setFocusPos] = useState(0);
   const pendingFocus = useRef<number | null>(null);
-  const visibleItems = virtualizer.getVirtualItems();
   const lastPos = rowCount - 1;
   const clampedFocus = Math.min(focusPos, Math.max(0, lastPos));
   // Scrolled away from the focused row (it is not in the DOM): the first rendered row takes the Tab stop.
@@ -258,7 +229,7 @@ export function TensorTable({
       <div className="tt-body" ref={scroller} data-testid="tensor-table-body">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {visibleItems.map((item) => {
-            const row = allSorted[positions ? (positions[item.index] as number) : item.index];
+            const row = tableRows[item.index - first];
             if (!row) return null;
             const isSelected = row.original.name === selected;
             // Keyed by position: a keystroke rewrites the text of the rows on screen instead of
