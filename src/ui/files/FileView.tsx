@@ -203,10 +203,11 @@ const SummaryCard = memo(function SummaryCard({
     mismatch: 'MISMATCH ✗',
     unverifiable: `present (${index.crc.expected}), could not be checked`,
   }[verdict.crc];
-  const label = useLensStore((state) => fileLabel(state.files, file.id));
+  const label = useLensStore((state) => fileLabel(state.files, file.id).short);
+  const fullPath = useLensStore((state) => fileLabel(state.files, file.id).full);
   return (
     <div className="panel card" data-testid="summary">
-      <h2>{label}</h2>
+      <h2 title={fullPath === label ? undefined : fullPath}>{label}</h2>
       <dl>
         <dt>Format</dt>
         <dd>
