@@ -54,7 +54,9 @@ describe('file tabs: two open files of the same name', () => {
     await page.getByRole('button', { name: 'Open run/rank_1/fp16.ckpt on its own' }).click();
 
     const tabs = page.locator('.file-tabs').getByRole('tab');
-    await expect.poll(() => tabs.locator('.tab-name').allTextContents()).toEqual(['rank_0/fp16.ckpt', 'rank_1/fp16.ckpt']);
+    await expect
+      .poll(() => tabs.locator('.tab-name').allTextContents())
+      .toEqual(['rank_0/fp16.ckpt', 'rank_1/fp16.ckpt']);
     expect(await tabs.evaluateAll((all) => all.map((tab) => tab.getAttribute('aria-label')))).toEqual([
       'run/rank_0/fp16.ckpt',
       'run/rank_1/fp16.ckpt',
@@ -121,59 +123,108 @@ describe('distributed set: a strategy file picked by hand', () => {
   });
 });
 
-describe('export panel: a long append_dict value', () => {
+describe('a long append_dict value: the file view and its Export panel', () => {
   const LONG = `/mnt/data/${'x'.repeat(1990)}`;
+  const LONG_NAME = `note_${'y'.repeat(300)}`;
+
+  /** Elements of `testId` that stick out of it sideways, and how far it scrolls inside itself. */
+  const overflowOf = (page: Page, testId: string) =>
+    page.getByTestId(testId).evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const out: string[] = [];
+      for (const child of Array.from(element.querySelectorAll('*'))) {
+        const rect = child.getBoundingClientRect();
+        if (rect.width > 0 && (rect.right > box.right + 1 || rect.left < box.left - 1))
+          out.push(
+            `${child.tagName.toLowerCase()}.${String(child.className)}: ${Math.round(rect.right - box.right)} px`,
+          );
+      }
+      return { own: element.scrollWidth - element.clientWidth, children: out.slice(0, 5) };
+    });
+
   for (const width of [1440, 390]) {
-    it(`at ${width} px: the panel does not overflow and the page does not scroll sideways`, async () => {
+    it(`at ${width} px: nothing overflows, the value is cut to a few lines with all of it a click away`, async () => {
       const { page } = session();
       await page.setViewportSize({ width, height: 900 });
       const file = checkpoint(path.join(tmp(), 'long.ckpt'), 4, (i) => `net.layer${i}.weight`, {
         dataset_path: LONG,
-        [`note_${'y'.repeat(300)}`]: 'short',
+        [LONG_NAME]: 'short',
       });
       await pickFiles(page, [file]);
       await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('6');
+
+      // The metadata card shows a few lines of the value, not 2,000 characters in a narrow column.
+      const card = page.getByTestId('metadata');
+      const value = card.getByTestId('long-text');
+      expect(await value.locator('span').getAttribute('title')).toBe(LONG);
+      const cardHeight = async () => (await card.boundingBox())?.height ?? Infinity;
+      expect(await cardHeight()).toBeLessThan(width === 390 ? 700 : 400);
+      await value.getByRole('button', { name: 'show all 2,000 characters' }).click();
+      expect(await value.locator('span').evaluate((span) => span.scrollHeight <= span.clientHeight)).toBe(true);
+      expect(await cardHeight()).toBeGreaterThan(400);
+      expect(await sidewaysScroll(page)).toBe(0);
+      expect(await overflowOf(page, 'metadata')).toEqual({ own: 0, children: [] });
+      await value.getByRole('button', { name: 'show less' }).click();
+
       await page.getByTestId('panel-tab-export').click();
       const panel = page.getByTestId('export-panel');
       await expect.poll(() => panel.getByTestId('append-choice').count()).toBe(2);
       await page.getByLabel(/Set or add/).fill(`run_note = "${'z'.repeat(2000)}"`);
+      const downloading = page.waitForEvent('download');
+      await page.getByTestId('export-download').click();
+      await downloading;
+      await expect.poll(() => page.getByTestId('export-result').textContent()).toContain('7 entries');
       expect(await sidewaysScroll(page)).toBe(0);
-      const overflow = await panel.evaluate((element) => {
-        const box = element.getBoundingClientRect();
-        const out: string[] = [];
-        for (const child of Array.from(element.querySelectorAll('*'))) {
-          const rect = child.getBoundingClientRect();
-          if (rect.width > 0 && (rect.right > box.right + 1 || rect.left < box.left - 1))
-            out.push(`${child.tagName.toLowerCase()}.${child.className}: ${Math.round(rect.right - box.right)} px`);
-        }
-        return { own: element.scrollWidth - element.clientWidth, children: out.slice(0, 5) };
+      expect(await overflowOf(page, 'export-panel')).toEqual({ own: 0, children: [] });
+      await page.screenshot({
+        path: path.join(import.meta.dirname, 'out', `details-long-value-${width}.png`),
+        fullPage: true,
       });
-      expect(overflow).toEqual({ own: 0, children: [] });
-      await page.screenshot({ path: path.join(import.meta.dirname, 'out', `export-long-${width}.png`), fullPage: true });
     });
   }
 });
 
 describe('tensor table: long names get the width', () => {
-  it('names take the room; a long note truncates with its full text in a title', async () => {
+  it('at 1440 px the names take the room; an 800-character note truncates, its full text in a title', async () => {
     const { page } = session();
     await page.setViewportSize({ width: 1440, height: 900 });
     const value = `/home/ci/${'a'.repeat(800)}`;
     const file = checkpoint(
       path.join(tmp(), 'names.ckpt'),
       20,
-      (i) => `model.transformer.encoder.layers.${i}.self_attention.query_key_value_projection.weight`,
+      (i) => `model.encoder.layers.${i}.self_attention.query_key_value.weight`,
       { dataset_path: value },
     );
     await pickFiles(page, [file]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('21');
     const body = page.getByTestId('tensor-table-body');
-    const nameCell = body.getByRole('row').first().locator('[role=cell]').nth(1);
-    // The whole name is shown, not cut.
-    expect(await nameCell.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+    const cells = await body
+      .getByRole('row')
+      .first()
+      .locator('[role=cell]')
+      .evaluateAll((all) =>
+        all.map((cell) => ({
+          column: cell.className.replace(/.*col-/, ''),
+          width: cell.getBoundingClientRect().width,
+          cut: cell.scrollWidth > cell.clientWidth,
+          title: cell.getAttribute('title'),
+        })),
+      );
+    const name = cells.find((cell) => cell.column === 'name');
+    // A 60-character name is shown whole, in the widest column; its title is the name.
+    expect(name).toMatchObject({ cut: false, title: 'model.encoder.layers.0.self_attention.query_key_value.weight' });
+    expect(Math.max(...cells.map((cell) => cell.width))).toBe(name?.width);
     const note = body.getByRole('row', { name: /dataset_path/ }).locator('.col-note');
+    const noteBox = await note.evaluate((cell) => ({
+      width: cell.getBoundingClientRect().width,
+      cut: cell.scrollWidth > cell.clientWidth,
+      rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+    }));
+    // The note keeps a narrow column (at most 10rem) however long its value, and is cut with an ellipsis.
+    expect(noteBox.cut).toBe(true);
+    expect(noteBox.width).toBeLessThanOrEqual(10 * noteBox.rem);
     expect(await note.getAttribute('title')).toBe(`= ${JSON.stringify(value)}`);
-    expect(await note.evaluate((cell) => cell.scrollWidth > cell.clientWidth)).toBe(true);
+    expect(await note.evaluate((cell) => getComputedStyle(cell).textOverflow)).toBe('ellipsis');
     expect(await sidewaysScroll(page)).toBe(0);
   });
 });
