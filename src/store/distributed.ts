@@ -153,7 +153,11 @@ export function pickedStrategyPath(name: string): string {
  */
 function sameFile(a: Blob, b: Blob): boolean {
   return (
-    a instanceof File && b instanceof File && a.name === b.name && a.size === b.size && a.lastModified === b.lastModified
+    a instanceof File &&
+    b instanceof File &&
+    a.name === b.name &&
+    a.size === b.size &&
+    a.lastModified === b.lastModified
   );
 }
 
@@ -168,7 +172,8 @@ export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
     openSetFromFiles(inputs);
     return;
   }
-  const inNew = (file: SetFileInput): SetFileInput | undefined => inputs.find((input) => sameFile(input.file, file.file));
+  const inNew = (file: SetFileInput): SetFileInput | undefined =>
+    inputs.find((input) => sameFile(input.file, file.file));
   files = [...inputs, ...picked.filter((file) => !inNew(file))];
   useDistributedStore.setState({
     name: nameOf(inputs),

@@ -53,7 +53,12 @@ export function FileTabs() {
   return (
     <div className="file-tabs" role="tablist" aria-label="Open files" onKeyDown={onKeyDown}>
       {tabs.map((tab) => (
-        <FileTab key={tab.id} tab={tab} label={labels.get(tab.id) ?? { short: tab.name, full: tab.path }} active={tab.id === activeId} />
+        <FileTab
+          key={tab.id}
+          tab={tab}
+          label={labels.get(tab.id) ?? { short: tab.name, full: tab.path }}
+          active={tab.id === activeId}
+        />
       ))}
     </div>
   );

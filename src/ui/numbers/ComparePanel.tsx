@@ -111,7 +111,9 @@ export function ComparePanel({ file }: PanelContext) {
     <section className="panel compare-panel" data-testid="compare-panel">
       <h2>Compare with another checkpoint</h2>
       {others.length === 0 ? (
-        <p className="muted">Open a second checkpoint (Open files… or drop it here) to compare it with {labelOf(file)}.</p>
+        <p className="muted">
+          Open a second checkpoint (Open files… or drop it here) to compare it with {labelOf(file)}.
+        </p>
       ) : (
         <div className="numbers-actions">
           <label htmlFor={pickerId}>
