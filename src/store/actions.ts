@@ -34,12 +34,20 @@ async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMo
   }
 }
 
-export function openFiles(files: Iterable<File>): void {
-  for (const file of files) {
+/** A file to open and where it came from: its path inside a picked or dropped folder, else its name. */
+export interface FileToOpen {
+  path: string;
+  file: Blob;
+}
+
+export function openFiles(inputs: Iterable<File | FileToOpen>): void {
+  for (const input of inputs) {
+    const { path, file } = input instanceof File ? { path: input.name, file: input } : input;
     const id = `f${nextId++}`;
     handles.set(id, file);
+    const name = path.split('/').pop() || path;
     useLensStore.setState((state) => ({
-      files: [...state.files, { id, name: file.name, size: file.size, status: 'opening', progress: 0 }],
+      files: [...state.files, { id, name, path, size: file.size, status: 'opening', progress: 0 }],
       activeFileId: id,
       view: { selectedTensor: null, treePrefix: '' },
     }));

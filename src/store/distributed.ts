@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { serializeError, type SerializedLensError } from '../base/errors';
+import { plural } from '../base/plural';
 import { proxy, workerClient } from '../workers/client';
 import type { OpenSetResult, RankFormat, ReplicaCheckResult, SetFileInput } from '../workers/features/distributed';
 import { useLensStore } from './store';
@@ -75,7 +76,7 @@ function nameOf(inputs: readonly SetFileInput[]): string {
   const first = inputs[0]?.path ?? '';
   const top = first.split('/')[0] ?? '';
   const shared = inputs.every((input) => input.path.startsWith(`${top}/`));
-  return shared && top ? top : `${inputs.length} files`;
+  return shared && top ? top : plural(inputs.length, 'file');
 }
 
 async function runOpen(): Promise<void> {
@@ -136,12 +137,34 @@ export function openSetFromFiles(inputs: readonly SetFileInput[]): void {
   void runOpen();
 }
 
+/** A file of the set by its path, to open it on its own in the file view (its folder shown in its tab). */
+export function setFileAt(path: string): SetFileInput | undefined {
+  return files.find((file) => file.path === path);
+}
+
 /** A strategy file picked on its own gets a path that cannot collide with a folder's. */
 export function pickedStrategyPath(name: string): string {
   return `${PICKED_STRATEGY_PREFIX}${name}`;
 }
 
-/** New rank files (folder or files) for the set; strategy files picked on their own stay chosen. */
+/**
+ * The same file given twice — picked by hand and also inside the chosen folder or files: the
+ * same name, size and modification time (a browser hands out no other identity).
+ */
+function sameFile(a: Blob, b: Blob): boolean {
+  return (
+    a instanceof File &&
+    b instanceof File &&
+    a.name === b.name &&
+    a.size === b.size &&
+    a.lastModified === b.lastModified
+  );
+}
+
+/**
+ * New rank files (folder or files) for the set; strategy files picked on their own stay chosen,
+ * under their place among the new files when those hold them too (listed once).
+ */
 export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
   const state = useDistributedStore.getState();
   const picked = files.filter((file) => file.path.startsWith(PICKED_STRATEGY_PREFIX));
@@ -149,26 +172,35 @@ export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
     openSetFromFiles(inputs);
     return;
   }
-  files = [...inputs, ...picked];
+  const inNew = (file: SetFileInput): SetFileInput | undefined =>
+    inputs.find((input) => sameFile(input.file, file.file));
+  files = [...inputs, ...picked.filter((file) => !inNew(file))];
   useDistributedStore.setState({
     name: nameOf(inputs),
     fileCount: files.length,
-    options: { ...EMPTY_OPTIONS, strategyPaths: picked.map((file) => file.path) },
+    options: { ...EMPTY_OPTIONS, strategyPaths: picked.map((file) => inNew(file)?.path ?? file.path) },
   });
   void runOpen();
 }
 
-/** Add files to the open set (e.g. the strategy, picked separately); strategy files become the chosen strategy. */
+/**
+ * Add files to the open set (e.g. the strategy, picked separately); strategy files become the
+ * chosen strategy. A file the set already holds under another path (the strategy inside the
+ * chosen folder, picked again by hand) is used where it is, not added a second time.
+ */
 export function addSetFiles(inputs: readonly SetFileInput[], asStrategy: boolean): void {
   if (!useDistributedStore.getState().setId) {
     openSetFromFiles(inputs);
     if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => input.path) });
     return;
   }
-  const added = new Set(inputs.map((input) => input.path));
-  files = [...files.filter((file) => !added.has(file.path)), ...inputs];
+  const held = (input: SetFileInput): SetFileInput | undefined =>
+    files.find((file) => file.path !== input.path && sameFile(file.file, input.file));
+  const fresh = inputs.filter((input) => !held(input));
+  const added = new Set(fresh.map((input) => input.path));
+  files = [...files.filter((file) => !added.has(file.path)), ...fresh];
   useDistributedStore.setState({ fileCount: files.length });
-  if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => input.path) });
+  if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => held(input)?.path ?? input.path) });
   else void runOpen();
 }
 

@@ -31,6 +31,7 @@ export function openShardedSet(inputs: readonly ShardedSetFile[]): void {
       {
         id,
         name: dir ? baseOf(dir) : baseOf(indexPath),
+        path: dir || indexPath,
         size: beside.reduce((sum, input) => sum + input.file.size, 0),
         status: 'opening',
         progress: 0,

@@ -8,6 +8,11 @@ import type { IntegrityReport } from '../integrity/verify';
 export interface OpenFile {
   id: string;
   name: string;
+  /**
+   * Where the browser says the file came from: its path inside a picked or dropped folder
+   * (`rank_0/fp16.ckpt`), else just its name. Tabs show as much of it as tells files apart.
+   */
+  path: string;
   size: number;
   status: 'opening' | 'ready' | 'error' | 'needs-key';
   progress: number;

@@ -14,6 +14,7 @@ import {
   hideSetView,
   pickedStrategyPath,
   selectParameter,
+  setFileAt,
   setSetOptions,
   submitSetKey,
   useDistributedStore,
@@ -21,6 +22,7 @@ import {
 import { useLensStore } from '../../store/store';
 import type { OpenSetResult, SetIgnoredFile } from '../../workers/features/distributed';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { focusOpenedFile } from '../files/FileTabs';
 import { LayoutPicture } from './LayoutPicture';
 import { ResliceSetPanel } from './ResliceSetPanel';
 import { SetExportPanel } from './SetExportPanel';
@@ -214,7 +216,16 @@ function SetInputs({ result }: { result: OpenSetResult }) {
                   <tr key={rank.rank}>
                     <td>{rank.rank}</td>
                     <td>
-                      <code>{rank.path}</code>
+                      <code>{rank.path}</code>{' '}
+                      <button
+                        type="button"
+                        onClick={() => openOnItsOwn(rank.path)}
+                        aria-label={`Open ${rank.path} on its own`}
+                        title="Open this file on its own, beside other open files (its tab shows its folder)"
+                        data-testid="open-rank-file"
+                      >
+                        open
+                      </button>
                       {rank.alternatives.length > 0 && (
                         <span className="muted">
                           {' '}
@@ -272,6 +283,14 @@ function SetInputs({ result }: { result: OpenSetResult }) {
       )}
     </section>
   );
+}
+
+/** A rank file of the set in the file view, as if opened by itself; its path keeps the folder. */
+function openOnItsOwn(path: string): void {
+  const input = setFileAt(path);
+  if (!input) return;
+  focusOpenedFile();
+  openFiles([input]);
 }
 
 function RankAssign({ path }: { path: string }) {

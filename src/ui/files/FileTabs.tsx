@@ -3,6 +3,7 @@ import { describeVerdict } from '../../core/messages';
 import { fileVerdict } from '../../core/summary';
 import { closeFile, setActiveFile } from '../../store/actions';
 import { useLensStore, type OpenFile } from '../../store/store';
+import { fileLabels, type FileLabel } from './labels';
 import { moveBetweenTabs } from './tabs';
 
 /**
@@ -15,19 +16,9 @@ export function focusOpenedFile(): void {
   focusNextOpened = true;
 }
 
-/**
- * What a file's tab and heading say: its name, numbered from the second file of the same name on
- * (two ranks' `fp16.ckpt` are told apart), since a dropped or picked file carries no folder.
- */
-export function fileLabel(files: readonly OpenFile[], id: string): string {
-  const file = files.find((f) => f.id === id);
-  if (!file) return '';
-  let nth = 0;
-  for (const other of files) {
-    if (other.name === file.name) nth += 1;
-    if (other.id === id) break;
-  }
-  return nth > 1 ? `${file.name} (${nth})` : file.name;
+/** What a file's tab and heading say (see `fileLabels`); '' for a file that is not open. */
+export function fileLabel(files: readonly OpenFile[], id: string): FileLabel {
+  return fileLabels(files).get(id) ?? { short: '', full: '' };
 }
 
 export const fileTabId = (fileId: string): string => `file-tab-${fileId}`;
@@ -47,6 +38,7 @@ export function FileTabs() {
     document.getElementById(fileTabId(activeId))?.focus();
   }, [activeId]);
 
+  const labels = useMemo(() => fileLabels(tabs), [tabs]);
   if (tabs.length === 0) return null;
   const ids = tabs.map((tab) => tab.id);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
@@ -61,14 +53,19 @@ export function FileTabs() {
   return (
     <div className="file-tabs" role="tablist" aria-label="Open files" onKeyDown={onKeyDown}>
       {tabs.map((tab) => (
-        <FileTab key={tab.id} tab={tab} label={fileLabel(tabs, tab.id)} active={tab.id === activeId} />
+        <FileTab
+          key={tab.id}
+          tab={tab}
+          label={labels.get(tab.id) ?? { short: tab.name, full: tab.path }}
+          active={tab.id === activeId}
+        />
       ))}
     </div>
   );
 }
 
 /** The tab's dot is the file's verdict once it is open: red for a finding, amber for notes only. */
-function FileTab({ tab, label, active }: { tab: OpenFile; label: string; active: boolean }) {
+function FileTab({ tab, label, active }: { tab: OpenFile; label: FileLabel; active: boolean }) {
   const verdict = useMemo(
     () => (tab.status === 'ready' && tab.index ? fileVerdict(tab.index, tab.integrity) : null),
     [tab.status, tab.index, tab.integrity],
@@ -84,7 +81,8 @@ function FileTab({ tab, label, active }: { tab: OpenFile; label: string; active:
       tabIndex={active ? 0 : -1}
       className={active ? 'tab active' : 'tab'}
       onClick={() => setActiveFile(tab.id)}
-      title={`${headline ? `${label}: ${headline}` : label} — Delete closes it`}
+      aria-label={label.full}
+      title={`${headline ? `${label.full}: ${headline}` : label.full} — Delete closes it`}
       data-testid="file-tab"
     >
       <span
@@ -93,11 +91,11 @@ function FileTab({ tab, label, active }: { tab: OpenFile; label: string; active:
         data-testid="file-tab-dot"
         data-verdict={verdict?.level ?? tab.status}
       />
-      <span className="tab-name">{label}</span>
+      <span className="tab-name">{label.short}</span>
       <span
         className="close"
         aria-hidden="true"
-        title={`Close ${label}`}
+        title={`Close ${label.full}`}
         onClick={(event) => {
           event.stopPropagation();
           closeFile(tab.id);

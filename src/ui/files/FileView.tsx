@@ -202,10 +202,11 @@ const SummaryCard = memo(function SummaryCard({
     mismatch: 'MISMATCH ✗',
     unverifiable: `present (${index.crc.expected}), could not be checked`,
   }[verdict.crc];
-  const label = useLensStore((state) => fileLabel(state.files, file.id));
+  const label = useLensStore((state) => fileLabel(state.files, file.id).short);
+  const fullPath = useLensStore((state) => fileLabel(state.files, file.id).full);
   return (
     <div className="panel card" data-testid="summary">
-      <h2>{label}</h2>
+      <h2 title={fullPath === label ? undefined : fullPath}>{label}</h2>
       <dl>
         <dt>Format</dt>
         <dd>
@@ -262,9 +263,11 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
           {entries.map(([key, value]) => (
             <div key={key} className="meta-row">
               <dt>{key}</dt>
-              <dd className={typeof value === 'string' ? undefined : 'number'}>
-                {typeof value === 'string' ? value : JSON.stringify(value)}
-              </dd>
+              {typeof value === 'string' ? (
+                <LongText text={value} />
+              ) : (
+                <dd className="number">{JSON.stringify(value)}</dd>
+              )}
             </div>
           ))}
         </dl>
@@ -272,6 +275,28 @@ const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIn
     </div>
   );
 });
+
+/** A string value longer than this is cut to a few lines until the user asks for all of it. */
+const LONG_TEXT = 160;
+
+/**
+ * A metadata string: a long one (a dataset path of 2,000 characters) shows its first lines and a
+ * button for the rest instead of stretching the card; its whole text is also the title.
+ */
+function LongText({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  if (text.length <= LONG_TEXT) return <dd>{text}</dd>;
+  return (
+    <dd className="long-text" data-testid="long-text">
+      <span className={open ? undefined : 'clamped'} title={open ? undefined : text}>
+        {text}
+      </span>{' '}
+      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'show less' : `show all ${text.length.toLocaleString('en-US')} characters`}
+      </button>
+    </dd>
+  );
+}
 
 const ProblemsCard = memo(function ProblemsCard({
   index,

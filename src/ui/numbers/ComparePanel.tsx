@@ -8,6 +8,7 @@ import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
 import { proxy, workerClient } from '../../workers/client';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { fileLabels } from '../files/labels';
 import type { PanelContext } from '../files/panels';
 import { specFromText } from '../name-map/NameMapEditor';
 import { formatCount, formatDerived } from './format';
@@ -42,6 +43,9 @@ export function ComparePanel({ file }: PanelContext) {
   const files = useLensStore((state) => state.files);
   const nameMapText = useLensStore((state) => state.nameMapText);
   const others = useMemo(() => files.filter((f) => f.id !== file.id && f.status === 'ready'), [files, file.id]);
+  // Two open files of the same name are told apart as their tabs tell them apart.
+  const labels = useMemo(() => fileLabels(files), [files]);
+  const labelOf = (f: { id: string; name: string }): string => labels.get(f.id)?.short ?? f.name;
   const [otherId, setOtherId] = useState('');
   const [useNameMap, setUseNameMap] = useState(true);
   const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
@@ -86,14 +90,14 @@ export function ComparePanel({ file }: PanelContext) {
         {
           fileIdA: file.id,
           fileIdB: chosen.id,
-          nameA: file.name,
-          nameB: chosen.name,
+          nameA: labelOf(file),
+          nameB: labelOf(chosen),
           nameMap: useNameMap && hasNameMap ? specFromText(nameMapText) : null,
           jobId,
         },
         proxy((progress: number) => setBusy((old) => (old?.jobId === jobId ? { jobId, progress } : old))),
       );
-      setOutcome({ result, nameB: chosen.name });
+      setOutcome({ result, nameB: labelOf(chosen) });
     } catch (e) {
       setError(serializeError(e));
     } finally {
@@ -107,11 +111,13 @@ export function ComparePanel({ file }: PanelContext) {
     <section className="panel compare-panel" data-testid="compare-panel">
       <h2>Compare with another checkpoint</h2>
       {others.length === 0 ? (
-        <p className="muted">Open a second checkpoint (Open files… or drop it here) to compare it with {file.name}.</p>
+        <p className="muted">
+          Open a second checkpoint (Open files… or drop it here) to compare it with {labelOf(file)}.
+        </p>
       ) : (
         <div className="numbers-actions">
           <label htmlFor={pickerId}>
-            <strong>{file.name}</strong> (A) against
+            <strong>{labelOf(file)}</strong> (A) against
           </label>
           <select
             id={pickerId}
@@ -126,7 +132,7 @@ export function ComparePanel({ file }: PanelContext) {
             )}
             {others.map((other) => (
               <option key={other.id} value={other.id}>
-                {other.name}
+                {labelOf(other)}
               </option>
             ))}
           </select>
@@ -166,7 +172,7 @@ export function ComparePanel({ file }: PanelContext) {
           </p>
           {summary.paired === 0 && (
             <p className="warning" data-testid="compare-nothing-paired">
-              {describeNothingPaired(file.name, outcome.nameB)}
+              {describeNothingPaired(labelOf(file), outcome.nameB)}
             </p>
           )}
           <div className="numbers-table-wrap">
