@@ -45,6 +45,7 @@ describe(`a file of ${COUNT.toLocaleString('en-US')} tensors`, () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     expect(out.at(-1)).toBe('NaN/Inf audit: clean (150,000 tensors, 150,000 values)');
+    expect(out.at(-2)).toBe('many.safetensors: 150,000 tensors measured');
     const last = out.find((line) => line.startsWith('layer.149999.w ')) ?? '';
     expect(last.split(/\s+/).slice(3, 7)).toEqual(['-2.5', '-2.5', '-2.5', '0']);
   }, 120_000);

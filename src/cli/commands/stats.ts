@@ -50,9 +50,12 @@ function hasSizeFinding(all: AllStatsResult): boolean {
   return all.tensors.some((t) => t.sizeMismatch) || all.skipped.some((t) => t.reason !== 'not-numeric');
 }
 
-function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
-  io.out(`${path.basename(file)}: ${plural(all.tensors.length, 'tensor')} measured`);
-  const nameWidth = nameColumnWidth(all.tensors);
+/**
+ * The text table, a row as each tensor is measured (nothing held per tensor): the header row
+ * now, `row` per tensor, then `finish` with the skipped tensors, the count and the audit.
+ */
+function statsTable(io: CliIo, names: readonly { name: string }[]) {
+  const nameWidth = nameColumnWidth(names);
   const head = [
     'dtype'.padEnd(9),
     'shape'.padEnd(16),
@@ -64,25 +67,30 @@ function printStats(io: CliIo, file: string, all: AllStatsResult, audit: NonFini
     'nan/inf'.padStart(8),
   ];
   io.out(`${'name'.padEnd(nameWidth)}  ${head.join('  ')}`);
-  for (const s of all.tensors) {
-    const row = [
-      shown(s.dtype).padEnd(9),
-      formatShape(s.shape).padEnd(16),
-      number(s.min).padStart(12),
-      number(s.max).padStart(12),
-      number(s.mean).padStart(12),
-      number(s.std).padStart(12),
-      String(s.zeros).padStart(8),
-      String(s.nan + s.posInf + s.negInf).padStart(8),
-    ];
-    io.out(`${shown(s.name).padEnd(nameWidth)}  ${row.join('  ')}`);
-    if (s.sizeMismatch) io.out(`  ! ${shown(s.name)}: ${sizeMismatchText(s.sizeMismatch)}`);
-  }
-  for (const skipped of all.skipped)
-    io.out(
-      `  ${skipped.reason === 'not-numeric' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
-    );
-  printAudit(io, audit);
+  return {
+    row(s: TensorStats): void {
+      const row = [
+        shown(s.dtype).padEnd(9),
+        formatShape(s.shape).padEnd(16),
+        number(s.min).padStart(12),
+        number(s.max).padStart(12),
+        number(s.mean).padStart(12),
+        number(s.std).padStart(12),
+        String(s.zeros).padStart(8),
+        String(s.nan + s.posInf + s.negInf).padStart(8),
+      ];
+      io.out(`${shown(s.name).padEnd(nameWidth)}  ${row.join('  ')}`);
+      if (s.sizeMismatch) io.out(`  ! ${shown(s.name)}: ${sizeMismatchText(s.sizeMismatch)}`);
+    },
+    finish(file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
+      for (const skipped of all.skipped)
+        io.out(
+          `  ${skipped.reason === 'not-numeric' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
+        );
+      io.out(`${path.basename(file)}: ${plural(all.measured, 'tensor')} measured`);
+      printAudit(io, audit);
+    },
+  };
 }
 
 function printAudit(io: CliIo, audit: NonFiniteAudit): void {
@@ -204,17 +212,29 @@ export const statsCommand: CliCommand<typeof OPTIONS> = {
         return audit.clean ? EXIT.ok : EXIT.integrityFailed;
       }
 
-      // The text table shows no histograms: leave them out (a million tensors, a million histograms).
-      const textOnly = !json && values.markdown !== true;
-      const all = await computeAllStats(plaintext, index, { ...options, ...(textOnly ? { bins: 0 } : {}), include });
+      if (!json && values.markdown !== true) {
+        // Rows as they are measured, no histograms (the table shows none), nothing kept per
+        // tensor but findings: a million tensors print in constant memory.
+        const table = statsTable(io, include ? index.tensors.filter((t) => include(t)) : index.tensors);
+        const all = await computeAllStats(plaintext, index, {
+          ...options,
+          bins: 0,
+          include,
+          keep: 'findings',
+          onTensor: (stats) => table.row(stats),
+        });
+        const audit = nonFiniteAuditFrom(all);
+        table.finish(file, all, audit);
+        return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
+      }
+      const all = await computeAllStats(plaintext, index, { ...options, include });
       const audit = nonFiniteAuditFrom(all);
       if (values.markdown === true) {
         io.out(buildAuditReport({ fileName: path.basename(file), index, stats: all, nonFinite: audit }).markdown);
-      } else if (json)
+      } else
         io.out(
           JSON.stringify({ file: path.basename(file), tensors: all.tensors, skipped: all.skipped, nonFinite: audit }),
         );
-      else printStats(io, file, all, audit);
       return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
     } catch (error) {
       throw withFile(error, file);

@@ -241,6 +241,9 @@ export interface AllStatsResult {
   /** Tensors that hold no numbers (strings, maps, unknown dtypes) or whose bytes end early. */
   skipped: SkippedTensor[];
   bytesRead: number;
+  /** Tensors measured and their elements (all of them, whatever `keep` kept). */
+  measured: number;
+  measuredElements: number;
 }
 
 export interface AllStatsOptions extends StatsOptions {
@@ -248,6 +251,11 @@ export interface AllStatsOptions extends StatsOptions {
   include?: (entry: TensorEntry, position: number) => boolean;
   /** Called as each tensor finishes, for incremental display. */
   onTensor?: (stats: TensorStats) => void;
+  /**
+   * 'findings': `tensors` keeps only those with non-finite values or a size mismatch (the rest
+   * went to `onTensor`), so a pass over a million tensors holds a few, not a million.
+   */
+  keep?: 'all' | 'findings';
 }
 
 /** Stats of every numeric tensor in file order, one streaming pass with progress and cancel. */
@@ -258,7 +266,7 @@ export async function computeAllStats(
 ): Promise<AllStatsResult> {
   const chosen = index.tensors.filter((entry, position) => options.include?.(entry, position) ?? true);
   const job: JobProgress = { base: 0, total: chosen.reduce((sum, entry) => sum + statsReadBytes(entry, options), 0) };
-  const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0 };
+  const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0, measured: 0, measuredElements: 0 };
   const prefetching = new PrefetchingSource(source);
   const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined);
   const reader = readThroughSmall(prefetching, numeric, measuredBytes);
@@ -279,7 +287,10 @@ export async function computeAllStats(
     }
     try {
       const stats = await statsOf(reader, entry, options, job);
-      result.tensors.push(stats);
+      result.measured += 1;
+      result.measuredElements += stats.elements;
+      if (options.keep !== 'findings' || stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch)
+        result.tensors.push(stats);
       options.onTensor?.(stats);
     } catch (error) {
       if (error instanceof LensError && error.code === 'tensor-content-short') {
@@ -329,8 +340,8 @@ export function nonFiniteAuditFrom(all: AllStatsResult): NonFiniteAudit {
     }));
   return {
     clean: findings.length === 0,
-    scannedTensors: all.tensors.length,
-    scannedElements: all.tensors.reduce((sum, stats) => sum + stats.elements, 0),
+    scannedTensors: all.measured,
+    scannedElements: all.measuredElements,
     findings,
     skipped: all.skipped,
   };
