@@ -92,7 +92,7 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     if (!entry) throw new LensError('pt-missing-record', { hint: 'The storage', actual: `${prefix}data/${key}` });
     storages.set(key, await entryDataRange(source, entry, signal));
   }
-  return { result, flat, storages };
+  return { result, flat, storages, zipEntries: entries.length };
 }
 
 /**
@@ -164,7 +164,7 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     if (!storages.has(key))
       throw new LensError('pt-missing-record', { hint: 'The storage', actual: key, offset: main.end });
   }
-  return { result: main.result, flat, storages };
+  return { result: main.result, flat, storages, zipEntries: null };
 }
 
 function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
@@ -324,7 +324,11 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
     size: source.size,
     plaintextSize: source.size,
     encryption: null,
-    crc: { present: false, ok: null, expected: null, actual: null },
+    // A zip archive stores a CRC-32 per entry (integrity/zip-crc checks them); the legacy layout none.
+    crc:
+      scanned.zipEntries !== null
+        ? { present: true, ok: null, expected: null, actual: null, zipEntries: scanned.zipEntries }
+        : { present: false, ok: null, expected: null, actual: null },
     metadata: scanned.flat.metadata,
     tensors,
     problems: fileProblems(scanned.result, scanned.flat.unsupported, [...names]),
