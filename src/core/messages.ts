@@ -923,7 +923,7 @@ export function crcHex(value: number | null): string {
 
 /** What the file stores as its CRC, before any check: the ckpt/safetensors number, or one per zip entry. */
 export function describeStoredCrc(crc: CrcInfo): string {
-  return crc.zipEntries !== undefined ? `one CRC-32 per zip entry, ${crc.zipEntries}` : String(crc.expected);
+  return crc.zipEntries !== undefined ? `one per zip entry, ${crc.zipEntries} entries` : String(crc.expected);
 }
 
 function describeZipMismatch(mismatch: ZipCrcMismatch): string {
