@@ -166,7 +166,7 @@ describe('compare real LeNet checkpoints', () => {
       { length: 2000 },
       (_, i) => [`p${i}`, [2], 'Float32', bytesOf(Float32Array.of(i, -i))] as const,
     );
-    const a = await openRecords(records.map(([tag, dims, dtype, content]) => [tag, dims, dtype, content]));
+    const a = await openRecords(records.map(([tag, dims, dtype, content]) => [tag, [...dims], dtype, content]));
     const counting = new CountingSource(a.plaintext);
     const result = await compareCheckpoints(a, { index: a.index, plaintext: counting });
     expect(result.summary).toMatchObject({ paired: 2000, identical: 2000 });
