@@ -48,6 +48,35 @@ describe('integrity', () => {
     expect(problems).not.toMatch(/intact|CRC verified/);
   });
 
+  it('a PyTorch zip: every entry CRC-32 verifies; a flipped byte in a copy names the entry; 0-d values show', async () => {
+    const { page } = session();
+    await pickFiles(page, [path.join(FIXTURES, 'pytorch/tiny_cnn.pt')]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('15');
+    expect(await page.getByTestId('summary').textContent()).toContain('one per zip entry, 21 entries');
+    // BatchNorm's 0-d num_batches_tracked shows its value in the table.
+    await expect.poll(() => page.getByTestId('tensor-table-body').textContent()).toContain('= 1875');
+    await page.getByTestId('verify-integrity').click();
+    await expect
+      .poll(() => page.getByTestId('integrity-report').textContent())
+      .toContain('CRC-32 ok for all 21 zip entries');
+    expect(await page.getByTestId('summary').textContent()).toContain('verified');
+
+    const bytes = readFileSync(path.join(FIXTURES, 'pytorch/tiny_cnn.pt'));
+    const name = bytes.indexOf('tiny_cnn/data/1');
+    const data = name + 'tiny_cnn/data/1'.length + bytes.readUInt16LE(name - 2);
+    bytes[data + 3] = (bytes[data + 3] as number) ^ 0x04;
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-zipcrc-')), 'tiny_cnn_damaged.pt');
+    writeFileSync(file, bytes);
+    await pickFiles(page, [file]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('15');
+    await page.getByTestId('verify-integrity').click();
+    await expect
+      .poll(() => page.getByTestId('integrity-report').textContent())
+      .toContain('CRC MISMATCH in 1 zip entry');
+    expect(await page.getByTestId('zip-crc-mismatch').textContent()).toContain('zip entry "tiny_cnn/data/1"');
+    await expect.poll(() => page.getByTestId('file-verdict').textContent()).toMatch(/^Finding: the CRC does not match/);
+  });
+
   it("shows the file's SHA-256 and compares it with a published digest", async () => {
     const { page } = session();
     await page.getByTestId('try-sample').click();

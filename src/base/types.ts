@@ -106,6 +106,11 @@ export interface CrcInfo {
   expected: number | null;
   /** CRC computed over the file, once verified. */
   actual: number | null;
+  /**
+   * A PyTorch zip archive: no one CRC, but one per entry (this many); `expected`/`actual` stay
+   * null and the integrity report lists the entries that differ.
+   */
+  zipEntries?: number;
 }
 
 export interface EncryptionInfo {

@@ -2,6 +2,8 @@ import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/error
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
+import type { CrcInfo } from '../base/types';
+import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
 
@@ -912,6 +914,46 @@ function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
     case 'unverifiable':
       return `The stored CRC could not be checked${note ? `: ${note}` : ''}.`;
   }
+}
+
+/** A CRC-32 as the reports print it: 0x and eight hex digits. */
+export function crcHex(value: number | null): string {
+  return value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`;
+}
+
+/** What the file stores as its CRC, before any check: the ckpt/safetensors number, or one per zip entry. */
+export function describeStoredCrc(crc: CrcInfo): string {
+  return crc.zipEntries !== undefined ? `one per zip entry, ${crc.zipEntries} entries` : String(crc.expected);
+}
+
+function describeZipMismatch(mismatch: ZipCrcMismatch): string {
+  const stored =
+    mismatch.local === null || mismatch.local === mismatch.central
+      ? `stores CRC-32 ${crcHex(mismatch.central)}`
+      : `stores CRC-32 ${crcHex(mismatch.central)} in the central directory and ${crcHex(mismatch.local)} in its local header`;
+  return `zip entry "${mismatch.entry}" ${stored}; its bytes give ${crcHex(mismatch.computed)}`;
+}
+
+/**
+ * A PyTorch zip archive's per-entry CRC check (integrity/zip-crc) in words: the outcome, then one
+ * line per listed entry whose bytes differ from its stored CRC-32. Entries that could not be
+ * checked are the report's crcNote.
+ */
+export function describeZipCrc(check: ZipCrcCheck): string[] {
+  if (check.mismatchCount === 0) {
+    return check.uncheckedCount === 0
+      ? [`CRC-32 ok for all ${plural(check.entries, 'zip entry', 'zip entries')} (${plural(check.bytes, 'byte')})`]
+      : [
+          `CRC-32 ok for ${check.checked} of ${plural(check.entries, 'zip entry', 'zip entries')}; the others could not be checked`,
+        ];
+  }
+  const lines = [
+    `CRC MISMATCH in ${plural(check.mismatchCount, 'zip entry', 'zip entries')}: the file was changed or damaged after torch.save wrote it`,
+    ...check.mismatches.map(describeZipMismatch),
+  ];
+  if (check.mismatchCount > check.mismatches.length)
+    lines.push(`and ${plural(check.mismatchCount - check.mismatches.length, 'more entry', 'more entries')}`);
+  return lines;
 }
 
 /**

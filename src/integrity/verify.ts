@@ -1,7 +1,7 @@
 /**
  * One streaming pass that checks everything a file lets us check: the `.ckpt` `crc_num` trailer
  * (CRC-32 of every byte before it), MindSpore's safetensors `crc_num` metadata (sorted names +
- * data, with numpy's 0-d integer quirk), and for encrypted files every block's GCM tag / CBC
+ * data, with numpy's 0-d integer quirk), every entry's CRC-32 of a PyTorch zip archive, and for encrypted files every block's GCM tag / CBC
  * padding. Outcomes are data (an IntegrityReport), not exceptions; only cancellation throws.
  */
 import { serializeError, type SerializedLensError } from '../base/errors';
@@ -11,6 +11,7 @@ import { decryptAll, DecryptedSource } from '../crypto/decrypted-source';
 import type { CipherLayout } from '../crypto/layout';
 import { CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
 import { crc32OfRange, Crc32Stream, type WindowCrc } from './crc';
+import { checkZipCrcs, zipUncheckedNote, type ZipCrcCheck } from './zip-crc';
 
 export type CrcStatus = 'ok' | 'mismatch' | 'absent' | 'unverifiable';
 
@@ -40,13 +41,15 @@ export interface IntegrityReport {
   crcStatus: CrcStatus;
   /** Why the CRC could not be checked, when `crcStatus` is 'unverifiable'. */
   crcNote?: string;
-  /** Bytes fed to the CRC (ckpt: everything before the trailer; safetensors: names + tensor data). */
+  /** Bytes fed to the CRC (ckpt: everything before the trailer; safetensors: names + tensor data; zip: every entry's data). */
   bytesCovered: number;
   /** Bytes after the last tensor's data (safetensors) that no check covers. */
   trailingBytes: number;
   /** File-level problems found while indexing (safetensors gaps/overlaps/trailing bytes, …). */
   problems: FileProblem[];
   encryption: EncryptionCheck | null;
+  /** A PyTorch zip archive: each entry's stored CRC-32 against its bytes. */
+  zip?: ZipCrcCheck;
   /** Nothing that was checked failed. */
   ok: boolean;
 }
@@ -184,6 +187,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
   const crc: CrcInfo = { ...index.crc };
   let outcome: CrcOutcome = { actual: null, bytesCovered: 0 };
   let encryption: EncryptionCheck | null = null;
+  let zip: ZipCrcCheck | undefined;
 
   if (plaintext instanceof DecryptedSource) {
     // One pass: decrypt (authenticating) every block, hashing the plaintext when a trailer exists.
@@ -235,6 +239,15 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
       onBytes: (bytes) => options.onProgress?.(bytes / Math.max(1, crcEnd)),
     });
     outcome = { actual, bytesCovered: crcEnd };
+  } else if (index.format === 'pytorch' && crc.zipEntries !== undefined) {
+    zip = await checkZipCrcs(plaintext, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.windowCrc ? { windowCrc: options.windowCrc } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    outcome = { actual: null, bytesCovered: zip.bytes };
+    const note = zipUncheckedNote(zip);
+    if (note !== undefined) outcome.note = note;
   }
 
   if (index.format === 'safetensors' && crc.present) {
@@ -245,7 +258,12 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
   }
 
   let crcStatus: CrcStatus = 'absent';
-  if (crc.present) {
+  if (zip) {
+    // One CRC per entry: any entry that differs is a mismatch; ok only when every entry matched.
+    if (zip.mismatchCount > 0) crc.ok = false;
+    else if (zip.uncheckedCount === 0) crc.ok = true;
+    crcStatus = crc.ok === null ? 'unverifiable' : crc.ok ? 'ok' : 'mismatch';
+  } else if (crc.present) {
     if (outcome.actual === null || crc.expected === null) {
       crcStatus = 'unverifiable';
     } else {
@@ -267,6 +285,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     trailingBytes: trailingBytes(index),
     problems,
     encryption,
+    ...(zip ? { zip } : {}),
     ok: crcStatus !== 'mismatch' && crcStatus !== 'unverifiable' && (encryption?.ok ?? true) && problems.length === 0,
   };
   if (outcome.note !== undefined) report.crcNote = outcome.note;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
-import { describeFileProblem, describeTensorProblem } from '../../core/messages';
+import { describeFileProblem, describeStoredCrc, describeTensorProblem } from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
@@ -50,7 +50,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   }
   if (index.crc.present)
     io.out(
-      `crc_num: ${index.crc.expected}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
+      `${index.crc.zipEntries !== undefined ? 'crc' : 'crc_num'}: ${describeStoredCrc(index.crc)}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
     );
   if (index.sharded) {
     io.out(`sharded: ${plural(index.sharded.shards.length, 'shard')} from ${shown(index.sharded.indexFile)}`);

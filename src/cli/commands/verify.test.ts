@@ -110,6 +110,44 @@ describe('ckpt-lens inspect with a key', () => {
     expect(await main(['verify', file, '--key', SM4_KEY, '--sha256'], text.io)).toBe(0);
     expect(text.out).toContain(`sha256: ${want}`);
   });
+
+  it('a PyTorch zip: every entry CRC-32 ok (exit 0); a flipped data byte names the entry (exit 3, text and JSON)', async () => {
+    const good = capture();
+    expect(await main(['verify', fixturePath('pytorch', 'tiny_cnn.pt')], good.io)).toBe(0);
+    expect(good.out).toEqual(['tiny_cnn.pt: CRC-32 ok for all 21 zip entries (7,968 bytes)', 'integrity: ok']);
+
+    const bytes = new Uint8Array(readFileSync(fixturePath('pytorch', 'tiny_cnn.pt')));
+    // The bias of the first conv (tiny_cnn/data/1, 32 bytes) starts where its float values do in the file.
+    const bias = Buffer.from(bytes).indexOf(Buffer.from('tiny_cnn/data/1'), 0);
+    const data = bias + 'tiny_cnn/data/1'.length + new DataView(bytes.buffer).getUint16(bias - 2, true);
+    bytes[data + 5]! ^= 0x10;
+    const file = path.join(dir, 'tiny_cnn-flipped.pt');
+    writeFileSync(file, bytes);
+    const text = capture();
+    expect(await main(['verify', file], text.io)).toBe(3);
+    expect(text.out[0]).toBe(
+      'tiny_cnn-flipped.pt: CRC MISMATCH in 1 zip entry: the file was changed or damaged after torch.save wrote it',
+    );
+    expect(text.out[1]).toMatch(
+      /^tiny_cnn-flipped\.pt: zip entry "tiny_cnn\/data\/1" stores CRC-32 0x[0-9a-f]{8}; its bytes give 0x[0-9a-f]{8}$/,
+    );
+    expect(text.out.at(-1)).toBe('integrity: FAILED');
+    const json = capture();
+    expect(await main(['verify', file, '--json'], json.io)).toBe(3);
+    const parsed = JSON.parse(json.out[0] as string);
+    expect(parsed).toMatchObject({
+      ok: false,
+      format: 'pytorch',
+      crcStatus: 'mismatch',
+      crc: { present: true, ok: false },
+    });
+    expect(parsed.zip).toMatchObject({
+      entries: 21,
+      checked: 21,
+      mismatchCount: 1,
+      mismatches: [{ entry: 'tiny_cnn/data/1', local: null }],
+    });
+  });
 });
 
 describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block file (block 0 decides)', () => {

@@ -1,10 +1,18 @@
 import path from 'node:path';
 import { serializeError, withFile, type SerializedLensError } from '../../base/errors';
 import type { FileProblem } from '../../base/types';
-import { describeError, describeFileProblem, describeSerialized, oneLine } from '../../core/messages';
+import {
+  crcHex,
+  describeError,
+  describeFileProblem,
+  describeSerialized,
+  describeZipCrc,
+  oneLine,
+} from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
 import { sha256OfSource } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
+import type { ZipCrcCheck } from '../../integrity/zip-crc';
 import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
@@ -51,18 +59,30 @@ export function verifyJson(report: IntegrityReport) {
         }
       : null,
     blocks: report.encryption?.blocks ?? 0,
+    // A PyTorch zip archive: its entries' CRC-32s (absent for other formats).
+    ...(report.zip
+      ? {
+          zip: {
+            entries: report.zip.entries,
+            checked: report.zip.checked,
+            mismatchCount: report.zip.mismatchCount,
+            mismatches: report.zip.mismatches,
+          },
+        }
+      : {}),
     problems,
   };
 }
 
-function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson>): void {
+function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson>, zip?: ZipCrcCheck): void {
   const name = path.basename(file);
   const crc = json.crc;
-  const hex = (value: number | null): string => (value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`);
-  if (!crc.present)
+  const hex = crcHex;
+  if (zip) for (const line of describeZipCrc(zip)) io.out(`${name}: ${line}`);
+  else if (!crc.present)
     io.out(
       json.format === 'pytorch'
-        ? `${name}: torch.save stores no whole-file CRC`
+        ? `${name}: the legacy torch.save layout (before torch 1.6) stores no CRC`
         : `${name}: no CRC stored (MindSpore writes one only with crc_check=True), so the contents could not be checked against one`,
     );
   else if (crc.ok)
@@ -106,7 +126,8 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
 
 export const verifyCommand: CliCommand<typeof OPTIONS> = {
   name: 'verify',
-  summary: "check the CRC (crc_num) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
+  summary:
+    "check the CRC (crc_num; each zip entry's CRC-32 of a PyTorch file) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
   arguments: [{ name: 'file', required: true, description: 'a .ckpt, .safetensors or PyTorch file' }],
   options: OPTIONS,
   async run({ values, positionals }, io) {
@@ -143,7 +164,7 @@ export const verifyCommand: CliCommand<typeof OPTIONS> = {
     const sha256 = values.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
     if (values.json) io.out(JSON.stringify(sha256 ? { ...json, sha256 } : json));
     else {
-      printReport(io, file, json);
+      printReport(io, file, json, report.zip);
       if (sha256) io.out(`sha256: ${sha256}`);
     }
     return report.ok ? EXIT.ok : EXIT.integrityFailed;

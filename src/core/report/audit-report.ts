@@ -6,7 +6,7 @@ import type { CheckpointIndex, FileProblem, TensorProblemCode } from '../../base
 import { plural } from '../../base/plural';
 import type { CompareResult } from '../compare/compare';
 import { rankChanges } from '../compare/compare';
-import { describeFileProblem, describeTensorProblem, describeVerdict } from '../messages';
+import { describeFileProblem, describeStoredCrc, describeTensorProblem, describeVerdict } from '../messages';
 import type { AllStatsResult, NonFiniteAudit } from '../stats/tensor-stats';
 import { fileVerdict, formatBytes, formatShape, summarize, type CheckpointSummary } from '../summary';
 
@@ -101,7 +101,11 @@ function table(headers: string[], rows: unknown[][], limit: number): string[] {
 /** The CRC facts, with the numbers the page's verdict line leaves to the integrity report. */
 function crcLine(crc: CheckpointIndex['crc']): string {
   if (!crc.present) return 'No CRC stored in the file: the contents could not be checked against one.';
-  if (crc.ok === null) return `CRC stored (${crc.expected}), not verified in this session.`;
+  if (crc.ok === null) return `CRC stored (${describeStoredCrc(crc)}), not verified in this session.`;
+  if (crc.zipEntries !== undefined)
+    return crc.ok
+      ? `CRC verified: all ${crc.zipEntries} zip entries match their CRC-32.`
+      : '**CRC MISMATCH**: a zip entry differs from its CRC-32 (Verify integrity names it).';
   return crc.ok
     ? `CRC verified: ${crc.expected} matches.`
     : `**CRC MISMATCH**: stored ${crc.expected}, computed ${crc.actual}.`;

@@ -191,7 +191,33 @@ describe('PyTorch files read to exactly their MANIFEST', () => {
     expect(names.sort()).toEqual((manifest.files['sharded_bin/'] as ManifestEntry).tensors.map((t) => t.name).sort());
   });
 
-  it('reads only the directory, headers and pickle: no read touches a tensor byte', async () => {
+  it.each(singleFiles.filter(([, entry]) => entry.tensors.some((t) => t.shape.every((dim) => dim === 1))))(
+    '%s: every one-element tensor shows its value, equal to its bytes (and to the MANIFEST digest)',
+    async (file, expected) => {
+      const { index, plaintext } = await openFixture(file);
+      const scalars = expected.tensors.filter((t) => t.shape.every((dim) => dim === 1));
+      for (const want of scalars) {
+        const entry = index.tensors.find((t) => t.name === want.name) as TensorEntry;
+        const raw = Buffer.from(await valueBytes(plaintext, entry));
+        // The value re-encoded is the MANIFEST's bytes; decoded independently here, it is the index's.
+        const decoders: Record<string, [(bytes: Buffer) => number | bigint, (value: number) => Buffer]> = {
+          int64: [(b) => b.readBigInt64LE(0), (v) => Buffer.from(BigInt64Array.of(BigInt(v)).buffer)],
+          float32: [(b) => b.readFloatLE(0), (v) => Buffer.from(Float32Array.of(v).buffer)],
+        };
+        const [decode, encode] = decoders[want.dtype]!;
+        expect(entry.value, want.name).toBe(Number(decode(raw)));
+        expect(sha256(encode(entry.value as number)), want.name).toBe(want.sha256);
+      }
+      if (file.startsWith('tiny_cnn')) {
+        // The count the MANIFEST digest above encodes, shown for both BatchNorm layers.
+        expect(index.tensors.filter((t) => t.name.endsWith('num_batches_tracked')).map((t) => t.value)).toEqual([
+          1875, 1875,
+        ]);
+      }
+    },
+  );
+
+  it('reads the directory, headers, pickle and one-element values only: other tensor bytes are at most read through once', async () => {
     const source = await fixtureSource('pytorch', 'tiny_cnn.pt');
     const reads: [number, number][] = [];
     const counting: ByteSource = {
@@ -203,11 +229,22 @@ describe('PyTorch files read to exactly their MANIFEST', () => {
       },
     };
     const index = await scanPytorch(counting);
+    const scalars = index.tensors.filter((tensor) => tensor.shape.every((dim) => dim === 1));
+    expect(scalars.map((tensor) => tensor.name)).toEqual(['bn1.num_batches_tracked', 'bn2.num_batches_tracked']);
+    const overlaps = (range: { offset: number; length: number }) =>
+      reads.filter(([start, end]) => start < range.offset + range.length && range.offset < end);
+    // Each scalar's bytes are read once, in a window shared by scalars lying close together.
+    for (const tensor of scalars) expect(overlaps(tensor.ranges[0]!), tensor.name).toHaveLength(1);
     for (const tensor of index.tensors) {
       for (const range of tensor.ranges) {
-        const overlapping = reads.filter(([start, end]) => start < range.offset + range.length && range.offset < end);
-        expect(overlapping, tensor.name).toEqual([]);
+        // A larger tensor's bytes are touched only by a window read for a scalar's value (a gap it reads through).
+        for (const read of overlaps(range))
+          expect(
+            scalars.some(({ ranges: [own] }) => own!.offset >= read[0] && own!.offset + own!.length <= read[1]),
+            tensor.name,
+          ).toBe(true);
       }
     }
+    expect(reads.filter(([start, end]) => end - start > 64 * 1024)).toEqual([]);
   });
 });

@@ -18,6 +18,10 @@ export interface ZipEntry {
   name: string;
   /** 0 = stored; torch never writes anything else. */
   method: number;
+  /** General purpose flags; bit 3: the local header's CRC and sizes are zero, a data descriptor follows the data. */
+  flags: number;
+  /** The CRC-32 of the entry's (uncompressed) bytes, as the central directory stores it. */
+  crc32: number;
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
@@ -130,7 +134,9 @@ export async function readZipDirectory(source: ByteSource, signal?: AbortSignal)
     const where = directory.offset + at;
     if (at + CENTRAL_BYTES > bytes.length) throw bad('the central directory ends inside an entry', where);
     if (view.getUint32(at, true) !== CENTRAL_SIGNATURE) throw bad('a central directory entry is damaged', where);
+    const flags = view.getUint16(at + 8, true);
     const method = view.getUint16(at + 10, true);
+    const crc32 = view.getUint32(at + 16, true);
     let compressedSize = view.getUint32(at + 20, true);
     let size = view.getUint32(at + 24, true);
     const nameLength = view.getUint16(at + 28, true);
@@ -167,10 +173,72 @@ export async function readZipDirectory(source: ByteSource, signal?: AbortSignal)
       }
       if (!found) throw bad(`"${name}" needs a zip64 field and has none`, where);
     }
-    entries.push({ name, method, compressedSize, size, localHeaderOffset });
+    entries.push({ name, method, flags, crc32, compressedSize, size, localHeaderOffset });
     at = end;
   }
   return entries;
+}
+
+/** Bit 3 of the flags: CRC and sizes follow the data (torch sets it on every entry); the local header holds zeros. */
+export const ZIP_DATA_DESCRIPTOR_FLAG = 0x0008;
+
+/** An entry's local header: where its bytes begin, and the CRC-32 it stores there. */
+export interface ZipLocalHeader {
+  /** First byte of the entry's data: after the header, its name and its extra field (torch's 64-byte alignment). */
+  dataOffset: number;
+  /** The local header's CRC-32 field (zero when the entry uses a data descriptor). */
+  crc32: number;
+  flags: number;
+}
+
+/** The first LOCAL_BYTES bytes of an entry's local header, read from `header`. */
+export function parseLocalHeader(entry: ZipEntry, header: Uint8Array): ZipLocalHeader {
+  if (header.length < LOCAL_BYTES) {
+    throw bad(
+      `the archive ends at byte ${entry.localHeaderOffset + header.length}, inside a record`,
+      entry.localHeaderOffset,
+    );
+  }
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (view.getUint32(0, true) !== LOCAL_SIGNATURE) {
+    throw bad(`the local header of "${entry.name}" is damaged`, entry.localHeaderOffset);
+  }
+  return {
+    dataOffset: entry.localHeaderOffset + LOCAL_BYTES + view.getUint16(26, true) + view.getUint16(28, true),
+    crc32: view.getUint32(14, true),
+    flags: view.getUint16(6, true),
+  };
+}
+
+/** Bytes of a local header that `parseLocalHeader` reads. */
+export const ZIP_LOCAL_HEADER_BYTES = LOCAL_BYTES;
+
+/** An entry's local header, read from the source and checked to lie inside it. */
+export async function readLocalHeader(
+  source: ByteSource,
+  entry: ZipEntry,
+  signal?: AbortSignal,
+): Promise<ZipLocalHeader> {
+  if (entry.localHeaderOffset + LOCAL_BYTES > source.size) {
+    throw bad(`the local header of "${entry.name}" lies past the end`, entry.localHeaderOffset);
+  }
+  return parseLocalHeader(entry, await readExactly(source, entry.localHeaderOffset, LOCAL_BYTES, signal));
+}
+
+/** Where a stored entry's bytes lie; refused for a compressed entry, or one running past the end of the file. */
+export function storedDataRange(
+  source: ByteSource,
+  entry: ZipEntry,
+  header: ZipLocalHeader,
+): { offset: number; length: number } {
+  if (entry.method !== 0 || entry.compressedSize !== entry.size) {
+    throw new LensError('zip-entry-compressed', { actual: entry.name, expected: entry.method });
+  }
+  const offset = header.dataOffset;
+  if (offset + entry.size > source.size) {
+    throw bad(`"${entry.name}" ends at byte ${offset + entry.size}, past the end of the file`, offset);
+  }
+  return { offset, length: entry.size };
 }
 
 /** Where a stored entry's bytes begin: after its local header (whose extra field torch uses for 64-byte alignment). */
@@ -182,17 +250,5 @@ export async function entryDataRange(
   if (entry.method !== 0 || entry.compressedSize !== entry.size) {
     throw new LensError('zip-entry-compressed', { actual: entry.name, expected: entry.method });
   }
-  if (entry.localHeaderOffset + LOCAL_BYTES > source.size) {
-    throw bad(`the local header of "${entry.name}" lies past the end`, entry.localHeaderOffset);
-  }
-  const header = await readExactly(source, entry.localHeaderOffset, LOCAL_BYTES, signal);
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  if (view.getUint32(0, true) !== LOCAL_SIGNATURE) {
-    throw bad(`the local header of "${entry.name}" is damaged`, entry.localHeaderOffset);
-  }
-  const offset = entry.localHeaderOffset + LOCAL_BYTES + view.getUint16(26, true) + view.getUint16(28, true);
-  if (offset + entry.size > source.size) {
-    throw bad(`"${entry.name}" ends at byte ${offset + entry.size}, past the end of the file`, offset);
-  }
-  return { offset, length: entry.size };
+  return storedDataRange(source, entry, await readLocalHeader(source, entry, signal));
 }

@@ -1,7 +1,13 @@
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
-import { describeFileProblem, describeSelection, describeTensorProblem, describeVerdict } from '../../core/messages';
+import {
+  describeFileProblem,
+  describeSelection,
+  describeStoredCrc,
+  describeTensorProblem,
+  describeVerdict,
+} from '../../core/messages';
 import {
   buildTreeShape,
   fileVerdict,
@@ -197,10 +203,10 @@ const SummaryCard = memo(function SummaryCard({
 }) {
   const crc = {
     absent: 'none stored',
-    'not-verified': `present (${index.crc.expected}), not verified yet`,
+    'not-verified': `present (${describeStoredCrc(index.crc)}), not verified yet`,
     verified: 'verified ✓',
     mismatch: 'MISMATCH ✗',
-    unverifiable: `present (${index.crc.expected}), could not be checked`,
+    unverifiable: `present (${describeStoredCrc(index.crc)}), could not be checked`,
   }[verdict.crc];
   const label = useLensStore((state) => fileLabel(state.files, file.id).short);
   const fullPath = useLensStore((state) => fileLabel(state.files, file.id).full);

@@ -1,4 +1,5 @@
 import type { CheckpointIndex } from '../../base/types';
+import { describeZipCrc } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { updateFile } from '../../store/store';
@@ -27,14 +28,18 @@ export function IntegrityCheck({
     updateFile(fileId, { index: { ...index, crc: result.crc }, integrity: result });
   }
 
+  // A PyTorch zip archive: one line for the outcome, one per entry that differs.
+  const zipLines = report?.zip ? describeZipCrc(report.zip) : [];
   const status = report
-    ? report.crcStatus === 'ok'
-      ? `CRC ok (${report.crc.actual}) over ${formatBytes(report.bytesCovered)}`
-      : report.crcStatus === 'mismatch'
-        ? `CRC MISMATCH: stored ${report.crc.expected}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
-        : report.crcStatus === 'absent'
-          ? 'No CRC stored (saved without crc_check=True): nothing to compare against'
-          : `CRC not checkable: ${report.crcNote ?? ''}`
+    ? zipLines.length > 0 && report.crcStatus !== 'unverifiable'
+      ? (zipLines[0] as string)
+      : report.crcStatus === 'ok'
+        ? `CRC ok (${report.crc.actual}) over ${formatBytes(report.bytesCovered)}`
+        : report.crcStatus === 'mismatch'
+          ? `CRC MISMATCH: stored ${report.crc.expected}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
+          : report.crcStatus === 'absent'
+            ? 'No CRC stored (saved without crc_check=True): nothing to compare against'
+            : `CRC not checkable: ${report.crcNote ?? ''}`
     : null;
   return (
     <div className="integrity-check" data-testid="integrity">
@@ -47,6 +52,11 @@ export function IntegrityCheck({
       {report && (
         <ul className={report.ok ? 'integrity-report ok' : 'integrity-report bad'} data-testid="integrity-report">
           <li>{status}</li>
+          {zipLines.slice(1).map((line) => (
+            <li key={line} data-testid="zip-crc-mismatch">
+              {line}
+            </li>
+          ))}
           {report.encryption && (
             <li>
               {report.encryption.mode} ({report.encryption.layout} layout): {report.encryption.blocksVerified} of{' '}
