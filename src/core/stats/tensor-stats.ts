@@ -17,6 +17,7 @@ import {
   readThroughSmall,
   firstWindow,
   readElementChunks,
+  windowSize,
   type WindowOptions,
 } from './windows';
 
@@ -128,6 +129,27 @@ interface JobProgress {
   total: number;
 }
 
+/** All of a small tensor's measured bytes in one read, aligned for a typed-array view. */
+async function readSmallContent(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  stride: number,
+  tensor: string,
+  options: StatsOptions,
+): Promise<Uint8Array> {
+  const bytes = await source.read(offset, length, options.signal);
+  options.signal?.throwIfAborted();
+  if (bytes.length !== length)
+    throw new LensError('tensor-content-short', {
+      tensor,
+      offset: offset + bytes.length,
+      expected: length,
+      actual: bytes.length,
+    });
+  return bytes.byteOffset % stride === 0 ? bytes : bytes.slice();
+}
+
 async function statsOf(
   source: ByteSource,
   entry: TensorEntry,
@@ -164,10 +186,21 @@ async function statsOf(
         options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
       },
     });
-  for await (const chunk of read()) {
+  const only = entry.ranges.length === 1 ? entry.ranges[0] : undefined;
+  if (only && isSmallRead(byteLength) && byteLength <= windowSize(options)) {
+    // A small tensor is one read: no windowed generator per tensor (a million tiny tensors
+    // made a million generators and their promises, over a gigabyte of short-lived heap).
+    const chunk = await readSmallContent(source, only.offset, byteLength, layout.stride, entry.name, options);
+    done += chunk.length;
+    options.onBytes?.(chunk.length);
+    options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
     accumulator.add(chunk);
-    if (retain) retained.push(chunk.slice());
-  }
+    if (retain) retained.push(chunk);
+  } else
+    for await (const chunk of read()) {
+      accumulator.add(chunk);
+      if (retain) retained.push(chunk.slice());
+    }
   const summary = accumulator.summary();
 
   let histogram: Histogram | null = null;
