@@ -1,9 +1,8 @@
-import { decodeScalar } from '../../base/decode';
+import { decodeSmallValues } from '../scalars';
 import { LensError } from '../../base/errors';
-import { MAX_PICKLE_BYTES, MAX_READ_BYTES, MAX_SCALAR_VALUE_BYTES, MAX_VIEW_RANGES } from '../../base/limits';
+import { MAX_PICKLE_BYTES, MAX_READ_BYTES, MAX_VIEW_RANGES } from '../../base/limits';
 import type { ByteRange, CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { ReadAheadSource } from '../../io/read-ahead';
 import { torchDtype } from './dtypes';
 import { flattenPickle } from './flatten';
 import { readPickle, type PickleResult, type PyStorage, type PyTensor } from './pickle';
@@ -265,40 +264,6 @@ function tensorEntry(name: string, tensor: PyTensor, storages: StorageBytes): Te
   return entry;
 }
 
-/** Scalars' bytes are read through windows of this size (close storages share one; gaps are read through). */
-const SCALAR_WINDOW_BYTES = 1024 * 1024;
-const SCALAR_MAX_GAP_BYTES = 64 * 1024;
-
-/**
- * The value of every one-element numeric tensor (0-d ones such as BatchNorm's
- * num_batches_tracked, and shape [1]), as the .ckpt scanner keeps small scalars: a bounded read
- * of its few bytes (scalars lying close together share a window), decoded by decodeScalar.
- */
-async function decodeScalars(source: ByteSource, tensors: TensorEntry[], signal?: AbortSignal): Promise<void> {
-  const scalars = tensors.filter((entry) => {
-    const range = entry.ranges[0];
-    return (
-      entry.ranges.length === 1 &&
-      range !== undefined &&
-      range.length > 0 &&
-      range.length <= MAX_SCALAR_VALUE_BYTES &&
-      entry.shape.every((dim) => dim === 1) &&
-      entry.problems === undefined
-    );
-  });
-  if (scalars.length === 0) return;
-  const reads = new ReadAheadSource(
-    source,
-    scalars.map((entry) => entry.ranges[0] as ByteRange),
-    { windowBytes: SCALAR_WINDOW_BYTES, maxGapBytes: SCALAR_MAX_GAP_BYTES },
-  );
-  for (const entry of scalars) {
-    const range = entry.ranges[0] as ByteRange;
-    const value = decodeScalar(entry.dtype, await reads.readView(range.offset, range.length, signal));
-    if (value !== undefined) entry.value = value;
-  }
-}
-
 /** "module." when every tensor name starts with it, or with "<one key>.module." (a DDP model inside a checkpoint dict). */
 function ddpPrefix(names: readonly string[]): string | null {
   if (names.length === 0) return null;
@@ -355,7 +320,7 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
     names.add(entry.name);
     tensors.push(entry);
   }
-  await decodeScalars(source, tensors, options.signal);
+  await decodeSmallValues(source, tensors, options.signal);
   return {
     format: 'pytorch',
     size: source.size,

@@ -69,7 +69,47 @@ describe('scanSafetensors on every real fixture', () => {
     const source = new CountingSource(new MemorySource(build(header, new Uint8Array(8000))));
     const index = await scanSafetensors(source, { firstReadBytes: 1024 });
     expect(index.tensors.length).toBe(2000);
-    expect(source.reads).toBe(2);
+    // Two reads for the header, one shared window for the 2,000 one-element values.
+    expect(source.reads).toBe(3);
+    expect(index.tensors.every((t) => t.value === 0)).toBe(true);
+    const wide: Record<string, object> = {};
+    for (let i = 0; i < 2000; i += 1) wide[`t${i}`] = { dtype: 'F32', shape: [2], data_offsets: [i * 8, i * 8 + 8] };
+    const plain = new CountingSource(new MemorySource(build(wide, new Uint8Array(16000))));
+    expect((await scanSafetensors(plain, { firstReadBytes: 1024 })).tensors.length).toBe(2000);
+    expect(plain.reads).toBe(2);
+  });
+
+  it('one-element tensors carry their value; others, and damaged ones, do not', async () => {
+    const data = new Uint8Array(32);
+    const view = new DataView(data.buffer);
+    view.setBigInt64(0, 1875n, true); // 0-d I64, as num_batches_tracked
+    view.setFloat32(8, -0.5, true); // [1] F32
+    view.setFloat32(12, 7, true); // [1, 1] F32
+    data[16] = 1; // 0-d BOOL
+    const index = await scanSafetensors(
+      new MemorySource(
+        build(
+          {
+            steps: { dtype: 'I64', shape: [], data_offsets: [0, 8] },
+            lr: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+            w: { dtype: 'F32', shape: [1, 1], data_offsets: [12, 16] },
+            flag: { dtype: 'BOOL', shape: [], data_offsets: [16, 17] },
+            short: { dtype: 'F32', shape: [1], data_offsets: [17, 19] },
+            pair: { dtype: 'F16', shape: [2], data_offsets: [19, 23] },
+            empty: { dtype: 'F32', shape: [0], data_offsets: [23, 23] },
+          },
+          data.subarray(0, 23),
+        ),
+      ),
+    );
+    const value = (name: string) => index.tensors.find((t) => t.name === name)?.value;
+    expect(value('steps')).toBe(1875);
+    expect(value('lr')).toBe(-0.5);
+    expect(value('w')).toBe(7);
+    expect(value('flag')).toBe(true);
+    expect(value('short')).toBeUndefined();
+    expect(value('pair')).toBeUndefined();
+    expect(value('empty')).toBeUndefined();
   });
 });
 

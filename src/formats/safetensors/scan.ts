@@ -1,4 +1,5 @@
 import { Interner } from '../../base/intern';
+import { decodeSmallValues } from '../scalars';
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import {
@@ -66,7 +67,8 @@ function badEntry(name: string, hint: string, offset: number): LensError {
 /**
  * Index a safetensors file from its header alone (ckpt-format.md §10): the 8-byte length, the
  * JSON header, `__metadata__`, and every entry checked against the format's rules and the file
- * size. Two small reads at most, whatever the file size.
+ * size. Two small reads, whatever the file size, and the few bytes of one-element tensors (read
+ * through shared windows) for their values.
  */
 export async function scanSafetensors(
   source: ByteSource,
@@ -154,6 +156,8 @@ export async function scanSafetensors(
   }
 
   const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);
+  // One-element tensors (num_batches_tracked, a [1] step) show their value, as in a .ckpt.
+  await decodeSmallValues(source, tensors, signal);
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, 5).map((name) => `"${name}"`);
     problems.push({
