@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { encryptBytes } from '../src/crypto/encrypt';
 import { FIXTURES } from './harness';
@@ -67,16 +67,35 @@ async function pick(file: string): Promise<void> {
   await input.uploadFile(file);
 }
 
+/**
+ * puppeteer's locators poll with code that the page's CSP (no eval) blocks in Firefox ESR 140
+ * ("blocked a JavaScript eval"): wait for the element with `$` and act on its handle instead.
+ */
+async function element(selector: string): Promise<ElementHandle> {
+  await expect.poll(async () => (await page.$(selector)) !== null, { timeout: 30_000 }).toBe(true);
+  return (await page.$(selector)) as ElementHandle;
+}
+
+async function click(selector: string): Promise<void> {
+  await (await element(selector)).click();
+}
+
+async function fill(selector: string, value: string): Promise<void> {
+  const input = await element(selector);
+  await input.evaluate((node) => (node as HTMLInputElement).select());
+  await input.type(value);
+}
+
 async function decrypt(key: string, mode: string): Promise<void> {
   await expect.poll(() => page.$eval('.key-prompt', (element) => element.textContent ?? '')).toContain(mode);
-  await page.locator('[data-testid="key-input"]').fill(key);
-  await page.locator('[data-testid="decrypt"]').click();
+  await fill('[data-testid="key-input"]', key);
+  await click('[data-testid="decrypt"]');
 }
 
 describe('Firefox ESR over WebDriver BiDi', () => {
   it('sample, real .ckpt, SM4 and 24-byte-key AES-GCM files, a filter and a Download export', async () => {
     await launchFirefox();
-    await page.locator('[data-testid="try-sample"]').click();
+    await click('[data-testid="try-sample"]');
     await expect.poll(() => text('param-count')).toBe('20');
 
     await pick(path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt'));
@@ -102,7 +121,7 @@ describe('Firefox ESR over WebDriver BiDi', () => {
     // Back on the real checkpoint's tab: filter, then export the match as a download.
     await pick(path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt'));
     await expect.poll(() => text('param-count')).toBe('19');
-    await page.locator('[data-testid="filter-input"]').fill('not startsWith("moments.") and rank >= 1');
+    await fill('[data-testid="filter-input"]', 'not startsWith("moments.") and rank >= 1');
     await expect.poll(() => text('filter-status')).toContain('of 19');
     const status = await text('filter-status');
     const matched = Number(/(\d+) of 19/.exec(status)?.[1]);
@@ -112,10 +131,10 @@ describe('Firefox ESR over WebDriver BiDi', () => {
     expect(body).toContain('fc1.weight');
     expect(body).not.toContain('moments.');
 
-    await page.locator('[data-testid="panel-tab-export"]').click();
+    await click('[data-testid="panel-tab-export"]');
     await expect.poll(() => text('export-save-unavailable')).toContain('Download');
     expect(await page.$('[data-testid="export-save"]')).toBeNull();
-    await page.locator('[data-testid="export-download"]').click();
+    await click('[data-testid="export-download"]');
     await expect.poll(() => text('export-result')).toContain(`${matched} entries`);
     const name = 'XMU_AI_ISP__checkpoint_lenet-1_1875.export.ckpt';
     await expect
