@@ -3,9 +3,8 @@ import { decodeScalar } from '../base/decode';
 import { MAX_SCALAR_VALUE_BYTES } from '../base/limits';
 import type { ByteRange, TensorEntry } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
-import { ReadAheadSource } from '../io/read-ahead';
 
-/** Scalars' bytes are read through windows of this size (close storages share one; gaps are read through). */
+/** Scalars' bytes are read in windows of at most this size (close ones share one; gaps are read through). */
 const SCALAR_WINDOW_BYTES = 1024 * 1024;
 const SCALAR_MAX_GAP_BYTES = 64 * 1024;
 
@@ -31,15 +30,31 @@ export async function decodeSmallValues(
       entry.problems === undefined
     );
   });
-  if (scalars.length === 0) return;
-  const reads = new ReadAheadSource(
-    source,
-    scalars.map((entry) => entry.ranges[0] as ByteRange),
-    { windowBytes: SCALAR_WINDOW_BYTES, maxGapBytes: SCALAR_MAX_GAP_BYTES },
-  );
-  for (const entry of scalars) {
-    const range = entry.ranges[0] as ByteRange;
-    const value = decodeScalar(entry.dtype, await reads.readView(range.offset, range.length, signal));
-    if (value !== undefined) entry.value = value;
+  // Runs of scalars lying close together in the file are one read each, decoded synchronously
+  // (a million [1]-shaped tensors were a million awaited reads through a windowed source).
+  for (let at = 0; at < scalars.length;) {
+    const first = (scalars[at] as TensorEntry).ranges[0] as ByteRange;
+    let end = first.offset + first.length;
+    let next = at + 1;
+    for (; next < scalars.length; next += 1) {
+      const range = (scalars[next] as TensorEntry).ranges[0] as ByteRange;
+      if (
+        range.offset < end ||
+        range.offset - end > SCALAR_MAX_GAP_BYTES ||
+        range.offset + range.length - first.offset > SCALAR_WINDOW_BYTES
+      )
+        break;
+      end = range.offset + range.length;
+    }
+    const window = await source.read(first.offset, end - first.offset, signal);
+    for (let k = at; k < next; k += 1) {
+      const entry = scalars[k] as TensorEntry;
+      const range = entry.ranges[0] as ByteRange;
+      const bytes = window.subarray(range.offset - first.offset, range.offset - first.offset + range.length);
+      if (bytes.length !== range.length) continue; // the file ends early: no value, as for a short .ckpt scalar
+      const value = decodeScalar(entry.dtype, bytes);
+      if (value !== undefined) entry.value = value;
+    }
+    at = next;
   }
 }
