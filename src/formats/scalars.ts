@@ -51,7 +51,7 @@ export async function decodeSmallValues(
       const entry = scalars[k] as TensorEntry;
       const range = entry.ranges[0] as ByteRange;
       const bytes = window.subarray(range.offset - first.offset, range.offset - first.offset + range.length);
-      if (bytes.length !== range.length) continue; // the file ends early: no value, as for a short .ckpt scalar
+      if (bytes.length !== range.length) continue; // the file ends before its bytes: no value
       const value = decodeScalar(entry.dtype, bytes);
       if (value !== undefined) entry.value = value;
     }

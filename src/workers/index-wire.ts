@@ -154,21 +154,10 @@ export function encodeIndex(index: CheckpointIndex): { columns: IndexColumns; tr
     numberValue,
     rare,
   };
-  const transfer = [
-    nameEnds,
-    dtype,
-    rawDtype,
-    shard,
-    kind,
-    shape,
-    storedDims,
-    bytes,
-    rangeStart,
-    rangeOffset,
-    rangeLength,
-    hasNumber,
-    numberValue,
-  ].map((array) => array.buffer as ArrayBuffer);
+  // Every typed-array column moves with the message.
+  const transfer = Object.values(columns).flatMap((column) =>
+    ArrayBuffer.isView(column) ? [column.buffer as ArrayBuffer] : [],
+  );
   return { columns, transfer };
 }
 
@@ -208,34 +197,14 @@ export function decodeIndex(columns: IndexColumns): CheckpointIndex {
     const storedId = columns.storedDims[i] as number;
     // One literal per common layout (safetensors has rawDtype, .ckpt storedDims): properties
     // added afterwards live in a separate backing store, tens of bytes per tensor.
+    const storedDims = storedId === NONE ? undefined : (shapes[storedId] as number[]);
     const tensor: TensorEntry =
       rawId !== NONE
-        ? storedId !== NONE
-          ? {
-              name,
-              dtype,
-              rawDtype: strings[rawId] as string,
-              shape,
-              storedDims: shapes[storedId] as number[],
-              kind,
-              bytes,
-              ranges,
-            }
-          : { name, dtype, rawDtype: strings[rawId] as string, shape, kind, bytes, ranges }
-        : storedId !== NONE
-          ? columns.hasNumber[i] === 1
-            ? {
-                name,
-                dtype,
-                shape,
-                storedDims: shapes[storedId] as number[],
-                kind,
-                bytes,
-                ranges,
-                value: columns.numberValue[i] as number,
-              }
-            : { name, dtype, shape, storedDims: shapes[storedId] as number[], kind, bytes, ranges }
+        ? { name, dtype, rawDtype: strings[rawId] as string, shape, kind, bytes, ranges }
+        : storedDims
+          ? { name, dtype, shape, storedDims, kind, bytes, ranges }
           : { name, dtype, shape, kind, bytes, ranges };
+    if (storedDims && rawId !== NONE) tensor.storedDims = storedDims;
     if (columns.hasNumber[i] === 1) tensor.value = columns.numberValue[i] as number;
     const extra = rare.get(i);
     if (extra?.value !== undefined) tensor.value = extra.value;

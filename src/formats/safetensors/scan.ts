@@ -67,8 +67,8 @@ function badEntry(name: string, hint: string, offset: number): LensError {
 /**
  * Index a safetensors file from its header alone (ckpt-format.md §10): the 8-byte length, the
  * JSON header, `__metadata__`, and every entry checked against the format's rules and the file
- * size. Two small reads, whatever the file size, and the few bytes of one-element tensors (read
- * through shared windows) for their values.
+ * size. Two small reads, whatever the file size, and the few bytes of one-element tensors (close
+ * ones share one read) for their values.
  */
 export async function scanSafetensors(
   source: ByteSource,
@@ -94,12 +94,12 @@ export async function scanSafetensors(
   if (dataStart > source.size) {
     throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
   }
-  // Split into copied pieces, so the whole header is not held while the index grows.
-  const pieces = headerMembers(
+  const headerBytes =
     first.length >= dataStart
       ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
-      : await readHeader(source, headerLength, signal),
-  );
+      : await readHeader(source, headerLength, signal);
+
+  const pieces = headerMembers(headerBytes);
   const metadata: Record<string, string> = {};
   const dataLength = source.size - dataStart;
   const tensors: TensorEntry[] = [];
@@ -114,15 +114,7 @@ export async function scanSafetensors(
   // Only a header parsed in pieces can repeat a name across pieces (JSON.parse keeps one of each).
   const positionOf = pieces.length > 1 ? new Map<string, number>() : null;
   for (const members of pieces) {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = members.parse();
-    } catch (error) {
-      if (!(error instanceof PieceNotJson)) throw error;
-      // The whole text again, for JSON.parse's own message and position.
-      parseWhole(await readHeader(source, headerLength, signal));
-      throw error.cause;
-    }
+    const parsed = members.parse();
     for (const name in parsed) {
       if (name === '__metadata__') {
         readMetadata(parsed[name], metadata);
@@ -181,7 +173,7 @@ export async function scanSafetensors(
 
 /** Above this size a header is parsed in pieces of PIECE_BYTES (header-members.ts says why). */
 const WHOLE_PARSE_MAX_BYTES = 8 * 1024 * 1024;
-const PIECE_BYTES = 256 * 1024;
+const PIECE_BYTES = 4 * 1024 * 1024;
 
 /** Top-level members of the header, parsed when asked (so one piece at a time is alive). */
 interface HeaderMembers {
@@ -219,32 +211,22 @@ function parseWhole(headerBytes: Uint8Array): HeaderMembers {
  * The header as one text, or (when large) as pieces of whole members. A piece that does not
  * parse means the whole does not either: then the whole is parsed for JSON.parse's own error.
  */
-/** A piece of a split header is not JSON: the caller parses the whole text for the error. */
-class PieceNotJson extends Error {
-  constructor(override readonly cause: LensError) {
-    super(cause.message);
-  }
-}
-
 function headerMembers(headerBytes: Uint8Array): HeaderMembers[] {
   const split = headerBytes.length > WHOLE_PARSE_MAX_BYTES ? splitHeaderMembers(headerBytes, PIECE_BYTES) : null;
   if (!split) return [parseWhole(headerBytes)];
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  // Copies, each dropped once parsed: the header's memory is given back as the index grows.
-  const copies: (Uint8Array | null)[] = split.map((piece) => piece.slice());
-  return copies.map((_, at): HeaderMembers => {
+  return split.map((bytes): HeaderMembers => {
     let text = '';
     return {
       parse() {
-        const bytes = copies[at] as Uint8Array;
-        copies[at] = null;
+        text = `{${decoder.decode(bytes)}}`;
         try {
-          text = `{${decoder.decode(bytes)}}`;
           // `{"a":1,}` splits into a last piece of nothing: invalid as a whole.
-          if (copies.length > 1 && /^\{\s*\}$/.test(text)) throw new SyntaxError('a member is missing');
+          if (split.length > 1 && /^\{\s*\}$/.test(text)) throw new SyntaxError('a member is missing');
           return JSON.parse(text) as Record<string, unknown>;
         } catch (error) {
-          throw new PieceNotJson(notJson(error));
+          parseWhole(headerBytes);
+          throw notJson(error);
         }
       },
       duplicateKeys: (count) => duplicateHeaderKeys(text, count),
