@@ -15,6 +15,8 @@ import {
   isSmallRead,
   readThroughSmall,
   readElementChunks,
+  readSmallContent,
+  windowSize,
   type WindowOptions,
 } from '../stats/windows';
 
@@ -39,8 +41,8 @@ export interface TensorDelta {
   nameB: string;
   dtypeA: string;
   dtypeB: string;
-  shapeA: number[];
-  shapeB: number[];
+  shapeA: readonly number[];
+  shapeB: readonly number[];
   status: PairStatus;
   shapeChanged: boolean;
   dtypeChanged: boolean;
@@ -157,6 +159,29 @@ interface ReadContext {
   onBytes: (bytes: number) => void;
 }
 
+/** Both contents, one read each, when both are one small range (a pass over many tiny tensors). */
+async function smallContents(
+  sourceA: ByteSource,
+  a: TensorEntry,
+  strideA: number,
+  sourceB: ByteSource,
+  b: TensorEntry,
+  strideB: number,
+  context: ReadContext,
+): Promise<[Uint8Array, Uint8Array] | null> {
+  const rangeA = a.ranges.length === 1 ? a.ranges[0] : undefined;
+  const rangeB = b.ranges.length === 1 ? b.ranges[0] : undefined;
+  const limit = windowSize(context.options);
+  if (!rangeA || !rangeB || !isSmallRead(rangeA.length) || !isSmallRead(rangeB.length)) return null;
+  if (rangeA.length > limit || rangeB.length > limit) return null;
+  const { signal } = context.options;
+  const contentA = await readSmallContent(sourceA, rangeA.offset, rangeA.length, strideA, a.name, signal);
+  context.onBytes(contentA.length);
+  const contentB = await readSmallContent(sourceB, rangeB.offset, rangeB.length, strideB, b.name, signal);
+  context.onBytes(contentB.length);
+  return [contentA, contentB];
+}
+
 /** Stops at the first differing window, so changed tensors cost about one window extra. */
 async function contentIdentical(
   sourceA: ByteSource,
@@ -205,6 +230,7 @@ async function valueDeltas(
   layoutB: ElementLayout,
   count: number,
   context: ReadContext,
+  small: [Uint8Array, Uint8Array] | null,
 ): Promise<DeltaTotals> {
   const totals: DeltaTotals = {
     elements: 0,
@@ -225,34 +251,63 @@ async function valueDeltas(
       limitBytes: count * layout.stride,
       onBytes: context.onBytes,
     })[Symbol.asyncIterator]();
-  const valuesA = new Float64Array(BLOCK_ELEMENTS);
-  const valuesB = new Float64Array(BLOCK_ELEMENTS);
-  for await (const [chunkA, chunkB] of pairElements(
-    read(sourceA, a, layoutA),
-    layoutA.stride,
-    read(sourceB, b, layoutB),
-    layoutB.stride,
-  )) {
-    const total = chunkA.length / layoutA.stride;
-    const float32Pair = layoutA.kind === 'f32' && layoutB.kind === 'f32';
-    // Float32 on both sides (the common case) is read in place; anything else is decoded first.
-    const floatsA = float32Pair ? new Float32Array(chunkA.buffer, chunkA.byteOffset, total) : null;
-    const floatsB = float32Pair ? new Float32Array(chunkB.buffer, chunkB.byteOffset, total) : null;
-    for (let first = 0; first < total; first += BLOCK_ELEMENTS) {
-      const n = Math.min(BLOCK_ELEMENTS, total - first);
-      if (floatsA && floatsB) {
-        deltaBlockFloat32(floatsA, floatsB, first, first + n, totals);
-      } else {
-        decodeElements(layoutA.kind, chunkA, first, n, valuesA);
-        decodeElements(layoutB.kind, chunkB, first, n, valuesB);
-        deltaBlock(valuesA, valuesB, 0, n, totals);
-      }
-    }
-  }
+  const scratch = deltaScratch(count);
+  if (small) {
+    const [contentA, contentB] = small;
+    const elements = Math.min(contentA.length / layoutA.stride, contentB.length / layoutB.stride, count);
+    addDeltas(
+      contentA.subarray(0, elements * layoutA.stride),
+      layoutA,
+      contentB.subarray(0, elements * layoutB.stride),
+      layoutB,
+      totals,
+      scratch,
+    );
+  } else
+    for await (const [chunkA, chunkB] of pairElements(
+      read(sourceA, a, layoutA),
+      layoutA.stride,
+      read(sourceB, b, layoutB),
+      layoutB.stride,
+    ))
+      addDeltas(chunkA, layoutA, chunkB, layoutB, totals, scratch);
   if (totals.elements !== count) {
     throw new LensError('tensor-content-short', { tensor: a.name, expected: count, actual: totals.elements });
   }
   return totals;
+}
+
+/** Decoding scratch for two sides: no bigger than the tensor (a million tiny ones are compared). */
+function deltaScratch(count: number): [Float64Array, Float64Array] {
+  const size = Math.max(1, Math.min(BLOCK_ELEMENTS, count));
+  return [new Float64Array(size), new Float64Array(size)];
+}
+
+/** Paired chunks of equal element counts into the totals. */
+function addDeltas(
+  chunkA: Uint8Array,
+  layoutA: ElementLayout,
+  chunkB: Uint8Array,
+  layoutB: ElementLayout,
+  totals: DeltaTotals,
+  [valuesA, valuesB]: [Float64Array, Float64Array],
+): void {
+  const total = chunkA.length / layoutA.stride;
+  const float32Pair = layoutA.kind === 'f32' && layoutB.kind === 'f32';
+  // Float32 on both sides (the common case) is read in place; anything else is decoded first.
+  const floatsA = float32Pair ? new Float32Array(chunkA.buffer, chunkA.byteOffset, total) : null;
+  const floatsB = float32Pair ? new Float32Array(chunkB.buffer, chunkB.byteOffset, total) : null;
+  const block = valuesA.length;
+  for (let first = 0; first < total; first += block) {
+    const n = Math.min(block, total - first);
+    if (floatsA && floatsB) {
+      deltaBlockFloat32(floatsA, floatsB, first, first + n, totals);
+    } else {
+      decodeElements(layoutA.kind, chunkA, first, n, valuesA);
+      decodeElements(layoutB.kind, chunkB, first, n, valuesB);
+      deltaBlock(valuesA, valuesB, 0, n, totals);
+    }
+  }
 }
 
 /*
@@ -367,8 +422,8 @@ function basePair(a: TensorEntry, b: TensorEntry): TensorDelta {
     nameB: b.name,
     dtypeA: a.dtype,
     dtypeB: b.dtype,
-    shapeA: [...a.shape],
-    shapeB: [...b.shape],
+    shapeA: a.shape,
+    shapeB: b.shape,
     status: 'incomparable',
     shapeChanged,
     dtypeChanged: a.dtype !== b.dtype,
@@ -394,7 +449,14 @@ async function comparePair(
   const layoutB = elementLayout(b);
   const sameLayout = !pair.shapeChanged && !pair.dtypeChanged && a.kind === b.kind;
   try {
-    if (sameLayout && (await contentIdentical(sourceA, a, sourceB, b, context))) {
+    const small =
+      sameLayout || (layoutA && layoutB)
+        ? await smallContents(sourceA, a, layoutA?.stride ?? 1, sourceB, b, layoutB?.stride ?? 1, context)
+        : null;
+    const identical = small
+      ? sameLayout && bytesEqual(small[0], small[1])
+      : sameLayout && (await contentIdentical(sourceA, a, sourceB, b, context));
+    if (identical) {
       const elements = layoutA ? Math.min(layoutA.declaredCount, layoutA.storedCount) : 0;
       return {
         ...pair,
@@ -415,7 +477,7 @@ async function comparePair(
     if (layoutA.declaredCount !== layoutB.declaredCount) return { ...pair, reason: 'element-count-differs' };
     const count = layoutA.declaredCount;
     if (layoutA.storedCount < count || layoutB.storedCount < count) return { ...pair, reason: 'content-short' };
-    const totals = await valueDeltas(sourceA, a, layoutA, sourceB, b, layoutB, count, context);
+    const totals = await valueDeltas(sourceA, a, layoutA, sourceB, b, layoutB, count, context, small);
     const normA = Math.sqrt(totals.sumA2);
     const normB = Math.sqrt(totals.sumB2);
     const normDelta = Math.sqrt(totals.sumDelta2);

@@ -14,6 +14,7 @@ import { loadStats32Kernel } from './stats-kernel';
 import {
   PrefetchingSource,
   isSmallRead,
+  readSmallContent,
   readThroughSmall,
   firstWindow,
   readElementChunks,
@@ -130,26 +131,6 @@ interface JobProgress {
 }
 
 /** All of a small tensor's measured bytes in one read, aligned for a typed-array view. */
-async function readSmallContent(
-  source: ByteSource,
-  offset: number,
-  length: number,
-  stride: number,
-  tensor: string,
-  options: StatsOptions,
-): Promise<Uint8Array> {
-  const bytes = await source.read(offset, length, options.signal);
-  options.signal?.throwIfAborted();
-  if (bytes.length !== length)
-    throw new LensError('tensor-content-short', {
-      tensor,
-      offset: offset + bytes.length,
-      expected: length,
-      actual: bytes.length,
-    });
-  return bytes.byteOffset % stride === 0 ? bytes : bytes.slice();
-}
-
 async function statsOf(
   source: ByteSource,
   entry: TensorEntry,
@@ -190,7 +171,7 @@ async function statsOf(
   if (only && isSmallRead(byteLength) && byteLength <= windowSize(options)) {
     // A small tensor is one read: no windowed generator per tensor (a million tiny tensors
     // made a million generators and their promises, over a gigabyte of short-lived heap).
-    const chunk = await readSmallContent(source, only.offset, byteLength, layout.stride, entry.name, options);
+    const chunk = await readSmallContent(source, only.offset, byteLength, layout.stride, entry.name, options.signal);
     done += chunk.length;
     options.onBytes?.(chunk.length);
     options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });

@@ -202,3 +202,27 @@ export function readThroughSmall(
   }
   return planned.length > 1 ? new ReadAheadSource(source, planned, THROUGH_WINDOWS) : source;
 }
+
+/**
+ * A small tensor's content in one read (no windowed generator: a million tiny tensors made a
+ * million generators and their promises), copied only when its offset does not suit `stride`.
+ */
+export async function readSmallContent(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  stride: number,
+  tensor: string,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const bytes = await source.read(offset, length, signal);
+  signal?.throwIfAborted();
+  if (bytes.length !== length)
+    throw new LensError('tensor-content-short', {
+      tensor,
+      offset: offset + bytes.length,
+      expected: length,
+      actual: bytes.length,
+    });
+  return bytes.byteOffset % stride === 0 ? bytes : bytes.slice();
+}
