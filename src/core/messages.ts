@@ -698,7 +698,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'path-is-folder':
       return {
         title: 'A folder, not a file',
-        detail: `${String(details.file)} is a folder, not a file${details.hint ? ` (${details.hint})` : ''}.`,
+        detail: `${String(details.file)} is a folder${details.hint ? ` (${details.hint})` : ''}.`,
         action: 'Give the path of a file inside it.',
       };
     case 'path-not-regular-file':

@@ -139,6 +139,17 @@ describe('ckpt-lens convert', () => {
     expect((await run('convert', lenet)).code).toBe(2);
   });
 
+  it('opens a folder the same way with or without --key: a sharded set is not encrypted, and says so', async () => {
+    const folder = fixturePath('pytorch', 'sharded_safetensors');
+    const plain = await run('convert', folder, path.join(work, 'set.safetensors'));
+    expect(plain.code).toBe(0);
+    const out = path.join(work, 'set-key.ckpt');
+    const keyed = await run('convert', folder, out, '--key', '00112233445566778899aabbccddeeff');
+    expect(keyed.code).toBe(1);
+    expect(keyed.err.join('\n')).toMatch(/not encrypted/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses to overwrite without --force', async () => {
     const out = path.join(work, 'exists.ckpt');
     writeFileSync(out, 'x');

@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { CipherMode } from '../../base/types';
-import { CIPHER_MAGICS, cipherModeOfMagic } from '../../formats/sniff';
+import { CIPHER_MAGICS } from '../../formats/sniff';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
 import { BlobSource, type ByteSource } from '../../io/byte-source';
 import {
@@ -62,19 +62,14 @@ function parseSets(values: string[]): [string, AppendValue][] {
   });
 }
 
-/** Open the input, decrypting it first when a key is given (the mode comes from the magic). */
-async function openInput(
+/** Open the input (a file, an index JSON or a folder), decrypting it when a key is given. */
+function openInput(
   file: string,
   key: Uint8Array | undefined,
   mode: string | undefined,
   signal: AbortSignal,
 ): Promise<OpenedCheckpoint> {
-  if (!key) return openInputCheckpoint(file, { signal });
-  const source = await openFileSource(file);
-  const head = await source.read(0, Math.min(4, source.size), signal);
-  if (!cipherModeOfMagic(head)) throw new LensError('crypto-not-encrypted', { file });
-  const decrypted = await openDecryptedSource(source, key, { mode: mode as CipherMode | undefined, signal });
-  return openCheckpoint(decrypted, { signal });
+  return openInputCheckpoint(file, { ...(key ? { key } : {}), ...(mode ? { mode: mode as CipherMode } : {}), signal });
 }
 
 /** Write to `<out>.partial`, then rename: a cancelled export never leaves a complete-looking file. */
