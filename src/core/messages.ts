@@ -2,7 +2,7 @@ import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/error
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
-import type { CrcInfo } from '../base/types';
+import type { CrcInfo, FormatId } from '../base/types';
 import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
@@ -881,7 +881,7 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
  * A file's verdict (core/summary fileVerdict) in words: the headline states the findings, or
  * that there are none; `crc` states what is known about the CRC — never more than was checked.
  */
-export function describeVerdict(verdict: FileVerdict): { headline: string; crc: string } {
+export function describeVerdict(verdict: FileVerdict, format?: FormatId): { headline: string; crc: string } {
   const findings: string[] = [];
   if (verdict.crc === 'mismatch') {
     findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
@@ -898,13 +898,30 @@ export function describeVerdict(verdict: FileVerdict): { headline: string; crc: 
       : verdict.structuralNotes > 0
         ? `No structural problems found; ${plural(verdict.structuralNotes, 'note')} on how the file is stored (listed below).`
         : 'No structural problems found.';
-  return { headline, crc: describeCrcVerdict(verdict.crc, verdict.crcNote) };
+  return { headline, crc: describeCrcVerdict(verdict.crc, verdict.crcNote, format) };
 }
 
-function describeCrcVerdict(crc: CrcVerdict, note?: string): string {
+/** Why a file of this format has no CRC, as a clause (a PyTorch zip always has one per entry). */
+function noCrcReason(format?: FormatId): string {
+  switch (format) {
+    case 'safetensors':
+      return 'MindSpore adds crc_num to the metadata only with crc_check=True; other writers store none';
+    case 'pytorch':
+      return 'the legacy torch.save layout, before torch 1.6, stores none';
+    default:
+      return 'MindSpore writes one only with crc_check=True';
+  }
+}
+
+/** The file stores no CRC: a sentence saying why, and that nothing was checked. */
+export function describeNoCrc(format?: FormatId): string {
+  return `No CRC stored (${noCrcReason(format)}): the contents could not be checked against one.`;
+}
+
+function describeCrcVerdict(crc: CrcVerdict, note?: string, format?: FormatId): string {
   switch (crc) {
     case 'absent':
-      return 'No CRC stored (MindSpore writes one only with crc_check=True): the contents could not be checked against one.';
+      return describeNoCrc(format);
     case 'not-verified':
       return 'A CRC is stored but not checked yet: Verify integrity compares it with the contents.';
     case 'verified':

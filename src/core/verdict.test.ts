@@ -80,6 +80,17 @@ describe('fileVerdict: one verdict that says only what was established', () => {
     expect(describeVerdict(notes).crc).toContain('No CRC stored');
   });
 
+  it('says why no CRC is stored in the words of the format that has none', async () => {
+    const legacy = await openCheckpoint(await fixtureSource('pytorch', 'tiny_cnn_legacy.pt'));
+    const verdict = fileVerdict(legacy.index);
+    expect(verdict.crc).toBe('absent');
+    const crc = describeVerdict(verdict, legacy.index.format).crc;
+    expect(crc).toContain('legacy torch.save layout');
+    expect(crc).not.toContain('MindSpore');
+    expect(describeVerdict(verdict, 'safetensors').crc).toContain('other writers store none');
+    expect(describeVerdict(verdict, 'ckpt').crc).toContain('crc_check=True');
+  });
+
   it('an encrypted block that fails to decrypt is a finding', async () => {
     const content = new Uint8Array(300_000).map((_, i) => i & 255);
     const key = hexToBytes('000102030405060708090a0b0c0d0e0f');

@@ -315,7 +315,7 @@ const ProblemsCard = memo(function ProblemsCard({
   integrity: IntegrityReport | undefined;
   verdict: FileVerdict;
 }) {
-  const words = describeVerdict(verdict);
+  const words = describeVerdict(verdict, index.format);
   const tensorProblems = index.tensors.flatMap((tensor) =>
     (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
   );

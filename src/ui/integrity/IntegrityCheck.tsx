@@ -1,5 +1,5 @@
 import type { CheckpointIndex } from '../../base/types';
-import { describeZipCrc } from '../../core/messages';
+import { describeNoCrc, describeZipCrc } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { updateFile } from '../../store/store';
@@ -38,7 +38,7 @@ export function IntegrityCheck({
         : report.crcStatus === 'mismatch'
           ? `CRC MISMATCH: stored ${report.crc.expected}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
           : report.crcStatus === 'absent'
-            ? 'No CRC stored (saved without crc_check=True): nothing to compare against'
+            ? describeNoCrc(index.format)
             : `CRC not checkable: ${report.crcNote ?? ''}`
     : null;
   return (
