@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'crypto-wrong-mode'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
+  | 'crypto-plaintext-not-checkpoint'
   | 'crypto-block-malformed'
   | 'crypto-block-empty'
   | 'crypto-truncated'

@@ -331,6 +331,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
             detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${at}. No block has verified the key, so this is either damage to the block or a wrong key.`,
             action: 'Check the key first; if it is right, get a fresh copy of the file.',
           };
+    case 'crypto-plaintext-not-checkpoint':
+      return {
+        title: 'The decrypted file is not a checkpoint',
+        detail:
+          details.expected === 'AES-GCM'
+            ? `The key is right (cipher block ${String(details.keyBlock)} authenticated with it), but the decrypted bytes do not begin a checkpoint record: the file's first block is missing or out of place, or what was encrypted is not a MindSpore checkpoint.`
+            : `The key is right (the padding of cipher block ${String(details.keyBlock)} checks with it), but cipher block 0 does not decrypt to the start of a checkpoint record: the beginning of block 0 was altered.`,
+        action: 'Get a fresh copy of the file; the key is fine.',
+      };
     case 'crypto-block-malformed':
       return {
         title: 'An encrypted block header is damaged',

@@ -4,7 +4,8 @@ import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { SNIFF_BYTES } from '../formats/sniff';
 import { scanCheckpoint } from '../formats/ckpt/scan';
-import { detectEncryption, readFrameTable } from '../crypto/frames';
+import { beginsWithRecord, RECORD_START_BYTES } from '../formats/ckpt/wire';
+import { detectEncryption, readFrameTable, type FrameTable } from '../crypto/frames';
 import type { DecryptedSourceOptions } from '../crypto/decrypted-source';
 
 export interface OpenedCheckpoint {
@@ -30,6 +31,28 @@ export interface CheckpointOpenOptions extends OpenOptions {
    * how many blocks to decrypt ahead; default this thread, one ahead.
    */
   decryption?: (mode: CipherMode) => Pick<DecryptedSourceOptions, 'decryptor' | 'readAhead' | 'decryptConcurrency'>;
+}
+
+/**
+ * Decrypted bytes that do not begin a checkpoint record. With no block having proven the key,
+ * that is a wrong key (or, for 1.3–1.6 files, which carry no check, a wrong mode): what a wrong
+ * key gives whenever the cipher cannot tell (CBC padding valid by chance, legacy AES-GCM). With
+ * the key proven, the file itself is at fault: block 0's start was altered (CBC), or block 0 is
+ * missing, out of place, or not a checkpoint (AES-GCM blocks authenticate one by one).
+ */
+function notACheckpointOnceDecrypted(table: FrameTable, keyBlock: number | null): LensError {
+  if (keyBlock === null) {
+    return new LensError('crypto-wrong-key', {
+      block: 0,
+      hint:
+        table.layout === 'legacy'
+          ? 'the decrypted bytes are not a checkpoint; files of MindSpore 1.3–1.6 carry no key check, so the wrong mode gives the same'
+          : 'the decrypted bytes are not a checkpoint',
+      blocksTried: [0],
+      blockCount: table.count,
+    });
+  }
+  return new LensError('crypto-plaintext-not-checkpoint', { block: 0, keyBlock, expected: table.mode, offset: 0 });
 }
 
 /** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */
@@ -60,6 +83,8 @@ export async function openCheckpoint(
     ...(decryption ? decryption(table.mode) : {}),
   });
   if (plaintext.size === 0) throw new LensError('empty-file');
+  const start = await plaintext.read(0, Math.min(RECORD_START_BYTES, plaintext.size), options.signal);
+  if (!beginsWithRecord(start, plaintext.size)) throw notACheckpointOnceDecrypted(table, plaintext.keyBlock);
   const scanned = await scanCheckpoint(plaintext, scanOptions);
   const index: CheckpointIndex = {
     ...scanned,

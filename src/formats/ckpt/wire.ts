@@ -83,3 +83,34 @@ export function skipField(cursor: ByteCursor, wireType: number, keyOffset: numbe
       throw new LensError('ckpt-bad-wire-type', { offset: keyOffset, actual: wireType });
   }
 }
+
+/** Bytes `beginsWithRecord` needs at most: two keys and two 10-byte varints. */
+export const RECORD_START_BYTES = 22;
+
+/** A varint in `bytes` at `at`, or null when it does not end inside them (or passes 2^53). */
+function varintIn(bytes: Uint8Array, at: number): { value: number; next: number } | null {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < MAX_VARINT_BYTES && at + i < bytes.length; i += 1) {
+    const byte = bytes[at + i] as number;
+    value += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return Number.isSafeInteger(value) ? { value, next: at + i + 1 } : null;
+    scale *= 128;
+  }
+  return null;
+}
+
+/**
+ * Whether `head` (the first bytes of a source of `size` bytes) begins a `Checkpoint.value`
+ * record as every save_checkpoint writes one: field 1 (LEN) whose length fits the source, whose
+ * first field is field 1 (the `tag` string, LEN) fitting the record. One byte (0x0a) is what a
+ * sniff can afford; decrypted bytes need more, since random ones start with 0x0a once in 256.
+ */
+export function beginsWithRecord(head: Uint8Array, size: number): boolean {
+  if (head[0] !== 0x0a) return false;
+  const record = varintIn(head, 1);
+  if (!record || record.value > size - record.next) return false;
+  if (head[record.next] !== 0x0a) return false;
+  const tag = varintIn(head, record.next + 1);
+  return tag !== null && tag.value + (tag.next - record.next) <= record.value;
+}
