@@ -121,9 +121,10 @@ describe('decrypted bytes that are not a checkpoint', () => {
       blockBytes: 4096,
       ivFor: fixedIv,
     });
-    // The first ciphertext byte of block 0 (after magic, lengths and IV): only its first 16 bytes garble.
+    // Byte 32, the first ciphertext byte of block 0 (after magic, block_len, iv_len, IV, cipher_len):
+    // only its first 16 plaintext bytes garble.
     const altered = file.slice();
-    altered[4 + 4 + 4 + 16 + 4] ^= 0x01;
+    altered[32] = (altered[32] as number) ^ 0x01;
     const found = await error(openCheckpoint(new MemorySource(altered), { key }));
     expect(found.code).toBe('crypto-plaintext-not-checkpoint');
     expect(found.keyBlock).toBeDefined();

@@ -1,3 +1,4 @@
+import { setOwn } from '../../base/own';
 import type { MergedView } from './merge';
 
 /** MindSpore's `unified_safetensors` part size (3 GiB). */
@@ -49,7 +50,7 @@ export function planUnifiedParts(
   const weightMap: Record<string, string> = {};
   for (const part of parts) {
     part.names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const name of part.names) weightMap[name] = part.file;
+    for (const name of part.names) setOwn(weightMap, name, part.file);
   }
   const hyperParams =
     extras.length > 0

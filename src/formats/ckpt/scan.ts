@@ -1,3 +1,4 @@
+import { setOwn } from '../../base/own';
 import { decodeScalar, decodeUtf32le } from '../../base/decode';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
@@ -436,7 +437,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
 
   const metadata: Record<string, string | number | boolean> = {};
   for (const entry of entries) {
-    if (entry.value !== undefined && isAppendDictValue(entry)) metadata[entry.name] = entry.value;
+    if (entry.value !== undefined && isAppendDictValue(entry)) setOwn(metadata, entry.name, entry.value);
   }
 
   return {

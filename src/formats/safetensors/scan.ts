@@ -1,3 +1,4 @@
+import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
 import { decodeSmallValues } from '../scalars';
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
@@ -239,7 +240,7 @@ function readMetadata(raw: unknown, metadata: Record<string, string>): void {
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== 'string')
       throw badEntry('__metadata__', `value of "${key}" is not a string`, HEADER_LENGTH_BYTES);
-    metadata[key] = value;
+    setOwn(metadata, key, value);
   }
 }
 

@@ -124,3 +124,19 @@ describe('safetensorsParts', () => {
     expect(crcZeroRunOf('Float32', [], hexToBytes('0ad7233c'))).toBeNull();
   });
 });
+
+describe('names a plain object would swallow', () => {
+  it('a tensor and a metadata key named __proto__ survive writing and reading', async () => {
+    const entries: SafetensorsWriteEntry[] = [
+      { name: '__proto__', dtype: 'Float32', shape: [1], content: [bytesPart(hexToBytes('0000803f'))] },
+      { name: 'hasOwnProperty', dtype: 'Float32', shape: [1], content: [bytesPart(hexToBytes('00000040'))] },
+    ];
+    const metadata: Record<string, string> = {};
+    Object.defineProperty(metadata, '__proto__', { value: 'kept', enumerable: true });
+    const bytes = await collect(safetensorsParts(entries, metadata));
+    const index = await scanSafetensors(new MemorySource(bytes));
+    expect(index.tensors.map((t) => t.name).sort()).toEqual(['__proto__', 'hasOwnProperty']);
+    expect(Object.hasOwn(index.metadata, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(index.metadata, '__proto__')?.value).toBe('kept');
+  });
+});

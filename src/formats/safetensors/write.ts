@@ -1,3 +1,4 @@
+import { setOwn } from '../../base/own';
 import {
   byteLengthOf,
   dtypeInfo,
@@ -92,11 +93,11 @@ export function safetensorsParts(
     if (length !== expected) {
       throw new LensError('export-size-mismatch', { tensor: entry.name, expected, actual: length });
     }
-    header[entry.name] = {
+    setOwn(header, entry.name, {
       dtype: safetensorsDtypeFor(entry),
       shape: [...entry.shape],
       data_offsets: [offset, offset + length],
-    };
+    });
     offset += length;
     contents.push(...entry.content);
   }

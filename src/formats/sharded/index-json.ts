@@ -6,6 +6,7 @@
  * It is a side input from an untrusted folder: its size is checked before it is read, and every
  * field is checked before use.
  */
+import { setOwn } from '../../base/own';
 import { LensError } from '../../base/errors';
 import { MAX_SHARD_FILES, MAX_SHARD_INDEX_BYTES, MAX_TENSOR_ENTRIES, MAX_TENSOR_NAME_BYTES } from '../../base/limits';
 import type { ShardIndexKind } from '../../base/types';
@@ -89,7 +90,7 @@ export function parseShardIndex(text: string, fileName: string): ShardIndex {
       }
       declaredTotalSize = value;
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      metadata[key] = value;
+      setOwn(metadata, key, value);
     }
   }
   const entries = Object.entries(weightMap as Record<string, unknown>);
