@@ -582,9 +582,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'export-empty':
       return {
         title: 'Nothing to export',
-        detail:
-          'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
-        action: 'Select at least one parameter or add an append_dict value.',
+        detail: details.hint
+          ? `No selected value can be written: ${details.hint} cannot be stored in the output. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").`
+          : 'After the selection and removals no parameter is left. MindSpore would write an empty file, and load_checkpoint refuses it ("loaded parameter dict is empty").',
+        action: details.hint
+          ? 'Run inspect to see why each one cannot be written.'
+          : 'Select at least one parameter or add an append_dict value.',
       };
     case 'strategy-unreadable':
       return {

@@ -32,9 +32,11 @@ function number(value: number | string | null): string {
 }
 
 const SKIP_REASONS: Record<SkippedTensor['reason'], string> = {
-  'not-numeric': 'holds no numbers to measure',
+  'not-numeric': 'holds no numbers Ckpt Lens can measure',
   'content-short': 'its bytes run past the end of the file',
   'size-impossible': 'its shape declares more elements than any file can hold',
+  'view-outside-storage': 'its view reaches past the end of its storage',
+  'view-too-fragmented': 'not measured: its view would be read in more separate runs than Ckpt Lens gathers',
 };
 
 /** What was measured when the content and the shape disagree. */
@@ -47,7 +49,10 @@ function sizeMismatchText(mismatch: NonNullable<TensorStats['sizeMismatch']>): s
 
 /** A measured tensor whose content contradicts its shape, or a tensor skipped because its bytes are damaged. */
 function hasSizeFinding(all: AllStatsResult): boolean {
-  return all.tensors.some((t) => t.sizeMismatch) || all.skipped.some((t) => t.reason !== 'not-numeric');
+  return (
+    all.tensors.some((t) => t.sizeMismatch) ||
+    all.skipped.some((t) => t.reason !== 'not-numeric' && t.reason !== 'view-too-fragmented')
+  );
 }
 
 /**
@@ -85,7 +90,7 @@ function statsTable(io: CliIo, names: readonly { name: string }[]) {
     finish(file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
       for (const skipped of all.skipped)
         io.out(
-          `  ${skipped.reason === 'not-numeric' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
+          `  ${skipped.reason === 'not-numeric' || skipped.reason === 'view-too-fragmented' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
         );
       io.out(`${path.basename(file)}: ${plural(all.measured, 'tensor')} measured`);
       printAudit(io, audit);
@@ -94,6 +99,10 @@ function statsTable(io: CliIo, names: readonly { name: string }[]) {
 }
 
 function printAudit(io: CliIo, audit: NonFiniteAudit): void {
+  if (audit.scannedTensors === 0) {
+    io.out('NaN/Inf audit: no values were measured, so none were checked');
+    return;
+  }
   if (audit.clean) {
     io.out(
       `NaN/Inf audit: clean (${plural(audit.scannedTensors, 'tensor')}, ${plural(audit.scannedElements, 'value')})`,

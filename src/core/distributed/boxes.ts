@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { LensError } from '../../base/errors';
 import { DISTRIBUTED_CHUNK_BYTES, DISTRIBUTED_MAX_READ_GAP_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
@@ -167,7 +168,7 @@ export function stackedRanges(tensor: BoxedTensor): SourceRange[] | null {
     const start = (shape.length > 0 ? (piece.sourceStart[0] ?? 0) : 0) * rowBytes;
     const ranges = entrySourceRanges(piece.source, piece.entry, start, pieceRows * rowBytes);
     if (ranges.reduce((sum, range) => sum + range.length, 0) !== pieceRows * rowBytes) return null;
-    out.push(...ranges);
+    pushAll(out, ranges);
     rows += pieceRows;
   }
   return rows === (shape.length > 0 ? (shape[0] ?? 0) : 1) ? out : null;

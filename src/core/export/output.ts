@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { keepable } from '../../base/bytes';
 import { LensError } from '../../base/errors';
 import {
@@ -450,7 +451,7 @@ export class BlobPartsBuilder {
   private flush(): void {
     if (this.produced.length === 0) return;
     if (this.producedBytes >= EXPORT_INLINE_BYTES) this.parts.push(new Blob(this.produced as BlobPart[]));
-    else this.parts.push(...(this.produced as BlobPart[]));
+    else pushAll(this.parts, this.produced as BlobPart[]);
     this.produced = [];
     this.producedBytes = 0;
   }

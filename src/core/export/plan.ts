@@ -374,7 +374,16 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
     }
     return true;
   });
-  if (written.length === 0) throw new LensError('export-empty');
+  if (written.length === 0) {
+    // Say what was left out and why, when it was not the user's selection that emptied it.
+    const shown = omitted.slice(0, 3).map((item) => `"${item.name}" (${item.reason})`);
+    throw new LensError(
+      'export-empty',
+      omitted.length > 0
+        ? { hint: `${shown.join(', ')}${omitted.length > 3 ? ` and ${omitted.length - 3} more` : ''}` }
+        : {},
+    );
+  }
   return {
     format,
     tensors: written,

@@ -240,14 +240,24 @@ export async function computeTensorStats(
   return statsOf(source, entry, options, { base: 0, total: statsReadBytes(entry, options) });
 }
 
+type UnreadableView = 'view-outside-storage' | 'view-too-fragmented';
+const UNREADABLE_VIEWS: ReadonlySet<string> = new Set<UnreadableView>(['view-outside-storage', 'view-too-fragmented']);
+
+/** Why a tensor's values cannot be read, when its index entry says so. */
+function unreadableView(entry: TensorEntry): UnreadableView | undefined {
+  return entry.problems?.find((problem) => UNREADABLE_VIEWS.has(problem.code))?.code as UnreadableView | undefined;
+}
+
 export interface SkippedTensor {
   name: string;
   dtype: string;
   /**
    * not-numeric: strings, maps, unknown dtypes; content-short: the bytes run past the end of the
-   * file; size-impossible: the shape declares more elements than any file can hold.
+   * file; size-impossible: the shape declares more elements than any file can hold;
+   * view-outside-storage / view-too-fragmented: a PyTorch view that runs past its storage, or
+   * that would be gathered from more runs than MAX_VIEW_RANGES (formats/pytorch).
    */
-  reason: 'not-numeric' | 'content-short' | 'size-impossible';
+  reason: 'not-numeric' | 'content-short' | 'size-impossible' | UnreadableView;
 }
 
 export interface AllStatsResult {
@@ -282,14 +292,15 @@ export async function computeAllStats(
   const job: JobProgress = { base: 0, total: chosen.reduce((sum, entry) => sum + statsReadBytes(entry, options), 0) };
   const result: AllStatsResult = { tensors: [], skipped: [], bytesRead: 0, measured: 0, measuredElements: 0 };
   const prefetching = new PrefetchingSource(source);
-  const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined);
+  const numeric = chosen.filter((entry) => elementLayout(entry) !== undefined && !unreadableView(entry));
   const reader = readThroughSmall(prefetching, numeric, measuredBytes);
   let position = 0;
   for (const entry of chosen) {
     options.signal?.throwIfAborted();
     const layout = elementLayout(entry);
-    if (!layout) {
-      const reason = declaredSizeImpossible(entry) ? 'size-impossible' : 'not-numeric';
+    const unreadable = unreadableView(entry);
+    if (!layout || unreadable) {
+      const reason = unreadable ?? (declaredSizeImpossible(entry) ? 'size-impossible' : 'not-numeric');
       result.skipped.push({ name: entry.name, dtype: entry.dtype, reason });
       continue;
     }

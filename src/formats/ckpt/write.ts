@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { internalError } from '../../base/errors';
 import { encodeUtf32le } from '../../base/decode';
 import { bytesPart, sliceParts, totalLength, type OutputPart } from '../parts';
@@ -116,7 +117,7 @@ export function checkpointParts(entries: readonly CkptRecordEntry[], options: Ck
     for (let start = 0; start < length; start += sliceBytes) {
       const end = Math.min(length, start + sliceBytes);
       parts.push(bytesPart(encodeRecordHeader(entry.name, entry.dims, entry.tensorType, end - start)));
-      parts.push(...sliceParts(entry.content, start, end));
+      pushAll(parts, sliceParts(entry.content, start, end));
     }
   }
   return parts;

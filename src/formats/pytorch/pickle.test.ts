@@ -351,6 +351,16 @@ describe('the legacy layout, built byte by byte', () => {
     expect(index.tensors[0]).toMatchObject({ name: 'x', ranges: [], problems: [{ code: 'view-outside-storage' }] });
   });
 
+  it('a broadcast view (expand, stride 0) of 200,000 elements is not gathered into 200,000 ranges', async () => {
+    const main = new Pickle().proto().op(0x7d).mark().unicode('w').tensor('k', 4, 0, [200_000], [0]).op(0x75).stop();
+    const index = await scanPytorch(new MemorySource(legacyFile(main, [['k', Float32Array.of(1, 2, 3, 4)]])));
+    expect(index.tensors[0]).toMatchObject({ name: 'w', ranges: [], problems: [{ code: 'view-too-fragmented' }] });
+    // A small broadcast is still read, its one value repeated.
+    const small = new Pickle().proto().op(0x7d).mark().unicode('w').tensor('k', 4, 1, [3], [0]).op(0x75).stop();
+    const smallIndex = await scanPytorch(new MemorySource(legacyFile(small, [['k', Float32Array.of(1, 2, 3, 4)]])));
+    expect(smallIndex.tensors[0]?.ranges.map((range) => range.length)).toEqual([4, 4, 4]);
+  });
+
   it('a storage count past the end of the file is a typed error (length lie)', async () => {
     const main = new Pickle().proto().op(0x7d).mark().unicode('x').tensor('k', 2, 0, [2], [1]).op(0x75).stop();
     const file = legacyFile(main, [['k', Float32Array.of(1, 2)]]);

@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { LensError } from '../../base/errors';
 import {
   MAX_PICKLE_CONTAINER_ITEMS,
@@ -680,7 +681,7 @@ class PickleMachine {
           if (typeof target !== 'object' || target === null || target.kind !== 'set')
             throw this.malformed('ADDITEMS needs a set');
           this.count(items.length);
-          target.items.push(...items);
+          pushAll(target.items, items);
           break;
         }
         case 0x73: {
@@ -841,11 +842,11 @@ class PickleMachine {
     this.count(items.length);
     if (typeof target === 'object' && target !== null) {
       if (target.kind === 'list' || target.kind === 'set') {
-        target.items.push(...items);
+        pushAll(target.items, items);
         return;
       }
       if (target.kind === 'object') {
-        (target.items ??= []).push(...items);
+        pushAll((target.items ??= []), items);
         return;
       }
     }

@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
 import { decodeSmallValues } from '../scalars';
@@ -145,7 +146,7 @@ export async function scanSafetensors(
       tensors.push(tensor);
     }
     const entryCount = Object.keys(parsed).length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
-    duplicates.push(...members.duplicateKeys(entryCount));
+    pushAll(duplicates, members.duplicateKeys(entryCount));
   }
 
   const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);

@@ -1,3 +1,4 @@
+import { pushAll } from '../../base/arrays';
 import { setOwn } from '../../base/own';
 import {
   byteLengthOf,
@@ -99,7 +100,7 @@ export function safetensorsParts(
       data_offsets: [offset, offset + length],
     });
     offset += length;
-    contents.push(...entry.content);
+    pushAll(contents, entry.content);
   }
   const json = textEncoder.encode(JSON.stringify(header));
   const padding = (8 - (json.length % 8)) % 8;
