@@ -247,9 +247,20 @@ describe('--shard i/N', () => {
     expect(existsSync(out)).toBe(false);
     expect((await run('convert', input, out, '--shard', '0/2')).code).toBe(0);
     const mixed = await run('join', out);
-    expect(mixed.code).toBe(2);
+    expect(mixed.code).toBe(1);
     expect(mixed.err.join('\n')).toContain('different shard counts');
     const none = await run('join', path.join(work, 'nothing.ckpt'));
     expect(none.code).toBe(1);
+  });
+
+  it('join checks the N a part name claims before anything is made for N parts (of 0, of 4294967296)', async () => {
+    for (const count of ['0', '99999999', '4294967296']) {
+      const out = path.join(work, `claims-${count}.ckpt`);
+      writeFileSync(`${out}.part-0-of-${count}`, 'x');
+      const result = await run('join', out);
+      expect(result.code, count).toBe(1);
+      expect(result.err.join('\n')).toContain(`the part names say "of ${count}"`);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });

@@ -738,6 +738,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action: 'Choose another output path.',
       };
     case 'shard-parts-incomplete':
+      if (details.expected === undefined)
+        return {
+          title: 'The part files do not form one set',
+          detail: `The parts of ${String(details.file)} cannot be joined: ${details.hint ?? 'their names disagree'}.`,
+          action: 'Remove the parts that do not belong to this run, or write the set again with --shard i/N.',
+        };
       return {
         title: 'Parts of the sharded output are missing',
         detail: `${String(details.file)} is joined from ${String(details.expected)} parts (--shard i/${String(details.expected)}), but ${details.hint ?? 'some are missing'}.`,

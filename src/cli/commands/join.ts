@@ -6,7 +6,7 @@ import { LensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
 import { EXIT, type CliOptions } from '../args';
 import { checkOutputFile, fsError, writeChunksFile } from '../files';
-import { partCrcFile, shardPartFile } from '../shard';
+import { MAX_SHARDS, partCrcFile, shardPartFile } from '../shard';
 import type { CliCommand, CliIo } from '../types';
 
 const OPTIONS = {
@@ -38,10 +38,17 @@ function findParts(out: string): string[] {
       hint: 'no part files: write them with --shard i/N first',
     });
   if (counts.length > 1)
-    throw new LensError('usage', {
-      hint: `${out} has parts of different shard counts (of ${counts.join(', of ')}): remove the parts of the old run`,
+    throw new LensError('shard-parts-incomplete', {
+      file: out,
+      hint: `the parts name different shard counts (of ${counts.slice(0, 5).join(', of ')}): remove the parts of the old run`,
     });
   const count = counts[0] as number;
+  // The N of a part's name is checked before anything is made for N parts.
+  if (count < 1 || count > MAX_SHARDS)
+    throw new LensError('shard-parts-incomplete', {
+      file: out,
+      hint: `the part names say "of ${count}"; --shard writes from 1 to ${MAX_SHARDS.toLocaleString('en-US')} parts`,
+    });
   const files = Array.from({ length: count }, (_, index) => shardPartFile(out, { index, count }));
   const present = new Set(names);
   const missing = files.filter((file) => !present.has(path.basename(file)));
@@ -49,7 +56,12 @@ function findParts(out: string): string[] {
     throw new LensError('shard-parts-incomplete', {
       file: out,
       expected: count,
-      hint: `${missing.map((file) => path.basename(file)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not there`,
+      hint: `${missing
+        .slice(0, 5)
+        .map((file) => path.basename(file))
+        .join(
+          ', ',
+        )}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} ${missing.length === 1 ? 'is' : 'are'} not there`,
     });
   return files.map((file) => path.join(dir, path.basename(file)));
 }
