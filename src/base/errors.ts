@@ -115,6 +115,7 @@ export type ErrorCode =
   | 'shard-index-bad-file-name'
   | 'shard-index-not-found'
   | 'shard-set-no-shards'
+  | 'shard-set-incomplete'
   // cli / usage
   | 'usage'
   | 'file-not-found'

@@ -11,7 +11,11 @@ import { safeOutput, shown } from './terminal';
 import type { CliIo } from './types';
 
 /** Error codes that are integrity findings (exit 3), not bad input. */
-const INTEGRITY_CODES: ReadonlySet<string> = new Set(['distributed-rank-foreign', 'shard-part-crc-mismatch']);
+const INTEGRITY_CODES: ReadonlySet<string> = new Set([
+  'distributed-rank-foreign',
+  'shard-part-crc-mismatch',
+  'shard-set-incomplete',
+]);
 
 /** A commander message ("error: unknown option '--x'\n(Did you mean --y?)") as one clause. */
 function commanderReason(message: string): string {

@@ -695,6 +695,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `The folder ${String(details.file)} holds no *.index.json or param_name_map.json, and not exactly one checkpoint file.`,
         action: 'Give the index JSON of the sharded set, or one checkpoint file.',
       };
+    case 'shard-set-incomplete':
+      return {
+        title: 'The sharded set is incomplete',
+        detail: `${details.hint ?? 'Tensors the index names are in no shard'}. Converting it would leave those tensors out without a word, so nothing was written.`,
+        action: 'Put the missing shard files beside the index (or drop the whole folder), then convert again.',
+      };
     case 'shard-set-no-shards':
       return {
         title: 'None of the shards is here',

@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +156,21 @@ describe('ckpt-lens convert', () => {
     const keyed = await run('convert', folder, out, '--key', '00112233445566778899aabbccddeeff');
     expect(keyed.code).toBe(1);
     expect(keyed.err.join('\n')).toMatch(/not encrypted/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a sharded set with a shard missing (exit 3, nothing written) instead of leaving its tensors out', async () => {
+    const folder = fixturePath('pytorch', 'sharded_safetensors');
+    const partial = path.join(work, 'partial-set');
+    mkdirSync(partial);
+    const names = readdirSync(folder);
+    const shards = names.filter((name) => name.endsWith('.safetensors')).sort();
+    for (const name of names)
+      if (name !== shards[shards.length - 1]) copyFileSync(path.join(folder, name), path.join(partial, name));
+    const out = path.join(work, 'partial.ckpt');
+    const result = await run('convert', partial, out);
+    expect(result.code).toBe(3);
+    expect(result.err.join('\n')).toContain('The sharded set is incomplete');
     expect(existsSync(out)).toBe(false);
   });
 

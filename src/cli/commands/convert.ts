@@ -19,7 +19,12 @@ import {
 } from '../../core/export';
 import { parseHexKey, parseTextKey } from '../../core/key-input';
 import { openManifest } from '../../core/load-rules/open-manifest';
-import { describeAutoMapNotNeeded, describeAutoMapProposal, describeTensorProblem } from '../../core/messages';
+import {
+  describeAutoMapNotNeeded,
+  describeAutoMapProposal,
+  describeFileProblem,
+  describeTensorProblem,
+} from '../../core/messages';
 import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
@@ -182,6 +187,15 @@ export const convertCommand: CliCommand<typeof OPTIONS> = {
       const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
         throw withFile(error, input);
       });
+      // A set with tensors in no shard would be written without them: a load finding, nothing written.
+      const lost = opened.index.problems.filter(
+        (problem) => problem.code === 'shard-file-missing' || problem.code === 'shard-tensor-missing',
+      );
+      if (lost.length > 0)
+        throw new LensError('shard-set-incomplete', {
+          file: input,
+          hint: lost.map((problem) => describeFileProblem(problem.code, problem.detail).replace(/\.$/, '')).join('; '),
+        });
       const options: ExportOptions = {
         format,
         crc: values.crc ?? false,
