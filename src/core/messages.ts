@@ -937,6 +937,11 @@ function noCrcReason(format?: FormatId): string {
   }
 }
 
+/** Verify integrity's line for tensors whose entries contradict their shape, dtype or the file. */
+export function describeTensorFindings(count: number): string {
+  return `${plural(count, 'tensor')} ${count === 1 ? 'contradicts' : 'contradict'} its shape, dtype or the file (listed under Integrity notes).`;
+}
+
 /** The file stores no CRC: a sentence saying why, and that nothing was checked. */
 export function describeNoCrc(format?: FormatId): string {
   return `No CRC stored (${noCrcReason(format)}): the contents could not be checked against one.`;

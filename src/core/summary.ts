@@ -1,3 +1,4 @@
+import { isNoteProblem } from '../base/problems';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { elementCount } from '../base/dtypes';
 import type { IntegrityReport } from '../integrity/verify';
@@ -33,23 +34,6 @@ export function summarize(index: CheckpointIndex): CheckpointSummary {
   };
 }
 
-/**
- * How a file is stored that MindSpore still loads as intended: worth a note, not a finding. Every
- * other problem code (including ones added later) counts as a finding.
- */
-const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<TensorProblemCode | FileProblemCode>([
-  'legacy-bfloat16-as-float32',
-  'legacy-scalar-dims',
-  'map-tensor-unsupported',
-  'duplicate-name',
-  'ckpt-duplicate-tag',
-  'safetensors-duplicate-key',
-  // How a PyTorch file was saved, not damage (integrity/verify.ts counts these the same way).
-  'pickle-needs-classes',
-  'pickle-unsupported-object',
-  'ddp-prefix',
-]);
-
 /** What is known about the CRC: stored or not, and whether a verification compared it. */
 export type CrcVerdict = 'absent' | 'not-verified' | 'verified' | 'mismatch' | 'unverifiable';
 
@@ -75,7 +59,7 @@ export function fileVerdict(index: CheckpointIndex, integrity?: IntegrityReport 
   let structuralFindings = 0;
   let structuralNotes = 0;
   const count = (code: TensorProblemCode | FileProblemCode): void => {
-    if (NOTE_CODES.has(code)) structuralNotes += 1;
+    if (isNoteProblem(code)) structuralNotes += 1;
     else structuralFindings += 1;
   };
   for (const problem of index.problems) count(problem.code);

@@ -4,8 +4,17 @@
  * data, with numpy's 0-d integer quirk), every entry's CRC-32 of a PyTorch zip archive, and for encrypted files every block's GCM tag / CBC
  * padding. Outcomes are data (an IntegrityReport), not exceptions; only cancellation throws.
  */
+import { isNoteProblem } from '../base/problems';
 import { serializeError, type SerializedLensError } from '../base/errors';
-import type { CheckpointIndex, CipherMode, CrcInfo, FileProblem, FormatId, TensorEntry } from '../base/types';
+import type {
+  CheckpointIndex,
+  CipherMode,
+  CrcInfo,
+  FileProblem,
+  FormatId,
+  TensorEntry,
+  TensorProblemCode,
+} from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import { decryptAll, DecryptedSource } from '../crypto/decrypted-source';
 import type { CipherLayout } from '../crypto/layout';
@@ -47,6 +56,11 @@ export interface IntegrityReport {
   trailingBytes: number;
   /** File-level problems found while indexing (safetensors gaps/overlaps/trailing bytes, …). */
   problems: FileProblem[];
+  /**
+   * Tensors whose index entry contradicts itself or the file (content size vs. shape, an unknown
+   * dtype, bytes past the end, a view past its storage …); notes on how a tensor was saved are not here.
+   */
+  tensorFindings: { tensor: string; code: TensorProblemCode; detail?: string }[];
   encryption: EncryptionCheck | null;
   /** A PyTorch zip archive: each entry's stored CRC-32 against its bytes. */
   zip?: ZipCrcCheck;
@@ -277,6 +291,15 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
   options.onProgress?.(1);
 
   const problems = index.problems.filter((problem) => !NOT_DAMAGE.has(problem.code));
+  const tensorFindings: IntegrityReport['tensorFindings'] = [];
+  for (const tensor of index.tensors)
+    for (const problem of tensor.problems ?? [])
+      if (!isNoteProblem(problem.code))
+        tensorFindings.push({
+          tensor: tensor.name,
+          code: problem.code,
+          ...(problem.detail ? { detail: problem.detail } : {}),
+        });
   const report: IntegrityReport = {
     format: index.format,
     crc,
@@ -284,9 +307,15 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     bytesCovered: outcome.bytesCovered,
     trailingBytes: trailingBytes(index),
     problems,
+    tensorFindings,
     encryption,
     ...(zip ? { zip } : {}),
-    ok: crcStatus !== 'mismatch' && crcStatus !== 'unverifiable' && (encryption?.ok ?? true) && problems.length === 0,
+    ok:
+      crcStatus !== 'mismatch' &&
+      crcStatus !== 'unverifiable' &&
+      (encryption?.ok ?? true) &&
+      problems.length === 0 &&
+      tensorFindings.length === 0,
   };
   if (outcome.note !== undefined) report.crcNote = outcome.note;
   return report;

@@ -7,6 +7,7 @@ import { fixturePath, hexToBytes } from '../../test/fixtures';
 import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
 import { encryptBytes } from '../../crypto/encrypt';
+import { encodeRecord } from '../../formats/ckpt/write';
 import { readFrameTable } from '../../crypto/frames';
 import { MemorySource } from '../../io/byte-source';
 import type { CipherMode } from '../../base/types';
@@ -91,6 +92,33 @@ describe('ckpt-lens inspect with a key', () => {
     const json = JSON.parse(out[0] as string);
     expect(json.encryption).toEqual({ mode: 'AES-CBC', layout: 'current' });
     expect(json.tensors.map((t: { name: string }) => t.name)).toEqual(['conv.weight', 'conv.bias', 'global_step']);
+  });
+
+  it('exit 3 for a tensor that contradicts its shape or dtype, even with no CRC to compare (text and JSON)', async () => {
+    const file = path.join(dir, 'short-content.ckpt');
+    // A [4,4] Float32 record carrying 8 bytes, and one of an unknown tensor_type.
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(encodeRecord('w', [4, 4], 'Float32', new Uint8Array(8))),
+        Buffer.from(encodeRecord('u', [1], 'Float99', new Uint8Array(4))),
+      ]),
+    );
+    const text = capture();
+    expect(await main(['verify', file], text.io)).toBe(3);
+    expect(text.out.join('\n')).toMatch(/! w: Content size does not match/);
+    expect(text.out.join('\n')).toMatch(/! u: Unknown tensor_type/);
+    expect(text.out.join('\n')).toContain('integrity: FAILED');
+    const json = capture();
+    expect(await main(['verify', file, '--json'], json.io)).toBe(3);
+    const report = JSON.parse(json.out.join('')) as { ok: boolean; problems: { code: string; tensor?: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'size-mismatch', tensor: 'w' }),
+        expect.objectContaining({ code: 'unknown-dtype', tensor: 'u' }),
+      ]),
+    );
   });
 
   it('a bad --mode is a usage error', async () => {

@@ -6,6 +6,7 @@ import {
   describeError,
   describeFileProblem,
   describeSerialized,
+  describeTensorProblem,
   describeZipCrc,
   oneLine,
 } from '../../core/messages';
@@ -17,13 +18,19 @@ import { EXIT, type CliOptions } from '../args';
 import { openFileSource } from '../files';
 import { KEY_OPTIONS, readKeyOptions } from '../key-options';
 import type { CliCommand, CliIo } from '../types';
+import { shown } from '../terminal';
+import { plural } from '../../base/plural';
 
 interface ReportedProblem {
   code: string;
   detail: string;
+  tensor?: string;
   offset?: number;
   block?: number;
 }
+
+/** Tensor findings listed one by one; a million damaged entries are counted, not printed. */
+const MAX_LISTED_TENSOR_FINDINGS = 50;
 
 /** The JSON contract of `verify --json`: keep keys stable, add only. */
 export function verifyJson(report: IntegrityReport) {
@@ -32,6 +39,17 @@ export function verifyJson(report: IntegrityReport) {
     detail: describeFileProblem(problem.code, problem.detail),
     ...(problem.offset !== undefined ? { offset: problem.offset } : {}),
   }));
+  for (const finding of report.tensorFindings.slice(0, MAX_LISTED_TENSOR_FINDINGS))
+    problems.push({
+      code: finding.code,
+      tensor: finding.tensor,
+      detail: `${shown(finding.tensor)}: ${describeTensorProblem(finding.code, finding.detail)}`,
+    });
+  if (report.tensorFindings.length > MAX_LISTED_TENSOR_FINDINGS)
+    problems.push({
+      code: 'more-tensor-findings',
+      detail: `and ${plural(report.tensorFindings.length - MAX_LISTED_TENSOR_FINDINGS, 'more tensor')} with problems (inspect lists them all)`,
+    });
   const failure = report.encryption?.failure;
   if (failure) {
     problems.push({
@@ -114,6 +132,7 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
   switch (error.code) {
     case 'crypto-block-corrupted':
       return error.details.keyBlock !== undefined;
+    case 'crypto-plaintext-not-checkpoint':
     case 'crypto-block-malformed':
     case 'crypto-block-empty':
     case 'crypto-truncated':

@@ -247,7 +247,12 @@ async function finishGroup(
       if (tensorType === 'BFloat16' && bytes === expected * 2) {
         problems.push({ code: 'legacy-bfloat16-as-float32' });
       } else {
-        problems.push({ code: 'size-mismatch', detail: `expected ${expected} bytes, found ${bytes}` });
+        problems.push({
+          code: 'size-mismatch',
+          detail: Number.isNaN(expected)
+            ? `the dims [${shape.join(',')}] give no valid element count; found ${bytes} bytes`
+            : `expected ${expected} bytes, found ${bytes}`,
+        });
       }
     }
     const decodable = problems.every((problem) => problem.code === 'legacy-bfloat16-as-float32');

@@ -1,5 +1,5 @@
 import type { CheckpointIndex } from '../../base/types';
-import { describeNoCrc, describeZipCrc } from '../../core/messages';
+import { describeNoCrc, describeTensorFindings, describeZipCrc } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { updateFile } from '../../store/store';
@@ -62,6 +62,9 @@ export function IntegrityCheck({
               {report.encryption.mode} ({report.encryption.layout} layout): {report.encryption.blocksVerified} of{' '}
               {plural(report.encryption.blocks, 'block')} authenticated{report.encryption.ok ? '' : ' — a block failed'}
             </li>
+          )}
+          {report.tensorFindings.length > 0 && (
+            <li data-testid="tensor-findings">{describeTensorFindings(report.tensorFindings.length)}</li>
           )}
           {report.trailingBytes > 0 && (
             <li>{formatBytes(report.trailingBytes)} after the last tensor are covered by no check.</li>
