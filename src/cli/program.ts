@@ -1,6 +1,6 @@
 /**
  * The command line on commander: every command's arguments and options come from its one
- * definition (CliCommand), so parsing, `--help`, `help <command>`, "did you mean" and
+ * definition (CliDefinition, cli/definitions/), so parsing, `--help`, `help <command>`, "did you mean" and
  * docs/cli.md cannot disagree.
  */
 import { Argument, Command, Option } from 'commander';
