@@ -2,12 +2,13 @@
 // the bundle (dist-cli/, `npm run build:cli`) as a global install runs it — `node <bundle>` —
 // each as a ratio to `node -e 0` measured alternately in the same run, so load from other
 // processes falls on all three alike. `npm run bench` includes these rows; `npm run
-// bench:startup` measures them alone and prints them.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// bench:startup` measures them alone and prints them, and with `-- --write` puts them in place
+// of the full run's startup rows (bench/results.json and its table), every other row kept.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BenchRow } from './table';
+import { PERFORMANCE_DOC, roundedRow, withSection, type BenchResults, type BenchRow } from './table';
 
 const BUNDLE = path.resolve('dist-cli/ckpt-lens.mjs');
 /** Small on purpose: the row measures startup, not reading (the embedded 478 KiB LeNet sample). */
@@ -62,9 +63,33 @@ export function measureCliStartup(): BenchRow[] {
   ];
 }
 
+/**
+ * `results` with its startup rows replaced by `rows` (measured later, alone: their notes say
+ * when), where the old ones stood; every other row as it was.
+ */
+export function withStartupRows(results: BenchResults, rows: readonly BenchRow[], date: string): BenchResults {
+  const metrics = new Set(rows.map((row) => row.metric));
+  const at = results.rows.findIndex((row) => metrics.has(row.metric));
+  const kept = results.rows.filter((row) => !metrics.has(row.metric));
+  const measured = rows.map((row) =>
+    roundedRow({ ...row, note: `${row.note ?? ''}; measured ${date.slice(0, 10)} by \`npm run bench:startup\`` }),
+  );
+  const insertAt = at < 0 ? kept.length : at;
+  return { ...results, rows: [...kept.slice(0, insertAt), ...measured, ...kept.slice(insertAt)] };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  for (const row of measureCliStartup())
+  const rows = measureCliStartup();
+  for (const row of rows)
     console.log(
       `${row.metric}: ${row.value.toFixed(1)} ms${row.ratio !== undefined ? ` (${row.ratio.toFixed(2)}× node -e 0)` : ''}${row.target ? `, target ${row.target} ${row.pass ? '✓' : '✗'}` : ''}`,
     );
+  if (process.argv.includes('--write')) {
+    const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as BenchResults;
+    const updated = withStartupRows(results, rows, new Date().toISOString());
+    writeFileSync('bench/results.json', `${JSON.stringify(updated, null, 2)}\n`);
+    writeFileSync(PERFORMANCE_DOC, withSection(readFileSync(PERFORMANCE_DOC, 'utf8'), updated));
+    execFileSync('npx', ['prettier', '--write', PERFORMANCE_DOC], { stdio: 'ignore' });
+    console.log(`replaced the startup rows of bench/results.json and its table in ${PERFORMANCE_DOC} (commit both)`);
+  }
 }
