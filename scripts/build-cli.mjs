@@ -12,8 +12,30 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
+/**
+ * commander requires node:child_process when it loads, for executable subcommands (`git-style`
+ * binaries), which ckpt-lens does not have; loading it pulls in net, dgram and the stream
+ * wrappers, about a tenth of `node -e 0` on the bench machine. Here commander gets a stand-in
+ * that requires the real module on first use, so `--help` never loads it.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'node:child_process', namespace: 'lazy-child-process' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild's options for dist-cli/ (without outdir, so a test can build the same in memory). */
 export const CLI_BUILD_OPTIONS = {
+  plugins: [lazyChildProcessForCommander],
   entryPoints: { 'ckpt-lens': 'src/cli/main.ts', 'merge-member': 'src/cli/merge-member.ts' },
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
