@@ -1,7 +1,8 @@
 // Bundles the Node CLI into dist-cli/ with esbuild: plain JS, no tsx at run time, the WASM kernels
 // embedded (they are generated TS modules — run build-wasm.mjs first). Two entries: the CLI
 // (`ckpt-lens`, package.json "bin") and the worker thread of `merge --max-process-num`, which
-// merge-pool.ts finds beside the CLI as ./merge-member.mjs. `splitting` puts every dynamic
+// merge-pool.ts finds beside itself as ./merge-member.mjs — in the bundle merge-pool is in a
+// chunk (merge runs from one), so the worker is written among the chunks. `splitting` puts every dynamic
 // import() in a chunk of its own that is read only when used — each command's run
 // (src/cli/command-list.ts), the sentences of errors, the WASM kernels — and shares the code
 // both entries use. What `ckpt-lens --help` compiles is the entry and the chunks it imports
@@ -36,7 +37,7 @@ const lazyChildProcessForCommander = {
 /** esbuild's options for dist-cli/ (without outdir, so a test can build the same in memory). */
 export const CLI_BUILD_OPTIONS = {
   plugins: [lazyChildProcessForCommander],
-  entryPoints: { 'ckpt-lens': 'src/cli/main.ts', 'merge-member': 'src/cli/merge-member.ts' },
+  entryPoints: { 'ckpt-lens': 'src/cli/main.ts', 'chunks/merge-member': 'src/cli/merge-member.ts' },
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

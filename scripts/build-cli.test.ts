@@ -54,6 +54,14 @@ describe('the CLI bundle (scripts/build-cli.mjs)', () => {
     }
   });
 
+  it("writes merge's worker entry beside the chunk that starts it (new URL('./merge-member.mjs', import.meta.url))", () => {
+    const outputs = Object.entries(metafile.outputs);
+    const pool = outputs.find(([, output]) => 'src/cli/merge-pool.ts' in output.inputs)?.[0];
+    const member = outputs.find(([, output]) => output.entryPoint === 'src/cli/merge-member.ts')?.[0];
+    expect(pool).toBeDefined();
+    expect(member).toBe(path.join(path.dirname(pool as string), 'merge-member.mjs'));
+  });
+
   it('--help prints the commands without loading node:child_process (commander gets it on first use)', () => {
     const help = runBundle('--help');
     expect(help.status).toBe(0);
