@@ -49,6 +49,32 @@ module.exports = {
       to: { path: dir(['workers', 'store', 'ui', 'app']) },
     },
     {
+      name: 'cli-definitions-light',
+      comment:
+        'Command definitions (name, help, options) are loaded on every run, --help included: plain data, ' +
+        'on args.ts and types.ts only. What reads files lives in cli/commands/ and beside it.',
+      severity: 'error',
+      from: { path: '^src/cli/definitions/' },
+      to: { pathNot: ['^src/cli/definitions/', '^src/cli/(args|types)\\.ts$'] },
+    },
+    {
+      name: 'cli-startup-light',
+      comment:
+        'What `ckpt-lens --help` compiles (main, program, the command list) reaches command runs, core, ' +
+        'formats and the sentences of errors only through import(), which the bundle loads when used.',
+      severity: 'error',
+      from: { path: '^src/cli/(main|program|command-list)\\.ts$' },
+      to: {
+        pathNot: [
+          '^src/cli/(definitions/|(args|types|terminal|program|command-list)\\.ts$)',
+          '^src/base/errors\\.ts$',
+          '^package\\.json$',
+          'node_modules/commander/',
+        ],
+        dependencyTypesNot: ['dynamic-import', 'type-only', 'core'],
+      },
+    },
+    {
       name: 'test-helpers-only-in-tests',
       comment: 'src/test holds helpers for tests; shipped code never imports them.',
       severity: 'error',

@@ -11,7 +11,7 @@ import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
 import { measureCliStartup } from './cli-startup';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
-import { PERFORMANCE_DOC, renderSection, withSection, type BenchResults, type BenchRow } from './table';
+import { PERFORMANCE_DOC, renderSection, roundedRow, withSection, type BenchResults, type BenchRow } from './table';
 
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MB ?? 2048);
@@ -608,11 +608,7 @@ async function main(): Promise<void> {
       node: process.version,
     },
     inputs: { sizeMiB, tensors: tensorCount, dir: inputDir },
-    rows: rows.map((row) => ({
-      ...row,
-      value: Math.round(row.value * 10) / 10,
-      ...(row.ratio !== undefined ? { ratio: Math.round(row.ratio * 100) / 100 } : {}),
-    })),
+    rows: rows.map(roundedRow),
   };
   console.log(`\n${renderSection(results)}\n`);
   // A partial run (BENCH_ONLY) must not overwrite the full run docs/performance.md quotes.

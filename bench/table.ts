@@ -24,6 +24,15 @@ export interface BenchResults {
   rows: BenchRow[];
 }
 
+/** A row as results.json stores it: the value to 0.1, the ratio to 0.01. */
+export function roundedRow(row: BenchRow): BenchRow {
+  return {
+    ...row,
+    value: Math.round(row.value * 10) / 10,
+    ...(row.ratio !== undefined ? { ratio: Math.round(row.ratio * 100) / 100 } : {}),
+  };
+}
+
 /** Where the table is published (it was in README.md until the README became one screen). */
 export const PERFORMANCE_DOC = 'docs/performance.md';
 

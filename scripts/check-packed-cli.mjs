@@ -96,7 +96,8 @@ expectEqual(
   byName(plain),
 );
 
-// merge on two worker threads: the bundle's merge-member.mjs must be found beside the CLI.
+// merge on two worker threads: the bundle's merge-member.mjs must be found beside the chunk that
+// starts it (dist-cli/chunks/).
 const caseDir = 'fx/distributed/case2_opt_shard';
 run(
   'merge on 2 threads',

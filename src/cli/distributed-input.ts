@@ -15,40 +15,7 @@ import { openDecryptedSource } from '../crypto/decrypted-source';
 import { cipherModeOfMagic } from '../formats/sniff';
 import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
 import type { ByteSource } from '../io/byte-source';
-import type { CliOptions } from './args';
 import { fsError, openFileSource } from './files';
-
-/** The options `merge` and `layout` share. */
-export const DISTRIBUTED_OPTIONS = {
-  strategy: {
-    type: 'string',
-    multiple: true,
-    value: '<file>',
-    description: 'the parallel strategy file (one per pipeline stage, or the merged one; repeatable)',
-  },
-  'input-format': {
-    type: 'string',
-    value: '<ckpt|safetensors>',
-    description: 'which rank files to read when rank folders hold both',
-  },
-  key: { type: 'string', value: '<hex>', description: 'key of encrypted rank files (one for all, as dec_key)' },
-  'key-text': { type: 'string', value: '<text>', description: 'the key as Python bytes text' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-  'check-replicas': {
-    type: 'boolean',
-    description: 'compare every replica with the slice that is read (exit 3 if they differ)',
-  },
-} as const satisfies CliOptions;
-
-/** The positional arguments of `merge` and `layout`. */
-export const RANK_ARGUMENTS = [
-  {
-    name: 'ranks',
-    required: true,
-    variadic: true,
-    description: 'rank files, rank_N folders, or the folder holding the rank_N folders',
-  },
-] as const;
 
 /** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
 const FOREIGN_RANK_CODES: ReadonlySet<LayoutProblemCode> = new Set<LayoutProblemCode>([

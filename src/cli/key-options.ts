@@ -1,22 +1,6 @@
 import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
 import { parseHexKey, parseTextKey } from '../core/key-input';
-import type { CliOptions } from './args';
-
-/** `--key <hex>`, `--key-text <python b"..." text>`, `--mode` (only for MindSpore 1.3–1.6 files). */
-export const KEY_OPTIONS = {
-  key: { type: 'string', value: '<hex>', description: 'key of an encrypted checkpoint, as hex' },
-  'key-text': {
-    type: 'string',
-    value: '<text>',
-    description: 'key of an encrypted checkpoint, as the Python bytes text given to MindSpore',
-  },
-  mode: {
-    type: 'string',
-    value: '<mode>',
-    description: 'AES-GCM, AES-CBC or SM4-CBC; only needed for files of MindSpore 1.3–1.6',
-  },
-} as const satisfies CliOptions;
 
 const MODES: readonly CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
 

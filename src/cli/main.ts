@@ -2,7 +2,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serializeError } from '../base/errors';
-import { describeSerialized, oneLine } from '../core/messages';
 import { CommanderError } from 'commander';
 import { EXIT } from './args';
 import { commands } from './command-list';
@@ -77,6 +76,8 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     }
     const serialized = serializeError(error);
     if (serialized.code === 'usage') return usageError(serialized.details.hint ?? 'the command line is not valid');
+    // The sentences (core/messages.ts, ~60 kB) are loaded only here: --help never needs them.
+    const { describeSerialized, oneLine } = await import('../core/messages');
     const message = oneLine(describeSerialized(serialized));
     if (json) io.out(JSON.stringify({ error: { code: serialized.code, message } }));
     io.err(message);

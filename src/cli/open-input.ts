@@ -28,10 +28,6 @@ function fileOfFolder(dir: string): string {
   throw new LensError('shard-index-not-found', { file: dir });
 }
 
-/** What every command that reads one checkpoint through openInputCheckpoint accepts, for its --help. */
-export const CHECKPOINT_INPUT =
-  'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set';
-
 /**
  * A path as one checkpoint: a checkpoint file, a sharded set's index JSON (its shards beside
  * it), or a folder holding either. Every command that reads one checkpoint opens it here.

@@ -1,7 +1,7 @@
 /**
  * The command line on commander: every command's arguments and options come from its one
- * definition (CliCommand), so parsing, `--help`, `help <command>`, "did you mean" and
- * docs/cli.md cannot disagree.
+ * definition (CliDefinition, cli/definitions/), so parsing, `--help`, `help <command>`,
+ * "did you mean" and docs/cli.md cannot disagree.
  */
 import { Argument, Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };

@@ -11,7 +11,6 @@ import { internalError, LensError } from '../base/errors';
 import { createCrc32, type ExportJob } from '../core/export';
 import { planRanges } from '../core/export/parallel';
 import { readParts, sliceParts, totalLength } from '../formats/parts';
-import type { CliOptionSpec } from './args';
 import { fsError, writeChunksFile } from './files';
 
 /** Shard `index` (from 0) of `count`. */
@@ -22,13 +21,6 @@ export interface Shard {
 
 /** Most shards one job is split into (a job array larger than this is a typo). */
 export const MAX_SHARDS = 10_000;
-
-export const SHARD_OPTION = {
-  type: 'string',
-  value: '<i/N>',
-  description:
-    "write only shard i (from 0) of N: whole outputs round robin, or one file's byte range as <out>.part-<i>-of-<N> (see docs/scale.md)",
-} as const satisfies CliOptionSpec;
 
 /** "2/8" → shard 2 of 8; anything else is a usage error (exit 2). */
 export function parseShard(text: string): Shard {

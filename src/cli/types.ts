@@ -9,8 +9,12 @@ export interface CliIo {
   usage(reason: string, command?: string): number;
 }
 
-/** One subcommand. Each lives in cli/commands/<name>.ts and is listed once in main.ts. */
-export interface CliCommand<T extends CliOptions = CliOptions> {
+/**
+ * What a command is for the command line: its name, help text, arguments and options. Everything
+ * `--help`, `help <command>`, "did you mean" and docs/cli.md need, and nothing more: definitions
+ * live in cli/definitions/ and are all loaded at startup, so they import no code that reads files.
+ */
+export interface CliDefinition<T extends CliOptions = CliOptions> {
   name: string;
   /** One line for the command list. */
   summary: string;
@@ -18,5 +22,15 @@ export interface CliCommand<T extends CliOptions = CliOptions> {
   description?: string;
   arguments: readonly CliArgument[];
   options: T;
+}
+
+/** The arguments a command's run gets, typed from its definition's options. */
+export type ArgsOf<D extends CliDefinition> = ParsedArgs<D['options']>;
+
+/**
+ * One subcommand: its definition (cli/definitions/<name>.ts) and its run, whose code
+ * (cli/commands/<name>.ts) command-list.ts imports only when the command runs.
+ */
+export interface CliCommand<T extends CliOptions = CliOptions> extends CliDefinition<T> {
   run(args: ParsedArgs<T>, io: CliIo): Promise<number>;
 }

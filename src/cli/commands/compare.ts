@@ -7,11 +7,12 @@ import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { openFileSource } from '../files';
-import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
+import { openInputCheckpoint } from '../open-input';
 import { nameColumnWidth, shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { compareDefinition } from '../definitions/compare';
 
 const RANKINGS: readonly ChangeRanking[] = [
   'relativeL2',
@@ -94,62 +95,36 @@ function printResult(
     );
 }
 
-const OPTIONS = {
-  'name-map': {
-    type: 'string',
-    value: '<json file | json>',
-    description: "rename A's tensors before pairing: a name-map JSON file, or the JSON itself",
-  },
-  filter: { type: 'string', value: '<expr>', description: "only A's tensors a filter expression matches" },
-  sort: {
-    type: 'string',
-    value: '<key>',
-    description: 'relativeL2 (default), maxAbsDelta, meanAbsDelta, cosine, changedFraction or name',
-  },
-  top: { type: 'string', value: '<n>', description: 'list this many changed tensors (default 30)' },
-  markdown: { type: 'boolean', description: 'print a Markdown audit report' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-} as const satisfies CliOptions;
-
-export const compareCommand: CliCommand<typeof OPTIONS> = {
-  name: 'compare',
-  summary: 'per-tensor value deltas between two checkpoints; exit 3 if a tensor is damaged',
-  arguments: [
-    { name: 'a', required: true, description: `the first checkpoint: ${CHECKPOINT_INPUT}` },
-    { name: 'b', required: true, description: 'the second checkpoint, of the same kinds' },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io) {
-    const [fileA, fileB] = positionals as [string, string];
-    const by = values.sort ?? 'relativeL2';
-    if (!(RANKINGS as readonly string[]).includes(by)) return io.usage(`--sort must be one of ${RANKINGS.join(', ')}`);
-    const topText = values.top ?? '30';
-    if (!/^\d+$/.test(topText)) return io.usage('--top needs a whole number');
-    const rename = await readRename(values['name-map']);
-    const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
-    const a = await openSide(fileA);
-    const b = await openSide(fileB);
-    const result = await compareCheckpoints(a, b, { rename, include });
-    if (values.json === true) {
-      io.out(
-        JSON.stringify({
-          a: path.basename(fileA),
-          b: path.basename(fileB),
-          ...result,
-          pairs: rankChanges(result.pairs, by as ChangeRanking),
-        }),
-      );
-    } else if (values.markdown === true) {
-      io.out(
-        buildAuditReport({
-          fileName: path.basename(fileA),
-          index: a.index,
-          compare: { fileA: path.basename(fileA), fileB: path.basename(fileB), result },
-        }).markdown,
-      );
-    } else printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
-    // Bytes past the end of a file are damage, not a difference: an integrity finding.
-    const damaged = result.unreadable.length > 0 || result.pairs.some((pair) => pair.reason === 'content-short');
-    return damaged ? EXIT.integrityFailed : EXIT.ok;
-  },
-};
+export async function run({ values, positionals }: ArgsOf<typeof compareDefinition>, io: CliIo): Promise<number> {
+  const [fileA, fileB] = positionals as [string, string];
+  const by = values.sort ?? 'relativeL2';
+  if (!(RANKINGS as readonly string[]).includes(by)) return io.usage(`--sort must be one of ${RANKINGS.join(', ')}`);
+  const topText = values.top ?? '30';
+  if (!/^\d+$/.test(topText)) return io.usage('--top needs a whole number');
+  const rename = await readRename(values['name-map']);
+  const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
+  const a = await openSide(fileA);
+  const b = await openSide(fileB);
+  const result = await compareCheckpoints(a, b, { rename, include });
+  if (values.json === true) {
+    io.out(
+      JSON.stringify({
+        a: path.basename(fileA),
+        b: path.basename(fileB),
+        ...result,
+        pairs: rankChanges(result.pairs, by as ChangeRanking),
+      }),
+    );
+  } else if (values.markdown === true) {
+    io.out(
+      buildAuditReport({
+        fileName: path.basename(fileA),
+        index: a.index,
+        compare: { fileA: path.basename(fileA), fileB: path.basename(fileB), result },
+      }).markdown,
+    );
+  } else printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
+  // Bytes past the end of a file are damage, not a difference: an integrity finding.
+  const damaged = result.unreadable.length > 0 || result.pairs.some((pair) => pair.reason === 'content-short');
+  return damaged ? EXIT.integrityFailed : EXIT.ok;
+}

@@ -29,13 +29,13 @@ import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/n
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
-import { KEY_OPTIONS } from '../key-options';
+import { EXIT } from '../args';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
-import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
-import { parseShard, SHARD_OPTION, shardPartFile, writeShardRange } from '../shard';
+import { openInputCheckpoint } from '../open-input';
+import { parseShard, shardPartFile, writeShardRange } from '../shard';
 import { shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { convertDefinition } from '../definitions/convert';
 import { plural } from '../../base/plural';
 import { readNameMap, withAutoMap } from './diff';
 
@@ -91,188 +91,134 @@ async function verifyOutput(
   return verifyExport(await openCheckpoint(source, { signal }), job, { signal });
 }
 
-const OPTIONS = {
-  format: { type: 'string', value: '<format>', description: 'ckpt or safetensors (default: from the output name)' },
-  filter: { type: 'string', value: '<expr>', description: 'only the parameters a filter expression matches' },
-  'name-map': { type: 'string', value: '<json file>', description: 'rename parameters with a name-map JSON file' },
-  preset: { type: 'string', value: '<id>', description: 'a built-in name map, e.g. pytorch-to-mindspore' },
-  manifest: {
-    type: 'string',
-    value: '<file>',
-    description: 'the network for --auto-map (JSON, text dump, graph.meta)',
-  },
-  'auto-map': {
-    type: 'boolean',
-    description: "write the network's names for tensors that would not load under theirs (needs --manifest)",
-  },
-  cast: {
-    type: 'string',
-    multiple: true,
-    value: '<from:to>',
-    description: 'cast dtypes, e.g. Float32:Float16, or Float16 for every float (repeatable)',
-  },
-  set: {
-    type: 'string',
-    multiple: true,
-    value: '<key=value>',
-    description: 'add or replace an append_dict value (repeatable)',
-  },
-  unset: { type: 'string', multiple: true, value: '<key>', description: 'remove an append_dict value (repeatable)' },
-  ...KEY_OPTIONS,
-  'enc-key': { type: 'string', value: '<hex>', description: 'encrypt the output with this key (needs --enc-mode)' },
-  'enc-key-text': { type: 'string', value: '<text>', description: 'the output key as Python bytes text' },
-  'enc-mode': { type: 'string', value: '<mode>', description: 'AES-GCM, AES-CBC or SM4-CBC' },
-  crc: { type: 'boolean', description: 'append the crc_num trailer (save_checkpoint crc_check=True)' },
-  'metadata-format': { type: 'string', value: '<ms|pt>', description: 'safetensors __metadata__ format' },
-  'scalar-dims': {
-    type: 'string',
-    value: '<keep|mindspore>',
-    description: 'write 0-d scalars as stored (keep) or as MindSpore ≤ 2.2 did ([0])',
-  },
-  verify: { type: 'boolean', description: 're-read the written file and compare every value' },
-  shard: SHARD_OPTION,
-  force: { type: 'boolean', description: 'replace an existing output file' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-} as const satisfies CliOptions;
+export async function run({ values, positionals }: ArgsOf<typeof convertDefinition>, io: CliIo): Promise<number> {
+  const [input, out] = positionals as [string, string];
 
-export const convertCommand: CliCommand<typeof OPTIONS> = {
-  name: 'convert',
-  summary: 're-save (subset, rename, cast, encrypt, CRC) exactly as MindSpore save_checkpoint writes it',
-  arguments: [
-    { name: 'in', required: true, description: `the checkpoint to read: ${CHECKPOINT_INPUT}` },
-    { name: 'out', required: true, description: 'the file to write (via <out>.partial, renamed when complete)' },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io: CliIo) {
-    const [input, out] = positionals as [string, string];
+  const format: ExportFormat = (values.format ??
+    (out.endsWith('.safetensors') ? 'safetensors' : 'ckpt')) as ExportFormat;
+  if (format !== 'ckpt' && format !== 'safetensors')
+    throw usage(`--format must be ckpt or safetensors, not "${format}"`);
+  const metadataFormat = values['metadata-format'];
+  if (metadataFormat !== undefined && metadataFormat !== 'ms' && metadataFormat !== 'pt') {
+    throw usage('--metadata-format must be ms or pt');
+  }
+  const scalarDims = values['scalar-dims'];
+  if (scalarDims !== undefined && scalarDims !== 'keep' && scalarDims !== 'mindspore') {
+    throw usage('--scalar-dims must be keep or mindspore');
+  }
+  if (values.mode !== undefined && !(Object.values(CIPHER_MAGICS) as string[]).includes(values.mode)) {
+    throw usage('--mode must be AES-GCM, AES-CBC or SM4-CBC');
+  }
+  const inputKey = keyFrom(values.key, values['key-text'], '--key');
+  const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
+  if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
+  if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
+  const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+  if (shard && values.verify) throw usage('--verify reads the whole file: run verify on it once the parts are joined');
+  if (shard && encKey)
+    throw usage('--enc-key encrypts the whole file, so it cannot be cut with --shard; write it in one process');
+  const nameMapFile = values['name-map'];
+  checkOutputFile(shard ? shardPartFile(out, shard) : out, {
+    inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
+    force: values.force ?? false,
+  });
+  if (values['auto-map'] && values.manifest === undefined)
+    throw usage('--auto-map needs --manifest <network manifest>');
+  if (!values['auto-map'] && values.manifest !== undefined) throw usage('--manifest is used with --auto-map');
+  const nameMapSpec = await readNameMap(nameMapFile, values.preset);
 
-    const format: ExportFormat = (values.format ??
-      (out.endsWith('.safetensors') ? 'safetensors' : 'ckpt')) as ExportFormat;
-    if (format !== 'ckpt' && format !== 'safetensors')
-      throw usage(`--format must be ckpt or safetensors, not "${format}"`);
-    const metadataFormat = values['metadata-format'];
-    if (metadataFormat !== undefined && metadataFormat !== 'ms' && metadataFormat !== 'pt') {
-      throw usage('--metadata-format must be ms or pt');
-    }
-    const scalarDims = values['scalar-dims'];
-    if (scalarDims !== undefined && scalarDims !== 'keep' && scalarDims !== 'mindspore') {
-      throw usage('--scalar-dims must be keep or mindspore');
-    }
-    if (values.mode !== undefined && !(Object.values(CIPHER_MAGICS) as string[]).includes(values.mode)) {
-      throw usage('--mode must be AES-GCM, AES-CBC or SM4-CBC');
-    }
-    const inputKey = keyFrom(values.key, values['key-text'], '--key');
-    const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
-    if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
-    if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
-    const shard = values.shard !== undefined ? parseShard(values.shard) : null;
-    if (shard && values.verify)
-      throw usage('--verify reads the whole file: run verify on it once the parts are joined');
-    if (shard && encKey)
-      throw usage('--enc-key encrypts the whole file, so it cannot be cut with --shard; write it in one process');
-    const nameMapFile = values['name-map'];
-    checkOutputFile(shard ? shardPartFile(out, shard) : out, {
-      inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
-      force: values.force ?? false,
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
+      throw withFile(error, input);
     });
-    if (values['auto-map'] && values.manifest === undefined)
-      throw usage('--auto-map needs --manifest <network manifest>');
-    if (!values['auto-map'] && values.manifest !== undefined) throw usage('--manifest is used with --auto-map');
-    const nameMapSpec = await readNameMap(nameMapFile, values.preset);
-
-    const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
-    process.once('SIGINT', onInterrupt);
-    try {
-      const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
-        throw withFile(error, input);
+    // A set with tensors in no shard would be written without them: a load finding, nothing written.
+    const lost = opened.index.problems.filter(
+      (problem) => problem.code === 'shard-file-missing' || problem.code === 'shard-tensor-missing',
+    );
+    if (lost.length > 0)
+      throw new LensError('shard-set-incomplete', {
+        file: input,
+        hint: lost.map((problem) => describeFileProblem(problem.code, problem.detail).replace(/\.$/, '')).join('; '),
       });
-      // A set with tensors in no shard would be written without them: a load finding, nothing written.
-      const lost = opened.index.problems.filter(
-        (problem) => problem.code === 'shard-file-missing' || problem.code === 'shard-tensor-missing',
-      );
-      if (lost.length > 0)
-        throw new LensError('shard-set-incomplete', {
-          file: input,
-          hint: lost.map((problem) => describeFileProblem(problem.code, problem.detail).replace(/\.$/, '')).join('; '),
-        });
-      const options: ExportOptions = {
-        format,
-        crc: values.crc ?? false,
-        metadataFormat: (metadataFormat as 'ms' | 'pt' | undefined) ?? null,
-        scalarDims: (scalarDims as 'keep' | 'mindspore' | undefined) ?? 'keep',
-        casts: parseCasts(values.cast ?? []),
-        appendDict: { set: parseSets(values.set ?? []), remove: values.unset ?? [] },
-        encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
-      };
-      if (values.filter !== undefined) options.select = filterPredicate(values.filter);
-      let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
-      // --auto-map: the network's names for what would not load (core/name-map/automap), after the user's map.
-      let autoMap: AutoMapResult | null = null;
-      if (values['auto-map'] && values.manifest !== undefined) {
-        const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
-        autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
-        nameMap = withAutoMap(nameMapSpec, autoMap);
-      }
-      if (nameMap) options.renames = nameMap.apply;
-      const plan = planExport(opened.index, options);
-      const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
-      const written = shard
-        ? await writeShardRange(job, out, shard, controller.signal)
-        : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
-      const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
-      const casts = job.castReport();
-      if (values.json) {
-        io.out(
-          JSON.stringify({
-            output: written.file,
-            format: plan.format,
-            size: job.size,
-            ...(shard ? { shard: { index: shard.index, count: shard.count, bytes: written.bytes } } : {}),
-            tensors: plan.tensors.map((t) => ({
-              name: t.name,
-              ...(t.sourceName !== null && t.sourceName !== t.name ? { from: t.sourceName } : {}),
-              dtype: t.dtype,
-              shape: t.shape,
-              ...(t.cast ? { cast: t.cast } : {}),
-            })),
-            omitted: plan.omitted,
-            crc: plan.crc,
-            encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
-            casts,
-            ...(autoMap ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded } } : {}),
-            ...(report ? { verify: report } : {}),
-          }),
-        );
-      } else {
-        io.out(
-          `${path.basename(written.file)}: ${shard ? `${formatBytes(written.bytes)} of ` : ''}${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
-            `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
-        );
-        for (const proposal of autoMap?.proposals ?? []) io.out(`  auto-map ${describeAutoMapProposal(proposal)}`);
-        for (const item of autoMap?.notNeeded ?? []) io.out(`  auto-map ${describeAutoMapNotNeeded(item)}`);
-        for (const omitted of plan.omitted)
-          io.out(
-            `  omitted ${shown(omitted.name)} (${omitted.reason === 'zero-size' ? "zero-size, as MindSpore's writer does" : describeTensorProblem(omitted.reason)})`,
-          );
-        for (const cast of casts) {
-          io.out(
-            `  cast ${shown(cast.name)} ${cast.from} → ${cast.to}: ${plural(cast.elements, 'value')}, ${cast.overflowToInfinity} overflowed to ±inf, ` +
-              `${cast.nans} NaN, ${cast.underflowToZero} flushed to 0, max error ${cast.maxAbsoluteError.toPrecision(3)} ` +
-              `(relative ${cast.maxRelativeError.toPrecision(3)})${cast.outOfRange ? `, ${cast.outOfRange} out of range (wrapped)` : ''}`,
-          );
-        }
-        if (report) {
-          io.out(
-            report.ok
-              ? `verified: ${plural(report.tensorsChecked, 'parameter')}, ${plural(report.valuesCompared, 'value')} compared byte for byte`
-              : `VERIFY FAILED: ${report.mismatches.map((m) => `${shown(m.name)} ${m.kind}`).join('; ')}`,
-          );
-        }
-      }
-      return report && !report.ok ? EXIT.integrityFailed : EXIT.ok;
-    } finally {
-      process.off('SIGINT', onInterrupt);
+    const options: ExportOptions = {
+      format,
+      crc: values.crc ?? false,
+      metadataFormat: (metadataFormat as 'ms' | 'pt' | undefined) ?? null,
+      scalarDims: (scalarDims as 'keep' | 'mindspore' | undefined) ?? 'keep',
+      casts: parseCasts(values.cast ?? []),
+      appendDict: { set: parseSets(values.set ?? []), remove: values.unset ?? [] },
+      encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
+    };
+    if (values.filter !== undefined) options.select = filterPredicate(values.filter);
+    let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+    // --auto-map: the network's names for what would not load (core/name-map/automap), after the user's map.
+    let autoMap: AutoMapResult | null = null;
+    if (values['auto-map'] && values.manifest !== undefined) {
+      const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
+      autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
+      nameMap = withAutoMap(nameMapSpec, autoMap);
     }
-  },
-};
+    if (nameMap) options.renames = nameMap.apply;
+    const plan = planExport(opened.index, options);
+    const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
+    const written = shard
+      ? await writeShardRange(job, out, shard, controller.signal)
+      : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
+    const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
+    const casts = job.castReport();
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          output: written.file,
+          format: plan.format,
+          size: job.size,
+          ...(shard ? { shard: { index: shard.index, count: shard.count, bytes: written.bytes } } : {}),
+          tensors: plan.tensors.map((t) => ({
+            name: t.name,
+            ...(t.sourceName !== null && t.sourceName !== t.name ? { from: t.sourceName } : {}),
+            dtype: t.dtype,
+            shape: t.shape,
+            ...(t.cast ? { cast: t.cast } : {}),
+          })),
+          omitted: plan.omitted,
+          crc: plan.crc,
+          encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
+          casts,
+          ...(autoMap ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded } } : {}),
+          ...(report ? { verify: report } : {}),
+        }),
+      );
+    } else {
+      io.out(
+        `${path.basename(written.file)}: ${shard ? `${formatBytes(written.bytes)} of ` : ''}${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
+          `${plan.crc ? ', with CRC' : ''}${plan.encryption ? `, encrypted ${plan.encryption.mode}` : ''}`,
+      );
+      for (const proposal of autoMap?.proposals ?? []) io.out(`  auto-map ${describeAutoMapProposal(proposal)}`);
+      for (const item of autoMap?.notNeeded ?? []) io.out(`  auto-map ${describeAutoMapNotNeeded(item)}`);
+      for (const omitted of plan.omitted)
+        io.out(
+          `  omitted ${shown(omitted.name)} (${omitted.reason === 'zero-size' ? "zero-size, as MindSpore's writer does" : describeTensorProblem(omitted.reason)})`,
+        );
+      for (const cast of casts) {
+        io.out(
+          `  cast ${shown(cast.name)} ${cast.from} → ${cast.to}: ${plural(cast.elements, 'value')}, ${cast.overflowToInfinity} overflowed to ±inf, ` +
+            `${cast.nans} NaN, ${cast.underflowToZero} flushed to 0, max error ${cast.maxAbsoluteError.toPrecision(3)} ` +
+            `(relative ${cast.maxRelativeError.toPrecision(3)})${cast.outOfRange ? `, ${cast.outOfRange} out of range (wrapped)` : ''}`,
+        );
+      }
+      if (report) {
+        io.out(
+          report.ok
+            ? `verified: ${plural(report.tensorsChecked, 'parameter')}, ${plural(report.valuesCompared, 'value')} compared byte for byte`
+            : `VERIFY FAILED: ${report.mismatches.map((m) => `${shown(m.name)} ${m.kind}`).join('; ')}`,
+        );
+      }
+    }
+    return report && !report.ok ? EXIT.integrityFailed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

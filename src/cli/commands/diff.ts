@@ -10,12 +10,13 @@ import { compileNameMap, readNameMapSource, type NameMap, type NameMapSpec } fro
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
 import { filterPredicate } from '../../core/selection/filter';
 import { selectLikeMindSpore } from '../../core/selection/mindspore';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { openFileSource } from '../files';
-import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
-import { KEY_OPTIONS, readKeyOptions } from '../key-options';
+import { openInputCheckpoint } from '../open-input';
+import { readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { diffDefinition } from '../definitions/diff';
 import { plural } from '../../base/plural';
 
 /**
@@ -99,113 +100,68 @@ function printAutoMap(io: CliIo, autoMap: AutoMapResult): void {
   for (const item of autoMap.notNeeded) io.out(`  drop  ${shown(describeAutoMapNotNeeded(item))}`);
 }
 
-const OPTIONS = {
-  manifest: {
-    type: 'string',
-    value: '<file>',
-    description: 'the network: a JSON or text parameter list, a *-graph.meta, or another checkpoint (required)',
-  },
-  strict: { type: 'boolean', description: 'load_param_into_net(strict_load=True)' },
-  'name-map': { type: 'string', value: '<json file>', description: 'rename checkpoint names before loading' },
-  preset: { type: 'string', value: '<id>', description: 'a built-in name map, e.g. pytorch-to-mindspore' },
-  filter: { type: 'string', value: '<expr>', description: "load_checkpoint's choice_func as a filter expression" },
-  'specify-prefix': {
-    type: 'string',
-    multiple: true,
-    value: '<prefix>',
-    description: "load_checkpoint's specify_prefix (repeatable)",
-  },
-  'filter-prefix': {
-    type: 'string',
-    multiple: true,
-    value: '<prefix>',
-    description: "load_checkpoint's filter_prefix (repeatable)",
-  },
-  'auto-map': {
-    type: 'boolean',
-    description: 'rename what would not load to the network names it most likely is (BatchNorm, LayerNorm, Embedding)',
-  },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-  ...KEY_OPTIONS,
-} as const satisfies CliOptions;
+export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>, io: CliIo): Promise<number> {
+  const checkpoint = positionals[0] as string;
+  const manifestFile = values.manifest;
+  if (!manifestFile)
+    return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)', 'diff');
+  const predicate = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
+  const nameMapSpec = await readNameMap(values['name-map'] as string | undefined, values.preset as string | undefined);
+  let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+  const keyOptions = readKeyOptions(values);
 
-export const diffCommand: CliCommand<typeof OPTIONS> = {
-  name: 'diff',
-  summary: 'would load_param_into_net load this checkpoint into the network? (exit 3 if not fully)',
-  arguments: [
-    {
-      name: 'checkpoint',
-      required: true,
-      description: CHECKPOINT_INPUT,
-    },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io) {
-    const checkpoint = positionals[0] as string;
-    const manifestFile = values.manifest;
-    if (!manifestFile)
-      return io.usage('diff needs --manifest <file> (JSON, text dump, *-graph.meta or a checkpoint)', 'diff');
-    const predicate = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
-    const nameMapSpec = await readNameMap(
-      values['name-map'] as string | undefined,
-      values.preset as string | undefined,
+  let entries: TensorEntry[];
+  let format: 'ckpt' | 'safetensors';
+  try {
+    const { index } = await openInputCheckpoint(checkpoint, keyOptions);
+    entries = parameterDictOrder(index);
+    // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
+    format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
+  } catch (error) {
+    throw withFile(error, checkpoint);
+  }
+  const manifest = await openManifest(await openFileSource(manifestFile), { file: manifestFile });
+
+  let selected: TensorEntry[];
+  try {
+    selected = selectLikeMindSpore(entries, {
+      specifyPrefix: values['specify-prefix'],
+      filterPrefix: values['filter-prefix'],
+      ...(predicate ? { choice: (entry: TensorEntry) => predicate(entry) } : {}),
+      file: checkpoint,
+      format,
+    }).kept;
+  } catch (error) {
+    if (error instanceof LensError && error.code === 'selection-empty') {
+      const message = describeError(error.code, error.details);
+      if (values.json) io.out(JSON.stringify({ error: { code: error.code, message: message.detail } }));
+      else io.err(`${message.title}: ${message.detail}`);
+      return EXIT.integrityFailed;
+    }
+    throw error;
+  }
+
+  // --auto-map: renames onto the network's names (core/name-map/automap), after the user's map.
+  let autoMap: AutoMapResult | null = null;
+  if (values['auto-map']) {
+    autoMap = proposeAutoMap(selected, manifest.params, nameMap);
+    nameMap = withAutoMap(nameMapSpec, autoMap);
+  }
+  const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        ...diffJson(diff),
+        ...(autoMap
+          ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
+          : {}),
+        manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
+      }),
     );
-    let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
-    const keyOptions = readKeyOptions(values);
-
-    let entries: TensorEntry[];
-    let format: 'ckpt' | 'safetensors';
-    try {
-      const { index } = await openInputCheckpoint(checkpoint, keyOptions);
-      entries = parameterDictOrder(index);
-      // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
-      format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
-    } catch (error) {
-      throw withFile(error, checkpoint);
-    }
-    const manifest = await openManifest(await openFileSource(manifestFile), { file: manifestFile });
-
-    let selected: TensorEntry[];
-    try {
-      selected = selectLikeMindSpore(entries, {
-        specifyPrefix: values['specify-prefix'],
-        filterPrefix: values['filter-prefix'],
-        ...(predicate ? { choice: (entry: TensorEntry) => predicate(entry) } : {}),
-        file: checkpoint,
-        format,
-      }).kept;
-    } catch (error) {
-      if (error instanceof LensError && error.code === 'selection-empty') {
-        const message = describeError(error.code, error.details);
-        if (values.json) io.out(JSON.stringify({ error: { code: error.code, message: message.detail } }));
-        else io.err(`${message.title}: ${message.detail}`);
-        return EXIT.integrityFailed;
-      }
-      throw error;
-    }
-
-    // --auto-map: renames onto the network's names (core/name-map/automap), after the user's map.
-    let autoMap: AutoMapResult | null = null;
-    if (values['auto-map']) {
-      autoMap = proposeAutoMap(selected, manifest.params, nameMap);
-      nameMap = withAutoMap(nameMapSpec, autoMap);
-    }
-    const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
-    if (values.json) {
-      io.out(
-        JSON.stringify({
-          ...diffJson(diff),
-          ...(autoMap
-            ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
-            : {}),
-          manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
-        }),
-      );
-    } else {
-      if (autoMap) printAutoMap(io, autoMap);
-      printReport(io, checkpoint, manifestFile, diff, selected.length);
-      for (const note of manifest.notes) io.out(`  note  ${note}`);
-    }
-    return loadsFully(diff) ? EXIT.ok : EXIT.integrityFailed;
-  },
-};
+  } else {
+    if (autoMap) printAutoMap(io, autoMap);
+    printReport(io, checkpoint, manifestFile, diff, selected.length);
+    for (const note of manifest.notes) io.out(`  note  ${note}`);
+  }
+  return loadsFully(diff) ? EXIT.ok : EXIT.integrityFailed;
+}

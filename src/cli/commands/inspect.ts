@@ -4,12 +4,13 @@ import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { describeFileProblem, describeStoredCrc, describeTensorProblem } from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes, formatShape, summarize } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { printJsonWithList } from '../json-out';
-import { KEY_OPTIONS, readKeyOptions } from '../key-options';
-import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
+import { readKeyOptions } from '../key-options';
+import { openInputCheckpoint } from '../open-input';
 import { nameColumnWidth, shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { inspectDefinition } from '../definitions/inspect';
 import { plural } from '../../base/plural';
 
 /** The JSON contract other tools read: keep keys stable, add only. */
@@ -72,49 +73,31 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail)}`);
 }
 
-const OPTIONS = {
-  filter: { type: 'string', value: '<expr>', description: 'only the parameters a filter expression matches' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-  ...KEY_OPTIONS,
-} as const satisfies CliOptions;
-
-export const inspectCommand: CliCommand<typeof OPTIONS> = {
-  name: 'inspect',
-  summary: 'list every parameter (name, dtype, shape, bytes) and metadata',
-  arguments: [
-    {
-      name: 'file',
-      required: true,
-      description: CHECKPOINT_INPUT,
-    },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io) {
-    const file = positionals[0] as string;
-    const keyOptions = readKeyOptions(values);
-    const filterText = values.filter;
-    const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
-    try {
-      const opened = await openInputCheckpoint(file, keyOptions);
-      // --filter keeps the parameters a filter expression matches (core/selection/filter.ts).
-      const index = filter
-        ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }
-        : opened.index;
-      if (values.json) {
-        const filterJson = filter
-          ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
-          : {};
-        printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
-      } else {
-        if (filter)
-          io.out(
-            `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
-          );
-        printTable(io, file, index);
-      }
-      return EXIT.ok;
-    } catch (error) {
-      throw withFile(error, file);
+export async function run({ values, positionals }: ArgsOf<typeof inspectDefinition>, io: CliIo): Promise<number> {
+  const file = positionals[0] as string;
+  const keyOptions = readKeyOptions(values);
+  const filterText = values.filter;
+  const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
+  try {
+    const opened = await openInputCheckpoint(file, keyOptions);
+    // --filter keeps the parameters a filter expression matches (core/selection/filter.ts).
+    const index = filter
+      ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }
+      : opened.index;
+    if (values.json) {
+      const filterJson = filter
+        ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
+        : {};
+      printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
+    } else {
+      if (filter)
+        io.out(
+          `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
+        );
+      printTable(io, file, index);
     }
-  },
-};
+    return EXIT.ok;
+  } catch (error) {
+    throw withFile(error, file);
+  }
+}

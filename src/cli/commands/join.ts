@@ -4,15 +4,11 @@ import { crcTrailerOfRanges } from '../../core/export/parallel';
 import path from 'node:path';
 import { LensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { checkOutputFile, fsError, writeChunksFile } from '../files';
 import { MAX_SHARDS, partCrcFile, shardPartFile } from '../shard';
-import type { CliCommand, CliIo } from '../types';
-
-const OPTIONS = {
-  force: { type: 'boolean', description: 'replace an existing output file' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-} as const satisfies CliOptions;
+import type { ArgsOf, CliIo } from '../types';
+import type { joinDefinition } from '../definitions/join';
 
 const PART = /\.part-(\d+)-of-(\d+)$/;
 
@@ -132,24 +128,13 @@ function hex(crc: number): string {
   return crc.toString(16).padStart(8, '0');
 }
 
-export const joinCommand: CliCommand<typeof OPTIONS> = {
-  name: 'join',
-  summary: 'concatenate the byte ranges of one output written with --shard i/N (<out>.part-<i>-of-<N>) into <out>',
-  description:
-    'Every part from 0 to N-1 must be there (a missing one is named, exit 1); the parts are kept. ' +
-    'The same bytes as `cat <out>.part-*-of-<N> > <out>`, which checks nothing — except for a ' +
-    ".ckpt with the crc_num trailer (convert --crc): its shards record each part's CRC " +
-    '(<part>.crc32), join checks every part against it (exit 3 if one changed) and appends the trailer.',
-  arguments: [{ name: 'out', required: true, description: 'the output file the parts were written for' }],
-  options: OPTIONS,
-  async run({ values, positionals }, io: CliIo) {
-    const out = positionals[0] as string;
-    const parts = findParts(out);
-    checkOutputFile(out, { inputs: parts, force: values.force ?? false });
-    const crcs = partCrcs(out, parts);
-    const bytes = await writeChunksFile(joinedChunks(parts, crcs), out);
-    if (values.json) io.out(JSON.stringify({ output: out, parts: parts.length, size: bytes, crc: crcs !== null }));
-    else io.out(`${out}: ${formatBytes(bytes)} from ${parts.length} parts${crcs ? ', with the CRC trailer' : ''}`);
-    return EXIT.ok;
-  },
-};
+export async function run({ values, positionals }: ArgsOf<typeof joinDefinition>, io: CliIo): Promise<number> {
+  const out = positionals[0] as string;
+  const parts = findParts(out);
+  checkOutputFile(out, { inputs: parts, force: values.force ?? false });
+  const crcs = partCrcs(out, parts);
+  const bytes = await writeChunksFile(joinedChunks(parts, crcs), out);
+  if (values.json) io.out(JSON.stringify({ output: out, parts: parts.length, size: bytes, crc: crcs !== null }));
+  else io.out(`${out}: ${formatBytes(bytes)} from ${parts.length} parts${crcs ? ', with the CRC trailer' : ''}`);
+  return EXIT.ok;
+}

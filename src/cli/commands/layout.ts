@@ -13,15 +13,14 @@ import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import {
   collectRankPaths,
-  DISTRIBUTED_OPTIONS,
   foreignRankProblems,
   openRankPaths,
   parseInputFormat,
-  RANK_ARGUMENTS,
   readStrategies,
 } from '../distributed-input';
 import { shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { layoutDefinition } from '../definitions/layout';
 import { plural } from '../../base/plural';
 
 const boxText = (box: Box): string => `[${box.map(([start, stop]) => `${start}:${stop}`).join(', ')}]`;
@@ -81,21 +80,14 @@ export function printLayout(io: CliIo, layout: SetLayout): void {
   }
 }
 
-export const layoutCommand: CliCommand<typeof DISTRIBUTED_OPTIONS> = {
-  name: 'layout',
-  summary:
-    'which rank holds which slice of every parameter of a distributed checkpoint; exit 3 if a rank file does not belong',
-  arguments: RANK_ARGUMENTS,
-  options: DISTRIBUTED_OPTIONS,
-  async run({ values, positionals }, io) {
-    const strategy = await readStrategies(values.strategy);
-    const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
-    const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] });
-    let layout = analyzeSet(strategy, rankInputs(files));
-    if (values['check-replicas']) layout = withReplicaReports(layout, await checkReplicas(files, layout));
-    if (values.json) io.out(JSON.stringify(setLayoutJson(layout)));
-    else printLayout(io, layout);
-    // Replicas that differ, or slices that contradict the others: a rank file does not belong.
-    return foreignRankProblems(layout).length > 0 ? EXIT.integrityFailed : EXIT.ok;
-  },
-};
+export async function run({ values, positionals }: ArgsOf<typeof layoutDefinition>, io: CliIo): Promise<number> {
+  const strategy = await readStrategies(values.strategy);
+  const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+  const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] });
+  let layout = analyzeSet(strategy, rankInputs(files));
+  if (values['check-replicas']) layout = withReplicaReports(layout, await checkReplicas(files, layout));
+  if (values.json) io.out(JSON.stringify(setLayoutJson(layout)));
+  else printLayout(io, layout);
+  // Replicas that differ, or slices that contradict the others: a rank file does not belong.
+  return foreignRankProblems(layout).length > 0 ? EXIT.integrityFailed : EXIT.ok;
+}

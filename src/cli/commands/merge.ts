@@ -14,44 +14,20 @@ import { buildExport, planExport, type ExportFormat, type ExportJob } from '../.
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { checkOutputFile, checkOutputFolder, createFolder, fsError, writeExportFile } from '../files';
 import {
   collectRankPaths,
-  DISTRIBUTED_OPTIONS,
   foreignRankProblems,
   openRankPaths,
   parseInputFormat,
-  RANK_ARGUMENTS,
   readStrategies,
 } from '../distributed-input';
 import { writeOnPool } from '../merge-pool';
-import { ownsOutput, parseShard, SHARD_OPTION, shardPartFile, writeShardRange, type Shard } from '../shard';
+import { ownsOutput, parseShard, shardPartFile, writeShardRange, type Shard } from '../shard';
 import { shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
-
-const OPTIONS = {
-  ...DISTRIBUTED_OPTIONS,
-  'no-check-replicas': {
-    type: 'boolean',
-    description: 'trust one holder of every slice, as MindSpore does (replicas are compared by default)',
-  },
-  out: {
-    type: 'string',
-    value: '<file|dir>',
-    description: 'one output file, or a folder (ending in /, or with --part-size) for unified parts (required)',
-  },
-  format: {
-    type: 'string',
-    value: '<safetensors|ckpt>',
-    description: 'output format (default: from --out, else safetensors)',
-  },
-  'part-size': { type: 'string', value: '<size>', description: 'unified parts of at most this size, e.g. 3GiB' },
-  'max-process-num': { type: 'string', value: '<n>', description: 'write with n worker threads (1 to 64)' },
-  shard: SHARD_OPTION,
-  'allow-incomplete': { type: 'boolean', description: 'write the parameters that can be merged when some cannot' },
-  force: { type: 'boolean', description: 'replace existing output files' },
-} as const satisfies CliOptions;
+import type { ArgsOf, CliIo } from '../types';
+import type { mergeDefinition } from '../definitions/merge';
 
 function usage(reason: string): LensError {
   return new LensError('usage', { hint: reason });
@@ -121,165 +97,154 @@ interface Written {
   tensors: number;
 }
 
-export const mergeCommand: CliCommand<typeof OPTIONS> = {
-  name: 'merge',
-  summary: 'rebuild full tensors from per-rank shards: one file, or unified parts + param_name_map.json',
-  description:
-    'Replicas are compared before anything is written; a rank file that does not belong (other shapes or bytes) ' +
-    'is an integrity finding (exit 3) and nothing is written.',
-  arguments: RANK_ARGUMENTS,
-  options: OPTIONS,
-  async run({ values, positionals }, io: CliIo) {
-    const out = values.out;
-    if (!out) return io.usage('merge needs --out <file|dir>');
-    const unified =
-      values['part-size'] !== undefined || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
-    const format = (values.format ??
-      (!unified && out.toLowerCase().endsWith('.ckpt') ? 'ckpt' : 'safetensors')) as ExportFormat;
-    if (format !== 'ckpt' && format !== 'safetensors')
-      throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
-    const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
-    const processes = values['max-process-num'] !== undefined ? parseProcessCount(values['max-process-num']) : 1;
-    const force = values.force ?? false;
-    const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
-    if (shard && !unified && processes > 1)
-      throw usage('--shard writes one byte range of one file: give it without --max-process-num');
-    if (unified) checkOutputFolder(out);
-    else
-      checkOutputFile(shard ? shardPartFile(out, shard) : out, {
-        inputs: [...positionals, ...(values.strategy ?? [])],
-        force,
-      });
+export async function run({ values, positionals }: ArgsOf<typeof mergeDefinition>, io: CliIo): Promise<number> {
+  const out = values.out;
+  if (!out) return io.usage('merge needs --out <file|dir>');
+  const unified =
+    values['part-size'] !== undefined || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory());
+  const format = (values.format ??
+    (!unified && out.toLowerCase().endsWith('.ckpt') ? 'ckpt' : 'safetensors')) as ExportFormat;
+  if (format !== 'ckpt' && format !== 'safetensors')
+    throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+  const partBytes = values['part-size'] !== undefined ? parseSize(values['part-size']) : undefined;
+  const processes = values['max-process-num'] !== undefined ? parseProcessCount(values['max-process-num']) : 1;
+  const force = values.force ?? false;
+  const shard: Shard | null = values.shard !== undefined ? parseShard(values.shard) : null;
+  if (shard && !unified && processes > 1)
+    throw usage('--shard writes one byte range of one file: give it without --max-process-num');
+  if (unified) checkOutputFolder(out);
+  else
+    checkOutputFile(shard ? shardPartFile(out, shard) : out, {
+      inputs: [...positionals, ...(values.strategy ?? [])],
+      force,
+    });
 
-    const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
-    process.once('SIGINT', onInterrupt);
-    try {
-      const strategy = await readStrategies(values.strategy);
-      const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
-      const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
-      const view = openMergedView(strategy, files);
-      let layout = view.layout;
-      // Replicas are compared before anything is written (MindSpore trusts one holder): a rank
-      // file from another run with the same names and shapes shows only in its bytes.
-      let replicas: ReplicaReport[] = [];
-      if (!values['no-check-replicas']) {
-        replicas = await checkReplicas(files, layout, { signal: controller.signal });
-        layout = withReplicaReports(layout, replicas);
-      }
-      const foreign = foreignRankProblems(layout);
-      const first = foreign[0];
-      if (first) {
-        throw new LensError('distributed-rank-foreign', {
-          tensor: first.name,
-          hint:
-            `${describeLayoutProblem(first.problem.code, first.problem.detail, first.problem.ranks)} ` +
-            `(${plural(foreign.length, 'parameter')} in all; "layout --check-replicas" lists them)`,
-        });
-      }
-      const skipped = layout.parameters.filter(
-        (plan) =>
-          !plan.mergeable &&
-          plan.holdings.some((h) => h.present) &&
-          plan.problems.every((p) => p.code !== 'not-in-files'),
-      );
-      const unmergeableInFiles = layout.parameters.filter(
-        (plan) => !plan.mergeable && plan.problems.some((p) => p.severity === 'error' && p.code !== 'not-in-files'),
-      );
-      const blocked = [...new Set([...skipped, ...unmergeableInFiles])];
-      if (blocked.length > 0 && !values['allow-incomplete']) {
-        const first = blocked[0];
-        const reason = first?.problems.find((p) => p.severity === 'error');
-        throw new LensError('distributed-tensor-unmergeable', {
-          tensor: first?.name,
-          hint:
-            `${reason ? describeLayoutProblem(reason.code, reason.detail, reason.ranks) : 'see "layout"'} ` +
-            `(${plural(blocked.length, 'parameter')} in all; --allow-incomplete writes the others)`,
-        });
-      }
-      if (view.index.tensors.length === 0)
-        throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
-
-      const written: Written[] = [];
-      const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
-      const outputs: { file: string; names: string[] }[] = [];
-      let nameMap: unknown = null;
-      if (!unified) {
-        outputs.push({ file: out, names: view.index.tensors.map((t) => t.name) });
-      } else {
-        createFolder(out);
-        const plan = planUnifiedParts(view, { partBytes, extension: format });
-        // With --shard every process plans all parts, then writes the ones that fall to it.
-        const targets = [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])];
-        for (const [index, target] of targets.entries())
-          if (!shard || ownsOutput(shard, index))
-            outputs.push({ file: path.join(out, target.file), names: target.names });
-        for (const { file } of outputs)
-          if (existsSync(file) && !force) throw usage(`${file} exists; add --force to replace it`);
-        nameMap = plan.nameMap;
-      }
-      if (shard && !unified) {
-        const { file, names } = outputs[0] as { file: string; names: string[] };
-        const job = await mergedJob(view, names, format);
-        const part = await writeShardRange(job, file, shard, controller.signal);
-        written.push({ file: part.file, bytes: part.bytes, tensors: 0 });
-      } else if (processes > 1) {
-        const jobs = await Promise.all(
-          outputs.map(async (output) => ({ ...output, job: await mergedJob(view, output.names, format) })),
-        );
-        await writeOnPool(
-          jobs,
-          {
-            strategyPaths: values.strategy ?? [],
-            inputs: positionals,
-            inputFormat: parseInputFormat(values['input-format']),
-            ...(values.key !== undefined ? { key: values.key } : {}),
-            ...(values['key-text'] !== undefined ? { keyText: values['key-text'] } : {}),
-            format,
-          },
-          processes,
-          controller.signal,
-        );
-        for (const { file, names, job } of jobs) written.push({ file, bytes: job.size, tensors: names.length });
-      } else {
-        for (const { file, names } of outputs) {
-          const bytes = await writeTensors(view, names, format, file, controller.signal);
-          written.push({ file, bytes, tensors: names.length });
-        }
-      }
-      // The name map is the same on every shard: shard 0 writes it.
-      if (unified && (!shard || shard.index === 0)) {
-        const mapFile = path.join(out, 'param_name_map.json');
-        await writeFile(mapFile, JSON.stringify(nameMap, null, 2)).catch((error: unknown) => {
-          throw fsError(error, mapFile, 'write');
-        });
-        written.push({ file: mapFile, bytes: statSync(mapFile).size, tensors: 0 });
-      }
-
-      if (values.json) {
-        io.out(
-          JSON.stringify({
-            format,
-            outputs: written,
-            merged: view.index.tensors.filter((t) => kindOf.get(t.name) === 'sharded').length,
-            copied: view.index.tensors.filter((t) => kindOf.get(t.name) === 'extra').length,
-            skipped: blocked.map((plan) => ({ name: plan.name, problems: plan.problems })),
-            problems: layout.problems,
-            replicasCompared: replicas.reduce((sum, report) => sum + report.compared, 0),
-          }),
-        );
-      } else {
-        for (const item of written)
-          io.out(
-            `${item.file}: ${formatBytes(item.bytes)}${item.tensors ? `, ${plural(item.tensors, 'tensor')}` : ''}`,
-          );
-        for (const plan of blocked) io.out(`skipped ${shown(plan.name)}`);
-        for (const problem of layout.problems)
-          io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
-      }
-      return EXIT.ok;
-    } finally {
-      process.removeListener('SIGINT', onInterrupt);
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const strategy = await readStrategies(values.strategy);
+    const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+    const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
+    const view = openMergedView(strategy, files);
+    let layout = view.layout;
+    // Replicas are compared before anything is written (MindSpore trusts one holder): a rank
+    // file from another run with the same names and shapes shows only in its bytes.
+    let replicas: ReplicaReport[] = [];
+    if (!values['no-check-replicas']) {
+      replicas = await checkReplicas(files, layout, { signal: controller.signal });
+      layout = withReplicaReports(layout, replicas);
     }
-  },
-};
+    const foreign = foreignRankProblems(layout);
+    const first = foreign[0];
+    if (first) {
+      throw new LensError('distributed-rank-foreign', {
+        tensor: first.name,
+        hint:
+          `${describeLayoutProblem(first.problem.code, first.problem.detail, first.problem.ranks)} ` +
+          `(${plural(foreign.length, 'parameter')} in all; "layout --check-replicas" lists them)`,
+      });
+    }
+    const skipped = layout.parameters.filter(
+      (plan) =>
+        !plan.mergeable &&
+        plan.holdings.some((h) => h.present) &&
+        plan.problems.every((p) => p.code !== 'not-in-files'),
+    );
+    const unmergeableInFiles = layout.parameters.filter(
+      (plan) => !plan.mergeable && plan.problems.some((p) => p.severity === 'error' && p.code !== 'not-in-files'),
+    );
+    const blocked = [...new Set([...skipped, ...unmergeableInFiles])];
+    if (blocked.length > 0 && !values['allow-incomplete']) {
+      const first = blocked[0];
+      const reason = first?.problems.find((p) => p.severity === 'error');
+      throw new LensError('distributed-tensor-unmergeable', {
+        tensor: first?.name,
+        hint:
+          `${reason ? describeLayoutProblem(reason.code, reason.detail, reason.ranks) : 'see "layout"'} ` +
+          `(${plural(blocked.length, 'parameter')} in all; --allow-incomplete writes the others)`,
+      });
+    }
+    if (view.index.tensors.length === 0)
+      throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
+
+    const written: Written[] = [];
+    const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
+    const outputs: { file: string; names: string[] }[] = [];
+    let nameMap: unknown = null;
+    if (!unified) {
+      outputs.push({ file: out, names: view.index.tensors.map((t) => t.name) });
+    } else {
+      createFolder(out);
+      const plan = planUnifiedParts(view, { partBytes, extension: format });
+      // With --shard every process plans all parts, then writes the ones that fall to it.
+      const targets = [...plan.parts, ...(plan.hyperParams ? [plan.hyperParams] : [])];
+      for (const [index, target] of targets.entries())
+        if (!shard || ownsOutput(shard, index))
+          outputs.push({ file: path.join(out, target.file), names: target.names });
+      for (const { file } of outputs)
+        if (existsSync(file) && !force) throw usage(`${file} exists; add --force to replace it`);
+      nameMap = plan.nameMap;
+    }
+    if (shard && !unified) {
+      const { file, names } = outputs[0] as { file: string; names: string[] };
+      const job = await mergedJob(view, names, format);
+      const part = await writeShardRange(job, file, shard, controller.signal);
+      written.push({ file: part.file, bytes: part.bytes, tensors: 0 });
+    } else if (processes > 1) {
+      const jobs = await Promise.all(
+        outputs.map(async (output) => ({ ...output, job: await mergedJob(view, output.names, format) })),
+      );
+      await writeOnPool(
+        jobs,
+        {
+          strategyPaths: values.strategy ?? [],
+          inputs: positionals,
+          inputFormat: parseInputFormat(values['input-format']),
+          ...(values.key !== undefined ? { key: values.key } : {}),
+          ...(values['key-text'] !== undefined ? { keyText: values['key-text'] } : {}),
+          format,
+        },
+        processes,
+        controller.signal,
+      );
+      for (const { file, names, job } of jobs) written.push({ file, bytes: job.size, tensors: names.length });
+    } else {
+      for (const { file, names } of outputs) {
+        const bytes = await writeTensors(view, names, format, file, controller.signal);
+        written.push({ file, bytes, tensors: names.length });
+      }
+    }
+    // The name map is the same on every shard: shard 0 writes it.
+    if (unified && (!shard || shard.index === 0)) {
+      const mapFile = path.join(out, 'param_name_map.json');
+      await writeFile(mapFile, JSON.stringify(nameMap, null, 2)).catch((error: unknown) => {
+        throw fsError(error, mapFile, 'write');
+      });
+      written.push({ file: mapFile, bytes: statSync(mapFile).size, tensors: 0 });
+    }
+
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          format,
+          outputs: written,
+          merged: view.index.tensors.filter((t) => kindOf.get(t.name) === 'sharded').length,
+          copied: view.index.tensors.filter((t) => kindOf.get(t.name) === 'extra').length,
+          skipped: blocked.map((plan) => ({ name: plan.name, problems: plan.problems })),
+          problems: layout.problems,
+          replicasCompared: replicas.reduce((sum, report) => sum + report.compared, 0),
+        }),
+      );
+    } else {
+      for (const item of written)
+        io.out(`${item.file}: ${formatBytes(item.bytes)}${item.tensors ? `, ${plural(item.tensors, 'tensor')}` : ''}`);
+      for (const plan of blocked) io.out(`skipped ${shown(plan.name)}`);
+      for (const problem of layout.problems)
+        io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
+    }
+    return EXIT.ok;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}

@@ -6,44 +6,12 @@ import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
 import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
-import { ownsOutput, parseShard, SHARD_OPTION } from '../shard';
-import type { CliCommand, CliIo } from '../types';
-
-const OPTIONS = {
-  strategy: {
-    type: 'string',
-    multiple: true,
-    value: '<file>',
-    description: 'the target strategy file (required; repeatable per stage)',
-  },
-  'train-strategy': {
-    type: 'string',
-    multiple: true,
-    value: '<file>',
-    description: 'the training strategy of the rank files given (merge, then cut: transform_checkpoints)',
-  },
-  'input-format': {
-    type: 'string',
-    value: '<ckpt|safetensors>',
-    description: 'which rank files to read when rank folders hold both',
-  },
-  key: { type: 'string', value: '<hex>', description: 'key of encrypted rank files' },
-  'key-text': { type: 'string', value: '<text>', description: 'the key as Python bytes text' },
-  out: { type: 'string', value: '<dir>', description: 'output folder: <dir>/rank_<r>/net.<format> (required)' },
-  rank: {
-    type: 'string',
-    multiple: true,
-    value: '<r>',
-    description: 'only these target ranks (repeatable; default all)',
-  },
-  format: { type: 'string', value: '<safetensors|ckpt>', description: 'output format (default safetensors)' },
-  shard: SHARD_OPTION,
-  force: { type: 'boolean', description: 'replace existing output files' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-} as const satisfies CliOptions;
+import { ownsOutput, parseShard } from '../shard';
+import type { ArgsOf, CliIo } from '../types';
+import type { resliceDefinition } from '../definitions/reslice';
 
 function usage(reason: string): LensError {
   return new LensError('usage', { hint: reason });
@@ -82,69 +50,54 @@ async function writeView(
   return writeExportFile(job, out, signal);
 }
 
-export const resliceCommand: CliCommand<typeof OPTIONS> = {
-  name: 'reslice',
-  summary:
-    'cut full tensors for a target strategy into <dir>/rank_<r>/net.<format> (load_distributed_checkpoint save mode)',
-  arguments: [
-    {
-      name: 'inputs',
-      required: true,
-      variadic: true,
-      description: 'a unified file or folder of parts, or (with --train-strategy) rank files or folders',
-    },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io: CliIo) {
-    const out = values.out;
-    if (!out) return io.usage('reslice needs --out <dir>');
-    const format = (values.format ?? 'safetensors') as ExportFormat;
-    if (format !== 'ckpt' && format !== 'safetensors')
-      throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
-    const shard = values.shard !== undefined ? parseShard(values.shard) : null;
-    checkOutputFolder(out);
-    const controller = new AbortController();
-    const onInterrupt = (): void => controller.abort();
-    process.once('SIGINT', onInterrupt);
-    try {
-      const target = await readStrategies(values.strategy);
-      let full: OpenedCheckpoint;
-      if (values['train-strategy']) {
-        // transform_checkpoints: merge with the training strategy, then cut for the target one.
-        const train = await readStrategies(values['train-strategy']);
-        const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
-        const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
-        full = openMergedView(train, files);
-      } else {
-        if (positionals.length !== 1)
-          throw usage('give one unified file or directory (or --train-strategy with rank files)');
-        full = await openUnified(positionals[0] as string);
-      }
-      const all = strategyRanks(target);
-      const ranks = values.rank ? values.rank.map(Number) : all;
-      for (const rank of ranks) {
-        if (!Number.isSafeInteger(rank) || !all.includes(rank)) {
-          throw usage(`--rank ${String(rank)} is not one of the target strategy's ranks 0–${all.length - 1}`);
-        }
-      }
-      const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
-      // --shard: every process lists the same ranks, then writes the rank files that fall to it.
-      for (const rank of ranks.filter((_, index) => !shard || ownsOutput(shard, index))) {
-        const dir = path.join(out, `rank_${rank}`);
-        const file = path.join(dir, `net.${format}`);
-        if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
-        createFolder(dir);
-        const view = openReslicedView(full, target, rank);
-        const bytes = await writeView(view, format, file, controller.signal);
-        written.push({ rank, file, bytes, tensors: view.index.tensors.length });
-      }
-      if (values.json) io.out(JSON.stringify({ format, outputs: written }));
-      else
-        for (const item of written)
-          io.out(`${item.file}: ${formatBytes(item.bytes)}, ${plural(item.tensors, 'tensor')}`);
-      return EXIT.ok;
-    } finally {
-      process.removeListener('SIGINT', onInterrupt);
+export async function run({ values, positionals }: ArgsOf<typeof resliceDefinition>, io: CliIo): Promise<number> {
+  const out = values.out;
+  if (!out) return io.usage('reslice needs --out <dir>');
+  const format = (values.format ?? 'safetensors') as ExportFormat;
+  if (format !== 'ckpt' && format !== 'safetensors')
+    throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
+  const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+  checkOutputFolder(out);
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const target = await readStrategies(values.strategy);
+    let full: OpenedCheckpoint;
+    if (values['train-strategy']) {
+      // transform_checkpoints: merge with the training strategy, then cut for the target one.
+      const train = await readStrategies(values['train-strategy']);
+      const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
+      const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
+      full = openMergedView(train, files);
+    } else {
+      if (positionals.length !== 1)
+        throw usage('give one unified file or directory (or --train-strategy with rank files)');
+      full = await openUnified(positionals[0] as string);
     }
-  },
-};
+    const all = strategyRanks(target);
+    const ranks = values.rank ? values.rank.map(Number) : all;
+    for (const rank of ranks) {
+      if (!Number.isSafeInteger(rank) || !all.includes(rank)) {
+        throw usage(`--rank ${String(rank)} is not one of the target strategy's ranks 0–${all.length - 1}`);
+      }
+    }
+    const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
+    // --shard: every process lists the same ranks, then writes the rank files that fall to it.
+    for (const rank of ranks.filter((_, index) => !shard || ownsOutput(shard, index))) {
+      const dir = path.join(out, `rank_${rank}`);
+      const file = path.join(dir, `net.${format}`);
+      if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
+      createFolder(dir);
+      const view = openReslicedView(full, target, rank);
+      const bytes = await writeView(view, format, file, controller.signal);
+      written.push({ rank, file, bytes, tensors: view.index.tensors.length });
+    }
+    if (values.json) io.out(JSON.stringify({ format, outputs: written }));
+    else
+      for (const item of written) io.out(`${item.file}: ${formatBytes(item.bytes)}, ${plural(item.tensors, 'tensor')}`);
+    return EXIT.ok;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}

@@ -16,11 +16,12 @@ import {
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
-import { EXIT, type CliOptions } from '../args';
-import { KEY_OPTIONS, readKeyOptions } from '../key-options';
-import { CHECKPOINT_INPUT, openInputCheckpoint } from '../open-input';
+import { EXIT } from '../args';
+import { readKeyOptions } from '../key-options';
+import { openInputCheckpoint } from '../open-input';
 import { nameColumnWidth, shown } from '../terminal';
-import type { CliCommand, CliIo } from '../types';
+import type { ArgsOf, CliIo } from '../types';
+import type { statsDefinition } from '../definitions/stats';
 
 function number(value: number | string | null): string {
   if (value === null) return '-';
@@ -146,107 +147,78 @@ function positiveInteger(value: string | undefined, option: string, fallback: nu
   return parsed;
 }
 
-const OPTIONS = {
-  tensor: { type: 'string', value: '<name>', description: 'one tensor: its statistics and histogram' },
-  slice: {
-    type: 'string',
-    value: '<expr>',
-    description: 'with --tensor: print the values of a NumPy-style slice, e.g. [0, :8]',
-  },
-  head: { type: 'string', value: '<n>', description: 'with --tensor: print its first n values' },
-  filter: { type: 'string', value: '<expr>', description: 'only the tensors a filter expression matches' },
-  bins: { type: 'string', value: '<n>', description: 'histogram bins (default 64)' },
-  'exact-histogram': { type: 'boolean', description: 'exact histograms for 32/64-bit tensors (a second pass)' },
-  'nan-audit': { type: 'boolean', description: 'only count NaN/Inf values' },
-  markdown: { type: 'boolean', description: 'print a Markdown audit report' },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-  ...KEY_OPTIONS,
-} as const satisfies CliOptions;
+export async function run({ values, positionals }: ArgsOf<typeof statsDefinition>, io: CliIo): Promise<number> {
+  const file = positionals[0] as string;
+  const tensorName = values.tensor;
+  const slice = values.slice;
+  const head = values.head;
+  if ((slice !== undefined || head !== undefined) && tensorName === undefined)
+    return io.usage('--slice and --head need --tensor <name>');
+  if (slice !== undefined && head !== undefined) return io.usage('give --slice or --head, not both');
+  if (tensorName !== undefined && values.filter !== undefined) return io.usage('give --tensor or --filter, not both');
+  const bins = positiveInteger(values.bins, '--bins', 64);
+  const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
+  const json = values.json === true;
+  try {
+    const { index, plaintext } = await openInputCheckpoint(file, readKeyOptions(values));
+    const options = { bins, exactHistogram: values['exact-histogram'] === true };
 
-export const statsCommand: CliCommand<typeof OPTIONS> = {
-  name: 'stats',
-  summary: 'min/max/mean/std/L2/NaN/Inf/zeros/histogram per tensor; exit 3 if NaN/Inf or a size contradiction is found',
-  arguments: [
-    {
-      name: 'file',
-      required: true,
-      description: CHECKPOINT_INPUT,
-    },
-  ],
-  options: OPTIONS,
-  async run({ values, positionals }, io) {
-    const file = positionals[0] as string;
-    const tensorName = values.tensor;
-    const slice = values.slice;
-    const head = values.head;
-    if ((slice !== undefined || head !== undefined) && tensorName === undefined)
-      return io.usage('--slice and --head need --tensor <name>');
-    if (slice !== undefined && head !== undefined) return io.usage('give --slice or --head, not both');
-    if (tensorName !== undefined && values.filter !== undefined) return io.usage('give --tensor or --filter, not both');
-    const bins = positiveInteger(values.bins, '--bins', 64);
-    const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
-    const json = values.json === true;
-    try {
-      const { index, plaintext } = await openInputCheckpoint(file, readKeyOptions(values));
-      const options = { bins, exactHistogram: values['exact-histogram'] === true };
-
-      if (tensorName !== undefined) {
-        const entry = index.tensors.find((t: TensorEntry) => t.name === tensorName);
-        if (!entry) throw new LensError('tensor-not-found', { tensor: tensorName });
-        if (slice !== undefined || head !== undefined) {
-          const result =
-            slice !== undefined
-              ? await readTensorSlice(plaintext, entry, slice)
-              : await readFirstValues(plaintext, entry, positiveInteger(head, '--head', 10));
-          io.out(json ? tensorValuesJson(result) : tensorValuesNumpy(result));
-          return EXIT.ok;
-        }
-        const all = await computeAllStats(plaintext, index, { ...options, include: (t) => t === entry });
-        const stats = all.tensors[0];
-        if (!stats) {
-          if (all.skipped[0]?.reason === 'content-short')
-            throw new LensError('tensor-content-short', { tensor: entry.name, expected: entry.bytes });
-          numericLayout(entry); // throws the sentence: impossible size, or no numbers
-          throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
-        }
-        if (json) io.out(JSON.stringify(stats));
-        else printOne(io, stats);
-        return stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch ? EXIT.integrityFailed : EXIT.ok;
+    if (tensorName !== undefined) {
+      const entry = index.tensors.find((t: TensorEntry) => t.name === tensorName);
+      if (!entry) throw new LensError('tensor-not-found', { tensor: tensorName });
+      if (slice !== undefined || head !== undefined) {
+        const result =
+          slice !== undefined
+            ? await readTensorSlice(plaintext, entry, slice)
+            : await readFirstValues(plaintext, entry, positiveInteger(head, '--head', 10));
+        io.out(json ? tensorValuesJson(result) : tensorValuesNumpy(result));
+        return EXIT.ok;
       }
-
-      if (values['nan-audit'] === true) {
-        const audit = await auditNonFinite(plaintext, index, { include });
-        if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit }));
-        else printAudit(io, audit);
-        return audit.clean ? EXIT.ok : EXIT.integrityFailed;
+      const all = await computeAllStats(plaintext, index, { ...options, include: (t) => t === entry });
+      const stats = all.tensors[0];
+      if (!stats) {
+        if (all.skipped[0]?.reason === 'content-short')
+          throw new LensError('tensor-content-short', { tensor: entry.name, expected: entry.bytes });
+        numericLayout(entry); // throws the sentence: impossible size, or no numbers
+        throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
       }
-
-      if (!json && values.markdown !== true) {
-        // Rows as they are measured, no histograms (the table shows none), nothing kept per
-        // tensor but findings: a million tensors print in constant memory.
-        const table = statsTable(io, include ? index.tensors.filter((t) => include(t)) : index.tensors);
-        const all = await computeAllStats(plaintext, index, {
-          ...options,
-          bins: 0,
-          include,
-          keep: 'findings',
-          onTensor: (stats) => table.row(stats),
-        });
-        const audit = nonFiniteAuditFrom(all);
-        table.finish(file, all, audit);
-        return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
-      }
-      const all = await computeAllStats(plaintext, index, { ...options, include });
-      const audit = nonFiniteAuditFrom(all);
-      if (values.markdown === true) {
-        io.out(buildAuditReport({ fileName: path.basename(file), index, stats: all, nonFinite: audit }).markdown);
-      } else
-        io.out(
-          JSON.stringify({ file: path.basename(file), tensors: all.tensors, skipped: all.skipped, nonFinite: audit }),
-        );
-      return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
-    } catch (error) {
-      throw withFile(error, file);
+      if (json) io.out(JSON.stringify(stats));
+      else printOne(io, stats);
+      return stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch ? EXIT.integrityFailed : EXIT.ok;
     }
-  },
-};
+
+    if (values['nan-audit'] === true) {
+      const audit = await auditNonFinite(plaintext, index, { include });
+      if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit }));
+      else printAudit(io, audit);
+      return audit.clean ? EXIT.ok : EXIT.integrityFailed;
+    }
+
+    if (!json && values.markdown !== true) {
+      // Rows as they are measured, no histograms (the table shows none), nothing kept per
+      // tensor but findings: a million tensors print in constant memory.
+      const table = statsTable(io, include ? index.tensors.filter((t) => include(t)) : index.tensors);
+      const all = await computeAllStats(plaintext, index, {
+        ...options,
+        bins: 0,
+        include,
+        keep: 'findings',
+        onTensor: (stats) => table.row(stats),
+      });
+      const audit = nonFiniteAuditFrom(all);
+      table.finish(file, all, audit);
+      return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
+    }
+    const all = await computeAllStats(plaintext, index, { ...options, include });
+    const audit = nonFiniteAuditFrom(all);
+    if (values.markdown === true) {
+      io.out(buildAuditReport({ fileName: path.basename(file), index, stats: all, nonFinite: audit }).markdown);
+    } else
+      io.out(
+        JSON.stringify({ file: path.basename(file), tensors: all.tensors, skipped: all.skipped, nonFinite: audit }),
+      );
+    return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
+  } catch (error) {
+    throw withFile(error, file);
+  }
+}

@@ -14,12 +14,13 @@ import { openCheckpoint } from '../../core/open';
 import { sha256OfSource } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
 import type { ZipCrcCheck } from '../../integrity/zip-crc';
-import { EXIT, type CliOptions } from '../args';
+import { EXIT } from '../args';
 import { openFileSource } from '../files';
-import { KEY_OPTIONS, readKeyOptions } from '../key-options';
-import type { CliCommand, CliIo } from '../types';
+import { readKeyOptions } from '../key-options';
+import type { ArgsOf, CliIo } from '../types';
 import { shown } from '../terminal';
 import { plural } from '../../base/plural';
+import type { verifyDefinition } from '../definitions/verify';
 
 interface ReportedProblem {
   code: string;
@@ -117,12 +118,6 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   io.out(json.ok ? 'integrity: ok' : 'integrity: FAILED');
 }
 
-const OPTIONS = {
-  sha256: { type: 'boolean', description: "also print the file's SHA-256 (of the bytes as stored)" },
-  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
-  ...KEY_OPTIONS,
-} as const satisfies CliOptions;
-
 /**
  * Errors opening an encrypted file that are findings about the file (exit 3): structural damage,
  * and a block that fails while another block proved the key. A block failing with no block
@@ -143,49 +138,42 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
   }
 }
 
-export const verifyCommand: CliCommand<typeof OPTIONS> = {
-  name: 'verify',
-  summary:
-    "check the CRC (crc_num; each zip entry's CRC-32 of a PyTorch file) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
-  arguments: [{ name: 'file', required: true, description: 'a .ckpt, .safetensors or PyTorch file' }],
-  options: OPTIONS,
-  async run({ values, positionals }, io) {
-    const file = positionals[0] as string;
-    const keyOptions = readKeyOptions(values);
-    let report: IntegrityReport;
-    try {
-      const opened = await openCheckpoint(await openFileSource(file), { ...keyOptions, tolerateCrcTrailer: true });
-      report = await verifyIntegrity(opened);
-    } catch (error) {
-      const serialized = serializeError(withFile(error, file));
-      // A damaged block found while indexing is an integrity failure, not a bad argument.
-      if (isIntegrityFinding(serialized)) {
-        const message = describeError(serialized.code, serialized.details);
-        if (values.json) {
-          io.out(
-            JSON.stringify({
-              ok: false,
-              crc: { present: false, ok: null, expected: null, actual: null },
-              encryption: null,
-              blocks: 0,
-              problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
-            }),
-          );
-        } else {
-          io.err(oneLine(message));
-        }
-        return EXIT.integrityFailed;
+export async function run({ values, positionals }: ArgsOf<typeof verifyDefinition>, io: CliIo): Promise<number> {
+  const file = positionals[0] as string;
+  const keyOptions = readKeyOptions(values);
+  let report: IntegrityReport;
+  try {
+    const opened = await openCheckpoint(await openFileSource(file), { ...keyOptions, tolerateCrcTrailer: true });
+    report = await verifyIntegrity(opened);
+  } catch (error) {
+    const serialized = serializeError(withFile(error, file));
+    // A damaged block found while indexing is an integrity failure, not a bad argument.
+    if (isIntegrityFinding(serialized)) {
+      const message = describeError(serialized.code, serialized.details);
+      if (values.json) {
+        io.out(
+          JSON.stringify({
+            ok: false,
+            crc: { present: false, ok: null, expected: null, actual: null },
+            encryption: null,
+            blocks: 0,
+            problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
+          }),
+        );
+      } else {
+        io.err(oneLine(message));
       }
-      throw withFile(error, file);
+      return EXIT.integrityFailed;
     }
-    const json = verifyJson(report);
-    // The digest of the file as stored (for an encrypted file, its ciphertext), as hubs publish it.
-    const sha256 = values.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
-    if (values.json) io.out(JSON.stringify(sha256 ? { ...json, sha256 } : json));
-    else {
-      printReport(io, file, json, report.zip);
-      if (sha256) io.out(`sha256: ${sha256}`);
-    }
-    return report.ok ? EXIT.ok : EXIT.integrityFailed;
-  },
-};
+    throw withFile(error, file);
+  }
+  const json = verifyJson(report);
+  // The digest of the file as stored (for an encrypted file, its ciphertext), as hubs publish it.
+  const sha256 = values.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
+  if (values.json) io.out(JSON.stringify(sha256 ? { ...json, sha256 } : json));
+  else {
+    printReport(io, file, json, report.zip);
+    if (sha256) io.out(`sha256: ${sha256}`);
+  }
+  return report.ok ? EXIT.ok : EXIT.integrityFailed;
+}

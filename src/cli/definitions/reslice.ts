@@ -1,0 +1,51 @@
+import type { CliOptions } from '../args';
+import { SHARD_OPTION } from './shared';
+import type { CliDefinition } from '../types';
+
+const OPTIONS = {
+  strategy: {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    description: 'the target strategy file (required; repeatable per stage)',
+  },
+  'train-strategy': {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    description: 'the training strategy of the rank files given (merge, then cut: transform_checkpoints)',
+  },
+  'input-format': {
+    type: 'string',
+    value: '<ckpt|safetensors>',
+    description: 'which rank files to read when rank folders hold both',
+  },
+  key: { type: 'string', value: '<hex>', description: 'key of encrypted rank files' },
+  'key-text': { type: 'string', value: '<text>', description: 'the key as Python bytes text' },
+  out: { type: 'string', value: '<dir>', description: 'output folder: <dir>/rank_<r>/net.<format> (required)' },
+  rank: {
+    type: 'string',
+    multiple: true,
+    value: '<r>',
+    description: 'only these target ranks (repeatable; default all)',
+  },
+  format: { type: 'string', value: '<safetensors|ckpt>', description: 'output format (default safetensors)' },
+  shard: SHARD_OPTION,
+  force: { type: 'boolean', description: 'replace existing output files' },
+  json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
+} as const satisfies CliOptions;
+
+export const resliceDefinition: CliDefinition<typeof OPTIONS> = {
+  name: 'reslice',
+  summary:
+    'cut full tensors for a target strategy into <dir>/rank_<r>/net.<format> (load_distributed_checkpoint save mode)',
+  arguments: [
+    {
+      name: 'inputs',
+      required: true,
+      variadic: true,
+      description: 'a unified file or folder of parts, or (with --train-strategy) rank files or folders',
+    },
+  ],
+  options: OPTIONS,
+};
