@@ -1,5 +1,5 @@
 import { LensError } from '../../base/errors';
-import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
+import { encodeCrcTrailer } from '../../base/crc-trailer';
 import { crc32Combine } from '../../integrity/crc';
 import { exportBlob, writeExportTo, type CastReportEntry, type ExportJob, type ExportSink } from '../export';
 import { composeRanges, mergeCastReports, planUnits, resolveProcessCount, type WorkUnit } from '../export/parallel';
