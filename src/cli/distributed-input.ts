@@ -68,8 +68,6 @@ export function foreignRankProblems(layout: SetLayout): { name: string; problem:
   });
 }
 
-export type InputFormat = RankFormat;
-
 function checkpointFilesIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => rankFormatOf(name) !== null && statSync(path.join(dir, name)).isFile())
@@ -80,7 +78,7 @@ function checkpointFilesIn(dir: string): string[] {
  * The checkpoint of one rank folder: the only one of the chosen format, or — like MindSpore's
  * transform_checkpoints — the last after sorting when there are several.
  */
-function pickRankFile(dir: string, format: InputFormat | undefined): string {
+function pickRankFile(dir: string, format: RankFormat | undefined): string {
   const files = checkpointFilesIn(dir).map((file) => ({ path: file }));
   const formats = new Set(files.map((file) => rankFormatOf(file.path)));
   if (!format && formats.size > 1) {
@@ -94,7 +92,7 @@ function pickRankFile(dir: string, format: InputFormat | undefined): string {
 }
 
 /** Positional arguments → one file per rank: files as given, folders searched for rank_N folders. */
-export function collectRankPaths(args: readonly string[], format: InputFormat | undefined): string[] {
+export function collectRankPaths(args: readonly string[], format: RankFormat | undefined): string[] {
   const out: string[] = [];
   for (const arg of args) {
     let stats;
@@ -126,7 +124,7 @@ export function collectRankPaths(args: readonly string[], format: InputFormat | 
   return out;
 }
 
-export function parseInputFormat(value: string | undefined): InputFormat | undefined {
+export function parseInputFormat(value: string | undefined): RankFormat | undefined {
   if (value === undefined) return undefined;
   if (value !== 'ckpt' && value !== 'safetensors') {
     throw new LensError('usage', { hint: `--input-format must be ckpt or safetensors, not "${value}"` });

@@ -21,7 +21,7 @@ export interface PlannedOutput {
   spec: OutputSpec;
 }
 
-export interface WrittenOutput {
+interface WrittenOutput {
   fileName: string;
   size: number;
   tensors: number;
@@ -39,7 +39,7 @@ export interface FileSink extends ExportSink {
 export type OpenFile = (fileName: string) => Promise<FileSink>;
 
 /** What a member gives back for one unit. */
-export interface UnitResult {
+interface UnitResult {
   /** Bytes this unit produced (the whole file, or the range). */
   size: number;
   /** Absent when streamed to the chosen file. */
@@ -50,7 +50,7 @@ export interface UnitResult {
 }
 
 /** How the caller runs units on its members (results in unit order; the first error rejects). */
-export type RunUnits<R extends UnitResult> = (
+type RunUnits<R extends UnitResult> = (
   units: readonly WorkUnit[],
   options: {
     signal: AbortSignal;
@@ -63,7 +63,7 @@ export type RunUnits<R extends UnitResult> = (
 ) => Promise<R[]>;
 
 /** Every output in turn, here. */
-export async function writeSequentially(
+async function writeSequentially(
   outputs: readonly PlannedOutput[],
   openFile: OpenFile | undefined,
   signal: AbortSignal,
@@ -88,7 +88,7 @@ export async function writeSequentially(
  * range 1 only), then the ckpt crc_num trailer from the ranges' CRCs combined. On failure the
  * file is aborted, so nothing half-written is committed.
  */
-export class OrderedRangeWriter {
+class OrderedRangeWriter {
   private next = 0;
   private readonly ready = new Map<number, UnitResult>();
   private chain: Promise<void> = Promise.resolve();
@@ -159,7 +159,7 @@ export function unitBytes(unit: WorkUnit, outputSize: number): number {
  * chosen file or folder, or as a Blob); ranges are appended to the chosen file in order as they
  * finish, or composed here into one Blob — the same bytes either way.
  */
-export async function writeOnPool<R extends UnitResult>(
+async function writeOnPool<R extends UnitResult>(
   outputs: readonly PlannedOutput[],
   units: readonly WorkUnit[],
   runUnits: RunUnits<R>,
@@ -246,7 +246,7 @@ export async function writeOnPool<R extends UnitResult>(
  * How a set's outputs are written: how many members (`processes` is MindSpore's
  * max_process_num, null = auto) and the units they run. Fewer than two members: no pool.
  */
-export function planPool(
+function planPool(
   outputs: readonly PlannedOutput[],
   processes: number | null | undefined,
   hardwareConcurrency: number,

@@ -96,7 +96,7 @@ export function chooseStrategies(candidates: readonly { path: string; strategy: 
   return [...byStage.entries()].sort((a, b) => a[0] - b[0]).map(([, path]) => path);
 }
 
-export interface ClassifiedFiles {
+interface ClassifiedFiles {
   strategies: { path: string; file: Blob; strategy: ParallelStrategy }[];
   /** Checkpoint files with a rank, grouped, in path order. */
   byRank: Map<number, { path: string; file: Blob; format: RankFormat }[]>;

@@ -13,7 +13,7 @@ export type FilterSubject = Pick<TensorEntry, 'name' | 'dtype' | 'shape'> &
 
 type Value = string | number | boolean | readonly number[] | null;
 type Getter = (entry: FilterSubject) => Value;
-export type FilterPredicate = (entry: FilterSubject) => boolean;
+type FilterPredicate = (entry: FilterSubject) => boolean;
 
 function constant(node: FilterNode): Value | Value[] {
   switch (node.type) {

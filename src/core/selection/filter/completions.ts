@@ -5,7 +5,7 @@ import { KNOWN_DTYPES, type FieldName, type FunctionName, type ValueType } from 
  * plain data the page needs synchronously on every keystroke, so it lives with the language.
  */
 
-export interface FilterCompletions {
+interface FilterCompletions {
   fields: { name: FieldName; type: ValueType; description: string }[];
   functions: { name: FunctionName; signature: string; description: string }[];
   operators: { text: string; description: string }[];
