@@ -75,6 +75,14 @@ module.exports = {
       },
     },
     {
+      name: 'crypto-never-formats',
+      comment:
+        'Crypto is below the formats in what it knows: the cipher-magic table and the crc_num trailer bytes are in base, byte sources in io.',
+      severity: 'error',
+      from: { path: '^src/crypto/', pathNot: NOT_TESTS },
+      to: { path: '^src/formats/' },
+    },
+    {
       name: 'test-helpers-only-in-tests',
       comment: 'src/test holds helpers for tests; shipped code never imports them.',
       severity: 'error',

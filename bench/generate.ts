@@ -103,7 +103,7 @@ export interface CryptoInputs {
 export async function generateCryptoInputs(dir: string, sizeBytes: number): Promise<CryptoInputs> {
   const { crc32 } = await import('node:zlib');
   const { encryptCheckpoint } = await import('../src/crypto/encrypt');
-  const { encodeCrcTrailer } = await import('../src/formats/ckpt/trailer');
+  const { encodeCrcTrailer } = await import('../src/base/crc-trailer');
   const { readFileSync, writeFileSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `crypto-${sizeBytes / MiB}MiB`);

@@ -6,7 +6,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { encodeRecord } from '../src/formats/ckpt/write';
-import { encodeCrcTrailer } from '../src/formats/ckpt/trailer';
+import { encodeCrcTrailer } from '../src/base/crc-trailer';
 import { encodeUtf32le } from '../src/base/decode';
 
 let seed = 20261123;

@@ -4,17 +4,19 @@ import { LensError, withFile } from '../base/errors';
 import { parseHexKey, parseTextKey } from '../core/key-input';
 import {
   openRankFiles,
+  openRankSource,
+  pickRankFile as lastRankFile,
+  rankFormatOf,
   rankFromPath,
+  readNamedStrategy,
   type LayoutProblem,
   type LayoutProblemCode,
   type RankFile,
+  type RankFormat,
   type RankSource,
   type SetLayout,
 } from '../core/distributed';
-import { openDecryptedSource } from '../crypto/decrypted-source';
-import { cipherModeOfMagic } from '../formats/sniff';
-import { combineStageStrategies, readStrategy, type ParallelStrategy } from '../formats/strategy';
-import type { ByteSource } from '../io/byte-source';
+import { combineStageStrategies, type ParallelStrategy } from '../formats/strategy';
 import { fsError, openFileSource } from './files';
 
 /** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
@@ -33,13 +35,9 @@ export function foreignRankProblems(layout: SetLayout): { name: string; problem:
   });
 }
 
-export type InputFormat = 'ckpt' | 'safetensors';
-
-const EXTENSIONS: Record<InputFormat, string> = { ckpt: '.ckpt', safetensors: '.safetensors' };
-
 function checkpointFilesIn(dir: string): string[] {
   return readdirSync(dir)
-    .filter((name) => /\.(ckpt|safetensors)$/i.test(name) && statSync(path.join(dir, name)).isFile())
+    .filter((name) => rankFormatOf(name) !== null && statSync(path.join(dir, name)).isFile())
     .map((name) => path.join(dir, name));
 }
 
@@ -47,22 +45,21 @@ function checkpointFilesIn(dir: string): string[] {
  * The checkpoint of one rank folder: the only one of the chosen format, or — like MindSpore's
  * transform_checkpoints — the last after sorting when there are several.
  */
-function pickRankFile(dir: string, format: InputFormat | undefined): string {
-  const files = checkpointFilesIn(dir).sort();
-  const formats = new Set(files.map((file) => (file.toLowerCase().endsWith('.ckpt') ? 'ckpt' : 'safetensors')));
+function pickRankFile(dir: string, format: RankFormat | undefined): string {
+  const files = checkpointFilesIn(dir).map((file) => ({ path: file }));
+  const formats = new Set(files.map((file) => rankFormatOf(file.path)));
   if (!format && formats.size > 1) {
     throw new LensError('usage', {
       hint: `${dir} holds both .ckpt and .safetensors files: choose with --input-format`,
     });
   }
-  const chosen = format ? files.filter((file) => file.toLowerCase().endsWith(EXTENSIONS[format])) : files;
-  const last = chosen[chosen.length - 1];
+  const last = lastRankFile(files, format);
   if (!last) throw new LensError('distributed-no-ranks', { file: dir, hint: 'no checkpoint in this rank folder' });
-  return last;
+  return last.path;
 }
 
 /** Positional arguments → one file per rank: files as given, folders searched for rank_N folders. */
-export function collectRankPaths(args: readonly string[], format: InputFormat | undefined): string[] {
+export function collectRankPaths(args: readonly string[], format: RankFormat | undefined): string[] {
   const out: string[] = [];
   for (const arg of args) {
     let stats;
@@ -87,14 +84,14 @@ export function collectRankPaths(args: readonly string[], format: InputFormat | 
       continue;
     }
     // A flat folder of checkpoint_N files.
-    const files = checkpointFilesIn(arg).filter((file) => !format || file.toLowerCase().endsWith(EXTENSIONS[format]));
+    const files = checkpointFilesIn(arg).filter((file) => !format || rankFormatOf(file) === format);
     if (files.length === 0) throw new LensError('distributed-no-ranks', { file: arg });
     out.push(...files);
   }
   return out;
 }
 
-export function parseInputFormat(value: string | undefined): InputFormat | undefined {
+export function parseInputFormat(value: string | undefined): RankFormat | undefined {
   if (value === undefined) return undefined;
   if (value !== 'ckpt' && value !== 'safetensors') {
     throw new LensError('usage', { hint: `--input-format must be ckpt or safetensors, not "${value}"` });
@@ -107,11 +104,10 @@ export async function readStrategies(files: readonly string[] | undefined): Prom
     throw new LensError('usage', { hint: 'give the strategy file with --strategy <file>' });
   const strategies = [];
   for (const file of files) {
-    try {
-      strategies.push(await readStrategy(await openFileSource(file), { fileName: file }));
-    } catch (error) {
+    const source = await openFileSource(file).catch((error: unknown) => {
       throw withFile(error, file);
-    }
+    });
+    strategies.push(await readNamedStrategy(source, file));
   }
   return combineStageStrategies(strategies);
 }
@@ -134,12 +130,7 @@ export async function openRankPaths(
   const key = keyOf(keys.key, keys.keyText);
   const inputs: RankSource[] = [];
   for (const file of paths) {
-    let source: ByteSource = await openFileSource(file);
-    if (key && source.size >= 4 && cipherModeOfMagic(await source.read(0, 4, signal))) {
-      source = await openDecryptedSource(source, key, { signal }).catch((error: unknown) => {
-        throw withFile(error, file);
-      });
-    }
+    const { source } = await openRankSource(await openFileSource(file), file, key, signal);
     inputs.push({ name: file, source });
   }
   return openRankFiles(inputs, { signal });

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_NAME_MAP_BYTES } from '../base/limits';
-import { bytesOf, checkpointBytes } from '../core/stats/test-helpers';
+import { bytesOf, checkpointBytes } from '../test/ckpt-records';
 import { runCli as run } from '../test/cli';
 import { fixturePath } from '../test/fixtures';
 

@@ -4,8 +4,8 @@
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isLensError } from '../base/errors';
-import { openMergedView } from '../core/distributed';
-import { buildExport, exportChunks, planExport } from '../core/export';
+import { mergedNamesJob, openMergedView } from '../core/distributed';
+import { exportChunks } from '../core/export';
 import { readParts, sliceParts } from '../formats/parts';
 import { collectRankPaths, openRankPaths, readStrategies } from './distributed-input';
 import type { MergeMemberData, MergeMemberResult } from './merge-pool';
@@ -16,13 +16,7 @@ async function run(data: MergeMemberData): Promise<MergeMemberResult> {
     key: data.key,
     keyText: data.keyText,
   });
-  const view = openMergedView(strategy, files);
-  const plan = planExport(view.index, {
-    format: data.format,
-    select: data.names,
-    metadataFormat: data.format === 'safetensors' ? 'ms' : null,
-  });
-  const job = await buildExport(view, plan);
+  const job = await mergedNamesJob(openMergedView(strategy, files), data.names, data.format);
   const handle = await open(data.file, 'r+');
   try {
     const [start, end] = data.range ?? [0, job.size];

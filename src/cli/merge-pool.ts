@@ -9,14 +9,14 @@ import { open, rename, rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { internalError, LensError, type ErrorCode, type ErrorDetails } from '../base/errors';
 import type { ExportJob } from '../core/export';
-import { planUnits, type WorkUnit } from '../core/export/parallel';
-import type { InputFormat } from './distributed-input';
+import { unitBytes, type RankFormat } from '../core/distributed';
+import { planUnits, runPool } from '../core/export/parallel';
 
 /** What a member needs to rebuild the merged view and one output's job. */
 export interface MergeMemberData {
   strategyPaths: string[];
   inputs: string[];
-  inputFormat: InputFormat | undefined;
+  inputFormat: RankFormat | undefined;
   key?: string;
   keyText?: string;
   format: 'ckpt' | 'safetensors';
@@ -84,40 +84,30 @@ export async function writeOnPool(
     members,
   );
   const partials = outputs.map((output) => `${output.file}.partial`);
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (const [index, output] of outputs.entries()) {
       const handle = await open(partials[index] as string, 'w');
       await handle.truncate(output.job.size);
       await handle.close();
     }
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < units.length && !controller.signal.aborted) {
-        const index = next++;
-        const unit = units[index] as WorkUnit;
+    // The first failure (or a cancel) stops every member: runPool aborts the signal they run on.
+    await runPool(
+      units,
+      members,
+      async (unit, _index, _slot, poolSignal) => {
         const output = outputs[unit.output] as PoolOutput;
         const { bytes } = await runMember(
           { ...member, names: output.names, file: partials[unit.output] as string, range: unit.range },
-          controller.signal,
+          poolSignal,
         );
         // A member rebuilds the job from the files: a different size would mean a different job.
-        const expected = unit.range ? unit.range[1] - unit.range[0] : output.job.size;
+        const expected = unitBytes(unit, output.job.size);
         if (bytes !== expected)
           throw new LensError('internal', {
             hint: `merge member wrote ${bytes} of ${expected} bytes to ${output.file}`,
           });
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(members, units.length) }, () =>
-        lane().catch((error: unknown) => {
-          controller.abort(error);
-          throw error;
-        }),
-      ),
+      },
+      { signal },
     );
     for (const [index, output] of outputs.entries()) {
       const handle = await open(partials[index] as string, 'r+');
@@ -126,10 +116,7 @@ export async function writeOnPool(
       await rename(partials[index] as string, output.file);
     }
   } catch (error) {
-    controller.abort(error);
     await Promise.all(partials.map((partial) => rm(partial, { force: true })));
     throw error;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -16,9 +16,8 @@ import {
   MAX_READ_BYTES,
 } from '../base/limits';
 import type { CipherMode } from '../base/types';
-import type { ByteSource } from '../io/byte-source';
+import { isSliceable, type ByteSource } from '../io/byte-source';
 import { releaseBuffer } from '../io/release';
-import { isSliceable } from '../formats/parts';
 import { counterBlock, createFrameCipher, type FrameCipher } from './ciphers';
 import { frameAt, readFrameTable, type FrameTable } from './frames';
 import { GCM_NONCE_BYTES } from './layout';

@@ -8,16 +8,9 @@ import { LensError } from '../base/errors';
 import { FRAME_WINDOW_BYTES, MAX_CIPHER_BLOCK_BYTES, MAX_CIPHER_FRAMES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
-import { parseCrcTrailer, CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
-import {
-  CIPHER_MAGIC,
-  GCM_TAG_BYTES,
-  headerBytes,
-  IV_BYTES,
-  LEGACY_MAGIC,
-  modeOfMagic,
-  type CipherLayout,
-} from './layout';
+import { cipherModeOfMagic } from '../base/cipher-magic';
+import { parseCrcTrailer, CRC_TRAILER_BYTES } from '../base/crc-trailer';
+import { CIPHER_MAGIC, GCM_TAG_BYTES, headerBytes, IV_BYTES, LEGACY_MAGIC, type CipherLayout } from './layout';
 
 export interface CipherFrame {
   /** Block number, from 0. */
@@ -86,7 +79,7 @@ export function detectEncryption(head: Uint8Array): EncryptionGuess {
   if (head.length < 4) return { encrypted: false, magic: null };
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const magic = view.getUint32(0, true);
-  const detectedMode = modeOfMagic(magic);
+  const detectedMode = cipherModeOfMagic(head);
   if (!detectedMode) return { encrypted: false, magic };
   if (magic === LEGACY_MAGIC && !shapeIsValid(view, 4 + GCM_TAG_BYTES) && shapeIsValid(view, 4)) {
     return { encrypted: true, mode: null, layout: 'legacy', detectedMode };

@@ -1,8 +1,8 @@
 /** MindSpore cipher block layout constants (ckpt-crypto.md §1, §7). */
 import type { CipherMode } from '../base/types';
-import { CIPHER_MAGICS } from '../formats/sniff';
+import { CIPHER_MAGICS } from '../base/cipher-magic';
 
-/** Mode → magic, from the one table in formats/sniff.ts. */
+/** Mode → magic, from the one table in base/cipher-magic.ts. */
 export const CIPHER_MAGIC = Object.fromEntries(
   Object.entries(CIPHER_MAGICS).map(([magic, mode]) => [mode, Number(magic)]),
 ) as Readonly<Record<CipherMode, number>>;
@@ -17,8 +17,4 @@ export type CipherLayout = 'current' | 'legacy';
 /** Bytes from the magic to the first ciphertext byte. */
 export function headerBytes(mode: CipherMode, layout: CipherLayout): number {
   return 4 + (mode === 'AES-GCM' && layout === 'current' ? GCM_TAG_BYTES : 0) + 4 + 4 + IV_BYTES + 4;
-}
-
-export function modeOfMagic(magic: number): CipherMode | undefined {
-  return CIPHER_MAGICS[magic];
 }

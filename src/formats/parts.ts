@@ -19,15 +19,6 @@ export type OutputPart =
       generate(start: number, end: number, signal?: AbortSignal): AsyncIterable<Uint8Array>;
     };
 
-/** A source that can hand out a Blob of a range without reading it (BlobSource). */
-export interface SliceableSource extends ByteSource {
-  slice(offset: number, end: number): Blob;
-}
-
-export function isSliceable(source: ByteSource): source is SliceableSource {
-  return typeof (source as Partial<SliceableSource>).slice === 'function';
-}
-
 export function bytesPart(bytes: Uint8Array): OutputPart {
   return { kind: 'bytes', bytes };
 }

@@ -2,7 +2,8 @@ import type { FormatId } from '../base/types';
 import { ckptFormat } from './ckpt/format';
 import { pytorchFormat } from './pytorch/format';
 import { safetensorsFormat } from './safetensors/format';
-import { cipherModeOfMagic, type Sniffed } from './sniff';
+import { cipherModeOfMagic } from '../base/cipher-magic';
+import type { Sniffed } from './sniff';
 import type { FormatDescriptor } from './descriptor';
 import { looksLikeJsonStrategyHead, looksLikeProtobufStrategy } from './strategy/sniff';
 

@@ -10,16 +10,3 @@ export type Sniffed =
 
 /** Bytes the sniffers need from the start of a file. */
 export const SNIFF_BYTES = 64;
-
-/** The one cipher block magic table, int32 little-endian (ckpt-crypto.md §1); crypto/layout.ts derives from it. */
-export const CIPHER_MAGICS: Readonly<Record<number, CipherMode>> = {
-  0x7f3a5ed8: 'AES-GCM',
-  0x7f3a5ed9: 'AES-CBC',
-  0x7f3a5eda: 'SM4-CBC',
-};
-
-export function cipherModeOfMagic(head: Uint8Array): CipherMode | undefined {
-  if (head.length < 4) return undefined;
-  const magic = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
-  return CIPHER_MAGICS[magic];
-}

@@ -2,7 +2,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isLensError, LensError } from '../base/errors';
 import { openCheckpoint } from '../core/open';
-import { encodeCrcTrailer } from '../formats/ckpt/trailer';
+import { encodeCrcTrailer } from '../base/crc-trailer';
 import { MemorySource, type ByteSource } from '../io/byte-source';
 import { fixtureBytes, fixtureSource } from '../test/fixtures';
 import { crc32Combine, crc32Of, crc32OfRange, type WindowCrc } from './crc';

@@ -18,7 +18,7 @@ import type {
 import type { ByteSource } from '../io/byte-source';
 import { decryptAll, DecryptedSource } from '../crypto/decrypted-source';
 import type { CipherLayout } from '../crypto/layout';
-import { CRC_TRAILER_BYTES } from '../formats/ckpt/trailer';
+import { CRC_TRAILER_BYTES } from '../base/crc-trailer';
 import { crc32OfRange, Crc32Stream, type WindowCrc } from './crc';
 import { checkZipCrcs, zipUncheckedNote, type ZipCrcCheck } from './zip-crc';
 

@@ -15,6 +15,15 @@ export interface ByteSource {
   recycle?(bytes: Uint8Array): void;
 }
 
+/** A source that can hand out a Blob of a range without reading it (BlobSource). */
+export interface SliceableSource extends ByteSource {
+  slice(offset: number, end: number): Blob;
+}
+
+export function isSliceable(source: ByteSource): source is SliceableSource {
+  return typeof (source as Partial<SliceableSource>).slice === 'function';
+}
+
 function checkRange(size: number, offset: number, length: number): number {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
     throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });

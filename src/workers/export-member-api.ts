@@ -1,9 +1,8 @@
 import { LensError } from '../base/errors';
-import type { MergedView } from '../core/distributed';
+import { buildOutput, rebuildMergedView, type MergedView, type OutputSpec, type SetData } from '../core/distributed';
 import { exportBlob, writeExportTo, type CastReportEntry } from '../core/export';
 import { rangeBlobParts, type ByteRange } from '../core/export/parallel';
-import { buildOutput, fileHandleFor, rebuildMergedView, type OutputSpec, type SetData } from './set-jobs';
-import { writableSink } from './file-sink';
+import { fileHandleFor, writableSink } from './file-sink';
 
 /**
  * One member of the export pool (export-member.ts runs it in its own Worker). It is opened once

@@ -10,7 +10,7 @@ import { createMemberApi } from './export-member-api';
 import { setMemberSpawner, type PoolMember } from './export-pool';
 import { distributedApi, type SetExportRequest, type SetFileInput } from './features/distributed';
 import { cancelJob } from './registry';
-import type { SetData } from './set-jobs';
+import type { SetData } from '../core/distributed';
 
 /**
  * The export pool in Node: there is no Web Worker here, so each member is the real member API

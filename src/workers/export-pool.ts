@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { LensError } from '../base/errors';
 import { ProgressTally, runPool } from '../core/export/parallel';
 import type { MemberApi, MemberResult, MemberTask } from './export-member-api';
-import type { SetData } from './set-jobs';
+import type { SetData } from '../core/distributed';
 import { installTransferHandlers } from './transfer';
 
 /**

@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { CipherMode } from '../../base/types';
-import { CIPHER_MAGICS } from '../../formats/sniff';
+import { CIPHER_MAGICS } from '../../base/cipher-magic';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
 import { BlobSource, type ByteSource } from '../../io/byte-source';
 import {

@@ -80,7 +80,7 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
   const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
   try {
     const opened = await openInputCheckpoint(file, keyOptions);
-    // --filter keeps the parameters a filter expression matches (core/selection/filter.ts).
+    // --filter keeps the parameters a filter expression matches (core/selection/filter/).
     const index = filter
       ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }
       : opened.index;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, checkpointBytes } from '../../core/stats/test-helpers';
+import { bytesOf, checkpointBytes } from '../../test/ckpt-records';
 import { fixturePath } from '../../test/fixtures';
 import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';

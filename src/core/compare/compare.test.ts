@@ -4,7 +4,7 @@ import { CountingSource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource } from '../../test/fixtures';
 import { compileNameMap } from '../name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
-import { bytesOf, openRecords, type RecordSpec } from '../stats/test-helpers';
+import { bytesOf, openRecords, type RecordSpec } from '../../test/ckpt-records';
 import { compareCheckpoints, rankChanges, type TensorDelta } from './compare';
 
 const LENETS = [

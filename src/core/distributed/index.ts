@@ -8,3 +8,23 @@ export { setLayoutJson } from './report';
 export { openReslicedView, strategyRanks } from './reslice';
 export { planUnifiedParts } from './unified';
 export { combineCheckpoints } from './combine';
+export {
+  openRankSource,
+  pickRankFile,
+  rankFormatOf,
+  readNamedStrategy,
+  type RankFormat,
+  type SetFileInput,
+  type SetIgnoredFile,
+} from './set-input';
+export { openDistributedSet, unmergeableInFiles, type OpenSet, type OpenSetInput, type SetSummary } from './open-set';
+export {
+  buildOutput,
+  mergedGroups,
+  mergedNamesJob,
+  rebuildMergedView,
+  type MergedExportSpec,
+  type OutputSpec,
+  type SetData,
+} from './outputs';
+export { unitBytes, writeOutputs, type FileSink, type PlannedOutput } from './pool';

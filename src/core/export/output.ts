@@ -9,18 +9,9 @@ import {
 } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { encryptCheckpoint, encryptedSize, sealBlocks, type BlockSealer } from '../../crypto/encrypt';
-import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../formats/ckpt/trailer';
+import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../base/crc-trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
-import {
-  bytesPart,
-  isSliceable,
-  type SliceableSource,
-  readParts,
-  readPartsRange,
-  sliceParts,
-  totalLength,
-  type OutputPart,
-} from '../../formats/parts';
+import { bytesPart, readParts, readPartsRange, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
 import {
   compareUtf8Bytes,
   crcZeroRunOf,
@@ -30,7 +21,7 @@ import {
 } from '../../formats/safetensors/write';
 import type { OpenedCheckpoint } from '../open';
 import { Crc32Stream } from '../../integrity/crc';
-import type { ByteSource } from '../../io/byte-source';
+import { isSliceable, type ByteSource, type SliceableSource } from '../../io/byte-source';
 import { loadCast16Kernel } from './cast-kernel';
 import { castElementBytes, convertElements, emptyCastStats, type CastStats } from './casts';
 import { encodeAppendValue, type ExportPlan, type PlannedTensor } from './plan';

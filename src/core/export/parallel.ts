@@ -1,7 +1,8 @@
 import { internalError } from '../../base/errors';
-import { encodeCrcTrailer } from '../../formats/ckpt/trailer';
+import { encodeCrcTrailer } from '../../base/crc-trailer';
 import { crc32Combine } from '../../integrity/crc';
-import { isSliceable, partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
+import { partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
+import { isSliceable } from '../../io/byte-source';
 import { mergeCastStats } from './casts';
 import { BlobPartsBuilder, createCrc32, type CastReportEntry, type ExportJob } from './output';
 

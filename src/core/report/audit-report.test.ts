@@ -6,7 +6,7 @@ import { MemorySource } from '../../io/byte-source';
 import { fixtureSource } from '../../test/fixtures';
 import { compareCheckpoints } from '../compare/compare';
 import { openCheckpoint } from '../open';
-import { bytesOf, openRecords } from '../stats/test-helpers';
+import { bytesOf, openRecords } from '../../test/ckpt-records';
 import { computeAllStats, nonFiniteAuditFrom } from '../stats/tensor-stats';
 import { buildAuditReport } from './audit-report';
 

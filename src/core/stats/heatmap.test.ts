@@ -4,7 +4,7 @@ import type { TensorEntry } from '../../base/types';
 import { fixtureBytes, fixtureSource } from '../../test/fixtures';
 import { openCheckpoint } from '../open';
 import { computeHeatMap } from './heatmap';
-import { bytesOf, openRecords } from './test-helpers';
+import { bytesOf, openRecords } from '../../test/ckpt-records';
 
 /** Independent reference: block reduction over a plain number[][] matrix. */
 function referenceGrid(matrix: number[][], blockRows: number, blockCols: number, reduce: 'mean' | 'maxabs'): number[] {

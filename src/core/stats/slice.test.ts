@@ -12,7 +12,7 @@ import {
   tensorValuesJson,
   tensorValuesNumpy,
 } from './slice';
-import { bytesOf, openRecords } from './test-helpers';
+import { bytesOf, openRecords } from '../../test/ckpt-records';
 
 async function arangeTensor(shape: number[], windowBytes?: number) {
   const count = shape.reduce((p, d) => p * d, 1);

@@ -5,7 +5,7 @@ import { fixtureSource, fixtureBytes } from '../../test/fixtures';
 import { openCheckpoint } from '../open';
 import { disableStats32Kernel } from './stats-kernel';
 import { auditNonFinite, computeAllStats, computeTensorStats, type TensorStats } from './tensor-stats';
-import { bytesOf, openRecords } from './test-helpers';
+import { bytesOf, openRecords } from '../../test/ckpt-records';
 
 /** Independent reference: decode with DataView, then plain float64 two-pass statistics. */
 interface Reference {

@@ -1,5 +1,4 @@
-import { openAsBlob, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { openAsBlob } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readEntryBytes } from '../../core/distributed/boxes';
 import { openCheckpoint } from '../../core/open';
@@ -8,45 +7,12 @@ import { BlobSource } from '../../io/byte-source';
 import { expectedTensors, folderFiles } from '../../test/distributed';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
 import { cancelJob } from '../registry';
-import { chooseStrategies, distributedApi, type SetExportRequest, type SetFileInput } from './distributed';
-
-interface CaseManifest {
-  params: Record<string, { full_shape: number[]; boxes: Record<string, [number, number][]> }>;
-}
-
-function caseManifest(name: string): CaseManifest {
-  return JSON.parse(readFileSync(fixturePath('distributed', name, 'manifest.json'), 'utf8')) as CaseManifest;
-}
+import { distributedApi, type SetExportRequest, type SetFileInput } from './distributed';
 
 let counter = 0;
 const ids = (): { setId: string; jobId: string } => ({ setId: `s${++counter}`, jobId: `j${counter}` });
 
 describe('distributed worker feature', () => {
-  it('opens the case1 folder: strategy detected, ranks from rank_N folders, layout as the manifest says', async () => {
-    const files = await folderFiles('distributed', 'case1_tp_dp');
-    const result = await distributedApi.openSet({ ...ids(), files });
-    expect(result.status).toBe('ready');
-    expect(result.strategyCandidates).toEqual(['case1_tp_dp/strategy.ckpt', 'case1_tp_dp/strategy.json']);
-    expect(result.strategy?.files).toEqual(['case1_tp_dp/strategy.ckpt']);
-    expect(result.formats).toEqual(['ckpt', 'safetensors']);
-    expect(result.ranks.map((r) => r.rank)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(result.ranks[3]?.path).toBe(`case1_tp_dp/rank_3/checkpoint_3.${result.inputFormat}`);
-    expect(result.ignored).toContainEqual(
-      expect.objectContaining({ path: 'case1_tp_dp/expected_merged.safetensors', reason: 'no-rank' }),
-    );
-    expect(result.ignored).toContainEqual(
-      expect.objectContaining({ path: 'case1_tp_dp/manifest.json', reason: 'not-a-checkpoint' }),
-    );
-    const manifest = caseManifest('case1_tp_dp');
-    for (const [name, expected] of Object.entries(manifest.params)) {
-      const plan = result.layout?.parameters.find((p) => p.name === name);
-      expect(plan?.fullShape, name).toEqual(expected.full_shape);
-      for (const [rank, box] of Object.entries(expected.boxes)) {
-        expect(plan?.holdings.find((h) => h.rank === Number(rank))?.box, `${name} rank ${rank}`).toEqual(box);
-      }
-    }
-  });
-
   it('switches to the .safetensors shards, exports the merged set and matches expected_merged tensor for tensor', async () => {
     const files = await folderFiles('distributed', 'case1_tp_dp');
     const request = {
@@ -107,20 +73,6 @@ describe('distributed worker feature', () => {
       weight_map: Record<string, string>;
     };
     expect(Object.keys(map.weight_map).sort()).toEqual(['layer.bias', 'layer.weight', 'norm.gamma']);
-  });
-
-  it('needs ranks assigned when names do not say, and uses the assignment', async () => {
-    const dir = fixturePath('distributed', 'case1_tp_dp');
-    const files: SetFileInput[] = [
-      { path: 'strategy.ckpt', file: await openAsBlob(path.join(dir, 'strategy.ckpt')) },
-      { path: 'a.ckpt', file: await openAsBlob(path.join(dir, 'rank_0', 'checkpoint_0.ckpt')) },
-    ];
-    const first = await distributedApi.openSet({ ...ids(), files });
-    expect(first.status).toBe('needs-ranks');
-    expect(first.ignored).toEqual([expect.objectContaining({ path: 'a.ckpt', reason: 'no-rank' })]);
-    const second = await distributedApi.openSet({ ...ids(), files, ranks: { 'a.ckpt': 0 } });
-    expect(second.status).toBe('ready');
-    expect(second.layout?.problems.map((p) => p.code)).toContain('missing-ranks');
   });
 
   it('golden-stick: the strategy does not describe the shards, and the replica check finds lm_head differs', async () => {
@@ -185,18 +137,6 @@ describe('distributed worker feature: strategies, keys, cancel', () => {
     const expected = await expectedTensors('case3_pipeline');
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [name, bytes] of got) expect(bytes, name).toEqual(expected.get(name)?.bytes);
-  });
-
-  it('per-stage strategy files are combined when no merged file is among the candidates', () => {
-    const stage = (fileStage: number, encoding: 'protobuf' | 'json' = 'protobuf') =>
-      ({ fileStage, encoding, pipelineMerged: false }) as Parameters<typeof chooseStrategies>[0][number]['strategy'];
-    expect(
-      chooseStrategies([
-        { path: 's1.ckpt', strategy: stage(1) },
-        { path: 's0.json', strategy: stage(0, 'json') },
-        { path: 's0.ckpt', strategy: stage(0) },
-      ]),
-    ).toEqual(['s0.ckpt', 's1.ckpt']);
   });
 
   it('encrypted rank files: refused without the key, opened and merged with one key for all', async () => {

@@ -1,8 +1,8 @@
 /** Test-only helpers: build real .ckpt bytes with the project's record writer. */
-import { encodeRecord } from '../../formats/ckpt/write';
-import { MemorySource } from '../../io/byte-source';
-import { openCheckpoint, type OpenedCheckpoint } from '../open';
-import { concatBytes } from '../../base/bytes';
+import { concatBytes } from '../base/bytes';
+import { openCheckpoint, type OpenedCheckpoint } from '../core/open';
+import { encodeRecord } from '../formats/ckpt/write';
+import { MemorySource } from '../io/byte-source';
 
 export type RecordSpec = [tag: string, dims: number[], dtype: string, content: Uint8Array];
 
