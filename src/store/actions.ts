@@ -1,6 +1,7 @@
 import { serializeError } from '../base/errors';
 import type { CipherMode } from '../base/types';
-import { workerClient, proxy } from '../workers/client';
+import { callback, callWorker, NEVER_ABORTED, terminateWhenIdle } from './bridge';
+import { useDistributedStore } from './distributed';
 import { updateFile, useLensStore } from './store';
 
 /**
@@ -13,10 +14,10 @@ let nextId = 1;
 async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMode): Promise<void> {
   updateFile(id, { status: 'opening', progress: 0, error: undefined });
   try {
-    const result = await workerClient().openFile(
-      { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) },
-      proxy((fraction: number) => updateFile(id, { progress: fraction })),
-    );
+    // Opening is cancelled by closing the file (closeFile cancels the job the worker runs under the file's id).
+    const request = { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) };
+    const onProgress = callback((fraction: number) => updateFile(id, { progress: fraction }));
+    const result = await callWorker(NEVER_ABORTED, (api) => api.openFile(request, onProgress));
     updateFile(id, {
       status: 'ready',
       progress: 1,
@@ -69,13 +70,17 @@ export function submitKey(id: string, key: Uint8Array, mode?: CipherMode): void 
 
 export function closeFile(id: string): void {
   handles.delete(id);
-  void workerClient().closeFile(id);
-  void workerClient().forgetNumbers(id);
+  void callWorker(NEVER_ABORTED, async (api) => {
+    await api.closeFile(id);
+    await api.forgetNumbers(id);
+  });
   useLensStore.setState((state) => {
     const files = state.files.filter((file) => file.id !== id);
     const activeFileId = state.activeFileId === id ? (files[files.length - 1]?.id ?? null) : state.activeFileId;
     return { files, activeFileId, view: { selectedTensor: null, treePrefix: '' } };
   });
+  // Nothing open any more: the worker (and any key in it) goes once the close has run.
+  if (useLensStore.getState().files.length === 0 && !useDistributedStore.getState().setId) terminateWhenIdle();
 }
 
 export function setActiveFile(id: string): void {

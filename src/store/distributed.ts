@@ -1,8 +1,18 @@
 import { create } from 'zustand';
 import { serializeError, type SerializedLensError } from '../base/errors';
 import { plural } from '../base/plural';
-import { proxy, workerClient } from '../workers/client';
-import type { OpenSetResult, RankFormat, ReplicaCheckResult, SetFileInput } from '../workers/features/distributed';
+import type {
+  OpenSetResult,
+  RankFormat,
+  ReplicaCheckResult,
+  ResliceStrategyInfo,
+  SetExportRequest,
+  SetExportResult,
+  SetFileInput,
+  SetResliceRequest,
+  SetResliceResult,
+} from '../workers/wire';
+import { callback, callWorker, NEVER_ABORTED, progressOf, terminateWhenIdle, type JobOptions } from './bridge';
 import { useLensStore } from './store';
 
 /**
@@ -20,7 +30,6 @@ export interface SetOptions {
 export interface ReplicaState {
   status: 'running' | 'done' | 'error';
   progress: number;
-  jobId: string;
   result?: ReplicaCheckResult;
   error?: SerializedLensError;
 }
@@ -62,9 +71,10 @@ export const useDistributedStore = create<DistributedState>()(() => ({
 let files: SetFileInput[] = [];
 let key: Uint8Array | undefined;
 let nextSet = 1;
-let nextJob = 1;
-/** Only the latest open may write its result (options can change while one runs). */
-let openSeq = 0;
+/** The open under way: a newer one (options can change while one runs) aborts it. */
+let openJob: AbortController | null = null;
+/** The replica check under way, if any. */
+let replicaJob: AbortController | null = null;
 const PICKED_STRATEGY_PREFIX = '(strategy) ';
 
 /** A path for a picked or dropped file: its relative path inside the folder, else its name. */
@@ -83,23 +93,24 @@ async function runOpen(): Promise<void> {
   const state = useDistributedStore.getState();
   const setId = state.setId;
   if (!setId) return;
-  const jobId = `set-open-${nextJob++}`;
-  const seq = ++openSeq;
+  abortSetJobs();
+  const job = new AbortController();
+  openJob = job;
   useDistributedStore.setState({ status: 'opening', progress: 0, error: null, needsKey: false, replicas: null });
   try {
-    const result = await workerClient().openSet(
-      {
-        setId,
-        jobId,
-        files,
-        strategyPaths: state.options.strategyPaths,
-        inputFormat: state.options.inputFormat,
-        ranks: state.options.ranks,
-        ...(key ? { key } : {}),
-      },
-      proxy((fraction: number) => useDistributedStore.setState({ progress: fraction })),
-    );
-    if (seq !== openSeq) return;
+    const request = {
+      setId,
+      files,
+      strategyPaths: state.options.strategyPaths,
+      inputFormat: state.options.inputFormat,
+      ranks: state.options.ranks,
+      ...(key ? { key } : {}),
+    };
+    const onProgress = callback((fraction: number) => {
+      if (openJob === job) useDistributedStore.setState({ progress: fraction });
+    });
+    const result = await callWorker(job.signal, (api, jobId) => api.openSet({ ...request, jobId }, onProgress));
+    if (openJob !== job) return;
     const selected = useDistributedStore.getState().selected;
     const keep = result.layout?.parameters.some((plan) => plan.name === selected) ? selected : null;
     useDistributedStore.setState({
@@ -109,7 +120,7 @@ async function runOpen(): Promise<void> {
       selected: keep ?? result.layout?.parameters.find((plan) => plan.holdings.some((h) => h.present))?.name ?? null,
     });
   } catch (error) {
-    if (seq !== openSeq) return;
+    if (openJob !== job) return;
     const serialized = serializeError(error);
     useDistributedStore.setState({
       status: 'error',
@@ -122,7 +133,7 @@ async function runOpen(): Promise<void> {
 /** Open files (a picked/dropped folder, or many files) as one distributed set. */
 export function openSetFromFiles(inputs: readonly SetFileInput[]): void {
   const previous = useDistributedStore.getState().setId;
-  if (previous) void workerClient().closeSet(previous);
+  if (previous) closeSetInWorker(previous);
   files = [...inputs];
   key = undefined;
   useDistributedStore.setState({
@@ -260,7 +271,7 @@ export function hideSetView(): void {
 
 export function closeSet(): void {
   const setId = useDistributedStore.getState().setId;
-  if (setId) void workerClient().closeSet(setId);
+  if (setId) closeSetInWorker(setId);
   files = [];
   key = undefined;
   useDistributedStore.setState({
@@ -273,6 +284,8 @@ export function closeSet(): void {
     replicas: null,
     options: EMPTY_OPTIONS,
   });
+  // Nothing open any more: the worker (and any key in it) goes once the close has run.
+  if (useLensStore.getState().files.length === 0) terminateWhenIdle();
 }
 
 export function selectParameter(name: string | null): void {
@@ -282,29 +295,66 @@ export function selectParameter(name: string | null): void {
 export async function checkSetReplicas(): Promise<void> {
   const setId = useDistributedStore.getState().setId;
   if (!setId) return;
-  const jobId = `set-replicas-${nextJob++}`;
-  useDistributedStore.setState({ replicas: { status: 'running', progress: 0, jobId } });
+  replicaJob?.abort();
+  const job = new AbortController();
+  replicaJob = job;
+  useDistributedStore.setState({ replicas: { status: 'running', progress: 0 } });
   try {
-    const result = await workerClient().checkSetReplicas(
-      setId,
-      jobId,
-      proxy((fraction: number) =>
-        useDistributedStore.setState((state) =>
-          state.replicas?.jobId === jobId ? { replicas: { ...state.replicas, progress: fraction } } : {},
-        ),
+    const result = await callWorker(job.signal, (api, jobId) =>
+      api.checkSetReplicas(
+        setId,
+        jobId,
+        callback((fraction: number) => {
+          if (replicaJob !== job) return;
+          useDistributedStore.setState((state) =>
+            state.replicas ? { replicas: { ...state.replicas, progress: fraction } } : {},
+          );
+        }),
       ),
     );
+    if (replicaJob !== job) return;
     useDistributedStore.setState((state) => ({
-      replicas: { status: 'done', progress: 1, jobId, result },
+      replicas: { status: 'done', progress: 1, result },
       result: state.result ? { ...state.result, layout: result.layout } : state.result,
     }));
   } catch (error) {
-    useDistributedStore.setState({ replicas: { status: 'error', progress: 0, jobId, error: serializeError(error) } });
+    if (replicaJob !== job) return;
+    useDistributedStore.setState({ replicas: { status: 'error', progress: 0, error: serializeError(error) } });
+  } finally {
+    if (replicaJob === job) replicaJob = null;
   }
 }
 
-export function cancelSetJob(jobId: string): void {
-  void workerClient().cancel(jobId);
+export function cancelSetReplicas(): void {
+  replicaJob?.abort();
+}
+
+/** Stop the open and replica check under way; their outcomes are no longer wanted. */
+function abortSetJobs(): void {
+  openJob?.abort();
+  openJob = null;
+  replicaJob?.abort();
+  replicaJob = null;
+}
+
+function closeSetInWorker(setId: string): void {
+  abortSetJobs();
+  void callWorker(NEVER_ABORTED, (api) => api.closeSet(setId));
+}
+
+/** Export the open set merged: one file, or parts and param_name_map.json. */
+export function exportSet(request: Omit<SetExportRequest, 'jobId'>, options: JobOptions): Promise<SetExportResult> {
+  return callWorker(options.signal, (api, jobId) => api.exportSet({ ...request, jobId }, progressOf(options)));
+}
+
+/** Read a target strategy file for re-slicing: which ranks it has. */
+export function readResliceStrategy(file: Blob, name: string): Promise<ResliceStrategyInfo> {
+  return callWorker(NEVER_ABORTED, (api, jobId) => api.readResliceStrategy(file, name, jobId));
+}
+
+/** Cut the open set's merged tensors for a target strategy, one checkpoint per rank. */
+export function resliceSet(request: Omit<SetResliceRequest, 'jobId'>, options: JobOptions): Promise<SetResliceResult> {
+  return callWorker(options.signal, (api, jobId) => api.resliceSet({ ...request, jobId }, progressOf(options)));
 }
 
 // Opening or switching to a checkpoint file shows the file view again.

@@ -3,7 +3,7 @@ import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import { diffAgainstNetwork, parameterDictOrder, pythonShape, type LoadDiff } from '../../core/load-rules';
 import type { NetworkManifest } from '../../formats/manifest';
-import { workerClient } from '../../workers/client';
+import { openManifest } from '../../store/load-check';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
@@ -132,12 +132,10 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
             event.target.value = '';
             if (!file) return;
             setError(null);
-            workerClient()
-              .openManifestFile(file, file.name)
-              .then(
-                (data) => setManifest({ name: file.name, data }),
-                (e: unknown) => setError(serializeError(e)),
-              );
+            openManifest(file, file.name).then(
+              (data) => setManifest({ name: file.name, data }),
+              (e: unknown) => setError(serializeError(e)),
+            );
           }}
         />
         <span className="muted">

@@ -7,7 +7,7 @@ import { openFiles } from '../../store/actions';
 import {
   acceptOffer,
   assignRank,
-  cancelSetJob,
+  cancelSetReplicas,
   checkSetReplicas,
   closeSet,
   declineOffer,
@@ -20,7 +20,7 @@ import {
   useDistributedStore,
 } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
-import type { OpenSetResult, SetIgnoredFile } from '../../workers/features/distributed';
+import type { OpenSetResult, SetIgnoredFile } from '../../workers/wire';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { focusOpenedFile } from '../files/FileTabs';
 import { LayoutPicture } from './LayoutPicture';
@@ -392,7 +392,7 @@ function SetLayoutView({ result }: { result: OpenSetResult }) {
           {replicas?.status === 'running' && (
             <>
               <progress max={1} value={replicas.progress} aria-label="Replica check progress" />
-              <button type="button" onClick={() => cancelSetJob(replicas.jobId)}>
+              <button type="button" onClick={cancelSetReplicas}>
                 Cancel
               </button>
             </>

@@ -2,17 +2,14 @@ import { useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { useDistributedStore } from '../../store/distributed';
-import { proxy, workerClient } from '../../workers/client';
-import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/features/distributed';
+import { readResliceStrategy, resliceSet, useDistributedStore } from '../../store/distributed';
+import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
 
 type Format = 'ckpt' | 'safetensors';
-
-let resliceCounter = 0;
 
 interface PickerWindow {
   showDirectoryPicker?: (options?: object) => Promise<FileSystemDirectoryHandle>;
@@ -34,7 +31,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
   const [strategy, setStrategy] = useState<ResliceStrategyInfo | null>(null);
   const [rank, setRank] = useState<string>('all');
   const [format, setFormat] = useState<Format>('safetensors');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [processText, setProcessText] = useState('');
   const [outcome, setOutcome] = useState<SetResliceResult | null>(null);
@@ -47,9 +44,8 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
     setStrategy(null);
     setStrategyFile(file ?? null);
     if (!file) return;
-    const jobId = `set-reslice-strategy-${++resliceCounter}`;
     try {
-      const info = await workerClient().readResliceStrategy(file, file.name, jobId);
+      const info = await readResliceStrategy(file, file.name);
       setStrategy(info);
       setRank((current) => (current === 'all' || info.ranks.includes(Number(current)) ? current : 'all'));
     } catch (e) {
@@ -79,13 +75,12 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
       }
       if (!folder) return;
     }
-    const jobId = `set-reslice-${++resliceCounter}`;
-    setBusy({ jobId, progress: 0 });
+    const job = new AbortController();
+    setBusy({ job, progress: 0 });
     try {
-      const written = await workerClient().resliceSet(
+      const written = await resliceSet(
         {
           setId,
-          jobId,
           strategyFile,
           strategyName: strategyFile.name,
           rank: rank === 'all' ? null : Number(rank),
@@ -93,8 +88,11 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           processes,
           ...(folder ? { target: folder } : {}),
         },
-        // A progress message may arrive after the result; it must not bring the bar back.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
+        {
+          signal: job.signal,
+          // A progress message may arrive after the result; it must not bring the bar back.
+          onProgress: (progress) => setBusy((current) => (current?.job === job ? { job, progress } : current)),
+        },
       );
       for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
       setOutcome(written);
@@ -188,7 +186,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
         {busy && (
           <>
             <progress max={1} value={busy.progress} aria-label="Re-slice progress" />
-            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)} data-testid="reslice-cancel">
+            <button type="button" onClick={() => busy.job.abort()} data-testid="reslice-cancel">
               Cancel
             </button>
           </>

@@ -3,10 +3,9 @@ import { FormatChoice } from '../common/FormatChoice';
 import { downloadBlob } from '../common/download';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { useDistributedStore } from '../../store/distributed';
+import { exportSet, useDistributedStore } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
-import { proxy, workerClient } from '../../workers/client';
-import type { OpenSetResult, SetExportResult } from '../../workers/features/distributed';
+import type { OpenSetResult, SetExportResult } from '../../workers/wire';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
@@ -15,8 +14,6 @@ import { SAVE_TO_FILE_UNAVAILABLE, SAVE_TO_FOLDER_UNAVAILABLE } from '../../core
 
 type Format = 'ckpt' | 'safetensors';
 type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
-
-let exportCounter = 0;
 
 interface PickerWindow {
   showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle>;
@@ -35,7 +32,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [filterText, setFilterText] = useState('');
   const [processText, setProcessText] = useState('');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [outcome, setOutcome] = useState<SetExportResult | null>(null);
   const names = useMemo(
@@ -78,13 +75,12 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
       return; // the user closed the dialog
     }
     if (target === 'disk' && !handle) return;
-    const jobId = `set-export-${++exportCounter}`;
-    setBusy({ jobId, progress: 0 });
+    const job = new AbortController();
+    setBusy({ job, progress: 0 });
     try {
-      const exported = await workerClient().exportSet(
+      const exported = await exportSet(
         {
           setId,
-          jobId,
           format,
           filterText,
           nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
@@ -95,8 +91,11 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
           processes,
           ...(handle ? { target: handle } : {}),
         },
-        // Progress can arrive after the result (its own channel): only a running job moves.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
+        {
+          signal: job.signal,
+          // Progress can arrive after the result (its own channel): only a running job moves.
+          onProgress: (progress) => setBusy((current) => (current?.job === job ? { job, progress } : current)),
+        },
       );
       for (const output of exported.outputs) if (output.blob) downloadBlob(output.blob, output.fileName);
       setOutcome(exported);
@@ -186,11 +185,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
         {busy && (
           <>
             <progress max={1} value={busy.progress} aria-label="Export progress" />
-            <button
-              type="button"
-              onClick={() => void workerClient().cancel(busy.jobId)}
-              data-testid="set-export-cancel"
-            >
+            <button type="button" onClick={() => busy.job.abort()} data-testid="set-export-cancel">
               Cancel
             </button>
           </>

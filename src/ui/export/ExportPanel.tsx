@@ -7,8 +7,8 @@ import { parseKeyInput } from '../../core/key-input';
 import { compileNameMap } from '../../core/name-map';
 import { describeSelection, SAVE_TO_FILE_UNAVAILABLE } from '../../core/messages';
 import { formatBytes, selectionCounts } from '../../core/summary';
-import { proxy, workerClient } from '../../workers/client';
-import type { ExportResult } from '../../workers/features/export';
+import { exportFile, verifyExport } from '../../store/export';
+import type { ExportResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
@@ -27,8 +27,6 @@ interface Outcome {
   written: { blob: Blob } | { handle: FileSystemFileHandle };
 }
 
-let exportCounter = 0;
-
 export function ExportPanel({ file, index, matching, filterText, filtered }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format === 'safetensors' ? 'safetensors' : 'ckpt');
   const [castTo, setCastTo] = useState<CastTarget>('');
@@ -39,7 +37,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
   const [encrypt, setEncrypt] = useState(false);
   const [encMode, setEncMode] = useState('AES-GCM');
   const [keyText, setKeyText] = useState('');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [verify, setVerify] = useState<VerifyReport | null>(null);
@@ -85,8 +83,8 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         return; // the user closed the dialog
       }
     }
-    const jobId = `export-${++exportCounter}`;
-    setBusy({ jobId, progress: 0 });
+    const job = new AbortController();
+    setBusy({ job, progress: 0 });
     try {
       const appendSet = addText
         .split('\n')
@@ -96,10 +94,9 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           const at = line.indexOf('=');
           return [line.slice(0, at).trim(), line.slice(at + 1).trim()] as [string, string];
         });
-      const result = await workerClient().exportFile(
+      const result = await exportFile(
         {
           fileId: file.id,
-          jobId,
           format,
           filterText,
           nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
@@ -112,8 +109,11 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           ...(handle ? { target: handle } : {}),
         },
         file.name,
-        // Progress can arrive after the result (its own channel): only a running job moves.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
+        {
+          signal: job.signal,
+          // Progress can arrive after the result (its own channel): only a running job moves.
+          onProgress: (progress) => setBusy((current) => (current?.job === job ? { job, progress } : current)),
+        },
       );
       if (result.blob) downloadBlob(result.blob, result.fileName);
       if (handle) setOutcome({ result, written: { handle } });
@@ -273,7 +273,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         {busy && (
           <>
             <progress max={1} value={busy.progress} aria-label="Export progress" />
-            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
+            <button type="button" onClick={() => busy.job.abort()}>
               Cancel
             </button>
           </>
@@ -301,7 +301,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
             onClick={() => {
               const { written } = outcome;
               void ('blob' in written ? Promise.resolve(written.blob) : written.handle.getFile())
-                .then((blob) => workerClient().verifyExport(outcome.result.exportId, blob))
+                .then((blob) => verifyExport(outcome.result.exportId, blob))
                 .then(setVerify, (e: unknown) => setError(serializeError(e)));
             }}
             data-testid="export-verify"

@@ -6,14 +6,12 @@ import { describeNothingPaired } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
-import { proxy, workerClient } from '../../workers/client';
+import { compareFiles, numbersFoundFor } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { fileLabels } from '../files/labels';
 import type { PanelContext } from '../files/panels';
 import { specFromText } from '../name-map/NameMapEditor';
 import { formatCount, formatDerived } from './format';
-
-let jobCounter = 0;
 
 const COLUMNS: { key: ChangeRanking; label: string; title: string }[] = [
   { key: 'name', label: 'tensor', title: 'Sort by name' },
@@ -48,7 +46,7 @@ export function ComparePanel({ file }: PanelContext) {
   const labelOf = (f: { id: string; name: string }): string => labels.get(f.id)?.short ?? f.name;
   const [otherId, setOtherId] = useState('');
   const [useNameMap, setUseNameMap] = useState(true);
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
+  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [outcome, setOutcome] = useState<{ result: CompareResult; nameB: string } | null>(null);
   const [rankBy, setRankBy] = useState<ChangeRanking>('relativeL2');
@@ -69,33 +67,34 @@ export function ComparePanel({ file }: PanelContext) {
   const hasNameMap = nameMapText.trim() !== '';
 
   useEffect(() => {
-    let current = true;
-    void workerClient()
-      .numbersFoundFor(file.id)
-      .then((found) => {
-        if (current && found.compare) setOutcome({ result: found.compare.result, nameB: found.compare.fileB });
-      });
-    return () => {
-      current = false;
-    };
+    const controller = new AbortController();
+    numbersFoundFor(file.id, controller.signal).then(
+      (found) => {
+        if (found.compare) setOutcome({ result: found.compare.result, nameB: found.compare.fileB });
+      },
+      () => undefined, // aborted: another file is shown
+    );
+    return () => controller.abort();
   }, [file.id]);
 
   async function run(): Promise<void> {
     if (!chosen) return;
-    const jobId = `compare-${++jobCounter}`;
-    setBusy({ jobId, progress: 0 });
+    const job = new AbortController();
+    setBusy({ job, progress: 0 });
     setError(null);
     try {
-      const result = await workerClient().compareOpenFiles(
+      const result = await compareFiles(
         {
           fileIdA: file.id,
           fileIdB: chosen.id,
           nameA: labelOf(file),
           nameB: labelOf(chosen),
           nameMap: useNameMap && hasNameMap ? specFromText(nameMapText) : null,
-          jobId,
         },
-        proxy((progress: number) => setBusy((old) => (old?.jobId === jobId ? { jobId, progress } : old))),
+        {
+          signal: job.signal,
+          onProgress: (progress) => setBusy((old) => (old?.job === job ? { job, progress } : old)),
+        },
       );
       setOutcome({ result, nameB: labelOf(chosen) });
     } catch (e) {
@@ -155,7 +154,7 @@ export function ComparePanel({ file }: PanelContext) {
           {busy && (
             <>
               <progress max={1} value={busy.progress} aria-label="Compare progress" />
-              <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
+              <button type="button" onClick={() => busy.job.abort()}>
                 Cancel
               </button>
             </>
