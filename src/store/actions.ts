@@ -1,8 +1,7 @@
 import { serializeError } from '../base/errors';
 import type { CipherMode } from '../base/types';
-import { callback, callWorker, NEVER_ABORTED, terminateWhenIdle } from './bridge';
-import { useDistributedStore } from './distributed';
-import { updateFile, useLensStore } from './store';
+import { callback, callWorker, NEVER_ABORTED } from './bridge';
+import { releaseWorkerIfNothingOpen, updateFile, useLensStore } from './store';
 
 /**
  * Module-level actions: the UI calls these, they call the worker and write the store.
@@ -79,8 +78,7 @@ export function closeFile(id: string): void {
     const activeFileId = state.activeFileId === id ? (files[files.length - 1]?.id ?? null) : state.activeFileId;
     return { files, activeFileId, view: { selectedTensor: null, treePrefix: '' } };
   });
-  // Nothing open any more: the worker (and any key in it) goes once the close has run.
-  if (useLensStore.getState().files.length === 0 && !useDistributedStore.getState().setId) terminateWhenIdle();
+  releaseWorkerIfNothingOpen();
 }
 
 export function setActiveFile(id: string): void {

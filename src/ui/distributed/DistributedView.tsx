@@ -17,7 +17,7 @@ import {
   setFileAt,
   setSetOptions,
   submitSetKey,
-  useDistributedStore,
+  useDistributed,
 } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
 import type { OpenSetResult, SetIgnoredFile } from '../../workers/wire';
@@ -31,14 +31,14 @@ import { plural } from '../../base/plural';
 
 /** The distributed-set view: inputs, problems, per-parameter layout with a picture, export. */
 export function DistributedView() {
-  const status = useDistributedStore((state) => state.status);
-  const name = useDistributedStore((state) => state.name);
-  const fileCount = useDistributedStore((state) => state.fileCount);
-  const progress = useDistributedStore((state) => state.progress);
-  const error = useDistributedStore((state) => state.error);
-  const needsKey = useDistributedStore((state) => state.needsKey);
-  const result = useDistributedStore((state) => state.result);
-  const hasSet = useDistributedStore((state) => state.setId !== null);
+  const status = useDistributed((state) => state.status);
+  const name = useDistributed((state) => state.name);
+  const fileCount = useDistributed((state) => state.fileCount);
+  const progress = useDistributed((state) => state.progress);
+  const error = useDistributed((state) => state.error);
+  const needsKey = useDistributed((state) => state.needsKey);
+  const result = useDistributed((state) => state.result);
+  const hasSet = useDistributed((state) => state.setId !== null);
   const hasFiles = useLensStore((state) => state.files.length > 0);
 
   if (status === 'offer') {
@@ -142,7 +142,7 @@ const IGNORED_REASON: Record<SetIgnoredFile['reason'], string> = {
 };
 
 function SetInputs({ result }: { result: OpenSetResult }) {
-  const options = useDistributedStore((state) => state.options);
+  const options = useDistributed((state) => state.options);
   const strategy = result.strategy;
   const chosen = strategy?.files ?? [];
   return (
@@ -339,8 +339,8 @@ function planStatus(plan: ParameterPlan): { text: string; className: string } {
 
 function SetLayoutView({ result }: { result: OpenSetResult }) {
   const layout = result.layout;
-  const selected = useDistributedStore((state) => state.selected);
-  const replicas = useDistributedStore((state) => state.replicas);
+  const selected = useDistributed((state) => state.selected);
+  const replicas = useDistributed((state) => state.replicas);
   const [query, setQuery] = useState('');
   // Parameters the files hold first; strategy entries that no file holds (a mismatch) last.
   const parameters = useMemo(() => {

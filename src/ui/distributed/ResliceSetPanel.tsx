@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { readResliceStrategy, resliceSet, useDistributedStore } from '../../store/distributed';
+import { readResliceStrategy, resliceSet, useDistributed } from '../../store/distributed';
 import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
@@ -25,8 +25,8 @@ export function downloadNameOf(fileName: string): string {
  * tensors are cut for a target (predict) strategy, one checkpoint per rank, in the worker.
  */
 export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
-  const setId = useDistributedStore((state) => state.setId);
-  const name = useDistributedStore((state) => state.name);
+  const setId = useDistributed((state) => state.setId);
+  const name = useDistributed((state) => state.name);
   const [strategyFile, setStrategyFile] = useState<File | null>(null);
   const [strategy, setStrategy] = useState<ResliceStrategyInfo | null>(null);
   const [rank, setRank] = useState<string>('all');

@@ -3,7 +3,7 @@ import { FormatChoice } from '../common/FormatChoice';
 import { downloadBlob } from '../common/download';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { exportSet, useDistributedStore } from '../../store/distributed';
+import { exportSet, useDistributed } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
 import type { OpenSetResult, SetExportResult } from '../../workers/wire';
 import { ErrorPanel } from '../errors/ErrorPanel';
@@ -22,8 +22,8 @@ interface PickerWindow {
 
 /** "Export merged": one unified file, or unified parts + param_name_map.json, via the export writers. */
 export function SetExportPanel({ result }: { result: OpenSetResult }) {
-  const setId = useDistributedStore((state) => state.setId);
-  const name = useDistributedStore((state) => state.name);
+  const setId = useDistributed((state) => state.setId);
+  const name = useDistributed((state) => state.name);
   const nameMapText = useLensStore((state) => state.nameMapText);
   const [format, setFormat] = useState<Format>('safetensors');
   const [split, setSplit] = useState(false);
