@@ -1,6 +1,5 @@
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ParameterPlan } from '../../core/distributed';
-import { parseKeyInput, type KeyFormat } from '../../core/key-input';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes, formatShape } from '../../core/summary';
 import { openFiles } from '../../store/actions';
@@ -21,6 +20,7 @@ import {
 } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
 import type { OpenSetResult, SetIgnoredFile } from '../../workers/wire';
+import { KeyForm } from '../keys/KeyForm';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { focusOpenedFile } from '../files/FileTabs';
 import { LayoutPicture } from './LayoutPicture';
@@ -97,41 +97,14 @@ export function DistributedView() {
 }
 
 function SetKeyForm() {
-  const [text, setText] = useState('');
-  const [format, setFormat] = useState<KeyFormat>('hex');
-  const [problem, setProblem] = useState<string | null>(null);
-  const id = useId();
   return (
-    <form
-      className="key-prompt"
-      autoComplete="off"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const parsed = parseKeyInput(text, format);
-        if (!parsed.ok) {
-          setProblem(parsed.problem);
-          return;
-        }
-        setProblem(null);
-        setText('');
-        submitSetKey(parsed.key);
-      }}
-    >
-      <label htmlFor={id}>One key for every encrypted rank file (MindSpore's dec_key)</label>
-      <input
-        id={id}
-        type="password"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        data-testid="set-key-input"
+    <div className="key-prompt">
+      <KeyForm
+        label="One key for every encrypted rank file (MindSpore's dec_key)"
+        inputTestId="set-key-input"
+        onKey={(key) => submitSetKey(key)}
       />
-      <select value={format} onChange={(e) => setFormat(e.target.value as KeyFormat)} aria-label="Key format">
-        <option value="hex">hex</option>
-        <option value="text">text</option>
-      </select>
-      <button type="submit">Decrypt</button>
-      {problem && <p className="warn">{problem}</p>}
-    </form>
+    </div>
   );
 }
 
