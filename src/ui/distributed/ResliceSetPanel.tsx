@@ -8,6 +8,7 @@ import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
+import { WORKER_COUNT_INVALID } from '../../core/messages';
 
 type Format = 'ckpt' | 'safetensors';
 
@@ -61,7 +62,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
     if (processes === undefined) {
       setError({
         code: 'usage',
-        details: { hint: 'Workers must be a whole number from 1 to 8, or empty for auto' },
+        details: { hint: WORKER_COUNT_INVALID },
         message: 'bad worker count',
       });
       return;
