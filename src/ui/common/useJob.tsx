@@ -46,12 +46,20 @@ export function useJob() {
 }
 
 /** The progress bar and Cancel button of a running job. */
-export function JobProgress({ job, label }: { job: RunningJob | null; label: string }) {
+export function JobProgress({
+  job,
+  label,
+  cancelTestId,
+}: {
+  job: RunningJob | null;
+  label: string;
+  cancelTestId?: string;
+}) {
   if (!job) return null;
   return (
     <>
       <progress max={1} value={job.progress} aria-label={label} />
-      <button type="button" onClick={job.cancel}>
+      <button type="button" onClick={job.cancel} data-testid={cancelTestId}>
         Cancel
       </button>
     </>

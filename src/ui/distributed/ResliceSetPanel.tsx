@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
-import { serializeError, type SerializedLensError } from '../../base/errors';
+import { serializeError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
 import { readResliceStrategy, resliceSet, useDistributed } from '../../store/distributed';
 import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { JobProgress, useJob } from '../common/useJob';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
 import { WORKER_COUNT_INVALID } from '../../core/messages';
@@ -32,8 +33,8 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
   const [strategy, setStrategy] = useState<ResliceStrategyInfo | null>(null);
   const [rank, setRank] = useState<string>('all');
   const [format, setFormat] = useState<Format>('safetensors');
-  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
+  const { error, setError } = job;
   const [processText, setProcessText] = useState('');
   const [outcome, setOutcome] = useState<SetResliceResult | null>(null);
   const pickers = window as unknown as PickerWindow;
@@ -76,10 +77,8 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
       }
       if (!folder) return;
     }
-    const job = new AbortController();
-    setBusy({ job, progress: 0 });
-    try {
-      const written = await resliceSet(
+    const written = await job.start((options) =>
+      resliceSet(
         {
           setId,
           strategyFile,
@@ -89,22 +88,15 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           processes,
           ...(folder ? { target: folder } : {}),
         },
-        {
-          signal: job.signal,
-          // A progress message may arrive after the result; it must not bring the bar back.
-          onProgress: (progress) => setBusy((current) => (current?.job === job ? { job, progress } : current)),
-        },
-      );
-      for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
-      setOutcome(written);
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setBusy(null);
-    }
+        options,
+      ),
+    );
+    if (!written) return; // the error is shown
+    for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
+    setOutcome(written);
   }
 
-  const ready = setId !== null && strategy !== null && busy === null && result.mergedCount > 0;
+  const ready = setId !== null && strategy !== null && job.running === null && result.mergedCount > 0;
   return (
     <section className="panel export-panel reslice-panel" data-testid="set-reslice">
       <h2>Re-slice for another strategy</h2>
@@ -184,14 +176,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
         >
           Re-slice
         </button>
-        {busy && (
-          <>
-            <progress max={1} value={busy.progress} aria-label="Re-slice progress" />
-            <button type="button" onClick={() => busy.job.abort()} data-testid="reslice-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        <JobProgress job={job.running} label="Re-slice progress" cancelTestId="reslice-cancel" />
       </div>
       {error && <ErrorPanel error={error} fileName={strategyFile?.name ?? name} />}
       {outcome && (

@@ -1,5 +1,4 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { serializeError, type SerializedLensError } from '../../base/errors';
 import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
 import { describeNothingPaired } from '../../core/messages';
@@ -8,6 +7,7 @@ import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
 import { compareFiles, numbersFoundFor } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { JobProgress, useJob } from '../common/useJob';
 import { fileLabels } from '../files/labels';
 import type { PanelContext } from '../files/panels';
 import { specFromText } from '../name-map/NameMapEditor';
@@ -46,8 +46,7 @@ export function ComparePanel({ file }: PanelContext) {
   const labelOf = (f: { id: string; name: string }): string => labels.get(f.id)?.short ?? f.name;
   const [otherId, setOtherId] = useState('');
   const [useNameMap, setUseNameMap] = useState(true);
-  const [busy, setBusy] = useState<{ job: AbortController; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
   const [outcome, setOutcome] = useState<{ result: CompareResult; nameB: string } | null>(null);
   const [rankBy, setRankBy] = useState<ChangeRanking>('relativeL2');
   const pickerId = useId();
@@ -79,11 +78,8 @@ export function ComparePanel({ file }: PanelContext) {
 
   async function run(): Promise<void> {
     if (!chosen) return;
-    const job = new AbortController();
-    setBusy({ job, progress: 0 });
-    setError(null);
-    try {
-      const result = await compareFiles(
+    const result = await job.start((options) =>
+      compareFiles(
         {
           fileIdA: file.id,
           fileIdB: chosen.id,
@@ -91,17 +87,10 @@ export function ComparePanel({ file }: PanelContext) {
           nameB: labelOf(chosen),
           nameMap: useNameMap && hasNameMap ? specFromText(nameMapText) : null,
         },
-        {
-          signal: job.signal,
-          onProgress: (progress) => setBusy((old) => (old?.job === job ? { job, progress } : old)),
-        },
-      );
-      setOutcome({ result, nameB: labelOf(chosen) });
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setBusy(null);
-    }
+        options,
+      ),
+    );
+    if (result) setOutcome({ result, nameB: labelOf(chosen) });
   }
 
   const ranked = useMemo(() => (outcome ? rankChanges(outcome.result.pairs, rankBy) : []), [outcome, rankBy]);
@@ -145,23 +134,16 @@ export function ComparePanel({ file }: PanelContext) {
           <button
             type="button"
             className="primary"
-            disabled={busy !== null || !chosen}
+            disabled={job.running !== null || !chosen}
             onClick={() => void run()}
             data-testid="compare-run"
           >
             Compare
           </button>
-          {busy && (
-            <>
-              <progress max={1} value={busy.progress} aria-label="Compare progress" />
-              <button type="button" onClick={() => busy.job.abort()}>
-                Cancel
-              </button>
-            </>
-          )}
+          <JobProgress job={job.running} label="Compare progress" />
         </div>
       )}
-      {error && <ErrorPanel error={error} />}
+      {job.error && <ErrorPanel error={job.error} />}
       {outcome && summary && (
         <div data-testid="compare-result">
           <p data-testid="compare-summary">
