@@ -111,6 +111,39 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'ui-no-workers',
+      comment:
+        'One door (ARCHITECTURE.md "State and UI"): the page reaches the workers only through store actions; ' +
+        'components may import the wire types, as types, and nothing else of workers/.',
+      severity: 'error',
+      from: { path: dir(['ui', 'app']) },
+      to: { path: '^src/workers/', pathNot: '^src/workers/wire\\.ts$' },
+    },
+    {
+      name: 'ui-wire-types-only',
+      comment: 'The wire module is imported as types only above the store (`import type`).',
+      severity: 'error',
+      from: { path: dir(['ui', 'app']) },
+      to: { path: '^src/workers/wire\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'store-one-bridge',
+      comment: 'Only store/bridge.ts talks to the worker at run time; other store modules import the wire types only.',
+      severity: 'error',
+      from: { path: '^src/store/', pathNot: ['^src/store/bridge\\.ts$', NOT_TESTS] },
+      to: { path: '^src/workers/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'store-workers-through-wire',
+      comment: 'The store names worker types through the wire module, not through the feature files.',
+      severity: 'error',
+      from: { path: '^src/store/', pathNot: NOT_TESTS },
+      to: {
+        path: '^src/workers/',
+        pathNot: ['^src/workers/wire\\.ts$', '^src/workers/transfer\\.ts$', '^src/workers/worker\\.ts$'],
+      },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

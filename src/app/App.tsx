@@ -1,4 +1,4 @@
-import { useDistributedStore } from '../store/distributed';
+import { useDistributed } from '../store/distributed';
 import { useLensStore } from '../store/store';
 import { DistributedView } from '../ui/distributed/DistributedView';
 import { DropZone } from '../ui/drop/DropZone';
@@ -9,7 +9,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 
 export function App() {
   const hasFiles = useLensStore((state) => state.files.length > 0);
-  const showSet = useDistributedStore((state) => state.visible);
+  const showSet = useDistributed((state) => state.visible);
   return (
     <DropZone>
       <header className="app-header">

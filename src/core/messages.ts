@@ -1013,6 +1013,59 @@ export const SAVE_TO_FOLDER_UNAVAILABLE =
 export const SAVE_TO_FILE_UNAVAILABLE =
   'This browser cannot write to a file you choose ("Save to file…" needs Chrome or Edge), so the export is saved with Download, to your downloads folder.';
 
+/** What an export of one file wrote (the export panel). */
+export function describeExportWritten(
+  saved: boolean,
+  fileName: string,
+  size: string,
+  entries: number,
+  omitted: number,
+): string {
+  const left =
+    omitted > 0
+      ? ` (${plural(omitted, 'tensor')} omitted: zero-size ones, as MindSpore does, and any without a MindSpore dtype or readable values)`
+      : '';
+  return `${saved ? 'Saved' : 'Wrote'} ${fileName}: ${size}, ${plural(entries, 'entry', 'entries')}${left}.`;
+}
+
+/** Re-reading what an export wrote: all as planned, or where it differs. */
+export function describeExportVerified(report: {
+  ok: boolean;
+  tensorsChecked: number;
+  valuesCompared: number;
+  mismatches: readonly { name: string; kind: string }[];
+}): string {
+  return report.ok
+    ? `Verified: ${plural(report.tensorsChecked, 'entry matches', 'entries match')} the plan; ${plural(report.valuesCompared, 'untouched tensor')} byte-identical to the source.`
+    : `Differences: ${report.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`;
+}
+
+/** What a cast did over every tensor it touched. */
+export function describeCastReport(
+  tensors: number,
+  total: { elements: number; overflow: number; underflow: number; nans: number },
+  worst: { name: string; maxAbsoluteError: number } | undefined,
+): string {
+  return (
+    `Cast ${plural(tensors, 'tensor')} (${plural(total.elements, 'value')}): ${total.overflow} overflowed to ±inf, ` +
+    `${total.underflow} flushed to zero, ${total.nans} NaN` +
+    `${worst ? `; largest rounding error ${worst.maxAbsoluteError.toPrecision(3)} in ${worst.name}` : ''}.`
+  );
+}
+
+/** The export's key field could not be read. */
+export function describeExportKeyProblem(problem: string): string {
+  return `Encryption key: ${problem}`;
+}
+
+export const PART_SIZE_INVALID = 'Part size must be a positive number of MiB';
+export const WORKER_COUNT_INVALID = 'Workers must be a whole number from 1 to 8, or empty for auto';
+
+/** A merged export's parameters that cannot be merged. */
+export function describeLeftOutParameters(names: readonly string[]): string {
+  return `Left out ${plural(names.length, 'parameter')} that cannot be merged: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.`;
+}
+
 /**
  * The selection in words, from one count (core/summary selectionCounts): the filter's status
  * line, and the table's caption, which adds the tree's branch when one is selected.

@@ -1,7 +1,7 @@
 import { serializeError } from '../base/errors';
 import type { CipherMode } from '../base/types';
-import { workerClient, proxy } from '../workers/client';
-import { updateFile, useLensStore } from './store';
+import { callback, callWorker, NEVER_ABORTED } from './bridge';
+import { releaseWorkerIfNothingOpen, updateFile, useLensStore } from './store';
 
 /**
  * Module-level actions: the UI calls these, they call the worker and write the store.
@@ -13,10 +13,10 @@ let nextId = 1;
 async function runOpen(id: string, file: Blob, key?: Uint8Array, mode?: CipherMode): Promise<void> {
   updateFile(id, { status: 'opening', progress: 0, error: undefined });
   try {
-    const result = await workerClient().openFile(
-      { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) },
-      proxy((fraction: number) => updateFile(id, { progress: fraction })),
-    );
+    // Opening is cancelled by closing the file (closeFile cancels the job the worker runs under the file's id).
+    const request = { fileId: id, file, ...(key ? { key } : {}), ...(mode ? { mode } : {}) };
+    const onProgress = callback((fraction: number) => updateFile(id, { progress: fraction }));
+    const result = await callWorker(NEVER_ABORTED, (api) => api.openFile(request, onProgress));
     updateFile(id, {
       status: 'ready',
       progress: 1,
@@ -69,13 +69,16 @@ export function submitKey(id: string, key: Uint8Array, mode?: CipherMode): void 
 
 export function closeFile(id: string): void {
   handles.delete(id);
-  void workerClient().closeFile(id);
-  void workerClient().forgetNumbers(id);
+  void callWorker(NEVER_ABORTED, async (api) => {
+    await api.closeFile(id);
+    await api.forgetNumbers(id);
+  });
   useLensStore.setState((state) => {
     const files = state.files.filter((file) => file.id !== id);
     const activeFileId = state.activeFileId === id ? (files[files.length - 1]?.id ?? null) : state.activeFileId;
     return { files, activeFileId, view: { selectedTensor: null, treePrefix: '' } };
   });
+  releaseWorkerIfNothingOpen();
 }
 
 export function setActiveFile(id: string): void {

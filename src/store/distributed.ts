@@ -1,70 +1,47 @@
-import { create } from 'zustand';
-import { serializeError, type SerializedLensError } from '../base/errors';
+import { serializeError } from '../base/errors';
 import { plural } from '../base/plural';
-import { proxy, workerClient } from '../workers/client';
-import type { OpenSetResult, RankFormat, ReplicaCheckResult, SetFileInput } from '../workers/features/distributed';
-import { useLensStore } from './store';
+import type {
+  ResliceStrategyInfo,
+  SetExportRequest,
+  SetExportResult,
+  SetFileInput,
+  SetResliceRequest,
+  SetResliceResult,
+} from '../workers/wire';
+import { callback, callWorker, NEVER_ABORTED, progressOf, type JobOptions } from './bridge';
+import { EMPTY_OPTIONS, type DistributedState, type SetOptions } from './distributed-slice';
+import { releaseWorkerIfNothingOpen, useLensStore } from './store';
 
 /**
- * The distributed-set view's slice: one set at a time (a rank folder + strategy). Holds plain
- * results from the worker; the File blobs and any key live in this module, never in the store.
+ * Actions of the distributed-set view (the store's `distributed` slice): one set at a time. The
+ * File blobs and any key live in this module, never in the store.
  */
-export type SetStatus = 'choose' | 'offer' | 'opening' | 'ready' | 'needs-strategy' | 'needs-ranks' | 'error';
+export type { DistributedState } from './distributed-slice';
 
-export interface SetOptions {
-  strategyPaths: string[];
-  inputFormat: RankFormat | null;
-  ranks: Record<string, number>;
+/** Read the distributed slice in a component. */
+export function useDistributed<T>(selector: (state: DistributedState) => T): T {
+  return useLensStore((state) => selector(state.distributed));
 }
 
-export interface ReplicaState {
-  status: 'running' | 'done' | 'error';
-  progress: number;
-  jobId: string;
-  result?: ReplicaCheckResult;
-  error?: SerializedLensError;
+function getDistributed(): DistributedState {
+  return useLensStore.getState().distributed;
 }
 
-export interface DistributedState {
-  /** The set view replaces the file view while true. */
-  visible: boolean;
-  setId: string | null;
-  name: string;
-  status: SetStatus;
-  progress: number;
-  fileCount: number;
-  result: OpenSetResult | null;
-  error: SerializedLensError | null;
-  /** The last open failed because an encrypted rank file needs the key. */
-  needsKey: boolean;
-  options: SetOptions;
-  selected: string | null;
-  replicas: ReplicaState | null;
+function setDistributed(
+  patch: Partial<DistributedState> | ((state: DistributedState) => Partial<DistributedState>),
+): void {
+  useLensStore.setState((state) => ({
+    distributed: { ...state.distributed, ...(typeof patch === 'function' ? patch(state.distributed) : patch) },
+  }));
 }
-
-const EMPTY_OPTIONS: SetOptions = { strategyPaths: [], inputFormat: null, ranks: {} };
-
-export const useDistributedStore = create<DistributedState>()(() => ({
-  visible: false,
-  setId: null,
-  name: '',
-  status: 'choose',
-  progress: 0,
-  fileCount: 0,
-  result: null,
-  error: null,
-  needsKey: false,
-  options: EMPTY_OPTIONS,
-  selected: null,
-  replicas: null,
-}));
 
 let files: SetFileInput[] = [];
 let key: Uint8Array | undefined;
 let nextSet = 1;
-let nextJob = 1;
-/** Only the latest open may write its result (options can change while one runs). */
-let openSeq = 0;
+/** The open under way: a newer one (options can change while one runs) aborts it. */
+let openJob: AbortController | null = null;
+/** The replica check under way, if any. */
+let replicaJob: AbortController | null = null;
 const PICKED_STRATEGY_PREFIX = '(strategy) ';
 
 /** A path for a picked or dropped file: its relative path inside the folder, else its name. */
@@ -80,38 +57,39 @@ function nameOf(inputs: readonly SetFileInput[]): string {
 }
 
 async function runOpen(): Promise<void> {
-  const state = useDistributedStore.getState();
+  const state = getDistributed();
   const setId = state.setId;
   if (!setId) return;
-  const jobId = `set-open-${nextJob++}`;
-  const seq = ++openSeq;
-  useDistributedStore.setState({ status: 'opening', progress: 0, error: null, needsKey: false, replicas: null });
+  abortSetJobs();
+  const job = new AbortController();
+  openJob = job;
+  setDistributed({ status: 'opening', progress: 0, error: null, needsKey: false, replicas: null });
   try {
-    const result = await workerClient().openSet(
-      {
-        setId,
-        jobId,
-        files,
-        strategyPaths: state.options.strategyPaths,
-        inputFormat: state.options.inputFormat,
-        ranks: state.options.ranks,
-        ...(key ? { key } : {}),
-      },
-      proxy((fraction: number) => useDistributedStore.setState({ progress: fraction })),
-    );
-    if (seq !== openSeq) return;
-    const selected = useDistributedStore.getState().selected;
+    const request = {
+      setId,
+      files,
+      strategyPaths: state.options.strategyPaths,
+      inputFormat: state.options.inputFormat,
+      ranks: state.options.ranks,
+      ...(key ? { key } : {}),
+    };
+    const onProgress = callback((fraction: number) => {
+      if (openJob === job) setDistributed({ progress: fraction });
+    });
+    const result = await callWorker(job.signal, (api, jobId) => api.openSet({ ...request, jobId }, onProgress));
+    if (openJob !== job) return;
+    const selected = getDistributed().selected;
     const keep = result.layout?.parameters.some((plan) => plan.name === selected) ? selected : null;
-    useDistributedStore.setState({
+    setDistributed({
       status: result.status,
       result,
       progress: 1,
       selected: keep ?? result.layout?.parameters.find((plan) => plan.holdings.some((h) => h.present))?.name ?? null,
     });
   } catch (error) {
-    if (seq !== openSeq) return;
+    if (openJob !== job) return;
     const serialized = serializeError(error);
-    useDistributedStore.setState({
+    setDistributed({
       status: 'error',
       error: serialized,
       needsKey: serialized.code === 'encrypted-needs-key' || serialized.code.startsWith('crypto-'),
@@ -121,11 +99,11 @@ async function runOpen(): Promise<void> {
 
 /** Open files (a picked/dropped folder, or many files) as one distributed set. */
 export function openSetFromFiles(inputs: readonly SetFileInput[]): void {
-  const previous = useDistributedStore.getState().setId;
-  if (previous) void workerClient().closeSet(previous);
+  const previous = getDistributed().setId;
+  if (previous) closeSetInWorker(previous);
   files = [...inputs];
   key = undefined;
-  useDistributedStore.setState({
+  setDistributed({
     visible: true,
     setId: `set${nextSet++}`,
     name: nameOf(inputs),
@@ -166,7 +144,7 @@ function sameFile(a: Blob, b: Blob): boolean {
  * under their place among the new files when those hold them too (listed once).
  */
 export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
-  const state = useDistributedStore.getState();
+  const state = getDistributed();
   const picked = files.filter((file) => file.path.startsWith(PICKED_STRATEGY_PREFIX));
   if (!state.setId || picked.length === 0) {
     openSetFromFiles(inputs);
@@ -175,7 +153,7 @@ export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
   const inNew = (file: SetFileInput): SetFileInput | undefined =>
     inputs.find((input) => sameFile(input.file, file.file));
   files = [...inputs, ...picked.filter((file) => !inNew(file))];
-  useDistributedStore.setState({
+  setDistributed({
     name: nameOf(inputs),
     fileCount: files.length,
     options: { ...EMPTY_OPTIONS, strategyPaths: picked.map((file) => inNew(file)?.path ?? file.path) },
@@ -189,7 +167,7 @@ export function replaceRankFiles(inputs: readonly SetFileInput[]): void {
  * chosen folder, picked again by hand) is used where it is, not added a second time.
  */
 export function addSetFiles(inputs: readonly SetFileInput[], asStrategy: boolean): void {
-  if (!useDistributedStore.getState().setId) {
+  if (!getDistributed().setId) {
     openSetFromFiles(inputs);
     if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => input.path) });
     return;
@@ -199,18 +177,18 @@ export function addSetFiles(inputs: readonly SetFileInput[], asStrategy: boolean
   const fresh = inputs.filter((input) => !held(input));
   const added = new Set(fresh.map((input) => input.path));
   files = [...files.filter((file) => !added.has(file.path)), ...fresh];
-  useDistributedStore.setState({ fileCount: files.length });
+  setDistributed({ fileCount: files.length });
   if (asStrategy) setSetOptions({ strategyPaths: inputs.map((input) => held(input)?.path ?? input.path) });
   else void runOpen();
 }
 
 export function setSetOptions(patch: Partial<SetOptions>): void {
-  useDistributedStore.setState((state) => ({ options: { ...state.options, ...patch } }));
+  setDistributed((state) => ({ options: { ...state.options, ...patch } }));
   void runOpen();
 }
 
 export function assignRank(path: string, rank: number | null): void {
-  const ranks = { ...useDistributedStore.getState().options.ranks };
+  const ranks = { ...getDistributed().options.ranks };
   if (rank === null) delete ranks[path];
   else ranks[path] = rank;
   setSetOptions({ ranks });
@@ -226,7 +204,7 @@ export function submitSetKey(bytes: Uint8Array): void {
 export function offerSet(inputs: readonly SetFileInput[]): void {
   files = [...inputs];
   key = undefined;
-  useDistributedStore.setState({
+  setDistributed({
     visible: true,
     setId: null,
     status: 'offer',
@@ -245,25 +223,25 @@ export function acceptOffer(): void {
 export function declineOffer(): File[] {
   const offered = files.map((input) => input.file).filter((file): file is File => file instanceof File);
   files = [];
-  useDistributedStore.setState({ visible: false, status: 'choose', fileCount: 0 });
+  setDistributed({ visible: false, status: 'choose', fileCount: 0 });
   return offered;
 }
 
 export function showSetChooser(): void {
-  const state = useDistributedStore.getState();
-  useDistributedStore.setState({ visible: true, ...(state.setId ? {} : { status: 'choose' as const }) });
+  const state = getDistributed();
+  setDistributed({ visible: true, ...(state.setId ? {} : { status: 'choose' as const }) });
 }
 
 export function hideSetView(): void {
-  useDistributedStore.setState({ visible: false });
+  setDistributed({ visible: false });
 }
 
 export function closeSet(): void {
-  const setId = useDistributedStore.getState().setId;
-  if (setId) void workerClient().closeSet(setId);
+  const setId = getDistributed().setId;
+  if (setId) closeSetInWorker(setId);
   files = [];
   key = undefined;
-  useDistributedStore.setState({
+  setDistributed({
     visible: false,
     setId: null,
     status: 'choose',
@@ -273,43 +251,79 @@ export function closeSet(): void {
     replicas: null,
     options: EMPTY_OPTIONS,
   });
+  releaseWorkerIfNothingOpen();
 }
 
 export function selectParameter(name: string | null): void {
-  useDistributedStore.setState({ selected: name });
+  setDistributed({ selected: name });
 }
 
 export async function checkSetReplicas(): Promise<void> {
-  const setId = useDistributedStore.getState().setId;
+  const setId = getDistributed().setId;
   if (!setId) return;
-  const jobId = `set-replicas-${nextJob++}`;
-  useDistributedStore.setState({ replicas: { status: 'running', progress: 0, jobId } });
+  replicaJob?.abort();
+  const job = new AbortController();
+  replicaJob = job;
+  setDistributed({ replicas: { status: 'running', progress: 0 } });
   try {
-    const result = await workerClient().checkSetReplicas(
-      setId,
-      jobId,
-      proxy((fraction: number) =>
-        useDistributedStore.setState((state) =>
-          state.replicas?.jobId === jobId ? { replicas: { ...state.replicas, progress: fraction } } : {},
-        ),
+    const result = await callWorker(job.signal, (api, jobId) =>
+      api.checkSetReplicas(
+        setId,
+        jobId,
+        callback((fraction: number) => {
+          if (replicaJob !== job) return;
+          setDistributed((state) => (state.replicas ? { replicas: { ...state.replicas, progress: fraction } } : {}));
+        }),
       ),
     );
-    useDistributedStore.setState((state) => ({
-      replicas: { status: 'done', progress: 1, jobId, result },
+    if (replicaJob !== job) return;
+    setDistributed((state) => ({
+      replicas: { status: 'done', progress: 1, result },
       result: state.result ? { ...state.result, layout: result.layout } : state.result,
     }));
   } catch (error) {
-    useDistributedStore.setState({ replicas: { status: 'error', progress: 0, jobId, error: serializeError(error) } });
+    if (replicaJob !== job) return;
+    setDistributed({ replicas: { status: 'error', progress: 0, error: serializeError(error) } });
+  } finally {
+    if (replicaJob === job) replicaJob = null;
   }
 }
 
-export function cancelSetJob(jobId: string): void {
-  void workerClient().cancel(jobId);
+export function cancelSetReplicas(): void {
+  replicaJob?.abort();
+}
+
+/** Stop the open and replica check under way; their outcomes are no longer wanted. */
+function abortSetJobs(): void {
+  openJob?.abort();
+  openJob = null;
+  replicaJob?.abort();
+  replicaJob = null;
+}
+
+function closeSetInWorker(setId: string): void {
+  abortSetJobs();
+  void callWorker(NEVER_ABORTED, (api) => api.closeSet(setId));
+}
+
+/** Export the open set merged: one file, or parts and param_name_map.json. */
+export function exportSet(request: Omit<SetExportRequest, 'jobId'>, options: JobOptions): Promise<SetExportResult> {
+  return callWorker(options.signal, (api, jobId) => api.exportSet({ ...request, jobId }, progressOf(options)));
+}
+
+/** Read a target strategy file for re-slicing: which ranks it has. */
+export function readResliceStrategy(file: Blob, name: string): Promise<ResliceStrategyInfo> {
+  return callWorker(NEVER_ABORTED, (api, jobId) => api.readResliceStrategy(file, name, jobId));
+}
+
+/** Cut the open set's merged tensors for a target strategy, one checkpoint per rank. */
+export function resliceSet(request: Omit<SetResliceRequest, 'jobId'>, options: JobOptions): Promise<SetResliceResult> {
+  return callWorker(options.signal, (api, jobId) => api.resliceSet({ ...request, jobId }, progressOf(options)));
 }
 
 // Opening or switching to a checkpoint file shows the file view again.
 useLensStore.subscribe((state, previous) => {
   if (state.activeFileId !== previous.activeFileId && state.activeFileId !== null) {
-    useDistributedStore.setState({ visible: false });
+    setDistributed({ visible: false });
   }
 });

@@ -1,6 +1,6 @@
 import { serializeError } from '../base/errors';
 import { pickShardIndex } from '../formats/sharded/index-json';
-import { proxy, workerClient } from '../workers/client';
+import { callback, callWorker, NEVER_ABORTED } from './bridge';
 import { updateFile, useLensStore } from './store';
 
 /** A file of a dropped folder, with its path relative to the drop. */
@@ -40,17 +40,14 @@ export function openShardedSet(inputs: readonly ShardedSetFile[]): void {
     activeFileId: id,
     view: { selectedTensor: null, treePrefix: '' },
   }));
-  workerClient()
-    .openShardedSet(
-      {
-        fileId: id,
-        index: { name: baseOf(indexPath), file: index.file },
-        shards: beside.map((input) => ({ name: baseOf(input.path), file: input.file })),
-      },
-      proxy((fraction: number) => updateFile(id, { progress: fraction })),
-    )
-    .then(
-      (result) => updateFile(id, { status: 'ready', progress: 1, index: result.index, summary: result.summary }),
-      (error: unknown) => updateFile(id, { status: 'error', error: serializeError(error) }),
-    );
+  const request = {
+    fileId: id,
+    index: { name: baseOf(indexPath), file: index.file },
+    shards: beside.map((input) => ({ name: baseOf(input.path), file: input.file })),
+  };
+  const onProgress = callback((fraction: number) => updateFile(id, { progress: fraction }));
+  callWorker(NEVER_ABORTED, (api) => api.openShardedSet(request, onProgress)).then(
+    (result) => updateFile(id, { status: 'ready', progress: 1, index: result.index, summary: result.summary }),
+    (error: unknown) => updateFile(id, { status: 'error', error: serializeError(error) }),
+  );
 }

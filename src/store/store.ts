@@ -3,6 +3,8 @@ import type { SerializedLensError } from '../base/errors';
 import type { CheckpointIndex } from '../base/types';
 import type { CheckpointSummary } from '../core/summary';
 import type { IntegrityReport } from '../integrity/verify';
+import { terminateWhenIdle } from './bridge';
+import { INITIAL_DISTRIBUTED, type DistributedState } from './distributed-slice';
 
 /** One file the user opened. Holds the index (plain data), never tensor bytes or keys. */
 export interface OpenFile {
@@ -31,9 +33,14 @@ export interface ViewState {
   treePrefix: string;
 }
 
-export interface LensState {
+/** The files slice: what is open and which file is shown. */
+interface FilesSlice {
   files: OpenFile[];
   activeFileId: string | null;
+}
+
+/** The view slice: where the user is looking and what they typed that applies to every file. */
+interface ViewSlice {
   view: ViewState;
   /** The filter expression; applies to every file and lives in the URL fragment. */
   filterText: string;
@@ -41,18 +48,34 @@ export interface LensState {
   nameMapText: string;
 }
 
-export const useLensStore = create<LensState>()(() => ({
-  files: [],
-  activeFileId: null,
-  view: { selectedTensor: null, treePrefix: '' },
-  filterText: '',
-  nameMapText: '',
-}));
+/** The distributed slice: the one open distributed set (store/distributed.ts has its actions). */
+interface DistributedSlice {
+  distributed: DistributedState;
+}
+
+export type LensState = FilesSlice & ViewSlice & DistributedSlice;
+
+const filesSlice: FilesSlice = { files: [], activeFileId: null };
+const viewSlice: ViewSlice = { view: { selectedTensor: null, treePrefix: '' }, filterText: '', nameMapText: '' };
+const distributedSlice: DistributedSlice = { distributed: INITIAL_DISTRIBUTED };
+
+/**
+ * The app's one store, made of slices. Components select narrowly from it; module-level actions
+ * (store/actions.ts, distributed.ts, sharded.ts, …) write it and are the only callers of the
+ * worker bridge.
+ */
+export const useLensStore = create<LensState>()(() => ({ ...filesSlice, ...viewSlice, ...distributedSlice }));
 
 export function updateFile(id: string, patch: Partial<OpenFile>): void {
   useLensStore.setState((state) => ({
     files: state.files.map((file) => (file.id === id ? { ...file, ...patch } : file)),
   }));
+}
+
+/** Nothing open any more: the worker (and any key in it) goes once its last call has run. */
+export function releaseWorkerIfNothingOpen(): void {
+  const state = useLensStore.getState();
+  if (state.files.length === 0 && state.distributed.setId === null) terminateWhenIdle();
 }
 
 export function selectActiveFile(state: LensState): OpenFile | undefined {

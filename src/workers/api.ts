@@ -6,6 +6,7 @@ import { decryptionFor, forgetPoolKeys } from './decrypt-pool';
 import { distributedApi } from './features/distributed';
 import { exportApi } from './features/export';
 import { integrityApi } from './features/integrity';
+import { loadCheckApi } from './features/load-check';
 import { manifestApi } from './features/manifest';
 import { shardedApi } from './features/sharded';
 import { statsApi } from './features/stats';
@@ -53,6 +54,7 @@ export const workerApi = {
   ...coreApi,
   ...exportApi,
   ...manifestApi,
+  ...loadCheckApi,
   ...integrityApi,
   ...statsApi,
   ...distributedApi,

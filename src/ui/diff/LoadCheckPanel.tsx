@@ -1,12 +1,13 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
-import { diffAgainstNetwork, parameterDictOrder, pythonShape, type LoadDiff } from '../../core/load-rules';
+import { parameterDictOrder, pythonShape, type LoadDiff } from '../../core/load-rules';
 import type { NetworkManifest } from '../../formats/manifest';
-import { workerClient } from '../../workers/client';
+import { loadDiff, openManifest } from '../../store/load-check';
+import { useLensStore } from '../../store/store';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
-import { NameMapEditor, useNameMap } from '../name-map/NameMapEditor';
+import { NameMapEditor, specFromText, useNameMap } from '../name-map/NameMapEditor';
 import { plural } from '../../base/plural';
 import { AutoMapPanel } from './AutoMapPanel';
 
@@ -87,13 +88,14 @@ function reportRows(diff: LoadDiff): ReportRow[] {
 }
 
 /** "Will it load?": the checkpoint (as filtered) against a network manifest, by load_param_into_net's rules. */
-export function LoadCheckPanel({ index, matching }: PanelContext) {
+export function LoadCheckPanel({ file, index, matching }: PanelContext) {
   const [manifest, setManifest] = useState<{ name: string; data: NetworkManifest } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [strictLoad, setStrictLoad] = useState(false);
   const [show, setShow] = useState<Status | 'problems' | 'all'>('problems');
   const [search, setSearch] = useState('');
   const nameMap = useNameMap();
+  const nameMapText = useLensStore((state) => state.nameMapText);
   const inputId = useId();
   // The parameter_dict load_checkpoint returns: file order for ckpt, sorted names for safetensors.
   const entries = useMemo(() => {
@@ -101,10 +103,35 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
     return parameterDictOrder(index).filter((entry) => selected.has(entry));
   }, [index, matching]);
   const names = useMemo(() => entries.map((e) => e.name), [entries]);
-  const diff = useMemo(
-    () => (manifest ? diffAgainstNetwork(entries, manifest.data.params, { strictLoad, nameMap: nameMap.map }) : null),
-    [manifest, entries, strictLoad, nameMap.map],
+  // The diff runs in the worker (100,000 names take seconds); a newer question aborts an older one.
+  const [answer, setAnswer] = useState<{ manifest: unknown; diff: LoadDiff } | null>(null);
+  const question = useMemo(
+    () => (manifest ? { manifest, matching, strictLoad, nameMapText, hasNameMap: nameMap.map !== null } : null),
+    [manifest, matching, strictLoad, nameMapText, nameMap.map],
   );
+  useEffect(() => {
+    if (!question) return;
+    const controller = new AbortController();
+    loadDiff(
+      {
+        fileId: file.id,
+        matching: question.matching,
+        params: question.manifest.data.params,
+        strictLoad: question.strictLoad,
+        // The editor shows a rule's error; the check then runs without the map, as before.
+        nameMap: question.hasNameMap ? specFromText(question.nameMapText) : null,
+      },
+      controller.signal,
+    ).then(
+      (diff) => setAnswer({ manifest: question.manifest, diff }),
+      (e: unknown) => {
+        if (!controller.signal.aborted) setError(serializeError(e));
+      },
+    );
+    return () => controller.abort();
+  }, [file.id, question]);
+  // While a newer answer is on its way the last one for this manifest stays up (no flicker per keystroke).
+  const diff = answer && answer.manifest === manifest ? answer.diff : null;
   const rows = useMemo(() => (diff ? reportRows(diff) : []), [diff]);
   const shown = rows.filter(
     (row) =>
@@ -132,12 +159,10 @@ export function LoadCheckPanel({ index, matching }: PanelContext) {
             event.target.value = '';
             if (!file) return;
             setError(null);
-            workerClient()
-              .openManifestFile(file, file.name)
-              .then(
-                (data) => setManifest({ name: file.name, data }),
-                (e: unknown) => setError(serializeError(e)),
-              );
+            openManifest(file, file.name).then(
+              (data) => setManifest({ name: file.name, data }),
+              (e: unknown) => setError(serializeError(e)),
+            );
           }}
         />
         <span className="muted">

@@ -1,13 +1,12 @@
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ParameterPlan } from '../../core/distributed';
-import { parseKeyInput, type KeyFormat } from '../../core/key-input';
 import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
 import { formatBytes, formatShape } from '../../core/summary';
 import { openFiles } from '../../store/actions';
 import {
   acceptOffer,
   assignRank,
-  cancelSetJob,
+  cancelSetReplicas,
   checkSetReplicas,
   closeSet,
   declineOffer,
@@ -17,10 +16,11 @@ import {
   setFileAt,
   setSetOptions,
   submitSetKey,
-  useDistributedStore,
+  useDistributed,
 } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
-import type { OpenSetResult, SetIgnoredFile } from '../../workers/features/distributed';
+import type { OpenSetResult, SetIgnoredFile } from '../../workers/wire';
+import { KeyForm } from '../keys/KeyForm';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { focusOpenedFile } from '../files/FileTabs';
 import { LayoutPicture } from './LayoutPicture';
@@ -31,14 +31,14 @@ import { plural } from '../../base/plural';
 
 /** The distributed-set view: inputs, problems, per-parameter layout with a picture, export. */
 export function DistributedView() {
-  const status = useDistributedStore((state) => state.status);
-  const name = useDistributedStore((state) => state.name);
-  const fileCount = useDistributedStore((state) => state.fileCount);
-  const progress = useDistributedStore((state) => state.progress);
-  const error = useDistributedStore((state) => state.error);
-  const needsKey = useDistributedStore((state) => state.needsKey);
-  const result = useDistributedStore((state) => state.result);
-  const hasSet = useDistributedStore((state) => state.setId !== null);
+  const status = useDistributed((state) => state.status);
+  const name = useDistributed((state) => state.name);
+  const fileCount = useDistributed((state) => state.fileCount);
+  const progress = useDistributed((state) => state.progress);
+  const error = useDistributed((state) => state.error);
+  const needsKey = useDistributed((state) => state.needsKey);
+  const result = useDistributed((state) => state.result);
+  const hasSet = useDistributed((state) => state.setId !== null);
   const hasFiles = useLensStore((state) => state.files.length > 0);
 
   if (status === 'offer') {
@@ -97,41 +97,14 @@ export function DistributedView() {
 }
 
 function SetKeyForm() {
-  const [text, setText] = useState('');
-  const [format, setFormat] = useState<KeyFormat>('hex');
-  const [problem, setProblem] = useState<string | null>(null);
-  const id = useId();
   return (
-    <form
-      className="key-prompt"
-      autoComplete="off"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const parsed = parseKeyInput(text, format);
-        if (!parsed.ok) {
-          setProblem(parsed.problem);
-          return;
-        }
-        setProblem(null);
-        setText('');
-        submitSetKey(parsed.key);
-      }}
-    >
-      <label htmlFor={id}>One key for every encrypted rank file (MindSpore's dec_key)</label>
-      <input
-        id={id}
-        type="password"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        data-testid="set-key-input"
+    <div className="key-prompt">
+      <KeyForm
+        label="One key for every encrypted rank file (MindSpore's dec_key)"
+        inputTestId="set-key-input"
+        onKey={(key) => submitSetKey(key)}
       />
-      <select value={format} onChange={(e) => setFormat(e.target.value as KeyFormat)} aria-label="Key format">
-        <option value="hex">hex</option>
-        <option value="text">text</option>
-      </select>
-      <button type="submit">Decrypt</button>
-      {problem && <p className="warn">{problem}</p>}
-    </form>
+    </div>
   );
 }
 
@@ -142,7 +115,7 @@ const IGNORED_REASON: Record<SetIgnoredFile['reason'], string> = {
 };
 
 function SetInputs({ result }: { result: OpenSetResult }) {
-  const options = useDistributedStore((state) => state.options);
+  const options = useDistributed((state) => state.options);
   const strategy = result.strategy;
   const chosen = strategy?.files ?? [];
   return (
@@ -339,8 +312,8 @@ function planStatus(plan: ParameterPlan): { text: string; className: string } {
 
 function SetLayoutView({ result }: { result: OpenSetResult }) {
   const layout = result.layout;
-  const selected = useDistributedStore((state) => state.selected);
-  const replicas = useDistributedStore((state) => state.replicas);
+  const selected = useDistributed((state) => state.selected);
+  const replicas = useDistributed((state) => state.replicas);
   const [query, setQuery] = useState('');
   // Parameters the files hold first; strategy entries that no file holds (a mismatch) last.
   const parameters = useMemo(() => {
@@ -392,7 +365,7 @@ function SetLayoutView({ result }: { result: OpenSetResult }) {
           {replicas?.status === 'running' && (
             <>
               <progress max={1} value={replicas.progress} aria-label="Replica check progress" />
-              <button type="button" onClick={() => cancelSetJob(replicas.jobId)}>
+              <button type="button" onClick={cancelSetReplicas}>
                 Cancel
               </button>
             </>

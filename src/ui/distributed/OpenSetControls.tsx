@@ -5,13 +5,13 @@ import {
   pickedStrategyPath,
   replaceRankFiles,
   showSetChooser,
-  useDistributedStore,
+  useDistributed,
 } from '../../store/distributed';
 
 /** The header/welcome entry: shows the set view, where the folder and strategy are chosen. */
 export function OpenSetButton() {
-  const hidden = useDistributedStore((state) => state.setId !== null && !state.visible);
-  const name = useDistributedStore((state) => state.name);
+  const hidden = useDistributed((state) => state.setId !== null && !state.visible);
+  const name = useDistributed((state) => state.name);
   return (
     <button type="button" onClick={showSetChooser} data-testid="open-set">
       {hidden ? `Distributed set: ${name}` : 'Open a distributed set…'}

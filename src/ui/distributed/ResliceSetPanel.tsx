@@ -1,18 +1,17 @@
 import { useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
-import { serializeError, type SerializedLensError } from '../../base/errors';
+import { serializeError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { useDistributedStore } from '../../store/distributed';
-import { proxy, workerClient } from '../../workers/client';
-import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/features/distributed';
+import { readResliceStrategy, resliceSet, useDistributed } from '../../store/distributed';
+import type { OpenSetResult, ResliceStrategyInfo, SetResliceResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { JobProgress, useJob } from '../common/useJob';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
+import { WORKER_COUNT_INVALID } from '../../core/messages';
 
 type Format = 'ckpt' | 'safetensors';
-
-let resliceCounter = 0;
 
 interface PickerWindow {
   showDirectoryPicker?: (options?: object) => Promise<FileSystemDirectoryHandle>;
@@ -28,14 +27,14 @@ export function downloadNameOf(fileName: string): string {
  * tensors are cut for a target (predict) strategy, one checkpoint per rank, in the worker.
  */
 export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
-  const setId = useDistributedStore((state) => state.setId);
-  const name = useDistributedStore((state) => state.name);
+  const setId = useDistributed((state) => state.setId);
+  const name = useDistributed((state) => state.name);
   const [strategyFile, setStrategyFile] = useState<File | null>(null);
   const [strategy, setStrategy] = useState<ResliceStrategyInfo | null>(null);
   const [rank, setRank] = useState<string>('all');
   const [format, setFormat] = useState<Format>('safetensors');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
+  const { error, setError } = job;
   const [processText, setProcessText] = useState('');
   const [outcome, setOutcome] = useState<SetResliceResult | null>(null);
   const pickers = window as unknown as PickerWindow;
@@ -47,9 +46,8 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
     setStrategy(null);
     setStrategyFile(file ?? null);
     if (!file) return;
-    const jobId = `set-reslice-strategy-${++resliceCounter}`;
     try {
-      const info = await workerClient().readResliceStrategy(file, file.name, jobId);
+      const info = await readResliceStrategy(file, file.name);
       setStrategy(info);
       setRank((current) => (current === 'all' || info.ranks.includes(Number(current)) ? current : 'all'));
     } catch (e) {
@@ -65,7 +63,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
     if (processes === undefined) {
       setError({
         code: 'usage',
-        details: { hint: 'Workers must be a whole number from 1 to 8, or empty for auto' },
+        details: { hint: WORKER_COUNT_INVALID },
         message: 'bad worker count',
       });
       return;
@@ -79,13 +77,10 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
       }
       if (!folder) return;
     }
-    const jobId = `set-reslice-${++resliceCounter}`;
-    setBusy({ jobId, progress: 0 });
-    try {
-      const written = await workerClient().resliceSet(
+    const written = await job.start((options) =>
+      resliceSet(
         {
           setId,
-          jobId,
           strategyFile,
           strategyName: strategyFile.name,
           rank: rank === 'all' ? null : Number(rank),
@@ -93,19 +88,15 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           processes,
           ...(folder ? { target: folder } : {}),
         },
-        // A progress message may arrive after the result; it must not bring the bar back.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
-      );
-      for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
-      setOutcome(written);
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setBusy(null);
-    }
+        options,
+      ),
+    );
+    if (!written) return; // the error is shown
+    for (const output of written.outputs) if (output.blob) downloadBlob(output.blob, downloadNameOf(output.fileName));
+    setOutcome(written);
   }
 
-  const ready = setId !== null && strategy !== null && busy === null && result.mergedCount > 0;
+  const ready = setId !== null && strategy !== null && job.running === null && result.mergedCount > 0;
   return (
     <section className="panel export-panel reslice-panel" data-testid="set-reslice">
       <h2>Re-slice for another strategy</h2>
@@ -185,14 +176,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
         >
           Re-slice
         </button>
-        {busy && (
-          <>
-            <progress max={1} value={busy.progress} aria-label="Re-slice progress" />
-            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)} data-testid="reslice-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        <JobProgress job={job.running} label="Re-slice progress" cancelTestId="reslice-cancel" />
       </div>
       {error && <ErrorPanel error={error} fileName={strategyFile?.name ?? name} />}
       {outcome && (

@@ -1,32 +1,24 @@
 import { useMemo, useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
 import { downloadBlob } from '../common/download';
-import { serializeError, type SerializedLensError } from '../../base/errors';
 import { formatBytes } from '../../core/summary';
-import { useDistributedStore } from '../../store/distributed';
+import { exportSet, useDistributed } from '../../store/distributed';
 import { useLensStore } from '../../store/store';
-import { proxy, workerClient } from '../../workers/client';
-import type { OpenSetResult, SetExportResult } from '../../workers/features/distributed';
+import type { OpenSetResult, SetExportResult } from '../../workers/wire';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { parseProcessCount, ProcessCount } from './ProcessCount';
 import { plural } from '../../base/plural';
-import { SAVE_TO_FILE_UNAVAILABLE, SAVE_TO_FOLDER_UNAVAILABLE } from '../../core/messages';
+import { describeLeftOutParameters, PART_SIZE_INVALID, WORKER_COUNT_INVALID } from '../../core/messages';
+import { useJob } from '../common/useJob';
+import { castSpec, CastSelect, ExportActions, savePickers, type CastTarget } from '../export/parts';
 
 type Format = 'ckpt' | 'safetensors';
-type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
-
-let exportCounter = 0;
-
-interface PickerWindow {
-  showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle>;
-  showDirectoryPicker?: (options?: object) => Promise<FileSystemDirectoryHandle>;
-}
 
 /** "Export merged": one unified file, or unified parts + param_name_map.json, via the export writers. */
 export function SetExportPanel({ result }: { result: OpenSetResult }) {
-  const setId = useDistributedStore((state) => state.setId);
-  const name = useDistributedStore((state) => state.name);
+  const setId = useDistributed((state) => state.setId);
+  const name = useDistributed((state) => state.name);
   const nameMapText = useLensStore((state) => state.nameMapText);
   const [format, setFormat] = useState<Format>('safetensors');
   const [split, setSplit] = useState(false);
@@ -35,14 +27,14 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
   const [castTo, setCastTo] = useState<CastTarget>('');
   const [filterText, setFilterText] = useState('');
   const [processText, setProcessText] = useState('');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
+  const { error, setError } = job;
   const [outcome, setOutcome] = useState<SetExportResult | null>(null);
   const names = useMemo(
     () => (result.layout?.parameters ?? []).filter((plan) => plan.mergeable).map((plan) => plan.name),
     [result.layout],
   );
-  const pickers = window as unknown as PickerWindow;
+  const pickers = savePickers();
   const canSave = split
     ? typeof pickers.showDirectoryPicker === 'function'
     : typeof pickers.showSaveFilePicker === 'function';
@@ -55,7 +47,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
     if (partBytes !== null && !(partBytes > 0)) {
       setError({
         code: 'usage',
-        details: { hint: 'Part size must be a positive number of MiB' },
+        details: { hint: PART_SIZE_INVALID },
         message: 'bad part size',
       });
       return;
@@ -64,7 +56,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
     if (processes === undefined) {
       setError({
         code: 'usage',
-        details: { hint: 'Workers must be a whole number from 1 to 8, or empty for auto' },
+        details: { hint: WORKER_COUNT_INVALID },
         message: 'bad worker count',
       });
       return;
@@ -78,33 +70,26 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
       return; // the user closed the dialog
     }
     if (target === 'disk' && !handle) return;
-    const jobId = `set-export-${++exportCounter}`;
-    setBusy({ jobId, progress: 0 });
-    try {
-      const exported = await workerClient().exportSet(
+    const exported = await job.start((options) =>
+      exportSet(
         {
           setId,
-          jobId,
           format,
           filterText,
           nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
-          cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
+          cast: castSpec(castTo),
           includeExtras,
           partBytes,
           metadataFormat: format === 'safetensors' ? 'ms' : null,
           processes,
           ...(handle ? { target: handle } : {}),
         },
-        // Progress can arrive after the result (its own channel): only a running job moves.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
-      );
-      for (const output of exported.outputs) if (output.blob) downloadBlob(output.blob, output.fileName);
-      setOutcome(exported);
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setBusy(null);
-    }
+        options,
+      ),
+    );
+    if (!exported) return; // the error is shown
+    for (const output of exported.outputs) if (output.blob) downloadBlob(output.blob, output.fileName);
+    setOutcome(exported);
   }
 
   return (
@@ -156,51 +141,32 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
               aria-label="Filter expression"
             />
           </label>
-          <label>
-            floats to{' '}
-            <select value={castTo} onChange={(e) => setCastTo(e.target.value as CastTarget)}>
-              <option value="">keep dtypes</option>
-              <option value="Float16">Float16 (from Float32)</option>
-              <option value="BFloat16">BFloat16 (from Float32)</option>
-              <option value="Float32">Float32 (from Float16)</option>
-            </select>
-          </label>
+          <CastSelect value={castTo} onChange={setCastTo} />
         </fieldset>
         <NameMapEditor names={names} />
       </div>
-      <div className="export-actions">
-        {canSave && (
-          <button type="button" disabled={busy !== null} onClick={() => void run('disk')} data-testid="set-export-save">
-            {split ? 'Save parts to a folder…' : 'Save to file…'}
-          </button>
-        )}
-        <button
-          type="button"
-          className="primary"
-          disabled={busy !== null || result.mergedCount === 0}
-          onClick={() => void run('download')}
-          data-testid="set-export-download"
-        >
-          Download merged
-        </button>
-        {busy && (
-          <>
-            <progress max={1} value={busy.progress} aria-label="Export progress" />
-            <button
-              type="button"
-              onClick={() => void workerClient().cancel(busy.jobId)}
-              data-testid="set-export-cancel"
-            >
-              Cancel
-            </button>
-          </>
-        )}
-      </div>
-      {!canSave && (
-        <p className="muted" data-testid="set-export-save-unavailable">
-          {split ? SAVE_TO_FOLDER_UNAVAILABLE : SAVE_TO_FILE_UNAVAILABLE}
-        </p>
-      )}
+      <ExportActions
+        save={
+          canSave
+            ? {
+                label: split ? 'Save parts to a folder…' : 'Save to file…',
+                onClick: () => void run('disk'),
+                testId: 'set-export-save',
+                primary: false,
+              }
+            : null
+        }
+        download={{
+          label: 'Download merged',
+          onClick: () => void run('download'),
+          testId: 'set-export-download',
+          primary: true,
+          disabled: result.mergedCount === 0,
+        }}
+        running={job.running}
+        cancelTestId="set-export-cancel"
+        saveUnavailable={{ folder: split, testId: 'set-export-save-unavailable' }}
+      />
       {error && <ErrorPanel error={error} fileName={name} />}
       {outcome && (
         <div className="export-result" data-testid="set-export-result">
@@ -209,13 +175,7 @@ export function SetExportPanel({ result }: { result: OpenSetResult }) {
             {outcome.outputs.map((o) => `${o.fileName} (${formatBytes(o.size)})`).join(', ')}
             {outcome.processes > 1 ? ` on ${outcome.processes} workers` : ''}.
           </p>
-          {outcome.skipped.length > 0 && (
-            <p className="warn">
-              Left out {outcome.skipped.length} parameter{outcome.skipped.length === 1 ? '' : 's'} that cannot be
-              merged: {outcome.skipped.slice(0, 10).join(', ')}
-              {outcome.skipped.length > 10 ? ', …' : ''}.
-            </p>
-          )}
+          {outcome.skipped.length > 0 && <p className="warn">{describeLeftOutParameters(outcome.skipped)}</p>}
           {outcome.castReport.length > 0 && <p>Cast {plural(outcome.castReport.length, 'tensor')}.</p>}
         </div>
       )}

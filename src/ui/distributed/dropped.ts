@@ -1,5 +1,5 @@
 import { rankFromPath } from '../../core/distributed';
-import type { SetFileInput } from '../../workers/features/distributed';
+import type { SetFileInput } from '../../workers/wire';
 
 /**
  * Folder drops: the browser hands out a directory as an entry whose files must be walked; the

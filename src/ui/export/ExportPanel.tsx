@@ -1,33 +1,37 @@
 import { useId, useMemo, useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
-import { serializeError, type SerializedLensError } from '../../base/errors';
+import { serializeError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
 import { compileNameMap } from '../../core/name-map';
-import { describeSelection, SAVE_TO_FILE_UNAVAILABLE } from '../../core/messages';
+import {
+  describeCastReport,
+  describeExportKeyProblem,
+  describeExportVerified,
+  describeExportWritten,
+  describeSelection,
+} from '../../core/messages';
 import { formatBytes, selectionCounts } from '../../core/summary';
-import { proxy, workerClient } from '../../workers/client';
-import type { ExportResult } from '../../workers/features/export';
+import { exportFile, verifyExport } from '../../store/export';
+import type { ExportResult } from '../../workers/wire';
 import { downloadBlob } from '../common/download';
+import { useJob } from '../common/useJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { NameMapEditor, specFromText } from '../name-map/NameMapEditor';
 import { useLensStore } from '../../store/store';
 import { appendDictChoices, removalsToSend } from './append-choices';
-import { plural } from '../../base/plural';
+import { castSpec, CastSelect, ExportActions, savePickers, type CastTarget } from './parts';
 import { exportFileName } from '../../core/export/file-name';
 
 type Format = 'ckpt' | 'safetensors';
-type CastTarget = '' | 'Float16' | 'BFloat16' | 'Float32';
 
 interface Outcome {
   result: ExportResult;
   /** Where the bytes went: a downloaded Blob, or the file "Save to file…" wrote (read back to verify). */
   written: { blob: Blob } | { handle: FileSystemFileHandle };
 }
-
-let exportCounter = 0;
 
 export function ExportPanel({ file, index, matching, filterText, filtered }: PanelContext) {
   const [format, setFormat] = useState<Format>(index.format === 'safetensors' ? 'safetensors' : 'ckpt');
@@ -39,8 +43,8 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
   const [encrypt, setEncrypt] = useState(false);
   const [encMode, setEncMode] = useState('AES-GCM');
   const [keyText, setKeyText] = useState('');
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
+  const { error, setError } = job;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [verify, setVerify] = useState<VerifyReport | null>(null);
   const ids = { add: useId(), key: useId() };
@@ -69,15 +73,18 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
     if (encrypt) {
       const parsed = parseKeyInput(keyText, 'hex');
       if (!parsed.ok) {
-        setError({ code: 'usage', details: { hint: `Encryption key: ${parsed.problem}` }, message: parsed.problem });
+        setError({
+          code: 'usage',
+          details: { hint: describeExportKeyProblem(parsed.problem) },
+          message: parsed.problem,
+        });
         return;
       }
       key = parsed.key;
     }
     let handle: FileSystemFileHandle | undefined;
     if (target === 'file') {
-      const picker = (window as unknown as { showSaveFilePicker?: (options: object) => Promise<FileSystemFileHandle> })
-        .showSaveFilePicker;
+      const picker = savePickers().showSaveFilePicker;
       if (!picker) return;
       try {
         handle = await picker({ suggestedName: exportFileName(file.name, format) });
@@ -85,8 +92,6 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         return; // the user closed the dialog
       }
     }
-    const jobId = `export-${++exportCounter}`;
-    setBusy({ jobId, progress: 0 });
     try {
       const appendSet = addText
         .split('\n')
@@ -96,39 +101,36 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           const at = line.indexOf('=');
           return [line.slice(0, at).trim(), line.slice(at + 1).trim()] as [string, string];
         });
-      const result = await workerClient().exportFile(
-        {
-          fileId: file.id,
-          jobId,
-          format,
-          filterText,
-          nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
-          cast: castTo ? { from: castTo === 'Float32' ? 'Float16' : 'Float32', to: castTo } : null,
-          appendSet,
-          appendRemove: removalsToSend(appendChoices),
-          crc,
-          metadataFormat: format === 'safetensors' && metadataFormat ? metadataFormat : null,
-          encryption: key ? { mode: encMode, key } : null,
-          ...(handle ? { target: handle } : {}),
-        },
-        file.name,
-        // Progress can arrive after the result (its own channel): only a running job moves.
-        proxy((progress: number) => setBusy((current) => (current?.jobId === jobId ? { jobId, progress } : current))),
+      const result = await job.start((options) =>
+        exportFile(
+          {
+            fileId: file.id,
+            format,
+            filterText,
+            nameMap: nameMapText.trim() ? specFromText(nameMapText) : null,
+            cast: castSpec(castTo),
+            appendSet,
+            appendRemove: removalsToSend(appendChoices),
+            crc,
+            metadataFormat: format === 'safetensors' && metadataFormat ? metadataFormat : null,
+            encryption: key ? { mode: encMode, key } : null,
+            ...(handle ? { target: handle } : {}),
+          },
+          file.name,
+          options,
+        ),
       );
+      if (!result) return; // the error is shown
       if (result.blob) downloadBlob(result.blob, result.fileName);
       if (handle) setOutcome({ result, written: { handle } });
       else if (result.blob) setOutcome({ result, written: { blob: result.blob } });
-    } catch (e) {
-      setError(serializeError(e));
     } finally {
-      setBusy(null);
       setKeyText('');
     }
   }
 
   const savedTo = outcome && 'handle' in outcome.written ? outcome.written.handle : null;
-  const canSaveToFile =
-    typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'function';
+  const canSaveToFile = typeof savePickers().showSaveFilePicker === 'function';
   return (
     <section className="panel export-panel" data-testid="export-panel">
       <h2>Export — re-save as MindSpore's save_checkpoint would</h2>
@@ -157,15 +159,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         </fieldset>
         <fieldset>
           <legend>Cast</legend>
-          <label>
-            floats to{' '}
-            <select value={castTo} onChange={(e) => setCastTo(e.target.value as CastTarget)} data-testid="export-cast">
-              <option value="">keep dtypes</option>
-              <option value="Float16">Float16 (from Float32)</option>
-              <option value="BFloat16">BFloat16 (from Float32)</option>
-              <option value="Float32">Float32 (from Float16)</option>
-            </select>
-          </label>
+          <CastSelect value={castTo} onChange={setCastTo} testId="export-cast" />
         </fieldset>
         <NameMapEditor names={selectedNames} />
         <fieldset>
@@ -249,51 +243,32 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           </fieldset>
         )}
       </div>
-      <div className="export-actions">
-        {canSaveToFile && (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy !== null}
-            onClick={() => void run('file')}
-            data-testid="export-save"
-          >
-            Save to file…
-          </button>
-        )}
-        <button
-          type="button"
-          className={canSaveToFile ? '' : 'primary'}
-          disabled={busy !== null}
-          onClick={() => void run('download')}
-          data-testid="export-download"
-        >
-          Download
-        </button>
-        {busy && (
-          <>
-            <progress max={1} value={busy.progress} aria-label="Export progress" />
-            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
-              Cancel
-            </button>
-          </>
-        )}
-      </div>
-      {!canSaveToFile && (
-        <p className="muted" data-testid="export-save-unavailable">
-          {SAVE_TO_FILE_UNAVAILABLE}
-        </p>
-      )}
+      <ExportActions
+        save={
+          canSaveToFile
+            ? { label: 'Save to file…', onClick: () => void run('file'), testId: 'export-save', primary: true }
+            : null
+        }
+        download={{
+          label: 'Download',
+          onClick: () => void run('download'),
+          testId: 'export-download',
+          primary: !canSaveToFile,
+        }}
+        running={job.running}
+        saveUnavailable={{ folder: false, testId: 'export-save-unavailable' }}
+      />
       {error && <ErrorPanel error={error} fileName={file.name} />}
       {outcome && (
         <div className="export-result" data-testid="export-result">
           <p>
-            {savedTo ? 'Saved' : 'Wrote'} <strong>{savedTo?.name ?? outcome.result.fileName}</strong>:{' '}
-            {formatBytes(outcome.result.size)}, {plural(outcome.result.parameterCount, 'entry', 'entries')}
-            {outcome.result.omitted.length > 0
-              ? ` (${plural(outcome.result.omitted.length, 'tensor')} omitted: zero-size ones, as MindSpore does, and any without a MindSpore dtype or readable values)`
-              : ''}
-            .
+            {describeExportWritten(
+              savedTo !== null,
+              savedTo?.name ?? outcome.result.fileName,
+              formatBytes(outcome.result.size),
+              outcome.result.parameterCount,
+              outcome.result.omitted.length,
+            )}
           </p>
           {outcome.result.castReport.length > 0 && <CastReport entries={outcome.result.castReport} />}
           <button
@@ -301,7 +276,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
             onClick={() => {
               const { written } = outcome;
               void ('blob' in written ? Promise.resolve(written.blob) : written.handle.getFile())
-                .then((blob) => workerClient().verifyExport(outcome.result.exportId, blob))
+                .then((blob) => verifyExport(outcome.result.exportId, blob))
                 .then(setVerify, (e: unknown) => setError(serializeError(e)));
             }}
             data-testid="export-verify"
@@ -310,9 +285,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
           </button>
           {verify && (
             <p className={verify.ok ? '' : 'warn'} data-testid="verify-result">
-              {verify.ok
-                ? `Verified: ${plural(verify.tensorsChecked, 'entry matches', 'entries match')} the plan; ${plural(verify.valuesCompared, 'untouched tensor')} byte-identical to the source.`
-                : `Differences: ${verify.mismatches.map((m) => `${m.name} (${m.kind})`).join(', ')}`}
+              {describeExportVerified(verify)}
             </p>
           )}
         </div>
@@ -332,11 +305,5 @@ function CastReport({ entries }: { entries: CastReportEntry[] }) {
     { elements: 0, overflow: 0, underflow: 0, nans: 0 },
   );
   const worst = [...entries].sort((a, b) => b.maxAbsoluteError - a.maxAbsoluteError)[0];
-  return (
-    <p data-testid="cast-report">
-      Cast {plural(entries.length, 'tensor')} ({plural(total.elements, 'value')}): {total.overflow} overflowed to ±inf,{' '}
-      {total.underflow} flushed to zero, {total.nans} NaN
-      {worst ? `; largest rounding error ${worst.maxAbsoluteError.toPrecision(3)} in ${worst.name}` : ''}.
-    </p>
-  );
+  return <p data-testid="cast-report">{describeCastReport(entries.length, total, worst)}</p>;
 }

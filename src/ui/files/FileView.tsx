@@ -21,8 +21,7 @@ import {
 } from '../../core/summary';
 import { FORMAT_LABELS } from '../../formats/labels';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
-import { compileFilter, tryParseFilter, type FilterParseResult } from '../../core/selection';
-import { isLensError } from '../../base/errors';
+import { useFilterMatch } from '../../store/selection';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
@@ -69,27 +68,8 @@ function FileView({ file }: { file: OpenFile }) {
   return <IndexView file={file} index={file.index} summary={file.summary} />;
 }
 
-/** The rows a filter keeps, and what the filter bar says (a filter stopped by its budget: its sentence, every row). */
-function matchFilter(
-  index: CheckpointIndex,
-  parsed: FilterParseResult | null,
-): { matching: number[]; status: FilterParseResult | null } {
-  const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
-  const { tensors } = index;
-  const indices: number[] = [];
-  try {
-    for (let i = 0; i < tensors.length; i += 1) if (!predicate || predicate(tensors[i] as TensorEntry)) indices.push(i);
-  } catch (error) {
-    if (!isLensError(error)) throw error;
-    return { matching: tensors.map((_, i) => i), status: { ok: false, error } };
-  }
-  return { matching: indices, status: parsed };
-}
-
 function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
-  const filterText = useLensStore((state) => state.filterText);
-  const parsed = useMemo(() => (filterText.trim() ? tryParseFilter(filterText) : null), [filterText]);
-  const { matching, status } = useMemo(() => matchFilter(index, parsed), [index, parsed]);
+  const { matching, status, filterText } = useFilterMatch(index);
   const filtered = status?.ok === true;
   const [panelId, setPanelId] = useState('parameters');
   const filterStatus = describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter;

@@ -1,18 +1,18 @@
 import { useState } from 'react';
 import type { FileFingerprint } from '../../integrity/fingerprint';
 import { matchesPublishedDigest } from '../../integrity/published-digest';
-import { workerClient } from '../../workers/client';
-import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
+import { fingerprintFile } from '../../store/integrity';
+import { JobProgress, useJob } from '../common/useJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 
 /** "SHA-256": the file's digest as stored, to compare with the one a model zoo or hub publishes. */
 export function Fingerprint({ fileId }: { fileId: string }) {
-  const job = useWorkerJob('sha256');
+  const job = useJob();
   const [fingerprint, setFingerprint] = useState<FileFingerprint | null>(null);
   const [published, setPublished] = useState('');
 
   async function run(): Promise<void> {
-    const result = await job.start((jobId, onProgress) => workerClient().fingerprintFile(fileId, jobId, onProgress));
+    const result = await job.start((options) => fingerprintFile(fileId, options));
     if (result) setFingerprint(result);
   }
 

@@ -2,9 +2,8 @@ import type { CheckpointIndex } from '../../base/types';
 import { describeNoCrc, describeTensorFindings, describeZipCrc } from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
-import { updateFile } from '../../store/store';
-import { workerClient } from '../../workers/client';
-import { JobProgress, useWorkerJob } from '../common/useWorkerJob';
+import { verifyIntegrity } from '../../store/integrity';
+import { JobProgress, useJob } from '../common/useJob';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { Fingerprint } from './Fingerprint';
 import { plural } from '../../base/plural';
@@ -19,13 +18,11 @@ export function IntegrityCheck({
   index: CheckpointIndex;
   report: IntegrityReport | undefined;
 }) {
-  const job = useWorkerJob('verify');
+  const job = useJob();
 
   async function run(): Promise<void> {
-    const result = await job.start((jobId, onProgress) => workerClient().verifyFile(fileId, jobId, onProgress));
-    if (!result) return;
-    // Stored with the file: the verdict above, the tab's dot and this report all read it.
-    updateFile(fileId, { index: { ...index, crc: result.crc }, integrity: result });
+    // The action stores the report with the file: the verdict above, the tab's dot and this report read it.
+    await job.start((options) => verifyIntegrity(fileId, index, options));
   }
 
   // A PyTorch zip archive: one line for the outcome, one per entry that differs.

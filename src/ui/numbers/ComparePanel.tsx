@@ -1,19 +1,17 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { serializeError, type SerializedLensError } from '../../base/errors';
 import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
 import { describeNothingPaired } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
-import { proxy, workerClient } from '../../workers/client';
+import { compareFiles, numbersFoundFor } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
+import { JobProgress, useJob } from '../common/useJob';
 import { fileLabels } from '../files/labels';
 import type { PanelContext } from '../files/panels';
 import { specFromText } from '../name-map/NameMapEditor';
 import { formatCount, formatDerived } from './format';
-
-let jobCounter = 0;
 
 const COLUMNS: { key: ChangeRanking; label: string; title: string }[] = [
   { key: 'name', label: 'tensor', title: 'Sort by name' },
@@ -48,8 +46,7 @@ export function ComparePanel({ file }: PanelContext) {
   const labelOf = (f: { id: string; name: string }): string => labels.get(f.id)?.short ?? f.name;
   const [otherId, setOtherId] = useState('');
   const [useNameMap, setUseNameMap] = useState(true);
-  const [busy, setBusy] = useState<{ jobId: string; progress: number } | null>(null);
-  const [error, setError] = useState<SerializedLensError | null>(null);
+  const job = useJob();
   const [outcome, setOutcome] = useState<{ result: CompareResult; nameB: string } | null>(null);
   const [rankBy, setRankBy] = useState<ChangeRanking>('relativeL2');
   const pickerId = useId();
@@ -69,40 +66,31 @@ export function ComparePanel({ file }: PanelContext) {
   const hasNameMap = nameMapText.trim() !== '';
 
   useEffect(() => {
-    let current = true;
-    void workerClient()
-      .numbersFoundFor(file.id)
-      .then((found) => {
-        if (current && found.compare) setOutcome({ result: found.compare.result, nameB: found.compare.fileB });
-      });
-    return () => {
-      current = false;
-    };
+    const controller = new AbortController();
+    numbersFoundFor(file.id, controller.signal).then(
+      (found) => {
+        if (found.compare) setOutcome({ result: found.compare.result, nameB: found.compare.fileB });
+      },
+      () => undefined, // aborted: another file is shown
+    );
+    return () => controller.abort();
   }, [file.id]);
 
   async function run(): Promise<void> {
     if (!chosen) return;
-    const jobId = `compare-${++jobCounter}`;
-    setBusy({ jobId, progress: 0 });
-    setError(null);
-    try {
-      const result = await workerClient().compareOpenFiles(
+    const result = await job.start((options) =>
+      compareFiles(
         {
           fileIdA: file.id,
           fileIdB: chosen.id,
           nameA: labelOf(file),
           nameB: labelOf(chosen),
           nameMap: useNameMap && hasNameMap ? specFromText(nameMapText) : null,
-          jobId,
         },
-        proxy((progress: number) => setBusy((old) => (old?.jobId === jobId ? { jobId, progress } : old))),
-      );
-      setOutcome({ result, nameB: labelOf(chosen) });
-    } catch (e) {
-      setError(serializeError(e));
-    } finally {
-      setBusy(null);
-    }
+        options,
+      ),
+    );
+    if (result) setOutcome({ result, nameB: labelOf(chosen) });
   }
 
   const ranked = useMemo(() => (outcome ? rankChanges(outcome.result.pairs, rankBy) : []), [outcome, rankBy]);
@@ -146,23 +134,16 @@ export function ComparePanel({ file }: PanelContext) {
           <button
             type="button"
             className="primary"
-            disabled={busy !== null || !chosen}
+            disabled={job.running !== null || !chosen}
             onClick={() => void run()}
             data-testid="compare-run"
           >
             Compare
           </button>
-          {busy && (
-            <>
-              <progress max={1} value={busy.progress} aria-label="Compare progress" />
-              <button type="button" onClick={() => void workerClient().cancel(busy.jobId)}>
-                Cancel
-              </button>
-            </>
-          )}
+          <JobProgress job={job.running} label="Compare progress" />
         </div>
       )}
-      {error && <ErrorPanel error={error} />}
+      {job.error && <ErrorPanel error={job.error} />}
       {outcome && summary && (
         <div data-testid="compare-result">
           <p data-testid="compare-summary">

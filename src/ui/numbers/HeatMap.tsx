@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import type { HeatMapGrid, HeatMapReduce } from '../../core/stats/heatmap';
-import { proxy, workerClient } from '../../workers/client';
+import { heatMapOf } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { formatCount, formatDerived } from './format';
 
@@ -44,8 +44,6 @@ export function colourScale(min: number, max: number): ColourScale {
   return { stops: SEQUENTIAL, lo: min, hi: max, diverging: false };
 }
 
-let jobCounter = 0;
-
 /** Heat map of one 2-D slice: leading indices chosen by the user, big matrices block-reduced in the worker. */
 export function HeatMap({ fileId, entry }: { fileId: string; entry: TensorEntry }) {
   const leadingAxes = Math.max(0, entry.shape.length - 2);
@@ -59,39 +57,34 @@ export function HeatMap({ fileId, entry }: { fileId: string; entry: TensorEntry 
   const [progress, setProgress] = useState(0);
   const [hover, setHover] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const jobRef = useRef('');
+  const job = useRef<AbortController | null>(null);
   const requestKey = `${leading.join(',')}|${reduce}`;
   const busy = done?.key !== requestKey;
   const grid = done?.grid ?? null;
   const error = done?.key === requestKey ? done.error : null;
 
   useEffect(() => {
-    const jobId = `heatmap-${++jobCounter}`;
-    jobRef.current = jobId;
+    const controller = new AbortController();
+    job.current = controller;
     const key = `${leading.join(',')}|${reduce}`;
-    let current = true;
-    workerClient()
-      .heatMapOf(
-        fileId,
-        entry.name,
-        leading,
-        reduce,
-        jobId,
-        proxy((fraction: number) => {
-          if (current) setProgress(fraction);
-        }),
-      )
-      .then(
-        (result) => {
-          if (current) setDone({ key, grid: result, error: null });
-        },
-        (e: unknown) => {
-          if (current) setDone((old) => ({ key, grid: old?.grid ?? null, error: serializeError(e) }));
-        },
-      );
+    // A newer slice (or unmounting) aborts this one: the worker stops, and nothing below runs.
+    const current = (): boolean => job.current === controller;
+    heatMapOf(fileId, entry.name, leading, reduce, {
+      signal: controller.signal,
+      onProgress: (fraction) => {
+        if (current()) setProgress(fraction);
+      },
+    }).then(
+      (result) => {
+        if (current()) setDone({ key, grid: result, error: null });
+      },
+      (e: unknown) => {
+        if (current()) setDone((old) => ({ key, grid: old?.grid ?? null, error: serializeError(e) }));
+      },
+    );
     return () => {
-      current = false;
-      void workerClient().cancel(jobId);
+      if (job.current === controller) job.current = null;
+      controller.abort();
     };
   }, [fileId, entry.name, leading, reduce]);
 
@@ -165,7 +158,7 @@ export function HeatMap({ fileId, entry }: { fileId: string; entry: TensorEntry 
         {busy && (
           <>
             <progress max={1} value={progress} aria-label="Heat map progress" />
-            <button type="button" onClick={() => void workerClient().cancel(jobRef.current)}>
+            <button type="button" onClick={() => job.current?.abort()}>
               Cancel
             </button>
           </>

@@ -5,7 +5,7 @@ import { elementLayout } from '../../core/stats/elements';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
-import { workerClient } from '../../workers/client';
+import { auditReportFor } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import type { PanelContext } from '../files/panels';
 import { downloadText } from '../common/download';
@@ -69,7 +69,7 @@ function ReportDownload({ fileId, fileName }: { fileId: string; fileName: string
   async function save(kind: 'json' | 'md'): Promise<void> {
     setError(null);
     try {
-      const report = await workerClient().auditReportFor(fileId, fileName, new Date().toISOString());
+      const report = await auditReportFor(fileId, fileName);
       if (kind === 'json') downloadText(report.json, `${base}.audit.json`, 'application/json');
       else downloadText(report.markdown, `${base}.audit.md`, 'text/markdown');
     } catch (e) {

@@ -6,12 +6,10 @@ import { elementLayout, type ElementKind } from '../../core/stats/elements';
 import type { AllStatsResult, NonFiniteAudit, TensorStats } from '../../core/stats/tensor-stats';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
-import { proxy, workerClient } from '../../workers/client';
+import { auditNonFinite, numbersFoundFor, statsOfAll } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { formatCount, formatDerived, formatElement } from './format';
 import { plural } from '../../base/plural';
-
-let jobCounter = 0;
 
 type SortKey = 'order' | 'name' | 'min' | 'max' | 'mean' | 'std' | 'l2' | 'nonFinite' | 'zeros';
 
@@ -51,27 +49,25 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
   const [rows, setRows] = useState<TensorStats[]>([]);
   const [skipped, setSkipped] = useState<AllStatsResult['skipped']>([]);
   const [audit, setAudit] = useState<NonFiniteAudit | null>(null);
-  const [busy, setBusy] = useState<{ jobId: string; progress: number; what: string } | null>(null);
+  const [busy, setBusy] = useState<{ job: AbortController; progress: number; what: string } | null>(null);
   const [error, setError] = useState<SerializedLensError | null>(null);
-  const liveScan = useRef('');
+  const liveScan = useRef<AbortController | null>(null);
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'order', descending: false });
 
   // Results computed earlier in this session live in the worker; show them again.
   useEffect(() => {
-    let current = true;
-    void workerClient()
-      .numbersFoundFor(fileId)
-      .then((found) => {
-        if (!current) return;
+    const controller = new AbortController();
+    numbersFoundFor(fileId, controller.signal).then(
+      (found) => {
         if (found.stats) {
           setRows(found.stats.tensors);
           setSkipped(found.stats.skipped);
         }
         if (found.nonFinite) setAudit(found.nonFinite);
-      });
-    return () => {
-      current = false;
-    };
+      },
+      () => undefined, // aborted: another file is shown
+    );
+    return () => controller.abort();
   }, [fileId]);
 
   const kinds = useMemo(() => {
@@ -81,46 +77,42 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
   }, [index]);
 
   async function scan(): Promise<void> {
-    const jobId = `scan-${++jobCounter}`;
-    setBusy({ jobId, progress: 0, what: 'Scanning all tensors' });
-    liveScan.current = jobId;
+    const job = new AbortController();
+    setBusy({ job, progress: 0, what: 'Scanning all tensors' });
+    liveScan.current = job;
     setError(null);
     setRows([]);
     try {
-      const result = await workerClient().statsOfAll(
-        fileId,
-        jobId,
-        proxy((progress: number) =>
-          setBusy((old) => (old?.jobId === jobId ? { jobId, progress, what: 'Scanning all tensors' } : old)),
-        ),
-        proxy((batch: TensorStats[]) => {
-          if (liveScan.current === jobId) setRows((old) => [...old, ...batch]);
-        }),
-      );
+      const result = await statsOfAll(fileId, {
+        signal: job.signal,
+        onProgress: (progress) =>
+          setBusy((old) => (old?.job === job ? { job, progress, what: 'Scanning all tensors' } : old)),
+        onTensors: (batch) => {
+          if (liveScan.current === job) setRows((old) => [...old, ...batch]);
+        },
+      });
       setRows(result.stats.tensors);
       setSkipped(result.stats.skipped);
       setAudit(result.nonFinite);
     } catch (e) {
       setError(serializeError(e));
     } finally {
-      liveScan.current = '';
+      liveScan.current = null;
       setBusy(null);
     }
   }
 
   async function runAudit(): Promise<void> {
-    const jobId = `audit-${++jobCounter}`;
-    setBusy({ jobId, progress: 0, what: 'Looking for NaN and ±Inf' });
+    const job = new AbortController();
+    setBusy({ job, progress: 0, what: 'Looking for NaN and ±Inf' });
     setError(null);
     try {
       setAudit(
-        await workerClient().auditNonFiniteOf(
-          fileId,
-          jobId,
-          proxy((progress: number) =>
-            setBusy((old) => (old?.jobId === jobId ? { jobId, progress, what: 'Looking for NaN and ±Inf' } : old)),
-          ),
-        ),
+        await auditNonFinite(fileId, {
+          signal: job.signal,
+          onProgress: (progress) =>
+            setBusy((old) => (old?.job === job ? { job, progress, what: 'Looking for NaN and ±Inf' } : old)),
+        }),
       );
     } catch (e) {
       setError(serializeError(e));
@@ -159,7 +151,7 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
           <>
             <span className="muted">{busy.what}…</span>
             <progress max={1} value={busy.progress} aria-label={`${busy.what} progress`} />
-            <button type="button" onClick={() => void workerClient().cancel(busy.jobId)} data-testid="scan-cancel">
+            <button type="button" onClick={() => busy.job.abort()} data-testid="scan-cancel">
               Cancel
             </button>
           </>

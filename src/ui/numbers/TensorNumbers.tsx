@@ -4,7 +4,7 @@ import type { TensorEntry } from '../../base/types';
 import { elementLayout } from '../../core/stats/elements';
 import type { TensorStats } from '../../core/stats/tensor-stats';
 import { formatShape } from '../../core/summary';
-import { proxy, workerClient } from '../../workers/client';
+import { statsOfTensor } from '../../store/numbers';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { formatCount, formatDerived, formatElement } from './format';
 import { HeatMap } from './HeatMap';
@@ -12,42 +12,37 @@ import { Histogram } from './Histogram';
 import { ValuePreview } from './ValuePreview';
 import { plural } from '../../base/plural';
 
-let jobCounter = 0;
-
 /** Stats, histogram, heat map and value preview of one tensor. */
 export function TensorNumbers({ fileId, entry }: { fileId: string; entry: TensorEntry }) {
   const [stats, setStats] = useState<TensorStats | null>(null);
   const [progress, setProgress] = useState(0);
   const [error, setError] = useState<SerializedLensError | null>(null);
-  const jobRef = useRef('');
+  const job = useRef<AbortController | null>(null);
   const kind = elementLayout(entry)?.kind;
   const busy = stats === null && error === null;
 
   // The parent keys this component by tensor, so the job runs once per tensor.
   useEffect(() => {
-    const jobId = `tensor-stats-${++jobCounter}`;
-    jobRef.current = jobId;
-    let current = true;
-    workerClient()
-      .statsOfTensor(
-        fileId,
-        entry.name,
-        jobId,
-        proxy((fraction: number) => {
-          if (current) setProgress(fraction);
-        }),
-      )
-      .then(
-        (result) => {
-          if (current) setStats(result);
-        },
-        (e: unknown) => {
-          if (current) setError(serializeError(e));
-        },
-      );
+    const controller = new AbortController();
+    job.current = controller;
+    // Unmounting (another tensor chosen) aborts: the worker stops, and nothing below runs.
+    const current = (): boolean => job.current === controller && !controller.signal.aborted;
+    statsOfTensor(fileId, entry.name, {
+      signal: controller.signal,
+      onProgress: (fraction) => {
+        if (current()) setProgress(fraction);
+      },
+    }).then(
+      (result) => {
+        if (current()) setStats(result);
+      },
+      (e: unknown) => {
+        if (job.current === controller) setError(serializeError(e));
+      },
+    );
     return () => {
-      current = false;
-      void workerClient().cancel(jobId);
+      controller.abort();
+      if (job.current === controller) job.current = null;
     };
   }, [fileId, entry.name]);
 
@@ -78,7 +73,7 @@ export function TensorNumbers({ fileId, entry }: { fileId: string; entry: Tensor
       {busy && (
         <div className="numbers-busy">
           <progress max={1} value={progress} aria-label="Stats progress" />
-          <button type="button" onClick={() => void workerClient().cancel(jobRef.current)}>
+          <button type="button" onClick={() => job.current?.abort()}>
             Cancel
           </button>
         </div>

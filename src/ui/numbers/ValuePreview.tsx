@@ -1,10 +1,10 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import { PREVIEW_MAX_ELEMENTS } from '../../base/limits';
 import { formatShape } from '../../core/summary';
-import { workerClient } from '../../workers/client';
-import type { ValuePreview as Preview } from '../../workers/features/stats';
+import { previewValues } from '../../store/numbers';
+import type { ValuePreview as Preview } from '../../workers/wire';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { plural } from '../../base/plural';
 
@@ -16,13 +16,20 @@ export function ValuePreview({ fileId, entry }: { fileId: string; entry: TensorE
   const [error, setError] = useState<SerializedLensError | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const ids = { count: useId(), slice: useId() };
+  const request = useRef<AbortController | null>(null);
+  useEffect(() => () => request.current?.abort(), []);
 
   async function show(): Promise<void> {
     setError(null);
     setCopied(null);
+    // A newer request replaces an older one still on its way.
+    request.current?.abort();
+    const controller = new AbortController();
+    request.current = controller;
     try {
-      setPreview(await workerClient().previewValues(fileId, entry.name, expression.trim() || null, count));
+      setPreview(await previewValues(fileId, entry.name, expression.trim() || null, count, controller.signal));
     } catch (e) {
+      if (controller.signal.aborted) return;
       setPreview(null);
       setError(serializeError(e));
     }
