@@ -34,6 +34,9 @@ describe("docs/performance.md's benchmark table", () => {
       /export .*no transforms/,
       /export .*cast/,
       /merge/,
+      /index \.bin/,
+      /index 8-shard/,
+      /convert \.bin → \.ckpt/,
       /load diff/,
       /filter/,
     ])
