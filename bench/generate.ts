@@ -7,7 +7,7 @@ import { encodeRecordHeader } from '../src/formats/ckpt/write';
 const MiB = 1024 * 1024;
 
 /** A reusable block of float32 values in [-1, 1): content is never all zeros. */
-function patternBlock(bytes: number): Uint8Array {
+export function patternBlock(bytes: number): Uint8Array {
   const floats = new Float32Array(bytes / 4);
   let seed = 12345;
   for (let i = 0; i < floats.length; i += 1) {
@@ -34,7 +34,7 @@ export interface BenchInputs {
 }
 
 /** Tensor sizes: a deterministic mix of small (bias-like) and large (weight-like) tensors. */
-function tensorSizes(total: number, count: number): number[] {
+export function tensorSizes(total: number, count: number): number[] {
   const weights = Array.from({ length: count }, (_, i) =>
     i % 10 === 0 ? 1 : i % 3 === 0 ? 0.02 : 0.6 + ((i * 7919) % 97) / 97,
   );

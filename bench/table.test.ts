@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   measuredOn,
+  mergePartial,
   PERFORMANCE_DOC,
   readSection,
   renderSection,
@@ -33,6 +34,9 @@ describe("docs/performance.md's benchmark table", () => {
       /export .*no transforms/,
       /export .*cast/,
       /merge/,
+      /index \.bin/,
+      /index 8-shard/,
+      /convert \.bin → \.ckpt/,
       /load diff/,
       /filter/,
     ])
@@ -48,5 +52,37 @@ describe("docs/performance.md's benchmark table", () => {
     expect(written.endsWith('<!-- bench-table:end -->\nafter\n')).toBe(true);
     expect(written).toContain(renderSection(results));
     expect(readSection(written).rows).toEqual(tableCells(results));
+  });
+
+  it('takes a partial run (BENCH_ONLY) in by metric: same-named rows replaced in place, new ones added, the rest kept', () => {
+    const full: BenchResults = {
+      ...results,
+      remeasured: undefined,
+      rows: [
+        { metric: 'a', value: 1, unit: 'ms' },
+        { metric: 'b', value: 2, unit: 'ms' },
+      ],
+    };
+    const partial: BenchResults = {
+      ...results,
+      date: '2030-01-02T03:04:05.000Z',
+      machine: { ...results.machine, chromium: 'Chromium 999' },
+      inputs: { ...results.inputs, sizeMiB: 1024 },
+      rows: [
+        { metric: 'c', value: 30, unit: 'ms' },
+        { metric: 'a', value: 10, unit: 'ms', ratio: 2 },
+      ],
+    };
+    const merged = mergePartial(full, partial, ['pytorch']);
+    expect(merged.rows.map((row) => [row.metric, row.value])).toEqual([
+      ['a', 10],
+      ['b', 2],
+      ['c', 30],
+    ]);
+    expect(merged.date).toBe(full.date);
+    expect(measuredOn(merged)).toBe(
+      `${measuredOn(full)} 2 rows re-measured 2030-01-02 03:04 UTC by \`BENCH_ONLY=pytorch\` on Chromium 999 (inputs 1024 MiB, ${results.inputs.tensors} tensors): each replaced the row of its metric or was added.`,
+    );
+    expect(mergePartial(merged, partial, ['pytorch']).remeasured).toHaveLength(2);
   });
 });

@@ -22,6 +22,36 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; chromium: string; node: string };
   inputs: { sizeMiB: number; tensors: number; dir: string };
   rows: BenchRow[];
+  /** Partial runs (BENCH_ONLY) merged in since this full run, oldest first; a full run clears them. */
+  remeasured?: Remeasured[];
+}
+
+/** A partial run merged into the full run's results: when, which sections, on what, how many rows. */
+export interface Remeasured {
+  date: string;
+  sections: string[];
+  inputs: { sizeMiB: number; tensors: number };
+  chromium: string;
+  rows: number;
+}
+
+/**
+ * A partial run (BENCH_ONLY) merged into the published results: each of its rows replaces the
+ * row of the same metric, in place, or is appended; every other row stays as the full run measured it.
+ */
+export function mergePartial(full: BenchResults, partial: BenchResults, sections: string[]): BenchResults {
+  const fresh = new Map(partial.rows.map((row) => [row.metric, row]));
+  const rows = full.rows.map((row) => fresh.get(row.metric) ?? row);
+  const known = new Set(full.rows.map((row) => row.metric));
+  rows.push(...partial.rows.filter((row) => !known.has(row.metric)));
+  const run: Remeasured = {
+    date: partial.date,
+    sections,
+    inputs: { sizeMiB: partial.inputs.sizeMiB, tensors: partial.inputs.tensors },
+    chromium: partial.machine.chromium,
+    rows: partial.rows.length,
+  };
+  return { ...full, rows, remeasured: [...(full.remeasured ?? []), run] };
 }
 
 /** A row as results.json stores it: the value to 0.1, the ratio to 0.01. */
@@ -57,13 +87,23 @@ export function tableCells(results: BenchResults): string[][] {
   });
 }
 
-/** "2026-11-24 05:29 UTC on AMD EPYC, 2 cores, 24 GiB, Chromium …; inputs 2048 MiB, 10000 tensors" */
+const minute = (date: string): string => date.replace('T', ' ').slice(0, 16);
+
+/**
+ * "2026-11-24 05:29 UTC on AMD EPYC, 2 cores, 24 GiB, Chromium …; inputs 2048 MiB, 10000 tensors",
+ * then one sentence per partial run merged in since.
+ */
 export function measuredOn(results: BenchResults): string {
-  const when = results.date.replace('T', ' ').slice(0, 16);
   const { cpuModel, cpus, memoryGiB, chromium } = results.machine;
+  const partial = (results.remeasured ?? []).map(
+    (run) =>
+      ` ${run.rows} rows re-measured ${minute(run.date)} UTC by \`BENCH_ONLY=${run.sections.join(',')}\`` +
+      `${run.chromium !== chromium ? ` on ${run.chromium}` : ''}` +
+      ` (inputs ${run.inputs.sizeMiB} MiB, ${run.inputs.tensors} tensors): each replaced the row of its metric or was added.`,
+  );
   return (
-    `Measured ${when} UTC on ${cpuModel}, ${cpus} cores, ${memoryGiB} GiB, ${chromium}; ` +
-    `inputs ${results.inputs.sizeMiB} MiB, ${results.inputs.tensors} tensors (bench/results.json).`
+    `Measured ${minute(results.date)} UTC on ${cpuModel}, ${cpus} cores, ${memoryGiB} GiB, ${chromium}; ` +
+    `inputs ${results.inputs.sizeMiB} MiB, ${results.inputs.tensors} tensors (bench/results.json).${partial.join('')}`
   );
 }
 

@@ -14,6 +14,7 @@ import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
 import { decryptionFor, poolSealer, poolWindowCrc } from '../../src/workers/decrypt-pool';
 import { mergeOps } from './merge-ops';
+import { pytorchOps } from './pytorch-ops';
 
 export interface Measurement {
   ms: number;
@@ -293,6 +294,7 @@ const api = {
   statsAll,
   compareFiles,
   ...mergeOps,
+  ...pytorchOps,
 };
 export type BenchWorkerApi = typeof api;
 Comlink.expose(api);
