@@ -18,6 +18,7 @@ import {
 } from '../core/distributed';
 import { combineStageStrategies, type ParallelStrategy } from '../formats/strategy';
 import { fsError, openFileSource } from './files';
+import { describeKeyProblem } from '../core/messages';
 
 /** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
 const FOREIGN_RANK_CODES: ReadonlySet<LayoutProblemCode> = new Set<LayoutProblemCode>([
@@ -117,7 +118,7 @@ function keyOf(hex: string | undefined, text: string | undefined): Uint8Array | 
   if (hex !== undefined && text !== undefined)
     throw new LensError('usage', { hint: 'give --key or --key-text, not both' });
   const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
-  if (!parsed.ok) throw new LensError('usage', { hint: `--key: ${parsed.problem}` });
+  if (!parsed.ok) throw new LensError('usage', { hint: `--key: ${describeKeyProblem(parsed.problem)}` });
   return parsed.key;
 }
 

@@ -1,6 +1,7 @@
 import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
 import { parseHexKey, parseTextKey } from '../core/key-input';
+import { describeKeyProblem } from '../core/messages';
 
 const MODES: readonly CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
 
@@ -21,7 +22,9 @@ export function readKeyOptions(values: { key?: string; 'key-text'?: string; mode
   if (hex !== undefined || text !== undefined) {
     const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
     if (!parsed.ok)
-      throw new LensError('usage', { hint: `${hex !== undefined ? '--key' : '--key-text'}: ${parsed.problem}` });
+      throw new LensError('usage', {
+        hint: `${hex !== undefined ? '--key' : '--key-text'}: ${describeKeyProblem(parsed.problem)}`,
+      });
     out.key = parsed.key;
   } else if (mode !== undefined) {
     throw new LensError('usage', { hint: '--mode needs --key or --key-text' });

@@ -3,6 +3,7 @@ import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
 import type { CrcInfo, FormatId } from '../base/types';
+import type { KeyProblem } from './key-input';
 import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
@@ -1054,8 +1055,26 @@ export function describeCastReport(
 }
 
 /** The export's key field could not be read. */
-export function describeExportKeyProblem(problem: string): string {
-  return `Encryption key: ${problem}`;
+/** Why typed key text is not a key (core/key-input), as a sentence. */
+export function describeKeyProblem(problem: KeyProblem): string {
+  switch (problem.code) {
+    case 'empty':
+      return 'No key was given.';
+    case 'hex-not-digits':
+      return 'A hex key may only contain 0-9 and a-f.';
+    case 'hex-odd-digits':
+      return `A hex key needs an even number of digits; this one has ${problem.digits}.`;
+    case 'text-not-ascii':
+      return 'Python bytes literals only hold ASCII; write other bytes as \\xNN.';
+    case 'text-bad-hex-escape':
+      return `"\\x" must be followed by two hex digits (at character ${problem.at}).`;
+    case 'text-unknown-escape':
+      return `Unknown escape "\\${problem.escape}" at character ${problem.at}.`;
+  }
+}
+
+export function describeExportKeyProblem(problem: KeyProblem): string {
+  return `Encryption key: ${describeKeyProblem(problem)}`;
 }
 
 export const PART_SIZE_INVALID = 'Part size must be a positive number of MiB';

@@ -23,6 +23,7 @@ import {
   describeAutoMapNotNeeded,
   describeAutoMapProposal,
   describeFileProblem,
+  describeKeyProblem,
   describeTensorProblem,
 } from '../../core/messages';
 import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/name-map';
@@ -47,7 +48,7 @@ function keyFrom(hex: string | undefined, text: string | undefined, flag: string
   if (hex !== undefined && text !== undefined) throw usage(`give ${flag} as hex or as text, not both`);
   if (hex === undefined && text === undefined) return undefined;
   const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
-  if (!parsed.ok) throw usage(`${flag}: ${parsed.problem}`);
+  if (!parsed.ok) throw usage(`${flag}: ${describeKeyProblem(parsed.problem)}`);
   return parsed.key;
 }
 

@@ -10,6 +10,7 @@ import {
   describeExportKeyProblem,
   describeExportVerified,
   describeExportWritten,
+  describeKeyProblem,
   describeSelection,
 } from '../../core/messages';
 import { formatBytes, selectionCounts } from '../../core/summary';
@@ -76,7 +77,7 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
         setError({
           code: 'usage',
           details: { hint: describeExportKeyProblem(parsed.problem) },
-          message: parsed.problem,
+          message: describeKeyProblem(parsed.problem),
         });
         return;
       }

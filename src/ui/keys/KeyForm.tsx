@@ -1,6 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { CipherMode } from '../../base/types';
 import { parseKeyInput, type KeyFormat } from '../../core/key-input';
+import { describeKeyProblem } from '../../core/messages';
 
 const MODES: CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
 
@@ -40,7 +41,7 @@ export function KeyForm({
         event.preventDefault();
         const parsed = parseKeyInput(text, format);
         if (!parsed.ok) {
-          setProblem(parsed.problem);
+          setProblem(describeKeyProblem(parsed.problem));
           return;
         }
         setProblem(null);
