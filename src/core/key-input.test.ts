@@ -1,3 +1,4 @@
+import { describeKeyProblem } from './messages';
 import { describe, expect, it } from 'vitest';
 import { parseHexKey, parseTextKey } from './key-input';
 
@@ -16,5 +17,17 @@ describe('key input', () => {
     expect(escaped.ok && Array.from(escaped.key)).toEqual([0, 0x7f, 0x5c, 0x0a]);
     expect(parseTextKey('b"\\xZZ"').ok).toBe(false);
     expect(parseTextKey('ключ').ok).toBe(false);
+  });
+});
+
+describe('why a typed key is not a key', () => {
+  it('says it in one sentence each, from data the parser returns', () => {
+    const sentence = (parsed: ReturnType<typeof parseHexKey>): string =>
+      parsed.ok ? 'ok' : describeKeyProblem(parsed.problem);
+    expect(sentence(parseHexKey('abc'))).toBe('A hex key needs an even number of digits; this one has 3.');
+    expect(sentence(parseHexKey('zz'))).toBe('A hex key may only contain 0-9 and a-f.');
+    expect(sentence(parseHexKey('  '))).toBe('No key was given.');
+    expect(sentence(parseTextKey('b"\\q"'))).toBe('Unknown escape "\\q" at character 1.');
+    expect(sentence(parseTextKey('b"\\x4"'))).toBe('"\\x" must be followed by two hex digits (at character 1).');
   });
 });
