@@ -190,6 +190,18 @@ describe('distributed verdicts', () => {
     expect(text(result)).not.toContain('empty or has a zero');
   });
 
+  it('layout of one rank file out of eight: it cannot be merged, and the exit code says so (3)', async () => {
+    const whole = await run('layout', '--strategy', dist('case2_opt_shard', 'strategy.ckpt'), dist('case2_opt_shard'));
+    expect(whole.code).toBe(0);
+    const one = await run(
+      'layout',
+      '--strategy',
+      dist('case2_opt_shard', 'strategy.ckpt'),
+      dist('case2_opt_shard', 'rank_0'),
+    );
+    expect(one.code).toBe(3);
+  });
+
   it('a truncated or broken strategy file gets a sentence of ours, never a protobufjs message', async () => {
     const truncated = path.join(work, 'truncated-strategy.ckpt');
     const bytes = readFileSyncBytes(dist('case1_tp_dp', 'strategy.ckpt'));

@@ -88,6 +88,10 @@ export async function run({ values, positionals }: ArgsOf<typeof layoutDefinitio
   if (values['check-replicas']) layout = withReplicaReports(layout, await checkReplicas(files, layout));
   if (values.json) io.out(JSON.stringify(setLayoutJson(layout)));
   else printLayout(io, layout);
-  // Replicas that differ, or slices that contradict the others: a rank file does not belong.
-  return foreignRankProblems(layout).length > 0 ? EXIT.integrityFailed : EXIT.ok;
+  // Replicas that differ, slices that contradict the others (a rank file does not belong), or a
+  // parameter or set problem that stops the merge: what load_distributed_checkpoint would hit.
+  const blocked =
+    layout.problems.some((problem) => problem.severity === 'error') ||
+    layout.parameters.some((plan) => plan.problems.some((problem) => problem.severity === 'error'));
+  return foreignRankProblems(layout).length > 0 || blocked ? EXIT.integrityFailed : EXIT.ok;
 }
