@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../../test/fixtures';
 import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
+import { encodeRecord } from '../../formats/ckpt/write';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-diff-'));
 const LENET = fixturePath('real', 'nsu-huawei-2022__LeNet5_5_step.ckpt');
@@ -118,6 +119,21 @@ describe('ckpt-lens diff', () => {
 });
 
 describe('ckpt-lens inspect --filter', () => {
+  it('a parameter that would load from a damaged entry is not "everything loads": listed, exit 3', async () => {
+    const damaged = path.join(dir, 'damaged.ckpt');
+    // A [4,4] Float32 record carrying 8 bytes: the names match, load_checkpoint still fails on it.
+    writeFileSync(damaged, encodeRecord('w', [4, 4], 'Float32', new Uint8Array(8)));
+    const text = capture();
+    expect(await main(['diff', damaged, '--manifest', damaged], text.io)).toBe(3);
+    expect(text.out.join('\n')).not.toContain('Everything in the network loads');
+    expect(text.out.join('\n')).toMatch(/! w: Content size does not match/);
+    const json = capture();
+    expect(await main(['diff', damaged, '--manifest', damaged, '--json'], json.io)).toBe(3);
+    expect((JSON.parse(json.out.join('')) as { damaged: { tensor: string; code: string }[] }).damaged).toEqual([
+      { param: 'w', tensor: 'w', code: 'size-mismatch', detail: 'expected 64 bytes, found 8' },
+    ]);
+  });
+
   it('lists only matching parameters and says how many matched', async () => {
     const { io, out } = capture();
     expect(await main(['inspect', LENET, '--filter', 'name ~ /\\.bias$/ and numel < 100', '--json'], io)).toBe(0);

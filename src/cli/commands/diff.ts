@@ -1,10 +1,16 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
-import type { TensorEntry } from '../../base/types';
+import type { TensorEntry, TensorProblemCode } from '../../base/types';
+import { isNoteProblem } from '../../base/problems';
 import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
 import { parameterDictOrder } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
-import { describeAutoMapNotNeeded, describeAutoMapProposal, describeError } from '../../core/messages';
+import {
+  describeAutoMapNotNeeded,
+  describeAutoMapProposal,
+  describeError,
+  describeTensorProblem,
+} from '../../core/messages';
 import { proposeAutoMap, type AutoMapResult } from '../../core/name-map/automap';
 import { compileNameMap, readNameMapSource, type NameMap, type NameMapSpec } from '../../core/name-map/name-map';
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
@@ -54,7 +60,42 @@ export async function readNameMap(file: string | undefined, presetId: string | u
   };
 }
 
-function printReport(io: CliIo, checkpoint: string, manifest: string, diff: LoadDiff, selected: number): void {
+interface DamagedParam {
+  param: string;
+  tensor: string;
+  code: TensorProblemCode;
+  detail?: string;
+}
+
+/**
+ * Parameters that would load by name from a checkpoint entry that contradicts its shape, dtype or
+ * the file: load_checkpoint fails on it (or reads other bytes), so "everything loads" is not true.
+ */
+function damagedLoads(diff: LoadDiff, selected: readonly TensorEntry[]): DamagedParam[] {
+  const byName = new Map(selected.map((entry) => [entry.name, entry]));
+  const damaged: DamagedParam[] = [];
+  for (const item of diff.loaded) {
+    const tensor = item.original ?? item.from;
+    const problem = byName.get(tensor)?.problems?.find((candidate) => !isNoteProblem(candidate.code));
+    if (problem)
+      damaged.push({
+        param: item.param,
+        tensor,
+        code: problem.code,
+        ...(problem.detail ? { detail: problem.detail } : {}),
+      });
+  }
+  return damaged;
+}
+
+function printReport(
+  io: CliIo,
+  checkpoint: string,
+  manifest: string,
+  diff: LoadDiff,
+  selected: number,
+  damaged: readonly DamagedParam[],
+): void {
   io.out(
     `${path.basename(checkpoint)} → ${path.basename(manifest)} (load_param_into_net, strict_load=${diff.strictLoad ? 'True' : 'False'}, MindSpore ${diff.target})`,
   );
@@ -66,7 +107,13 @@ function printReport(io: CliIo, checkpoint: string, manifest: string, diff: Load
       `${plural(diff.ckpt_not_load.length, 'checkpoint entry', 'checkpoint entries')} unused by exact name, ${selected} selected`,
   );
   if (diff.raises) io.out(`  MindSpore raises ${diff.raises.exception} at "${shown(diff.raises.param)}".`);
+  else if (damaged.length > 0)
+    io.out(
+      `  ${plural(damaged.length, 'network parameter')} would load from a damaged checkpoint entry; load_checkpoint fails or reads other bytes for ${damaged.length === 1 ? 'it' : 'them'}:`,
+    );
   else if (diff.param_not_load.length === 0) io.out('  Everything in the network loads.');
+  for (const item of damaged.slice(0, 50))
+    io.out(`  ! ${shown(item.tensor)}: ${describeTensorProblem(item.code, item.detail)}`);
   for (const item of diff.loaded) {
     const notes: string[] = [];
     if (item.from !== item.param) notes.push(`from ${item.from}`);
@@ -148,10 +195,12 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
     nameMap = withAutoMap(nameMapSpec, autoMap);
   }
   const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
+  const damaged = damagedLoads(diff, selected);
   if (values.json) {
     io.out(
       JSON.stringify({
         ...diffJson(diff),
+        damaged,
         ...(autoMap
           ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
           : {}),
@@ -160,8 +209,8 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
     );
   } else {
     if (autoMap) printAutoMap(io, autoMap);
-    printReport(io, checkpoint, manifestFile, diff, selected.length);
+    printReport(io, checkpoint, manifestFile, diff, selected.length, damaged);
     for (const note of manifest.notes) io.out(`  note  ${note}`);
   }
-  return loadsFully(diff) ? EXIT.ok : EXIT.integrityFailed;
+  return loadsFully(diff) && damaged.length === 0 ? EXIT.ok : EXIT.integrityFailed;
 }
