@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
-import { describeFileProblem, describeStoredCrc, describeTensorProblem } from '../../core/messages';
+import { describeFileProblem, describeStoredCrc, describeTensorProblem, describeVerdict } from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
-import { formatBytes, formatShape, summarize } from '../../core/summary';
+import { fileVerdict, formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT } from '../args';
 import { printJsonWithList } from '../json-out';
 import { readKeyOptions } from '../key-options';
@@ -22,6 +22,7 @@ function inspectJsonFields(index: CheckpointIndex) {
     crc: { present: index.crc.present, ok: index.crc.ok },
     metadata: index.metadata,
     problems: index.problems,
+    verdict: fileVerdict(index).level,
     ...(index.sharded ? { sharded: index.sharded } : {}),
   };
 }
@@ -96,7 +97,11 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
         );
       printTable(io, file, index);
     }
-    return EXIT.ok;
+    // A structural finding (damage, a pickle that would run code) is exit 3, as in verify and diff;
+    // notes on how a file was saved are not. The CRC is not computed here: that is verify's work.
+    const verdict = fileVerdict(index);
+    if (!values.json && verdict.level === 'finding') io.out(describeVerdict(verdict, index.format).headline);
+    return verdict.level === 'finding' ? EXIT.integrityFailed : EXIT.ok;
   } catch (error) {
     throw withFile(error, file);
   }

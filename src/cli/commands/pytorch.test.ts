@@ -24,9 +24,9 @@ interface InspectJson {
   problems: { code: string; detail: string }[];
 }
 
-async function inspect(file: string): Promise<InspectJson> {
+async function inspect(file: string, code = 0): Promise<InspectJson> {
   const result = await run('inspect', file, '--json');
-  expect(result.code, result.err.join('\n')).toBe(0);
+  expect(result.code, result.err.join('\n')).toBe(code);
   return JSON.parse(result.out.join('\n')) as InspectJson;
 }
 
@@ -45,8 +45,8 @@ describe('ckpt-lens on PyTorch files', () => {
     expect(views.tensors.find((t) => t.name === 'transposed')).toMatchObject({ shape: [8, 6], bytes: 192 });
   });
 
-  it('inspect names the posix.system call under problems and still lists the tensor', async () => {
-    const json = await inspect(pt('malicious.pt'));
+  it('inspect names the posix.system call under problems, still lists the tensor, and exits 3', async () => {
+    const json = await inspect(pt('malicious.pt'), 3);
     expect(json.tensors.map((t) => t.name)).toEqual(['weight']);
     expect(json.problems).toContainEqual(
       expect.objectContaining({
@@ -55,7 +55,9 @@ describe('ckpt-lens on PyTorch files', () => {
       }),
     );
     const text = await run('inspect', pt('malicious.pt'));
+    expect(text.code).toBe(3);
     expect(text.out.join('\n')).toContain("torch.load would run posix.system('echo pwned > /tmp/ckpt-lens-pwned')");
+    expect(text.out.join('\n')).toContain('Finding: 1 structural problem');
   });
 
   it('verify fails (exit 3) on a pickle that would run a command, and passes a whole pickled module', async () => {

@@ -10,7 +10,7 @@ const OPTIONS = {
 
 export const inspectDefinition: CliDefinition<typeof OPTIONS> = {
   name: 'inspect',
-  summary: 'list every parameter (name, dtype, shape, bytes) and metadata',
+  summary: 'list every parameter (name, dtype, shape, bytes) and metadata; exit 3 if the file has a structural finding',
   arguments: [
     {
       name: 'file',
