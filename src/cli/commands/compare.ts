@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
+import { isNoteProblem } from '../../base/problems';
+import type { TensorEntry, TensorProblemCode } from '../../base/types';
+import { describeTensorProblem } from '../../core/messages';
 import { compareCheckpoints, rankChanges, type ChangeRanking, type CompareResult } from '../../core/compare/compare';
 import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/name-map/name-map';
 import type { OpenedCheckpoint } from '../../core/open';
@@ -95,6 +98,19 @@ function printResult(
     );
 }
 
+/** Tensors of one side whose index entry is damage (not a note on how the file was saved). */
+function damagedIn(
+  side: 'A' | 'B',
+  entries: readonly TensorEntry[],
+): { side: 'A' | 'B'; name: string; code: TensorProblemCode; detail?: string }[] {
+  return entries.flatMap((entry) => {
+    const problem = entry.problems?.find((candidate) => !isNoteProblem(candidate.code));
+    return problem
+      ? [{ side, name: entry.name, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }]
+      : [];
+  });
+}
+
 export async function run({ values, positionals }: ArgsOf<typeof compareDefinition>, io: CliIo): Promise<number> {
   const [fileA, fileB] = positionals as [string, string];
   const by = values.sort ?? 'relativeL2';
@@ -106,12 +122,21 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const a = await openSide(fileA);
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
+  // Entries that contradict their shape, dtype or the file: their "differences" are damage.
+  const damagedEntries = [
+    ...damagedIn(
+      'A',
+      a.index.tensors.filter((entry) => include?.(entry) ?? true),
+    ),
+    ...damagedIn('B', include ? [] : b.index.tensors),
+  ];
   if (values.json === true) {
     io.out(
       JSON.stringify({
         a: path.basename(fileA),
         b: path.basename(fileB),
         ...result,
+        damaged: damagedEntries,
         pairs: rankChanges(result.pairs, by as ChangeRanking),
       }),
     );
@@ -123,8 +148,15 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
         compare: { fileA: path.basename(fileA), fileB: path.basename(fileB), result },
       }).markdown,
     );
-  } else printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
-  // Bytes past the end of a file are damage, not a difference: an integrity finding.
-  const damaged = result.unreadable.length > 0 || result.pairs.some((pair) => pair.reason === 'content-short');
+  } else {
+    printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
+    for (const item of damagedEntries.slice(0, 50))
+      io.out(`! ${shown(item.name)} in ${item.side}: ${describeTensorProblem(item.code, item.detail)}`);
+  }
+  // Bytes past the end of a file, or an entry that contradicts itself, are damage, not a difference.
+  const damaged =
+    result.unreadable.length > 0 ||
+    damagedEntries.length > 0 ||
+    result.pairs.some((pair) => pair.reason === 'content-short');
   return damaged ? EXIT.integrityFailed : EXIT.ok;
 }

@@ -6,6 +6,7 @@ import { bytesOf, checkpointBytes } from '../../test/ckpt-records';
 import { fixturePath } from '../../test/fixtures';
 import { captureIo as capture } from '../../test/cli';
 import { main } from '../main';
+import { encodeRecord } from '../../formats/ckpt/write';
 
 const XMU = fixturePath('real', 'XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt');
 const LAB2 = fixturePath('real', 'AI-lab2__checkpoint_lenet-1_1875.ckpt');
@@ -80,6 +81,19 @@ describe('cli compare', () => {
       .filter((p) => p.status === 'changed' && p.relativeL2 !== null)
       .map((p) => p.relativeL2 as number);
     expect([...changed].sort((x, y) => y - x)).toEqual(changed);
+  });
+
+  it('a damaged entry on either side is damage, not a difference: named, exit 3', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-compare-damaged-'));
+    const damaged = path.join(dir, 'damaged.ckpt');
+    const ok = path.join(dir, 'ok.ckpt');
+    writeFileSync(damaged, encodeRecord('w', [4, 4], 'Float32', new Uint8Array(8)));
+    writeFileSync(ok, encodeRecord('w', [2], 'Float32', new Uint8Array(8)));
+    const { io, out } = capture();
+    expect(await main(['compare', damaged, ok], io)).toBe(3);
+    expect(out.join('\n')).toMatch(/! w in A: Content size does not match/);
+    const clean = capture();
+    expect(await main(['compare', ok, ok], clean.io)).toBe(0);
   });
 
   it('--name-map accepts inline JSON rules or a file', async () => {
