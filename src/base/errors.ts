@@ -96,6 +96,7 @@ export type ErrorCode =
   | 'export-encryption-unavailable'
   | 'export-crc-negative-scalar'
   | 'export-empty'
+  | 'export-damaged-source'
   // distributed: strategy files, per-rank sets, merge
   | 'strategy-unreadable'
   | 'strategy-empty'

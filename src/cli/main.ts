@@ -14,6 +14,7 @@ const INTEGRITY_CODES: ReadonlySet<string> = new Set([
   'distributed-rank-foreign',
   'shard-part-crc-mismatch',
   'shard-set-incomplete',
+  'export-damaged-source',
 ]);
 
 /** A commander message ("error: unknown option '--x'\n(Did you mean --y?)") as one clause. */

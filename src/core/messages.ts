@@ -580,6 +580,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `"${String(details.tensor)}" is a 0-d integer of value ${String(details.actual)}. MindSpore's CRC calls bytes() on it, which for 0-d integers means "that many NUL bytes", so a negative (or huge) value makes save_checkpoint fail.`,
         action: 'Export without the CRC, or change or leave out this value.',
       };
+    case 'export-damaged-source':
+      return {
+        title: 'A selected tensor is damaged',
+        detail: `"${String(details.tensor)}" contradicts its shape, dtype or the file (${String(details.actual)})${Number(details.expected) > 1 ? `, and so do ${Number(details.expected) - 1} more selected tensors` : ''}. Writing it would give a file that looks re-saved and that load_checkpoint still fails on, so nothing was written.`,
+        action: 'Leave the damaged tensors out with a filter (inspect lists them), or get a sound copy of the file.',
+      };
     case 'export-empty':
       return {
         title: 'Nothing to export',

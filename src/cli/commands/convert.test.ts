@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureBytes, fixturePath } from '../../test/fixtures';
 import { runCli as run } from '../../test/cli';
+import { encodeRecord } from '../../formats/ckpt/write';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-convert-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -172,6 +173,23 @@ describe('ckpt-lens convert', () => {
     expect(result.code).toBe(3);
     expect(result.err.join('\n')).toContain('The sharded set is incomplete');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses to re-save a damaged tensor (exit 3, nothing written); a filter that leaves it out converts', async () => {
+    const damaged = path.join(work, 'damaged-source.ckpt');
+    writeFileSync(
+      damaged,
+      Buffer.concat([
+        Buffer.from(encodeRecord('bad', [4, 4], 'Float32', new Uint8Array(8))),
+        Buffer.from(encodeRecord('good', [2], 'Float32', new Uint8Array(8))),
+      ]),
+    );
+    const out = path.join(work, 'damaged-out.ckpt');
+    const refused = await run('convert', damaged, out);
+    expect(refused.code).toBe(3);
+    expect(refused.err.join('\n')).toContain('"bad" contradicts its shape, dtype or the file (size-mismatch)');
+    expect(existsSync(out)).toBe(false);
+    expect((await run('convert', damaged, out, '--filter', 'name == "good"')).code).toBe(0);
   });
 
   it('refuses to overwrite without --force', async () => {

@@ -82,9 +82,13 @@ describe('merge of damaged shards', () => {
     const extra = view.index.tensors.find((entry) => entry.name === 'embed.weight');
     expect(extra?.bytes).toBe(1);
     expect(extra?.problems?.map((problem) => problem.code)).toContain('size-mismatch');
-    // Before the fix the cast export crashed in the ckpt writer (half an element).
+    // Before the fix the cast export crashed in the ckpt writer (half an element); it is now
+    // refused before planning any tensor, as every export of a damaged entry is.
     expect(() => planExport(view.index, { format: 'ckpt', casts: [{ from: 'Float32', to: 'Float16' }] })).toThrow(
-      expect.objectContaining({ code: 'export-size-mismatch' }),
+      expect.objectContaining({
+        code: 'export-damaged-source',
+        details: expect.objectContaining({ tensor: 'embed.weight' }) as unknown,
+      }),
     );
   });
 });

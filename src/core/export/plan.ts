@@ -2,7 +2,7 @@ import { encodeUtf32le } from '../../base/decode';
 import { compileNameMap } from '../name-map';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
-import type { CheckpointIndex, TensorEntry, TensorKind } from '../../base/types';
+import type { CheckpointIndex, TensorEntry, TensorKind, TensorProblemCode } from '../../base/types';
 import { safetensorsDtypeFor, safetensorsOrder } from '../../formats/safetensors/write';
 import { castElementBytes, castFamily, isAllowedCast } from './casts';
 
@@ -103,6 +103,18 @@ const UNWRITABLE: ReadonlySet<string> = new Set<OmitReason>([
   'no-mindspore-dtype',
   'view-outside-storage',
   'view-too-fragmented',
+]);
+
+/**
+ * Tensor problems an export refuses to copy: the entry contradicts its shape, dtype or the file.
+ * (Views a reader cannot gather are omitted instead; notes on how a file was saved are copied.)
+ */
+const DAMAGE: ReadonlySet<string> = new Set<TensorProblemCode>([
+  'size-mismatch',
+  'unknown-dtype',
+  'past-end-of-file',
+  'dim-too-large-for-mindspore',
+  'string-not-utf32',
 ]);
 
 export interface ExportPlan {
@@ -311,7 +323,19 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const removed = new Set(options.appendDict?.remove ?? []);
   const removedFound = new Set<string>();
   const omitted: ExportPlan['omitted'] = [];
-  for (const entry of selectEntries(index, options.select)) {
+  const selected = selectEntries(index, options.select);
+  // A selected entry that contradicts its shape or dtype would be written as it is: a file that
+  // looks re-saved by MindSpore and that load_checkpoint still fails on. Refused before any byte.
+  const damaged = selected.filter((entry) => entry.problems?.some((problem) => DAMAGE.has(problem.code)));
+  if (damaged.length > 0) {
+    const first = damaged[0] as TensorEntry;
+    throw new LensError('export-damaged-source', {
+      tensor: first.name,
+      actual: first.problems?.find((problem) => DAMAGE.has(problem.code))?.code,
+      expected: damaged.length,
+    });
+  }
+  for (const entry of selected) {
     const name = rename(entry.name);
     if (removed.has(name)) {
       removedFound.add(name);
