@@ -97,6 +97,7 @@ export type ErrorCode =
   | 'export-crc-negative-scalar'
   | 'export-empty'
   | 'export-damaged-source'
+  | 'export-empty-name'
   // distributed: strategy files, per-rank sets, merge
   | 'strategy-unreadable'
   | 'strategy-empty'

@@ -494,7 +494,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'name-map-bad-rule':
       return {
         title: 'A rename rule is not valid',
-        detail: `Rule ${String(details.line ?? '?')}: ${details.hint ?? 'the pattern or replacement is invalid'}${details.actual !== undefined ? ` ("${String(details.actual)}")` : ''}.`,
+        detail: `${details.line !== undefined ? `Rule ${details.line}` : 'The rename rules'}: ${details.hint ?? 'the pattern or replacement is invalid'}${details.actual !== undefined ? ` ("${String(details.actual)}")` : ''}.`,
         action:
           'Patterns use the filter regex syntax (no lookaround or backreferences); replacements may use $1…$9 and $&.',
       };
@@ -520,8 +520,14 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'export-name-collision':
       return {
         title: 'Two parameters would get the same name',
-        detail: `After renaming, "${String(details.tensor)}" would be written twice${details.hint ? ` (${details.hint})` : ''}. MindSpore would silently keep only the last one.`,
-        action: 'Change the rename rules so every exported name is unique, or leave one of them out.',
+        detail:
+          details.expected === 'in-source'
+            ? `The source holds "${String(details.tensor)}" twice. MindSpore would silently keep only the last one.`
+            : `After renaming, "${String(details.tensor)}" would be written twice${details.hint ? ` (${details.hint})` : ''}. MindSpore would silently keep only the last one.`,
+        action:
+          details.expected === 'in-source'
+            ? 'Rename one of them with a name map, or leave one out.'
+            : 'Change the rename rules so every exported name is unique, or leave one of them out.',
       };
     case 'export-bad-cast':
       return {
@@ -579,6 +585,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'MindSpore cannot compute this safetensors CRC',
         detail: `"${String(details.tensor)}" is a 0-d integer of value ${String(details.actual)}. MindSpore's CRC calls bytes() on it, which for 0-d integers means "that many NUL bytes", so a negative (or huge) value makes save_checkpoint fail.`,
         action: 'Export without the CRC, or change or leave out this value.',
+      };
+    case 'export-empty-name':
+      return {
+        title: 'A parameter has no name',
+        detail: 'The source holds a parameter whose name is empty; written out, it could not be loaded by name.',
+        action: 'Leave it out with a filter (name != "") or give it a name with a name map.',
       };
     case 'export-damaged-source':
       return {

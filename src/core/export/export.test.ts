@@ -716,3 +716,32 @@ describe('legacy bfloat16 stored as float32 (MindSpore ≤ 2.2)', () => {
     expect(Array.from(new Float32Array(values.buffer, values.byteOffset, 2))).toEqual([1, -2.5]);
   });
 });
+
+describe('names an export cannot write', () => {
+  async function indexOf(names: string[]) {
+    const records = names.map((name) => Buffer.from(encodeRecord(name, [1], 'Float32', new Uint8Array(4))));
+    return (await openCheckpoint(new MemorySource(new Uint8Array(Buffer.concat(records))))).index;
+  }
+  function failure(fn: () => unknown): LensError | null {
+    try {
+      fn();
+      return null;
+    } catch (error) {
+      return isLensError(error) ? error : null;
+    }
+  }
+
+  it('an empty name in the source is said as such, not blamed on rename rules', async () => {
+    const index = await indexOf(['', 'b']);
+    expect(failure(() => planExport(index, {}))?.code).toBe('export-empty-name');
+    expect(failure(() => planExport(index, { select: ['b'] }))).toBeNull();
+  });
+
+  it('a rename onto an existing name names both sources', async () => {
+    const index = await indexOf(['a', 'b']);
+    const error = failure(() => planExport(index, { renames: () => 'same' }));
+    expect(error?.code).toBe('export-name-collision');
+    expect(error?.details.expected).toBeUndefined();
+    expect(error?.details.hint).toBe('from "a" and "b"');
+  });
+});

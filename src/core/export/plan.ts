@@ -347,13 +347,16 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
       continue;
     }
     if (name.length === 0) {
-      throw new LensError('name-map-bad-rule', { actual: entry.name, hint: 'the rules turn this name into ""' });
+      if (entry.name.length === 0) throw new LensError('export-empty-name');
+      throw new LensError('name-map-bad-rule', { actual: entry.name, hint: 'they turn this name into ""' });
     }
     const previous = positionByName.get(name);
     if (previous !== undefined) {
+      const first = String(tensors[previous]?.sourceName);
       throw new LensError('export-name-collision', {
         tensor: name,
-        hint: `from "${String(tensors[previous]?.sourceName)}" and "${entry.name}"`,
+        ...(first === entry.name ? { expected: 'in-source' } : {}),
+        hint: `from "${first}" and "${entry.name}"`,
       });
     }
     positionByName.set(name, tensors.length);
