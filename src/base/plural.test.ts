@@ -16,3 +16,10 @@ describe('plural', () => {
     expect(noun(3, 'match', 'matches')).toBe('matches');
   });
 });
+
+describe('counts past 2^53', () => {
+  it('are not printed with made-up digits', () => {
+    expect(plural(2 ** 64, 'element')).toBe('about 1.84e+19 elements');
+    expect(plural(Number.MAX_SAFE_INTEGER, 'element')).toBe('9,007,199,254,740,991 elements');
+  });
+});

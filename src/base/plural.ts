@@ -6,7 +6,16 @@ const englishPlural = new Intl.PluralRules('en-US');
  * counts (en-US grouping); pass the plural form when it is not the noun plus "s".
  */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count.toLocaleString('en-US')} ${noun(count, singular, pluralForm)}`;
+  return `${countText(count)} ${noun(count, singular, pluralForm)}`;
+}
+
+/**
+ * A count as en-US digits; past 2^53 a double no longer holds every integer, so the digits would
+ * be made up ("18,446,744,073,709,552,000"): such a count is written as what it is, about 1.8e19.
+ */
+function countText(count: number): string {
+  if (Number.isFinite(count) && Math.abs(count) > Number.MAX_SAFE_INTEGER) return `about ${count.toPrecision(3)}`;
+  return count.toLocaleString('en-US');
 }
 
 /** Only the noun, for sentences that place the count elsewhere ("All 12 parameters"). */
