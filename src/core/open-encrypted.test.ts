@@ -59,6 +59,10 @@ describe('openCheckpoint on MindSpore 1.3–1.6 encrypted files', () => {
     },
   );
 
+  it('an empty file with a key is "empty", not "not encrypted"', async () => {
+    expect(await code(openCheckpoint(new MemorySource(new Uint8Array(0)), { key }))).toBe('empty-file');
+  });
+
   it('a key for a plain file is "not encrypted"', async () => {
     expect(await code(openCheckpoint(await fixtureSource('crypto', 'tiny_plain.ckpt'), { key }))).toBe(
       'crypto-not-encrypted',

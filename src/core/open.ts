@@ -65,6 +65,7 @@ export async function openCheckpoint(
     source.size > 0 ? await source.read(0, Math.min(SNIFF_BYTES, source.size), options.signal) : new Uint8Array(0);
   const guess = detectEncryption(head);
   if (!guess.encrypted) {
+    if (source.size === 0) throw new LensError('empty-file');
     if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
     const index = await indexPlainFile(source, scanOptions, head);
     return { index, plaintext: source };
