@@ -81,22 +81,7 @@ async function mergeRawRead(files: File[], options: { all?: boolean; joinGap?: n
       });
     }
   }
-  const start = performance.now();
-  let next = 0;
-  let bytes = 0;
-  let checksum = 0;
-  const lane = async (): Promise<void> => {
-    while (next < windows.length) {
-      const window = windows[next++] as { file: File; offset: number; length: number };
-      const buffer = new Uint8Array(
-        await window.file.slice(window.offset, window.offset + window.length).arrayBuffer(),
-      );
-      bytes += buffer.length;
-      checksum ^= buffer[0] ?? 0; // touch the bytes so the read cannot be elided
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return { ms: performance.now() - start, bytes, reads: windows.length, items: checksum };
+  return readWindows(windows);
 }
 
 /**
@@ -129,3 +114,25 @@ async function mergeExport(files: File[], options: { windowBytes?: number } = {}
 }
 
 export const mergeOps = { mergeRawRead, mergeExport };
+
+/** Reads `windows` with 2 in flight, timed: the raw-read baselines of the set and PyTorch rows. */
+export async function readWindows(
+  windows: readonly { file: File; offset: number; length: number }[],
+): Promise<{ ms: number; bytes: number; reads: number; items: number }> {
+  const start = performance.now();
+  let next = 0;
+  let bytes = 0;
+  let checksum = 0;
+  const lane = async (): Promise<void> => {
+    while (next < windows.length) {
+      const window = windows[next++] as { file: File; offset: number; length: number };
+      const buffer = new Uint8Array(
+        await window.file.slice(window.offset, window.offset + window.length).arrayBuffer(),
+      );
+      bytes += buffer.length;
+      checksum ^= buffer[0] ?? 0; // touch the bytes so the read cannot be elided
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return { ms: performance.now() - start, bytes, reads: windows.length, items: checksum };
+}

@@ -6,6 +6,7 @@ import { buildExport, exportBlob, exportChunks, planExport } from '../../src/cor
 import { openCheckpoint } from '../../src/core/open';
 import { openShardedCheckpoint } from '../../src/core/sharded';
 import { BlobSource, CountingSource } from '../../src/io/byte-source';
+import { readWindows } from './merge-ops';
 
 interface Measurement {
   ms: number;
@@ -21,22 +22,7 @@ async function rawReadFiles(files: File[]): Promise<Measurement> {
     for (let at = 0; at < file.size; at += DEFAULT_WINDOW_BYTES)
       windows.push({ file, offset: at, length: Math.min(DEFAULT_WINDOW_BYTES, file.size - at) });
   }
-  const start = performance.now();
-  let next = 0;
-  let bytes = 0;
-  let checksum = 0;
-  const lane = async (): Promise<void> => {
-    while (next < windows.length) {
-      const window = windows[next++] as { file: File; offset: number; length: number };
-      const buffer = new Uint8Array(
-        await window.file.slice(window.offset, window.offset + window.length).arrayBuffer(),
-      );
-      bytes += buffer.length;
-      checksum ^= buffer[0] ?? 0; // touch the bytes so the read cannot be elided
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return { ms: performance.now() - start, bytes, reads: windows.length, items: checksum };
+  return readWindows(windows);
 }
 
 /** Open a `.bin` as the app's worker does (workers/api.ts openFile): sniff, zip directory, pickle. */

@@ -338,7 +338,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail:
           details.expected === 'AES-GCM'
             ? `The key is right (cipher block ${String(details.keyBlock)} authenticated with it), but the decrypted bytes do not begin a checkpoint record: the file's first block is missing or out of place, or what was encrypted is not a MindSpore checkpoint.`
-            : `The key is right (the padding of cipher block ${String(details.keyBlock)} checks with it), but cipher block 0 does not decrypt to the start of a checkpoint record: the beginning of block 0 was altered.`,
+            : `The key is right (the padding of cipher block ${String(details.keyBlock)} checks with it), but cipher block 0 does not decrypt to the start of a checkpoint record: the beginning of block 0 was altered, the file's first block is missing or out of place, or what was encrypted is not a MindSpore checkpoint.`,
         action: 'Get a fresh copy of the file; the key is fine.',
       };
     case 'crypto-block-malformed':
