@@ -83,6 +83,7 @@ export type ErrorCode =
   | 'name-map-bad-rule'
   | 'name-map-bad-json'
   | 'name-map-too-large'
+  | 'name-map-collision'
   // export (re-saving as save_checkpoint would)
   | 'export-unknown-tensor'
   | 'export-name-collision'

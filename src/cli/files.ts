@@ -25,10 +25,18 @@ export function fsError(error: unknown, file: string, action: 'read' | 'write'):
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
-    case 'ENOTDIR':
-      return action === 'read'
-        ? new LensError('file-not-found', { file })
-        : new LensError('output-folder-missing', { file, expected: path.dirname(path.resolve(file)) });
+    case 'ENOTDIR': {
+      if (action === 'read') return new LensError('file-not-found', { file });
+      const folder = path.dirname(path.resolve(file));
+      // The folder is there (e.g. /proc) but the system will not create a file in it.
+      return existsSync(folder)
+        ? new LensError('write-failed', {
+            file,
+            expected: 'folder',
+            hint: `the system does not let files be created in ${folder} (${code})`,
+          })
+        : new LensError('output-folder-missing', { file, expected: folder });
+    }
     case 'EACCES':
     case 'EPERM':
       return new LensError('permission-denied', { file, hint: action === 'read' ? 'read' : 'write' });
@@ -98,7 +106,8 @@ export function checkOutputFile(out: string, options: { inputs: readonly string[
     const stats = statSync(out);
     if (stats.isDirectory())
       throw new LensError('path-is-folder', { file: out, hint: 'the output must be a file path' });
-    if (!stats.isFile()) throw new LensError('path-not-regular-file', { file: out, hint: kindOf(stats) });
+    if (!stats.isFile())
+      throw new LensError('path-not-regular-file', { file: out, hint: kindOf(stats), expected: 'output' });
     if (options.inputs.some((input) => samePath(input, out))) throw new LensError('output-is-input', { file: out });
     if (!options.force) throw new LensError('usage', { hint: `${out} exists; add --force to replace it` });
   }

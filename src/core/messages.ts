@@ -552,7 +552,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'This append_dict value cannot be stored',
         detail: `"${String(details.tensor)}": ${details.hint ?? 'the value is not an int, float, bool or str'}.`,
         action:
-          'Use an integer (stored as Int64), a number with a decimal point (Float32), true/false (Bool) or text (str).',
+          details.expected === 'weight'
+            ? 'Give the value another name.'
+            : 'Use an integer (stored as Int64), a number with a decimal point (Float32), true/false (Bool) or text (str).',
       };
     case 'export-crc-with-encryption':
       return {
@@ -585,6 +587,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'MindSpore cannot compute this safetensors CRC',
         detail: `"${String(details.tensor)}" is a 0-d integer of value ${String(details.actual)}. MindSpore's CRC calls bytes() on it, which for 0-d integers means "that many NUL bytes", so a negative (or huge) value makes save_checkpoint fail.`,
         action: 'Export without the CRC, or change or leave out this value.',
+      };
+    case 'name-map-collision':
+      return {
+        title: 'The name map gives two parameters one name',
+        detail: `The name map turns ${String(details.hint)} into "${String(details.tensor)}": a comparison pairs each name once, so it could not tell which of them to compare.`,
+        action:
+          'Change the name map so every name it produces is unique, or leave all but one of them out with --filter.',
       };
     case 'export-empty-name':
       return {
@@ -741,8 +750,14 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'path-not-regular-file':
       return {
         title: 'Not a regular file',
-        detail: `${String(details.file)} is not a regular file (it is ${details.hint ?? 'a device, pipe or socket'}), so it has no size to check before reading.`,
-        action: 'Save the data to a file first and give that path.',
+        detail:
+          details.expected === 'output'
+            ? `${String(details.file)} is not a regular file (it is ${details.hint ?? 'a device, pipe or socket'}); Ckpt Lens writes its output to a new file and moves it into place, which would replace it.`
+            : `${String(details.file)} is not a regular file (it is ${details.hint ?? 'a device, pipe or socket'}), so it has no size to check before reading.`,
+        action:
+          details.expected === 'output'
+            ? 'Give the path of a file to write, in a folder you can write to.'
+            : 'Save the data to a file first and give that path.',
       };
     case 'permission-denied':
       return {
@@ -784,7 +799,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The output could not be written',
         detail: `Writing ${String(details.file)} failed${details.hint ? `: ${details.hint}` : ''}. Nothing partial was left behind.`,
-        action: 'Check the free space and that the disk is writable, then run the command again.',
+        action:
+          details.expected === 'folder'
+            ? 'Choose an output path in a folder that holds ordinary files.'
+            : 'Check the free space and that the disk is writable, then run the command again.',
       };
     case 'tensor-not-found':
       return {

@@ -1,9 +1,15 @@
 import path from 'node:path';
-import { withFile } from '../../base/errors';
+import { LensError, withFile } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
 import type { TensorEntry, TensorProblemCode } from '../../base/types';
 import { describeTensorProblem } from '../../core/messages';
-import { compareCheckpoints, rankChanges, type ChangeRanking, type CompareResult } from '../../core/compare/compare';
+import {
+  compareCheckpoints,
+  findRenameConflicts,
+  rankChanges,
+  type ChangeRanking,
+  type CompareResult,
+} from '../../core/compare/compare';
 import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/name-map/name-map';
 import type { OpenedCheckpoint } from '../../core/open';
 import { buildAuditReport } from '../../core/report/audit-report';
@@ -120,6 +126,15 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const rename = await readRename(values['name-map']);
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const a = await openSide(fileA);
+  const [conflict] = rename ? findRenameConflicts(a.index.tensors, rename, include) : [];
+  if (conflict) {
+    const sources = conflict.sources.slice(0, 3).map((name) => `"${name}"`);
+    const more = conflict.sources.length - sources.length;
+    throw new LensError('name-map-collision', {
+      tensor: conflict.target,
+      hint: `${sources.join(' and ')}${more > 0 ? ` (and ${plural(more, 'more name')})` : ''}`,
+    });
+  }
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
   // Entries that contradict their shape, dtype or the file: their "differences" are damage.

@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
+import { isNoteProblem } from '../../base/problems';
 import type { CipherMode } from '../../base/types';
 import { CIPHER_MAGICS } from '../../base/cipher-magic';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
@@ -218,6 +219,18 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
         );
       }
     }
+    // The output is a fresh file that looks sound: say what the source carried that it no longer shows.
+    const findings = opened.index.problems.filter((problem) => !isNoteProblem(problem.code));
+    if (findings.length > 0) {
+      const first = findings[0] as (typeof findings)[number];
+      io.err(
+        `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail)}`,
+      );
+    }
+    if (opened.index.crc.present && opened.index.crc.ok === null && !opened.index.crc.zipEntries)
+      io.err(
+        `note: the source's stored CRC was not checked by this conversion; "ckpt-lens verify ${input}" checks it.`,
+      );
     return report && !report.ok ? EXIT.integrityFailed : EXIT.ok;
   } finally {
     process.off('SIGINT', onInterrupt);

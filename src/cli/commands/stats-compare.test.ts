@@ -105,7 +105,14 @@ describe('cli compare', () => {
     const mapFile = path.join(dir, 'map.json');
     writeFileSync(mapFile, JSON.stringify({ 'conv1.weight': 'conv2.weight' }));
     const fromFile = capture();
-    expect(await main(['compare', XMU, LAB2, '--name-map', mapFile, '--json'], fromFile.io)).toBe(0);
+    // conv2.weight of A keeps its name, so the map sends two names to it: refused until one is left out.
+    const refused = capture();
+    expect(await main(['compare', XMU, LAB2, '--name-map', mapFile, '--json'], refused.io)).toBe(1);
+    expect(refused.out.join('\n')).toContain('name-map-collision');
+    const filter = 'name != "conv2.weight"';
+    expect(await main(['compare', XMU, LAB2, '--name-map', mapFile, '--filter', filter, '--json'], fromFile.io)).toBe(
+      0,
+    );
     const mapped = JSON.parse(fromFile.out.join('\n')) as {
       pairs: { name: string; nameB: string; status: string; reason?: string }[];
     };

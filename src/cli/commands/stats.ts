@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
+import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, MAX_SLICE_ELEMENTS } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
@@ -139,11 +140,15 @@ function printOne(io: CliIo, s: TensorStats): void {
   });
 }
 
-function positiveInteger(value: string | undefined, option: string, fallback: number): number {
+/** A whole-number option checked against its range before any work. */
+function wholeNumber(value: string | undefined, option: string, fallback: number, range: [number, number]): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed))
-    throw new LensError('usage', { hint: `${option} needs a whole number, got "${value}"` });
+  const [least, most] = range;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < least || parsed > most)
+    throw new LensError('usage', {
+      hint: `${option} needs a whole number from ${least} to ${most.toLocaleString('en-US')}, got "${value}"`,
+    });
   return parsed;
 }
 
@@ -156,7 +161,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
     return io.usage('--slice and --head need --tensor <name>');
   if (slice !== undefined && head !== undefined) return io.usage('give --slice or --head, not both');
   if (tensorName !== undefined && values.filter !== undefined) return io.usage('give --tensor or --filter, not both');
-  const bins = positiveInteger(values.bins, '--bins', 64);
+  const bins = wholeNumber(values.bins, '--bins', DEFAULT_HISTOGRAM_BINS, [1, MAX_HISTOGRAM_BINS]);
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const json = values.json === true;
   try {
@@ -170,7 +175,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
         const result =
           slice !== undefined
             ? await readTensorSlice(plaintext, entry, slice)
-            : await readFirstValues(plaintext, entry, positiveInteger(head, '--head', 10));
+            : await readFirstValues(plaintext, entry, wholeNumber(head, '--head', 10, [1, MAX_SLICE_ELEMENTS]));
         io.out(json ? tensorValuesJson(result) : tensorValuesNumpy(result));
         return EXIT.ok;
       }

@@ -11,7 +11,7 @@ const OPTIONS = {
   },
   head: { type: 'string', value: '<n>', description: 'with --tensor: print its first n values' },
   filter: { type: 'string', value: '<expr>', description: 'only the tensors a filter expression matches' },
-  bins: { type: 'string', value: '<n>', description: 'histogram bins (default 64)' },
+  bins: { type: 'string', value: '<n>', description: 'histogram bins, 1 to 4096 (default 64)' },
   'exact-histogram': { type: 'boolean', description: 'exact histograms for 32/64-bit tensors (a second pass)' },
   'nan-audit': { type: 'boolean', description: 'only count NaN/Inf values' },
   markdown: { type: 'boolean', description: 'print a Markdown audit report' },

@@ -90,7 +90,7 @@ export interface CompareResult {
   onlyInB: string[];
   /** Unpaired tensors of either side whose bytes lie past the end of their file. */
   unreadable: UnreadableTensor[];
-  /** Target names that two or more A names were renamed to; only the first was paired. */
+  /** Target names that two or more A names were renamed to (whatever B holds); only the first was paired. */
   renameConflicts: { target: string; sources: string[] }[];
   summary: CompareSummary;
 }
@@ -503,6 +503,29 @@ function pastEnd(entry: TensorEntry, size: number): boolean {
   return entry.ranges.some((range) => range.offset + range.length > size);
 }
 
+/**
+ * Names of A (those `include` keeps) that `rename` sends to one target, whatever B holds: a
+ * comparison pairs each name once, so these cannot all be compared. Cheap (no reads); callers
+ * refuse before any work.
+ */
+export function findRenameConflicts(
+  entries: readonly TensorEntry[],
+  rename: (nameInA: string) => string,
+  include?: (entry: TensorEntry) => boolean,
+): { target: string; sources: string[] }[] {
+  const sourcesOf = new Map<string, string[]>();
+  for (const entry of entries) {
+    if (include && !include(entry)) continue;
+    const target = rename(entry.name);
+    const sources = sourcesOf.get(target);
+    if (sources) sources.push(entry.name);
+    else sourcesOf.set(target, [entry.name]);
+  }
+  return [...sourcesOf.entries()]
+    .filter(([, sources]) => sources.length > 1)
+    .map(([target, sources]) => ({ target, sources }));
+}
+
 /** Compare every tensor of A with its partner in B. */
 export async function compareCheckpoints(
   a: CheckpointSide,
@@ -513,7 +536,7 @@ export async function compareCheckpoints(
   const byNameB = new Map<string, TensorEntry>();
   for (const entry of b.index.tensors) if (!byNameB.has(entry.name)) byNameB.set(entry.name, entry);
 
-  const claimed = new Map<string, string[]>();
+  const claimed = new Set<string>();
   const work: [TensorEntry, TensorEntry][] = [];
   const unpairedA: TensorEntry[] = [];
   for (const entry of a.index.tensors) {
@@ -524,13 +547,11 @@ export async function compareCheckpoints(
       unpairedA.push(entry);
       continue;
     }
-    const sources = claimed.get(target);
-    if (sources) {
-      sources.push(entry.name);
+    if (claimed.has(target)) {
       unpairedA.push(entry);
       continue;
     }
-    claimed.set(target, [entry.name]);
+    claimed.add(target);
     work.push([entry, partner]);
   }
   const unpairedB = options.include ? [] : b.index.tensors.filter((entry) => !claimed.has(entry.name));
@@ -588,9 +609,7 @@ export async function compareCheckpoints(
     onlyInA,
     onlyInB,
     unreadable,
-    renameConflicts: [...claimed.entries()]
-      .filter(([, sources]) => sources.length > 1)
-      .map(([target, sources]) => ({ target, sources })),
+    renameConflicts: options.rename ? findRenameConflicts(a.index.tensors, rename, options.include) : [],
     summary: {
       paired: pairs.length,
       identical: count((pair) => pair.status === 'identical'),

@@ -3,6 +3,7 @@ import { compileNameMap } from '../name-map';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind, TensorProblemCode } from '../../base/types';
+import { isAppendDictValue } from '../../formats/ckpt/append-dict';
 import { safetensorsDtypeFor, safetensorsOrder } from '../../formats/safetensors/write';
 import { castElementBytes, castFamily, isAllowedCast } from './casts';
 
@@ -383,8 +384,16 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
       cast: null,
       appended: value,
     };
-    // save_checkpoint's OrderedDict: a later value replaces an earlier one in place.
+    // save_checkpoint's OrderedDict: a later value replaces an earlier one in place — but only
+    // a value: a weight of the source replaced by a number would be lost without a word.
     const existing = positionByName.get(name);
+    const replaced = existing === undefined ? undefined : tensors[existing];
+    if (replaced && replaced.sourceName !== null && !isAppendDictValue(replaced))
+      throw new LensError('export-bad-append-value', {
+        tensor: name,
+        expected: 'weight',
+        hint: `the source holds a tensor under this name (${replaced.dtype}, shape [${replaced.shape.join(', ')}]), and values set this way only add or replace append_dict values (numbers and strings)`,
+      });
     if (existing !== undefined) tensors[existing] = planned;
     else {
       positionByName.set(name, tensors.length);

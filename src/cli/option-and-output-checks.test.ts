@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as run } from '../test/cli';
+import { fixturePath } from '../test/fixtures';
+
+const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-checks-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const TINY = fixturePath('crypto', 'tiny_plain.ckpt');
+const text = (result: { out: string[]; err: string[] }): string => [...result.out, ...result.err].join('\n');
+
+describe('options checked against their range before any work', () => {
+  it('stats --bins outside 1..4096 is a usage error, in the table and in --json alike', async () => {
+    for (const bins of ['0', '4097', '100000000']) {
+      for (const extra of [[], ['--json']]) {
+        const result = await run('stats', TINY, '--bins', bins, ...extra);
+        expect(result.code, `--bins ${bins} ${extra.join(' ')}`).toBe(2);
+        expect(text(result)).toContain(`--bins needs a whole number from 1 to 4,096, got "${bins}"`);
+      }
+    }
+    const ok = await run('stats', TINY, '--bins', '4096', '--json');
+    expect(ok.code).toBe(0);
+  });
+});
+
+describe('compare --name-map: two names sent to one are refused before comparing', () => {
+  it('whether or not B holds the shared target (exit 1, both names said)', async () => {
+    for (const target of ['x', 'conv.weight']) {
+      const map = path.join(work, `collide-${target}.json`);
+      writeFileSync(map, JSON.stringify({ 'conv.weight': target, 'conv.bias': target }));
+      const result = await run('compare', TINY, TINY, '--name-map', map);
+      expect(result.code, target).toBe(1);
+      expect(text(result)).toContain(`The name map turns "conv.weight" and "conv.bias" into "${target}"`);
+    }
+  });
+});
+
+describe('convert: what it would silently change is refused or said', () => {
+  it('--set refuses to replace a weight of the source with a number (nothing written)', async () => {
+    const out = path.join(work, 'set.ckpt');
+    const result = await run('convert', TINY, out, '--set', 'conv.weight=5');
+    expect(result.code).toBe(1);
+    expect(text(result)).toContain('the source holds a tensor under this name (Float32, shape [2, 2])');
+    expect(existsSync(out)).toBe(false);
+    // A new name is still an append_dict value.
+    const added = await run('convert', TINY, out, '--set', 'epoch_num=5');
+    expect(added.code).toBe(0);
+    expect(text(added)).toContain('4 parameters');
+  });
+
+  it('a source with a structural finding or an unchecked CRC converts with a note on stderr', async () => {
+    const overlap = path.join(work, 'overlap.safetensors');
+    const header = JSON.stringify({
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+    });
+    const length = new Uint8Array(8);
+    new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
+    writeFileSync(overlap, Buffer.concat([length, Buffer.from(header), Buffer.alloc(12)]));
+    const result = await run('convert', overlap, path.join(work, 'overlap-out.safetensors'));
+    expect(result.code).toBe(0);
+    expect(result.err.join('\n')).toContain('note: the source has 1 structural finding');
+    expect(result.err.join('\n')).toContain('"b" overlaps');
+
+    // A file with a crc_num trailer, written by convert --crc, converted again.
+    const crc = path.join(work, 'with-crc.ckpt');
+    expect((await run('convert', TINY, crc, '--crc')).code).toBe(0);
+    const withCrc = await run('convert', crc, path.join(work, 'crc-out.ckpt'));
+    expect(withCrc.code).toBe(0);
+    expect(withCrc.err.join('\n')).toContain("note: the source's stored CRC was not checked by this conversion");
+    const plain = await run('convert', TINY, path.join(work, 'plain-out.ckpt'));
+    expect(plain.err).toEqual([]);
+  });
+});
+
+describe('output paths that are not files to write', () => {
+  it('/dev/null as the output is named as an output, not as an input with no size', async () => {
+    const result = await run('convert', TINY, '/dev/null', '--force');
+    expect(result.code).toBe(1);
+    expect(text(result)).toContain('/dev/null is not a regular file (it is a character device)');
+    expect(text(result)).not.toContain('no size to check before reading');
+  });
+
+  it('a folder the system will not create files in (/proc) is not called missing', async () => {
+    const result = await run('convert', TINY, '/proc/ckpt-lens-test.ckpt');
+    expect(result.code).toBe(1);
+    expect(text(result)).not.toContain('does not exist');
+    // As root the folder passes the access check and creating the file fails (ENOENT); as
+    // another user the access check refuses first. Either way: /proc is named, not "missing".
+    expect(text(result)).toMatch(/the system does not let files be created in \/proc|may not write into \/proc/);
+  });
+});
