@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkpointBytes } from '../test/ckpt-records';
 import { runCli as run } from '../test/cli';
 import { fixturePath } from '../test/fixtures';
 
@@ -90,5 +91,20 @@ describe('output paths that are not files to write', () => {
     // As root the folder passes the access check and creating the file fails (ENOENT); as
     // another user the access check refuses first. Either way: /proc is named, not "missing".
     expect(text(result)).toMatch(/the system does not let files be created in \/proc|may not write into \/proc/);
+  });
+});
+
+describe('stats: an unknown dtype is a finding, not "no numbers"', () => {
+  it('a Float99 tensor is skipped with the reason, and stats exits 3', async () => {
+    const file = path.join(work, 'float99.ckpt');
+    writeFileSync(file, checkpointBytes([['w', [2], 'Float99', new Uint8Array(8)]]));
+    const result = await run('stats', file);
+    expect(result.code).toBe(3);
+    expect(text(result)).toContain('! skipped w (Float99): its dtype is not one MindSpore writes');
+    const json = await run('stats', file, '--json');
+    expect(json.code).toBe(3);
+    expect((JSON.parse(json.out[0] ?? '{}') as { skipped: { reason: string }[] }).skipped[0]?.reason).toBe(
+      'unknown-dtype',
+    );
   });
 });

@@ -7,6 +7,7 @@ import type { KeyProblem } from './key-input';
 import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
 import type { AutoMapLayer, AutoMapProposal } from './name-map/automap';
+import type { SkippedTensor } from './stats/tensor-stats';
 
 /**
  * Every sentence a person reads about a failure, in one place: what happened, where, and what
@@ -975,6 +976,26 @@ function noCrcReason(format?: FormatId): string {
 }
 
 /** Verify integrity's line for tensors whose entries contradict their shape, dtype or the file. */
+const STATS_SKIP_REASONS: Record<SkippedTensor['reason'], string> = {
+  'not-numeric': 'holds no numbers Ckpt Lens can measure',
+  'unknown-dtype':
+    'its dtype is not one MindSpore writes, so its bytes cannot be read as numbers (load_checkpoint fails on it)',
+  'content-short': 'its bytes run past the end of the file',
+  'size-impossible': 'its shape declares more elements than any file can hold',
+  'view-outside-storage': 'its view reaches past the end of its storage',
+  'view-too-fragmented': 'not measured: its view would be read in more separate runs than Ckpt Lens gathers',
+};
+
+/** Why statistics skipped a tensor. */
+export function describeStatsSkip(reason: SkippedTensor['reason']): string {
+  return STATS_SKIP_REASONS[reason];
+}
+
+/** A skip that is damage (a finding), not a tensor that simply holds no numbers. */
+export function isStatsSkipFinding(reason: SkippedTensor['reason']): boolean {
+  return reason !== 'not-numeric' && reason !== 'view-too-fragmented';
+}
+
 export function describeTensorFindings(count: number): string {
   return `${plural(count, 'tensor')} ${count === 1 ? 'contradicts' : 'contradict'} its shape, dtype or the file (listed under Integrity notes).`;
 }

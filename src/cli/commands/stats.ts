@@ -12,10 +12,10 @@ import {
   type AllStatsResult,
   numericLayout,
   type NonFiniteAudit,
-  type SkippedTensor,
   type TensorStats,
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../base/plural';
+import { describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import { readKeyOptions } from '../key-options';
@@ -33,14 +33,6 @@ function number(value: number | string | null): string {
   return Number(value.toPrecision(6)).toString();
 }
 
-const SKIP_REASONS: Record<SkippedTensor['reason'], string> = {
-  'not-numeric': 'holds no numbers Ckpt Lens can measure',
-  'content-short': 'its bytes run past the end of the file',
-  'size-impossible': 'its shape declares more elements than any file can hold',
-  'view-outside-storage': 'its view reaches past the end of its storage',
-  'view-too-fragmented': 'not measured: its view would be read in more separate runs than Ckpt Lens gathers',
-};
-
 /** What was measured when the content and the shape disagree. */
 function sizeMismatchText(mismatch: NonNullable<TensorStats['sizeMismatch']>): string {
   const { declaredElements, storedElements } = mismatch;
@@ -51,10 +43,7 @@ function sizeMismatchText(mismatch: NonNullable<TensorStats['sizeMismatch']>): s
 
 /** A measured tensor whose content contradicts its shape, or a tensor skipped because its bytes are damaged. */
 function hasSizeFinding(all: AllStatsResult): boolean {
-  return (
-    all.tensors.some((t) => t.sizeMismatch) ||
-    all.skipped.some((t) => t.reason !== 'not-numeric' && t.reason !== 'view-too-fragmented')
-  );
+  return all.tensors.some((t) => t.sizeMismatch) || all.skipped.some((t) => isStatsSkipFinding(t.reason));
 }
 
 /**
@@ -92,7 +81,7 @@ function statsTable(io: CliIo, names: readonly { name: string }[]) {
     finish(file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
       for (const skipped of all.skipped)
         io.out(
-          `  ${skipped.reason === 'not-numeric' || skipped.reason === 'view-too-fragmented' ? '' : '! '}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${SKIP_REASONS[skipped.reason]}`,
+          `  ${isStatsSkipFinding(skipped.reason) ? '! ' : ''}skipped ${shown(skipped.name)} (${shown(skipped.dtype)}): ${describeStatsSkip(skipped.reason)}`,
         );
       io.out(`${path.basename(file)}: ${plural(all.measured, 'tensor')} measured`);
       printAudit(io, audit);

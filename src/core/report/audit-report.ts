@@ -6,7 +6,13 @@ import type { CheckpointIndex, FileProblem, TensorProblemCode } from '../../base
 import { plural } from '../../base/plural';
 import type { CompareResult } from '../compare/compare';
 import { rankChanges } from '../compare/compare';
-import { describeFileProblem, describeStoredCrc, describeTensorProblem, describeVerdict } from '../messages';
+import {
+  describeFileProblem,
+  describeStatsSkip,
+  describeStoredCrc,
+  describeTensorProblem,
+  describeVerdict,
+} from '../messages';
 import type { AllStatsResult, NonFiniteAudit } from '../stats/tensor-stats';
 import { fileVerdict, formatBytes, formatShape, summarize, type CheckpointSummary } from '../summary';
 
@@ -184,7 +190,10 @@ function renderMarkdown(input: AuditReportInput, json: AuditReportJson): string 
       );
     }
     if (audit.skipped.length > 0)
-      out.push('', `Not scanned: ${audit.skipped.map((s) => `${cell(s.name)} (${s.reason})`).join(', ')}.`);
+      out.push(
+        '',
+        `Not scanned: ${audit.skipped.map((s) => `${cell(s.name)} (${describeStatsSkip(s.reason)})`).join(', ')}.`,
+      );
     out.push('');
   }
 

@@ -252,17 +252,18 @@ export interface SkippedTensor {
   name: string;
   dtype: string;
   /**
-   * not-numeric: strings, maps, unknown dtypes; content-short: the bytes run past the end of the
+   * not-numeric: strings and maps; unknown-dtype: a dtype no MindSpore writes (load_checkpoint
+   * fails on it); content-short: the bytes run past the end of the
    * file; size-impossible: the shape declares more elements than any file can hold;
    * view-outside-storage / view-too-fragmented: a PyTorch view that runs past its storage, or
    * that would be gathered from more runs than MAX_VIEW_RANGES (formats/pytorch).
    */
-  reason: 'not-numeric' | 'content-short' | 'size-impossible' | UnreadableView;
+  reason: 'not-numeric' | 'unknown-dtype' | 'content-short' | 'size-impossible' | UnreadableView;
 }
 
 export interface AllStatsResult {
   tensors: TensorStats[];
-  /** Tensors that hold no numbers (strings, maps, unknown dtypes) or whose bytes end early. */
+  /** Tensors not measured, and why (SkippedTensor.reason). */
   skipped: SkippedTensor[];
   bytesRead: number;
   /** Tensors measured and their elements (all of them, whatever `keep` kept). */
@@ -300,7 +301,13 @@ export async function computeAllStats(
     const layout = elementLayout(entry);
     const unreadable = unreadableView(entry);
     if (!layout || unreadable) {
-      const reason = unreadable ?? (declaredSizeImpossible(entry) ? 'size-impossible' : 'not-numeric');
+      const reason =
+        unreadable ??
+        (declaredSizeImpossible(entry)
+          ? 'size-impossible'
+          : entry.problems?.some((problem) => problem.code === 'unknown-dtype')
+            ? 'unknown-dtype'
+            : 'not-numeric');
       result.skipped.push({ name: entry.name, dtype: entry.dtype, reason });
       continue;
     }

@@ -4,6 +4,7 @@ import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import type { CheckpointIndex } from '../../base/types';
 import { elementLayout, type ElementKind } from '../../core/stats/elements';
 import type { AllStatsResult, NonFiniteAudit, TensorStats } from '../../core/stats/tensor-stats';
+import { describeStatsSkip } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { auditNonFinite, numbersFoundFor, statsOfAll } from '../../store/numbers';
@@ -209,11 +210,7 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
           )}
           {audit.skipped.length > 0 && (
             <p className="muted">
-              Not scanned:{' '}
-              {audit.skipped
-                .map((s) => `${s.name} (${s.reason === 'not-numeric' ? 'no numbers' : 'bytes end early'})`)
-                .join(', ')}
-              .
+              Not scanned: {audit.skipped.map((s) => `${s.name} (${describeStatsSkip(s.reason)})`).join(', ')}.
             </p>
           )}
         </div>
