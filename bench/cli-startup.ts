@@ -91,12 +91,17 @@ export function measureCliStartup(): BenchRow[] {
  * `results` with its startup rows replaced by `rows` (measured later, alone: their notes say
  * when), where the old ones stood; every other row as it was.
  */
-export function withStartupRows(results: BenchResults, rows: readonly BenchRow[], date: string): BenchResults {
+export function withStartupRows(
+  results: BenchResults,
+  rows: readonly BenchRow[],
+  date: string,
+  command = 'npm run bench:startup',
+): BenchResults {
   const metrics = new Set(rows.map((row) => row.metric));
   const at = results.rows.findIndex((row) => metrics.has(row.metric));
   const kept = results.rows.filter((row) => !metrics.has(row.metric));
   const measured = rows.map((row) =>
-    roundedRow({ ...row, note: `${row.note ?? ''}; measured ${date.slice(0, 10)} by \`npm run bench:startup\`` }),
+    roundedRow({ ...row, note: `${row.note ?? ''}; measured ${date.slice(0, 10)} by \`${command}\`` }),
   );
   const insertAt = at < 0 ? kept.length : at;
   return { ...results, rows: [...kept.slice(0, insertAt), ...measured, ...kept.slice(insertAt)] };

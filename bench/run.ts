@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
 import { measureCliStartup } from './cli-startup';
+import { measurePythonComparison } from './python-compare';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
 import { generateShardedSet, generateTorchBin, removePytorchInputs } from './pytorch-inputs';
@@ -29,7 +30,7 @@ const cryptoMiB = Number(process.env.BENCH_CRYPTO_MB ?? 1024);
 /** Total MiB of the 8 rank files of the merge rows (one set on /dev/shm; other sizes are deleted). */
 const mergeMiB = Number(process.env.BENCH_MERGE_MB ?? 2048);
 /**
- * BENCH_ONLY=index,crypto,export,diff,numbers,merge,pytorch,app,cli runs those sections, with the
+ * BENCH_ONLY=index,crypto,export,diff,numbers,merge,pytorch,app,cli,python runs those sections, with the
  * baselines they use; their rows replace the same-named rows of bench/results.json (see below).
  */
 const sections = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
@@ -194,6 +195,8 @@ async function main(): Promise<void> {
   // First, before the inputs are generated and Chromium starts: process startup is what the
   // machine's other load disturbs most.
   const cliRows = want('cli') ? measureCliStartup() : [];
+  // Then the CLI against Python's readers on the same files (fresh processes too).
+  const pythonRows = want('python') ? measurePythonComparison(inputDir) : [];
   console.log(`generating inputs in ${inputDir} (${sizeMiB} MiB, ${tensorCount} tensors)…`);
   const inputs = generateInputs(inputDir, sizeMiB * MiB, tensorCount);
   // The same bytes in few large tensors: where skipping tensor content pays off.
@@ -726,7 +729,7 @@ async function main(): Promise<void> {
   }
 
   // ---- the installed command's startup (issue J) ----
-  rows.push(...cliRows);
+  rows.push(...cliRows, ...pythonRows);
 
   const chromiumVersion = execFileSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version'])
     .toString()

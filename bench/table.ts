@@ -15,6 +15,8 @@ export interface BenchRow {
   cpuSeconds?: number;
   coresBusy?: number;
   note?: string;
+  /** Nothing was measured (a reference tool is not installed here): `value` means nothing, the note says why. */
+  skipped?: boolean;
 }
 
 export interface BenchResults {
@@ -77,7 +79,7 @@ export function tableCells(results: BenchResults): string[][] {
     const status = row.pass === undefined ? '' : row.pass ? ' ✓' : ' ✗';
     return [
       row.metric,
-      `${row.value} ${row.unit}`,
+      row.skipped ? 'not measured' : `${row.value} ${row.unit}`,
       row.ratio !== undefined ? `${row.ratio}×` : '',
       `${row.target ?? ''}${status}`,
       row.peakRssMiB !== undefined ? `${row.peakRssMiB} MiB` : '',
