@@ -244,6 +244,35 @@ describe('numbers', () => {
     await expect.poll(() => page.locator('.table-caption').textContent()).toContain('backbone.*');
   });
 
+  it('compare names a damaged entry as damage, not a change', async () => {
+    const { page } = session();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-compare-damaged-'));
+    const f32 = (values: number[]): Uint8Array => new Uint8Array(new Float32Array(values).buffer);
+    // A: "w" declares 4 values and holds 2; B is sound.
+    const damaged = path.join(dir, 'damaged-a.ckpt');
+    writeFileSync(
+      damaged,
+      Buffer.concat([encodeRecord('w', [4], 'Float32', f32([1, 2])), encodeRecord('b', [1], 'Float32', f32([3]))]),
+    );
+    const sound = path.join(dir, 'sound-b.ckpt');
+    writeFileSync(
+      sound,
+      Buffer.concat([
+        encodeRecord('w', [4], 'Float32', f32([1, 2, 3, 4])),
+        encodeRecord('b', [1], 'Float32', f32([3])),
+      ]),
+    );
+    await pickFiles(page, [sound]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('2');
+    await pickFiles(page, [damaged]);
+    await expect.poll(() => page.getByRole('tab', { name: /damaged-a/ }).getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('panel-tab-compare').click();
+    await page.getByTestId('compare-run').click();
+    await expect
+      .poll(() => page.getByTestId('compare-damaged').textContent())
+      .toMatch(/w in A: Content size does not match/);
+  });
+
   it('compares two LeNet checkpoints per tensor', async () => {
     const { page } = session();
     const a = readTensors(XMU);

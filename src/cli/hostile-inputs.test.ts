@@ -256,7 +256,7 @@ describe('stats and compare: contradictions reported, not computed around', () =
     writeFileSync(safetensors, safetensorsPastEnd());
     const result = await run('compare', safetensors, other);
     expect(result.code).toBe(3);
-    expect(text(result)).toContain('! b in A: damaged, its bytes run past the end of the file');
+    expect(text(result)).toContain('! b in A: damaged: its bytes run past the end of the file');
     expect(text(result)).not.toMatch(/only in A: .*b/);
     expect(whole.length).toBeGreaterThan(0);
   });

@@ -996,6 +996,11 @@ export function isStatsSkipFinding(reason: SkippedTensor['reason']): boolean {
   return reason !== 'not-numeric' && reason !== 'view-too-fragmented';
 }
 
+/** A compared tensor that could not be read at all. */
+export function describeUnreadableTensor(): string {
+  return 'damaged: its bytes run past the end of the file, so it cannot be read';
+}
+
 export function describeTensorFindings(count: number): string {
   return `${plural(count, 'tensor')} ${count === 1 ? 'contradicts' : 'contradict'} its shape, dtype or the file (listed under Integrity notes).`;
 }

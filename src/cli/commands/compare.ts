@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
-import { isNoteProblem } from '../../base/problems';
-import type { TensorEntry, TensorProblemCode } from '../../base/types';
-import { describeTensorProblem } from '../../core/messages';
+import { describeTensorProblem, describeUnreadableTensor } from '../../core/messages';
 import {
   compareCheckpoints,
   findRenameConflicts,
@@ -96,25 +94,11 @@ function printResult(
   }
   if (result.onlyInA.length > 0) io.out(`\nonly in A: ${result.onlyInA.map(shown).join(', ')}`);
   if (result.onlyInB.length > 0) io.out(`only in B: ${result.onlyInB.map(shown).join(', ')}`);
-  for (const item of result.unreadable)
-    io.out(`! ${shown(item.name)} in ${item.side}: damaged, its bytes run past the end of the file; it cannot be read`);
+  for (const item of result.unreadable) io.out(`! ${shown(item.name)} in ${item.side}: ${describeUnreadableTensor()}`);
   for (const conflict of result.renameConflicts)
     io.out(
       `! ${conflict.sources.map(shown).join(', ')} all renamed to ${shown(conflict.target)}; only the first was paired`,
     );
-}
-
-/** Tensors of one side whose index entry is damage (not a note on how the file was saved). */
-function damagedIn(
-  side: 'A' | 'B',
-  entries: readonly TensorEntry[],
-): { side: 'A' | 'B'; name: string; code: TensorProblemCode; detail?: string }[] {
-  return entries.flatMap((entry) => {
-    const problem = entry.problems?.find((candidate) => !isNoteProblem(candidate.code));
-    return problem
-      ? [{ side, name: entry.name, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }]
-      : [];
-  });
 }
 
 export async function run({ values, positionals }: ArgsOf<typeof compareDefinition>, io: CliIo): Promise<number> {
@@ -137,21 +121,12 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   }
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
-  // Entries that contradict their shape, dtype or the file: their "differences" are damage.
-  const damagedEntries = [
-    ...damagedIn(
-      'A',
-      a.index.tensors.filter((entry) => include?.(entry) ?? true),
-    ),
-    ...damagedIn('B', include ? [] : b.index.tensors),
-  ];
   if (values.json === true) {
     io.out(
       JSON.stringify({
         a: path.basename(fileA),
         b: path.basename(fileB),
         ...result,
-        damaged: damagedEntries,
         pairs: rankChanges(result.pairs, by as ChangeRanking),
       }),
     );
@@ -165,13 +140,13 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
     );
   } else {
     printResult(io, fileA, fileB, result, by as ChangeRanking, Number(topText));
-    for (const item of damagedEntries.slice(0, 50))
+    for (const item of result.damaged.slice(0, 50))
       io.out(`! ${shown(item.name)} in ${item.side}: ${describeTensorProblem(item.code, item.detail)}`);
   }
   // Bytes past the end of a file, or an entry that contradicts itself, are damage, not a difference.
   const damaged =
     result.unreadable.length > 0 ||
-    damagedEntries.length > 0 ||
+    result.damaged.length > 0 ||
     result.pairs.some((pair) => pair.reason === 'content-short');
   return damaged ? EXIT.integrityFailed : EXIT.ok;
 }

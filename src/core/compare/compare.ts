@@ -5,7 +5,8 @@
  * differ compute value deltas in float64: max |Δ|, mean |Δ|, relative L2 ‖a−b‖/‖a‖, cosine.
  */
 import { LensError } from '../../base/errors';
-import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import { isNoteProblem } from '../../base/problems';
+import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
@@ -90,6 +91,11 @@ export interface CompareResult {
   onlyInB: string[];
   /** Unpaired tensors of either side whose bytes lie past the end of their file. */
   unreadable: UnreadableTensor[];
+  /**
+   * Entries of either side (A: those `include` keeps; B: all, without a filter) whose index
+   * entry contradicts its shape, dtype or the file: their "differences" are damage.
+   */
+  damaged: DamagedTensor[];
   /** Target names that two or more A names were renamed to (whatever B holds); only the first was paired. */
   renameConflicts: { target: string; sources: string[] }[];
   summary: CompareSummary;
@@ -526,6 +532,23 @@ export function findRenameConflicts(
     .map(([target, sources]) => ({ target, sources }));
 }
 
+export interface DamagedTensor {
+  side: 'A' | 'B';
+  name: string;
+  code: TensorProblemCode;
+  detail?: string;
+}
+
+/** Tensors of one side whose index entry is damage (not a note on how the file was saved). */
+function damagedIn(side: 'A' | 'B', entries: readonly TensorEntry[]): DamagedTensor[] {
+  return entries.flatMap((entry) => {
+    const problem = entry.problems?.find((candidate) => !isNoteProblem(candidate.code));
+    return problem
+      ? [{ side, name: entry.name, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }]
+      : [];
+  });
+}
+
 /** Compare every tensor of A with its partner in B. */
 export async function compareCheckpoints(
   a: CheckpointSide,
@@ -609,6 +632,13 @@ export async function compareCheckpoints(
     onlyInA,
     onlyInB,
     unreadable,
+    damaged: [
+      ...damagedIn(
+        'A',
+        options.include ? a.index.tensors.filter((entry) => options.include?.(entry) ?? true) : a.index.tensors,
+      ),
+      ...damagedIn('B', options.include ? [] : b.index.tensors),
+    ],
     renameConflicts: options.rename ? findRenameConflicts(a.index.tensors, rename, options.include) : [],
     summary: {
       paired: pairs.length,

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
 import { rankChanges, type ChangeRanking, type CompareResult, type TensorDelta } from '../../core/compare/compare';
-import { describeNothingPaired } from '../../core/messages';
+import { describeNothingPaired, describeTensorProblem, describeUnreadableTensor } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
@@ -206,6 +206,23 @@ export function ComparePanel({ file }: PanelContext) {
               </tbody>
             </table>
           </div>
+          {(outcome.result.damaged.length > 0 || outcome.result.unreadable.length > 0) && (
+            <div className="warning" data-testid="compare-damaged">
+              <p>Damaged entries: their differences are damage, not changes (each side's file view lists why).</p>
+              <ul>
+                {outcome.result.damaged.slice(0, NUMBERS_TABLE_MAX_ROWS).map((item) => (
+                  <li key={`${item.side}:${item.name}`}>
+                    <code>{item.name}</code> in {item.side}: {describeTensorProblem(item.code, item.detail)}
+                  </li>
+                ))}
+                {outcome.result.unreadable.map((item) => (
+                  <li key={`unreadable:${item.side}:${item.name}`}>
+                    <code>{item.name}</code> in {item.side}: {describeUnreadableTensor()}.
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <OnlyList title="Only in A" names={outcome.result.onlyInA} testId="only-in-a" />
           <OnlyList title="Only in B" names={outcome.result.onlyInB} testId="only-in-b" />
           {outcome.result.renameConflicts.length > 0 && (
