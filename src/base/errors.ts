@@ -84,6 +84,7 @@ export type ErrorCode =
   | 'name-map-bad-json'
   | 'name-map-too-large'
   | 'name-map-collision'
+  | 'key-file-too-large'
   // export (re-saving as save_checkpoint would)
   | 'export-unknown-tensor'
   | 'export-name-collision'

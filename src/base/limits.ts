@@ -113,6 +113,8 @@ export const MAX_NAME_MAP_RULES = 1000;
 export const MAX_NAME_MAP_PAIRS = 1_000_000;
 /** Name-map JSON files are read whole; a million pairs of ~60-byte names fit. */
 export const MAX_NAME_MAP_BYTES = 64 * MiB;
+/** A key file (--key-file) holds one key as text: a 32-byte key is 64 hex digits; this leaves room for spacing. */
+export const MAX_KEY_FILE_BYTES = 4096;
 /** Suggestions: candidates compared per unloaded parameter (bounds the edit-distance work). */
 export const MAX_SUGGESTION_CANDIDATES = 256;
 export const MAX_SUGGESTIONS_TOTAL = 10_000;

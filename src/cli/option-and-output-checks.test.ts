@@ -108,3 +108,58 @@ describe('stats: an unknown dtype is a finding, not "no numbers"', () => {
     );
   });
 });
+
+describe('--key-file: a key kept out of the process list, read through the bounded side-input reader', () => {
+  const GCM = fixturePath('crypto', 'tiny_aes_gcm.ckpt');
+  const KEY = '000102030405060708090a0b0c0d0e0f';
+
+  it('opens with a key file of hex digits (newline and spacing ignored) or a Python bytes literal', async () => {
+    const hexFile = path.join(work, 'key.hex');
+    writeFileSync(hexFile, `${KEY.replace(/(..)/g, '$1 ')}\n`);
+    const hex = await run('inspect', GCM, '--key-file', hexFile);
+    expect(hex.code).toBe(0);
+    expect(text(hex)).toContain('conv.weight');
+    const literalFile = path.join(work, 'key.txt');
+    const literal = [...KEY.matchAll(/../g)].map(([pair]) => `\\x${pair}`).join('');
+    writeFileSync(literalFile, `b'${literal}'\n`);
+    expect((await run('inspect', GCM, '--key-file', literalFile)).code).toBe(0);
+    // convert: the input key from a file, the output key from another; both are inputs, never outputs.
+    const out = path.join(work, 'reencrypted.ckpt');
+    const converted = await run(
+      'convert',
+      GCM,
+      out,
+      '--key-file',
+      hexFile,
+      '--enc-key-file',
+      literalFile,
+      '--enc-mode',
+      'AES-CBC',
+    );
+    expect(converted.code).toBe(0);
+    expect((await run('inspect', out, '--key', KEY)).code).toBe(0);
+    expect((await run('convert', GCM, hexFile, '--key-file', hexFile, '--force')).code).toBe(1);
+  });
+
+  it('a wrong key from a file is a wrong key; a large, folder or missing key file is refused before reading', async () => {
+    const wrong = path.join(work, 'wrong.hex');
+    writeFileSync(wrong, '5a'.repeat(16));
+    const result = await run('inspect', GCM, '--key-file', wrong);
+    expect(result.code).toBe(1);
+    expect(text(result)).toMatch(/[Ww]rong key/);
+    const large = path.join(work, 'large.hex');
+    writeFileSync(large, '00'.repeat(4096));
+    const tooLarge = await run('inspect', GCM, '--key-file', large);
+    expect(tooLarge.code).toBe(1);
+    expect(text(tooLarge)).toContain('The key file is too large');
+    expect(text(await run('inspect', GCM, '--key-file', work))).toContain('is a folder');
+    const both = await run('inspect', GCM, '--key', KEY, '--key-file', wrong);
+    expect(both.code).toBe(2);
+    expect(text(both)).toContain('give --key one way');
+    const bad = path.join(work, 'bad.hex');
+    writeFileSync(bad, 'not a key');
+    const notKey = await run('inspect', GCM, '--key-file', bad);
+    expect(notKey.code).toBe(2);
+    expect(text(notKey)).toContain(`--key-file ${bad}:`);
+  });
+});

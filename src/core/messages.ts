@@ -589,6 +589,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         detail: `"${String(details.tensor)}" is a 0-d integer of value ${String(details.actual)}. MindSpore's CRC calls bytes() on it, which for 0-d integers means "that many NUL bytes", so a negative (or huge) value makes save_checkpoint fail.`,
         action: 'Export without the CRC, or change or leave out this value.',
       };
+    case 'key-file-too-large':
+      return {
+        title: 'The key file is too large',
+        detail: `${String(details.file)} holds ${plural(Number(details.actual), 'byte')}; a key file holds one key as text (at most ${plural(Number(details.limit), 'byte')}), so this is not one.`,
+        action: "Give a file that holds only the key, as hex digits or as a Python bytes literal b'...'.",
+      };
     case 'name-map-collision':
       return {
         title: 'The name map gives two parameters one name',

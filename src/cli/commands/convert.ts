@@ -18,13 +18,11 @@ import {
   type ExportOptions,
   type VerifyReport,
 } from '../../core/export';
-import { parseHexKey, parseTextKey } from '../../core/key-input';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import {
   describeAutoMapNotNeeded,
   describeAutoMapProposal,
   describeFileProblem,
-  describeKeyProblem,
   describeTensorProblem,
 } from '../../core/messages';
 import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/name-map';
@@ -40,17 +38,10 @@ import type { ArgsOf, CliIo } from '../types';
 import type { convertDefinition } from '../definitions/convert';
 import { plural } from '../../base/plural';
 import { readNameMap, withAutoMap } from './diff';
+import { keyFrom } from '../key-options';
 
 function usage(reason: string): LensError {
   return new LensError('usage', { hint: reason });
-}
-
-function keyFrom(hex: string | undefined, text: string | undefined, flag: string): Uint8Array | undefined {
-  if (hex !== undefined && text !== undefined) throw usage(`give ${flag} as hex or as text, not both`);
-  if (hex === undefined && text === undefined) return undefined;
-  const parsed = hex !== undefined ? parseHexKey(hex) : parseTextKey(text as string);
-  if (!parsed.ok) throw usage(`${flag}: ${describeKeyProblem(parsed.problem)}`);
-  return parsed.key;
 }
 
 function parseCasts(values: string[]): CastRule[] {
@@ -111,8 +102,11 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
   if (values.mode !== undefined && !(Object.values(CIPHER_MAGICS) as string[]).includes(values.mode)) {
     throw usage('--mode must be AES-GCM, AES-CBC or SM4-CBC');
   }
-  const inputKey = keyFrom(values.key, values['key-text'], '--key');
-  const encKey = keyFrom(values['enc-key'], values['enc-key-text'], '--enc-key');
+  const inputKey = await keyFrom({ hex: values.key, text: values['key-text'], file: values['key-file'] }, '--key');
+  const encKey = await keyFrom(
+    { hex: values['enc-key'], text: values['enc-key-text'], file: values['enc-key-file'] },
+    '--enc-key',
+  );
   if (encKey && values['enc-mode'] === undefined) throw usage('--enc-key needs --enc-mode');
   if (!encKey && values['enc-mode'] !== undefined) throw usage('--enc-mode needs --enc-key');
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
@@ -121,7 +115,12 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
     throw usage('--enc-key encrypts the whole file, so it cannot be cut with --shard; write it in one process');
   const nameMapFile = values['name-map'];
   checkOutputFile(shard ? shardPartFile(out, shard) : out, {
-    inputs: [input, ...[nameMapFile, values.manifest].filter((file): file is string => file !== undefined)],
+    inputs: [
+      input,
+      ...[nameMapFile, values.manifest, values['key-file'], values['enc-key-file']].filter(
+        (file): file is string => file !== undefined,
+      ),
+    ],
     force: values.force ?? false,
   });
   if (values['auto-map'] && values.manifest === undefined)

@@ -155,7 +155,7 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
   const predicate = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const nameMapSpec = await readNameMap(values['name-map'] as string | undefined, values.preset as string | undefined);
   let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
-  const keyOptions = readKeyOptions(values);
+  const keyOptions = await readKeyOptions(values);
 
   let entries: TensorEntry[];
   let format: 'ckpt' | 'safetensors';

@@ -76,7 +76,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
 
 export async function run({ values, positionals }: ArgsOf<typeof inspectDefinition>, io: CliIo): Promise<number> {
   const file = positionals[0] as string;
-  const keyOptions = readKeyOptions(values);
+  const keyOptions = await readKeyOptions(values);
   const filterText = values.filter;
   const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
   try {

@@ -154,7 +154,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const json = values.json === true;
   try {
-    const { index, plaintext } = await openInputCheckpoint(file, readKeyOptions(values));
+    const { index, plaintext } = await openInputCheckpoint(file, await readKeyOptions(values));
     const options = { bins, exactHistogram: values['exact-histogram'] === true };
 
     if (tensorName !== undefined) {

@@ -140,7 +140,7 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
 
 export async function run({ values, positionals }: ArgsOf<typeof verifyDefinition>, io: CliIo): Promise<number> {
   const file = positionals[0] as string;
-  const keyOptions = readKeyOptions(values);
+  const keyOptions = await readKeyOptions(values);
   let report: IntegrityReport;
   try {
     const opened = await openCheckpoint(await openFileSource(file), { ...keyOptions, tolerateCrcTrailer: true });

@@ -32,6 +32,11 @@ const OPTIONS = {
   ...KEY_OPTIONS,
   'enc-key': { type: 'string', value: '<hex>', description: 'encrypt the output with this key (needs --enc-mode)' },
   'enc-key-text': { type: 'string', value: '<text>', description: 'the output key as Python bytes text' },
+  'enc-key-file': {
+    type: 'string',
+    value: '<file>',
+    description: "the output key read from a file (hex, or a Python bytes literal b'...')",
+  },
   'enc-mode': { type: 'string', value: '<mode>', description: 'AES-GCM, AES-CBC or SM4-CBC' },
   crc: { type: 'boolean', description: 'append the crc_num trailer (save_checkpoint crc_check=True)' },
   'metadata-format': { type: 'string', value: '<ms|pt>', description: 'safetensors __metadata__ format' },

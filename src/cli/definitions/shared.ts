@@ -9,13 +9,19 @@ import type { CliOptionSpec, CliOptions } from '../args';
 export const CHECKPOINT_INPUT =
   'a .ckpt, .safetensors or PyTorch file, a shard index JSON, or a folder holding a sharded set';
 
-/** `--key <hex>`, `--key-text <python b"..." text>`, `--mode` (only for MindSpore 1.3–1.6 files); read by readKeyOptions. */
+/** `--key <hex>`, `--key-text <python b"..." text>`, `--key-file <file>`, `--mode` (only for MindSpore 1.3–1.6 files); read by readKeyOptions. */
 export const KEY_OPTIONS = {
   key: { type: 'string', value: '<hex>', description: 'key of an encrypted checkpoint, as hex' },
   'key-text': {
     type: 'string',
     value: '<text>',
     description: 'key of an encrypted checkpoint, as the Python bytes text given to MindSpore',
+  },
+  'key-file': {
+    type: 'string',
+    value: '<file>',
+    description:
+      "key of an encrypted checkpoint, read from a file (hex, or a Python bytes literal b'...'): unlike --key, not visible to other users in the process list",
   },
   mode: {
     type: 'string',
