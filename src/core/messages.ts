@@ -611,14 +611,19 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-unreadable':
       return {
         title: 'Not a strategy file Ckpt Lens can read',
-        detail: `The file is neither a MindSpore ParallelStrategyMap protobuf nor a JSON strategy${at}.${details.hint ? ` ${details.hint}` : ''}`,
+        detail: details.hint
+          ? `The file${at} cannot be read as a MindSpore parallel strategy. ${details.hint}`
+          : `The file is neither a MindSpore ParallelStrategyMap protobuf nor a JSON strategy${at}.`,
         action:
           'Choose the strategy file written by strategy_ckpt_config (or merge_pipeline_strategys), not a checkpoint or group-info file.',
       };
     case 'strategy-empty':
       return {
-        title: 'The strategy file describes no parameters',
-        detail: `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
+        title: details.actual === 0 ? 'The strategy file is empty' : 'The strategy file describes no parameters',
+        detail:
+          details.actual === 0
+            ? `The file has 0 bytes${at}: no strategy was written into it (a save that did not finish, or the wrong file).`
+            : `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
         action: 'Use the strategy file saved by the training run that wrote these checkpoints.',
       };
     case 'strategy-too-large':
