@@ -12,6 +12,8 @@ import type { CliIo } from './types';
 /** Error codes that are integrity findings (exit 3), not bad input. */
 const INTEGRITY_CODES: ReadonlySet<string> = new Set([
   'distributed-rank-foreign',
+  'distributed-tensor-unmergeable',
+  'distributed-tensor-unsliceable',
   'shard-part-crc-mismatch',
   'shard-set-incomplete',
   'export-damaged-source',

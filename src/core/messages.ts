@@ -29,6 +29,10 @@ function where(details: ErrorDetails): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** `"name" (in file)` for a sentence that goes on after a colon. */
+const parameterAt = (details: ErrorDetails): string =>
+  `${details.tensor !== undefined ? `"${details.tensor}"` : 'A parameter'}${details.file ? ` (in ${details.file})` : ''}`;
+
 /** "1", "1 and 2", "1, 2 and 3". */
 const listNumbers = (values: readonly number[]): string =>
   values.length <= 1
@@ -670,9 +674,24 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       };
     case 'distributed-tensor-unmergeable':
       return {
-        title: 'This tensor cannot be merged',
-        detail: `The slices${at} cannot be put together: ${details.hint ?? 'see the layout problems'}.`,
-        action: 'Look at the layout view for missing ranks or shapes that contradict the strategy.',
+        title: 'A parameter cannot be merged',
+        detail: `${parameterAt(details)}: ${withStop(details.hint ?? 'see the layout problems')}`,
+        action:
+          'Run "layout" with the same strategy and rank files to see every problem (missing ranks, shapes that contradict the strategy, parameters no rank file holds); nothing was written.',
+      };
+    case 'distributed-tensor-unsliceable':
+      return {
+        title: 'A parameter cannot be cut for the target strategy',
+        detail: `${parameterAt(details)}: ${withStop(details.hint ?? 'its shape does not fit the strategy')}`,
+        action:
+          'Check that the input is the full checkpoint of the network the strategy describes; no rank file was written.',
+      };
+    case 'distributed-input-unmatched':
+      return {
+        title: "The input holds none of the strategy's parameters",
+        detail: `None of the ${String(details.expected ?? '')} parameters the strategy lists is in the input${at}${details.hint ? `; it holds ${details.hint}` : ''}.`,
+        action:
+          'Give the full (merged or unified) checkpoint of the network the strategy was saved for, or the strategy file of the network this checkpoint comes from.',
       };
     case 'distributed-rank-foreign':
       return {
@@ -1171,7 +1190,7 @@ export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, 
     case 'tensor-map-rank-mismatch':
       return `The strategy's tensor map does not fit the tensor${suffix}.`;
     case 'bad-tensor-map':
-      return `The tensor map names device axes the device matrix does not have${suffix}.`;
+      return `The tensor map cannot be used${suffix}.`;
     case 'bad-device-matrix':
       return `The device matrix cannot be used${suffix}.`;
     case 'opt-shard-inconsistent':
