@@ -45,8 +45,15 @@ const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text
 const bytes = (value: string | number | undefined): string =>
   typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
 
-export function describeError(code: ErrorCode, details: ErrorDetails): UserMessage {
+/**
+ * Where a sentence is read: the web page (drop files, "Copy diagnostics") or the `ckpt-lens`
+ * terminal (paths, commands). Only the advice differs; what happened reads the same.
+ */
+export type MessageSurface = 'page' | 'cli';
+
+export function describeError(code: ErrorCode, details: ErrorDetails, surface: MessageSurface = 'page'): UserMessage {
   const at = where(details);
+  const cli = surface === 'cli';
   switch (code) {
     case 'read-failed':
       return {
@@ -742,13 +749,17 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The sharded set is incomplete',
         detail: `${details.hint ?? 'Tensors the index names are in no shard'}. Converting it would leave those tensors out without a word, so nothing was written.`,
-        action: 'Put the missing shard files beside the index (or drop the whole folder), then convert again.',
+        action: cli
+          ? 'Put the missing shard files beside the index (regular files, by the names it gives), then convert again.'
+          : 'Put the missing shard files beside the index (or drop the whole folder), then convert again.',
       };
     case 'shard-set-no-shards':
       return {
         title: 'None of the shards is here',
         detail: `The index names ${String(details.expected)} shard file(s)${at}, and none of them was found beside it.`,
-        action: 'Put the shard files in the folder of the index (or drop the whole folder).',
+        action: cli
+          ? 'Put the shard files in the folder of the index, by the names it gives.'
+          : 'Put the shard files in the folder of the index (or drop the whole folder).',
       };
     case 'file-not-found':
       return {
@@ -857,13 +868,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Something went wrong inside Ckpt Lens',
         detail: details.hint ?? 'An unexpected error occurred.',
-        action: 'Use "Copy diagnostics" and report it; your other files are unaffected.',
+        action: cli
+          ? 'This is a bug in Ckpt Lens: report it with the command line and this message.'
+          : 'Use "Copy diagnostics" and report it; your other files are unaffected.',
       };
   }
 }
 
-export function describeSerialized(error: SerializedLensError): UserMessage {
-  return describeError(error.code, error.details);
+export function describeSerialized(error: SerializedLensError, surface: MessageSurface = 'page'): UserMessage {
+  return describeError(error.code, error.details, surface);
 }
 
 /** One line for a terminal: title, detail and action. */
@@ -905,7 +918,7 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
   }
 }
 
-export function describeFileProblem(code: FileProblemCode, detail: string): string {
+export function describeFileProblem(code: FileProblemCode, detail: string, surface: MessageSurface = 'page'): string {
   switch (code) {
     case 'safetensors-gap':
       return `Gap in the data section: ${detail}.`;
@@ -932,7 +945,11 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
     case 'ddp-prefix':
       return `Every tensor name starts with "${detail}" (saved from a DistributedDataParallel or DataParallel wrapper); strip the prefix to match the bare model.`;
     case 'shard-file-missing':
-      return `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+      return surface === 'cli'
+        ? `A shard file the index names is not beside it: ${detail}. Its tensors are not listed; put the file there to see them.`
+        : `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+    case 'shard-file-not-regular':
+      return `A shard the index names is not a regular file: ${detail}. Its tensors are not listed; put the shard file itself at that name to see them.`;
     case 'shard-tensor-missing':
       return `A tensor the index names is in no shard where it says: ${detail}. Loading this set by its index fails for it.`;
     case 'shard-tensor-not-indexed':
