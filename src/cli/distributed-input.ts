@@ -159,7 +159,7 @@ export async function openRankPaths(
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
 
 /** What stops a merge: parameters that cannot be merged though files hold them, and strategy parameters no file holds. */
-export function mergeBlockers(layout: SetLayout): { inFiles: ParameterPlan[]; absent: ParameterPlan[] } {
+function mergeBlockers(layout: SetLayout): { inFiles: ParameterPlan[]; absent: ParameterPlan[] } {
   const notInFiles = (plan: ParameterPlan): boolean => plan.problems.some((p) => p.code === 'not-in-files');
   const inFiles = layout.parameters.filter(
     (plan) =>
