@@ -111,6 +111,8 @@ export type ErrorCode =
   | 'distributed-rank-unknown'
   | 'distributed-nothing-matches'
   | 'distributed-tensor-unmergeable'
+  | 'distributed-tensor-unsliceable'
+  | 'distributed-input-unmatched'
   | 'distributed-tensor-too-large'
   | 'distributed-rank-foreign'
   // sharded sets: the index JSON (a side input) and its shard files

@@ -87,6 +87,7 @@ export type FileProblemCode =
   | 'ddp-prefix'
   // sharded sets (core/sharded): the index JSON and the shard files disagree
   | 'shard-file-missing'
+  | 'shard-file-not-regular'
   | 'shard-tensor-missing'
   | 'shard-tensor-not-indexed'
   | 'shard-duplicate-name'

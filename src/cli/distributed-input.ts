@@ -3,22 +3,28 @@ import path from 'node:path';
 import { LensError, withFile } from '../base/errors';
 import { parseHexKey, parseTextKey } from '../core/key-input';
 import {
+  checkReplicas,
+  openMergedView,
   openRankFiles,
   openRankSource,
-  pickRankFile as lastRankFile,
   rankFormatOf,
   rankFromPath,
   readNamedStrategy,
   type LayoutProblem,
   type LayoutProblemCode,
+  type MergedView,
+  type ParameterPlan,
   type RankFile,
   type RankFormat,
   type RankSource,
+  type ReplicaReport,
   type SetLayout,
+  withReplicaReports,
 } from '../core/distributed';
 import { combineStageStrategies, type ParallelStrategy } from '../formats/strategy';
 import { fsError, openFileSource } from './files';
-import { describeKeyProblem } from '../core/messages';
+import { describeKeyProblem, describeLayoutProblem } from '../core/messages';
+import { plural } from '../base/plural';
 
 /** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
 const FOREIGN_RANK_CODES: ReadonlySet<LayoutProblemCode> = new Set<LayoutProblemCode>([
@@ -39,24 +45,37 @@ export function foreignRankProblems(layout: SetLayout): { name: string; problem:
 function checkpointFilesIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => rankFormatOf(name) !== null && statSync(path.join(dir, name)).isFile())
+    .sort()
     .map((name) => path.join(dir, name));
 }
 
 /**
- * The checkpoint of one rank folder: the only one of the chosen format, or — like MindSpore's
- * transform_checkpoints — the last after sorting when there are several.
+ * The checkpoint of one rank folder: the only one (of the chosen format). Two of the same format
+ * are refused: MindSpore's transform_checkpoints would take the last by name, but a second file
+ * is as likely another save step or a stray copy, and a merge from the wrong one is silent.
  */
 function pickRankFile(dir: string, format: RankFormat | undefined): string {
-  const files = checkpointFilesIn(dir).map((file) => ({ path: file }));
-  const formats = new Set(files.map((file) => rankFormatOf(file.path)));
+  const files = checkpointFilesIn(dir);
+  const formats = new Set(files.map((file) => rankFormatOf(file)));
   if (!format && formats.size > 1) {
     throw new LensError('usage', {
       hint: `${dir} holds both .ckpt and .safetensors files: choose with --input-format`,
     });
   }
-  const last = lastRankFile(files, format);
-  if (!last) throw new LensError('distributed-no-ranks', { file: dir, hint: 'no checkpoint in this rank folder' });
-  return last.path;
+  const chosen = format ? files.filter((file) => rankFormatOf(file) === format) : files;
+  if (chosen.length > 1) {
+    const names = chosen.map((file) => path.basename(file));
+    throw new LensError('usage', {
+      hint:
+        `${dir} holds ${chosen.length} .${rankFormatOf(chosen[0] ?? '') ?? 'ckpt'} checkpoints ` +
+        `(${names.join(', ')}) and Ckpt Lens will not guess which one belongs to the set. ` +
+        `Move the others out of the folder, or name the file to use (e.g. ${path.join(dir, names[0] ?? '')}) ` +
+        'in place of the folder, with the other ranks given one by one',
+    });
+  }
+  const only = chosen[0];
+  if (!only) throw new LensError('distributed-no-ranks', { file: dir, hint: 'no checkpoint in this rank folder' });
+  return only;
 }
 
 /** Positional arguments → one file per rank: files as given, folders searched for rank_N folders. */
@@ -135,4 +154,78 @@ export async function openRankPaths(
     inputs.push({ name: file, source });
   }
   return openRankFiles(inputs, { signal });
+}
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** What stops a merge: parameters that cannot be merged though files hold them, and strategy parameters no file holds. */
+function mergeBlockers(layout: SetLayout): { inFiles: ParameterPlan[]; absent: ParameterPlan[] } {
+  const notInFiles = (plan: ParameterPlan): boolean => plan.problems.some((p) => p.code === 'not-in-files');
+  const inFiles = layout.parameters.filter(
+    (plan) =>
+      !plan.mergeable &&
+      !notInFiles(plan) &&
+      (plan.holdings.some((h) => h.present) || plan.problems.some((p) => p.severity === 'error')),
+  );
+  const absent = layout.parameters.filter((plan) => plan.kind === 'sharded' && notInFiles(plan));
+  return { inFiles, absent };
+}
+
+export interface CheckedMerge {
+  view: MergedView;
+  layout: SetLayout;
+  replicas: ReplicaReport[];
+  /** Parameters left out (only with allowIncomplete): unmergeable ones first, then those in no rank file. */
+  skipped: ParameterPlan[];
+}
+
+/**
+ * The merged view of a set, after every check `merge` makes before it writes: replicas compared
+ * (unless told not to), no rank file that contradicts the others (exit 3), no parameter that
+ * cannot be merged and no strategy parameter missing from every file (exit 3 unless
+ * `allowIncomplete`), and something to merge at all. `merge` and `reslice --train-strategy` share it.
+ */
+export async function openCheckedMergedView(
+  strategy: ParallelStrategy,
+  files: readonly RankFile[],
+  options: { checkReplicas: boolean; allowIncomplete: boolean; signal?: AbortSignal },
+): Promise<CheckedMerge> {
+  const view = openMergedView(strategy, files);
+  let layout = view.layout;
+  // Replicas are compared before anything is written (MindSpore trusts one holder): a rank
+  // file from another run with the same names and shapes shows only in its bytes.
+  let replicas: ReplicaReport[] = [];
+  if (options.checkReplicas) {
+    replicas = await checkReplicas(files, layout, options.signal ? { signal: options.signal } : {});
+    layout = withReplicaReports(layout, replicas);
+  }
+  const foreign = foreignRankProblems(layout);
+  const first = foreign[0];
+  if (first) {
+    throw new LensError('distributed-rank-foreign', {
+      tensor: first.name,
+      hint:
+        `${describeLayoutProblem(first.problem.code, first.problem.detail, first.problem.ranks)} ` +
+        `(${plural(foreign.length, 'parameter')} in all; "layout --check-replicas" lists them)`,
+    });
+  }
+  const { inFiles, absent } = mergeBlockers(layout);
+  const skipped = [...inFiles, ...absent];
+  const blocker = skipped[0];
+  if (blocker && !options.allowIncomplete) {
+    const reason = blocker.problems.find((p) => p.severity === 'error');
+    const what =
+      inFiles.length > 0 && absent.length > 0
+        ? `${plural(inFiles.length, 'parameter')} cannot be merged and ${absent.length} ${absent.length === 1 ? 'is' : 'are'} in no rank file`
+        : `${plural(skipped.length, 'parameter')} in all`;
+    throw new LensError('distributed-tensor-unmergeable', {
+      tensor: blocker.name,
+      hint:
+        `${reason ? lowerFirst(describeLayoutProblem(reason.code, reason.detail, reason.ranks)).replace(/\.$/, '') : 'see "layout"'} ` +
+        `(${what}; "layout" lists them, --allow-incomplete writes the others)`,
+    });
+  }
+  if (view.index.tensors.length === 0)
+    throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
+  return { view, layout, replicas, skipped };
 }

@@ -5,6 +5,12 @@ import { exportChunks, type ExportJob } from '../core/export';
 import { LensError } from '../base/errors';
 import { BlobSource } from '../io/byte-source';
 
+/** What a path that exists but is not a regular file is, in words ("a folder", "a character device"…). */
+export function pathKind(file: string): string {
+  const stats = statSync(file);
+  return stats.isDirectory() ? 'a folder' : kindOf(stats);
+}
+
 /** What a non-regular path is, in words. */
 function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe';

@@ -12,6 +12,8 @@ import type { CliIo } from './types';
 /** Error codes that are integrity findings (exit 3), not bad input. */
 const INTEGRITY_CODES: ReadonlySet<string> = new Set([
   'distributed-rank-foreign',
+  'distributed-tensor-unmergeable',
+  'distributed-tensor-unsliceable',
   'shard-part-crc-mismatch',
   'shard-set-incomplete',
   'export-damaged-source',
@@ -79,7 +81,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     if (serialized.code === 'usage') return usageError(serialized.details.hint ?? 'the command line is not valid');
     // The sentences (core/messages.ts, ~60 kB) are loaded only here: --help never needs them.
     const { describeSerialized, oneLine } = await import('../core/messages');
-    const message = oneLine(describeSerialized(serialized));
+    const message = oneLine(describeSerialized(serialized, 'cli'));
     if (json) io.out(JSON.stringify({ error: { code: serialized.code, message } }));
     io.err(message);
     return INTEGRITY_CODES.has(serialized.code) ? EXIT.integrityFailed : EXIT.badInput;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +78,39 @@ describe('one checkpoint from a folder or an index JSON', () => {
     expect(result.problems.map((p) => p.code)).toEqual(['shard-file-missing']);
     expect(result.tensors).toHaveLength(7);
     const text = await runCli('inspect', dir);
-    expect(text.out.join('\n')).toContain(`A shard file the index names is not here: ${SHARD2}`);
+    // Terminal advice: the file goes beside the index (there is no folder to drop in a terminal).
+    expect(text.out.join('\n')).toContain(
+      `A shard file the index names is not beside it: ${SHARD2} (the index puts 8 tensors in it). Its tensors are not listed; put the file there to see them.`,
+    );
+    expect(text.out.join('\n')).not.toContain('drop');
+  });
+
+  it('a folder or a device where a shard should be is named for what it is, not "not here"', async () => {
+    for (const [name, make, kind] of [
+      ['folder', (file: string) => mkdirSync(file), 'a folder'],
+      ['device', (file: string) => symlinkSync('/dev/zero', file), 'a character device'],
+    ] as const) {
+      const dir = path.join(tmp, `shard-${name}`);
+      mkdirSync(dir);
+      copyFileSync(INDEX, path.join(dir, 'model.safetensors.index.json'));
+      copyFileSync(path.join(SET, SHARD1), path.join(dir, SHARD1));
+      make(path.join(dir, SHARD2));
+      const result = parse<InspectJson>((await runCli('inspect', dir, '--json')).out[0]);
+      expect(
+        result.problems.map((p) => p.code),
+        name,
+      ).toEqual(['shard-file-not-regular']);
+      expect(result.tensors).toHaveLength(7);
+      const text = (await runCli('inspect', dir)).out.join('\n');
+      expect(text).toContain(
+        `A shard the index names is not a regular file: ${SHARD2} is ${kind} (the index puts 8 tensors in it). Its tensors are not listed; put the shard file itself at that name to see them.`,
+      );
+      // convert refuses the set as incomplete (exit 3), with terminal advice.
+      const converted = await runCli('convert', dir, path.join(tmp, `shard-${name}.safetensors`));
+      expect(converted.code).toBe(3);
+      expect(converted.err.join('\n')).toContain(`${SHARD2} is ${kind}`);
+      expect(converted.err.join('\n')).not.toContain('drop the whole folder');
+    }
   });
 
   it('a folder with neither an index nor exactly one checkpoint: exit 1 with a clear sentence', async () => {

@@ -5,7 +5,7 @@ import type { CheckpointOpenOptions, OpenedCheckpoint } from '../core/open';
 import { openCheckpoint } from '../core/open';
 import { openShardedCheckpoint } from '../core/sharded';
 import { isShardIndexName, pickShardIndex } from '../formats/sharded/index-json';
-import { openFileSource } from './files';
+import { openFileSource, pathKind } from './files';
 
 /** Files a folder may hold as its one checkpoint (the PyTorch ones once their reader is registered). */
 const CHECKPOINT_FILE = /\.(ckpt|safetensors|bin|pt|pth)$/i;
@@ -47,7 +47,9 @@ export async function openInputCheckpoint(
         indexSource: await openFileSource(file),
         shard: async (name) => {
           const shardPath = path.join(dir, name);
-          return isFile(shardPath) ? openFileSource(shardPath) : null;
+          if (isFile(shardPath)) return openFileSource(shardPath);
+          const kind = existsSync(shardPath) ? pathKind(shardPath) : null;
+          return kind ? { notAFile: kind } : null;
         },
       },
       options,

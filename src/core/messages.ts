@@ -30,6 +30,10 @@ function where(details: ErrorDetails): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** `"name" (in file)` for a sentence that goes on after a colon. */
+const parameterAt = (details: ErrorDetails): string =>
+  `${details.tensor !== undefined ? `"${details.tensor}"` : 'A parameter'}${details.file ? ` (in ${details.file})` : ''}`;
+
 /** "1", "1 and 2", "1, 2 and 3". */
 const listNumbers = (values: readonly number[]): string =>
   values.length <= 1
@@ -42,8 +46,15 @@ const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text
 const bytes = (value: string | number | undefined): string =>
   typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
 
-export function describeError(code: ErrorCode, details: ErrorDetails): UserMessage {
+/**
+ * Where a sentence is read: the web page (drop files, "Copy diagnostics") or the `ckpt-lens`
+ * terminal (paths, commands). Only the advice differs; what happened reads the same.
+ */
+export type MessageSurface = 'page' | 'cli';
+
+export function describeError(code: ErrorCode, details: ErrorDetails, surface: MessageSurface = 'page'): UserMessage {
   const at = where(details);
+  const cli = surface === 'cli';
   switch (code) {
     case 'read-failed':
       return {
@@ -627,14 +638,19 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'strategy-unreadable':
       return {
         title: 'Not a strategy file Ckpt Lens can read',
-        detail: `The file is neither a MindSpore ParallelStrategyMap protobuf nor a JSON strategy${at}.${details.hint ? ` ${details.hint}` : ''}`,
+        detail: details.hint
+          ? `The file${at} cannot be read as a MindSpore parallel strategy. ${details.hint}`
+          : `The file is neither a MindSpore ParallelStrategyMap protobuf nor a JSON strategy${at}.`,
         action:
           'Choose the strategy file written by strategy_ckpt_config (or merge_pipeline_strategys), not a checkpoint or group-info file.',
       };
     case 'strategy-empty':
       return {
-        title: 'The strategy file describes no parameters',
-        detail: `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
+        title: details.actual === 0 ? 'The strategy file is empty' : 'The strategy file describes no parameters',
+        detail:
+          details.actual === 0
+            ? `The file has 0 bytes${at}: no strategy was written into it (a save that did not finish, or the wrong file).`
+            : `It has no parallel_layout_item entries${at}. MindSpore cannot use it either: for a protobuf strategy file its _build_protobuf_strategy raises a ValueError saying the file "has no sliced parameter".`,
         action: 'Use the strategy file saved by the training run that wrote these checkpoints.',
       };
     case 'strategy-too-large':
@@ -681,9 +697,24 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       };
     case 'distributed-tensor-unmergeable':
       return {
-        title: 'This tensor cannot be merged',
-        detail: `The slices${at} cannot be put together: ${details.hint ?? 'see the layout problems'}.`,
-        action: 'Look at the layout view for missing ranks or shapes that contradict the strategy.',
+        title: 'A parameter cannot be merged',
+        detail: `${parameterAt(details)}: ${withStop(details.hint ?? 'see the layout problems')}`,
+        action:
+          'Run "layout" with the same strategy and rank files to see every problem (missing ranks, shapes that contradict the strategy, parameters no rank file holds); nothing was written.',
+      };
+    case 'distributed-tensor-unsliceable':
+      return {
+        title: 'A parameter cannot be cut for the target strategy',
+        detail: `${parameterAt(details)}: ${withStop(details.hint ?? 'its shape does not fit the strategy')}`,
+        action:
+          'Check that the input is the full checkpoint of the network the strategy describes; no rank file was written.',
+      };
+    case 'distributed-input-unmatched':
+      return {
+        title: "The input holds none of the strategy's parameters",
+        detail: `None of the ${String(details.expected ?? '')} parameters the strategy lists is in the input${at}${details.hint ? `; it holds ${details.hint}` : ''}.`,
+        action:
+          'Give the full (merged or unified) checkpoint of the network the strategy was saved for, or the strategy file of the network this checkpoint comes from.',
       };
     case 'distributed-rank-foreign':
       return {
@@ -734,13 +765,17 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The sharded set is incomplete',
         detail: `${details.hint ?? 'Tensors the index names are in no shard'}. Converting it would leave those tensors out without a word, so nothing was written.`,
-        action: 'Put the missing shard files beside the index (or drop the whole folder), then convert again.',
+        action: cli
+          ? 'Put the missing shard files beside the index (regular files, by the names it gives), then convert again.'
+          : 'Put the missing shard files beside the index (or drop the whole folder), then convert again.',
       };
     case 'shard-set-no-shards':
       return {
         title: 'None of the shards is here',
         detail: `The index names ${String(details.expected)} shard file(s)${at}, and none of them was found beside it.`,
-        action: 'Put the shard files in the folder of the index (or drop the whole folder).',
+        action: cli
+          ? 'Put the shard files in the folder of the index, by the names it gives.'
+          : 'Put the shard files in the folder of the index (or drop the whole folder).',
       };
     case 'file-not-found':
       return {
@@ -858,13 +893,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Something went wrong inside Ckpt Lens',
         detail: details.hint ?? 'An unexpected error occurred.',
-        action: 'Use "Copy diagnostics" and report it; your other files are unaffected.',
+        action: cli
+          ? 'This is a bug in Ckpt Lens: report it with the command line and this message.'
+          : 'Use "Copy diagnostics" and report it; your other files are unaffected.',
       };
   }
 }
 
-export function describeSerialized(error: SerializedLensError): UserMessage {
-  return describeError(error.code, error.details);
+export function describeSerialized(error: SerializedLensError, surface: MessageSurface = 'page'): UserMessage {
+  return describeError(error.code, error.details, surface);
 }
 
 /** One line for a terminal: title, detail and action. */
@@ -906,7 +943,7 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
   }
 }
 
-export function describeFileProblem(code: FileProblemCode, detail: string): string {
+export function describeFileProblem(code: FileProblemCode, detail: string, surface: MessageSurface = 'page'): string {
   switch (code) {
     case 'safetensors-gap':
       return `Gap in the data section: ${detail}.`;
@@ -933,7 +970,11 @@ export function describeFileProblem(code: FileProblemCode, detail: string): stri
     case 'ddp-prefix':
       return `Every tensor name starts with "${detail}" (saved from a DistributedDataParallel or DataParallel wrapper); strip the prefix to match the bare model.`;
     case 'shard-file-missing':
-      return `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+      return surface === 'cli'
+        ? `A shard file the index names is not beside it: ${detail}. Its tensors are not listed; put the file there to see them.`
+        : `A shard file the index names is not here: ${detail}. Its tensors are not listed; add the file (drop the whole folder) to see them.`;
+    case 'shard-file-not-regular':
+      return `A shard the index names is not a regular file: ${detail}. Its tensors are not listed; put the shard file itself at that name to see them.`;
     case 'shard-tensor-missing':
       return `A tensor the index names is in no shard where it says: ${detail}. Loading this set by its index fails for it.`;
     case 'shard-tensor-not-indexed':
@@ -1216,7 +1257,7 @@ export function describeLayoutProblem(code: LayoutProblemCode, detail?: string, 
     case 'tensor-map-rank-mismatch':
       return `The strategy's tensor map does not fit the tensor${suffix}.`;
     case 'bad-tensor-map':
-      return `The tensor map names device axes the device matrix does not have${suffix}.`;
+      return `The tensor map cannot be used${suffix}.`;
     case 'bad-device-matrix':
       return `The device matrix cannot be used${suffix}.`;
     case 'opt-shard-inconsistent':

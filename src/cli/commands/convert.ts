@@ -137,12 +137,17 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
     });
     // A set with tensors in no shard would be written without them: a load finding, nothing written.
     const lost = opened.index.problems.filter(
-      (problem) => problem.code === 'shard-file-missing' || problem.code === 'shard-tensor-missing',
+      (problem) =>
+        problem.code === 'shard-file-missing' ||
+        problem.code === 'shard-file-not-regular' ||
+        problem.code === 'shard-tensor-missing',
     );
     if (lost.length > 0)
       throw new LensError('shard-set-incomplete', {
         file: input,
-        hint: lost.map((problem) => describeFileProblem(problem.code, problem.detail).replace(/\.$/, '')).join('; '),
+        hint: lost
+          .map((problem) => describeFileProblem(problem.code, problem.detail, 'cli').replace(/\.$/, ''))
+          .join('; '),
       });
     const options: ExportOptions = {
       format,
@@ -223,7 +228,7 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
     if (findings.length > 0) {
       const first = findings[0] as (typeof findings)[number];
       io.err(
-        `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail)}`,
+        `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail, 'cli')}`,
       );
     }
     if (opened.index.crc.present && opened.index.crc.ok === null && !opened.index.crc.zipEntries)

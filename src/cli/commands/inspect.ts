@@ -71,7 +71,7 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
     );
     for (const problem of tensor.problems ?? []) io.out(`    ! ${describeTensorProblem(problem.code, problem.detail)}`);
   }
-  for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail)}`);
+  for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail, 'cli')}`);
 }
 
 export async function run({ values, positionals }: ArgsOf<typeof inspectDefinition>, io: CliIo): Promise<number> {

@@ -152,12 +152,13 @@ describe('ckpt-lens merge', () => {
     }
   });
 
-  it('a missing rank: exit 1 naming the parameter and the ranks; --allow-incomplete writes the rest', async () => {
+  it('a missing rank: exit 3 naming the parameter and the ranks; --allow-incomplete writes the rest', async () => {
     const files = [0, 2, 3, 4, 6, 7].map((r) => dist('case1_tp_dp', `rank_${r}`, `checkpoint_${r}.ckpt`));
     const out = path.join(work, 'incomplete.safetensors');
     const strategy = dist('case1_tp_dp', 'strategy.ckpt');
     const refused = await run('merge', '--strategy', strategy, ...files, '--out', out);
-    expect(refused.code).toBe(1);
+    // A parameter that cannot be merged is a load finding, as layout says (exit 3).
+    expect(refused.code).toBe(3);
     expect(refused.err.join('\n')).toContain('layer.bias');
     expect(refused.err.join('\n')).toContain('[1, 5]');
     const allowed = await run('merge', '--strategy', strategy, ...files, '--out', out, '--allow-incomplete', '--json');

@@ -2,24 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LensError } from '../../base/errors';
-import {
-  checkReplicas,
-  mergedNamesJob,
-  openMergedView,
-  planUnifiedParts,
-  withReplicaReports,
-  type MergedView,
-  type ReplicaReport,
-} from '../../core/distributed';
+import { mergedNamesJob, planUnifiedParts, type MergedView } from '../../core/distributed';
 import type { ExportFormat } from '../../core/export';
-import { describeLayoutProblem, describeSetProblem } from '../../core/messages';
+import { describeSetProblem } from '../../core/messages';
 import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
 import { checkOutputFile, checkOutputFolder, createFolder, fsError, writeExportFile } from '../files';
 import {
   collectRankPaths,
-  foreignRankProblems,
+  openCheckedMergedView,
   openRankPaths,
   parseInputFormat,
   readStrategies,
@@ -109,47 +101,11 @@ export async function run({ values, positionals }: ArgsOf<typeof mergeDefinition
     const strategy = await readStrategies(values.strategy);
     const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
     const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
-    const view = openMergedView(strategy, files);
-    let layout = view.layout;
-    // Replicas are compared before anything is written (MindSpore trusts one holder): a rank
-    // file from another run with the same names and shapes shows only in its bytes.
-    let replicas: ReplicaReport[] = [];
-    if (!values['no-check-replicas']) {
-      replicas = await checkReplicas(files, layout, { signal: controller.signal });
-      layout = withReplicaReports(layout, replicas);
-    }
-    const foreign = foreignRankProblems(layout);
-    const first = foreign[0];
-    if (first) {
-      throw new LensError('distributed-rank-foreign', {
-        tensor: first.name,
-        hint:
-          `${describeLayoutProblem(first.problem.code, first.problem.detail, first.problem.ranks)} ` +
-          `(${plural(foreign.length, 'parameter')} in all; "layout --check-replicas" lists them)`,
-      });
-    }
-    const skipped = layout.parameters.filter(
-      (plan) =>
-        !plan.mergeable &&
-        plan.holdings.some((h) => h.present) &&
-        plan.problems.every((p) => p.code !== 'not-in-files'),
-    );
-    const unmergeableInFiles = layout.parameters.filter(
-      (plan) => !plan.mergeable && plan.problems.some((p) => p.severity === 'error' && p.code !== 'not-in-files'),
-    );
-    const blocked = [...new Set([...skipped, ...unmergeableInFiles])];
-    if (blocked.length > 0 && !values['allow-incomplete']) {
-      const first = blocked[0];
-      const reason = first?.problems.find((p) => p.severity === 'error');
-      throw new LensError('distributed-tensor-unmergeable', {
-        tensor: first?.name,
-        hint:
-          `${reason ? describeLayoutProblem(reason.code, reason.detail, reason.ranks) : 'see "layout"'} ` +
-          `(${plural(blocked.length, 'parameter')} in all; --allow-incomplete writes the others)`,
-      });
-    }
-    if (view.index.tensors.length === 0)
-      throw new LensError('distributed-nothing-matches', { file: strategy.files.join(', ') });
+    const { view, layout, replicas, skipped } = await openCheckedMergedView(strategy, files, {
+      checkReplicas: !values['no-check-replicas'],
+      allowIncomplete: values['allow-incomplete'] ?? false,
+      signal: controller.signal,
+    });
 
     const written: Written[] = [];
     const kindOf = new Map(view.plans.map((plan) => [plan.name, plan.kind]));
@@ -214,7 +170,7 @@ export async function run({ values, positionals }: ArgsOf<typeof mergeDefinition
           outputs: written,
           merged: view.index.tensors.filter((t) => kindOf.get(t.name) === 'sharded').length,
           copied: view.index.tensors.filter((t) => kindOf.get(t.name) === 'extra').length,
-          skipped: blocked.map((plan) => ({ name: plan.name, problems: plan.problems })),
+          skipped: skipped.map((plan) => ({ name: plan.name, problems: plan.problems })),
           problems: layout.problems,
           replicasCompared: replicas.reduce((sum, report) => sum + report.compared, 0),
         }),
@@ -222,7 +178,10 @@ export async function run({ values, positionals }: ArgsOf<typeof mergeDefinition
     } else {
       for (const item of written)
         io.out(`${item.file}: ${formatBytes(item.bytes)}${item.tensors ? `, ${plural(item.tensors, 'tensor')}` : ''}`);
-      for (const plan of blocked) io.out(`skipped ${shown(plan.name)}`);
+      const absent = skipped.filter((plan) => plan.problems.some((p) => p.code === 'not-in-files'));
+      for (const plan of skipped) if (!absent.includes(plan)) io.out(`skipped ${shown(plan.name)}`);
+      if (absent.length > 0)
+        io.out(`skipped ${plural(absent.length, 'strategy parameter')} that no rank file holds (listed below)`);
       for (const problem of layout.problems)
         io.out(`! ${describeSetProblem(problem.code, problem.detail, problem.ranks)}`);
     }

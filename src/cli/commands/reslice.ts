@@ -1,13 +1,21 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
-import { combineCheckpoints, openMergedView, openReslicedView, strategyRanks } from '../../core/distributed';
+import { combineCheckpoints, openReslicedView, strategyParamsMissing, strategyRanks } from '../../core/distributed';
+import type { ParallelStrategy } from '../../formats/strategy';
 import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { plural } from '../../base/plural';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
-import { collectRankPaths, openRankPaths, parseInputFormat, readStrategies } from '../distributed-input';
+import {
+  collectRankPaths,
+  openCheckedMergedView,
+  openRankPaths,
+  parseInputFormat,
+  readStrategies,
+} from '../distributed-input';
+import { shown } from '../terminal';
 import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
 import { ownsOutput, parseShard } from '../shard';
 import type { ArgsOf, CliIo } from '../types';
@@ -50,6 +58,50 @@ async function writeView(
   return writeExportFile(job, out, signal);
 }
 
+/** Refuse an input that holds none of the target strategy's parameters, or (unless allowed) only some. */
+function checkCoverage(
+  full: OpenedCheckpoint,
+  target: ParallelStrategy,
+  input: string,
+  allowIncomplete: boolean,
+): void {
+  const missing = strategyParamsMissing(full, target);
+  if (missing.length === 0) return;
+  const total = target.layouts.length;
+  if (missing.length === total) {
+    const held = full.index.tensors.filter((entry) => entry.kind !== 'map').map((entry) => shown(entry.name));
+    throw new LensError('distributed-input-unmatched', {
+      file: input,
+      expected: total,
+      hint:
+        held.length === 0
+          ? 'no tensors'
+          : `${plural(held.length, 'tensor')}: ${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}`,
+    });
+  }
+  if (allowIncomplete) return;
+  throw new LensError('distributed-tensor-unsliceable', {
+    tensor: missing[0],
+    hint:
+      `the target strategy lists it but the input does not hold it (${missing.length} of ${plural(total, 'strategy parameter')} ` +
+      `are missing: ${missing.slice(0, 5).map(shown).join(', ')}${missing.length > 5 ? ', …' : ''}); ` +
+      '--allow-incomplete writes the rank files without them',
+  });
+}
+
+/** Remove what this run wrote (the rank files, then their folders if left empty). */
+function removeWritten(files: readonly string[]): void {
+  for (const file of files) {
+    rmSync(file, { force: true });
+    rmSync(`${file}.partial`, { force: true });
+    try {
+      rmdirSync(path.dirname(file));
+    } catch {
+      // not empty (other files were there before): keep it
+    }
+  }
+}
+
 export async function run({ values, positionals }: ArgsOf<typeof resliceDefinition>, io: CliIo): Promise<number> {
   const out = values.out;
   if (!out) return io.usage('reslice needs --out <dir>');
@@ -57,24 +109,36 @@ export async function run({ values, positionals }: ArgsOf<typeof resliceDefiniti
   if (format !== 'ckpt' && format !== 'safetensors')
     throw usage(`--format must be safetensors or ckpt, not "${String(format)}"`);
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+  const allowIncomplete = values['allow-incomplete'] ?? false;
   checkOutputFolder(out);
   const controller = new AbortController();
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
+  const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
   try {
     const target = await readStrategies(values.strategy);
     let full: OpenedCheckpoint;
+    let input: string;
     if (values['train-strategy']) {
-      // transform_checkpoints: merge with the training strategy, then cut for the target one.
+      // transform_checkpoints: merge with the training strategy (after every check merge makes), then cut.
       const train = await readStrategies(values['train-strategy']);
       const paths = collectRankPaths(positionals, parseInputFormat(values['input-format']));
       const files = await openRankPaths(paths, { key: values.key, keyText: values['key-text'] }, controller.signal);
-      full = openMergedView(train, files);
+      full = (
+        await openCheckedMergedView(train, files, {
+          checkReplicas: !values['no-check-replicas'],
+          allowIncomplete,
+          signal: controller.signal,
+        })
+      ).view;
+      input = positionals.join(', ');
     } else {
       if (positionals.length !== 1)
         throw usage('give one unified file or directory (or --train-strategy with rank files)');
-      full = await openUnified(positionals[0] as string);
+      input = positionals[0] as string;
+      full = await openUnified(input);
     }
+    checkCoverage(full, target, input, allowIncomplete);
     const all = strategyRanks(target);
     const ranks = values.rank ? values.rank.map(Number) : all;
     for (const rank of ranks) {
@@ -82,22 +146,27 @@ export async function run({ values, positionals }: ArgsOf<typeof resliceDefiniti
         throw usage(`--rank ${String(rank)} is not one of the target strategy's ranks 0–${all.length - 1}`);
       }
     }
-    const written: { rank: number; file: string; bytes: number; tensors: number }[] = [];
     // --shard: every process lists the same ranks, then writes the rank files that fall to it.
-    for (const rank of ranks.filter((_, index) => !shard || ownsOutput(shard, index))) {
-      const dir = path.join(out, `rank_${rank}`);
-      const file = path.join(dir, `net.${format}`);
+    const mine = ranks.filter((_, index) => !shard || ownsOutput(shard, index));
+    // Every rank's view first (metadata only): a tensor that cannot be cut stops the run before any file is written.
+    const planned = mine.map((rank) => {
+      const file = path.join(out, `rank_${rank}`, `net.${format}`);
       if (existsSync(file) && !values.force) throw usage(`${file} exists; add --force to replace it`);
-      createFolder(dir);
-      const view = openReslicedView(full, target, rank);
+      return { rank, file, view: openReslicedView(full, target, rank) };
+    });
+    for (const { rank, file, view } of planned) {
+      createFolder(path.dirname(file));
       const bytes = await writeView(view, format, file, controller.signal);
       written.push({ rank, file, bytes, tensors: view.index.tensors.length });
     }
-    if (values.json) io.out(JSON.stringify({ format, outputs: written }));
-    else
-      for (const item of written) io.out(`${item.file}: ${formatBytes(item.bytes)}, ${plural(item.tensors, 'tensor')}`);
-    return EXIT.ok;
+  } catch (error) {
+    removeWritten(written.map((item) => item.file));
+    throw error;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
+  if (values.json) io.out(JSON.stringify({ format, outputs: written }));
+  else
+    for (const item of written) io.out(`${item.file}: ${formatBytes(item.bytes)}, ${plural(item.tensors, 'tensor')}`);
+  return EXIT.ok;
 }

@@ -37,7 +37,7 @@ const MAX_LISTED_TENSOR_FINDINGS = 50;
 export function verifyJson(report: IntegrityReport) {
   const problems: ReportedProblem[] = report.problems.map((problem: FileProblem) => ({
     code: problem.code,
-    detail: describeFileProblem(problem.code, problem.detail),
+    detail: describeFileProblem(problem.code, problem.detail, 'cli'),
     ...(problem.offset !== undefined ? { offset: problem.offset } : {}),
   }));
   for (const finding of report.tensorFindings.slice(0, MAX_LISTED_TENSOR_FINDINGS))
@@ -55,7 +55,7 @@ export function verifyJson(report: IntegrityReport) {
   if (failure) {
     problems.push({
       code: failure.code,
-      detail: oneLine(describeSerialized(failure)),
+      detail: oneLine(describeSerialized(failure, 'cli')),
       ...(failure.details.block !== undefined ? { block: failure.details.block } : {}),
     });
   }
@@ -149,7 +149,7 @@ export async function run({ values, positionals }: ArgsOf<typeof verifyDefinitio
     const serialized = serializeError(withFile(error, file));
     // A damaged block found while indexing is an integrity failure, not a bad argument.
     if (isIntegrityFinding(serialized)) {
-      const message = describeError(serialized.code, serialized.details);
+      const message = describeError(serialized.code, serialized.details, 'cli');
       if (values.json) {
         io.out(
           JSON.stringify({

@@ -30,6 +30,15 @@ const OPTIONS = {
     description: 'only these target ranks (repeatable; default all)',
   },
   format: { type: 'string', value: '<safetensors|ckpt>', description: 'output format (default safetensors)' },
+  'no-check-replicas': {
+    type: 'boolean',
+    description:
+      'with --train-strategy: trust one holder of every slice (replicas are compared by default, as in merge)',
+  },
+  'allow-incomplete': {
+    type: 'boolean',
+    description: "write the rank files without the strategy's parameters the input lacks (refused by default)",
+  },
   shard: SHARD_OPTION,
   force: { type: 'boolean', description: 'replace existing output files' },
   json: { type: 'boolean', description: 'print JSON (errors too, as {"error": …})' },
@@ -47,5 +56,9 @@ export const resliceDefinition: CliDefinition<typeof OPTIONS> = {
       description: 'a unified file or folder of parts, or (with --train-strategy) rank files or folders',
     },
   ],
+  description:
+    'The rank files given with --train-strategy get every check merge makes; an input that lacks some of the ' +
+    "target strategy's parameters, or holds one in a shape the strategy contradicts, is an integrity finding " +
+    '(exit 3), one that holds none of them is bad input (exit 1); either way no rank file is written.',
   options: OPTIONS,
 };

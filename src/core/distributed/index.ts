@@ -5,12 +5,11 @@ export { openRankFiles, rankFromPath, type RankSource } from './set';
 export { readEntryBytes } from './boxes';
 export { checkReplicas, withReplicaReports, type ReplicaReport } from './replicas';
 export { setLayoutJson } from './report';
-export { openReslicedView, strategyRanks } from './reslice';
+export { openReslicedView, strategyParamsMissing, strategyRanks } from './reslice';
 export { planUnifiedParts } from './unified';
 export { combineCheckpoints } from './combine';
 export {
   openRankSource,
-  pickRankFile,
   rankFormatOf,
   readNamedStrategy,
   type RankFormat,

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LensError } from '../../base/errors';
 import type { ParameterLayout } from '../../formats/strategy';
-import { fixturePath } from '../../test/fixtures';
-import { analyzeSet, blockIndex, boxOf, fullShapeOf, sliceGeometry, splitCounts } from './layout';
+import { parseStrategy } from '../../formats/strategy/parse';
+import { fixtureBytes, fixturePath } from '../../test/fixtures';
+import { describeLayoutProblem } from '../messages';
+import { analyzeSet, blockIndex, boxOf, fullShapeOf, layoutErrors, sliceGeometry, splitCounts } from './layout';
 import { caseRanks, caseStrategy } from '../../test/distributed';
 import { rankInputs } from './merge';
 import { setLayoutJson } from './report';
@@ -313,5 +315,61 @@ describe('inconsistent inputs (distributed.md §4)', () => {
     };
     const { ranks } = await case1();
     expect(() => analyzeSet(wide, ranks)).toThrow(expect.objectContaining({ code: 'strategy-bad-layout' }));
+  });
+});
+
+describe('layout problems in words', () => {
+  it('dev_matrix sizes follow one rule (1 or more), checked per layout: -2 and 0 say the same', () => {
+    const layout = (devMatrix: number[]) =>
+      new TextEncoder().encode(
+        JSON.stringify({
+          current_stage: 1,
+          parallel_layout_item: {
+            w: {
+              dev_matrix: devMatrix,
+              tensor_map: [1, -1],
+              field: 0,
+              opt_weight_shard_step: 0,
+              opt_weight_shard_size: 0,
+            },
+          },
+        }),
+      );
+    for (const size of [-2, 0]) {
+      const strategy = parseStrategy(layout([size, 4]));
+      const problems = layoutErrors(strategy.layouts[0] as ParameterLayout);
+      expect(problems.map((p) => describeLayoutProblem(p.code, p.detail))).toEqual([
+        `The device matrix cannot be used: [${size},4] has the size ${size}; every size must be 1 or more.`,
+      ]);
+    }
+  });
+
+  it('a tensor map that uses an axis twice says so; one naming a missing axis says which', () => {
+    const base = parseStrategy(fixtureBytes('distributed', 'case1_tp_dp', 'strategy.json'))
+      .layouts[0] as ParameterLayout;
+    const said = (tensorMap: number[]) =>
+      layoutErrors({ ...base, tensorMap }).map((p) => describeLayoutProblem(p.code, p.detail));
+    expect(said([1, 1])).toEqual([
+      'The tensor map cannot be used: [1,1] uses device axis 1 more than once; each axis can split only one dimension, once.',
+    ]);
+    expect(said([5, -1])).toEqual([
+      'The tensor map cannot be used: [5,-1] names device axis 5, but the device matrix [2,4] has axes 0–1.',
+    ]);
+  });
+});
+
+describe('a strategy parameter no rank file holds', () => {
+  it('is an error of the parameter and of the set: the merged checkpoint would lack it', async () => {
+    const strategy = await caseStrategy('case1_tp_dp', 'strategy.ckpt');
+    const layouts = strategy.layouts.flatMap((l) => (l.name === 'layer.bias' ? [l, { ...l, name: 'head.bias' }] : [l]));
+    const layout = analyzeSet({ ...strategy, layouts }, rankInputs(await caseRanks('case1_tp_dp', 'ckpt')));
+    const plan = layout.parameters.find((p) => p.name === 'head.bias');
+    expect(plan?.mergeable).toBe(false);
+    expect(plan?.problems).toEqual([{ code: 'not-in-files', severity: 'error' }]);
+    expect(layout.problems.find((p) => p.code === 'strategy-params-not-in-files')).toEqual({
+      code: 'strategy-params-not-in-files',
+      severity: 'error',
+      detail: '1 of 4 strategy parameters is in no rank file: head.bias',
+    });
   });
 });

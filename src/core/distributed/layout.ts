@@ -78,6 +78,21 @@ export function strategyDeviceCount(layouts: readonly ParameterLayout[]): number
   );
 }
 
+/** Why a tensor map does not fit its device matrix, in words; null when it fits. */
+function tensorMapDetail(tensorMap: readonly TensorMapEntry[], devMatrix: readonly number[]): string | null {
+  const used = tensorMap.flatMap(axesOf);
+  const text = JSON.stringify(tensorMap);
+  const outside = used.find((axis) => axis < 0 || axis >= devMatrix.length);
+  if (outside !== undefined) {
+    const axes = devMatrix.length === 1 ? 'only axis 0' : `axes 0–${devMatrix.length - 1}`;
+    return `${text} names device axis ${outside}, but the device matrix ${JSON.stringify(devMatrix)} has ${axes}`;
+  }
+  const twice = used.find((axis, i) => used.indexOf(axis) !== i);
+  if (twice !== undefined)
+    return `${text} uses device axis ${twice} more than once; each axis can split only one dimension, once`;
+  return null;
+}
+
 /** Problems with the layout itself, independent of any file. */
 export function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
   const problems: LayoutProblem[] = [];
@@ -86,10 +101,8 @@ export function layoutErrors(layout: ParameterLayout): LayoutProblem[] {
     problems.push({ code: 'bad-device-matrix', severity: 'error', detail: deviceMatrixDetail(devMatrix) });
     return problems;
   }
-  const used = tensorMap.flatMap(axesOf);
-  if (used.some((axis) => axis < 0 || axis >= devMatrix.length) || new Set(used).size !== used.length) {
-    problems.push({ code: 'bad-tensor-map', severity: 'error', detail: JSON.stringify(tensorMap) });
-  }
+  const detail = tensorMapDetail(tensorMap, devMatrix);
+  if (detail) problems.push({ code: 'bad-tensor-map', severity: 'error', detail });
   if (layout.field > 0)
     problems.push({ code: 'field-split-unsupported', severity: 'error', detail: `field ${layout.field}` });
   if (layout.paramSplitShape.length > 0) {
@@ -305,9 +318,10 @@ function planSharded(
   const dtype = majority(entries, (entry) => entry.dtype)?.dtype ?? null;
   const sliceShape = majority(entries, (entry) => JSON.stringify(entry.shape))?.shape ?? null;
   if (entries.length === 0) {
+    // Nothing to merge it from: the merged checkpoint would lack it (merge refuses unless told to leave it out).
     problems.push({
       code: 'not-in-files',
-      severity: holders.size > 0 ? 'error' : 'warning',
+      severity: 'error',
       detail: holders.size > 0 ? `only in ranks outside stage(s) ${stages.join(', ')}` : undefined,
       ranks: holders.size > 0 ? [...holders.keys()] : undefined,
     });
@@ -534,7 +548,7 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
   if (notInFiles.length > 0) {
     problems.push({
       code: 'strategy-params-not-in-files',
-      severity: 'warning',
+      severity: 'error',
       detail: `${notInFiles.length} of ${plural(strategy.layouts.length, 'strategy parameter')} ${notInFiles.length === 1 ? 'is' : 'are'} in no rank file: ${listSome(notInFiles)}`,
     });
   }

@@ -3,6 +3,7 @@ import { LensError } from '../../base/errors';
 import { MAX_DISTRIBUTED_RANKS } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ParallelStrategy, ParameterLayout } from '../../formats/strategy/types';
+import { describeLayoutProblem } from '../messages';
 import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, type BoxedTensor } from './boxes';
 import { boxOf, layoutErrors, sliceGeometry, strategyDeviceCount } from './layout';
@@ -31,9 +32,11 @@ export interface ResliceOptions {
   includeUnlisted?: boolean;
 }
 
-function unmergeable(name: string, hint: string): LensError {
-  return new LensError('distributed-tensor-unmergeable', { tensor: name, hint });
+function unsliceable(name: string, hint: string): LensError {
+  return new LensError('distributed-tensor-unsliceable', { tensor: name, hint });
 }
+
+const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 function boxedSlice(
   full: OpenedCheckpoint,
@@ -44,20 +47,30 @@ function boxedSlice(
   const errors = layoutErrors(layout);
   const geometry = sliceGeometry(layout);
   const fatal = [...errors, ...geometry.problems].find((problem) => problem.severity === 'error');
-  if (fatal) throw unmergeable(entry.name, `${fatal.code}${fatal.detail ? `: ${fatal.detail}` : ''}`);
+  if (fatal) {
+    const sentence = describeLayoutProblem(fatal.code, fatal.detail, fatal.ranks).replace(/\.$/, '');
+    throw unsliceable(entry.name, sentence.charAt(0).toLowerCase() + sentence.slice(1));
+  }
   const shape = entry.shape;
+  // A JSON strategy names the full shape (tensor_shape); a protobuf one does not, so only the split is checked then.
+  if (layout.fullShape && !sameShape(layout.fullShape, shape)) {
+    throw unsliceable(
+      entry.name,
+      `the strategy gives its full shape as ${shapeText(layout.fullShape)}, the input holds ${shapeText(shape)}`,
+    );
+  }
   if (shape.length !== layout.tensorMap.length) {
-    throw unmergeable(entry.name, `tensor_map has ${layout.tensorMap.length} dimensions, the tensor ${shape.length}`);
+    throw unsliceable(entry.name, `tensor_map has ${layout.tensorMap.length} dimensions, the tensor ${shape.length}`);
   }
   // MindSpore's _chunk_tensor: "np_tensor can not be split by strategy!"
   shape.forEach((size, d) => {
     const pieces = (geometry.modelSplit[d] ?? 1) * (d === 0 ? geometry.optShards : 1);
     if (size % pieces !== 0)
-      throw unmergeable(entry.name, `dimension ${d} (${size}) cannot be split into ${pieces} equal pieces`);
+      throw unsliceable(entry.name, `dimension ${d} (${size}) cannot be split into ${pieces} equal pieces`);
   });
   const info = dtypeInfo(entry.dtype);
   if (!info || info.bits % 8 !== 0)
-    throw unmergeable(entry.name, `dtype ${entry.dtype} is not whole bytes per element`);
+    throw unsliceable(entry.name, `dtype ${entry.dtype} is not whole bytes per element`);
   const box = boxOf(
     shape,
     geometry.modelSplit,
@@ -173,6 +186,15 @@ export function openReslicedView(
     tensors: kept.map(({ entry, box }) => ({ name: entry.name, box })),
     otherStages,
   };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((size, i) => size === b[i]);
+
+/** The target strategy's parameters the full checkpoint does not hold (re-slicing would leave them out). */
+export function strategyParamsMissing(full: OpenedCheckpoint, strategy: ParallelStrategy): string[] {
+  const held = new Set(full.index.tensors.filter((entry) => entry.kind !== 'map').map((entry) => entry.name));
+  return strategy.layouts.filter((layout) => !held.has(layout.name)).map((layout) => layout.name);
 }
 
 /** Every rank a strategy describes: devices per stage × stages. */

@@ -130,6 +130,11 @@ describe('openShardedCheckpoint on the real sharded_safetensors set', () => {
     const sentence = describeFileProblem('shard-file-missing', index.problems[0]!.detail);
     expect(sentence).toContain(SHARD2);
     expect(sentence).toContain('8 tensors');
+    // The advice follows where it is read: drop the folder on the page, put the file beside the index in a terminal.
+    expect(sentence).toContain('drop the whole folder');
+    const cli = describeFileProblem('shard-file-missing', index.problems[0]!.detail, 'cli');
+    expect(cli).toContain(`not beside it: ${SHARD2}`);
+    expect(cli).not.toContain('drop');
   });
 
   it('reports a tensor the index names but no shard holds (and does not judge total_size then)', async () => {

@@ -13,6 +13,7 @@
  * index and the shards are findings (FileProblems), not exceptions.
  */
 import { LensError, withFile } from '../../base/errors';
+import { plural } from '../../base/plural';
 import type { CheckpointIndex, FileProblem, ShardInfo, TensorEntry } from '../../base/types';
 import { readShardIndex, UNIFIED_HYPER_PARAM_FILES } from '../../formats/sharded/index-json';
 import type { ByteSource } from '../../io/byte-source';
@@ -23,8 +24,11 @@ export interface ShardSetInput {
   /** The index JSON's file name (`model.safetensors.index.json`, `param_name_map.json`, …). */
   indexName: string;
   indexSource: ByteSource;
-  /** A file beside the index, by the name the index uses; null when it is not there. */
-  shard(fileName: string): Promise<ByteSource | null>;
+  /**
+   * A file beside the index, by the name the index uses; null when it is not there, `notAFile`
+   * (what it is: "a folder", "a character device", …) when something else has its name.
+   */
+  shard(fileName: string): Promise<ByteSource | null | { notAFile: string }>;
 }
 
 interface Located {
@@ -43,7 +47,9 @@ export async function openShardedCheckpoint(
   const extras = new Set<string>();
   if (index.kind === 'mindspore-unified') {
     for (const name of UNIFIED_HYPER_PARAM_FILES) {
-      if (!files.includes(name) && (await input.shard(name))) {
+      if (files.includes(name)) continue;
+      const found = await input.shard(name);
+      if (found && !('notAFile' in found)) {
         files.push(name);
         extras.add(name);
       }
@@ -57,12 +63,14 @@ export async function openShardedCheckpoint(
   const { onProgress } = options;
   for (const [position, file] of files.entries()) {
     const source = await input.shard(file);
-    if (!source) {
+    if (!source || 'notAFile' in source) {
       missingFiles.add(file);
-      problems.push({
-        code: 'shard-file-missing',
-        detail: `${file} (the index puts ${expectedCount.get(file) ?? 0} tensors in it)`,
-      });
+      const held = `the index puts ${plural(expectedCount.get(file) ?? 0, 'tensor')} in it`;
+      problems.push(
+        source
+          ? { code: 'shard-file-not-regular', detail: `${file} is ${source.notAFile} (${held})` }
+          : { code: 'shard-file-missing', detail: `${file} (${held})` },
+      );
       continue;
     }
     try {

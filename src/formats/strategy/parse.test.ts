@@ -135,7 +135,10 @@ describe('JSON strategy', () => {
 
 describe('strategy file errors (distributed.md §4)', () => {
   it('empty file, garbage, a checkpoint, no layout items', () => {
-    expect(() => parseStrategy(new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'empty-file' }));
+    // An empty strategy gets its own sentence (not load_checkpoint's "loaded parameter dict is empty").
+    expect(() => parseStrategy(new Uint8Array(0))).toThrow(
+      expect.objectContaining({ code: 'strategy-empty', details: { file: 'strategy', actual: 0 } }),
+    );
     expect(() => parseStrategy(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(
       expect.objectContaining({ code: 'strategy-unreadable' }),
     );
@@ -186,5 +189,84 @@ describe('opening a strategy file as a checkpoint', () => {
         code: 'strategy-not-checkpoint',
       });
     }
+  });
+});
+
+/** The reason a strategy file was refused (its hint), or the error's message when it was not a LensError. */
+function refusal(bytes: Uint8Array): string {
+  try {
+    parseStrategy(bytes);
+  } catch (error) {
+    const details = (error as { details?: { hint?: string } }).details;
+    return `${(error as { code?: string }).code}: ${details?.hint ?? ''}`;
+  }
+  return 'parsed';
+}
+
+describe('what a refused strategy file is, in words', () => {
+  const valid = dist('case1_tp_dp', 'strategy.ckpt');
+
+  it('a valid protobuf strategy with bytes after it: trailing bytes after complete fields, not "cut short"', () => {
+    const trailing = new Uint8Array([...valid, 0xff, 0xff, 0xff]);
+    expect(refusal(trailing)).toBe(
+      `strategy-unreadable: Its 6 fields up to byte ${valid.length} form a complete ParallelStrategyMap, but the 3 bytes after them (ff ff ff) are not a field of one: bytes were appended to the file or overwritten there; it is not cut short.`,
+    );
+  });
+
+  it('random bytes: not protobuf strategy data, not "cut short"', () => {
+    // A fixed pseudo-random sequence whose first byte is not a ParallelStrategyMap field tag.
+    let seed = 7;
+    const random = Uint8Array.from({ length: 500 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23);
+    random[0] = 0x22;
+    expect(refusal(random)).toMatch(
+      /^strategy-unreadable: Its first bytes \(22 [0-9a-f ]+ …\) are not the fields a ParallelStrategyMap starts with: it is not protobuf strategy data\.$/,
+    );
+  });
+
+  it('a strategy cut short is still called cut short, with where and how much', () => {
+    expect(refusal(valid.subarray(0, valid.length - 1))).toMatch(
+      /^strategy-unreadable: Its protobuf data ends in the middle of the field at byte \d+ \(it needs (\d+) bytes, \d+ bytes remain\): the file is cut short\.$/,
+    );
+  });
+
+  it('a damaged layout item inside complete framing is damaged, not cut short', () => {
+    // One layout item whose body is a field with wire type 7 (never valid).
+    const damaged = new Uint8Array([0x08, 0x01, 0x1a, 0x02, 0x0f, 0x00]);
+    expect(refusal(damaged)).toBe(
+      'strategy-unreadable: The layout item at byte 2 does not decode: the bytes are damaged there.',
+    );
+  });
+
+  it('JSON that is not a strategy object is described as JSON: too deep, or the wrong top level', () => {
+    const text = (value: string) => new TextEncoder().encode(value);
+    expect(refusal(text('['.repeat(100000) + ']'.repeat(100000)))).toBe(
+      "strategy-unreadable: It is JSON nested more than 32 levels deep; a strategy's JSON nests at most 5, so this is not one.",
+    );
+    expect(refusal(text('{"a":'.repeat(50) + '1' + '}'.repeat(50)))).toMatch(/nested more than 32 levels deep/);
+    // Brackets inside strings do not count.
+    expect(refusal(text(`{"x": "${'['.repeat(100)}"}`))).toBe(
+      'strategy-unreadable: It is JSON, but it has no "parallel_layout_item" object.',
+    );
+    expect(refusal(text('[1, 2, 3]'))).toBe(
+      'strategy-unreadable: It is JSON, but its top level is an array, not the object with "parallel_layout_item" a strategy is.',
+    );
+  });
+
+  it('a dev_matrix entry that is not an integer is refused while reading (sizes are checked per layout)', () => {
+    const text = new TextEncoder().encode(
+      JSON.stringify({
+        current_stage: 1,
+        parallel_layout_item: {
+          w: {
+            dev_matrix: [2.5, 4],
+            tensor_map: [1, -1],
+            field: 0,
+            opt_weight_shard_step: 0,
+            opt_weight_shard_size: 0,
+          },
+        },
+      }),
+    );
+    expect(refusal(text)).toBe('strategy-bad-layout: its dev_matrix holds 2.5, which is not an integer');
   });
 });

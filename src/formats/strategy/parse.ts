@@ -3,6 +3,7 @@ import { MAX_DIMS, MAX_STRATEGY_FILE_BYTES, MAX_TENSOR_ENTRIES } from '../../bas
 import type { ByteSource } from '../../io/byte-source';
 import { readWholeBounded } from '../../io/read-whole';
 import { mindspore } from '../../generated/node_strategy.js';
+import { plural } from '../../base/plural';
 import { looksLikeJsonStrategy } from './sniff';
 import type { ParallelStrategy, ParameterLayout, StrategyEncoding, StrategyProblem, TensorMapEntry } from './types';
 
@@ -22,7 +23,10 @@ interface RawStrategy {
   problems: StrategyProblem[];
 }
 
-function checkDims(values: readonly number[], what: string, key: string, allowNegative: boolean): number[] {
+/** What an entry of each list may hold: tensor_map −1 (not split) or an axis; dev_matrix is checked per layout (sizes ≥ 1). */
+type DimRule = 'axis' | 'size' | 'count';
+
+function checkDims(values: readonly number[], what: string, key: string, rule: DimRule): number[] {
   if (values.length > MAX_DIMS) {
     throw new LensError('strategy-bad-layout', {
       tensor: key,
@@ -30,10 +34,11 @@ function checkDims(values: readonly number[], what: string, key: string, allowNe
     });
   }
   for (const value of values) {
-    if (!Number.isSafeInteger(value) || (allowNegative ? value < -1 : value < 0)) {
+    const ok = Number.isSafeInteger(value) && (rule === 'axis' ? value >= -1 : rule === 'count' ? value >= 0 : true);
+    if (!ok) {
       throw new LensError('strategy-bad-layout', {
         tensor: key,
-        hint: `its ${what} holds ${String(value)}, which is not ${allowNegative ? 'an integer of -1 or more' : 'a whole number of 0 or more'}`,
+        hint: `its ${what} holds ${String(value)}, which is not ${rule === 'axis' ? 'an integer of -1 or more' : rule === 'count' ? 'a whole number of 0 or more' : 'an integer'}`,
       });
     }
   }
@@ -50,20 +55,87 @@ function entryOfAxes(axes: readonly number[]): TensorMapEntry {
 /** §1.4: one TensorMap message = flat map; several = one per tensor dimension (nested). */
 function tensorMapOf(messages: readonly { dim?: number[] | null }[], key: string): TensorMapEntry[] {
   if (messages.length === 0) return [];
-  if (messages.length === 1) return checkDims(messages[0]?.dim ?? [], 'tensor_map', key, true);
-  const perDim = messages.map((message) => checkDims(message.dim ?? [], 'tensor_map', key, true));
+  if (messages.length === 1) return checkDims(messages[0]?.dim ?? [], 'tensor_map', key, 'axis');
+  const perDim = messages.map((message) => checkDims(message.dim ?? [], 'tensor_map', key, 'axis'));
   if (perDim.length > 1 && perDim[perDim.length - 1]?.length === 0) perDim.pop();
   return perDim.map(entryOfAxes);
 }
 
-/** A protobufjs decode failure in our words (its own messages, e.g. "index out of range: 5 + 10 > 12", are not for users). */
+/** A protobufjs decode failure in our words, when the field walk below found nothing more precise. */
 function protobufProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
-  if (/index out of range/i.test(message))
-    return 'Its protobuf data ends in the middle of a field: the file is cut short.';
   if (/wire type/i.test(message)) return 'A protobuf field has an invalid wire type: the bytes are damaged.';
   if (/missing required/i.test(message)) return 'A field every ParallelStrategyMap has is missing.';
   return 'Its bytes do not decode as a ParallelStrategyMap.';
+}
+
+const hexBytes = (bytes: Uint8Array): string =>
+  [...bytes.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ') +
+  (bytes.length > 8 ? ' …' : '');
+
+/** A varint at `at`: its value (exact below 2^53) and where it ends, or null when it runs past the end. */
+function varintAt(bytes: Uint8Array, at: number): { value: number; end: number } | null {
+  let value = 0;
+  for (let i = 0; i < 10; i += 1) {
+    const byte = bytes[at + i];
+    if (byte === undefined) return null;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if ((byte & 0x80) === 0) return { value, end: at + i + 1 };
+  }
+  return { value: Infinity, end: at + 10 };
+}
+
+/** The top-level fields of a ParallelStrategyMap: tag byte → what it holds. */
+const MAP_FIELDS: ReadonlyMap<number, 'current_stage' | 'operator item' | 'layout item'> = new Map([
+  [0x08, 'current_stage'],
+  [0x12, 'operator item'],
+  [0x1a, 'layout item'],
+] as const);
+
+/**
+ * Why bytes that protobufjs refused are not a ParallelStrategyMap, found by walking its top-level
+ * fields: garbage from the start (not a strategy), bytes after complete fields (appended or
+ * overwritten, not a cut), a field that runs past the end (cut short), or a damaged item. Null
+ * when every field is well formed (the caller falls back to the decoder's reason).
+ */
+function walkProblem(bytes: Uint8Array): string | null {
+  let at = 0;
+  let fields = 0;
+  while (at < bytes.length) {
+    const start = at;
+    const what = MAP_FIELDS.get(bytes[at] ?? 0);
+    if (!what) {
+      if (fields === 0)
+        return `Its first bytes (${hexBytes(bytes)}) are not the fields a ParallelStrategyMap starts with: it is not protobuf strategy data.`;
+      const rest = bytes.subarray(start);
+      return `Its ${plural(fields, 'field')} up to byte ${start.toLocaleString('en-US')} form a complete ParallelStrategyMap, but the ${plural(rest.length, 'byte')} after them (${hexBytes(rest)}) are not a field of one: bytes were appended to the file or overwritten there; it is not cut short.`;
+    }
+    const length = varintAt(bytes, at + 1);
+    if (!length) return cutShort(start, fields, 'its value');
+    at = length.end;
+    if (what !== 'current_stage') {
+      const remaining = bytes.length - at;
+      if (length.value > remaining)
+        return cutShort(start, fields, `${length.value.toLocaleString('en-US')} bytes`, remaining);
+      const body = bytes.subarray(at, at + length.value);
+      try {
+        if (what === 'layout item') straspb.ParallelLayoutItem.decode(body);
+        else straspb.ParallelStrategyItem.decode(body);
+      } catch {
+        return `The ${what} at byte ${start.toLocaleString('en-US')} does not decode: the bytes are damaged there.`;
+      }
+      at += length.value;
+    }
+    fields += 1;
+  }
+  return null;
+}
+
+function cutShort(at: number, fieldsBefore: number, needs: string, remaining?: number): string {
+  const need = remaining === undefined ? '' : ` (it needs ${needs}, ${plural(remaining, 'byte')} remain)`;
+  return fieldsBefore > 0
+    ? `Its protobuf data ends in the middle of the field at byte ${at.toLocaleString('en-US')}${need}: the file is cut short.`
+    : `Its first field already runs past the end of the file${need}: the file is cut short, or it is not a strategy file.`;
 }
 
 function tooManyLayouts(count: number): LensError {
@@ -77,7 +149,7 @@ function decodeProtobuf(bytes: Uint8Array): RawStrategy {
   try {
     map = straspb.ParallelStrategyMap.decode(bytes);
   } catch (error) {
-    throw new LensError('strategy-unreadable', { hint: protobufProblem(error) }, error);
+    throw new LensError('strategy-unreadable', { hint: walkProblem(bytes) ?? protobufProblem(error) }, error);
   }
   if (map.parallelLayoutItem.length > MAX_TENSOR_ENTRIES) throw tooManyLayouts(map.parallelLayoutItem.length);
   const problems: StrategyProblem[] = [];
@@ -93,10 +165,10 @@ function decodeProtobuf(bytes: Uint8Array): RawStrategy {
     return {
       key,
       name: key,
-      devMatrix: checkDims(devMatrix[0]?.dim ?? [], 'dev_matrix', key, false),
+      devMatrix: checkDims(devMatrix[0]?.dim ?? [], 'dev_matrix', key, 'size'),
       tensorMap: tensorMapOf(layout.tensorMap ?? [], key),
-      paramSplitShape: checkDims(paramSplitShape[0]?.dim ?? [], 'param_split_shape', key, false),
-      indicesOffset: checkDims(layout.indicesOffset?.[0]?.dim ?? [], 'indices_offset', key, false),
+      paramSplitShape: checkDims(paramSplitShape[0]?.dim ?? [], 'param_split_shape', key, 'count'),
+      indicesOffset: checkDims(layout.indicesOffset?.[0]?.dim ?? [], 'indices_offset', key, 'count'),
       field: layout.field ?? 0,
       optStep: layout.optWeightShardStep ?? 0,
       optSize: layout.optWeightShardSize ?? 0,
@@ -115,20 +187,20 @@ function decodeProtobuf(bytes: Uint8Array): RawStrategy {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function numberList(value: unknown, what: string, key: string, allowNegative: boolean): number[] {
+function numberList(value: unknown, what: string, key: string, rule: DimRule): number[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
     throw new LensError('strategy-bad-layout', { tensor: key, hint: `its ${what} is not a list of integers` });
   }
-  return checkDims(value as number[], what, key, allowNegative);
+  return checkDims(value as number[], what, key, rule);
 }
 
 function jsonTensorMap(value: unknown, key: string): TensorMapEntry[] {
   if (!Array.isArray(value))
     throw new LensError('strategy-bad-layout', { tensor: key, hint: 'it has no tensor_map list' });
   return value.map((entry): TensorMapEntry => {
-    if (typeof entry === 'number') return checkDims([entry], 'tensor_map', key, true)[0] ?? -1;
-    return entryOfAxes(numberList(entry, 'tensor_map', key, true));
+    if (typeof entry === 'number') return checkDims([entry], 'tensor_map', key, 'axis')[0] ?? -1;
+    return entryOfAxes(numberList(entry, 'tensor_map', key, 'axis'));
   });
 }
 
@@ -140,16 +212,62 @@ function requiredInt(item: Record<string, unknown>, field: string, key: string):
   return value;
 }
 
+/** Deeper than any strategy (root → parallel_layout_item → name → tensor_map → axes is 5): not one, and JSON.parse need not see it. */
+const MAX_JSON_DEPTH = 32;
+
+/** How deep the JSON text nests, counted up to just past `limit` (brackets inside strings do not count). */
+function jsonDepth(bytes: Uint8Array, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i += 1;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      depth += 1;
+      if (depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (byte === 0x7d || byte === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
+const jsonKind = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : `a ${typeof value}`;
+
 function decodeJson(bytes: Uint8Array): RawStrategy {
+  if (jsonDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new LensError('strategy-unreadable', {
+      hint: `It is JSON nested more than ${MAX_JSON_DEPTH} levels deep; a strategy's JSON nests at most 5, so this is not one.`,
+    });
+  }
   let root: unknown;
   try {
     root = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    const reason = error instanceof SyntaxError ? ` (${error.message})` : ' (it is not UTF-8 text)';
+    const reason =
+      error instanceof SyntaxError
+        ? ` (${error.message})`
+        : error instanceof TypeError
+          ? ' (it is not UTF-8 text)'
+          : '';
     throw new LensError('strategy-unreadable', { hint: `It starts like JSON but is not valid JSON${reason}.` }, error);
   }
-  if (!isRecord(root) || !isRecord(root.parallel_layout_item)) {
-    throw new LensError('strategy-unreadable', { hint: 'Its JSON has no "parallel_layout_item" object.' });
+  if (!isRecord(root)) {
+    throw new LensError('strategy-unreadable', {
+      hint: `It is JSON, but its top level is ${jsonKind(root)}, not the object with "parallel_layout_item" a strategy is.`,
+    });
+  }
+  if (!isRecord(root.parallel_layout_item)) {
+    throw new LensError('strategy-unreadable', { hint: 'It is JSON, but it has no "parallel_layout_item" object.' });
   }
   const operators = isRecord(root.parallel_strategy_item) ? Object.values(root.parallel_strategy_item) : [];
   const firstOperator = operators[0];
@@ -161,15 +279,15 @@ function decodeJson(bytes: Uint8Array): RawStrategy {
     return {
       key,
       name: key,
-      devMatrix: numberList(item.dev_matrix, 'dev_matrix', key, false),
+      devMatrix: numberList(item.dev_matrix, 'dev_matrix', key, 'size'),
       tensorMap: jsonTensorMap(item.tensor_map, key),
-      paramSplitShape: numberList(item.param_split_shape, 'param_split_shape', key, false),
-      indicesOffset: numberList(item.indices_offset, 'indices_offset', key, false),
+      paramSplitShape: numberList(item.param_split_shape, 'param_split_shape', key, 'count'),
+      indicesOffset: numberList(item.indices_offset, 'indices_offset', key, 'count'),
       field: requiredInt(item, 'field', key),
       optStep: requiredInt(item, 'opt_weight_shard_step', key),
       optSize: requiredInt(item, 'opt_weight_shard_size', key),
       ...(item.tensor_shape !== undefined
-        ? { fullShape: numberList(item.tensor_shape, 'tensor_shape', key, false) }
+        ? { fullShape: numberList(item.tensor_shape, 'tensor_shape', key, 'count') }
         : {}),
     };
   });
@@ -241,6 +359,13 @@ function normalise(raw: RawStrategy, files: string[]): ParallelStrategy {
   };
 }
 
+/** A JSON strategy starts with `{`; `[` is JSON too (then told apart as "not a strategy object", not as damaged protobuf). */
+function looksLikeJson(head: Uint8Array): boolean {
+  if (looksLikeJsonStrategy(head)) return true;
+  const first = head.find((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+  return first === 0x5b;
+}
+
 export interface ParseStrategyOptions {
   /** File name as the user knows it (for messages). */
   fileName?: string;
@@ -253,13 +378,13 @@ export interface ParseStrategyOptions {
  */
 export function parseStrategy(bytes: Uint8Array, options: ParseStrategyOptions = {}): ParallelStrategy {
   const file = options.fileName ?? 'strategy';
-  if (bytes.length === 0) throw new LensError('empty-file', { file });
+  if (bytes.length === 0) throw new LensError('strategy-empty', { file, actual: 0 });
   if (bytes.length > MAX_STRATEGY_FILE_BYTES) {
     throw new LensError('strategy-too-large', { file, actual: bytes.length, limit: MAX_STRATEGY_FILE_BYTES });
   }
   try {
     // The content decides (MindSpore goes by the `.json` suffix; a renamed file still works here).
-    const raw = looksLikeJsonStrategy(bytes.subarray(0, 64)) ? decodeJson(bytes) : decodeProtobuf(bytes);
+    const raw = looksLikeJson(bytes.subarray(0, 64)) ? decodeJson(bytes) : decodeProtobuf(bytes);
     if (raw.layouts.length === 0) throw new LensError('strategy-empty', { file });
     return normalise(raw, [file]);
   } catch (error) {
