@@ -154,6 +154,8 @@ export interface ErrorDetails {
   blocksTried?: number[];
   blockCount?: number;
   limit?: number;
+  /** A .ckpt cut short: how many records before the cut are whole. */
+  recordsRead?: number;
   /** 1-based line in a text input (manifests, name maps). */
   line?: number;
   /** 1-based character column in a one-line input (filter expressions). */

@@ -39,7 +39,14 @@ const listNumbers = (values: readonly number[]): string =>
 const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 const bytes = (value: string | number | undefined): string =>
-  typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
+  typeof value === 'number' ? plural(value, 'byte') : String(value ?? 'unknown');
+
+/** What a cut-short .ckpt says about the records before the cut, when the reader counted them. */
+function recordsBeforeCut(records: number | undefined): string {
+  if (records === undefined) return '';
+  if (records === 0) return ' It ends inside the first record: no record of it is whole.';
+  return ` The ${plural(records, 'record')} before it ${records === 1 ? 'is' : 'are'} consistent.`;
+}
 
 export function describeError(code: ErrorCode, details: ErrorDetails): UserMessage {
   const at = where(details);
@@ -85,8 +92,8 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         title: 'The checkpoint is cut short',
         detail:
           typeof details.expected === 'number' && typeof details.actual === 'number'
-            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}${details.hint ? `; ${details.hint}` : ''}. The records before it are consistent.`
-            : `The file ends inside a field${at}.`,
+            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} ${details.actual === 1 ? 'remains' : 'remain'}${at}${details.hint ? `; ${details.hint}` : ''}.${recordsBeforeCut(details.recordsRead)}`
+            : `The file ends inside a field${at}.${recordsBeforeCut(details.recordsRead)}`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
       };
     case 'ckpt-field-overrun':
@@ -96,6 +103,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
         action: 'The bytes are corrupted here. Get a fresh copy of the file, or check its CRC.',
       };
     case 'ckpt-text-mangled':
+      if (details.expected === 'LF→CRLF')
+        return {
+          title: 'The file was mangled by a text conversion (LF→CRLF)',
+          detail: `The file starts with bytes 0D 0A where a .ckpt starts with 0A, and every 0A in its first ${bytes(details.limit)} (${Number(details.actual ?? 0).toLocaleString('en-US')} of them) has a 0D before it${at}: a text-mode transfer (FTP ascii, git autocrlf, a Windows editor) turned each line feed into a carriage return and a line feed. With those 0D removed the bytes begin a checkpoint record, so the file is damaged throughout, not cut short or of another format. Removing every 0D before a 0A is not a safe repair: a 0D 0A the checkpoint held before cannot be told apart.`,
+          action:
+            'Get the file again in binary mode (a browser download, curl -o, git LFS, FTP binary mode; for git, mark *.ckpt as binary in .gitattributes).',
+        };
       return {
         title: 'The file was mangled by a text conversion',
         detail: `The file holds the text replacement character (bytes EF BF BD) ${String(details.actual ?? 'several')} times in its first ${bytes(details.limit)}, first at byte ${String(details.offset ?? '?')}: that is what an editor, a text-mode transfer or a copy-paste writes in place of bytes that are not text. ${details.hint ?? 'The records stop making sense'}, so the file is damaged throughout, not cut short.`,
@@ -170,9 +184,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       };
     case 'st-header-past-end':
       return {
-        title: 'The safetensors header is cut short',
-        detail: `The header should end at byte ${String(details.expected)} but the file has ${bytes(details.actual)}${at}.`,
-        action: 'The file is incomplete; get a complete copy.',
+        title: 'The safetensors file is cut short',
+        detail: `Its first 8 bytes say the JSON header ends at byte ${typeof details.expected === 'number' ? details.expected.toLocaleString('en-US') : String(details.expected)}, but the file ends at byte ${typeof details.actual === 'number' ? details.actual.toLocaleString('en-US') : String(details.actual)}, inside the header${at}.`,
+        action:
+          'The file is incomplete (an interrupted download or save), or its first 8 bytes were changed; get a complete copy.',
       };
     case 'st-header-not-json':
       return {
@@ -244,7 +259,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'pickle-truncated':
       return {
         title: 'The PyTorch pickle is cut short',
-        detail: `The pickle ends inside an instruction, before its STOP${at}.`,
+        detail:
+          details.hint !== undefined && typeof details.expected === 'number' && typeof details.actual === 'number'
+            ? `The file ends at byte ${details.actual.toLocaleString('en-US')}, inside ${details.hint}, which takes ${bytes(details.expected)}${at}.`
+            : `The pickle ends inside an instruction, before its STOP${at}.`,
         action: 'The file is incomplete (an interrupted save or download). Get a complete copy.',
       };
     case 'pickle-bad-opcode':

@@ -347,15 +347,25 @@ async function textMangling(source: ByteSource, error: LensError, signal?: Abort
  * the optional `crc_num` trailer (§5.1).
  */
 export async function scanCheckpoint(source: ByteSource, options: ScanOptions = {}): Promise<CheckpointIndex> {
+  const progress = { records: 0 };
   try {
-    return await scanRecords(source, options);
+    return await scanRecords(source, options, progress);
   } catch (error) {
     if (!(error instanceof LensError) || !error.code.startsWith('ckpt-')) throw error;
-    throw (await textMangling(source, error, options.signal)) ?? error;
+    const mangled = await textMangling(source, error, options.signal);
+    if (mangled) throw mangled;
+    // A file cut short: how many records before the cut are whole (none, for a 1-byte file).
+    if (error.code === 'ckpt-truncated' && error.details.recordsRead === undefined)
+      throw new LensError(error.code, { ...error.details, recordsRead: progress.records }, error.cause);
+    throw error;
   }
 }
 
-async function scanRecords(source: ByteSource, options: ScanOptions): Promise<CheckpointIndex> {
+async function scanRecords(
+  source: ByteSource,
+  options: ScanOptions,
+  progress: { records: number },
+): Promise<CheckpointIndex> {
   const { signal, onProgress } = options;
   const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
   const headerReadBytes = Math.min(options.headerReadBytes ?? DEFAULT_HEADER_READ_BYTES, windowBytes);
@@ -422,6 +432,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
     if (!step.record) continue;
     const record = step.record;
     recordCount += 1;
+    progress.records = recordCount;
     readAhead = cursor.position / recordCount < seekCostBytes ? windowBytes : headerReadBytes;
     cursor.readAheadFloor = readAhead;
     const current: Group | null = group;

@@ -24,11 +24,8 @@ export interface SafetensorsScanOptions {
 const HEADER_LENGTH_BYTES = 8;
 const DEFAULT_FIRST_READ = 64 * 1024;
 
-function readHeaderLength(head: Uint8Array): number {
-  const view = new DataView(head.buffer, head.byteOffset, 8);
-  const value = view.getBigUint64(0, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-  return Number(value);
+function readHeaderLength(head: Uint8Array): bigint {
+  return new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
 }
 
 /** The header in reads of at most MAX_READ_BYTES: the format allows 100 MB, one read may not. */
@@ -36,14 +33,22 @@ async function readHeader(source: ByteSource, headerLength: number, signal?: Abo
   if (headerLength <= MAX_READ_BYTES) {
     const whole = await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
     if (whole.length < headerLength)
-      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: whole.length });
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + headerLength,
+        actual: HEADER_LENGTH_BYTES + whole.length,
+      });
     return whole;
   }
   const header = new Uint8Array(headerLength);
   for (let at = 0; at < headerLength; at += MAX_READ_BYTES) {
     const chunk = await source.read(HEADER_LENGTH_BYTES + at, Math.min(MAX_READ_BYTES, headerLength - at), signal);
     if (chunk.length === 0)
-      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: at });
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + headerLength,
+        actual: HEADER_LENGTH_BYTES + at,
+      });
     header.set(chunk, at);
   }
   return header;
@@ -84,14 +89,15 @@ export async function scanSafetensors(
   // At least the 8-byte length, whatever the caller asked for.
   const firstRead = Math.max(HEADER_LENGTH_BYTES, options.firstReadBytes ?? DEFAULT_FIRST_READ);
   const first = await source.read(0, Math.min(source.size, firstRead), signal);
-  const headerLength = readHeaderLength(first);
-  if (headerLength > SAFETENSORS_MAX_HEADER_BYTES) {
+  const storedLength = readHeaderLength(first);
+  if (storedLength > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
     throw new LensError('st-header-too-large', {
       offset: 0,
-      actual: headerLength,
+      actual: `${storedLength.toLocaleString('en-US')} bytes`,
       limit: SAFETENSORS_MAX_HEADER_BYTES,
     });
   }
+  const headerLength = Number(storedLength);
   const dataStart = HEADER_LENGTH_BYTES + headerLength;
   if (dataStart > source.size) {
     throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
