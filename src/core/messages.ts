@@ -2,7 +2,7 @@ import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/error
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
-import type { CrcInfo, FormatId } from '../base/types';
+import type { CrcInfo, FormatId, StoredCrcProblem } from '../base/types';
 import type { KeyProblem } from './key-input';
 import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
@@ -1004,9 +1004,28 @@ export function crcHex(value: number | null): string {
   return value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`;
 }
 
-/** What the file stores as its CRC, before any check: the ckpt/safetensors number, or one per zip entry. */
+const STORED_CRC_PROBLEM: Record<StoredCrcProblem, string> = {
+  'above-32-bits': 'larger than 2^32−1 = 4,294,967,295',
+  negative: 'negative',
+  'not-a-number': 'not a decimal number',
+};
+
+/**
+ * What the file stores as its CRC, before any check: the ckpt/safetensors number, one per zip
+ * entry, or — when it cannot be a CRC-32 — exactly what is stored and why it is none.
+ */
 export function describeStoredCrc(crc: CrcInfo): string {
-  return crc.zipEntries !== undefined ? `one per zip entry, ${crc.zipEntries} entries` : String(crc.expected);
+  if (crc.zipEntries !== undefined) return `one per zip entry, ${plural(crc.zipEntries, 'entry', 'entries')}`;
+  if (crc.stored) {
+    const shown = crc.stored.text.startsWith('0x') ? crc.stored.text : JSON.stringify(crc.stored.text);
+    return `${shown} (not a CRC-32: ${STORED_CRC_PROBLEM[crc.stored.problem]})`;
+  }
+  return String(crc.expected);
+}
+
+/** The stored CRC in a mismatch line: eight hex digits, or what is stored when it is no CRC-32. */
+export function storedCrcHex(crc: CrcInfo): string {
+  return crc.stored ? describeStoredCrc(crc) : crcHex(crc.expected);
 }
 
 function describeZipMismatch(mismatch: ZipCrcMismatch): string {

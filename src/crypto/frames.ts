@@ -44,7 +44,7 @@ export interface FrameTable {
   /** Size of the encrypted file. */
   fileSize: number;
   /** A plaintext `crc_num` trailer after the blocks (only when tolerated, see options). */
-  crcTrailer: { offset: number; crc: number } | null;
+  crcTrailer: { offset: number; crc: bigint } | null;
 }
 
 export interface FrameTableOptions {

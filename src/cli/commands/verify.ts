@@ -9,6 +9,7 @@ import {
   describeTensorProblem,
   describeZipCrc,
   oneLine,
+  storedCrcHex,
 } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
 import { sha256OfSource } from '../../integrity/fingerprint';
@@ -65,7 +66,14 @@ export function verifyJson(report: IntegrityReport) {
   return {
     ok: report.ok,
     format: report.format,
-    crc: { present: report.crc.present, ok: report.crc.ok, expected: report.crc.expected, actual: report.crc.actual },
+    crc: {
+      present: report.crc.present,
+      ok: report.crc.ok,
+      expected: report.crc.expected,
+      actual: report.crc.actual,
+      // What is stored, exactly, when it cannot be a CRC-32 (then expected is null).
+      ...(report.crc.stored ? { stored: report.crc.stored } : {}),
+    },
     crcStatus: report.crcStatus,
     bytesCovered: report.bytesCovered,
     trailingBytes: report.trailingBytes,
@@ -106,7 +114,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
     );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
-  else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${hex(crc.expected)}, computed ${hex(crc.actual)}`);
+  else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${storedCrcHex(crc)}, computed ${hex(crc.actual)}`);
   else io.out(`${name}: CRC could not be checked`);
   if (json.encryption) {
     io.out(

@@ -20,6 +20,7 @@ import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
 import { isAppendDictValue } from './append-dict';
 import { readCrcTrailer } from './trailer';
+import { storedCrcOfTrailer } from '../../base/crc-trailer';
 import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
 
 export interface ScanOptions {
@@ -373,7 +374,10 @@ async function scanRecords(
 
   const trailer = await readCrcTrailer(source, signal);
   const payloadEnd = trailer ? source.size - 17 : source.size;
-  const crc: CrcInfo = { present: trailer !== null, ok: null, expected: trailer, actual: null };
+  const crc: CrcInfo =
+    trailer === null
+      ? { present: false, ok: null, expected: null, actual: null }
+      : { present: true, ok: null, actual: null, ...storedCrcOfTrailer(trailer) };
 
   const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
   const entries: TensorEntry[] = [];

@@ -14,6 +14,7 @@ import {
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { splitHeaderMembers } from './header-members';
+import { storedCrcOfText } from '../../base/crc-trailer';
 
 export interface SafetensorsScanOptions {
   signal?: AbortSignal;
@@ -325,8 +326,8 @@ function indexEntry(
 
 function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc'] {
   const raw = metadata.crc_num;
-  const expected = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
-  return { present: raw !== undefined, ok: null, expected, actual: null };
+  if (raw === undefined) return { present: false, ok: null, expected: null, actual: null };
+  return { present: true, ok: null, actual: null, ...storedCrcOfText(raw) };
 }
 
 /**
