@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ckpt-text-mangled'
   | 'ckpt-bad-wire-type'
   | 'ckpt-varint-overflow'
+  | 'ckpt-length-impossible'
   | 'ckpt-unexpected-byte'
   | 'ckpt-missing-field'
   | 'ckpt-field-too-large'

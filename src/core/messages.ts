@@ -125,9 +125,22 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'ckpt-varint-overflow':
       return {
         title: 'The checkpoint is damaged',
-        detail: `A length or number field runs past 10 bytes${at}, which protobuf never writes.`,
+        detail: `A length or number field runs past 10 bytes${at}, which protobuf never writes (a varint holds at most 64 bits in 10 bytes).`,
         action: 'The bytes are corrupted here. Get a fresh copy of the file.',
       };
+    case 'ckpt-length-impossible': {
+      const value = BigInt(String(details.actual ?? '0'));
+      const what = details.expected === 'key' ? 'A field key' : 'A length';
+      const reason =
+        details.hint !== undefined
+          ? `, which is ${details.hint.replace('-', '−')} as a signed 64-bit number (how protobuf writes a negative int64): ${details.expected === 'key' ? 'a field key' : 'a length'} cannot be negative`
+          : `: more than any file holds${typeof details.limit === 'number' ? ` (this one has ${bytes(details.limit)})` : ''}`;
+      return {
+        title: 'The checkpoint is damaged',
+        detail: `${what} holds ${value.toLocaleString('en-US')}${at}${reason}. The varint itself is well formed (protobuf writes up to 10 bytes), so the value was written wrong or the bytes were altered; the file is not cut short.`,
+        action: 'The bytes are corrupted here. Get a fresh copy of the file.',
+      };
+    }
     case 'ckpt-unexpected-byte':
       return {
         title: 'Unexpected bytes in the checkpoint',

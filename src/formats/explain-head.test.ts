@@ -105,3 +105,40 @@ describe('a .ckpt mangled by an LF→CRLF conversion', () => {
     expect(error.code).toBe('unknown-format');
   });
 });
+
+describe('9- and 10-byte varints are valid protobuf: a length they hold is impossible, not an overflow', () => {
+  /** A .ckpt whose first record length is `length` (as protobuf writes it), then LeNet's bytes. */
+  function withRecordLength(length: bigint): Uint8Array {
+    const varint: number[] = [];
+    let rest = BigInt.asUintN(64, length);
+    do {
+      const low = Number(rest & 0x7fn);
+      rest >>= 7n;
+      varint.push(rest > 0n ? low | 0x80 : low);
+    } while (rest > 0n);
+    return Uint8Array.from([0x0a, ...varint, ...LENET.subarray(3, 200)]);
+  }
+
+  it('a length of 2^62 (9 bytes) is more than any file holds', async () => {
+    const bytes = withRecordLength(1n << 62n);
+    expect(bytes[9]).toBeLessThan(0x80); // the varint ends in its 9th byte
+    const { error, text } = await failure(bytes);
+    expect(error.code).toBe('ckpt-length-impossible');
+    expect(text).toContain('A length holds 4,611,686,018,427,387,904');
+    expect(text).toContain('more than any file holds');
+    expect(text).not.toContain('runs past 10 bytes');
+    expect(text).not.toContain('never writes');
+  });
+
+  it('a negative length (10 bytes, as protobuf writes a negative int64) is said to be negative', async () => {
+    const { error, text } = await failure(withRecordLength(-5n));
+    expect(error.code).toBe('ckpt-length-impossible');
+    expect(text).toContain('which is −5 as a signed 64-bit number');
+    expect(text).toContain('a length cannot be negative');
+  });
+
+  it('an 11-byte varint still runs past 10 bytes', async () => {
+    const { error } = await failure(Uint8Array.from([0x0a, ...new Array<number>(11).fill(0xff)]));
+    expect(error.code).toBe('ckpt-varint-overflow');
+  });
+});

@@ -89,7 +89,7 @@ function readString(cursor: ByteCursor, limit: number, end: number): string {
 function readKey(cursor: ByteCursor, end: number): { field: number; wireType: number; offset: number } {
   needVarint(cursor);
   const offset = cursor.position;
-  const key = readVarint(cursor);
+  const key = readVarint(cursor, 'key');
   if (cursor.position > end) throw pastEnd(cursor, offset, cursor.position, end, offset);
   return { field: Math.floor(key / 8), wireType: key & 7, offset };
 }
@@ -279,7 +279,7 @@ interface NextField {
 function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number): NextField {
   needVarint(cursor);
   const keyOffset = cursor.position;
-  const key = readVarint(cursor);
+  const key = readVarint(cursor, 'key');
   const field = Math.floor(key / 8);
   const wireType = key & 7;
   if (field !== 1 || wireType !== WIRE_LEN) {
