@@ -223,7 +223,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'st-unknown-dtype':
       return {
         title: 'Unknown dtype',
-        detail: `The dtype "${String(details.actual)}" is not a safetensors dtype${at}.`,
+        detail:
+          details.actual === ''
+            ? `The dtype is empty${at}; a safetensors entry names its dtype, such as "F32".`
+            : `The dtype "${String(details.actual)}"${details.limit !== undefined ? ` (${plural(details.limit, 'character')} long)` : ''} is not a safetensors dtype${at}.`,
         action: 'The file uses a dtype newer than Ckpt Lens knows, or is corrupted.',
       };
     case 'st-too-many-entries':
@@ -569,7 +572,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'export-unsupported-dtype':
       return {
         title: 'This value cannot be written in that format',
-        detail: `"${String(details.tensor)}" has dtype ${String(details.actual)}, which ${String(details.expected)} cannot store. MindSpore's save_checkpoint(format="safetensors") fails on strings and on dtypes outside the 13 classic safetensors dtypes.`,
+        detail:
+          details.expected === 'safetensors'
+            ? `"${String(details.tensor)}" has ${details.actual === '' ? 'an empty dtype' : `dtype ${String(details.actual)}`}, which Ckpt Lens does not write to safetensors: it writes the dtypes of the safetensors 0.4 format (the 13 MindSpore's save_checkpoint(format="safetensors") writes, and Float8E4M3 and Float8E5M2), and no strings.`
+            : `"${String(details.tensor)}" has ${details.actual === '' ? 'an empty dtype' : `dtype ${String(details.actual)}`}, which ${String(details.expected)} cannot store.`,
         action: 'Leave it out of the export (filter it away or --unset it), or export as .ckpt.',
       };
     case 'export-size-mismatch':
@@ -884,7 +890,9 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
     case 'size-mismatch':
       return `Content size does not match shape × dtype${suffix}; MindSpore would read uninitialised memory or overrun.`;
     case 'unknown-dtype':
-      return `Unknown tensor_type${suffix}; load_checkpoint fails with a KeyError on it.`;
+      return detail === ''
+        ? 'The tensor_type is empty; load_checkpoint fails with a KeyError on it.'
+        : `Unknown tensor_type${suffix}; load_checkpoint fails with a KeyError on it.`;
     case 'not-loadable-dtype':
       return `MindSpore writes this dtype but load_checkpoint cannot read it${suffix}.`;
     case 'legacy-bfloat16-as-float32':
