@@ -27,6 +27,7 @@ export type TensorProblemCode =
   | 'overlaps-previous'
   | 'dim-too-large-for-mindspore'
   | 'string-not-utf32'
+  | 'string-too-large'
   | 'no-mindspore-dtype'
   | 'view-outside-storage'
   | 'view-too-fragmented';

@@ -1,6 +1,7 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
+import { MAX_STRING_VALUE_BYTES } from '../base/limits';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
 import type { CrcInfo, FormatId, StoredCrcProblem } from '../base/types';
 import type { KeyProblem } from './key-input';
@@ -911,6 +912,10 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
       return `A dimension is negative or above 2^31−1${suffix}; MindSpore casts dims to int and cannot load it.`;
     case 'string-not-utf32':
       return 'The string content is not valid UTF-32.';
+    case 'string-too-large': {
+      const stored = Number.parseInt(detail ?? '', 10);
+      return `The str value is ${Number.isFinite(stored) ? `${plural(stored, 'byte')} (${plural(Math.floor(stored / 4), 'character')} of UTF-32)` : 'larger'}, more than the ${plural(MAX_STRING_VALUE_BYTES, 'byte')} (256 KiB) Ckpt Lens decodes: it is listed, and its text is not read or shown.`;
+    }
     case 'no-mindspore-dtype':
       return `MindSpore has no dtype for this torch dtype${suffix}; it is listed but cannot be converted.`;
     case 'view-outside-storage':
@@ -1155,6 +1160,12 @@ export function describeExportKeyProblem(problem: KeyProblem): string {
 
 export const PART_SIZE_INVALID = 'Part size must be a positive number of MiB';
 export const WORKER_COUNT_INVALID = 'Workers must be a whole number from 1 to 8, or empty for auto';
+
+/** A Bool tensor holding bytes other than 0 and 1 (core/stats boolBytes). */
+export function describeBoolBytes(count: number, first: number): string {
+  const byte = `0x${first.toString(16).padStart(2, '0')}`;
+  return `${plural(count, 'Bool value')} ${count === 1 ? 'is' : 'are'} stored as a byte other than 0 or 1 (the first is ${byte}); numpy and MindSpore read any non-zero byte as True, so ${count === 1 ? 'it is' : 'they are'} measured as 1. MindSpore writes only 0 and 1: the bytes were changed or written by another tool.`;
+}
 
 /** A merged export's parameters that cannot be merged. */
 export function describeLeftOutParameters(names: readonly string[]): string {

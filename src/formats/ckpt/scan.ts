@@ -221,7 +221,11 @@ async function finishGroup(
   }
   if (tensorType === 'str') {
     const entry: TensorEntry = { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges };
-    if (bytes > MAX_STRING_VALUE_BYTES) return entry;
+    // The limit holds before anything is read or decoded.
+    if (bytes > MAX_STRING_VALUE_BYTES) {
+      entry.problems = [{ code: 'string-too-large', detail: `${bytes} bytes` }];
+      return entry;
+    }
     const text = decodeUtf32le(await readContent());
     if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
     else return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, value: text };
