@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'crypto-key-length'
   | 'crypto-wrong-key'
   | 'crypto-wrong-mode'
+  | 'crypto-legacy-wrong-mode'
+  | 'crypto-mixed-modes'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
   | 'crypto-plaintext-not-checkpoint'

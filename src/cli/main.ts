@@ -79,7 +79,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     if (serialized.code === 'usage') return usageError(serialized.details.hint ?? 'the command line is not valid');
     // The sentences (core/messages.ts, ~60 kB) are loaded only here: --help never needs them.
     const { describeSerialized, oneLine } = await import('../core/messages');
-    const message = oneLine(describeSerialized(serialized));
+    const message = oneLine(describeSerialized(serialized, 'cli'));
     if (json) io.out(JSON.stringify({ error: { code: serialized.code, message } }));
     io.err(message);
     return INTEGRITY_CODES.has(serialized.code) ? EXIT.integrityFailed : EXIT.badInput;

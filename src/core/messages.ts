@@ -49,8 +49,15 @@ function recordsBeforeCut(records: number | undefined): string {
   return ` The ${plural(records, 'record')} before it ${records === 1 ? 'is' : 'are'} consistent.`;
 }
 
-export function describeError(code: ErrorCode, details: ErrorDetails): UserMessage {
+/**
+ * Where a sentence is read: the page (fields and buttons) or the command line (options such as
+ * --key). Only the advice differs; what happened is said the same way.
+ */
+export type MessageSurface = 'page' | 'cli';
+
+export function describeError(code: ErrorCode, details: ErrorDetails, surface: MessageSurface = 'page'): UserMessage {
   const at = where(details);
+  const cli = surface === 'cli';
   switch (code) {
     case 'read-failed':
       return {
@@ -62,7 +69,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'A read was too large',
         detail: `A single read of ${bytes(details.actual)} was refused${at}; the limit is ${bytes(details.limit)}.`,
-        action: 'This is a bug in Ckpt Lens; use "Copy diagnostics" and report it.',
+        action: cli
+          ? 'This is a bug in Ckpt Lens; report it with the command line you ran.'
+          : 'This is a bug in Ckpt Lens; use "Copy diagnostics" and report it.',
       };
     case 'cancelled':
       return {
@@ -85,8 +94,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
     case 'encrypted-needs-key':
       return {
         title: 'This checkpoint is encrypted',
-        detail: `It was saved with save_checkpoint(enc_key=…, enc_mode="${String(details.expected)}")${at}.`,
-        action: 'Enter the key it was saved with to open it.',
+        detail: `It was saved with save_checkpoint(enc_key=…, enc_mode="${String(details.expected)}")${details.hint ? ` (${details.hint})` : ''}${at}.`,
+        action: cli
+          ? `Give the key it was saved with: --key and its hex digits (or --key-text and the key as text)${details.hint !== undefined ? ', and --mode AES-GCM or --mode AES-CBC' : ''}.`
+          : 'Enter the key it was saved with to open it.',
       };
     case 'ckpt-truncated':
       return {
@@ -326,7 +337,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The key has the wrong length for this mode',
         detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
-        action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
+        action: cli
+          ? 'Give the exact key given to save_checkpoint(enc_key=…) with --key: 32, 48 or 64 hex digits for AES, 32 for SM4 (or --key-text for the key as text).'
+          : 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
     case 'crypto-wrong-key': {
       const reason = details.hint ?? 'the check failed';
@@ -346,14 +359,38 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'The file uses a different cipher mode',
         detail: `You chose ${String(details.expected)}, but the block magic says ${String(details.actual)}${at}.`,
+        action: cli
+          ? 'Leave out --mode: Ckpt Lens reads the mode from the file (--mode is only needed for MindSpore 1.3–1.6 files).'
+          : 'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+      };
+    case 'crypto-legacy-wrong-mode': {
+      const suggestion = String(details.actual ?? 'AES-GCM or AES-CBC');
+      return {
+        title: `The file is not ${String(details.expected)}`,
+        detail: `You chose ${String(details.expected)}, but ${details.hint ?? 'the file does not fit that mode'}${at}. Files of MindSpore 1.3–1.6 do not record their mode, so it has to be chosen; with this one the file itself may well be fine.`,
         action:
-          'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+          suggestion === 'AES-GCM'
+            ? cli
+              ? 'Run it again with --mode AES-GCM.'
+              : 'Choose AES-GCM and open it again.'
+            : cli
+              ? "Run it again with --mode AES-GCM (MindSpore's default) or --mode AES-CBC, whichever dec_mode it was saved with."
+              : "Choose AES-GCM (MindSpore's default) or AES-CBC, whichever dec_mode it was saved with, and open it again.",
+      };
+    }
+    case 'crypto-mixed-modes':
+      return {
+        title: 'The encrypted blocks mix cipher modes',
+        detail: `Cipher block ${String(details.block ?? '?')} starts with the ${String(details.actual)} block magic, but the ${details.blockCount === 1 ? 'block' : `${plural(Number(details.blockCount ?? 0), 'block')}`} before it ${details.blockCount === 1 ? 'is' : 'are'} ${String(details.expected)}${at}. MindSpore encrypts every block of a file in one mode, so blocks of two files were joined; its reader fails on this file.`,
+        action: 'Get the original file; pieces of two encrypted checkpoints cannot be read as one.',
       };
     case 'crypto-legacy-needs-mode':
       return {
         title: 'Old encrypted checkpoint: choose the mode',
         detail: `This file was encrypted by MindSpore 1.3–1.6, which wrote the same magic for AES-GCM and AES-CBC, so the mode cannot be read from the file${at}.`,
-        action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
+        action: cli
+          ? "Add --mode with the dec_mode it was saved with: --mode AES-GCM (MindSpore's default) or --mode AES-CBC."
+          : "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
       return details.keyBlock !== undefined
@@ -871,13 +908,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails): UserMessa
       return {
         title: 'Something went wrong inside Ckpt Lens',
         detail: details.hint ?? 'An unexpected error occurred.',
-        action: 'Use "Copy diagnostics" and report it; your other files are unaffected.',
+        action: cli
+          ? 'This is a bug in Ckpt Lens; report it with the command line you ran.'
+          : 'Use "Copy diagnostics" and report it; your other files are unaffected.',
       };
   }
 }
 
-export function describeSerialized(error: SerializedLensError): UserMessage {
-  return describeError(error.code, error.details);
+export function describeSerialized(error: SerializedLensError, surface: MessageSurface = 'page'): UserMessage {
+  return describeError(error.code, error.details, surface);
 }
 
 /** One line for a terminal: title, detail and action. */
@@ -1004,6 +1043,13 @@ function noCrcReason(format?: FormatId): string {
 export function describeTensorFindings(count: number): string {
   return `${plural(count, 'tensor')} ${count === 1 ? 'contradicts' : 'contradict'} its shape, dtype or the file (listed under Integrity notes).`;
 }
+
+/**
+ * An encrypted file followed by a plaintext crc_num trailer: a CRC is stored, but not one any
+ * check applies to (MindSpore's reader fails on the file), so it is not compared.
+ */
+export const CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED =
+  'A crc_num trailer follows the encrypted blocks in plaintext; it is not checked, since MindSpore cannot read such a file (listed below).';
 
 /** The file stores no CRC: a sentence saying why, and that nothing was checked. */
 export function describeNoCrc(format?: FormatId): string {

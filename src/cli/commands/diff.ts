@@ -180,7 +180,7 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
     }).kept;
   } catch (error) {
     if (error instanceof LensError && error.code === 'selection-empty') {
-      const message = describeError(error.code, error.details);
+      const message = describeError(error.code, error.details, 'cli');
       if (values.json) io.out(JSON.stringify({ error: { code: error.code, message: message.detail } }));
       else io.err(`${message.title}: ${message.detail}`);
       return EXIT.integrityFailed;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { serializeError, withFile, type SerializedLensError } from '../../base/errors';
 import type { FileProblem } from '../../base/types';
 import {
+  CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   crcHex,
   describeError,
   describeFileProblem,
@@ -56,7 +57,7 @@ export function verifyJson(report: IntegrityReport) {
   if (failure) {
     problems.push({
       code: failure.code,
-      detail: oneLine(describeSerialized(failure)),
+      detail: oneLine(describeSerialized(failure, 'cli')),
       ...(failure.details.block !== undefined ? { block: failure.details.block } : {}),
     });
   }
@@ -106,6 +107,8 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   const crc = json.crc;
   const hex = crcHex;
   if (zip) for (const line of describeZipCrc(zip)) io.out(`${name}: ${line}`);
+  else if (!crc.present && json.problems.some((problem) => problem.code === 'crc-trailer-after-encryption'))
+    io.out(`${name}: ${CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED}`);
   else if (!crc.present)
     io.out(
       json.format === 'pytorch'
@@ -157,7 +160,7 @@ export async function run({ values, positionals }: ArgsOf<typeof verifyDefinitio
     const serialized = serializeError(withFile(error, file));
     // A damaged block found while indexing is an integrity failure, not a bad argument.
     if (isIntegrityFinding(serialized)) {
-      const message = describeError(serialized.code, serialized.details);
+      const message = describeError(serialized.code, serialized.details, 'cli');
       if (values.json) {
         io.out(
           JSON.stringify({

@@ -1,5 +1,11 @@
 import type { CheckpointIndex } from '../../base/types';
-import { describeNoCrc, describeStoredCrc, describeTensorFindings, describeZipCrc } from '../../core/messages';
+import {
+  CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
+  describeNoCrc,
+  describeStoredCrc,
+  describeTensorFindings,
+  describeZipCrc,
+} from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { verifyIntegrity } from '../../store/integrity';
@@ -35,7 +41,9 @@ export function IntegrityCheck({
         : report.crcStatus === 'mismatch'
           ? `CRC MISMATCH: stored ${describeStoredCrc(report.crc)}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
           : report.crcStatus === 'absent'
-            ? describeNoCrc(index.format)
+            ? report.problems.some((problem) => problem.code === 'crc-trailer-after-encryption')
+              ? CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED
+              : describeNoCrc(index.format)
             : `CRC not checkable: ${report.crcNote ?? ''}`
     : null;
   return (
