@@ -71,7 +71,8 @@ function shapeProblem(shape: unknown): string | null {
   if (!Array.isArray(shape)) return `"shape" must be a list of non-negative integers; it is ${jsonKind(shape)}`;
   for (const dim of shape) {
     if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0)
-      return `"shape" must be a list of non-negative integers; it holds ${shortText(JSON.stringify(dim) ?? String(dim))}`;
+      // jsonKind, not JSON.stringify: a dim may be a list nested thousands deep.
+      return `"shape" must be a list of non-negative integers; it holds ${typeof dim === 'number' ? shortText(String(dim)) : jsonKind(dim)}`;
     if (!Number.isSafeInteger(dim))
       return `"shape" holds a dimension above 2^53−1 (9,007,199,254,740,991): more elements than any file can hold`;
   }
