@@ -73,23 +73,6 @@ const safetensorsToMindSpore: Record<string, string> = {
   F4: 'Float4E2M1',
 };
 
-/** The 13 dtypes MindSpore can read from or write to safetensors. */
-export const SAFETENSORS_CLASSIC_DTYPES = [
-  'BOOL',
-  'U8',
-  'I8',
-  'I16',
-  'U16',
-  'F16',
-  'BF16',
-  'I32',
-  'U32',
-  'F32',
-  'F64',
-  'I64',
-  'U64',
-] as const;
-
 // Maps, both ways: called per tensor when exporting, and no prototype keys ("constructor").
 const mindsporeBySafetensors = new Map(Object.entries(safetensorsToMindSpore));
 const safetensorsByMindSpore = new Map(Object.entries(safetensorsToMindSpore).map(([raw, name]) => [name, raw]));

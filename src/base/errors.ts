@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ckpt-text-mangled'
   | 'ckpt-bad-wire-type'
   | 'ckpt-varint-overflow'
+  | 'ckpt-length-impossible'
   | 'ckpt-unexpected-byte'
   | 'ckpt-missing-field'
   | 'ckpt-field-too-large'
@@ -53,6 +54,8 @@ export type ErrorCode =
   | 'crypto-key-length'
   | 'crypto-wrong-key'
   | 'crypto-wrong-mode'
+  | 'crypto-legacy-wrong-mode'
+  | 'crypto-mixed-modes'
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
   | 'crypto-plaintext-not-checkpoint'
@@ -158,6 +161,8 @@ export interface ErrorDetails {
   blocksTried?: number[];
   blockCount?: number;
   limit?: number;
+  /** A .ckpt cut short: how many records before the cut are whole. */
+  recordsRead?: number;
   /** 1-based line in a text input (manifests, name maps). */
   line?: number;
   /** 1-based character column in a one-line input (filter expressions). */

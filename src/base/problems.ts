@@ -20,6 +20,8 @@ const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<Ten
   // values are listed and not converted, the file is fine.
   'no-mindspore-dtype',
   'view-too-fragmented',
+  // A str value above the decode limit: listed, its text not read; the file is fine.
+  'string-too-large',
 ]);
 
 export function isNoteProblem(code: TensorProblemCode | FileProblemCode): boolean {

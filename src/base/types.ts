@@ -27,6 +27,7 @@ export type TensorProblemCode =
   | 'overlaps-previous'
   | 'dim-too-large-for-mindspore'
   | 'string-not-utf32'
+  | 'string-too-large'
   | 'no-mindspore-dtype'
   | 'view-outside-storage'
   | 'view-too-fragmented';
@@ -99,12 +100,20 @@ export interface FileProblem {
   offset?: number;
 }
 
+/** Why a stored crc_num cannot be a CRC-32: above 2^32−1, negative, or not a decimal number. */
+export type StoredCrcProblem = 'above-32-bits' | 'negative' | 'not-a-number';
+
 export interface CrcInfo {
   present: boolean;
   /** null until verified. */
   ok: boolean | null;
-  /** CRC stored in the file (ckpt trailer or safetensors metadata). */
+  /** CRC stored in the file (ckpt trailer or safetensors metadata); null when what is stored cannot be a CRC-32. */
   expected: number | null;
+  /**
+   * What is stored, exactly, when it cannot be a CRC-32 (`expected` is then null): the trailer's
+   * 10 bytes in hex, or the metadata's text; and why it cannot be one.
+   */
+  stored?: { text: string; problem: StoredCrcProblem };
   /** CRC computed over the file, once verified. */
   actual: number | null;
   /**

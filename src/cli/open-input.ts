@@ -28,6 +28,12 @@ function fileOfFolder(dir: string): string {
   throw new LensError('shard-index-not-found', { file: dir });
 }
 
+/** The file a path stands for: itself, or for a folder its shard index or its one checkpoint file. */
+export function inputFile(input: string): string {
+  if (!existsSync(input)) throw new LensError('file-not-found', { file: input });
+  return statSync(input).isDirectory() ? fileOfFolder(input) : input;
+}
+
 /**
  * A path as one checkpoint: a checkpoint file, a sharded set's index JSON (its shards beside
  * it), or a folder holding either. Every command that reads one checkpoint opens it here.
@@ -36,8 +42,7 @@ export async function openInputCheckpoint(
   input: string,
   options: CheckpointOpenOptions = {},
 ): Promise<OpenedCheckpoint> {
-  if (!existsSync(input)) throw new LensError('file-not-found', { file: input });
-  const file = statSync(input).isDirectory() ? fileOfFolder(input) : input;
+  const file = inputFile(input);
   try {
     if (!isShardIndexName(file)) return await openCheckpoint(await openFileSource(file), options);
     const dir = path.dirname(file);

@@ -1,8 +1,9 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
 import type { FileProblemCode, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
+import { MAX_STRING_VALUE_BYTES } from '../base/limits';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
-import type { CrcInfo, FormatId } from '../base/types';
+import type { CrcInfo, FormatId, StoredCrcProblem } from '../base/types';
 import type { KeyProblem } from './key-input';
 import type { ZipCrcCheck, ZipCrcMismatch } from '../integrity/zip-crc';
 import type { CrcVerdict, FileVerdict, SelectionCounts } from './summary';
@@ -44,11 +45,18 @@ const listNumbers = (values: readonly number[]): string =>
 const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 const bytes = (value: string | number | undefined): string =>
-  typeof value === 'number' ? `${value.toLocaleString('en-US')} bytes` : String(value ?? 'unknown');
+  typeof value === 'number' ? plural(value, 'byte') : String(value ?? 'unknown');
+
+/** What a cut-short .ckpt says about the records before the cut, when the reader counted them. */
+function recordsBeforeCut(records: number | undefined): string {
+  if (records === undefined) return '';
+  if (records === 0) return ' It ends inside the first record: no record of it is whole.';
+  return ` The ${plural(records, 'record')} before it ${records === 1 ? 'is' : 'are'} consistent.`;
+}
 
 /**
- * Where a sentence is read: the web page (drop files, "Copy diagnostics") or the `ckpt-lens`
- * terminal (paths, commands). Only the advice differs; what happened reads the same.
+ * Where a sentence is read: the page (fields and buttons) or the command line (options such as
+ * --key). Only the advice differs; what happened is said the same way.
  */
 export type MessageSurface = 'page' | 'cli';
 
@@ -66,7 +74,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return {
         title: 'A read was too large',
         detail: `A single read of ${bytes(details.actual)} was refused${at}; the limit is ${bytes(details.limit)}.`,
-        action: 'This is a bug in Ckpt Lens; use "Copy diagnostics" and report it.',
+        action: cli
+          ? 'This is a bug in Ckpt Lens; report it with the command line you ran.'
+          : 'This is a bug in Ckpt Lens; use "Copy diagnostics" and report it.',
       };
     case 'cancelled':
       return {
@@ -89,16 +99,18 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'encrypted-needs-key':
       return {
         title: 'This checkpoint is encrypted',
-        detail: `It was saved with save_checkpoint(enc_key=…, enc_mode="${String(details.expected)}")${at}.`,
-        action: 'Enter the key it was saved with to open it.',
+        detail: `It was saved with save_checkpoint(enc_key=…, enc_mode="${String(details.expected)}")${details.hint ? ` (${details.hint})` : ''}${at}.`,
+        action: cli
+          ? `Give the key it was saved with: --key and its hex digits (or --key-text and the key as text)${details.hint !== undefined ? ', and --mode AES-GCM or --mode AES-CBC' : ''}.`
+          : 'Enter the key it was saved with to open it.',
       };
     case 'ckpt-truncated':
       return {
         title: 'The checkpoint is cut short',
         detail:
           typeof details.expected === 'number' && typeof details.actual === 'number'
-            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}${details.hint ? `; ${details.hint}` : ''}. The records before it are consistent.`
-            : `The file ends inside a field${at}.`,
+            ? `The file ends inside a field: it needs ${bytes(details.expected)} but only ${bytes(details.actual)} ${details.actual === 1 ? 'remains' : 'remain'}${at}${details.hint ? `; ${details.hint}` : ''}.${recordsBeforeCut(details.recordsRead)}`
+            : `The file ends inside a field${at}.${recordsBeforeCut(details.recordsRead)}`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
       };
     case 'ckpt-field-overrun':
@@ -108,6 +120,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         action: 'The bytes are corrupted here. Get a fresh copy of the file, or check its CRC.',
       };
     case 'ckpt-text-mangled':
+      if (details.expected === 'LF→CRLF')
+        return {
+          title: 'The file was mangled by a text conversion (LF→CRLF)',
+          detail: `The file starts with bytes 0D 0A where a .ckpt starts with 0A, and every 0A in its first ${bytes(details.limit)} (${Number(details.actual ?? 0).toLocaleString('en-US')} of them) has a 0D before it${at}: a text-mode transfer (FTP ascii, git autocrlf, a Windows editor) turned each line feed into a carriage return and a line feed. With those 0D removed the bytes begin a checkpoint record, so the file is damaged throughout, not cut short or of another format. Removing every 0D before a 0A is not a safe repair: a 0D 0A the checkpoint held before cannot be told apart.`,
+          action:
+            'Get the file again in binary mode (a browser download, curl -o, git LFS, FTP binary mode; for git, mark *.ckpt as binary in .gitattributes).',
+        };
       return {
         title: 'The file was mangled by a text conversion',
         detail: `The file holds the text replacement character (bytes EF BF BD) ${String(details.actual ?? 'several')} times in its first ${bytes(details.limit)}, first at byte ${String(details.offset ?? '?')}: that is what an editor, a text-mode transfer or a copy-paste writes in place of bytes that are not text. ${details.hint ?? 'The records stop making sense'}, so the file is damaged throughout, not cut short.`,
@@ -123,9 +142,22 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'ckpt-varint-overflow':
       return {
         title: 'The checkpoint is damaged',
-        detail: `A length or number field runs past 10 bytes${at}, which protobuf never writes.`,
+        detail: `A length or number field runs past 10 bytes${at}, which protobuf never writes (a varint holds at most 64 bits in 10 bytes).`,
         action: 'The bytes are corrupted here. Get a fresh copy of the file.',
       };
+    case 'ckpt-length-impossible': {
+      const value = BigInt(String(details.actual ?? '0'));
+      const what = details.expected === 'key' ? 'A field key' : 'A length';
+      const reason =
+        details.hint !== undefined
+          ? `, which is ${details.hint.replace('-', '−')} as a signed 64-bit number (how protobuf writes a negative int64): ${details.expected === 'key' ? 'a field key' : 'a length'} cannot be negative`
+          : `: more than any file holds${typeof details.limit === 'number' ? ` (this one has ${bytes(details.limit)})` : ''}`;
+      return {
+        title: 'The checkpoint is damaged',
+        detail: `${what} holds ${value.toLocaleString('en-US')}${at}${reason}. The varint itself is well formed (protobuf writes up to 10 bytes), so the value was written wrong or the bytes were altered; the file is not cut short.`,
+        action: 'The bytes are corrupted here. Get a fresh copy of the file.',
+      };
+    }
     case 'ckpt-unexpected-byte':
       return {
         title: 'Unexpected bytes in the checkpoint',
@@ -182,9 +214,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       };
     case 'st-header-past-end':
       return {
-        title: 'The safetensors header is cut short',
-        detail: `The header should end at byte ${String(details.expected)} but the file has ${bytes(details.actual)}${at}.`,
-        action: 'The file is incomplete; get a complete copy.',
+        title: 'The safetensors file is cut short',
+        detail: `Its first 8 bytes say the JSON header ends at byte ${typeof details.expected === 'number' ? details.expected.toLocaleString('en-US') : String(details.expected)}, but the file ends at byte ${typeof details.actual === 'number' ? details.actual.toLocaleString('en-US') : String(details.actual)}, inside the header${at}.`,
+        action:
+          'The file is incomplete (an interrupted download or save), or its first 8 bytes were changed; get a complete copy.',
       };
     case 'st-header-not-json':
       return {
@@ -207,7 +240,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'st-unknown-dtype':
       return {
         title: 'Unknown dtype',
-        detail: `The dtype "${String(details.actual)}" is not a safetensors dtype${at}.`,
+        detail:
+          details.actual === ''
+            ? `The dtype is empty${at}; a safetensors entry names its dtype, such as "F32".`
+            : `The dtype "${String(details.actual)}"${details.limit !== undefined ? ` (${plural(details.limit, 'character')} long)` : ''} is not a safetensors dtype${at}.`,
         action: 'The file uses a dtype newer than Ckpt Lens knows, or is corrupted.',
       };
     case 'st-too-many-entries':
@@ -256,7 +292,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'pickle-truncated':
       return {
         title: 'The PyTorch pickle is cut short',
-        detail: `The pickle ends inside an instruction, before its STOP${at}.`,
+        detail:
+          details.hint !== undefined && typeof details.expected === 'number' && typeof details.actual === 'number'
+            ? `The file ends at byte ${details.actual.toLocaleString('en-US')}, inside ${details.hint}, which takes ${bytes(details.expected)}${at}.`
+            : `The pickle ends inside an instruction, before its STOP${at}.`,
         action: 'The file is incomplete (an interrupted save or download). Get a complete copy.',
       };
     case 'pickle-bad-opcode':
@@ -303,7 +342,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return {
         title: 'The key has the wrong length for this mode',
         detail: `${String(details.expected)} needs a key of ${details.hint ?? 'a different length'}, but the key has ${bytes(details.actual)}${at}. MindSpore passes the key bytes unchanged, without hashing or padding.`,
-        action: 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
+        action: cli
+          ? 'Give the exact key given to save_checkpoint(enc_key=…) with --key: 32, 48 or 64 hex digits for AES, 32 for SM4 (or --key-text for the key as text).'
+          : 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
     case 'crypto-wrong-key': {
       const reason = details.hint ?? 'the check failed';
@@ -323,14 +364,38 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return {
         title: 'The file uses a different cipher mode',
         detail: `You chose ${String(details.expected)}, but the block magic says ${String(details.actual)}${at}.`,
+        action: cli
+          ? 'Leave out --mode: Ckpt Lens reads the mode from the file (--mode is only needed for MindSpore 1.3–1.6 files).'
+          : 'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+      };
+    case 'crypto-legacy-wrong-mode': {
+      const suggestion = String(details.actual ?? 'AES-GCM or AES-CBC');
+      return {
+        title: `The file is not ${String(details.expected)}`,
+        detail: `You chose ${String(details.expected)}, but ${details.hint ?? 'the file does not fit that mode'}${at}. Files of MindSpore 1.3–1.6 do not record their mode, so it has to be chosen; with this one the file itself may well be fine.`,
         action:
-          'Leave the mode on automatic: Ckpt Lens reads it from the file (the mode is only needed for MindSpore 1.3–1.6 files).',
+          suggestion === 'AES-GCM'
+            ? cli
+              ? 'Run it again with --mode AES-GCM.'
+              : 'Choose AES-GCM and open it again.'
+            : cli
+              ? "Run it again with --mode AES-GCM (MindSpore's default) or --mode AES-CBC, whichever dec_mode it was saved with."
+              : "Choose AES-GCM (MindSpore's default) or AES-CBC, whichever dec_mode it was saved with, and open it again.",
+      };
+    }
+    case 'crypto-mixed-modes':
+      return {
+        title: 'The encrypted blocks mix cipher modes',
+        detail: `Cipher block ${String(details.block ?? '?')} starts with the ${String(details.actual)} block magic, but the ${details.blockCount === 1 ? 'block' : `${plural(Number(details.blockCount ?? 0), 'block')}`} before it ${details.blockCount === 1 ? 'is' : 'are'} ${String(details.expected)}${at}. MindSpore encrypts every block of a file in one mode, so blocks of two files were joined; its reader fails on this file.`,
+        action: 'Get the original file; pieces of two encrypted checkpoints cannot be read as one.',
       };
     case 'crypto-legacy-needs-mode':
       return {
         title: 'Old encrypted checkpoint: choose the mode',
         detail: `This file was encrypted by MindSpore 1.3–1.6, which wrote the same magic for AES-GCM and AES-CBC, so the mode cannot be read from the file${at}.`,
-        action: "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
+        action: cli
+          ? "Add --mode with the dec_mode it was saved with: --mode AES-GCM (MindSpore's default) or --mode AES-CBC."
+          : "Choose the dec_mode it was saved with (AES-GCM is MindSpore's default) and open it again.",
       };
     case 'crypto-block-corrupted':
       return details.keyBlock !== undefined
@@ -550,7 +615,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'export-unsupported-dtype':
       return {
         title: 'This value cannot be written in that format',
-        detail: `"${String(details.tensor)}" has dtype ${String(details.actual)}, which ${String(details.expected)} cannot store. MindSpore's save_checkpoint(format="safetensors") fails on strings and on dtypes outside the 13 classic safetensors dtypes.`,
+        detail:
+          details.expected === 'safetensors'
+            ? `"${String(details.tensor)}" has ${details.actual === '' ? 'an empty dtype' : `dtype ${String(details.actual)}`}, which Ckpt Lens does not write to safetensors: it writes the dtypes of the safetensors 0.4 format (the 13 MindSpore's save_checkpoint(format="safetensors") writes, and Float8E4M3 and Float8E5M2), and no strings.`
+            : `"${String(details.tensor)}" has ${details.actual === '' ? 'an empty dtype' : `dtype ${String(details.actual)}`}, which ${String(details.expected)} cannot store.`,
         action: 'Leave it out of the export (filter it away or --unset it), or export as .ckpt.',
       };
     case 'export-size-mismatch':
@@ -915,7 +983,9 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
     case 'size-mismatch':
       return `Content size does not match shape × dtype${suffix}; MindSpore would read uninitialised memory or overrun.`;
     case 'unknown-dtype':
-      return `Unknown tensor_type${suffix}; load_checkpoint fails with a KeyError on it.`;
+      return detail === ''
+        ? 'The tensor_type is empty; load_checkpoint fails with a KeyError on it.'
+        : `Unknown tensor_type${suffix}; load_checkpoint fails with a KeyError on it.`;
     case 'not-loadable-dtype':
       return `MindSpore writes this dtype but load_checkpoint cannot read it${suffix}.`;
     case 'legacy-bfloat16-as-float32':
@@ -934,6 +1004,10 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
       return `A dimension is negative or above 2^31−1${suffix}; MindSpore casts dims to int and cannot load it.`;
     case 'string-not-utf32':
       return 'The string content is not valid UTF-32.';
+    case 'string-too-large': {
+      const stored = Number.parseInt(detail ?? '', 10);
+      return `The str value is ${Number.isFinite(stored) ? `${plural(stored, 'byte')} (${plural(Math.floor(stored / 4), 'character')} of UTF-32)` : 'larger'}, more than the ${plural(MAX_STRING_VALUE_BYTES, 'byte')} (256 KiB) Ckpt Lens decodes: it is listed, and its text is not read or shown.`;
+    }
     case 'no-mindspore-dtype':
       return `MindSpore has no dtype for this torch dtype${suffix}; it is listed but cannot be converted.`;
     case 'view-outside-storage':
@@ -1052,6 +1126,13 @@ export function describeTensorFindings(count: number): string {
   return `${plural(count, 'tensor')} ${count === 1 ? 'contradicts' : 'contradict'} its shape, dtype or the file (listed under Integrity notes).`;
 }
 
+/**
+ * An encrypted file followed by a plaintext crc_num trailer: a CRC is stored, but not one any
+ * check applies to (MindSpore's reader fails on the file), so it is not compared.
+ */
+export const CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED =
+  'A crc_num trailer follows the encrypted blocks in plaintext; it is not checked, since MindSpore cannot read such a file (listed below).';
+
 /** The file stores no CRC: a sentence saying why, and that nothing was checked. */
 export function describeNoCrc(format?: FormatId): string {
   return `No CRC stored (${noCrcReason(format)}): the contents could not be checked against one.`;
@@ -1077,9 +1158,28 @@ export function crcHex(value: number | null): string {
   return value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`;
 }
 
-/** What the file stores as its CRC, before any check: the ckpt/safetensors number, or one per zip entry. */
+const STORED_CRC_PROBLEM: Record<StoredCrcProblem, string> = {
+  'above-32-bits': 'larger than 2^32−1 = 4,294,967,295',
+  negative: 'negative',
+  'not-a-number': 'not a decimal number',
+};
+
+/**
+ * What the file stores as its CRC, before any check: the ckpt/safetensors number, one per zip
+ * entry, or — when it cannot be a CRC-32 — exactly what is stored and why it is none.
+ */
 export function describeStoredCrc(crc: CrcInfo): string {
-  return crc.zipEntries !== undefined ? `one per zip entry, ${crc.zipEntries} entries` : String(crc.expected);
+  if (crc.zipEntries !== undefined) return `one per zip entry, ${plural(crc.zipEntries, 'entry', 'entries')}`;
+  if (crc.stored) {
+    const shown = crc.stored.text.startsWith('0x') ? crc.stored.text : JSON.stringify(crc.stored.text);
+    return `${shown} (not a CRC-32: ${STORED_CRC_PROBLEM[crc.stored.problem]})`;
+  }
+  return String(crc.expected);
+}
+
+/** The stored CRC in a mismatch line: eight hex digits, or what is stored when it is no CRC-32. */
+export function storedCrcHex(crc: CrcInfo): string {
+  return crc.stored ? describeStoredCrc(crc) : crcHex(crc.expected);
 }
 
 function describeZipMismatch(mismatch: ZipCrcMismatch): string {
@@ -1188,6 +1288,12 @@ export function describeExportKeyProblem(problem: KeyProblem): string {
 
 export const PART_SIZE_INVALID = 'Part size must be a positive number of MiB';
 export const WORKER_COUNT_INVALID = 'Workers must be a whole number from 1 to 8, or empty for auto';
+
+/** A Bool tensor holding bytes other than 0 and 1 (core/stats boolBytes). */
+export function describeBoolBytes(count: number, first: number): string {
+  const byte = `0x${first.toString(16).padStart(2, '0')}`;
+  return `${plural(count, 'Bool value')} ${count === 1 ? 'is' : 'are'} stored as a byte other than 0 or 1 (the first is ${byte}); numpy and MindSpore read any non-zero byte as True, so ${count === 1 ? 'it is' : 'they are'} measured as 1. MindSpore writes only 0 and 1: the bytes were changed or written by another tool.`;
+}
 
 /** A merged export's parameters that cannot be merged. */
 export function describeLeftOutParameters(names: readonly string[]): string {

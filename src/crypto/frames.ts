@@ -8,7 +8,7 @@ import { LensError } from '../base/errors';
 import { FRAME_WINDOW_BYTES, MAX_CIPHER_BLOCK_BYTES, MAX_CIPHER_FRAMES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
-import { cipherModeOfMagic } from '../base/cipher-magic';
+import { CIPHER_MAGICS, cipherModeOfMagic } from '../base/cipher-magic';
 import { parseCrcTrailer, CRC_TRAILER_BYTES } from '../base/crc-trailer';
 import { CIPHER_MAGIC, GCM_TAG_BYTES, headerBytes, IV_BYTES, LEGACY_MAGIC, type CipherLayout } from './layout';
 
@@ -44,7 +44,7 @@ export interface FrameTable {
   /** Size of the encrypted file. */
   fileSize: number;
   /** A plaintext `crc_num` trailer after the blocks (only when tolerated, see options). */
-  crcTrailer: { offset: number; crc: number } | null;
+  crcTrailer: { offset: number; crc: bigint } | null;
 }
 
 export interface FrameTableOptions {
@@ -179,10 +179,11 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
   if (guess.layout === 'legacy') {
     if (!options.mode) throw new LensError('crypto-legacy-needs-mode', { offset: 0 });
     if (options.mode === 'SM4-CBC') {
-      throw new LensError('crypto-wrong-mode', {
+      throw new LensError('crypto-legacy-wrong-mode', {
         offset: 0,
         expected: options.mode,
-        actual: 'AES-GCM or AES-CBC (MindSpore 1.3–1.6 layout, which had no SM4)',
+        actual: 'AES-GCM or AES-CBC',
+        hint: 'MindSpore 1.3–1.6, whose layout this file has, encrypted only with AES-GCM or AES-CBC (SM4-CBC came later)',
       });
     }
     mode = options.mode;
@@ -229,6 +230,15 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
       });
     }
     if (mode !== 'AES-GCM' && cipherLength % 16 !== 0) {
+      // A legacy file does not record its mode: AES-GCM ciphertext of any length read as CBC.
+      if (layout === 'legacy')
+        throw new LensError('crypto-legacy-wrong-mode', {
+          block: index,
+          offset: cipherLengthAt,
+          expected: mode,
+          actual: 'AES-GCM',
+          hint: `block ${index}'s cipher_len ${cipherLength} is not a multiple of 16, which ${mode} needs; AES-GCM ciphertext may have any length`,
+        });
       throw malformed(index, cipherLengthAt, `cipher_len ${cipherLength} is not a multiple of 16, as CBC needs`);
     }
     const total = header + cipherLength;
@@ -293,6 +303,16 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
     const magic = available >= 4 ? windowView.getUint32(at, true) : null;
     if (magic !== expectedMagic) {
       if (index > 0) {
+        // Another mode's block magic: blocks of two modes joined, not bytes appended.
+        const other = magic === null ? undefined : CIPHER_MAGICS[magic];
+        if (other !== undefined)
+          throw new LensError('crypto-mixed-modes', {
+            block: index,
+            offset,
+            expected: layout === 'legacy' ? `${mode} (MindSpore 1.3–1.6 layout)` : mode,
+            actual: other,
+            blockCount: index,
+          });
         // Not the start of a block: whatever follows the last complete block is not a block.
         throw new LensError('crypto-trailing-bytes', { offset, actual: remaining, blockCount: index });
       }

@@ -1,4 +1,5 @@
 /** The one contract every checkpoint format module implements (registered in registry.ts). */
+import type { LensError } from '../base/errors';
 import type { CheckpointIndex, FormatId } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 import type { ScanOptions } from './ckpt/scan';
@@ -23,5 +24,11 @@ export interface FormatDescriptor {
    */
   sniff(head: Uint8Array, size: number): boolean;
   weak?: boolean;
+  /**
+   * For a head no sniff accepted: when it starts like this format but the file ends before the
+   * format's first structure is whole (cut short), or its bytes went through a text conversion,
+   * the error that says so; otherwise null (then the file is not one Ckpt Lens knows).
+   */
+  explainHead?(head: Uint8Array, size: number): LensError | null;
   open(source: ByteSource, options: OpenOptions): Promise<CheckpointIndex>;
 }

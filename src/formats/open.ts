@@ -1,7 +1,7 @@
 import { LensError } from '../base/errors';
 import type { CheckpointIndex } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
-import { formatById, sniffFormat, type OpenOptions } from './registry';
+import { explainUnknownHead, formatById, sniffFormat, type OpenOptions } from './registry';
 import { SNIFF_BYTES } from './sniff';
 
 export type { OpenOptions } from './registry';
@@ -24,7 +24,10 @@ export async function indexPlainFile(
     case 'strategy':
       throw new LensError('strategy-not-checkpoint', { expected: sniffed.encoding });
     case 'unknown':
-      throw new LensError('unknown-format', { offset: 0, actual: sniffed.headHex });
+      throw (
+        explainUnknownHead(first, source.size) ??
+        new LensError('unknown-format', { offset: 0, actual: sniffed.headHex })
+      );
     default:
       return formatById(sniffed.kind).open(source, options);
   }

@@ -1,3 +1,4 @@
+import type { LensError } from '../base/errors';
 import type { FormatId } from '../base/types';
 import { ckptFormat } from './ckpt/format';
 import { pytorchFormat } from './pytorch/format';
@@ -43,4 +44,17 @@ export function sniffFormat(head: Uint8Array, size: number, fileName?: string): 
   );
   if (weak) return { kind: weak.id };
   return { kind: 'unknown', headHex: hexOf(head) };
+}
+
+/**
+ * Why a head no sniff accepted is still a file of a known format: cut short before its first
+ * structure is whole, or mangled by a text conversion (formats' `explainHead`); null when it is
+ * not one Ckpt Lens knows.
+ */
+export function explainUnknownHead(head: Uint8Array, size: number): LensError | null {
+  for (const format of FORMATS) {
+    const explained = format.explainHead?.(head, size);
+    if (explained) return explained;
+  }
+  return null;
 }

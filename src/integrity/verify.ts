@@ -266,8 +266,12 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
 
   if (index.format === 'safetensors' && crc.present) {
     outcome =
-      crc.expected === null
-        ? { actual: null, bytesCovered: 0, note: 'crc_num is not a decimal number' }
+      crc.stored?.problem === 'not-a-number'
+        ? {
+            actual: null,
+            bytesCovered: 0,
+            note: `crc_num ${JSON.stringify(crc.stored.text)} is not a decimal number, so it cannot be a CRC-32`,
+          }
         : await safetensorsCrc(plaintext, index, options);
   }
 
@@ -278,11 +282,12 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     else if (zip.uncheckedCount === 0) crc.ok = true;
     crcStatus = crc.ok === null ? 'unverifiable' : crc.ok ? 'ok' : 'mismatch';
   } else if (crc.present) {
-    if (outcome.actual === null || crc.expected === null) {
+    if (outcome.actual === null) {
       crcStatus = 'unverifiable';
     } else {
+      // A stored value no CRC-32 can equal (above 2^32−1, negative) matches no contents: a mismatch.
       crc.actual = outcome.actual;
-      crc.ok = outcome.actual === crc.expected;
+      crc.ok = crc.expected !== null && outcome.actual === crc.expected;
       crcStatus = crc.ok ? 'ok' : 'mismatch';
     }
   }

@@ -15,7 +15,7 @@ import {
   type TensorStats,
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../base/plural';
-import { describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
+import { describeBoolBytes, describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
 import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import { readKeyOptions } from '../key-options';
@@ -77,6 +77,7 @@ function statsTable(io: CliIo, names: readonly { name: string }[]) {
       ];
       io.out(`${shown(s.name).padEnd(nameWidth)}  ${row.join('  ')}`);
       if (s.sizeMismatch) io.out(`  ! ${shown(s.name)}: ${sizeMismatchText(s.sizeMismatch)}`);
+      if (s.boolBytes) io.out(`  note ${shown(s.name)}: ${describeBoolBytes(s.boolBytes.count, s.boolBytes.first)}`);
     },
     finish(file: string, all: AllStatsResult, audit: NonFiniteAudit): void {
       for (const skipped of all.skipped)
@@ -114,6 +115,7 @@ function printOne(io: CliIo, s: TensorStats): void {
     `${shown(s.name)}  ${shown(s.dtype)} ${formatShape(s.shape)}  ${plural(s.elements, 'value')}${s.legacyBfloat16 ? ' (legacy bfloat16 stored as float32)' : ''}`,
   );
   if (s.sizeMismatch) io.out(`  ! ${sizeMismatchText(s.sizeMismatch)}`);
+  if (s.boolBytes) io.out(`  note: ${describeBoolBytes(s.boolBytes.count, s.boolBytes.first)}`);
   io.out(
     `  min ${number(s.min)}  max ${number(s.max)}  mean ${number(s.mean)}  std ${number(s.std)}  L2 ${number(s.l2)}`,
   );

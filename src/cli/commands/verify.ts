@@ -1,7 +1,10 @@
 import path from 'node:path';
-import { serializeError, withFile, type SerializedLensError } from '../../base/errors';
+import { internalError, serializeError, withFile, type SerializedLensError } from '../../base/errors';
+import { isNoteProblem } from '../../base/problems';
+import { isShardIndexName } from '../../formats/sharded/index-json';
 import type { FileProblem } from '../../base/types';
 import {
+  CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   crcHex,
   describeError,
   describeFileProblem,
@@ -9,6 +12,7 @@ import {
   describeTensorProblem,
   describeZipCrc,
   oneLine,
+  storedCrcHex,
 } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
 import { sha256OfSource } from '../../integrity/fingerprint';
@@ -16,6 +20,7 @@ import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
 import type { ZipCrcCheck } from '../../integrity/zip-crc';
 import { EXIT } from '../args';
 import { openFileSource } from '../files';
+import { inputFile, openInputCheckpoint } from '../open-input';
 import { readKeyOptions } from '../key-options';
 import type { ArgsOf, CliIo } from '../types';
 import { shown } from '../terminal';
@@ -65,7 +70,14 @@ export function verifyJson(report: IntegrityReport) {
   return {
     ok: report.ok,
     format: report.format,
-    crc: { present: report.crc.present, ok: report.crc.ok, expected: report.crc.expected, actual: report.crc.actual },
+    crc: {
+      present: report.crc.present,
+      ok: report.crc.ok,
+      expected: report.crc.expected,
+      actual: report.crc.actual,
+      // What is stored, exactly, when it cannot be a CRC-32 (then expected is null).
+      ...(report.crc.stored ? { stored: report.crc.stored } : {}),
+    },
     crcStatus: report.crcStatus,
     bytesCovered: report.bytesCovered,
     trailingBytes: report.trailingBytes,
@@ -98,6 +110,8 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   const crc = json.crc;
   const hex = crcHex;
   if (zip) for (const line of describeZipCrc(zip)) io.out(`${name}: ${line}`);
+  else if (!crc.present && json.problems.some((problem) => problem.code === 'crc-trailer-after-encryption'))
+    io.out(`${name}: ${CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED}`);
   else if (!crc.present)
     io.out(
       json.format === 'pytorch'
@@ -106,7 +120,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
     );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
-  else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${hex(crc.expected)}, computed ${hex(crc.actual)}`);
+  else if (crc.ok === false) io.out(`${name}: CRC MISMATCH: stored ${storedCrcHex(crc)}, computed ${hex(crc.actual)}`);
   else io.out(`${name}: CRC could not be checked`);
   if (json.encryption) {
     io.out(
@@ -132,15 +146,27 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
     case 'crypto-block-empty':
     case 'crypto-truncated':
     case 'crypto-trailing-bytes':
+    case 'crypto-mixed-modes':
       return true;
     default:
       return false;
   }
 }
 
-export async function run({ values, positionals }: ArgsOf<typeof verifyDefinition>, io: CliIo): Promise<number> {
-  const file = positionals[0] as string;
-  const keyOptions = await readKeyOptions(values);
+type KeyOptions = Awaited<ReturnType<typeof readKeyOptions>>;
+
+/** One file verified: its exit code, and its report as `verify --json` prints it (null when it could not be opened). */
+interface FileOutcome {
+  code: number;
+  json: Record<string, unknown> | null;
+}
+
+async function verifyFile(
+  file: string,
+  keyOptions: KeyOptions,
+  options: { sha256: boolean; json: boolean },
+  io: CliIo,
+): Promise<FileOutcome> {
   let report: IntegrityReport;
   try {
     const opened = await openCheckpoint(await openFileSource(file), { ...keyOptions, tolerateCrcTrailer: true });
@@ -150,30 +176,75 @@ export async function run({ values, positionals }: ArgsOf<typeof verifyDefinitio
     // A damaged block found while indexing is an integrity failure, not a bad argument.
     if (isIntegrityFinding(serialized)) {
       const message = describeError(serialized.code, serialized.details, 'cli');
-      if (values.json) {
-        io.out(
-          JSON.stringify({
-            ok: false,
-            crc: { present: false, ok: null, expected: null, actual: null },
-            encryption: null,
-            blocks: 0,
-            problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
-          }),
-        );
-      } else {
-        io.err(oneLine(message));
-      }
-      return EXIT.integrityFailed;
+      if (!options.json) io.err(oneLine(message));
+      return {
+        code: EXIT.integrityFailed,
+        json: {
+          ok: false,
+          crc: { present: false, ok: null, expected: null, actual: null },
+          encryption: null,
+          blocks: 0,
+          problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
+        },
+      };
     }
     throw withFile(error, file);
   }
   const json = verifyJson(report);
   // The digest of the file as stored (for an encrypted file, its ciphertext), as hubs publish it.
-  const sha256 = values.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
-  if (values.json) io.out(JSON.stringify(sha256 ? { ...json, sha256 } : json));
-  else {
+  const sha256 = options.sha256 ? (await sha256OfSource(await openFileSource(file))).hex : null;
+  if (!options.json) {
     printReport(io, file, json, report.zip);
     if (sha256) io.out(`sha256: ${sha256}`);
   }
-  return report.ok ? EXIT.ok : EXIT.integrityFailed;
+  return { code: report.ok ? EXIT.ok : EXIT.integrityFailed, json: sha256 ? { ...json, sha256 } : json };
+}
+
+/**
+ * A sharded set (its index JSON, or a folder holding one): every shard the index names is
+ * verified as its own file, and the set's own findings (a shard file missing, a tensor in no
+ * shard or in two) are listed; the verdict covers all of it.
+ */
+async function verifySet(
+  indexFile: string,
+  keyOptions: KeyOptions,
+  options: { sha256: boolean; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const opened = await openInputCheckpoint(indexFile, keyOptions);
+  const set = opened.index.sharded;
+  if (!set) throw internalError('a shard index opened as no sharded set');
+  const dir = path.dirname(indexFile);
+  const shards: Record<string, unknown>[] = [];
+  let failed = false;
+  for (const shard of set.shards) {
+    const outcome = await verifyFile(path.join(dir, shard.file), keyOptions, options, io);
+    if (outcome.code !== EXIT.ok) failed = true;
+    shards.push({ file: shard.file, ...outcome.json });
+  }
+  const findings = opened.index.problems.filter((problem) => !isNoteProblem(problem.code));
+  if (findings.length > 0) failed = true;
+  const problems = opened.index.problems.map((problem) => ({
+    code: problem.code,
+    detail: describeFileProblem(problem.code, problem.detail),
+  }));
+  if (options.json) {
+    io.out(JSON.stringify({ ok: !failed, set: { index: path.basename(indexFile), shards, problems } }));
+  } else {
+    for (const problem of problems) io.out(`! ${problem.detail}`);
+    io.out(
+      `${path.basename(indexFile)}: ${plural(set.shards.length, 'shard')} verified one by one; set integrity: ${failed ? 'FAILED' : 'ok'}`,
+    );
+  }
+  return failed ? EXIT.integrityFailed : EXIT.ok;
+}
+
+export async function run({ values, positionals }: ArgsOf<typeof verifyDefinition>, io: CliIo): Promise<number> {
+  const file = inputFile(positionals[0] as string);
+  const keyOptions = await readKeyOptions(values);
+  const options = { sha256: values.sha256 === true, json: values.json === true };
+  if (isShardIndexName(file)) return verifySet(file, keyOptions, options, io);
+  const outcome = await verifyFile(file, keyOptions, options, io);
+  if (options.json) io.out(JSON.stringify(outcome.json));
+  return outcome.code;
 }

@@ -12,6 +12,13 @@ export const verifyDefinition: CliDefinition<typeof OPTIONS> = {
   name: 'verify',
   summary:
     "check the CRC (crc_num; each zip entry's CRC-32 of a PyTorch file) and every encrypted block, and print the file's SHA-256; exit 3 on failure",
-  arguments: [{ name: 'file', required: true, description: 'a .ckpt, .safetensors or PyTorch file' }],
+  arguments: [
+    {
+      name: 'file',
+      required: true,
+      description:
+        "a .ckpt, .safetensors or PyTorch file; or a sharded set's index JSON (or its folder): every shard it names is verified, and the verdict covers them all",
+    },
+  ],
   options: OPTIONS,
 };

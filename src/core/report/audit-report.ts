@@ -114,7 +114,7 @@ function crcLine(crc: CheckpointIndex['crc']): string {
       : '**CRC MISMATCH**: a zip entry differs from its CRC-32 (Verify integrity names it).';
   return crc.ok
     ? `CRC verified: ${crc.expected} matches.`
-    : `**CRC MISMATCH**: stored ${crc.expected}, computed ${crc.actual}.`;
+    : `**CRC MISMATCH**: stored ${describeStoredCrc(crc)}, computed ${crc.actual}.`;
 }
 
 function renderMarkdown(input: AuditReportInput, json: AuditReportJson): string {

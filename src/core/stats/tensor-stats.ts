@@ -52,6 +52,11 @@ export interface TensorStats {
    * would read past the content or ignore its tail): `elements` are the first ones, measured.
    */
   sizeMismatch?: { declaredElements: number; storedElements: number };
+  /**
+   * Bool tensors: elements stored as a byte other than 0 or 1 (how many, and the first such byte).
+   * numpy and MindSpore read any non-zero byte as True, so they are measured as 1.
+   */
+  boolBytes?: { count: number; first: number };
 }
 
 export interface StatsProgress {
@@ -145,8 +150,9 @@ async function statsOf(
   const rawKeyMode = keyModeFor(layout.kind);
   const retain = rawKeyMode === 'float32-top' && bins > 0 && byteLength <= (options.retainBytes ?? STATS_RETAIN_BYTES);
   // 8/16-bit keys are exact and cheap; float32-top buckets only when nothing better is coming.
+  // Bool keeps its byte counts even without a histogram: they show bytes other than 0 and 1.
   const keyMode: KeyMode =
-    bins === 0
+    bins === 0 && layout.kind !== 'bool'
       ? 'none'
       : rawKeyMode !== 'float32-top'
         ? rawKeyMode
@@ -221,6 +227,16 @@ async function statsOf(
     histogram,
   };
   if (layout.kind === 'bf16-legacy') stats.legacyBfloat16 = true;
+  if (layout.kind === 'bool') {
+    const counts = accumulator.keyCounts as Float64Array;
+    let other = 0;
+    let first = -1;
+    for (let byte = 2; byte < 256; byte += 1) {
+      other += counts[byte] as number;
+      if (first < 0 && (counts[byte] as number) > 0) first = byte;
+    }
+    if (other > 0) stats.boolBytes = { count: other, first };
+  }
   if (layout.declaredCount !== layout.storedCount)
     stats.sizeMismatch = { declaredElements: layout.declaredCount, storedElements: layout.storedCount };
   return stats;

@@ -1,6 +1,33 @@
+import { LensError } from '../../base/errors';
 import type { FormatDescriptor } from '../descriptor';
 import { FORMAT_LABELS } from '../labels';
 import { scanCheckpoint } from './scan';
+import { beginsWithRecord } from './wire';
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * A .ckpt that went through an LF→CRLF conversion (an FTP ascii transfer, git's autocrlf, a
+ * Windows editor): its first byte, 0A, became 0D 0A, and so did every other 0A. Said so when the
+ * head holds no 0A without a 0D before it and, with those 0D removed, begins a record.
+ */
+function explainCkptHead(head: Uint8Array, size: number): LensError | null {
+  if (head[0] !== CR || head[1] !== LF) return null;
+  const restored: number[] = [];
+  let pairs = 0;
+  for (let at = 0; at < head.length; at += 1) {
+    const byte = head[at] as number;
+    if (byte === LF && head[at - 1] !== CR) return null;
+    if (byte === CR && head[at + 1] === LF) {
+      pairs += 1;
+      continue;
+    }
+    restored.push(byte);
+  }
+  if (!beginsWithRecord(Uint8Array.from(restored), size)) return null;
+  return new LensError('ckpt-text-mangled', { offset: 0, expected: 'LF→CRLF', actual: pairs, limit: head.length });
+}
 
 /** MindSpore `save_checkpoint` protobuf (ckpt-format.md). */
 export const ckptFormat: FormatDescriptor = {
@@ -11,5 +38,6 @@ export const ckptFormat: FormatDescriptor = {
   // says little, so strategy files and the other formats are tried first.
   sniff: (head) => head[0] === 0x0a,
   weak: true,
+  explainHead: explainCkptHead,
   open: (source, options) => scanCheckpoint(source, options),
 };

@@ -20,6 +20,7 @@ import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
 import { isAppendDictValue } from './append-dict';
 import { readCrcTrailer } from './trailer';
+import { storedCrcOfTrailer } from '../../base/crc-trailer';
 import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
 
 export interface ScanOptions {
@@ -88,7 +89,7 @@ function readString(cursor: ByteCursor, limit: number, end: number): string {
 function readKey(cursor: ByteCursor, end: number): { field: number; wireType: number; offset: number } {
   needVarint(cursor);
   const offset = cursor.position;
-  const key = readVarint(cursor);
+  const key = readVarint(cursor, 'key');
   if (cursor.position > end) throw pastEnd(cursor, offset, cursor.position, end, offset);
   return { field: Math.floor(key / 8), wireType: key & 7, offset };
 }
@@ -220,7 +221,11 @@ async function finishGroup(
   }
   if (tensorType === 'str') {
     const entry: TensorEntry = { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges };
-    if (bytes > MAX_STRING_VALUE_BYTES) return entry;
+    // The limit holds before anything is read or decoded.
+    if (bytes > MAX_STRING_VALUE_BYTES) {
+      entry.problems = [{ code: 'string-too-large', detail: `${bytes} bytes` }];
+      return entry;
+    }
     const text = decodeUtf32le(await readContent());
     if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
     else return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, value: text };
@@ -278,7 +283,7 @@ interface NextField {
 function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number): NextField {
   needVarint(cursor);
   const keyOffset = cursor.position;
-  const key = readVarint(cursor);
+  const key = readVarint(cursor, 'key');
   const field = Math.floor(key / 8);
   const wireType = key & 7;
   if (field !== 1 || wireType !== WIRE_LEN) {
@@ -347,15 +352,25 @@ async function textMangling(source: ByteSource, error: LensError, signal?: Abort
  * the optional `crc_num` trailer (§5.1).
  */
 export async function scanCheckpoint(source: ByteSource, options: ScanOptions = {}): Promise<CheckpointIndex> {
+  const progress = { records: 0 };
   try {
-    return await scanRecords(source, options);
+    return await scanRecords(source, options, progress);
   } catch (error) {
     if (!(error instanceof LensError) || !error.code.startsWith('ckpt-')) throw error;
-    throw (await textMangling(source, error, options.signal)) ?? error;
+    const mangled = await textMangling(source, error, options.signal);
+    if (mangled) throw mangled;
+    // A file cut short: how many records before the cut are whole (none, for a 1-byte file).
+    if (error.code === 'ckpt-truncated' && error.details.recordsRead === undefined)
+      throw new LensError(error.code, { ...error.details, recordsRead: progress.records }, error.cause);
+    throw error;
   }
 }
 
-async function scanRecords(source: ByteSource, options: ScanOptions): Promise<CheckpointIndex> {
+async function scanRecords(
+  source: ByteSource,
+  options: ScanOptions,
+  progress: { records: number },
+): Promise<CheckpointIndex> {
   const { signal, onProgress } = options;
   const windowBytes = options.windowBytes ?? DEFAULT_WINDOW_BYTES;
   const headerReadBytes = Math.min(options.headerReadBytes ?? DEFAULT_HEADER_READ_BYTES, windowBytes);
@@ -363,7 +378,10 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
 
   const trailer = await readCrcTrailer(source, signal);
   const payloadEnd = trailer ? source.size - 17 : source.size;
-  const crc: CrcInfo = { present: trailer !== null, ok: null, expected: trailer, actual: null };
+  const crc: CrcInfo =
+    trailer === null
+      ? { present: false, ok: null, expected: null, actual: null }
+      : { present: true, ok: null, actual: null, ...storedCrcOfTrailer(trailer) };
 
   const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
   const entries: TensorEntry[] = [];
@@ -422,6 +440,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
     if (!step.record) continue;
     const record = step.record;
     recordCount += 1;
+    progress.records = recordCount;
     readAhead = cursor.position / recordCount < seekCostBytes ? windowBytes : headerReadBytes;
     cursor.readAheadFloor = readAhead;
     const current: Group | null = group;

@@ -35,8 +35,12 @@ export function readVarintBig(cursor: ByteCursor): bigint {
   throw new LensError('ckpt-varint-overflow', { offset: start });
 }
 
-/** A non-negative varint that must fit a JS number exactly (lengths, keys). */
-export function readVarint(cursor: ByteCursor): number {
+/**
+ * A non-negative varint that must fit a JS number exactly (lengths, keys). A valid varint past
+ * 2^53 (9 or 10 bytes: 2^62, or a negative int64) is no overflow: it is a length or key no file
+ * can hold, and is said so with its exact value.
+ */
+export function readVarint(cursor: ByteCursor, what: 'length' | 'key' = 'length'): number {
   const start = cursor.position;
   let result = 0;
   let scale = 1;
@@ -46,7 +50,15 @@ export function readVarint(cursor: ByteCursor): number {
     result += (byte & 0x7f) * scale;
     if ((byte & 0x80) === 0) {
       if (!Number.isSafeInteger(result)) {
-        throw new LensError('ckpt-varint-overflow', { offset: start });
+        cursor.position = start;
+        const exact = readVarintBig(cursor);
+        throw new LensError('ckpt-length-impossible', {
+          offset: start,
+          expected: what,
+          actual: exact.toString(),
+          limit: cursor.end,
+          ...(exact >= 1n << 63n ? { hint: toInt64(exact).toString() } : {}),
+        });
       }
       return result;
     }

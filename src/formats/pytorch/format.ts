@@ -1,6 +1,6 @@
 import type { FormatDescriptor } from '../descriptor';
 import { FORMAT_LABELS } from '../labels';
-import { looksLikeTorch, scanPytorch } from './scan';
+import { explainTorchHead, looksLikeTorch, scanPytorch } from './scan';
 
 /** `torch.save` files: the zip archive (torch ≥ 1.6) or the legacy magic-number pickle stream. */
 export const pytorchFormat: FormatDescriptor = {
@@ -8,5 +8,6 @@ export const pytorchFormat: FormatDescriptor = {
   label: FORMAT_LABELS.pytorch,
   extensions: ['.pt', '.pth', '.bin'],
   sniff: (head) => looksLikeTorch(head),
+  explainHead: explainTorchHead,
   open: (source, options) => scanPytorch(source, { signal: options.signal }),
 };

@@ -31,6 +31,22 @@ export function looksLikeTorch(head: Uint8Array): boolean {
   return looksLikeZip(head) || looksLikeLegacyTorch(head);
 }
 
+/**
+ * A file shorter than the legacy head that begins like it (protocol 2, then a 10-byte LONG1:
+ * the magic number's own instruction) is a legacy torch.save file cut inside its magic number.
+ */
+export function explainTorchHead(head: Uint8Array, size: number): LensError | null {
+  const start = LEGACY_HEAD.subarray(0, 4);
+  if (size >= LEGACY_HEAD.length || head.length < start.length) return null;
+  if (!LEGACY_HEAD.subarray(0, head.length).every((byte, i) => head[i] === byte)) return null;
+  return new LensError('pickle-truncated', {
+    offset: size,
+    expected: LEGACY_HEAD.length,
+    actual: size,
+    hint: 'the magic number a legacy (pre-1.6) torch.save file begins with',
+  });
+}
+
 /** Bytes [offset, offset + length) in reads of at most MAX_READ_BYTES. */
 async function readWhole(
   source: ByteSource,

@@ -14,6 +14,7 @@ import {
 import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { splitHeaderMembers } from './header-members';
+import { storedCrcOfText } from '../../base/crc-trailer';
 
 export interface SafetensorsScanOptions {
   signal?: AbortSignal;
@@ -24,11 +25,8 @@ export interface SafetensorsScanOptions {
 const HEADER_LENGTH_BYTES = 8;
 const DEFAULT_FIRST_READ = 64 * 1024;
 
-function readHeaderLength(head: Uint8Array): number {
-  const view = new DataView(head.buffer, head.byteOffset, 8);
-  const value = view.getBigUint64(0, true);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
-  return Number(value);
+function readHeaderLength(head: Uint8Array): bigint {
+  return new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
 }
 
 /** The header in reads of at most MAX_READ_BYTES: the format allows 100 MB, one read may not. */
@@ -36,14 +34,22 @@ async function readHeader(source: ByteSource, headerLength: number, signal?: Abo
   if (headerLength <= MAX_READ_BYTES) {
     const whole = await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
     if (whole.length < headerLength)
-      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: whole.length });
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + headerLength,
+        actual: HEADER_LENGTH_BYTES + whole.length,
+      });
     return whole;
   }
   const header = new Uint8Array(headerLength);
   for (let at = 0; at < headerLength; at += MAX_READ_BYTES) {
     const chunk = await source.read(HEADER_LENGTH_BYTES + at, Math.min(MAX_READ_BYTES, headerLength - at), signal);
     if (chunk.length === 0)
-      throw new LensError('st-header-past-end', { offset: 0, expected: headerLength, actual: at });
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + headerLength,
+        actual: HEADER_LENGTH_BYTES + at,
+      });
     header.set(chunk, at);
   }
   return header;
@@ -59,11 +65,53 @@ function isDimensionList(value: unknown): value is number[] {
   return true;
 }
 
+/** What is wrong with a "shape" that is not a list of at most MAX_DIMS dims below 2^53, in words. */
+function shapeProblem(shape: unknown): string | null {
+  if (shape === undefined) return '"shape" is missing';
+  if (!Array.isArray(shape)) return `"shape" must be a list of non-negative integers; it is ${jsonKind(shape)}`;
+  for (const dim of shape) {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0)
+      // jsonKind, not JSON.stringify: a dim may be a list nested thousands deep.
+      return `"shape" must be a list of non-negative integers; it holds ${typeof dim === 'number' ? shortText(String(dim)) : jsonKind(dim)}`;
+    if (!Number.isSafeInteger(dim))
+      return `"shape" holds a dimension above 2^53−1 (9,007,199,254,740,991): more elements than any file can hold`;
+  }
+  if (shape.length > MAX_DIMS) return `"shape" has ${shape.length} dimensions; Ckpt Lens reads at most ${MAX_DIMS}`;
+  return null;
+}
+
+/** A JSON value's kind, for sentences: "the number 5", "a list", "null". */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number') return `the number ${shortText(String(value))}`;
+  if (typeof value === 'boolean') return `the boolean ${String(value)}`;
+  if (typeof value === 'string') return `the string ${shortText(JSON.stringify(value))}`;
+  return 'an object';
+}
+
+/** Long text from a header, cut as names are in sentences: its first 64 characters and "…". */
+function shortText(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+/** A lone UTF-16 surrogate (a "\ud800" escape with no partner): not Unicode text. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** serde_json, which the safetensors library parses headers with, refuses lone surrogates; so does this. */
+function checkText(text: string, what: string): void {
+  if (!LONE_SURROGATE.test(text)) return;
+  throw new LensError('st-bad-entry', {
+    offset: HEADER_LENGTH_BYTES,
+    hint: `${what} ${shortText(JSON.stringify(text))} holds an unpaired UTF-16 surrogate escape, which is not Unicode text: the safetensors library (serde_json) refuses such a header, and the text cannot be written as UTF-8`,
+  });
+}
+
 const utf8Encoder = new TextEncoder();
 const utf8Length = (text: string): number => utf8Encoder.encode(text).length;
 
 function badEntry(name: string, hint: string, offset: number): LensError {
-  return new LensError('st-bad-entry', { tensor: name, hint, offset });
+  return new LensError('st-bad-entry', { tensor: shortText(name), hint, offset });
 }
 
 /**
@@ -84,14 +132,15 @@ export async function scanSafetensors(
   // At least the 8-byte length, whatever the caller asked for.
   const firstRead = Math.max(HEADER_LENGTH_BYTES, options.firstReadBytes ?? DEFAULT_FIRST_READ);
   const first = await source.read(0, Math.min(source.size, firstRead), signal);
-  const headerLength = readHeaderLength(first);
-  if (headerLength > SAFETENSORS_MAX_HEADER_BYTES) {
+  const storedLength = readHeaderLength(first);
+  if (storedLength > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
     throw new LensError('st-header-too-large', {
       offset: 0,
-      actual: headerLength,
+      actual: `${storedLength.toLocaleString('en-US')} bytes`,
       limit: SAFETENSORS_MAX_HEADER_BYTES,
     });
   }
+  const headerLength = Number(storedLength);
   const dataStart = HEADER_LENGTH_BYTES + headerLength;
   if (dataStart > source.size) {
     throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
@@ -236,11 +285,24 @@ function headerMembers(headerBytes: Uint8Array): HeaderMembers[] {
   });
 }
 
+/** `__metadata__` is the file's metadata, never a tensor: its errors say so and name no tensor. */
+function badMetadata(hint: string): LensError {
+  return new LensError('st-bad-entry', { offset: HEADER_LENGTH_BYTES, hint: `"__metadata__" ${hint}` });
+}
+
 function readMetadata(raw: unknown, metadata: Record<string, string>): void {
-  if (!isRecord(raw)) throw badEntry('__metadata__', 'must be an object of strings', HEADER_LENGTH_BYTES);
+  if (!isRecord(raw)) throw badMetadata(`(the file's metadata) must be an object of strings; it is ${jsonKind(raw)}`);
   for (const [key, value] of Object.entries(raw)) {
+    checkText(key, 'A metadata key');
+    if (typeof value !== 'string' && 'dtype' in raw && 'shape' in raw && 'data_offsets' in raw)
+      throw badMetadata(
+        `is the key reserved for the file's metadata (an object of strings), but it holds a tensor entry (dtype, shape, data_offsets): a tensor cannot be named __metadata__, and safetensors readers refuse the file`,
+      );
     if (typeof value !== 'string')
-      throw badEntry('__metadata__', `value of "${key}" is not a string`, HEADER_LENGTH_BYTES);
+      throw badMetadata(
+        `(the file's metadata) must map keys to strings; the value of ${shortText(JSON.stringify(key))} is ${jsonKind(value)}`,
+      );
+    checkText(value, 'A metadata value');
     setOwn(metadata, key, value);
   }
 }
@@ -266,11 +328,16 @@ function indexEntry(
       });
     }
   }
-  if (!isRecord(entry)) throw badEntry(name, 'entry is not an object', HEADER_LENGTH_BYTES);
+  checkText(name, 'A tensor name');
+  if (!isRecord(entry))
+    throw badEntry(name, `the entry must be an object; it is ${jsonKind(entry)}`, HEADER_LENGTH_BYTES);
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (typeof dtype !== 'string') throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
-  if (!isDimensionList(shape) || shape.length > MAX_DIMS) {
-    throw badEntry(name, '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
+  if (dtype === undefined) throw badEntry(name, '"dtype" is missing', HEADER_LENGTH_BYTES);
+  if (typeof dtype !== 'string')
+    throw badEntry(name, `"dtype" must be a string such as "F32"; it is ${jsonKind(dtype)}`, HEADER_LENGTH_BYTES);
+  const badShape = shapeProblem(shape);
+  if (badShape !== null || !isDimensionList(shape)) {
+    throw badEntry(name, badShape ?? '"shape" must be a list of non-negative integers', HEADER_LENGTH_BYTES);
   }
   if (!isDimensionList(offsets) || offsets.length !== 2) {
     throw badEntry(name, '"data_offsets" must be [begin, end]', HEADER_LENGTH_BYTES);
@@ -282,7 +349,13 @@ function indexEntry(
   if (!known) {
     const msName = mindsporeNameOfSafetensors(dtype);
     const info = msName ? dtypeInfo(msName) : undefined;
-    if (!msName || !info) throw new LensError('st-unknown-dtype', { tensor: name, actual: dtype });
+    if (!msName || !info) {
+      throw new LensError('st-unknown-dtype', {
+        tensor: shortText(name),
+        actual: shortText(dtype),
+        ...(dtype.length > 64 ? { limit: dtype.length } : {}),
+      });
+    }
     known = { msName, info };
     dtypes.set(dtype, known);
   }
@@ -319,8 +392,8 @@ function indexEntry(
 
 function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc'] {
   const raw = metadata.crc_num;
-  const expected = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
-  return { present: raw !== undefined, ok: null, expected, actual: null };
+  if (raw === undefined) return { present: false, ok: null, expected: null, actual: null };
+  return { present: true, ok: null, actual: null, ...storedCrcOfText(raw) };
 }
 
 /**

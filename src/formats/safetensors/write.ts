@@ -1,12 +1,6 @@
 import { pushAll } from '../../base/arrays';
 import { setOwn } from '../../base/own';
-import {
-  byteLengthOf,
-  dtypeInfo,
-  elementCount,
-  SAFETENSORS_CLASSIC_DTYPES,
-  safetensorsNameOf,
-} from '../../base/dtypes';
+import { byteLengthOf, dtypeInfo, elementCount, safetensorsNameOf } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import { bytesPart, totalLength, type OutputPart } from '../parts';
 
@@ -20,8 +14,29 @@ export interface SafetensorsWriteEntry {
 
 const textEncoder = new TextEncoder();
 
-/** The Rust `Dtype` enum order of the 13 dtypes MindSpore writes (safetensors 0.4.x). */
-const dtypeRank = new Map<string, number>(SAFETENSORS_CLASSIC_DTYPES.map((name, rank) => [name, rank]));
+/**
+ * The dtypes written, in the order of safetensors 0.4's Rust `Dtype` enum: the 13 MindSpore reads
+ * and writes, and the two 8-bit floats the format has had since 0.4 (a safetensors file holding
+ * them is copied as it is; MindSpore's own save_checkpoint writes only the 13).
+ */
+const WRITTEN_DTYPES = [
+  'BOOL',
+  'U8',
+  'I8',
+  'F8_E5M2',
+  'F8_E4M3',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'I32',
+  'U32',
+  'F32',
+  'F64',
+  'I64',
+  'U64',
+] as const;
+const dtypeRank = new Map<string, number>(WRITTEN_DTYPES.map((name, rank) => [name, rank]));
 
 /** Rust `String` order: by UTF-8 bytes, i.e. by code point (JS `<` compares UTF-16 units). */
 export function compareUtf8(a: string, b: string): number {

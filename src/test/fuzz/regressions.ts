@@ -41,6 +41,15 @@ export const SAVED_FAILURES: readonly SavedFailure[] = [
     found:
       'read 815,055,651 bytes of a 576,347-byte file in 40,531 reads; OPEN until the formats/ckpt fix (another branch) merges',
   },
+  {
+    attack: 'a safetensors "shape" whose element is a list nested thousands deep',
+    target: 'scan-safetensors',
+    seed: 8080,
+    iteration: 9779,
+    label: 'crafted-safetensors(5 entries)',
+    found:
+      'RangeError (maximum call stack) from JSON.stringify in the sentence for a bad shape; it names the kind of value now (formats/safetensors/scan.ts)',
+  },
 ];
 
 /** The input a saved failure names, regenerated; throws if the generator now makes another one. */

@@ -1,5 +1,11 @@
 import type { CheckpointIndex } from '../../base/types';
-import { describeNoCrc, describeTensorFindings, describeZipCrc } from '../../core/messages';
+import {
+  CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
+  describeNoCrc,
+  describeStoredCrc,
+  describeTensorFindings,
+  describeZipCrc,
+} from '../../core/messages';
 import { formatBytes } from '../../core/summary';
 import type { IntegrityReport } from '../../integrity/verify';
 import { verifyIntegrity } from '../../store/integrity';
@@ -33,9 +39,11 @@ export function IntegrityCheck({
       : report.crcStatus === 'ok'
         ? `CRC ok (${report.crc.actual}) over ${formatBytes(report.bytesCovered)}`
         : report.crcStatus === 'mismatch'
-          ? `CRC MISMATCH: stored ${report.crc.expected}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
+          ? `CRC MISMATCH: stored ${describeStoredCrc(report.crc)}, computed ${report.crc.actual} — the file was changed or damaged after it was saved`
           : report.crcStatus === 'absent'
-            ? describeNoCrc(index.format)
+            ? report.problems.some((problem) => problem.code === 'crc-trailer-after-encryption')
+              ? CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED
+              : describeNoCrc(index.format)
             : `CRC not checkable: ${report.crcNote ?? ''}`
     : null;
   return (

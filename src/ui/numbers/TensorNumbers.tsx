@@ -11,6 +11,7 @@ import { HeatMap } from './HeatMap';
 import { Histogram } from './Histogram';
 import { ValuePreview } from './ValuePreview';
 import { plural } from '../../base/plural';
+import { describeBoolBytes } from '../../core/messages';
 
 /** Stats, histogram, heat map and value preview of one tensor. */
 export function TensorNumbers({ fileId, entry }: { fileId: string; entry: TensorEntry }) {
@@ -68,6 +69,7 @@ export function TensorNumbers({ fileId, entry }: { fileId: string; entry: Tensor
           {entry.dtype} {formatShape(entry.shape)}
           {stats ? ` · ${plural(stats.elements, 'value')}` : ''}
           {stats?.legacyBfloat16 ? ' · bfloat16 stored as float32 (high halves)' : ''}
+          {stats?.boolBytes ? ` · ${describeBoolBytes(stats.boolBytes.count, stats.boolBytes.first)}` : ''}
         </span>
       </h3>
       {busy && (
