@@ -163,3 +163,41 @@ describe('--key-file: a key kept out of the process list, read through the bound
     expect(text(notKey)).toContain(`--key-file ${bad}:`);
   });
 });
+
+describe('said instead of guessed', () => {
+  it('convert to a name with another extension needs --format (x.bin would get .ckpt bytes)', async () => {
+    const out = path.join(work, 'x.bin');
+    const result = await run('convert', TINY, out);
+    expect(result.code).toBe(2);
+    expect(text(result)).toContain('cannot tell the output format from ".bin"');
+    expect(existsSync(out)).toBe(false);
+    expect((await run('convert', TINY, out, '--format', 'ckpt')).code).toBe(0);
+  });
+
+  it('compare refuses a name map that turns a name into ""', async () => {
+    const map = path.join(work, 'empty-target.json');
+    writeFileSync(map, JSON.stringify({ 'conv.weight': '' }));
+    const result = await run('compare', TINY, TINY, '--name-map', map);
+    expect(result.code).toBe(1);
+    expect(text(result)).toContain('conv.weight');
+  });
+
+  it('a manifest that lists one name with two shapes is refused, naming both lines', async () => {
+    const manifest = path.join(work, 'twice.txt');
+    writeFileSync(manifest, 'conv.weight (2, 2)\nconv.weight (4,)\n');
+    const result = await run('diff', TINY, '--manifest', manifest);
+    expect(result.code).toBe(1);
+    expect(text(result)).toContain('"conv.weight" is listed again with [4] after [2, 2] (line 1)');
+    const same = path.join(work, 'twice-same.txt');
+    writeFileSync(same, 'conv.weight (2, 2)\nconv.weight (2, 2)\n');
+    const repeated = await run('diff', TINY, '--manifest', same);
+    expect(text(repeated)).toContain('1 repeated name was listed once');
+  });
+
+  it('stats names what the file itself carries (a pickle that calls a function) and exits 3', async () => {
+    const pickle = fixturePath('pytorch', 'malicious.pt');
+    const result = await run('stats', pickle);
+    expect(result.code).toBe(3);
+    expect(text(result)).toContain('! DANGER: torch.load would run');
+  });
+});

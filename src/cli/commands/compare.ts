@@ -110,6 +110,11 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const rename = await readRename(values['name-map']);
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const a = await openSide(fileA);
+  // A name the map turns into "" could only ever be "only in A": the map is wrong, as in convert.
+  const emptied = rename
+    ? a.index.tensors.find((entry) => entry.name !== '' && (include?.(entry) ?? true) && rename(entry.name) === '')
+    : undefined;
+  if (emptied) throw new LensError('name-map-bad-rule', { actual: emptied.name, hint: 'they turn this name into ""' });
   const [conflict] = rename ? findRenameConflicts(a.index.tensors, rename, include) : [];
   if (conflict) {
     const sources = conflict.sources.slice(0, 3).map((name) => `"${name}"`);

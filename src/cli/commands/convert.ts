@@ -86,9 +86,10 @@ async function verifyOutput(
 
 export async function run({ values, positionals }: ArgsOf<typeof convertDefinition>, io: CliIo): Promise<number> {
   const [input, out] = positionals as [string, string];
+  const extension = path.extname(out).toLowerCase();
 
   const format: ExportFormat = (values.format ??
-    (out.endsWith('.safetensors') ? 'safetensors' : 'ckpt')) as ExportFormat;
+    (extension === '.safetensors' ? 'safetensors' : 'ckpt')) as ExportFormat;
   if (format !== 'ckpt' && format !== 'safetensors')
     throw usage(`--format must be ckpt or safetensors, not "${format}"`);
   const metadataFormat = values['metadata-format'];
@@ -123,6 +124,12 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
     ],
     force: values.force ?? false,
   });
+  // The format comes from --format or the output's extension; any other name would get .ckpt
+  // bytes without a word (x.bin is a PyTorch name, x.pt another format again).
+  if (values.format === undefined && extension !== '.ckpt' && extension !== '.safetensors')
+    throw usage(
+      `cannot tell the output format from ${extension ? `"${extension}"` : 'a name with no extension'}: name the file .ckpt or .safetensors, or add --format ckpt|safetensors`,
+    );
   if (values['auto-map'] && values.manifest === undefined)
     throw usage('--auto-map needs --manifest <network manifest>');
   if (!values['auto-map'] && values.manifest !== undefined) throw usage('--manifest is used with --auto-map');

@@ -15,7 +15,8 @@ import {
   type TensorStats,
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../base/plural';
-import { describeBoolBytes, describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
+import { describeBoolBytes, describeFileProblem, describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
+import { isNoteProblem } from '../../base/problems';
 import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import { readKeyOptions } from '../key-options';
@@ -158,6 +159,14 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
   try {
     const { index, plaintext } = await openInputCheckpoint(file, await readKeyOptions(values));
     const options = { bins, exactHistogram: values['exact-histogram'] === true };
+    // What the file itself carries (a pickle that calls a function, overlapping tensors, a shard
+    // missing from a set) is said beside the numbers and decides the exit code as in inspect:
+    // statistics of what could be read are not a clean bill.
+    const fileFindings = index.problems.filter((problem) => !isNoteProblem(problem.code));
+    const findingsText = (): void => {
+      for (const problem of fileFindings) io.out(`! ${describeFileProblem(problem.code, problem.detail, 'cli')}`);
+    };
+    const exitWith = (clean: boolean): number => (clean && fileFindings.length === 0 ? EXIT.ok : EXIT.integrityFailed);
 
     if (tensorName !== undefined) {
       const entry = index.tensors.find((t: TensorEntry) => t.name === tensorName);
@@ -178,16 +187,22 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
         numericLayout(entry); // throws the sentence: impossible size, or no numbers
         throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
       }
-      if (json) io.out(JSON.stringify(stats));
-      else printOne(io, stats);
-      return stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch ? EXIT.integrityFailed : EXIT.ok;
+      if (json) io.out(JSON.stringify({ ...stats, fileProblems: fileFindings }));
+      else {
+        printOne(io, stats);
+        findingsText();
+      }
+      return exitWith(stats.nan + stats.posInf + stats.negInf === 0 && !stats.sizeMismatch);
     }
 
     if (values['nan-audit'] === true) {
       const audit = await auditNonFinite(plaintext, index, { include });
-      if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit }));
-      else printAudit(io, audit);
-      return audit.clean ? EXIT.ok : EXIT.integrityFailed;
+      if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit, fileProblems: fileFindings }));
+      else {
+        printAudit(io, audit);
+        findingsText();
+      }
+      return exitWith(audit.clean);
     }
 
     if (!json && values.markdown !== true) {
@@ -203,7 +218,8 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
       });
       const audit = nonFiniteAuditFrom(all);
       table.finish(file, all, audit);
-      return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
+      findingsText();
+      return exitWith(audit.clean && !hasSizeFinding(all));
     }
     const all = await computeAllStats(plaintext, index, { ...options, include });
     const audit = nonFiniteAuditFrom(all);
@@ -211,9 +227,15 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
       io.out(buildAuditReport({ fileName: path.basename(file), index, stats: all, nonFinite: audit }).markdown);
     } else
       io.out(
-        JSON.stringify({ file: path.basename(file), tensors: all.tensors, skipped: all.skipped, nonFinite: audit }),
+        JSON.stringify({
+          file: path.basename(file),
+          tensors: all.tensors,
+          skipped: all.skipped,
+          nonFinite: audit,
+          fileProblems: fileFindings,
+        }),
       );
-    return audit.clean && !hasSizeFinding(all) ? EXIT.ok : EXIT.integrityFailed;
+    return exitWith(audit.clean && !hasSizeFinding(all));
   } catch (error) {
     throw withFile(error, file);
   }

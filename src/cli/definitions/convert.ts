@@ -3,7 +3,11 @@ import { CHECKPOINT_INPUT, KEY_OPTIONS, SHARD_OPTION } from './shared';
 import type { CliDefinition } from '../types';
 
 const OPTIONS = {
-  format: { type: 'string', value: '<format>', description: 'ckpt or safetensors (default: from the output name)' },
+  format: {
+    type: 'string',
+    value: '<format>',
+    description: 'ckpt or safetensors (default: from the output name, .ckpt or .safetensors)',
+  },
   filter: { type: 'string', value: '<expr>', description: 'only the parameters a filter expression matches' },
   'name-map': { type: 'string', value: '<json file>', description: 'rename parameters with a name-map JSON file' },
   preset: { type: 'string', value: '<id>', description: 'a built-in name map, e.g. pytorch-to-mindspore' },

@@ -1,7 +1,9 @@
 import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_MANIFEST_ENTRIES } from '../../base/limits';
 import { normalizeDtypeName } from './dtype-names';
+import { contradicts, describeContradiction } from './repeats';
 import type { NetworkManifest, NetworkParam } from './types';
+import { plural } from '../../base/plural';
 
 /**
  * JSON manifests:
@@ -103,9 +105,15 @@ export function parseJsonManifest(text: string, file?: string): NetworkManifest 
     throw bad('the top level must be an object or a list', file);
   }
   if (params.length === 0) throw new LensError('manifest-empty', file ? { file } : {});
-  const seen = new Set<string>();
-  const unique = params.filter((param) => (seen.has(param.name) ? false : (seen.add(param.name), true)));
+  const seen = new Map<string, NetworkParam>();
+  const unique = params.filter((param) => {
+    const earlier = seen.get(param.name);
+    if (!earlier) return (seen.set(param.name, param), true);
+    if (contradicts(earlier, param)) throw bad(describeContradiction(earlier, param, ''), file, param.name);
+    return false;
+  });
+  const repeated = params.length - unique.length;
   const notes =
-    unique.length < params.length ? [`${params.length - unique.length} repeated name(s) were listed once.`] : [];
+    repeated > 0 ? [`${plural(repeated, 'repeated name')} ${repeated === 1 ? 'was' : 'were'} listed once.`] : [];
   return { kind: 'json', layout, params: unique, notes };
 }

@@ -1,7 +1,9 @@
 import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_MANIFEST_ENTRIES, MAX_TENSOR_NAME_BYTES } from '../../base/limits';
 import { normalizeDtypeName } from './dtype-names';
+import { contradicts, describeContradiction } from './repeats';
 import type { NetworkManifest, NetworkParam } from './types';
+import { plural } from '../../base/plural';
 
 /**
  * Text dumps of a network's parameters as found in real repositories:
@@ -73,7 +75,7 @@ function parseLine(line: string): ParsedLine | string {
 export function parseTextManifest(text: string, file?: string): NetworkManifest {
   const params: NetworkParam[] = [];
   const forms = new Set<LineForm>();
-  const seen = new Set<string>();
+  const seen = new Map<string, { param: NetworkParam; line: number }>();
   const notes: string[] = [];
   let duplicates = 0;
   const lines = text.split(/\r?\n/);
@@ -100,15 +102,25 @@ export function parseTextManifest(text: string, file?: string): NetworkManifest 
       throw new LensError('manifest-too-large', { actual: `${params.length}+ entries`, limit: MAX_MANIFEST_ENTRIES });
     }
     forms.add(parsed.form);
-    if (seen.has(parsed.param.name)) {
+    const earlier = seen.get(parsed.param.name);
+    if (earlier) {
+      if (contradicts(earlier.param, parsed.param))
+        throw new LensError('manifest-bad-line', {
+          line: i + 1,
+          hint: describeContradiction(earlier.param, parsed.param, ` (line ${earlier.line})`),
+          ...(file ? { file } : {}),
+        });
       duplicates += 1;
       continue;
     }
-    seen.add(parsed.param.name);
+    seen.set(parsed.param.name, { param: parsed.param, line: i + 1 });
     params.push(parsed.param);
   }
   if (params.length === 0) throw new LensError('manifest-empty', file ? { file } : {});
-  if (duplicates > 0) notes.push(`${duplicates} repeated name(s) were listed once (a network has unique names).`);
+  if (duplicates > 0)
+    notes.push(
+      `${plural(duplicates, 'repeated name')} ${duplicates === 1 ? 'was' : 'were'} listed once (a network has unique names).`,
+    );
   if (forms.has('name') && forms.size === 1) notes.push('Bare names only: shapes and dtypes cannot be checked.');
   return { kind: 'text', layout: forms.size === 1 ? [...forms][0]! : [...forms].join(' | '), params, notes };
 }
