@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -199,5 +199,31 @@ describe('said instead of guessed', () => {
     const result = await run('stats', pickle);
     expect(result.code).toBe(3);
     expect(text(result)).toContain('! DANGER: torch.load would run');
+  });
+});
+
+describe('verify: a .ckpt that no longer parses but keeps its crc_num trailer', () => {
+  it('is a CRC mismatch (exit 3) with where the records stop making sense, not bad input', async () => {
+    const withCrc = path.join(work, 'verify-crc.ckpt');
+    expect((await run('convert', TINY, withCrc, '--crc')).code).toBe(0);
+    const bytes = readFileSync(withCrc);
+    // The first record's length (byte 1, a one-byte varint here) grows by one: the records no
+    // longer line up, and the trailer's CRC no longer matches.
+    bytes[1] = (bytes[1] as number) + 1;
+    const broken = path.join(work, 'verify-crc-broken.ckpt');
+    writeFileSync(broken, bytes);
+    const result = await run('verify', broken);
+    expect(result.code).toBe(3);
+    expect(text(result)).toMatch(/CRC MISMATCH \(stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\)/);
+    expect(text(result)).toContain('integrity: FAILED');
+    const json = await run('verify', broken, '--json');
+    expect(json.code).toBe(3);
+    expect((JSON.parse(json.out[0] ?? '{}') as { crc: { ok: boolean } }).crc.ok).toBe(false);
+    // The same damage without a trailer stays what it is: a damaged file (bad input, exit 1).
+    const plain = Buffer.from(readFileSync(TINY));
+    plain[1] = (plain[1] as number) + 1;
+    const noCrc = path.join(work, 'verify-nocrc-broken.ckpt');
+    writeFileSync(noCrc, plain);
+    expect((await run('verify', noCrc)).code).toBe(1);
   });
 });

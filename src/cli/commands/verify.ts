@@ -2,7 +2,7 @@ import path from 'node:path';
 import { internalError, serializeError, withFile, type SerializedLensError } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
 import { isShardIndexName } from '../../formats/sharded/index-json';
-import type { FileProblem } from '../../base/types';
+import type { CrcInfo, FileProblem } from '../../base/types';
 import {
   CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   crcHex,
@@ -22,6 +22,8 @@ import { EXIT } from '../args';
 import { openFileSource } from '../files';
 import { inputFile, openInputCheckpoint } from '../open-input';
 import { readKeyOptions } from '../key-options';
+import { crcOfUnparsedCkpt } from '../../integrity/unparsed-crc';
+import { storedCrcOfTrailer } from '../../base/crc-trailer';
 import type { ArgsOf, CliIo } from '../types';
 import { shown } from '../terminal';
 import { plural } from '../../base/plural';
@@ -187,6 +189,29 @@ async function verifyFile(
           problems: [{ code: serialized.code, detail: oneLine(message), block: serialized.details.block }],
         },
       };
+    }
+    // A plain .ckpt that cannot be parsed may still end in its crc_num trailer: then the CRC
+    // says whether these are the bytes MindSpore wrote, which is what verify is asked.
+    if (serialized.code.startsWith('ckpt-') && keyOptions.key === undefined) {
+      const crc = await crcOfUnparsedCkpt(await openFileSource(file));
+      if (crc && !crc.ok) {
+        const damage = oneLine(describeError(serialized.code, serialized.details, 'cli'));
+        const info: CrcInfo = { present: true, ok: false, actual: crc.actual, ...storedCrcOfTrailer(crc.stored) };
+        if (!options.json)
+          io.out(
+            `${path.basename(file)}: CRC MISMATCH (stored ${storedCrcHex(info)}, computed ${crcHex(crc.actual)}): the file was changed or damaged after it was saved; where its records stop making sense: ${damage}\nintegrity: FAILED`,
+          );
+        return {
+          code: EXIT.integrityFailed,
+          json: {
+            ok: false,
+            crc: info,
+            encryption: null,
+            blocks: 0,
+            problems: [{ code: serialized.code, detail: damage }],
+          },
+        };
+      }
     }
     throw withFile(error, file);
   }
