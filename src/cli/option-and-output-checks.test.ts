@@ -227,3 +227,17 @@ describe('verify: a .ckpt that no longer parses but keeps its crc_num trailer', 
     expect((await run('verify', noCrc)).code).toBe(1);
   });
 });
+
+it('inspect marks a note as "note:" and a finding as "!", as the verdict line counts them', async () => {
+  const file = path.join(work, 'dup-key.safetensors');
+  const header =
+    '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}';
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  writeFileSync(file, Buffer.concat([length, Buffer.from(header), Buffer.alloc(8)]));
+  const result = await run('inspect', file);
+  expect(result.code).toBe(3);
+  expect(result.out).toContainEqual(expect.stringMatching(/^note: The header names "a" more than once/));
+  expect(result.out).toContainEqual(expect.stringMatching(/^! Extra bytes: 4 bytes after the last tensor/));
+  expect(result.out).toContain('Finding: 1 structural problem (listed below).');
+});

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
-import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../../base/types';
+import { isNoteProblem } from '../../base/problems';
 import { describeFileProblem, describeStoredCrc, describeTensorProblem, describeVerdict } from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
 import { fileVerdict, formatBytes, formatShape, summarize } from '../../core/summary';
@@ -69,9 +70,16 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
     io.out(
       `${shown(tensor.name).padEnd(nameWidth)}  ${shown(tensor.dtype).padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}${shard}`,
     );
-    for (const problem of tensor.problems ?? []) io.out(`    ! ${describeTensorProblem(problem.code, problem.detail)}`);
+    for (const problem of tensor.problems ?? [])
+      io.out(`    ${mark(problem.code)} ${describeTensorProblem(problem.code, problem.detail)}`);
   }
-  for (const problem of index.problems) io.out(`! ${describeFileProblem(problem.code, problem.detail, 'cli')}`);
+  for (const problem of index.problems)
+    io.out(`${mark(problem.code)} ${describeFileProblem(problem.code, problem.detail, 'cli')}`);
+}
+
+/** "!" before a finding, "note:" before a note (how the file was saved), as the verdict counts them. */
+function mark(code: TensorProblemCode | FileProblemCode): string {
+  return isNoteProblem(code) ? 'note:' : '!';
 }
 
 export async function run({ values, positionals }: ArgsOf<typeof inspectDefinition>, io: CliIo): Promise<number> {
