@@ -23,6 +23,24 @@ export class Interner {
     return dims;
   }
 
+  /**
+   * As `shape`, for dims the caller reuses (a scanner's scratch array): they are copied when kept,
+   * never frozen. The last answer is remembered, so a run of equal shapes makes no lookup key.
+   */
+  shapeOf(dims: readonly number[]): number[] {
+    const last = this.lastShape;
+    if (last !== null && last.length === dims.length) {
+      let same = true;
+      for (let i = 0; i < dims.length && same; i += 1) same = last[i] === dims[i];
+      if (same) return last;
+    }
+    const shared = this.shape(dims.slice());
+    if (Object.isFrozen(shared)) this.lastShape = shared;
+    return shared;
+  }
+
+  private lastShape: number[] | null = null;
+
   /** The first string equal to `text` seen by this interner. */
   string(text: string): string {
     const known = this.strings.get(text);

@@ -10,7 +10,7 @@ function printed(value: Record<string, unknown>, list: number[]): { lines: strin
     writes += 1;
     write(text);
   };
-  printJsonWithList(io, value, 'items', list, (n) => ({ n, half: n / 2 }));
+  printJsonWithList(io, value, 'items', list, (n) => JSON.stringify({ n, half: n / 2 }));
   return { lines: out, writes };
 }
 

@@ -27,16 +27,33 @@ function inspectJsonFields(index: CheckpointIndex) {
   };
 }
 
-function tensorJson(tensor: TensorEntry) {
-  return {
-    name: tensor.name,
-    dtype: tensor.dtype,
-    ...(tensor.rawDtype !== undefined ? { rawDtype: tensor.rawDtype } : {}),
-    shape: tensor.shape,
-    bytes: tensor.bytes,
-    ...(tensor.value !== undefined ? { value: tensor.value } : {}),
-    ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
-    ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
+/**
+ * One tensor of `inspect --json` as JSON text, written directly (a million objects built to be
+ * stringified were a second of a million-tensor listing): keys name, dtype, rawDtype?, shape,
+ * bytes, value?, problems? (codes), shard?. A dtype or shape repeated from the last tensor
+ * reuses its text.
+ */
+function tensorJsonWriter(): (tensor: TensorEntry) => string {
+  let lastDtype = '';
+  let lastDtypeText = '""';
+  let lastShape: readonly number[] | null = null;
+  let lastShapeText = '[]';
+  return (tensor) => {
+    if (tensor.dtype !== lastDtype) {
+      lastDtype = tensor.dtype;
+      lastDtypeText = JSON.stringify(tensor.dtype);
+    }
+    if (tensor.shape !== lastShape) {
+      lastShape = tensor.shape;
+      lastShapeText = JSON.stringify(tensor.shape);
+    }
+    let text = `{"name":${JSON.stringify(tensor.name)},"dtype":${lastDtypeText}`;
+    if (tensor.rawDtype !== undefined) text += `,"rawDtype":${JSON.stringify(tensor.rawDtype)}`;
+    text += `,"shape":${lastShapeText},"bytes":${JSON.stringify(tensor.bytes)}`;
+    if (tensor.value !== undefined) text += `,"value":${JSON.stringify(tensor.value)}`;
+    if (tensor.problems) text += `,"problems":${JSON.stringify(tensor.problems.map((problem) => problem.code))}`;
+    if (tensor.shard !== undefined) text += `,"shard":${JSON.stringify(tensor.shard)}`;
+    return `${text}}`;
   };
 }
 
@@ -89,7 +106,7 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
       const filterJson = filter
         ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
         : {};
-      printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
+      printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJsonWriter());
     } else {
       if (filter)
         io.out(
