@@ -281,10 +281,7 @@ async function readContent(
   const joined = new Uint8Array(bytes);
   let at = 0;
   for (const range of ranges) {
-    joined.set(
-      cursor.peek(range.offset, range.length) ?? (await source.read(range.offset, range.length, signal)),
-      at,
-    );
+    joined.set(cursor.peek(range.offset, range.length) ?? (await source.read(range.offset, range.length, signal)), at);
     at += range.length;
   }
   return joined;
@@ -466,6 +463,55 @@ async function textMangling(source: ByteSource, error: LensError, signal?: Abort
   );
 }
 
+/** How often (in records) the scan checks whether the rest of the file may hold too many records. */
+const COUNT_CHECK_RECORDS = 65_536;
+
+/**
+ * Where the record one past `budget` starts in [from, end), walking only the top-level fields'
+ * keys and lengths (read through in windows); null when there are no more than `budget`, or when
+ * the walk meets bytes that do not parse (the scan itself then reports them, in file order).
+ */
+async function recordPastLimit(
+  source: ByteSource,
+  from: number,
+  end: number,
+  windowBytes: number,
+  budget: number,
+  signal?: AbortSignal,
+): Promise<number | null> {
+  const cursor = new ByteCursor(source, from, { windowBytes, end, signal, truncatedCode: 'ckpt-truncated' });
+  cursor.readAheadFloor = windowBytes;
+  let count = 0;
+  while (cursor.position < end) {
+    const mark = cursor.position;
+    try {
+      needVarint(cursor);
+      const key = readVarint(cursor);
+      const wireType = key & 7;
+      if (Math.floor(key / 8) === 1 && wireType === WIRE_LEN) {
+        needVarint(cursor);
+        const length = readVarint(cursor);
+        if (cursor.position + length > end) return null;
+        count += 1;
+        if (count > budget) return mark;
+        cursor.skip(length);
+      } else if (key < 8 || wireType > 5 || wireType === 3 || wireType === 4) {
+        return null;
+      } else {
+        skipField(cursor, wireType, mark);
+      }
+    } catch (error) {
+      if (!(error instanceof NeedMoreBytes)) {
+        if (error instanceof LensError) return null;
+        throw error;
+      }
+      cursor.position = mark;
+      await cursor.ensure(Math.min(error.upTo - mark, cursor.remaining), windowBytes);
+    }
+  }
+  return null;
+}
+
 /**
  * A later run of a tag already seen replaces the value but keeps the first position (§4): the
  * entry at the first position becomes the last run's, marked `duplicate-name`, and each later
@@ -526,6 +572,7 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
   const group = new Group();
   let inGroup = false;
   let recordCount = 0;
+  let countedAhead = false;
   // Each read has a fixed cost (about 1 ms for a File slice in Chromium, measured by the bench),
   // so skipping tensor bytes only pays when records are large. While the mean record is smaller
   // than `seekCostBytes` we read through in full windows with the next one prefetched; once
@@ -584,6 +631,25 @@ async function scanRecords(source: ByteSource, options: ScanOptions): Promise<Ch
       inGroup = true;
     }
     if (onProgress && recordCount % 256 === 0) onProgress(cursor.position / payloadEnd);
+    if (!countedAhead && recordCount % COUNT_CHECK_RECORDS === 0) {
+      // As many records again at the same mean size would pass an eighth of the limit: count the
+      // rest first (a walk over record lengths, nothing kept), so a file of too many records is
+      // refused before its entries are made, not after two million of them.
+      const expected = (recordCount * payloadEnd) / cursor.position;
+      if (expected > MAX_TENSOR_ENTRIES / 8) {
+        countedAhead = true;
+        const beyond = await recordPastLimit(
+          source,
+          cursor.position,
+          payloadEnd,
+          windowBytes,
+          MAX_TENSOR_ENTRIES - recordCount,
+          signal,
+        );
+        if (beyond !== null)
+          throw new LensError('ckpt-too-many-records', { offset: beyond, limit: MAX_TENSOR_ENTRIES });
+      }
+    }
   }
   const pending = closeGroup();
   if (pending) await pending;

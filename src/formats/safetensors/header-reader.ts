@@ -6,7 +6,7 @@
  * that dictionary cost seconds; here the peak is one chunk plus the values of one member.
  *
  * It reads the JSON every writer produces. Anything else — escapes or non-ASCII in a string,
- * numbers past 15 digits, nesting past a few levels, array-index names (JSON.parse orders those
+ * nesting past a few levels, array-index names (JSON.parse orders those
  * first), a repeated `__metadata__`, and every syntax error — makes it answer `false`, and the
  * caller parses the whole text with JSON.parse as before (which also words the error).
  */
@@ -204,20 +204,20 @@ export async function readHeaderMembers(
   let failure: { error: unknown } | null = null;
   let sawMetadata = false;
   let reader = new Reader(buffer, buffer.length === chunks.length);
+  let opened = false;
   let done = false;
-  try {
-    reader.expect(OPEN_BRACE);
-    if (reader.skipSpace() === CLOSE_BRACE) {
-      reader.at += 1;
-      done = true;
-    }
-  } catch (signal) {
-    if (signal === unsupported || signal === needMore) return false;
-    throw signal;
-  }
   while (!done) {
     const mark = reader.at;
     try {
+      if (!opened) {
+        reader.expect(OPEN_BRACE);
+        if (reader.skipSpace() === CLOSE_BRACE) {
+          reader.at += 1;
+          break;
+        }
+        opened = true;
+        continue;
+      }
       const name = reader.string();
       reader.expect(COLON);
       const value = reader.value(0);
