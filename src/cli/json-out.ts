@@ -6,15 +6,16 @@ const ITEMS_PER_LINE = 512;
 /**
  * Print `value` as JSON, with the list under `listKey` written a few hundred items at a time,
  * each item written as JSON text by `itemJson` only when printed: a million-tensor listing never
- * exists as one string or as a second array of objects. The output is one JSON document on one line.
+ * exists as one string or as a second array of objects, and a slow reader is waited for (CliIo.drained).
+ * The output is one JSON document on one line.
  */
-export function printJsonWithList<T>(
+export async function printJsonWithList<T>(
   io: CliIo,
   value: Record<string, unknown>,
   listKey: string,
   list: readonly T[],
   itemJson: (entry: T) => string,
-): void {
+): Promise<void> {
   const parts: string[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (key === listKey) continue;
@@ -26,6 +27,7 @@ export function printJsonWithList<T>(
     const line: string[] = [];
     for (let i = start; i < end; i += 1) line.push(itemJson(list[i] as T));
     io.write(`${line.join(',')}${end < list.length ? ',' : ''}`);
+    if (io.drained) await io.drained();
   }
   io.out(']}');
 }

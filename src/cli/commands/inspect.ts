@@ -57,7 +57,10 @@ function tensorJsonWriter(): (tensor: TensorEntry) => string {
   };
 }
 
-function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
+/** Rows of the text table between waits for standard output (CliIo.drained). */
+const ROWS_PER_WAIT = 512;
+
+async function printTable(io: CliIo, file: string, index: CheckpointIndex): Promise<void> {
   const summary = summarize(index);
   io.out(
     `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${plural(summary.parameterCount, 'parameter')}, ${plural(summary.totalElements, 'element')}`,
@@ -80,7 +83,10 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   }
   const nameWidth = nameColumnWidth(index.tensors);
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
+  let row = 0;
   for (const tensor of index.tensors) {
+    row += 1;
+    if (io.drained && row % ROWS_PER_WAIT === 0) await io.drained();
     const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
     const shard = tensor.shard !== undefined ? `  [${shown(tensor.shard)}]` : '';
     io.out(
@@ -106,13 +112,19 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
       const filterJson = filter
         ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
         : {};
-      printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJsonWriter());
+      await printJsonWithList(
+        io,
+        { ...inspectJsonFields(index), ...filterJson },
+        'tensors',
+        index.tensors,
+        tensorJsonWriter(),
+      );
     } else {
       if (filter)
         io.out(
           `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
         );
-      printTable(io, file, index);
+      await printTable(io, file, index);
     }
     // A structural finding (damage, a pickle that would run code) is exit 3, as in verify and diff;
     // notes on how a file was saved are not. The CRC is not computed here: that is verify's work.
