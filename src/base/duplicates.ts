@@ -30,7 +30,7 @@ export function firstOccurrences(count: number, nameAt: (position: number) => st
   for (let i = 0; i < count; i += 1) keys[i] = hashName(nameAt(i)) * POSITION_BITS + i;
   keys.sort();
   let first: Int32Array | null = null;
-  for (let run = 0; run < count; ) {
+  for (let run = 0; run < count;) {
     const hash = Math.floor((keys[run] as number) / POSITION_BITS);
     let end = run + 1;
     while (end < count && Math.floor((keys[end] as number) / POSITION_BITS) === hash) end += 1;

@@ -45,7 +45,7 @@ export async function decodeSmallValues(
   const rangeOf = (k: number): ByteRange => (tensors[scalars[k] as number] as TensorEntry).ranges[0] as ByteRange;
   // Runs of scalars lying close together in the file are one read each, decoded synchronously
   // (a million [1]-shaped tensors were a million awaited reads through a windowed source).
-  for (let at = 0; at < scalars.length; ) {
+  for (let at = 0; at < scalars.length;) {
     const first = rangeOf(at);
     let end = first.offset + first.length;
     let next = at + 1;

@@ -39,7 +39,9 @@ function isSpace(byte: number): boolean {
 }
 
 function isNumberByte(byte: number): boolean {
-  return (byte >= DIGIT_0 && byte <= DIGIT_9) || byte === MINUS || byte === 0x2b || byte === 0x2e || (byte | 0x20) === 0x65;
+  return (
+    (byte >= DIGIT_0 && byte <= DIGIT_9) || byte === MINUS || byte === 0x2b || byte === 0x2e || (byte | 0x20) === 0x65
+  );
 }
 
 /** A JSON value reader over one buffer; `at` moves as values are read. */
@@ -74,7 +76,7 @@ class Reader {
     const start = this.at + 1;
     let end = start;
     const bytes = this.bytes;
-    for (;; end += 1) {
+    for (; ; end += 1) {
       if (end >= bytes.length) throw this.final ? unsupported : needMore;
       const byte = bytes[end] as number;
       if (byte === QUOTE) break;

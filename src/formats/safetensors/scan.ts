@@ -211,7 +211,11 @@ async function readHeaderRange(
   if (length <= MAX_READ_BYTES) {
     const whole = await source.read(HEADER_LENGTH_BYTES + offset, length, signal);
     if (whole.length < length)
-      throw new LensError('st-header-past-end', { offset: 0, expected: offset + length, actual: offset + whole.length });
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: offset + length,
+        actual: offset + whole.length,
+      });
     return whole;
   }
   const header = new Uint8Array(length);
