@@ -19,6 +19,9 @@ export function bfloat16ToNumber(bits: number): number {
 /** The shortest decimal that reads back as the same float32 (0.01, not 0.009999999776482582). */
 export function shortestFloat32(value: number): number {
   if (!Number.isFinite(value)) return value;
+  // Whole numbers up to 2^24 are float32 exactly, and no shorter decimal is the same float32
+  // (-0 reads back as 0, as toPrecision gives it).
+  if (Number.isInteger(value) && Math.abs(value) <= 0x1000000) return value === 0 ? 0 : value;
   for (let digits = 1; digits <= 9; digits += 1) {
     const candidate = Number(value.toPrecision(digits));
     if (Math.fround(candidate) === value) return candidate;
@@ -26,45 +29,51 @@ export function shortestFloat32(value: number): number {
   return value;
 }
 
+/** Scratch the value's bytes are copied into (a DataView per value was most of a scan of a million scalars). */
+const scalarBytes = new Uint8Array(8);
+const scalarView = new DataView(scalarBytes.buffer);
+
 /**
  * The value of a one-element tensor for display, or undefined when the dtype has no simple
  * scalar form. 64-bit integers beyond 2^53 come back as decimal strings, never rounded.
  */
 export function decodeScalar(dtype: string, bytes: Uint8Array): number | boolean | string | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const need = (n: number): boolean => bytes.length >= n;
+  const length = bytes.length;
+  scalarBytes.fill(0);
+  scalarBytes.set(length > 8 ? bytes.subarray(0, 8) : bytes);
+  const view = scalarView;
   switch (dtype) {
     case 'Bool':
-      return need(1) ? bytes[0] !== 0 : undefined;
+      return length >= 1 ? bytes[0] !== 0 : undefined;
     case 'Int8':
-      return need(1) ? view.getInt8(0) : undefined;
+      return length >= 1 ? view.getInt8(0) : undefined;
     case 'UInt8':
-      return need(1) ? view.getUint8(0) : undefined;
+      return length >= 1 ? view.getUint8(0) : undefined;
     case 'Int16':
-      return need(2) ? view.getInt16(0, true) : undefined;
+      return length >= 2 ? view.getInt16(0, true) : undefined;
     case 'UInt16':
-      return need(2) ? view.getUint16(0, true) : undefined;
+      return length >= 2 ? view.getUint16(0, true) : undefined;
     case 'Int32':
-      return need(4) ? view.getInt32(0, true) : undefined;
+      return length >= 4 ? view.getInt32(0, true) : undefined;
     case 'UInt32':
-      return need(4) ? view.getUint32(0, true) : undefined;
+      return length >= 4 ? view.getUint32(0, true) : undefined;
     case 'Int64':
     case 'UInt64': {
-      if (!need(8)) return undefined;
+      if (length < 8) return undefined;
       const big = dtype === 'Int64' ? view.getBigInt64(0, true) : view.getBigUint64(0, true);
       const asNumber = Number(big);
       return Number.isSafeInteger(asNumber) ? asNumber : big.toString();
     }
     case 'Float16':
-      return need(2) ? shortestFloat32(float16ToNumber(view.getUint16(0, true))) : undefined;
+      return length >= 2 ? shortestFloat32(float16ToNumber(view.getUint16(0, true))) : undefined;
     case 'BFloat16':
       // Legacy (≤ 2.2) files store bf16 as float32; MindSpore keeps the high half.
-      if (bytes.length === 4) return shortestFloat32(bfloat16ToNumber(view.getUint16(2, true)));
-      return need(2) ? shortestFloat32(bfloat16ToNumber(view.getUint16(0, true))) : undefined;
+      if (length === 4) return shortestFloat32(bfloat16ToNumber(view.getUint16(2, true)));
+      return length >= 2 ? shortestFloat32(bfloat16ToNumber(view.getUint16(0, true))) : undefined;
     case 'Float32':
-      return need(4) ? shortestFloat32(view.getFloat32(0, true)) : undefined;
+      return length >= 4 ? shortestFloat32(view.getFloat32(0, true)) : undefined;
     case 'Float64':
-      return need(8) ? view.getFloat64(0, true) : undefined;
+      return length >= 8 ? view.getFloat64(0, true) : undefined;
     default:
       return undefined;
   }

@@ -14,13 +14,37 @@ export class Interner {
   /** A shared, frozen array equal to `dims` (or `dims` itself once the cache is full). */
   shape(dims: number[]): number[] {
     if (dims.length > 8) return dims;
+    if (this.sameAsLast(dims)) return this.lastShape as number[];
     const key = dims.join(',');
     const known = this.shapes.get(key);
-    if (known) return known;
+    if (known) {
+      this.lastShape = known;
+      return known;
+    }
     if (this.shapes.size >= MAX_DISTINCT) return dims;
     Object.freeze(dims);
     this.shapes.set(key, dims);
+    this.lastShape = dims;
     return dims;
+  }
+
+  /**
+   * As `shape`, for dims the caller reuses (a scanner's scratch array): they are copied when kept,
+   * never frozen. The last answer is remembered, so a run of equal shapes makes no lookup key.
+   */
+  shapeOf(dims: readonly number[]): number[] {
+    if (this.sameAsLast(dims)) return this.lastShape as number[];
+    return this.shape(dims.slice());
+  }
+
+  /** The last shared shape returned: a run of equal shapes needs no lookup key. */
+  private lastShape: number[] | null = null;
+
+  private sameAsLast(dims: readonly number[]): boolean {
+    const last = this.lastShape;
+    if (last === null || last.length !== dims.length) return false;
+    for (let i = 0; i < dims.length; i += 1) if (last[i] !== dims[i]) return false;
+    return true;
   }
 
   /** The first string equal to `text` seen by this interner. */

@@ -5,16 +5,17 @@ const ITEMS_PER_LINE = 512;
 
 /**
  * Print `value` as JSON, with the list under `listKey` written a few hundred items at a time,
- * each item converted by `item` only when printed: a million-tensor listing never exists as one
- * string or as a second array of objects. The output is one JSON document on one line.
+ * each item written as JSON text by `itemJson` only when printed: a million-tensor listing never
+ * exists as one string or as a second array of objects, and a slow reader is waited for (CliIo.drained).
+ * The output is one JSON document on one line.
  */
-export function printJsonWithList<T>(
+export async function printJsonWithList<T>(
   io: CliIo,
   value: Record<string, unknown>,
   listKey: string,
   list: readonly T[],
-  item: (entry: T) => unknown,
-): void {
+  itemJson: (entry: T) => string,
+): Promise<void> {
   const parts: string[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (key === listKey) continue;
@@ -24,8 +25,9 @@ export function printJsonWithList<T>(
   for (let start = 0; start < list.length; start += ITEMS_PER_LINE) {
     const end = Math.min(list.length, start + ITEMS_PER_LINE);
     const line: string[] = [];
-    for (let i = start; i < end; i += 1) line.push(JSON.stringify(item(list[i] as T)));
+    for (let i = start; i < end; i += 1) line.push(itemJson(list[i] as T));
     io.write(`${line.join(',')}${end < list.length ? ',' : ''}`);
+    if (io.drained) await io.drained();
   }
   io.out(']}');
 }

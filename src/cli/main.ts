@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serializeError } from '../base/errors';
@@ -42,6 +43,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     write: (text) => rawIo.write(safeOutput(text)),
     err: (line) => rawIo.err(shown(line)),
     usage: usageError,
+    ...(rawIo.drained ? { drained: rawIo.drained } : {}),
   };
   if (argv.length === 0) {
     io.out(
@@ -114,6 +116,9 @@ const processIo: CliIo = {
   err: (line) => {
     flushStdout();
     process.stderr.write(`${line}\n`);
+  },
+  async drained() {
+    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
   },
   usage(reason, command) {
     flushStdout();

@@ -7,6 +7,12 @@ export interface CliIo {
   err(line: string): void;
   /** Print a usage error (and how to get help for `command`) and return the usage exit code. */
   usage(reason: string, command?: string): number;
+  /**
+   * Resolves once standard output has room again. A pipe is written asynchronously: a listing
+   * of a million tensors read slowly (`| less`, a parent process) piled up in memory, 170 MB
+   * for a million-tensor --json. Long listings await it every few hundred items.
+   */
+  drained?(): Promise<void>;
 }
 
 /**

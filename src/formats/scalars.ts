@@ -14,30 +14,43 @@ const SCALAR_MAX_GAP_BYTES = 64 * 1024;
  * of its few bytes (scalars lying close together share a window), decoded by decodeScalar.
  * Used by the safetensors and PyTorch scanners, whose headers do not hold the values.
  */
+function onlyOnes(shape: readonly number[]): boolean {
+  for (const dim of shape) if (dim !== 1) return false;
+  return true;
+}
+
 export async function decodeSmallValues(
   source: ByteSource,
   tensors: TensorEntry[],
   signal?: AbortSignal,
+  /** Gives tensor `position` its value; by default sets `value` on the entry. */
+  assign: (entry: TensorEntry, value: string | number | boolean, position: number) => void = (entry, value) => {
+    entry.value = value;
+  },
 ): Promise<void> {
-  const scalars = tensors.filter((entry) => {
+  const scalars: number[] = [];
+  for (let position = 0; position < tensors.length; position += 1) {
+    const entry = tensors[position] as TensorEntry;
     const range = entry.ranges[0];
-    return (
+    if (
       entry.ranges.length === 1 &&
       range !== undefined &&
       range.length > 0 &&
       range.length <= MAX_SCALAR_VALUE_BYTES &&
-      entry.shape.every((dim) => dim === 1) &&
-      entry.problems === undefined
-    );
-  });
+      entry.problems === undefined &&
+      onlyOnes(entry.shape)
+    )
+      scalars.push(position);
+  }
+  const rangeOf = (k: number): ByteRange => (tensors[scalars[k] as number] as TensorEntry).ranges[0] as ByteRange;
   // Runs of scalars lying close together in the file are one read each, decoded synchronously
   // (a million [1]-shaped tensors were a million awaited reads through a windowed source).
   for (let at = 0; at < scalars.length;) {
-    const first = (scalars[at] as TensorEntry).ranges[0] as ByteRange;
+    const first = rangeOf(at);
     let end = first.offset + first.length;
     let next = at + 1;
     for (; next < scalars.length; next += 1) {
-      const range = (scalars[next] as TensorEntry).ranges[0] as ByteRange;
+      const range = rangeOf(next);
       if (
         range.offset < end ||
         range.offset - end > SCALAR_MAX_GAP_BYTES ||
@@ -48,12 +61,13 @@ export async function decodeSmallValues(
     }
     const window = await source.read(first.offset, end - first.offset, signal);
     for (let k = at; k < next; k += 1) {
-      const entry = scalars[k] as TensorEntry;
+      const position = scalars[k] as number;
+      const entry = tensors[position] as TensorEntry;
       const range = entry.ranges[0] as ByteRange;
       const bytes = window.subarray(range.offset - first.offset, range.offset - first.offset + range.length);
       if (bytes.length !== range.length) continue; // the file ends before its bytes: no value
       const value = decodeScalar(entry.dtype, bytes);
-      if (value !== undefined) entry.value = value;
+      if (value !== undefined) assign(entry, value, position);
     }
     at = next;
   }

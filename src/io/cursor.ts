@@ -177,6 +177,14 @@ export class ByteCursor {
     return this.window.subarray(start, start + length);
   }
 
+  /** Whether the buffered bytes at the position are `text`'s char codes (for ASCII text; no read, no move). */
+  startsWithAscii(text: string): boolean {
+    const start = this.at();
+    if (this.buffered() < text.length) return false;
+    for (let i = 0; i < text.length; i += 1) if (this.window[start + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
   skip(n: number): void {
     if (n > this.remaining) throw this.truncated(n);
     this.position += n;

@@ -28,20 +28,40 @@ function inspectJsonFields(index: CheckpointIndex) {
   };
 }
 
-function tensorJson(tensor: TensorEntry) {
-  return {
-    name: tensor.name,
-    dtype: tensor.dtype,
-    ...(tensor.rawDtype !== undefined ? { rawDtype: tensor.rawDtype } : {}),
-    shape: tensor.shape,
-    bytes: tensor.bytes,
-    ...(tensor.value !== undefined ? { value: tensor.value } : {}),
-    ...(tensor.problems ? { problems: tensor.problems.map((p) => p.code) } : {}),
-    ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
+/**
+ * One tensor of `inspect --json` as JSON text, written directly (a million objects built to be
+ * stringified were a second of a million-tensor listing): keys name, dtype, rawDtype?, shape,
+ * bytes, value?, problems? (codes), shard?. A dtype or shape repeated from the last tensor
+ * reuses its text.
+ */
+function tensorJsonWriter(): (tensor: TensorEntry) => string {
+  let lastDtype = '';
+  let lastDtypeText = '""';
+  let lastShape: readonly number[] | null = null;
+  let lastShapeText = '[]';
+  return (tensor) => {
+    if (tensor.dtype !== lastDtype) {
+      lastDtype = tensor.dtype;
+      lastDtypeText = JSON.stringify(tensor.dtype);
+    }
+    if (tensor.shape !== lastShape) {
+      lastShape = tensor.shape;
+      lastShapeText = JSON.stringify(tensor.shape);
+    }
+    let text = `{"name":${JSON.stringify(tensor.name)},"dtype":${lastDtypeText}`;
+    if (tensor.rawDtype !== undefined) text += `,"rawDtype":${JSON.stringify(tensor.rawDtype)}`;
+    text += `,"shape":${lastShapeText},"bytes":${JSON.stringify(tensor.bytes)}`;
+    if (tensor.value !== undefined) text += `,"value":${JSON.stringify(tensor.value)}`;
+    if (tensor.problems) text += `,"problems":${JSON.stringify(tensor.problems.map((problem) => problem.code))}`;
+    if (tensor.shard !== undefined) text += `,"shard":${JSON.stringify(tensor.shard)}`;
+    return `${text}}`;
   };
 }
 
-function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
+/** Rows of the text table between waits for standard output (CliIo.drained). */
+const ROWS_PER_WAIT = 512;
+
+async function printTable(io: CliIo, file: string, index: CheckpointIndex): Promise<void> {
   const summary = summarize(index);
   io.out(
     `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${plural(summary.parameterCount, 'parameter')}, ${plural(summary.totalElements, 'element')}`,
@@ -64,7 +84,10 @@ function printTable(io: CliIo, file: string, index: CheckpointIndex): void {
   }
   const nameWidth = nameColumnWidth(index.tensors);
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
+  let row = 0;
   for (const tensor of index.tensors) {
+    row += 1;
+    if (io.drained && row % ROWS_PER_WAIT === 0) await io.drained();
     const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
     const shard = tensor.shard !== undefined ? `  [${shown(tensor.shard)}]` : '';
     io.out(
@@ -97,13 +120,19 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
       const filterJson = filter
         ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
         : {};
-      printJsonWithList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors', index.tensors, tensorJson);
+      await printJsonWithList(
+        io,
+        { ...inspectJsonFields(index), ...filterJson },
+        'tensors',
+        index.tensors,
+        tensorJsonWriter(),
+      );
     } else {
       if (filter)
         io.out(
           `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
         );
-      printTable(io, file, index);
+      await printTable(io, file, index);
     }
     // A structural finding (damage, a pickle that would run code) is exit 3, as in verify and diff;
     // notes on how a file was saved are not. The CRC is not computed here: that is verify's work.

@@ -14,6 +14,7 @@ import {
   MAX_TENSOR_ENTRIES,
   MAX_TENSOR_NAME_BYTES,
 } from '../../base/limits';
+import { firstOccurrences } from '../../base/duplicates';
 import { Interner } from '../../base/intern';
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
@@ -21,7 +22,7 @@ import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
 import { isAppendDictValue } from './append-dict';
 import { readCrcTrailer } from './trailer';
 import { storedCrcOfTrailer } from '../../base/crc-trailer';
-import { needVarint, readVarint, readVarintBig, skipField, toInt64, WIRE_LEN, WIRE_VARINT } from './wire';
+import { needVarint, readInt64, readVarint, skipField, WIRE_LEN, WIRE_VARINT } from './wire';
 
 export interface ScanOptions {
   signal?: AbortSignal;
@@ -35,16 +36,33 @@ export interface ScanOptions {
   onProgress?: (fraction: number) => void;
 }
 
-/** One `Checkpoint.Value` as it lies in the file: header fields and where its content is. */
-interface RawRecord {
-  tag: string;
-  dims: bigint[];
-  tensorType: string | null;
-  content: ByteRange | null;
-  /** A copy of small content (a scalar's value) taken while it was buffered; saves a read later. */
-  smallContent?: Uint8Array;
-  isMap: boolean;
-  recordOffset: number;
+/**
+ * One `Checkpoint.Value` as it lies in the file: header fields and where its content is. One
+ * object is reused for every record (the scan copies what it keeps), so a million records
+ * allocate no record objects, dims arrays or ranges before their tensor is made.
+ */
+class RecordFields {
+  tag = '';
+  /** Scratch: the first `dims.length` values are this record's dims. */
+  readonly dims: number[] = [];
+  tensorType: string | null = null;
+  /** Where the content lies (-1: no content field). */
+  contentOffset = -1;
+  contentLength = 0;
+  isMap = false;
+  recordOffset = 0;
+  /** The last printable-ASCII dtype name decoded (kept across records). */
+  lastDtype = '';
+
+  reset(recordOffset: number): void {
+    this.tag = '';
+    this.dims.length = 0;
+    this.tensorType = null;
+    this.contentOffset = -1;
+    this.contentLength = 0;
+    this.isMap = false;
+    this.recordOffset = recordOffset;
+  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -100,29 +118,42 @@ function checkEnd(cursor: ByteCursor, end: number, offset: number): void {
     throw new LensError('ckpt-field-overrun', { offset, expected: end, actual: cursor.position });
 }
 
+/** The dtype name; the last one again without decoding when the bytes are the same (ASCII names only). */
+function readDtypeName(cursor: ByteCursor, end: number, into: RecordFields): string {
+  const { offset, length } = readLengthDelimited(cursor, MAX_DTYPE_NAME_BYTES, end);
+  cursor.need(length);
+  const last = into.lastDtype;
+  if (length === last.length && length > 0 && cursor.startsWithAscii(last)) {
+    cursor.skip(length);
+    return last;
+  }
+  const name = decodeText(cursor.bytes(length), offset);
+  if (/^[\x20-\x7e]*$/.test(name)) into.lastDtype = name;
+  return name;
+}
+
 /** TensorProto { repeated int64 dims = 1; string tensor_type = 2; bytes tensor_content = 3 } */
-function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): void {
+function parseTensor(cursor: ByteCursor, end: number, into: RecordFields): void {
   while (cursor.position < end) {
     const key = readKey(cursor, end);
     if (key.field === 1 && key.wireType === WIRE_VARINT) {
       needVarint(cursor);
-      into.dims.push(toInt64(readVarintBig(cursor)));
+      into.dims.push(readInt64(cursor));
     } else if (key.field === 1 && key.wireType === WIRE_LEN) {
       // Packed dims: not what MindSpore writes, but every protobuf parser accepts it.
       const packed = readLengthDelimited(cursor, MAX_DIMS * 10, end);
       cursor.need(packed.length);
       const packedEnd = packed.offset + packed.length;
       while (cursor.position < packedEnd) {
-        into.dims.push(toInt64(readVarintBig(cursor)));
+        into.dims.push(readInt64(cursor));
       }
       checkEnd(cursor, packedEnd, packed.offset);
     } else if (key.field === 2 && key.wireType === WIRE_LEN) {
-      into.tensorType = readString(cursor, MAX_DTYPE_NAME_BYTES, end);
+      into.tensorType = readDtypeName(cursor, end, into);
     } else if (key.field === 3 && key.wireType === WIRE_LEN) {
       const content = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
-      into.content = content;
-      // A view, not a copy: windows are never reused, and a million 4-byte copies are a million buffers.
-      if (content.length <= MAX_SCALAR_VALUE_BYTES) into.smallContent = cursor.peek(content.offset, content.length);
+      into.contentOffset = content.offset;
+      into.contentLength = content.length;
       cursor.skip(content.length);
     } else {
       skipField(cursor, key.wireType, key.offset);
@@ -135,8 +166,8 @@ function parseTensor(cursor: ByteCursor, end: number, into: RawRecord): void {
 }
 
 /** Checkpoint.Value { string tag = 1; oneof { TensorProto tensor = 2; MapTensorProto maptensor = 3 } } */
-function parseValue(cursor: ByteCursor, end: number, recordOffset: number): RawRecord {
-  const record: RawRecord = { tag: '', dims: [], tensorType: null, content: null, isMap: false, recordOffset };
+function parseValue(cursor: ByteCursor, end: number, recordOffset: number, record: RecordFields): void {
+  record.reset(recordOffset);
   let sawTag = false;
   while (cursor.position < end) {
     const key = readKey(cursor, end);
@@ -146,14 +177,15 @@ function parseValue(cursor: ByteCursor, end: number, recordOffset: number): RawR
     } else if (key.field === 2 && key.wireType === WIRE_LEN) {
       const tensor = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       // A repeated tensor field merges in protobuf; MindSpore never writes one, last wins here.
-      record.dims = [];
+      record.dims.length = 0;
       record.isMap = false;
       parseTensor(cursor, tensor.offset + tensor.length, record);
     } else if (key.field === 3 && key.wireType === WIRE_LEN) {
       // MapTensorProto is listed but kept opaque (experimental MapParameter).
       const map = readLengthDelimited(cursor, Number.MAX_SAFE_INTEGER, end);
       record.isMap = true;
-      record.content = map;
+      record.contentOffset = map.offset;
+      record.contentLength = map.length;
       record.tensorType = 'MapTensor';
       cursor.skip(map.length);
     } else {
@@ -165,71 +197,135 @@ function parseValue(cursor: ByteCursor, end: number, recordOffset: number): RawR
   if (record.tensorType === null) {
     throw new LensError('ckpt-missing-field', { offset: recordOffset, expected: 'tensor_type', tensor: record.tag });
   }
-  return record;
 }
 
-/** A group of adjacent same-tag records: one tensor as MindSpore's loader sees it. */
-interface Group {
-  records: RawRecord[];
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A run of adjacent same-tag records: one tensor as MindSpore's loader sees it. It keeps the
+ * last record's header and the content ranges (flat offset/length pairs past the first), no
+ * record objects: a run of two million records holds numbers until the record limit stops it.
+ */
+class Group {
+  tag = '';
+  firstOffset = 0;
+  bytes = 0;
+  readonly dims: number[] = [];
+  tensorType = '';
+  isMap = false;
+  private rangeCount = 0;
+  private firstRangeOffset = 0;
+  private firstRangeLength = 0;
+  private readonly moreRanges: number[] = [];
+  /** The one range's bytes, copied before the window holding them was replaced. */
+  private saved: Uint8Array | null = null;
+
+  start(record: RecordFields): void {
+    this.tag = record.tag;
+    this.firstOffset = record.recordOffset;
+    this.bytes = 0;
+    this.rangeCount = 0;
+    this.moreRanges.length = 0;
+    this.add(record);
+  }
+
+  add(record: RecordFields): void {
+    this.saved = null;
+    this.dims.length = 0;
+    for (const dim of record.dims) this.dims.push(dim);
+    this.tensorType = record.tensorType as string;
+    this.isMap = record.isMap;
+    if (record.contentOffset < 0) return;
+    this.bytes += record.contentLength;
+    if (record.contentLength === 0) return;
+    if (this.rangeCount === 0) {
+      this.firstRangeOffset = record.contentOffset;
+      this.firstRangeLength = record.contentLength;
+    } else this.moreRanges.push(record.contentOffset, record.contentLength);
+    this.rangeCount += 1;
+  }
+
+  /**
+   * Before the cursor moves to another window: copy the content a value may be decoded from
+   * (a scalar or a short string, when it is one range), so making the entry needs no read.
+   */
+  saveBuffered(cursor: ByteCursor): void {
+    if (this.rangeCount !== 1 || this.firstRangeLength > MAX_STRING_VALUE_BYTES || this.saved) return;
+    this.saved = cursor.peek(this.firstRangeOffset, this.firstRangeLength)?.slice() ?? null;
+  }
+
+  /** The content if it is one range the window holds or that was saved, else undefined. */
+  buffered(cursor: ByteCursor): Uint8Array | undefined {
+    if (this.rangeCount === 0) return NO_BYTES;
+    if (this.rangeCount !== 1) return undefined;
+    return this.saved ?? cursor.peek(this.firstRangeOffset, this.firstRangeLength);
+  }
+
+  /** The non-empty content ranges, in an exactly sized array (a push-grown one keeps room for 16 more). */
+  ranges(): ByteRange[] {
+    if (this.rangeCount === 0) return [];
+    const ranges = new Array<ByteRange>(this.rangeCount);
+    ranges[0] = { offset: this.firstRangeOffset, length: this.firstRangeLength };
+    for (let r = 1; r < this.rangeCount; r += 1)
+      ranges[r] = { offset: this.moreRanges[2 * r - 2] as number, length: this.moreRanges[2 * r - 1] as number };
+    return ranges;
+  }
 }
 
-function dimsToNumbers(dims: bigint[]): number[] {
-  return dims.map((dim) => Number(dim));
+async function readContent(
+  source: ByteSource,
+  cursor: ByteCursor,
+  ranges: ByteRange[],
+  bytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const joined = new Uint8Array(bytes);
+  let at = 0;
+  for (const range of ranges) {
+    joined.set(cursor.peek(range.offset, range.length) ?? (await source.read(range.offset, range.length, signal)), at);
+    at += range.length;
+  }
+  return joined;
 }
 
-async function finishGroup(
+/**
+ * The group's tensor entry: synchronously when its value (if it shows one) lies in the cursor's
+ * window, else a promise that reads it. One await per tensor cost a million microtask turns.
+ */
+function finishGroup(
   group: Group,
   source: ByteSource,
   cursor: ByteCursor,
   intern: Interner,
   signal?: AbortSignal,
-): Promise<TensorEntry> {
-  const last = group.records[group.records.length - 1] as RawRecord;
-  const name = last.tag;
-  // Exactly sized arrays: flatMap and push leave room for 16 more, 130 bytes a tensor.
-  const ranges: ByteRange[] =
-    group.records.length === 1
-      ? last.content && last.content.length > 0
-        ? [last.content]
-        : []
-      : group.records
-          .flatMap((record) => (record.content && record.content.length > 0 ? [record.content] : []))
-          .slice();
-  const bytes = group.records.reduce((sum, record) => sum + (record.content?.length ?? 0), 0);
-  const storedDims = intern.shape(dimsToNumbers(last.dims));
-  const tensorType = intern.string(last.tensorType as string);
+): TensorEntry | Promise<TensorEntry> {
+  const name = group.tag;
+  const bytes = group.bytes;
+  const ranges = group.ranges();
+  const storedDims = intern.shapeOf(group.dims);
+  const tensorType = intern.string(group.tensorType);
   const scalar = intern.shape([]);
-  const problems: TensorProblem[] = [];
 
-  const readContent = async (): Promise<Uint8Array> => {
-    if (group.records.length === 1 && last.smallContent) return last.smallContent;
-    const joined = new Uint8Array(bytes);
-    let at = 0;
-    for (const range of ranges) {
-      joined.set(
-        cursor.peek(range.offset, range.length) ?? (await source.read(range.offset, range.length, signal)),
-        at,
-      );
-      at += range.length;
-    }
-    return joined;
-  };
-
-  if (last.isMap) {
-    problems.push({ code: 'map-tensor-unsupported' });
+  if (group.isMap) {
+    const problems: TensorProblem[] = [{ code: 'map-tensor-unsupported' }];
     return { name, dtype: 'MapTensor', shape: scalar, storedDims: scalar, kind: 'map', bytes, ranges, problems };
   }
   if (tensorType === 'str') {
-    const entry: TensorEntry = { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges };
     // The limit holds before anything is read or decoded.
     if (bytes > MAX_STRING_VALUE_BYTES) {
-      entry.problems = [{ code: 'string-too-large', detail: `${bytes} bytes` }];
-      return entry;
+      const problems: TensorProblem[] = [{ code: 'string-too-large', detail: `${bytes} bytes` }];
+      return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, problems };
     }
-    const text = decodeUtf32le(await readContent());
-    if (text === undefined) entry.problems = [{ code: 'string-not-utf32' }];
-    else return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, value: text };
-    return entry;
+    const make = (content: Uint8Array): TensorEntry => {
+      const text = decodeUtf32le(content);
+      if (text === undefined) {
+        const problems: TensorProblem[] = [{ code: 'string-not-utf32' }];
+        return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, problems };
+      }
+      return { name, dtype: 'str', shape: scalar, storedDims, kind: 'string', bytes, ranges, value: text };
+    };
+    const content = group.buffered(cursor);
+    return content ? make(content) : readContent(source, cursor, ranges, bytes, signal).then(make);
   }
   if (tensorType === 'random_op') {
     return { name, dtype: 'random_op', shape: scalar, storedDims, kind: 'random_op', bytes, ranges };
@@ -237,22 +333,28 @@ async function finishGroup(
 
   // MindSpore ≤ 2.2 saved scalars as dims [0]; the loader maps [0] to a scalar.
   const shape = storedDims.length === 1 && storedDims[0] === 0 ? scalar : storedDims;
-  let value: string | number | boolean | undefined;
-  if (shape.some((dim) => dim < 0 || dim > 0x7fffffff)) {
-    problems.push({ code: 'dim-too-large-for-mindspore', detail: `dims ${JSON.stringify(storedDims)}` });
+  let problems: TensorProblem[] | undefined;
+  for (const dim of shape) {
+    if (dim < 0 || dim > 0x7fffffff) {
+      problems = [{ code: 'dim-too-large-for-mindspore', detail: `dims ${JSON.stringify(storedDims)}` }];
+      break;
+    }
   }
+  let decodable = false;
   const info = dtypeInfo(tensorType);
   if (!info) {
-    problems.push({ code: 'unknown-dtype', detail: tensorType });
+    (problems ??= []).push({ code: 'unknown-dtype', detail: tensorType });
   } else {
-    if (!info.loadable) problems.push({ code: 'not-loadable-dtype', detail: tensorType });
+    if (!info.loadable) (problems ??= []).push({ code: 'not-loadable-dtype', detail: tensorType });
     const count = elementCount(shape);
     const expected = Number.isSafeInteger(count) && count >= 0 ? byteLengthOf(info, count) : NaN;
+    let legacyBfloat16 = false;
     if (bytes !== expected) {
       if (tensorType === 'BFloat16' && bytes === expected * 2) {
-        problems.push({ code: 'legacy-bfloat16-as-float32' });
+        legacyBfloat16 = true;
+        (problems ??= []).push({ code: 'legacy-bfloat16-as-float32' });
       } else {
-        problems.push({
+        (problems ??= []).push({
           code: 'size-mismatch',
           detail: Number.isNaN(expected)
             ? `the dims [${shape.join(',')}] give no valid element count; found ${bytes} bytes`
@@ -260,27 +362,45 @@ async function finishGroup(
         });
       }
     }
-    const decodable = problems.every((problem) => problem.code === 'legacy-bfloat16-as-float32');
-    if (count === 1 && bytes <= MAX_SCALAR_VALUE_BYTES && decodable) {
-      value = decodeScalar(tensorType, await readContent());
-    }
+    const onlyLegacy = problems === undefined || (legacyBfloat16 && problems.length === 1);
+    decodable = count === 1 && bytes <= MAX_SCALAR_VALUE_BYTES && onlyLegacy;
   }
-  // One literal per shape of entry: a property added later goes to a separate backing store.
+  if (!decodable) return tensorEntry(name, tensorType, shape, storedDims, bytes, ranges, undefined, problems);
+  const content = group.buffered(cursor);
+  if (content) {
+    const value = decodeScalar(tensorType, content);
+    return tensorEntry(name, tensorType, shape, storedDims, bytes, ranges, value, problems);
+  }
+  return readContent(source, cursor, ranges, bytes, signal).then((read) =>
+    tensorEntry(name, tensorType, shape, storedDims, bytes, ranges, decodeScalar(tensorType, read), problems),
+  );
+}
+
+/** One literal per shape of entry: a property added later goes to a separate backing store. */
+function tensorEntry(
+  name: string,
+  dtype: string,
+  shape: number[],
+  storedDims: number[],
+  bytes: number,
+  ranges: ByteRange[],
+  value: string | number | boolean | undefined,
+  problems: TensorProblem[] | undefined,
+): TensorEntry {
   const entry: TensorEntry =
     value === undefined
-      ? { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges }
-      : { name, dtype: tensorType, shape, storedDims, kind: 'tensor', bytes, ranges, value };
-  if (problems.length > 0) entry.problems = problems;
+      ? { name, dtype, shape, storedDims, kind: 'tensor', bytes, ranges }
+      : { name, dtype, shape, storedDims, kind: 'tensor', bytes, ranges, value };
+  if (problems) entry.problems = problems;
   return entry;
 }
 
-interface NextField {
-  /** A `Checkpoint.value` record, or null for another (skipped) top-level field. */
-  record: RawRecord | null;
-}
-
-/** The next top-level field of `Checkpoint`, parsed from the buffered window (may throw NeedMoreBytes). */
-function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number): NextField {
+/**
+ * The next top-level field of `Checkpoint`, parsed from the buffered window (may throw
+ * NeedMoreBytes): true when it was a `Checkpoint.value` record (now in `record`), false for
+ * another (skipped) field.
+ */
+function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number, record: RecordFields): boolean {
   needVarint(cursor);
   const keyOffset = cursor.position;
   const key = readVarint(cursor, 'key');
@@ -291,7 +411,7 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
       throw new LensError('ckpt-unexpected-byte', { offset: keyOffset, actual: `0x${key.toString(16)}` });
     }
     skipField(cursor, wireType, keyOffset);
-    return { record: null };
+    return false;
   }
   needVarint(cursor);
   const lengthOffset = cursor.position;
@@ -308,7 +428,8 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
   if (recordCount + 1 > MAX_TENSOR_ENTRIES) {
     throw new LensError('ckpt-too-many-records', { offset: keyOffset, limit: MAX_TENSOR_ENTRIES });
   }
-  return { record: parseValue(cursor, recordEnd, keyOffset) };
+  parseValue(cursor, recordEnd, keyOffset, record);
+  return true;
 }
 
 /** Bytes at the start of a file searched for signs of a text conversion, after a parse error. */
@@ -344,6 +465,81 @@ async function textMangling(source: ByteSource, error: LensError, signal?: Abort
     },
     error,
   );
+}
+
+/** How often (in records) the scan checks whether the rest of the file may hold too many records. */
+const COUNT_CHECK_RECORDS = 65_536;
+
+/**
+ * Where the record one past `budget` starts in [from, end), walking only the top-level fields'
+ * keys and lengths (read through in windows); null when there are no more than `budget`, or when
+ * the walk meets bytes that do not parse (the scan itself then reports them, in file order).
+ */
+async function recordPastLimit(
+  source: ByteSource,
+  from: number,
+  end: number,
+  windowBytes: number,
+  budget: number,
+  signal?: AbortSignal,
+): Promise<number | null> {
+  const cursor = new ByteCursor(source, from, { windowBytes, end, signal, truncatedCode: 'ckpt-truncated' });
+  cursor.readAheadFloor = windowBytes;
+  let count = 0;
+  while (cursor.position < end) {
+    const mark = cursor.position;
+    try {
+      needVarint(cursor);
+      const key = readVarint(cursor);
+      const wireType = key & 7;
+      if (Math.floor(key / 8) === 1 && wireType === WIRE_LEN) {
+        needVarint(cursor);
+        const length = readVarint(cursor);
+        if (cursor.position + length > end) return null;
+        count += 1;
+        if (count > budget) return mark;
+        cursor.skip(length);
+      } else if (key < 8 || wireType > 5 || wireType === 3 || wireType === 4) {
+        return null;
+      } else {
+        skipField(cursor, wireType, mark);
+      }
+    } catch (error) {
+      if (!(error instanceof NeedMoreBytes)) {
+        if (error instanceof LensError) return null;
+        throw error;
+      }
+      cursor.position = mark;
+      await cursor.ensure(Math.min(error.upTo - mark, cursor.remaining), windowBytes);
+    }
+  }
+  return null;
+}
+
+/**
+ * A later run of a tag already seen replaces the value but keeps the first position (§4): the
+ * entry at the first position becomes the last run's, marked `duplicate-name`, and each later
+ * run is a `ckpt-duplicate-tag` problem at its first record. Done once at the end, so the scan
+ * holds no Map of every name.
+ */
+function removeDuplicates(entries: TensorEntry[], entryOffsets: number[], problems: FileProblem[]): void {
+  const first = firstOccurrences(entries.length, (at) => (entries[at] as TensorEntry).name);
+  if (!first) return;
+  let kept = 0;
+  for (let at = 0; at < entries.length; at += 1) {
+    const entry = entries[at] as TensorEntry;
+    const earlier = first[at] as number;
+    if (earlier < 0) {
+      entries[kept] = entry;
+      first[at] = kept;
+      kept += 1;
+      continue;
+    }
+    // `first[earlier]` is the earlier entry's new position (positions only move down).
+    entries[first[earlier] as number] = { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
+    problems.push({ code: 'ckpt-duplicate-tag', detail: entry.name, offset: entryOffsets[at] as number });
+  }
+  entries.length = kept;
 }
 
 /**
@@ -385,11 +581,15 @@ async function scanRecords(
 
   const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
   const entries: TensorEntry[] = [];
-  const indexByName = new Map<string, number>();
+  /** Where each entry's first record starts (for the duplicate-tag problem). */
+  const entryOffsets: number[] = [];
   const intern = new Interner();
   const problems: FileProblem[] = [];
-  let group: Group | null = null;
+  const record = new RecordFields();
+  const group = new Group();
+  let inGroup = false;
   let recordCount = 0;
+  let countedAhead = false;
   // Each read has a fixed cost (about 1 ms for a File slice in Chromium, measured by the bench),
   // so skipping tensor bytes only pays when records are large. While the mean record is smaller
   // than `seekCostBytes` we read through in full windows with the next one prefetched; once
@@ -397,32 +597,29 @@ async function scanRecords(
   const seekCostBytes = options.seekCostBytes ?? DEFAULT_SEEK_COST_BYTES;
   let readAhead = headerReadBytes;
 
-  const closeGroup = async (): Promise<void> => {
-    if (!group) return;
-    const entry = await finishGroup(group, source, cursor, intern, signal);
-    const existing = indexByName.get(entry.name);
-    if (existing === undefined) {
-      indexByName.set(entry.name, entries.length);
-      entries.push(entry);
-    } else {
-      // A later run of the same tag replaces the value but keeps the first position (§4).
-      entries[existing] = { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
-      problems.push({
-        code: 'ckpt-duplicate-tag',
-        detail: entry.name,
-        offset: (group.records[0] as RawRecord).recordOffset,
-      });
+  const keep = (entry: TensorEntry): void => {
+    entries.push(entry);
+    entryOffsets.push(group.firstOffset);
+  };
+  /** Undefined when the entry was made without a read (no await needed). */
+  const closeGroup = (): Promise<void> | undefined => {
+    if (!inGroup) return undefined;
+    inGroup = false;
+    const entry = finishGroup(group, source, cursor, intern, signal);
+    if (!(entry instanceof Promise)) {
+      keep(entry);
+      return undefined;
     }
-    group = null;
+    return entry.then(keep);
   };
 
   // The last refill: where the field started and how many bytes from there it asked for.
   let refill = { mark: -1, bytes: 0 };
   while (cursor.position < payloadEnd) {
     const mark = cursor.position;
-    let step: NextField;
+    let isRecord: boolean;
     try {
-      step = parseNextField(cursor, payloadEnd, recordCount);
+      isRecord = parseNextField(cursor, payloadEnd, recordCount, record);
     } catch (error) {
       if (!(error instanceof NeedMoreBytes)) throw error;
       // The window ended inside this field: refill from its start and parse it again. A field
@@ -434,26 +631,48 @@ async function scanRecords(
       const bytes =
         refill.mark === mark ? Math.max(wanted, Math.min(2 * refill.bytes, cursor.remaining, MAX_READ_BYTES)) : wanted;
       refill = { mark, bytes };
+      if (inGroup) group.saveBuffered(cursor);
       await cursor.ensure(bytes, readAhead);
       continue;
     }
-    if (!step.record) continue;
-    const record = step.record;
+    if (!isRecord) continue;
     recordCount += 1;
     progress.records = recordCount;
     readAhead = cursor.position / recordCount < seekCostBytes ? windowBytes : headerReadBytes;
     cursor.readAheadFloor = readAhead;
-    const current: Group | null = group;
-    if (current && (current.records[0] as RawRecord).tag === record.tag && !record.isMap) {
-      current.records.push(record);
+    if (inGroup && group.tag === record.tag && !record.isMap) {
+      group.add(record);
     } else {
-      await closeGroup();
-      group = { records: [record] };
+      const pending = closeGroup();
+      if (pending) await pending;
+      group.start(record);
+      inGroup = true;
     }
     if (onProgress && recordCount % 256 === 0) onProgress(cursor.position / payloadEnd);
+    if (!countedAhead && recordCount % COUNT_CHECK_RECORDS === 0) {
+      // As many records again at the same mean size would pass an eighth of the limit: count the
+      // rest first (a walk over record lengths, nothing kept), so a file of too many records is
+      // refused before its entries are made, not after two million of them.
+      const expected = (recordCount * payloadEnd) / cursor.position;
+      if (expected > MAX_TENSOR_ENTRIES / 8) {
+        countedAhead = true;
+        const beyond = await recordPastLimit(
+          source,
+          cursor.position,
+          payloadEnd,
+          windowBytes,
+          MAX_TENSOR_ENTRIES - recordCount,
+          signal,
+        );
+        if (beyond !== null)
+          throw new LensError('ckpt-too-many-records', { offset: beyond, limit: MAX_TENSOR_ENTRIES });
+      }
+    }
   }
-  await closeGroup();
+  const pending = closeGroup();
+  if (pending) await pending;
   onProgress?.(1);
+  removeDuplicates(entries, entryOffsets, problems);
 
   if (entries.length === 0) {
     problems.push({ code: 'empty-checkpoint', detail: 'no records' });

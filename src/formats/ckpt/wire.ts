@@ -67,6 +67,26 @@ export function readVarint(cursor: ByteCursor, what: 'length' | 'key' = 'length'
   throw new LensError('ckpt-varint-overflow', { offset: start });
 }
 
+/**
+ * An int64 varint (dims) as a number, as `Number(toInt64(readVarintBig(cursor)))` gives it: up to
+ * 7 bytes (below 2^49) without a BigInt, longer ones (large or negative) through one.
+ * The caller must have buffered it (needVarint).
+ */
+export function readInt64(cursor: ByteCursor): number {
+  const start = cursor.position;
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i += 1) {
+    if (cursor.remaining <= 0) throw varintCutShort(start, i);
+    const byte = cursor.byte();
+    result += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return result;
+    scale *= 128;
+  }
+  cursor.position = start;
+  return Number(toInt64(readVarintBig(cursor)));
+}
+
 /** int64 two's complement from the unsigned varint value. */
 export function toInt64(value: bigint): bigint {
   return BigInt.asIntN(64, value);

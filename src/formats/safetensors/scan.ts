@@ -1,4 +1,4 @@
-import { pushAll } from '../../base/arrays';
+import { firstOccurrences } from '../../base/duplicates';
 import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
 import { decodeSmallValues } from '../scalars';
@@ -15,6 +15,7 @@ import type { CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '.
 import type { ByteSource } from '../../io/byte-source';
 import { splitHeaderMembers } from './header-members';
 import { storedCrcOfText } from '../../base/crc-trailer';
+import { readHeaderMembers, type HeaderChunks } from './header-reader';
 
 export interface SafetensorsScanOptions {
   signal?: AbortSignal;
@@ -27,32 +28,6 @@ const DEFAULT_FIRST_READ = 64 * 1024;
 
 function readHeaderLength(head: Uint8Array): bigint {
   return new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
-}
-
-/** The header in reads of at most MAX_READ_BYTES: the format allows 100 MB, one read may not. */
-async function readHeader(source: ByteSource, headerLength: number, signal?: AbortSignal): Promise<Uint8Array> {
-  if (headerLength <= MAX_READ_BYTES) {
-    const whole = await source.read(HEADER_LENGTH_BYTES, headerLength, signal);
-    if (whole.length < headerLength)
-      throw new LensError('st-header-past-end', {
-        offset: 0,
-        expected: HEADER_LENGTH_BYTES + headerLength,
-        actual: HEADER_LENGTH_BYTES + whole.length,
-      });
-    return whole;
-  }
-  const header = new Uint8Array(headerLength);
-  for (let at = 0; at < headerLength; at += MAX_READ_BYTES) {
-    const chunk = await source.read(HEADER_LENGTH_BYTES + at, Math.min(MAX_READ_BYTES, headerLength - at), signal);
-    if (chunk.length === 0)
-      throw new LensError('st-header-past-end', {
-        offset: 0,
-        expected: HEADER_LENGTH_BYTES + headerLength,
-        actual: HEADER_LENGTH_BYTES + at,
-      });
-    header.set(chunk, at);
-  }
-  return header;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -145,67 +120,44 @@ export async function scanSafetensors(
   if (dataStart > source.size) {
     throw new LensError('st-header-past-end', { offset: 0, expected: dataStart, actual: source.size });
   }
-  const headerBytes =
-    first.length >= dataStart
-      ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
-      : await readHeader(source, headerLength, signal);
-
-  const pieces = headerMembers(headerBytes);
-  const metadata: Record<string, string> = {};
   const dataLength = source.size - dataStart;
-  const tensors: TensorEntry[] = [];
-  // One pass over the entries: no per-entry closures or copies (the parsed arrays are ours), one
-  // dtype lookup per distinct dtype, and whether the data is already in offset order.
-  const dtypes = new Map<string, { msName: string; info: DtypeInfo }>();
-  const intern = new Interner();
-  let inOrder = true;
-  let lastBegin = 0;
-  let lastEnd = 0;
-  const duplicates: string[] = [];
-  // Only a header parsed in pieces can repeat a name across pieces (JSON.parse keeps one of each).
-  const positionOf = pieces.length > 1 ? new Map<string, number>() : null;
-  for (const members of pieces) {
-    const parsed = members.parse();
-    for (const name in parsed) {
-      if (name === '__metadata__') {
-        readMetadata(parsed[name], metadata);
-        continue;
-      }
-      if (tensors.length >= MAX_TENSOR_ENTRIES && !positionOf?.has(name)) {
-        throw new LensError('st-too-many-entries', { actual: tensors.length + 1, limit: MAX_TENSOR_ENTRIES });
-      }
-      const tensor = indexEntry(name, parsed[name], dtypes, intern, dataStart, dataLength);
-      const previous = positionOf?.get(name);
-      if (previous !== undefined) {
-        // As JSON.parse does within one text: the first position, the last value.
-        tensors[previous] = tensor;
-        duplicates.push(name);
-        inOrder = false;
-        continue;
-      }
-      positionOf?.set(name, tensors.length);
-      const range = tensor.ranges[0];
-      if (range) {
-        const begin = range.offset - dataStart;
-        const end = begin + range.length;
-        if (begin < lastBegin || (begin === lastBegin && end < lastEnd)) inOrder = false;
-        lastBegin = begin;
-        lastEnd = end;
-      }
-      tensors.push(tensor);
+  const chunks: HeaderChunks = {
+    first: first.subarray(HEADER_LENGTH_BYTES, Math.min(first.length, dataStart)),
+    length: headerLength,
+    read: (offset, length) => readHeaderRange(source, offset, length, signal),
+    chunkBytes: HEADER_CHUNK_BYTES,
+  };
+  let entries = new HeaderEntries(dataStart, dataLength);
+  const read = entries;
+  if (!(await readHeaderMembers(chunks, (name, value) => read.add(name, value)))) {
+    // Not the JSON every writer produces (or not JSON): JSON.parse reads it, or words the error.
+    entries = new HeaderEntries(dataStart, dataLength);
+    const headerBytes =
+      first.length >= dataStart
+        ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
+        : await readHeaderRange(source, 0, headerLength, signal);
+    for (const members of headerMembers(headerBytes)) {
+      const parsed = members.parse();
+      for (const name in parsed) entries.add(name, parsed[name]);
+      const entryCount = Object.keys(parsed).length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
+      for (const name of members.duplicateKeys(entryCount)) entries.duplicates.add(name);
     }
-    const entryCount = Object.keys(parsed).length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
-    pushAll(duplicates, members.duplicateKeys(entryCount));
   }
+  entries.removeDuplicates();
+  const { tensors, metadata, duplicates } = entries;
 
-  const problems = checkCoverage(tensors, dataStart, dataLength, inOrder);
-  // One-element tensors (num_batches_tracked, a [1] step) show their value, as in a .ckpt.
-  await decodeSmallValues(source, tensors, signal);
-  if (duplicates.length > 0) {
-    const shown = duplicates.slice(0, 5).map((name) => `"${name}"`);
+  const problems = checkCoverage(tensors, dataStart, dataLength, entries.inOrder);
+  // One-element tensors (num_batches_tracked, a [1] step) show their value, as in a .ckpt: the
+  // entry is made again with it (a property added later costs a separate store per tensor).
+  await decodeSmallValues(source, tensors, signal, (entry, value, position) => {
+    const { name, dtype, rawDtype, shape, kind, bytes, ranges } = entry;
+    tensors[position] = { name, dtype, rawDtype, shape, kind, bytes, ranges, value };
+  });
+  if (duplicates.size > 0) {
+    const shown = [...duplicates].slice(0, 5).map((name) => `"${name}"`);
     problems.push({
       code: 'safetensors-duplicate-key',
-      detail: `${shown.join(', ')}${duplicates.length > 5 ? ` and ${duplicates.length - 5} more` : ''}`,
+      detail: `${shown.join(', ')}${duplicates.size > 5 ? ` and ${duplicates.size - 5} more` : ''}`,
       offset: HEADER_LENGTH_BYTES,
     });
   }
@@ -220,6 +172,105 @@ export async function scanSafetensors(
     problems,
     header: { length: headerLength, dataStart },
   };
+}
+
+/** Header bytes read at a time by the member reader. */
+const HEADER_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The tensors and metadata of a header, member by member (in header order, as JSON.parse gives
+ * them): every entry checked against the format's rules and the file size, one dtype lookup per
+ * distinct dtype, and whether the data is already in offset order.
+ */
+class HeaderEntries {
+  readonly tensors: TensorEntry[] = [];
+  readonly metadata: Record<string, string> = {};
+  /** Names the header repeats; JSON.parse keeps the first position and the last value. */
+  readonly duplicates = new Set<string>();
+  inOrder = true;
+  private lastBegin = 0;
+  private lastEnd = 0;
+  private readonly dtypes = new Map<string, { raw: string; msName: string; info: DtypeInfo }>();
+  private readonly intern = new Interner();
+
+  constructor(
+    private readonly dataStart: number,
+    private readonly dataLength: number,
+  ) {}
+
+  add(name: string, value: unknown): void {
+    if (name === '__metadata__') {
+      readMetadata(value, this.metadata);
+      return;
+    }
+    const tensors = this.tensors;
+    if (tensors.length >= MAX_TENSOR_ENTRIES) {
+      throw new LensError('st-too-many-entries', { actual: tensors.length + 1, limit: MAX_TENSOR_ENTRIES });
+    }
+    const tensor = indexEntry(name, value, this.dtypes, this.intern, this.dataStart, this.dataLength);
+    const range = tensor.ranges[0];
+    if (range) {
+      const begin = range.offset - this.dataStart;
+      const end = begin + range.length;
+      if (begin < this.lastBegin || (begin === this.lastBegin && end < this.lastEnd)) this.inOrder = false;
+      this.lastBegin = begin;
+      this.lastEnd = end;
+    }
+    tensors.push(tensor);
+  }
+
+  /** A name met again (in another piece, or read member by member) keeps its first position and takes the last value. */
+  removeDuplicates(): void {
+    const tensors = this.tensors;
+    const first = firstOccurrences(tensors.length, (at) => (tensors[at] as TensorEntry).name);
+    if (!first) return;
+    this.inOrder = false;
+    let kept = 0;
+    for (let at = 0; at < tensors.length; at += 1) {
+      const tensor = tensors[at] as TensorEntry;
+      const earlier = first[at] as number;
+      if (earlier < 0) {
+        tensors[kept] = tensor;
+        first[at] = kept;
+        kept += 1;
+      } else {
+        tensors[first[earlier] as number] = tensor;
+        this.duplicates.add(tensor.name);
+      }
+    }
+    tensors.length = kept;
+  }
+}
+
+/** Header bytes [offset, offset + length) in reads of at most MAX_READ_BYTES (the format allows 100 MB). */
+async function readHeaderRange(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  if (length <= MAX_READ_BYTES) {
+    const whole = await source.read(HEADER_LENGTH_BYTES + offset, length, signal);
+    if (whole.length < length)
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + offset + length,
+        actual: HEADER_LENGTH_BYTES + offset + whole.length,
+      });
+    return whole;
+  }
+  const header = new Uint8Array(length);
+  for (let at = 0; at < length; at += MAX_READ_BYTES) {
+    const chunk = await source.read(HEADER_LENGTH_BYTES + offset + at, Math.min(MAX_READ_BYTES, length - at), signal);
+    if (chunk.length === 0)
+      throw new LensError('st-header-past-end', {
+        offset: 0,
+        expected: HEADER_LENGTH_BYTES + offset + length,
+        actual: HEADER_LENGTH_BYTES + offset + at,
+      });
+    header.set(chunk, at);
+  }
+  return header;
 }
 
 /** Above this size a header is parsed in pieces of PIECE_BYTES (header-members.ts says why). */
@@ -311,7 +362,7 @@ function readMetadata(raw: unknown, metadata: Record<string, string>): void {
 function indexEntry(
   name: string,
   entry: unknown,
-  dtypes: Map<string, { msName: string; info: DtypeInfo }>,
+  dtypes: Map<string, { raw: string; msName: string; info: DtypeInfo }>,
   intern: Interner,
   dataStart: number,
   dataLength: number,
@@ -356,7 +407,7 @@ function indexEntry(
         ...(dtype.length > 64 ? { limit: dtype.length } : {}),
       });
     }
-    known = { msName, info };
+    known = { raw: dtype, msName, info };
     dtypes.set(dtype, known);
   }
 
@@ -365,7 +416,7 @@ function indexEntry(
   const tensor: TensorEntry = {
     name,
     dtype: known.msName,
-    rawDtype: dtype,
+    rawDtype: known.raw,
     shape: intern.shape(shape),
     kind: 'tensor',
     bytes: end - begin,

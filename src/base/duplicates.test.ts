@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { firstOccurrences } from './duplicates';
+
+/** The answer a Map of every name gives, as a list (typed arrays compare slowly). */
+function byMap(names: string[]): number[] | null {
+  const seen = new Map<string, number>();
+  const first = new Int32Array(names.length).fill(-1);
+  let any = false;
+  names.forEach((name, at) => {
+    const earlier = seen.get(name);
+    if (earlier === undefined) seen.set(name, at);
+    else {
+      first[at] = earlier;
+      any = true;
+    }
+  });
+  return any ? Array.from(first) : null;
+}
+
+function listed(first: Int32Array | null): number[] | null {
+  return first && Array.from(first);
+}
+
+describe('firstOccurrences', () => {
+  it('is null when every name is distinct, the empty list included', () => {
+    expect(firstOccurrences(0, () => '')).toBeNull();
+    const names = Array.from({ length: 50_000 }, (_, i) => `layer.${i}.weight`);
+    expect(firstOccurrences(names.length, (at) => names[at] as string)).toBeNull();
+  });
+
+  it('points every repeat at the first occurrence, as a Map would', () => {
+    const names = ['a', 'b', 'a', '', 'c', '', 'a', 'b', '__proto__', '__proto__', 'é', 'e\u0301', 'é'];
+    expect(listed(firstOccurrences(names.length, (at) => names[at] as string))).toEqual(byMap(names));
+    const random = Array.from({ length: 20_000 }, (_, i) => `t${(i * 7919) % 9001}`);
+    expect(listed(firstOccurrences(random.length, (at) => random[at] as string))).toEqual(byMap(random));
+  });
+
+  it('stays linear when many names share a hash or repeat (a crafted file)', () => {
+    // FNV-1a of "Aa…" and "BB…"-style blocks does not collide, but one name repeated 200,000
+    // times is one run of equal hashes: looked up through a Map, not compared pairwise.
+    const names = Array.from({ length: 200_000 }, (_, i) => (i % 2 === 0 ? 'same' : `other${i % 1000}`));
+    const started = performance.now();
+    const first = firstOccurrences(names.length, (at) => names[at] as string);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(listed(first)).toEqual(byMap(names));
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Which names in a list of up to a few million occur more than once, without a Map of every
+ * name: a Map of a million names holds about 40 MB while the index is being built (the peak),
+ * and this holds one 8-byte key per name. Each key is a 32-bit hash of the name and its
+ * position; sorted, equal names lie in runs of equal hashes, compared as strings.
+ */
+
+/** Positions fit below 2^21 in a key (hash · 2^21 + position stays a safe integer). */
+const POSITION_BITS = 2 ** 21;
+/** The most names `firstOccurrences` takes (MAX_TENSOR_ENTRIES is 2,000,000). */
+export const MAX_DUPLICATE_SCAN = POSITION_BITS;
+
+/** Runs of equal hashes longer than this are matched through a Map, not pairwise. */
+const MAX_COMPARED_RUN = 16;
+
+/** FNV-1a over the UTF-16 code units. */
+function hashName(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * For each position, the position of the first equal name when it repeats an earlier one, else
+ * -1; null when every name is distinct (the common case, then nothing else is allocated).
+ */
+export function firstOccurrences(count: number, nameAt: (position: number) => string): Int32Array | null {
+  if (count > MAX_DUPLICATE_SCAN) throw new RangeError(`more than ${MAX_DUPLICATE_SCAN} names`);
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i += 1) keys[i] = hashName(nameAt(i)) * POSITION_BITS + i;
+  keys.sort();
+  let first: Int32Array | null = null;
+  for (let run = 0; run < count;) {
+    const hash = Math.floor((keys[run] as number) / POSITION_BITS);
+    let end = run + 1;
+    while (end < count && Math.floor((keys[end] as number) / POSITION_BITS) === hash) end += 1;
+    // Within a run, positions ascend: the first equal name met is the first occurrence. A long
+    // run (many names sharing a hash, which a crafted file can arrange) is looked up in a Map.
+    if (end - run > MAX_COMPARED_RUN) {
+      const seen = new Map<string, number>();
+      for (let a = run; a < end; a += 1) {
+        const position = (keys[a] as number) % POSITION_BITS;
+        const name = nameAt(position);
+        const earlier = seen.get(name);
+        if (earlier === undefined) seen.set(name, position);
+        else {
+          first ??= new Int32Array(count).fill(-1);
+          first[position] = earlier;
+        }
+      }
+    } else {
+      for (let a = run + 1; a < end; a += 1) {
+        const position = (keys[a] as number) % POSITION_BITS;
+        const name = nameAt(position);
+        for (let b = run; b < a; b += 1) {
+          const earlier = (keys[b] as number) % POSITION_BITS;
+          if (first !== null && first[earlier] !== -1) continue;
+          if (nameAt(earlier) === name) {
+            first ??= new Int32Array(count).fill(-1);
+            first[position] = earlier;
+            break;
+          }
+        }
+      }
+    }
+    run = end;
+  }
+  return first;
+}

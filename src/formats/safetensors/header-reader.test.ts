@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { readHeaderMembers } from './header-reader';
+
+const encoder = new TextEncoder();
+
+/** Members as the reader hands them over, reading `chunkBytes` at a time after a first read of as many. */
+async function membersOf(text: string, chunkBytes: number): Promise<[string, unknown][] | false> {
+  const bytes = encoder.encode(text);
+  const members: [string, unknown][] = [];
+  const understood = await readHeaderMembers(
+    {
+      first: bytes.subarray(0, chunkBytes),
+      length: bytes.length,
+      read: async (offset, length) => bytes.slice(offset, offset + length),
+      chunkBytes,
+    },
+    (name, value) => members.push([name, value]),
+  );
+  return understood && members;
+}
+
+const entry = (begin: number) => `{"dtype":"F32","shape":[2,3],"data_offsets":[${begin},${begin + 24}]}`;
+
+describe('readHeaderMembers', () => {
+  const understood = [
+    `{}`,
+    ` \n{ } \n `,
+    `{"a":${entry(0)}}`,
+    `{"__metadata__":{"format":"pt","crc_num":"12"},"model.layers.0.self_attn.q_proj.weight":${entry(0)},"b":${entry(24)}}  `,
+    `{\n  "a" : {"dtype" : "BF16", "shape" : [ ], "data_offsets" : [ 0 , 0 ] } ,\n  "b":{"data_offsets":[0,2],"shape":[1],"dtype":"F16","extra":[true,false,null,-1.5e3,0.25,{"x":[[]]}]}\n}`,
+    `{"__proto__":${entry(0)},"constructor":${entry(24)},"a1":${entry(48)}}`,
+    `{"big":{"dtype":"F32","shape":[123456789012345],"data_offsets":[0,900719925474099]}}`,
+    `{"long":{"dtype":"F32","shape":[1234567890123456789],"data_offsets":[0,9007199254740993]}}`,
+  ];
+  it.each(understood)('reads %j as JSON.parse does, whatever the chunk size', async (text) => {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    for (const chunkBytes of [1, 2, 3, 7, 64, 1 << 20]) {
+      const members = await membersOf(text, chunkBytes);
+      expect(members).not.toBe(false);
+      expect(Object.fromEntries(members as [string, unknown][])).toEqual(parsed);
+      expect((members as [string, unknown][]).map(([name]) => name)).toEqual(Object.keys(parsed));
+    }
+  });
+
+  const leftToJsonParse = [
+    // What JSON.parse reads differently or better: escapes, UTF-8, array-index names (it lists
+    // them first), a repeated __metadata__.
+    `{"a\\"b":${entry(0)}}`,
+    `{"é":${entry(0)}}`,
+    `{"b":${entry(0)},"10":${entry(24)}}`,
+    `{"a":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}`,
+    `{"__metadata__":{},"__metadata__":{}}`,
+    // Not JSON: JSON.parse words the error.
+    `{"a":${entry(0)},}`,
+    `{"a":${entry(0)}`,
+    `{"a":${entry(0)}} x`,
+    `{"a":${entry(0)},,"b":${entry(0)}}`,
+    `{"a" ${entry(0)}}`,
+    `["a"]`,
+    ``,
+    `{"a":tru}`,
+    `{"a":"\u0001"}`,
+    `{"a":${'['.repeat(40)}${']'.repeat(40)}}`,
+  ];
+  it.each(leftToJsonParse)('leaves %j to JSON.parse', async (text) => {
+    for (const chunkBytes of [1, 5, 1 << 20]) expect(await membersOf(text, chunkBytes)).toBe(false);
+  });
+
+  it('reports a syntax error after a member it could not take before that member’s error', async () => {
+    const bytes = encoder.encode(`{"a":1,"b":2,}`);
+    const source = { first: bytes, length: bytes.length, read: async () => new Uint8Array(0), chunkBytes: 4 };
+    const refuse = () => {
+      throw new Error('entry a is bad');
+    };
+    expect(await readHeaderMembers(source, refuse)).toBe(false);
+    const valid = encoder.encode(`{"a":1,"b":2}`);
+    await expect(readHeaderMembers({ ...source, first: valid, length: valid.length }, refuse)).rejects.toThrow(
+      'entry a is bad',
+    );
+  });
+});

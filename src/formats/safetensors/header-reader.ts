@@ -1,0 +1,272 @@
+/**
+ * The safetensors header read member by member from its bytes, a few MiB at a time: each
+ * `"name": value` is handed over as it is read, and no text of the header, no object of all
+ * its members and no whole copy of its bytes ever exists. `JSON.parse` of a million-entry
+ * header (82 MB) built an 82 MB string and a dictionary of a million members, and enumerating
+ * that dictionary cost seconds; here the peak is one chunk plus the values of one member.
+ *
+ * It reads the JSON every writer produces. Anything else — escapes or non-ASCII in a string,
+ * nesting past a few levels, array-index names (JSON.parse orders those
+ * first), a repeated `__metadata__`, and every syntax error — makes it answer `false`, and the
+ * caller parses the whole text with JSON.parse as before (which also words the error).
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const MAX_NESTING = 16;
+
+/** The member ran past the bytes read so far: read more and start it again. */
+class NeedMore {}
+const needMore = new NeedMore();
+/** Not what this reader takes (or not JSON): the caller parses the whole text. */
+class Unsupported {}
+const unsupported = new Unsupported();
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function isNumberByte(byte: number): boolean {
+  return (
+    (byte >= DIGIT_0 && byte <= DIGIT_9) || byte === MINUS || byte === 0x2b || byte === 0x2e || (byte | 0x20) === 0x65
+  );
+}
+
+/** A JSON value reader over one buffer; `at` moves as values are read. */
+class Reader {
+  at = 0;
+  constructor(
+    readonly bytes: Uint8Array,
+    /** Whether `bytes` ends where the header ends (then running out is malformed, not "need more"). */
+    readonly final: boolean,
+  ) {}
+
+  private byte(): number {
+    if (this.at >= this.bytes.length) throw this.final ? unsupported : needMore;
+    return this.bytes[this.at] as number;
+  }
+
+  skipSpace(): number {
+    for (;;) {
+      const byte = this.byte();
+      if (!isSpace(byte)) return byte;
+      this.at += 1;
+    }
+  }
+
+  expect(byte: number): void {
+    if (this.skipSpace() !== byte) throw unsupported;
+    this.at += 1;
+  }
+
+  string(): string {
+    if (this.skipSpace() !== QUOTE) throw unsupported;
+    const start = this.at + 1;
+    let end = start;
+    const bytes = this.bytes;
+    for (; ; end += 1) {
+      if (end >= bytes.length) throw this.final ? unsupported : needMore;
+      const byte = bytes[end] as number;
+      if (byte === QUOTE) break;
+      // Escapes, control characters and UTF-8 are JSON.parse's to read.
+      if (byte === BACKSLASH || byte < 0x20 || byte >= 0x80) throw unsupported;
+    }
+    this.at = end + 1;
+    return asciiText(bytes, start, end);
+  }
+
+  value(depth: number): unknown {
+    const byte = this.skipSpace();
+    if (byte === QUOTE) return this.string();
+    if (byte === OPEN_BRACE) return this.object(depth + 1);
+    if (byte === OPEN_BRACKET) return this.array(depth + 1);
+    if (byte === MINUS || (byte >= DIGIT_0 && byte <= DIGIT_9)) return this.number();
+    if (byte === 0x74) return this.word('true', true);
+    if (byte === 0x66) return this.word('false', false);
+    if (byte === 0x6e) return this.word('null', null);
+    throw unsupported;
+  }
+
+  private word<T>(text: string, value: T): T {
+    for (let i = 0; i < text.length; i += 1) {
+      if (this.byte() !== text.charCodeAt(i)) throw unsupported;
+      this.at += 1;
+    }
+    return value;
+  }
+
+  private number(): number {
+    const start = this.at;
+    const bytes = this.bytes;
+    let end = start;
+    let whole = true;
+    let value = 0;
+    for (; end < bytes.length && isNumberByte(bytes[end] as number); end += 1) {
+      const byte = bytes[end] as number;
+      if (byte >= DIGIT_0 && byte <= DIGIT_9) value = value * 10 + (byte - DIGIT_0);
+      else whole = false;
+    }
+    if (end >= bytes.length && !this.final) throw needMore;
+    this.at = end;
+    const digits = end - start;
+    // Plain digits: exact below 2^53 (15 digits), and JSON allows no leading zero.
+    if (whole && digits <= 15 && (digits === 1 || bytes[start] !== DIGIT_0)) return value;
+    const text = asciiText(bytes, start, end);
+    if (!JSON_NUMBER.test(text)) throw unsupported;
+    return Number(text);
+  }
+
+  private array(depth: number): unknown[] {
+    if (depth > MAX_NESTING) throw unsupported;
+    this.at += 1;
+    const items: unknown[] = [];
+    if (this.skipSpace() === CLOSE_BRACKET) {
+      this.at += 1;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value(depth));
+      const next = this.skipSpace();
+      this.at += 1;
+      if (next === CLOSE_BRACKET) return items;
+      if (next !== COMMA) throw unsupported;
+    }
+  }
+
+  private object(depth: number): Record<string, unknown> {
+    if (depth > MAX_NESTING) throw unsupported;
+    this.at += 1;
+    const record: Record<string, unknown> = {};
+    if (this.skipSpace() === CLOSE_BRACE) {
+      this.at += 1;
+      return record;
+    }
+    for (;;) {
+      const key = this.string();
+      this.expect(COLON);
+      const value = this.value(depth);
+      // As JSON.parse: an own property whatever the key (a plain `__proto__` assignment sets the prototype).
+      if (key === '__proto__')
+        Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+      else record[key] = value;
+      const next = this.skipSpace();
+      this.at += 1;
+      if (next === CLOSE_BRACE) return record;
+      if (next !== COMMA) throw unsupported;
+    }
+  }
+}
+
+/** Bytes known to be ASCII as a string. */
+function asciiText(bytes: Uint8Array, start: number, end: number): string {
+  // Up to 12 characters V8 makes a flat string of `+=`; longer ones would be a chain of pieces.
+  if (end - start <= 12) {
+    let text = '';
+    for (let i = start; i < end; i += 1) text += String.fromCharCode(bytes[i] as number);
+    return text;
+  }
+  return ascii.decode(bytes.subarray(start, end));
+}
+
+const ascii = new TextDecoder();
+
+export interface HeaderChunks {
+  /** The header's bytes already read (a prefix of it, possibly all). */
+  first: Uint8Array;
+  length: number;
+  /** Reads `length` header bytes from `offset` (relative to the header's start). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  chunkBytes: number;
+}
+
+/**
+ * Read the header's top-level members in order, calling `onMember` for each. A member whose
+ * handling throws stops the handling but not the reading: the rest is still checked as JSON,
+ * so a syntax error anywhere is reported first (as JSON.parse would), and otherwise that error
+ * is thrown at the end. Returns false when the header is not what this reader takes.
+ */
+export async function readHeaderMembers(
+  chunks: HeaderChunks,
+  onMember: (name: string, value: unknown) => void,
+): Promise<boolean> {
+  let buffer = chunks.first.subarray(0, Math.min(chunks.first.length, chunks.length));
+  let consumed = 0;
+  let failure: { error: unknown } | null = null;
+  let sawMetadata = false;
+  let reader = new Reader(buffer, buffer.length === chunks.length);
+  let opened = false;
+  let done = false;
+  while (!done) {
+    const mark = reader.at;
+    try {
+      if (!opened) {
+        reader.expect(OPEN_BRACE);
+        if (reader.skipSpace() === CLOSE_BRACE) {
+          reader.at += 1;
+          break;
+        }
+        opened = true;
+        continue;
+      }
+      const name = reader.string();
+      reader.expect(COLON);
+      const value = reader.value(0);
+      const next = reader.skipSpace();
+      reader.at += 1;
+      if (next === CLOSE_BRACE) done = true;
+      else if (next !== COMMA) throw unsupported;
+      if (ARRAY_INDEX.test(name)) return false;
+      if (name === '__metadata__') {
+        if (sawMetadata) return false;
+        sawMetadata = true;
+      }
+      if (!failure) {
+        try {
+          onMember(name, value);
+        } catch (error) {
+          failure = { error };
+        }
+      }
+    } catch (signal) {
+      if (signal === unsupported) return false;
+      if (signal !== needMore) throw signal;
+      // Start this member again after reading more: at least a chunk, and at least as much as
+      // is kept (a member longer than a chunk is re-read O(log n) times, not once per chunk).
+      const rest = buffer.subarray(mark);
+      const readTo = consumed + buffer.length;
+      const wanted = Math.max(chunks.chunkBytes, rest.length);
+      const more = await chunks.read(readTo, Math.min(wanted, chunks.length - readTo));
+      if (more.length === 0) return false;
+      const joined = new Uint8Array(rest.length + more.length);
+      joined.set(rest);
+      joined.set(more, rest.length);
+      consumed += mark;
+      buffer = joined;
+      reader = new Reader(buffer, consumed + buffer.length >= chunks.length);
+    }
+  }
+  // Only white space may follow the object.
+  for (;;) {
+    for (; reader.at < buffer.length; reader.at += 1) if (!isSpace(buffer[reader.at] as number)) return false;
+    const readTo = consumed + buffer.length;
+    if (readTo >= chunks.length) break;
+    consumed = readTo;
+    buffer = await chunks.read(readTo, Math.min(chunks.chunkBytes, chunks.length - readTo));
+    if (buffer.length === 0) return false;
+    reader = new Reader(buffer, consumed + buffer.length >= chunks.length);
+  }
+  if (failure) throw failure.error;
+  return true;
+}
