@@ -114,7 +114,7 @@ export class ZipCheckedSource implements ByteSource {
         const entry = this.entries[indexes[next] as number] as ZipUncheckedEntry;
         if (
           entry.localHeaderOffset - end > HEADER_GAP_BYTES ||
-          entry.dataOffset - head.localHeaderOffset > MAX_READ_BYTES
+          entry.dataOffset - head.localHeaderOffset > DEFAULT_WINDOW_BYTES
         )
           break;
         end = entry.dataOffset;
