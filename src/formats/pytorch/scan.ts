@@ -15,7 +15,7 @@ import { torchDtype } from './dtypes';
 import { flattenPickle } from './flatten';
 import { readPickle, type PickleResult, type PyStorage, type PyTensor } from './pickle';
 import { ZipCheckedSource } from './checked-source';
-import { entryDataRange, inferDataOffsets, looksLikeZip, readZipArchive } from './zip';
+import { entryDataRange, inferDataOffsets, looksLikeZip, readZipArchive, type ZipEntry } from './zip';
 
 export interface PytorchScanOptions {
   signal?: AbortSignal;
@@ -83,18 +83,29 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     .sort((a, b) => a.name.length - b.name.length)[0];
   if (!pickleEntry) throw new LensError('pt-missing-record', { hint: 'The pickle', actual: 'data.pkl' });
   const prefix = pickleEntry.name.slice(0, -'data.pkl'.length);
+  const placed = inferDataOffsets(entries, directoryOffset);
+  // An entry's bytes: where the layout places it, read with its local header (one read) and
+  // checked against it; otherwise its header is read first.
+  const entryBytes = async (entry: ZipEntry): Promise<{ offset: number; bytes: Uint8Array }> => {
+    const offset = placed.get(entry);
+    if (offset === undefined) {
+      const range = await entryDataRange(source, entry, signal);
+      return { offset: range.offset, bytes: await readWhole(source, range.offset, range.length, signal) };
+    }
+    const checked = new ZipCheckedSource(source, [
+      { name: entry.name, localHeaderOffset: entry.localHeaderOffset, dataOffset: offset, size: entry.size },
+    ]);
+    return { offset, bytes: await readWhole(checked, offset, entry.size, signal) };
+  };
   const byteorder = byName.get(`${prefix}byteorder`);
   if (byteorder && byteorder.size <= 16) {
-    const range = await entryDataRange(source, byteorder, signal);
-    const text = new TextDecoder().decode(await readWhole(source, range.offset, range.length, signal)).trim();
-    if (text !== 'little') throw new LensError('pt-big-endian', { actual: text, offset: range.offset });
+    const { offset, bytes } = await entryBytes(byteorder);
+    const text = new TextDecoder().decode(bytes).trim();
+    if (text !== 'little') throw new LensError('pt-big-endian', { actual: text, offset });
   }
   checkPickleSize(pickleEntry.size, pickleEntry.localHeaderOffset);
-  const pickleRange = await entryDataRange(source, pickleEntry, signal);
-  const result = readPickle(
-    await readWhole(source, pickleRange.offset, pickleRange.length, signal),
-    pickleRange.offset,
-  );
+  const pickle = await entryBytes(pickleEntry);
+  const result = readPickle(pickle.bytes, pickle.offset);
   const flat = flattenPickle(result);
   const keys = [...storagesOf(flat.tensors).keys()];
   const storageEntries = keys.map((key) => {
@@ -107,7 +118,6 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
   // 10,000 took 13–60 s in Chromium (32 in flight): where the central directory's layout places
   // a storage unambiguously (inferDataOffsets), its header is left to be checked when its bytes
   // are first read (checked-source.ts); the others are read now.
-  const placed = inferDataOffsets(entries, directoryOffset);
   const unchecked: ZipUncheckedEntry[] = [];
   const ranges = await mapConcurrently(storageEntries, LOCAL_HEADER_READS_IN_FLIGHT, async (entry) => {
     const dataOffset = placed.get(entry);
