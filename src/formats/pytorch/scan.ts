@@ -119,14 +119,22 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
   // a storage unambiguously (inferDataOffsets), its header is left to be checked when its bytes
   // are first read (checked-source.ts); the others are read now.
   const unchecked: ZipUncheckedEntry[] = [];
-  const ranges = await mapConcurrently(storageEntries, LOCAL_HEADER_READS_IN_FLIGHT, async (entry) => {
+  const storages: StorageBytes = new Map();
+  const unplaced: number[] = [];
+  storageEntries.forEach((entry, i) => {
     const dataOffset = placed.get(entry);
-    if (dataOffset === undefined) return entryDataRange(source, entry, signal);
+    if (dataOffset === undefined) {
+      unplaced.push(i);
+      return;
+    }
     if (entry.size > 0)
       unchecked.push({ name: entry.name, localHeaderOffset: entry.localHeaderOffset, dataOffset, size: entry.size });
-    return { offset: dataOffset, length: entry.size };
+    storages.set(keys[i] as string, { offset: dataOffset, length: entry.size });
   });
-  const storages: StorageBytes = new Map(keys.map((key, i) => [key, ranges[i] as ByteRange]));
+  const ranges = await mapConcurrently(unplaced, LOCAL_HEADER_READS_IN_FLIGHT, (i) =>
+    entryDataRange(source, storageEntries[i] as ZipEntry, signal),
+  );
+  unplaced.forEach((i, at) => storages.set(keys[i] as string, ranges[at] as ByteRange));
   return { result, flat, storages, zipEntries: entries.length, unchecked };
 }
 

@@ -268,6 +268,7 @@ export async function entryDataRange(
 const TORCH_DATA_ALIGNMENT = 64;
 /** Data descriptor lengths a bit-3 entry may end with: with its signature (miniz), then without; 32-bit or zip64 sizes. */
 const DESCRIPTOR_BYTES = [16, 24, 12, 20];
+const NO_DESCRIPTOR = [0];
 
 /**
  * Where each entry's data begins if the archive is laid out as torch writes it, from the central
@@ -286,10 +287,16 @@ export function inferDataOffsets(entries: readonly ZipEntry[], directoryOffset: 
     const next = ordered[i + 1]?.localHeaderOffset ?? directoryOffset;
     if (entry.method !== 0 || entry.compressedSize !== entry.size || next <= entry.localHeaderOffset) continue;
     const earliest = entry.localHeaderOffset + LOCAL_BYTES + utf8Length(entry.name);
-    const fits = ((entry.flags & ZIP_DATA_DESCRIPTOR_FLAG) !== 0 ? DESCRIPTOR_BYTES : [0])
-      .map((descriptor) => next - descriptor - entry.size)
-      .filter((start) => start >= earliest && start % TORCH_DATA_ALIGNMENT === 0);
-    if (fits.length === 1) placed.set(entry, fits[0] as number);
+    let fit = -1;
+    let fits = 0;
+    for (const descriptor of (entry.flags & ZIP_DATA_DESCRIPTOR_FLAG) !== 0 ? DESCRIPTOR_BYTES : NO_DESCRIPTOR) {
+      const start = next - descriptor - entry.size;
+      if (start >= earliest && start % TORCH_DATA_ALIGNMENT === 0) {
+        fit = start;
+        fits += 1;
+      }
+    }
+    if (fits === 1) placed.set(entry, fit);
   }
   return placed;
 }
@@ -297,7 +304,8 @@ export function inferDataOffsets(entries: readonly ZipEntry[], directoryOffset: 
 const utf8Encoder = new TextEncoder();
 
 function utf8Length(text: string): number {
-  return utf8Encoder.encode(text).length;
+  // eslint-disable-next-line no-control-regex -- ASCII names (torch's) are their own length
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : utf8Encoder.encode(text).length;
 }
 
 /**
