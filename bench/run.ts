@@ -635,7 +635,7 @@ async function main(): Promise<void> {
           target: '≥ 0.7×, memory flat (peak Δ ≤ 256 MiB)',
           pass: convertRatio >= 0.7 && convert.peakRssMiB <= 256,
           ...usage(convert),
-          note: `open + plan + every tensor read and written as .ckpt chunks (discarded), ${((convert.items ?? 0) / MiB).toFixed(0)} MiB out in ${convert.reads} chunks; runs (raw/convert ms): ${rawRuns.map((run, i) => `${run.ms.toFixed(0)}/${(convertRuns[i]?.ms ?? 0).toFixed(0)}`).join(', ')}; peak Δ of the raw reads ${rawBin.peakRssMiB} MiB; as a Blob of source slices instead (no file target, nothing read): ${blob.ms.toFixed(0)} ms`,
+          note: `open + plan + every tensor read and written as .ckpt chunks (discarded), ${((convert.items ?? 0) / MiB).toFixed(0)} MiB out in ${convert.reads} chunks; runs (raw/convert ms): ${rawRuns.map((run, i) => `${run.ms.toFixed(0)}/${(convertRuns[i]?.ms ?? 0).toFixed(0)}`).join(', ')}; peak Δ of the raw reads ${rawBin.peakRssMiB} MiB; as a Blob of source slices instead (no file target; only the local headers of the storages read, to check them): ${blob.ms.toFixed(0)} ms`,
         });
         await done([torch.file]);
       }
