@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openInputCheckpoint } from '../src/cli/open-input';
 import { openFileSource } from '../src/cli/files';
-import type { OpenedCheckpoint } from '../src/core/open';
+import { buildExport, exportChunks, planExport } from '../src/core/export';
+import { openCheckpoint, type OpenedCheckpoint } from '../src/core/open';
+import { CountingSource, MemorySource } from '../src/io/byte-source';
 import { checkZipCrcs } from '../src/integrity/zip-crc';
 import {
   generateShardedSet,
@@ -44,6 +46,17 @@ describe('the PyTorch bench inputs', () => {
     for (const tensor of opened.index.tensors) expect((tensor.ranges[0]?.offset ?? 1) % 64).toBe(0);
   });
 
+  it('open in a handful of reads: storages placed from the central directory, local headers checked when read', async () => {
+    const source = new CountingSource(await openFileSource(bin.file));
+    const opened = await openCheckpoint(source);
+    // The sniff, the tail, the directory, byteorder and the pickle: not 1,100 local headers.
+    expect(source.reads).toBeLessThan(10);
+    expect(opened.index.zipUnchecked).toHaveLength(1100);
+    const bytes = await contents(opened);
+    expect(bytes.size).toBe(1100);
+    expect((opened.plaintext as unknown as { stillUnchecked(): unknown[] }).stillUnchecked()).toEqual([]);
+  });
+
   it('store a correct CRC-32 for every zip entry', async () => {
     const check = await checkZipCrcs(await openFileSource(bin.file));
     expect(check.entries).toBe(1100 + 5);
@@ -73,6 +86,29 @@ describe('the PyTorch bench inputs', () => {
     expect(fromBin.get(expected[1]?.name ?? '')?.subarray(0, 64)).not.toEqual(
       fromBin.get(expected[2]?.name ?? '')?.subarray(0, 64),
     );
+  });
+
+  it('convert to .ckpt reading tensors behind their zip headers in whole windows, not one read each', async () => {
+    const own = mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-bench-pytorch-'));
+    try {
+      // 40 tensors of ~100 KiB, each behind its local header (64-byte aligned) and data descriptor.
+      const small = generateTorchBin(own, 4 * MiB, 40);
+      const source = new CountingSource(await openFileSource(small.file));
+      const opened = await openCheckpoint(source);
+      const job = await buildExport(opened, planExport(opened.index, { format: 'ckpt' }));
+      const before = source.reads;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of exportChunks(job)) chunks.push(chunk.slice());
+      // 4 MiB in 16 MiB windows: one read (one per tensor before).
+      expect(source.reads - before).toBe(1);
+      const written = await openCheckpoint(new MemorySource(Buffer.concat(chunks)));
+      const want = await contents(opened);
+      const got = await contents(written);
+      expect([...got.keys()]).toEqual([...want.keys()]);
+      for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('are all removed by removePytorchInputs', () => {

@@ -84,5 +84,10 @@ describe("docs/performance.md's benchmark table", () => {
       `${measuredOn(full)} 2 rows re-measured 2030-01-02 03:04 UTC by \`BENCH_ONLY=pytorch\` on Chromium 999 (inputs 1024 MiB, ${results.inputs.tensors} tensors): each replaced the row of its metric or was added.`,
     );
     expect(mergePartial(merged, partial, ['pytorch']).remeasured).toHaveLength(2);
+    // A new row measured after a known one is placed beside it.
+    const beside = mergePartial(full, { ...partial, rows: [...partial.rows, { metric: 'd', value: 4, unit: 'ms' }] }, [
+      'pytorch',
+    ]);
+    expect(beside.rows.map((row) => row.metric)).toEqual(['a', 'd', 'b', 'c']);
   });
 });

@@ -45,7 +45,15 @@ export function mergePartial(full: BenchResults, partial: BenchResults, sections
   const fresh = new Map(partial.rows.map((row) => [row.metric, row]));
   const rows = full.rows.map((row) => fresh.get(row.metric) ?? row);
   const known = new Set(full.rows.map((row) => row.metric));
-  rows.push(...partial.rows.filter((row) => !known.has(row.metric)));
+  // A new row goes beside the row measured before it in the partial run, or last.
+  partial.rows.forEach((row, index) => {
+    if (known.has(row.metric)) return;
+    const before = partial.rows[index - 1]?.metric;
+    const at = before === undefined ? -1 : rows.findIndex((kept) => kept.metric === before);
+    if (at >= 0) rows.splice(at + 1, 0, row);
+    else rows.push(row);
+    known.add(row.metric);
+  });
   const run: Remeasured = {
     date: partial.date,
     sections,

@@ -5,7 +5,7 @@ import { scanSafetensors } from '../../src/formats/safetensors/scan';
 import { BlobSource, CountingSource } from '../../src/io/byte-source';
 import type { TensorEntry } from '../../src/base/types';
 import { compareCheckpoints } from '../../src/core/compare/compare';
-import { buildExport, exportBlob, exportBlobParts, exportChunks, planExport } from '../../src/core/export';
+import { buildExport, exportBlobParts, exportChunks, planExport } from '../../src/core/export';
 import { diffAgainstNetwork } from '../../src/core/load-rules';
 import { openCheckpoint } from '../../src/core/open';
 import { compileFilter, parseFilter } from '../../src/core/selection';
@@ -139,8 +139,10 @@ async function exportSubset(
   const predicate = compileFilter(parseFilter(options.filter));
   const plan = planExport(opened.index, { format: options.format, select: (entry) => predicate(entry) });
   const job = await buildExport(opened, plan);
-  const blob = await exportBlob(job);
-  return { ms: performance.now() - start, bytes: blob.size, items: plan.tensors.length };
+  const parts = await exportBlobParts(job);
+  const blob = new Blob(parts);
+  const slices = parts.filter((part) => part instanceof Blob).length;
+  return { ms: performance.now() - start, bytes: blob.size, items: plan.tensors.length, reads: slices };
 }
 
 /**

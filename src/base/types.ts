@@ -128,6 +128,14 @@ export interface EncryptionInfo {
   layout: 'current' | 'legacy';
 }
 
+/** A zip entry whose data offset was inferred, with what its local header must confirm. */
+export interface ZipUncheckedEntry {
+  name: string;
+  localHeaderOffset: number;
+  dataOffset: number;
+  size: number;
+}
+
 export interface CheckpointIndex {
   format: FormatId;
   /** Size of the file on disk. */
@@ -142,6 +150,12 @@ export interface CheckpointIndex {
   problems: FileProblem[];
   /** safetensors only: header facts. */
   header?: { length: number; dataStart: number };
+  /**
+   * torch zip only: storages placed from the central directory without reading their local
+   * headers (formats/pytorch/zip inferDataOffsets). Their ranges are a claim until the header is
+   * read: core/open checks each when its bytes are first read (formats/pytorch/checked-source).
+   */
+  zipUnchecked?: ZipUncheckedEntry[];
   /** Set when several shard files open as one checkpoint (core/sharded). */
   sharded?: ShardedSetInfo;
 }

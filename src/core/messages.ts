@@ -1158,6 +1158,14 @@ export function crcHex(value: number | null): string {
   return value === null ? '?' : `0x${value.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * inspect on a torch zip: storages placed from the central directory, whose local headers are
+ * read only together with their bytes (formats/pytorch/checked-source), so not yet checked.
+ */
+export function describeUncheckedZipHeaders(count: number): string {
+  return `zip local headers: ${count} not read at open (their storages are placed from the central directory; each header is checked when its bytes are first read, and verify reads them all)`;
+}
+
 const STORED_CRC_PROBLEM: Record<StoredCrcProblem, string> = {
   'above-32-bits': 'larger than 2^32−1 = 4,294,967,295',
   negative: 'negative',

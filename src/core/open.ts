@@ -4,6 +4,7 @@ import type { ByteSource } from '../io/byte-source';
 import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { SNIFF_BYTES } from '../formats/sniff';
 import { scanCheckpoint } from '../formats/ckpt/scan';
+import { ZipCheckedSource } from '../formats/pytorch/checked-source';
 import { beginsWithRecord, RECORD_START_BYTES } from '../formats/ckpt/wire';
 import { detectEncryption, readFrameTable, type FrameTable } from '../crypto/frames';
 import type { DecryptedSourceOptions } from '../crypto/decrypted-source';
@@ -68,7 +69,10 @@ export async function openCheckpoint(
     if (source.size === 0) throw new LensError('empty-file');
     if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
     const index = await indexPlainFile(source, scanOptions, head);
-    return { index, plaintext: source };
+    // A torch zip's storages placed without reading their local headers: each is checked when
+    // its bytes are first read or sliced.
+    const plaintext = index.zipUnchecked ? new ZipCheckedSource(source, index.zipUnchecked) : source;
+    return { index, plaintext };
   }
   if (!key) {
     throw new LensError('encrypted-needs-key', {

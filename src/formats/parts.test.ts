@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CountingSource, MemorySource, type ByteSource } from '../io/byte-source';
-import { bytesPart, readParts, type OutputPart } from './parts';
+import { bytesPart, joinAdjacentCopies, readParts, totalLength, type OutputPart } from './parts';
 
 /** A source whose reads wait until released, recording what was asked when. */
 class GatedSource implements ByteSource {
@@ -170,7 +170,7 @@ describe('readParts: runs of small copies', () => {
     expect(source.bytesRead).toBe(20 * 999 + 4);
   });
 
-  it('starts a new read at a gap over 64 KiB, another source, a large copy or a step back', async () => {
+  it('starts a new read at a gap over 64 KiB, another source, past the window or a step back', async () => {
     const a = new CountingSource(new MemorySource(file));
     const b = new CountingSource(new MemorySource(file));
     const parts: OutputPart[] = [
@@ -178,12 +178,81 @@ describe('readParts: runs of small copies', () => {
       copy(a, 8, 4), // joins
       copy(a, 8 + 4 + 70_000, 4), // gap over 64 KiB: new read
       copy(b, 100, 4), // other source
-      copy(a, 90_000, 100_000), // large: its own read
-      copy(a, 200_000, 4),
+      copy(a, 90_000, 100_000), // new read (another source before it)
+      copy(a, 200_000, 4), // joins: 10,000 bytes past it, within the window
       copy(a, 199_000, 4), // before the last: new read
     ];
     expect(await collect(parts)).toEqual(expected(parts));
-    expect(a.reads).toBe(5);
+    expect(a.reads).toBe(4);
     expect(b.reads).toBe(1);
+    const c = new CountingSource(new MemorySource(file));
+    const wide: OutputPart[] = [copy(c, 0, 100_000), copy(c, 100_100, 100_000), copy(c, 200_200, 50_000)];
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readParts(wide, { windowBytes: 128 * 1024 })) chunks.push(chunk.slice());
+    expect(Uint8Array.from(chunks.flatMap((chunk) => [...chunk]))).toEqual(expected(wide));
+    // The next copy would take the read past the 128 KiB window: each alone.
+    expect(c.reads).toBe(3);
+  });
+
+  it('reads tensors behind small headers (a torch zip) in whole windows, not one read each', async () => {
+    const source = new CountingSource(new MemorySource(file));
+    const parts: OutputPart[] = [];
+    // 70,000-byte tensors, each 64 bytes after the last (a zip local header), a record header before each.
+    for (let at = 64; at + 70_000 <= file.length; at += 70_064)
+      parts.push(bytesPart(Uint8Array.of(1, 2, 3)), copy(source, at, 70_000));
+    expect(parts.length).toBe(8);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readParts(parts, { windowBytes: 150_000 })) chunks.push(chunk.slice());
+    expect(Uint8Array.from(chunks.flatMap((chunk) => [...chunk]))).toEqual(expected(parts));
+    expect(source.reads).toBe(2);
+  });
+
+  it('reads copies back to back as one, across their boundaries, and hands out whole windows', async () => {
+    const source = new CountingSource(new MemorySource(file));
+    const parts: OutputPart[] = [];
+    for (let at = 0; at + 30_000 <= file.length; at += 30_000) parts.push(copy(source, at, 30_000));
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readParts(parts, { windowBytes: 100_000 })) chunks.push(chunk.slice());
+    expect(Uint8Array.from(chunks.flatMap((chunk) => [...chunk]))).toEqual(expected(parts));
+    expect(chunks.map((chunk) => chunk.length)).toEqual([100_000, 100_000, 100_000]);
+    expect(source.reads).toBe(3);
+  });
+});
+
+describe('joinAdjacentCopies', () => {
+  const source = new MemorySource(new Uint8Array(100));
+  const other = new MemorySource(new Uint8Array(100));
+  const copy = (from: ByteSource, offset: number, length: number): OutputPart => ({
+    kind: 'copy',
+    source: from,
+    offset,
+    length,
+  });
+
+  it('joins copies of one source that follow each other, and nothing across written bytes', () => {
+    const header = bytesPart(Uint8Array.of(9));
+    const parts = [
+      copy(source, 0, 10),
+      copy(source, 10, 5),
+      copy(source, 15, 0),
+      copy(source, 15, 5), // an empty one between does not break the run
+      copy(other, 20, 5), // another source
+      copy(source, 25, 5), // not after the last copy of its source: a new part
+      header,
+      copy(source, 30, 5), // follows in the source, but bytes lie between in the output
+      copy(source, 40, 5), // a gap in the source
+    ];
+    const joined = joinAdjacentCopies(parts);
+    expect(joined.map((part) => (part.kind === 'copy' ? [part.offset, part.length] : 'bytes'))).toEqual([
+      [0, 20],
+      [20, 5],
+      [25, 5],
+      'bytes',
+      [30, 5],
+      [40, 5],
+    ]);
+    expect(totalLength(joined)).toBe(totalLength(parts));
+    // The caller's parts are left as they were.
+    expect(parts[0]).toEqual(copy(source, 0, 10));
   });
 });

@@ -64,6 +64,28 @@ export function sliceParts(parts: readonly OutputPart[], start: number, end: num
   return out;
 }
 
+/**
+ * The same bytes in fewer parts: consecutive copies of one source, each starting where the one
+ * before ends (nothing written between them), become one copy; empty parts are dropped. A run of
+ * tensors that lie back to back in the source and in the output is then one Blob slice, one read
+ * window and one write instead of one per tensor.
+ */
+export function joinAdjacentCopies(parts: readonly OutputPart[]): OutputPart[] {
+  const out: OutputPart[] = [];
+  let last: CopyPart | null = null;
+  for (const part of parts) {
+    if (partLength(part) === 0) continue;
+    if (part.kind === 'copy' && last && last.source === part.source && last.offset + last.length === part.offset) {
+      last.length += part.length;
+      continue;
+    }
+    // Parts are shared with the caller: a copy that may grow is a copy of its own.
+    last = part.kind === 'copy' ? { ...part } : null;
+    out.push(last ?? part);
+  }
+  return out;
+}
+
 export interface ReadPartsOptions {
   /** Largest read from a source, and the size copies are cut into. */
   windowBytes?: number;
@@ -85,21 +107,22 @@ type ReadStep =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }>; started?: StartedPart }
   | { kind: 'read'; bytes: Promise<Uint8Array>; source: ByteSource }
-  /** Small copies close together in one source (and the bytes between them), read as one window. */
+  /** Copies close together in one source (and the bytes written between them), read as one window. */
   | { kind: 'group'; bytes: Promise<Uint8Array>; source: ByteSource; start: number; pieces: GroupPiece[] };
 
 type GroupPiece = Uint8Array | { offset: number; length: number };
 
-/** Copies up to this size are gathered with their neighbours into one read (READ_GAP_BYTES apart at most). */
-const SMALL_COPY_BYTES = 64 * 1024;
+/** Copies of one source at most this far apart are read as one window, with the bytes between them. */
 const READ_GAP_BYTES = 64 * 1024;
 
 type CopyPart = Extract<OutputPart, { kind: 'copy' }>;
 
 /**
- * From `parts[first]` (a small copy): the parts that can share its read: more small copies
- * of the same source, each after the last and at most READ_GAP_BYTES past it, within one
+ * From `parts[first]` (a copy shorter than a window): the parts that can share its read: more
+ * copies of the same source, each after the last and at most READ_GAP_BYTES past it, within one
  * window, with the byte parts (record headers) between them. Returns the index after the group.
+ * Small tensors in a row were one read each (a million were a million reads); so were the
+ * tensors of a torch zip, each behind its entry's local header.
  */
 function gatherGroup(parts: readonly OutputPart[], first: number, windowBytes: number): number {
   const head = parts[first] as CopyPart;
@@ -111,7 +134,6 @@ function gatherGroup(parts: readonly OutputPart[], first: number, windowBytes: n
     if (
       part.kind !== 'copy' ||
       part.source !== head.source ||
-      part.length > SMALL_COPY_BYTES ||
       part.offset < end ||
       part.offset - end > READ_GAP_BYTES ||
       part.offset + part.length - head.offset > windowBytes
@@ -150,6 +172,8 @@ export async function* readParts(
 ): AsyncGenerator<Uint8Array> {
   const windowBytes = Math.min(options.windowBytes ?? DEFAULT_WINDOW_BYTES, MAX_READ_BYTES);
   const { signal } = options;
+  // Back-to-back copies are read across their boundaries, in whole windows.
+  const list = joinAdjacentCopies(parts);
   const fetch = (source: ByteSource, offset: number, length: number): Promise<Uint8Array> => {
     const bytes = source.read(offset, length, signal).then((read) => {
       if (read.length !== length) {
@@ -163,17 +187,16 @@ export async function* readParts(
   };
   // Steps are made lazily, so a read starts only when it enters the look-ahead.
   const steps = (function* (): Generator<ReadStep> {
-    for (let index = 0; index < parts.length; index += 1) {
-      const part = parts[index] as OutputPart;
+    for (let index = 0; index < list.length; index += 1) {
+      const part = list[index] as OutputPart;
       if (part.kind === 'bytes') yield { kind: 'bytes', bytes: part.bytes };
       else if (part.kind === 'generated') yield { kind: 'generated', part };
-      else if (part.length <= SMALL_COPY_BYTES && gatherGroup(parts, index, windowBytes) > index + 1) {
-        // A run of small tensors: one read instead of one per tensor (a million were a million reads).
-        const after = gatherGroup(parts, index, windowBytes);
+      else if (part.length < windowBytes && gatherGroup(list, index, windowBytes) > index + 1) {
+        const after = gatherGroup(list, index, windowBytes);
         const pieces: GroupPiece[] = [];
         let end = part.offset;
         for (let at = index; at < after; at += 1) {
-          const member = parts[at] as OutputPart;
+          const member = list[at] as OutputPart;
           if (member.kind === 'bytes') pieces.push(member.bytes);
           else if (member.kind === 'copy') {
             pieces.push({ offset: member.offset, length: member.length });

@@ -18,6 +18,11 @@ export interface ByteSource {
 /** A source that can hand out a Blob of a range without reading it (BlobSource). */
 export interface SliceableSource extends ByteSource {
   slice(offset: number, end: number): Blob;
+  /**
+   * Check, before these ranges are sliced unread, what a read would have checked on the way (a
+   * torch zip's local headers). Optional; a source without it slices anything at once.
+   */
+  prepare?(ranges: readonly { offset: number; length: number }[], signal?: AbortSignal): Promise<void>;
 }
 
 export function isSliceable(source: ByteSource): source is SliceableSource {

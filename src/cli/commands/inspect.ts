@@ -2,7 +2,13 @@ import path from 'node:path';
 import { withFile } from '../../base/errors';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../../base/types';
 import { isNoteProblem } from '../../base/problems';
-import { describeFileProblem, describeStoredCrc, describeTensorProblem, describeVerdict } from '../../core/messages';
+import {
+  describeFileProblem,
+  describeStoredCrc,
+  describeTensorProblem,
+  describeUncheckedZipHeaders,
+  describeVerdict,
+} from '../../core/messages';
 import { filterPredicate } from '../../core/selection/filter';
 import { fileVerdict, formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT } from '../args';
@@ -25,6 +31,8 @@ function inspectJsonFields(index: CheckpointIndex) {
     problems: index.problems,
     verdict: fileVerdict(index).level,
     ...(index.sharded ? { sharded: index.sharded } : {}),
+    // Storages whose local headers are checked only when their bytes are read (not at open).
+    ...(index.zipUnchecked ? { zipLocalHeadersUnchecked: index.zipUnchecked.length } : {}),
   };
 }
 
@@ -75,6 +83,7 @@ async function printTable(io: CliIo, file: string, index: CheckpointIndex): Prom
     io.out(
       `${index.crc.zipEntries !== undefined ? 'crc' : 'crc_num'}: ${describeStoredCrc(index.crc)}${index.crc.ok === null ? ' (not verified)' : index.crc.ok ? ' (ok)' : ' (MISMATCH)'}`,
     );
+  if (index.zipUnchecked) io.out(describeUncheckedZipHeaders(index.zipUnchecked.length));
   if (index.sharded) {
     io.out(`sharded: ${plural(index.sharded.shards.length, 'shard')} from ${shown(index.sharded.indexFile)}`);
     for (const shard of index.sharded.shards)

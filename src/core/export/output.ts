@@ -11,7 +11,15 @@ import type { TensorEntry } from '../../base/types';
 import { encryptCheckpoint, encryptedSize, sealBlocks, type BlockSealer } from '../../crypto/encrypt';
 import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../base/crc-trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
-import { bytesPart, readParts, readPartsRange, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
+import {
+  bytesPart,
+  joinAdjacentCopies,
+  readParts,
+  readPartsRange,
+  sliceParts,
+  totalLength,
+  type OutputPart,
+} from '../../formats/parts';
 import {
   compareUtf8Bytes,
   crcZeroRunOf,
@@ -291,6 +299,9 @@ export async function buildExport(
     }
     parts = safetensorsParts(entries, Object.keys(metadata).length > 0 ? metadata : null);
   }
+  // Tensors back to back in the source and in the output become one part: one Blob slice, one
+  // read window, one write (the bytes and their order are the writer's, untouched).
+  parts = joinAdjacentCopies(parts);
   const plaintextSize = totalLength(parts) + (crcTrailer ? CRC_TRAILER_BYTES : 0);
   const size = plan.encryption
     ? encryptedSize(plaintextSize, plan.encryption.mode, options.encryptionBlockBytes)
@@ -322,6 +333,21 @@ async function* plaintextChunks(job: ExportJob, signal?: AbortSignal): AsyncGene
 }
 
 /**
+ * Before parts are sliced unread: a source that checks bytes as they are read (a torch zip's
+ * local headers, formats/pytorch/checked-source) checks the ranges that will be sliced.
+ */
+export async function prepareSlices(parts: readonly OutputPart[], signal?: AbortSignal): Promise<void> {
+  const bySource = new Map<SliceableSource, { offset: number; length: number }[]>();
+  for (const part of parts) {
+    if (part.kind !== 'copy' || !isSliceable(part.source) || !part.source.prepare) continue;
+    const ranges = bySource.get(part.source) ?? [];
+    ranges.push({ offset: part.offset, length: part.length });
+    bySource.set(part.source, ranges);
+  }
+  for (const [source, ranges] of bySource) await source.prepare?.(ranges, signal);
+}
+
+/**
  * The plaintext cut into cipher blocks, each in a buffer of its own. A block made only of written
  * bytes and slices of Blob-backed sources is one Blob read: the browser assembles it and nothing
  * is copied in JS. Otherwise its parts are read (and converted) into the buffer.
@@ -332,6 +358,7 @@ async function* plaintextBlocks(job: ExportJob, blockBytes: number, signal?: Abo
     signal?.throwIfAborted();
     const end = Math.min(total, start + blockBytes);
     const parts = sliceParts(job.parts, start, end);
+    await prepareSlices(parts, signal);
     const blobParts: BlobPart[] = [];
     for (const part of parts) {
       if (part.kind === 'bytes') blobParts.push(part.bytes as Uint8Array<ArrayBuffer>);
@@ -457,19 +484,7 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
   const { signal, onProgress } = options;
   // Only produced bytes take time; slices are instant.
   const out = new BlobPartsBuilder((done) => onProgress?.(done, job.size));
-  // Adjacent ranges of one source become one slice (about 0.2 ms per Blob part in Chromium,
-  // see the bench's "where the time goes" row).
-  let run: { source: SliceableSource; offset: number; end: number } | null = null;
-  const endRun = (): void => {
-    if (!run) return;
-    const { source, offset, end } = run;
-    run = null;
-    out.add(source.slice(offset, end));
-  };
-  const push = (part: Uint8Array): void => {
-    endRun();
-    out.add(part);
-  };
+  const push = (part: Blob | Uint8Array): void => out.add(part);
   if (job.plan.encryption) {
     for await (const chunk of exportChunks(job, { signal })) push(chunk);
     return out.finish();
@@ -481,20 +496,16 @@ export async function exportBlobParts(job: ExportJob, options: StreamOptions = {
     for await (const chunk of readParts(job.parts, { signal, windowBytes: job.options.windowBytes })) crc.update(chunk);
     crcValue = crc.digest();
   }
+  await prepareSlices(job.parts, signal);
+  // One slice per part: tensors back to back in the source and the output are one part already
+  // (buildExport), as each Blob part costs Chromium about 0.2 ms (the bench's "where the time goes").
   for (const part of job.parts) {
     signal?.throwIfAborted();
-    if (part.kind === 'bytes') {
-      if (part.bytes.length > 0) push(part.bytes);
-    } else if (part.kind === 'copy' && isSliceable(part.source)) {
-      if (part.length === 0) continue;
-      if (run && run.source === part.source && run.end === part.offset) run.end += part.length;
-      else {
-        endRun();
-        run = { source: part.source, offset: part.offset, end: part.offset + part.length };
-      }
-    } else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
+    if (part.kind === 'bytes') push(part.bytes);
+    else if (part.kind === 'copy' && isSliceable(part.source))
+      push(part.source.slice(part.offset, part.offset + part.length));
+    else for await (const chunk of readParts([part], { signal, windowBytes: job.options.windowBytes })) push(chunk);
   }
-  endRun();
   if (crcValue !== null) push(encodeCrcTrailer(crcValue));
   const parts = out.finish();
   onProgress?.(out.bytes, job.size);

@@ -4,7 +4,7 @@ import { crc32Combine } from '../../integrity/crc';
 import { partLength, readParts, sliceParts, totalLength, type OutputPart } from '../../formats/parts';
 import { isSliceable } from '../../io/byte-source';
 import { mergeCastStats } from './casts';
-import { BlobPartsBuilder, createCrc32, type CastReportEntry, type ExportJob } from './output';
+import { BlobPartsBuilder, createCrc32, prepareSlices, type CastReportEntry, type ExportJob } from './output';
 
 /**
  * Exports split across a pool of workers (MindSpore's `max_process_num`): which member writes
@@ -141,7 +141,9 @@ export async function rangeBlobParts(
     if (!(part instanceof Blob)) crc?.update(part);
     out.add(part);
   };
-  for (const part of sliceParts(job.parts, start, end)) {
+  const inRange = sliceParts(job.parts, start, end);
+  if (!crc) await prepareSlices(inRange, signal);
+  for (const part of inRange) {
     signal?.throwIfAborted();
     if (part.kind === 'bytes') push(part.bytes);
     else if (part.kind === 'copy' && !crc && isSliceable(part.source))

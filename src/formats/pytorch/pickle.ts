@@ -334,7 +334,10 @@ class PickleMachine {
   private readonly view: DataView;
   private stack: StackItem[] = [];
   private readonly marks: number[] = [];
-  private readonly memo = new Map<number, PyValue>();
+  /** Memo slots by index (an array: a Map of 100k+ entries cost a 10,000-tensor pickle most of its time in rehashing and GC). */
+  private readonly memo: (PyValue | undefined)[] = [];
+  /** Slots written, Python's len(memo) for MEMOIZE. */
+  private memoSize = 0;
   private containerItems = 0;
   private readonly calls: PickleCall[] = [];
   private readonly calledNames = new Set<string>();
@@ -467,11 +470,12 @@ class PickleMachine {
 
   private put(index: number, value: PyValue): void {
     if (index > MAX_PICKLE_MEMO) throw this.limit('A memo index', index, MAX_PICKLE_MEMO);
-    this.memo.set(index, value);
+    if (this.memo[index] === undefined) this.memoSize += 1;
+    this.memo[index] = value;
   }
 
   private get(index: number): PyValue {
-    const value = this.memo.get(index);
+    const value = this.memo[index];
     if (value === undefined) throw this.malformed(`Memo slot ${index} is read before it is written`);
     return value;
   }
@@ -708,7 +712,7 @@ class PickleMachine {
           this.put(this.u32(), this.top());
           break;
         case 0x94: // MEMOIZE
-          this.put(this.memo.size, this.top());
+          this.put(this.memoSize, this.top());
           break;
         case 0x67: // GET
           this.push(this.get(this.textIndex(this.line())));

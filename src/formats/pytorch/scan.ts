@@ -2,12 +2,20 @@ import { mapConcurrently } from '../../base/arrays';
 import { decodeSmallValues } from '../scalars';
 import { LensError } from '../../base/errors';
 import { MAX_PICKLE_BYTES, MAX_READ_BYTES, MAX_VIEW_RANGES } from '../../base/limits';
-import type { ByteRange, CheckpointIndex, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
+import type {
+  ByteRange,
+  CheckpointIndex,
+  FileProblem,
+  TensorEntry,
+  TensorProblem,
+  ZipUncheckedEntry,
+} from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { torchDtype } from './dtypes';
 import { flattenPickle } from './flatten';
 import { readPickle, type PickleResult, type PyStorage, type PyTensor } from './pickle';
-import { entryDataRange, looksLikeZip, readZipDirectory } from './zip';
+import { ZipCheckedSource } from './checked-source';
+import { entryDataRange, inferDataOffsets, looksLikeZip, readZipArchive, type ZipEntry } from './zip';
 
 export interface PytorchScanOptions {
   signal?: AbortSignal;
@@ -83,7 +91,7 @@ function storagesOf(tensors: { tensor: PyTensor }[]): Map<string, PyStorage> {
 
 async function scanZip(source: ByteSource, options: PytorchScanOptions) {
   const { signal } = options;
-  const entries = await readZipDirectory(source, signal);
+  const { entries, directoryOffset } = await readZipArchive(source, signal);
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   // `<archive name>/data.pkl`; the archive name is the file's stem at save time, anything really.
   const pickleEntry = entries
@@ -91,18 +99,29 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     .sort((a, b) => a.name.length - b.name.length)[0];
   if (!pickleEntry) throw new LensError('pt-missing-record', { hint: 'The pickle', actual: 'data.pkl' });
   const prefix = pickleEntry.name.slice(0, -'data.pkl'.length);
+  const placed = inferDataOffsets(entries, directoryOffset);
+  // An entry's bytes: where the layout places it, read with its local header (one read) and
+  // checked against it; otherwise its header is read first.
+  const entryBytes = async (entry: ZipEntry): Promise<{ offset: number; bytes: Uint8Array }> => {
+    const offset = placed.get(entry);
+    if (offset === undefined) {
+      const range = await entryDataRange(source, entry, signal);
+      return { offset: range.offset, bytes: await readWhole(source, range.offset, range.length, signal) };
+    }
+    const checked = new ZipCheckedSource(source, [
+      { name: entry.name, localHeaderOffset: entry.localHeaderOffset, dataOffset: offset, size: entry.size },
+    ]);
+    return { offset, bytes: await readWhole(checked, offset, entry.size, signal) };
+  };
   const byteorder = byName.get(`${prefix}byteorder`);
   if (byteorder && byteorder.size <= 16) {
-    const range = await entryDataRange(source, byteorder, signal);
-    const text = new TextDecoder().decode(await readWhole(source, range.offset, range.length, signal)).trim();
-    if (text !== 'little') throw new LensError('pt-big-endian', { actual: text, offset: range.offset });
+    const { offset, bytes } = await entryBytes(byteorder);
+    const text = new TextDecoder().decode(bytes).trim();
+    if (text !== 'little') throw new LensError('pt-big-endian', { actual: text, offset });
   }
   checkPickleSize(pickleEntry.size, pickleEntry.localHeaderOffset);
-  const pickleRange = await entryDataRange(source, pickleEntry, signal);
-  const result = readPickle(
-    await readWhole(source, pickleRange.offset, pickleRange.length, signal),
-    pickleRange.offset,
-  );
+  const pickle = await entryBytes(pickleEntry);
+  const result = readPickle(pickle.bytes, pickle.offset);
   const flat = flattenPickle(result);
   const keys = [...storagesOf(flat.tensors).keys()];
   const storageEntries = keys.map((key) => {
@@ -110,16 +129,32 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     if (!entry) throw new LensError('pt-missing-record', { hint: 'The storage', actual: `${prefix}data/${key}` });
     return entry;
   });
-  // Each storage's 30-byte local header says where its bytes begin (torch pads the extra field to
-  // 64-byte alignment, which the central directory does not record): read many at once.
-  const ranges = await mapConcurrently(storageEntries, LOCAL_HEADER_READS_IN_FLIGHT, (entry) =>
-    entryDataRange(source, entry, signal),
+  // Each storage's local header says where its bytes begin (torch pads the extra field to 64-byte
+  // alignment, which the central directory does not record). A header is a read of its own, and
+  // 10,000 took 13–60 s in Chromium (32 in flight): where the central directory's layout places
+  // a storage unambiguously (inferDataOffsets), its header is left to be checked when its bytes
+  // are first read (checked-source.ts); the others are read now.
+  const unchecked: ZipUncheckedEntry[] = [];
+  const storages: StorageBytes = new Map();
+  const unplaced: number[] = [];
+  storageEntries.forEach((entry, i) => {
+    const dataOffset = placed.get(entry);
+    if (dataOffset === undefined) {
+      unplaced.push(i);
+      return;
+    }
+    if (entry.size > 0)
+      unchecked.push({ name: entry.name, localHeaderOffset: entry.localHeaderOffset, dataOffset, size: entry.size });
+    storages.set(keys[i] as string, { offset: dataOffset, length: entry.size });
+  });
+  const ranges = await mapConcurrently(unplaced, LOCAL_HEADER_READS_IN_FLIGHT, (i) =>
+    entryDataRange(source, storageEntries[i] as ZipEntry, signal),
   );
-  const storages: StorageBytes = new Map(keys.map((key, i) => [key, ranges[i] as ByteRange]));
-  return { result, flat, storages, zipEntries: entries.length };
+  unplaced.forEach((i, at) => storages.set(keys[i] as string, ranges[at] as ByteRange));
+  return { result, flat, storages, zipEntries: entries.length, unchecked };
 }
 
-/** Local header reads in flight while a zip's storages are located (10,000 one at a time took 13–60 s in Chromium). */
+/** Local header reads in flight while storages the layout cannot place are located. */
 const LOCAL_HEADER_READS_IN_FLIGHT = 32;
 
 /**
@@ -191,7 +226,7 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     if (!storages.has(key))
       throw new LensError('pt-missing-record', { hint: 'The storage', actual: key, offset: main.end });
   }
-  return { result: main.result, flat, storages, zipEntries: null };
+  return { result: main.result, flat, storages, zipEntries: null, unchecked: [] as ZipUncheckedEntry[] };
 }
 
 function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
@@ -346,7 +381,10 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
     names.add(entry.name);
     tensors.push(entry);
   }
-  await decodeSmallValues(source, tensors, options.signal);
+  // Small values are read through the checks: a storage's header is read with its bytes.
+  const checked = scanned.unchecked.length > 0 ? new ZipCheckedSource(source, scanned.unchecked) : null;
+  await decodeSmallValues(checked ?? source, tensors, options.signal);
+  const unchecked = checked?.stillUnchecked() ?? [];
   return {
     format: 'pytorch',
     size: source.size,
@@ -360,5 +398,6 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
     metadata: scanned.flat.metadata,
     tensors,
     problems: fileProblems(scanned.result, scanned.flat.unsupported, [...names]),
+    ...(unchecked.length > 0 ? { zipUnchecked: unchecked } : {}),
   };
 }

@@ -125,6 +125,14 @@ async function findDirectory(source: ByteSource, signal?: AbortSignal): Promise<
 
 /** Every entry of the archive, from its central directory (one read). */
 export async function readZipDirectory(source: ByteSource, signal?: AbortSignal): Promise<ZipEntry[]> {
+  return (await readZipArchive(source, signal)).entries;
+}
+
+/** The archive's entries and where its central directory begins (the end of the last entry). */
+export async function readZipArchive(
+  source: ByteSource,
+  signal?: AbortSignal,
+): Promise<{ entries: ZipEntry[]; directoryOffset: number }> {
   const directory = await findDirectory(source, signal);
   const bytes = await readExactly(source, directory.offset, directory.size, signal);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -176,7 +184,7 @@ export async function readZipDirectory(source: ByteSource, signal?: AbortSignal)
     entries.push({ name, method, flags, crc32, compressedSize, size, localHeaderOffset });
     at = end;
   }
-  return entries;
+  return { entries, directoryOffset: directory.offset };
 }
 
 /** Bit 3 of the flags: CRC and sizes follow the data (torch sets it on every entry); the local header holds zeros. */
@@ -192,7 +200,10 @@ export interface ZipLocalHeader {
 }
 
 /** The first LOCAL_BYTES bytes of an entry's local header, read from `header`. */
-export function parseLocalHeader(entry: ZipEntry, header: Uint8Array): ZipLocalHeader {
+export function parseLocalHeader(
+  entry: Pick<ZipEntry, 'name' | 'localHeaderOffset'>,
+  header: Uint8Array,
+): ZipLocalHeader {
   if (header.length < LOCAL_BYTES) {
     throw bad(
       `the archive ends at byte ${entry.localHeaderOffset + header.length}, inside a record`,
@@ -251,4 +262,77 @@ export async function entryDataRange(
     throw new LensError('zip-entry-compressed', { actual: entry.name, expected: entry.method });
   }
   return storedDataRange(source, entry, await readLocalHeader(source, entry, signal));
+}
+
+/** torch aligns every entry's data to this many bytes (PyTorchStreamWriter's kFieldAlignment). */
+const TORCH_DATA_ALIGNMENT = 64;
+/** Data descriptor lengths a bit-3 entry may end with: with its signature (miniz), then without; 32-bit or zip64 sizes. */
+const DESCRIPTOR_BYTES = [16, 24, 12, 20];
+const NO_DESCRIPTOR = [0];
+
+/**
+ * Where each entry's data begins if the archive is laid out as torch writes it, from the central
+ * directory alone: entries back to back in offset order, each its local header, its data on a
+ * 64-byte boundary, then (flag bit 3) a data descriptor. So the data ends where the next entry's
+ * local header (or the central directory) begins, less the descriptor; an entry is placed only
+ * when exactly one descriptor length gives an aligned start past its header's fixed part and
+ * name. These are claims, not facts: each must be checked against the local header it skips
+ * (checkLocalHeader) before its bytes are trusted. Entries that cannot be placed are left out.
+ */
+export function inferDataOffsets(entries: readonly ZipEntry[], directoryOffset: number): Map<ZipEntry, number> {
+  const placed = new Map<ZipEntry, number>();
+  const ordered = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  for (let i = 0; i < ordered.length; i += 1) {
+    const entry = ordered[i] as ZipEntry;
+    const next = ordered[i + 1]?.localHeaderOffset ?? directoryOffset;
+    if (entry.method !== 0 || entry.compressedSize !== entry.size || next <= entry.localHeaderOffset) continue;
+    const earliest = entry.localHeaderOffset + LOCAL_BYTES + utf8Length(entry.name);
+    let fit = -1;
+    let fits = 0;
+    for (const descriptor of (entry.flags & ZIP_DATA_DESCRIPTOR_FLAG) !== 0 ? DESCRIPTOR_BYTES : NO_DESCRIPTOR) {
+      const start = next - descriptor - entry.size;
+      if (start >= earliest && start % TORCH_DATA_ALIGNMENT === 0) {
+        fit = start;
+        fits += 1;
+      }
+    }
+    if (fits === 1) placed.set(entry, fit);
+  }
+  return placed;
+}
+
+const utf8Encoder = new TextEncoder();
+
+function utf8Length(text: string): number {
+  // eslint-disable-next-line no-control-regex -- ASCII names (torch's) are their own length
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : utf8Encoder.encode(text).length;
+}
+
+/**
+ * Check a local header (its bytes from the header's first byte, at least through the name)
+ * against the data offset claimed for its entry: the signature, the name, and where the header
+ * puts the data. Throws the archive's damage otherwise.
+ */
+export function checkLocalHeader(
+  entry: Pick<ZipEntry, 'name' | 'localHeaderOffset'>,
+  bytes: Uint8Array,
+  claimedDataOffset: number,
+): void {
+  const header = parseLocalHeader(entry, bytes);
+  const name = utf8Encoder.encode(entry.name);
+  const stored = bytes.subarray(LOCAL_BYTES, LOCAL_BYTES + name.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (
+    view.getUint16(26, true) !== name.length ||
+    stored.length !== name.length ||
+    stored.some((b, i) => b !== name[i])
+  ) {
+    throw bad(`the local header of "${entry.name}" names another entry`, entry.localHeaderOffset);
+  }
+  if (header.dataOffset !== claimedDataOffset) {
+    throw bad(
+      `the local header of "${entry.name}" puts its data at byte ${header.dataOffset}, not at byte ${claimedDataOffset} where the central directory's layout puts it`,
+      entry.localHeaderOffset,
+    );
+  }
 }
