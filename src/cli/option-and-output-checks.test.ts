@@ -241,3 +241,14 @@ it('inspect marks a note as "note:" and a finding as "!", as the verdict line co
   expect(result.out).toContainEqual(expect.stringMatching(/^! Extra bytes: 4 bytes after the last tensor/));
   expect(result.out).toContain('Finding: 1 structural problem (listed below).');
 });
+
+it('verify of a file with no CRC does not say "integrity: ok": it says what was and was not checked', async () => {
+  const result = await run('verify', TINY);
+  expect(result.code).toBe(0);
+  expect(result.out).toContain(
+    'integrity: No findings in the structure (every tensor against its shape, dtype and the file); with no CRC, the bytes themselves could not be checked.',
+  );
+  const crc = path.join(work, 'verify-ok-crc.ckpt');
+  expect((await run('convert', TINY, crc, '--crc')).code).toBe(0);
+  expect((await run('verify', crc)).out).toContain('integrity: ok');
+});

@@ -1138,6 +1138,14 @@ export function describeNoCrc(format?: FormatId): string {
   return `No CRC stored (${noCrcReason(format)}): the contents could not be checked against one.`;
 }
 
+/**
+ * The outcome of a verify that found nothing wrong but had nothing to check the bytes against (no
+ * CRC, no authenticated cipher): "ok" would claim more than was established.
+ */
+export function describeStructureOnlyVerified(): string {
+  return 'No findings in the structure (every tensor against its shape, dtype and the file); with no CRC, the bytes themselves could not be checked.';
+}
+
 function describeCrcVerdict(crc: CrcVerdict, note?: string, format?: FormatId): string {
   switch (crc) {
     case 'absent':

@@ -6,6 +6,8 @@ import type { CrcInfo, FileProblem } from '../../base/types';
 import {
   CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   crcHex,
+  describeNoCrc,
+  describeStructureOnlyVerified,
   describeError,
   describeFileProblem,
   describeSerialized,
@@ -118,7 +120,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
     io.out(
       json.format === 'pytorch'
         ? `${name}: the legacy torch.save layout (before torch 1.6) stores no CRC`
-        : `${name}: no CRC stored (MindSpore writes one only with crc_check=True), so the contents could not be checked against one`,
+        : `${name}: ${describeNoCrc(json.format)}`,
     );
   else if (crc.ok)
     io.out(`${name}: CRC ok (${hex(crc.actual)} over ${json.bytesCovered.toLocaleString('en-US')} bytes)`);
@@ -131,7 +133,11 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   }
   if (json.trailingBytes > 0) io.out(`${json.trailingBytes} trailing bytes after the last tensor`);
   for (const problem of json.problems) io.out(`! ${problem.detail}`);
-  io.out(json.ok ? 'integrity: ok' : 'integrity: FAILED');
+  // "ok" only where the bytes were checked against something: a CRC, zip entry CRCs, or GCM tags.
+  const bytesChecked = crc.ok === true || (zip !== undefined && zip.checked > 0) || json.encryption?.mode === 'AES-GCM';
+  io.out(
+    json.ok ? (bytesChecked ? 'integrity: ok' : `integrity: ${describeStructureOnlyVerified()}`) : 'integrity: FAILED',
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CheckpointIndex } from '../../base/types';
 import {
   CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   describeNoCrc,
+  describeStructureOnlyVerified,
   describeStoredCrc,
   describeTensorFindings,
   describeZipCrc,
@@ -43,7 +44,9 @@ export function IntegrityCheck({
           : report.crcStatus === 'absent'
             ? report.problems.some((problem) => problem.code === 'crc-trailer-after-encryption')
               ? CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED
-              : describeNoCrc(index.format)
+              : report.encryption?.mode === 'AES-GCM' || !report.ok
+                ? describeNoCrc(index.format)
+                : describeStructureOnlyVerified()
             : `CRC not checkable: ${report.crcNote ?? ''}`
     : null;
   return (
