@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstOccurrences } from './duplicates';
+import { collapseRepeatedNames, firstOccurrences } from './duplicates';
 
 /** The answer a Map of every name gives, as a list (typed arrays compare slowly). */
 function byMap(names: string[]): number[] | null {
@@ -43,5 +43,43 @@ describe('firstOccurrences', () => {
     const first = firstOccurrences(names.length, (at) => names[at] as string);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(listed(first)).toEqual(byMap(names));
+  });
+});
+
+describe('collapseRepeatedNames', () => {
+  it('keeps each name at its first position with its last value, as a Python dict does', () => {
+    const items = [
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+      ['c', 4],
+      ['b', 5],
+      ['a', 6],
+    ] as [string, number][];
+    const replaced: number[] = [];
+    const collapsed = collapseRepeatedNames(
+      items,
+      ([name]) => name,
+      (later, position) => {
+        replaced.push(position);
+        return later;
+      },
+    );
+    expect(collapsed).toBe(true);
+    expect(items).toEqual([
+      ['a', 6],
+      ['b', 5],
+      ['c', 4],
+    ]);
+    expect(replaced).toEqual([2, 4, 5]);
+    const distinct = [['x', 1]] as [string, number][];
+    expect(
+      collapseRepeatedNames(
+        distinct,
+        ([name]) => name,
+        (later) => later,
+      ),
+    ).toBe(false);
+    expect(distinct).toEqual([['x', 1]]);
   });
 });

@@ -67,3 +67,33 @@ export function firstOccurrences(count: number, nameAt: (position: number) => st
   }
   return first;
 }
+
+/**
+ * Collapse repeated names in place as a Python dict does: each name keeps the position where it
+ * first appeared and takes the value of its last appearance. `replace(later, position)` gives what
+ * stands at the kept position when `later` (at `position` in the input) repeats a name. Returns
+ * false, touching nothing, when every name is distinct.
+ */
+export function collapseRepeatedNames<T>(
+  items: T[],
+  nameOf: (item: T) => string,
+  replace: (later: T, position: number) => T,
+): boolean {
+  const first = firstOccurrences(items.length, (at) => nameOf(items[at] as T));
+  if (!first) return false;
+  let kept = 0;
+  for (let at = 0; at < items.length; at += 1) {
+    const item = items[at] as T;
+    const earlier = first[at] as number;
+    if (earlier < 0) {
+      items[kept] = item;
+      first[at] = kept;
+      kept += 1;
+    } else {
+      // `first[earlier]` is the earlier item's new position (positions only move down).
+      items[first[earlier] as number] = replace(item, at);
+    }
+  }
+  items.length = kept;
+  return true;
+}

@@ -14,7 +14,7 @@ import {
   MAX_TENSOR_ENTRIES,
   MAX_TENSOR_NAME_BYTES,
 } from '../../base/limits';
-import { firstOccurrences } from '../../base/duplicates';
+import { collapseRepeatedNames } from '../../base/duplicates';
 import { Interner } from '../../base/intern';
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
@@ -523,23 +523,14 @@ async function recordPastLimit(
  * holds no Map of every name.
  */
 function removeDuplicates(entries: TensorEntry[], entryOffsets: number[], problems: FileProblem[]): void {
-  const first = firstOccurrences(entries.length, (at) => (entries[at] as TensorEntry).name);
-  if (!first) return;
-  let kept = 0;
-  for (let at = 0; at < entries.length; at += 1) {
-    const entry = entries[at] as TensorEntry;
-    const earlier = first[at] as number;
-    if (earlier < 0) {
-      entries[kept] = entry;
-      first[at] = kept;
-      kept += 1;
-      continue;
-    }
-    // `first[earlier]` is the earlier entry's new position (positions only move down).
-    entries[first[earlier] as number] = { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
-    problems.push({ code: 'ckpt-duplicate-tag', detail: entry.name, offset: entryOffsets[at] as number });
-  }
-  entries.length = kept;
+  collapseRepeatedNames(
+    entries,
+    (entry) => entry.name,
+    (entry, at): TensorEntry => {
+      problems.push({ code: 'ckpt-duplicate-tag', detail: entry.name, offset: entryOffsets[at] as number });
+      return { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
+    },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { firstOccurrences } from '../../base/duplicates';
+import { collapseRepeatedNames } from '../../base/duplicates';
 import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
 import { decodeSmallValues } from '../scalars';
@@ -221,24 +221,15 @@ class HeaderEntries {
 
   /** A name met again (in another piece, or read member by member) keeps its first position and takes the last value. */
   removeDuplicates(): void {
-    const tensors = this.tensors;
-    const first = firstOccurrences(tensors.length, (at) => (tensors[at] as TensorEntry).name);
-    if (!first) return;
-    this.inOrder = false;
-    let kept = 0;
-    for (let at = 0; at < tensors.length; at += 1) {
-      const tensor = tensors[at] as TensorEntry;
-      const earlier = first[at] as number;
-      if (earlier < 0) {
-        tensors[kept] = tensor;
-        first[at] = kept;
-        kept += 1;
-      } else {
-        tensors[first[earlier] as number] = tensor;
+    const repeated = collapseRepeatedNames(
+      this.tensors,
+      (tensor) => tensor.name,
+      (tensor) => {
         this.duplicates.add(tensor.name);
-      }
-    }
-    tensors.length = kept;
+        return tensor;
+      },
+    );
+    if (repeated) this.inOrder = false;
   }
 }
 
