@@ -203,6 +203,45 @@ describe('distributed sets', () => {
       expect(got.bytes.equals(want.bytes), name).toBe(true);
     }
   });
+  it('re-slice refuses a target strategy the set does not fit: none of its parameters, or some missing unless allowed', async () => {
+    const { page } = session();
+    await page.getByTestId('open-set').click();
+    await page.getByTestId('set-folder-input').setInputFiles(CASE1);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE1, 'strategy.ckpt'));
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
+    const strategy = JSON.parse(readFileSync(path.join(CASE1, 'strategy.json'), 'utf8')) as {
+      parallel_layout_item: Record<string, unknown>;
+    };
+    const layouts = strategy.parallel_layout_item;
+    const bias = layouts['layer.bias'];
+    const asFile = (name: string, items: Record<string, unknown>) => ({
+      name,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...strategy, parallel_layout_item: items })),
+    });
+
+    // Only parameters the set does not hold: refused, naming what it holds.
+    await page.getByTestId('reslice-strategy-input').setInputFiles(asFile('other-net.json', { 'other.bias': bias }));
+    await expect.poll(() => page.getByTestId('reslice-strategy-info').textContent()).toContain('other-net.json');
+    await page.getByTestId('reslice-download').click();
+    await expect
+      .poll(() => page.getByTestId('set-reslice').textContent())
+      .toContain("The input holds none of the strategy's parameters");
+
+    // Its own parameters and one more: refused until "write without them" is ticked.
+    await page
+      .getByTestId('reslice-strategy-input')
+      .setInputFiles(asFile('plus-one.json', { ...layouts, 'extra.bias': bias }));
+    await expect.poll(() => page.getByTestId('reslice-strategy-info').textContent()).toContain('plus-one.json');
+    await page.getByTestId('reslice-rank').selectOption('0');
+    await page.getByTestId('reslice-download').click();
+    await expect.poll(() => page.getByTestId('set-reslice').textContent()).toContain('"extra.bias"');
+    expect(await page.getByTestId('set-reslice').textContent()).toContain('write without them');
+    await page.getByTestId('reslice-allow-incomplete').check();
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('reslice-download').click();
+    expect((await downloading).suggestedFilename()).toBe('rank_0_net.safetensors');
+  });
   it('exports and re-slices on a pool of 2 workers (max_process_num): same bytes, members gone afterwards', async () => {
     const { page } = session();
     // Every Worker the page runs, nested ones included (the pool starts from the app worker).

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
-import { combineCheckpoints, openReslicedView, strategyParamsMissing, strategyRanks } from '../../core/distributed';
-import type { ParallelStrategy } from '../../formats/strategy';
+import { checkResliceCoverage, combineCheckpoints, openReslicedView, strategyRanks } from '../../core/distributed';
 import { buildExport, planExport, type ExportFormat } from '../../core/export';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { plural } from '../../base/plural';
@@ -15,7 +14,6 @@ import {
   parseInputFormat,
   readStrategies,
 } from '../distributed-input';
-import { shown } from '../terminal';
 import { checkOutputFolder, createFolder, openFileSource, writeExportFile } from '../files';
 import { ownsOutput, parseShard } from '../shard';
 import type { ArgsOf, CliIo } from '../types';
@@ -56,37 +54,6 @@ async function writeView(
   const plan = planExport(view.index, { format, metadataFormat: format === 'safetensors' ? 'ms' : null });
   const job = await buildExport(view, plan, { signal });
   return writeExportFile(job, out, signal);
-}
-
-/** Refuse an input that holds none of the target strategy's parameters, or (unless allowed) only some. */
-function checkCoverage(
-  full: OpenedCheckpoint,
-  target: ParallelStrategy,
-  input: string,
-  allowIncomplete: boolean,
-): void {
-  const missing = strategyParamsMissing(full, target);
-  if (missing.length === 0) return;
-  const total = target.layouts.length;
-  if (missing.length === total) {
-    const held = full.index.tensors.filter((entry) => entry.kind !== 'map').map((entry) => shown(entry.name));
-    throw new LensError('distributed-input-unmatched', {
-      file: input,
-      expected: total,
-      hint:
-        held.length === 0
-          ? 'no tensors'
-          : `${plural(held.length, 'tensor')}: ${held.slice(0, 3).join(', ')}${held.length > 3 ? ', …' : ''}`,
-    });
-  }
-  if (allowIncomplete) return;
-  throw new LensError('distributed-tensor-unsliceable', {
-    tensor: missing[0],
-    hint:
-      `the target strategy lists it but the input does not hold it (${missing.length} of ${plural(total, 'strategy parameter')} ` +
-      `are missing: ${missing.slice(0, 5).map(shown).join(', ')}${missing.length > 5 ? ', …' : ''}); ` +
-      '--allow-incomplete writes the rank files without them',
-  });
 }
 
 /** Remove what this run wrote (the rank files, then their folders if left empty). */
@@ -138,7 +105,10 @@ export async function run({ values, positionals }: ArgsOf<typeof resliceDefiniti
       input = positionals[0] as string;
       full = await openUnified(input);
     }
-    checkCoverage(full, target, input, allowIncomplete);
+    checkResliceCoverage(full, target, input, {
+      allowIncomplete,
+      allowHint: '--allow-incomplete writes the rank files without them',
+    });
     const all = strategyRanks(target);
     const ranks = values.rank ? values.rank.map(Number) : all;
     for (const rank of ranks) {

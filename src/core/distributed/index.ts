@@ -5,7 +5,7 @@ export { openRankFiles, rankFromPath, type RankSource } from './set';
 export { readEntryBytes } from './boxes';
 export { checkReplicas, withReplicaReports, type ReplicaReport } from './replicas';
 export { setLayoutJson } from './report';
-export { openReslicedView, strategyParamsMissing, strategyRanks } from './reslice';
+export { checkResliceCoverage, openReslicedView, strategyRanks } from './reslice';
 export { planUnifiedParts } from './unified';
 export { combineCheckpoints } from './combine';
 export {

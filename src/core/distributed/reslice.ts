@@ -1,5 +1,6 @@
 import { dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
+import { plural } from '../../base/plural';
 import { MAX_DISTRIBUTED_RANKS } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ParallelStrategy, ParameterLayout } from '../../formats/strategy/types';
@@ -195,6 +196,39 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
 export function strategyParamsMissing(full: OpenedCheckpoint, strategy: ParallelStrategy): string[] {
   const held = new Set(full.index.tensors.filter((entry) => entry.kind !== 'map').map((entry) => entry.name));
   return strategy.layouts.filter((layout) => !held.has(layout.name)).map((layout) => layout.name);
+}
+
+/**
+ * Refuse a re-slice whose input holds none of the target strategy's parameters (bad input), or
+ * only some of them unless `allowIncomplete` (a finding: rank files without them would load
+ * into the network with parameters missing). `allowHint` says how to allow it where it can be.
+ */
+export function checkResliceCoverage(
+  full: OpenedCheckpoint,
+  target: ParallelStrategy,
+  input: string,
+  options: { allowIncomplete: boolean; allowHint?: string },
+): void {
+  const missing = strategyParamsMissing(full, target);
+  if (missing.length === 0) return;
+  const total = target.layouts.length;
+  const listed = (names: readonly string[], most: number): string =>
+    `${names.slice(0, most).join(', ')}${names.length > most ? ', …' : ''}`;
+  if (missing.length === total) {
+    const held = full.index.tensors.filter((entry) => entry.kind !== 'map').map((entry) => entry.name);
+    throw new LensError('distributed-input-unmatched', {
+      file: input,
+      expected: total,
+      hint: held.length === 0 ? 'no tensors' : `${plural(held.length, 'tensor')}: ${listed(held, 3)}`,
+    });
+  }
+  if (options.allowIncomplete) return;
+  throw new LensError('distributed-tensor-unsliceable', {
+    tensor: missing[0],
+    hint:
+      `the target strategy lists it but the input does not hold it (${missing.length} of ${plural(total, 'strategy parameter')} ` +
+      `are missing: ${listed(missing, 5)})${options.allowHint ? `; ${options.allowHint}` : ''}`,
+  });
 }
 
 /** Every rank a strategy describes: devices per stage × stages. */

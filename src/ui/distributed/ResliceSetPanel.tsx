@@ -36,6 +36,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
   const job = useJob();
   const { error, setError } = job;
   const [processText, setProcessText] = useState('');
+  const [allowIncomplete, setAllowIncomplete] = useState(false);
   const [outcome, setOutcome] = useState<SetResliceResult | null>(null);
   const pickers = window as unknown as PickerWindow;
   const canSaveToFolder = typeof pickers.showDirectoryPicker === 'function';
@@ -86,6 +87,7 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           rank: rank === 'all' ? null : Number(rank),
           format,
           processes,
+          allowIncomplete,
           ...(folder ? { target: folder } : {}),
         },
         options,
@@ -147,6 +149,15 @@ export function ResliceSetPanel({ result }: { result: OpenSetResult }) {
           </label>
           <FormatChoice name="reslice-format" value={format} onChange={setFormat} order={['safetensors', 'ckpt']} />
           <ProcessCount value={processText} onChange={setProcessText} testId="reslice-processes" />
+          <label>
+            <input
+              type="checkbox"
+              checked={allowIncomplete}
+              onChange={(e) => setAllowIncomplete(e.target.checked)}
+              data-testid="reslice-allow-incomplete"
+            />{' '}
+            write without them: parameters the target strategy lists but this set lacks are left out (otherwise refused)
+          </label>
         </fieldset>
       </div>
       <p className="muted">

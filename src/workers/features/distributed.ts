@@ -2,6 +2,7 @@ import { LensError } from '../../base/errors';
 import {
   buildOutput,
   checkReplicas,
+  checkResliceCoverage,
   mergedGroups,
   openDistributedSet,
   readNamedStrategy,
@@ -94,6 +95,8 @@ export interface SetResliceRequest {
   target?: FileSystemDirectoryHandle;
   /** Workers to write with (MindSpore's max_process_num); null/absent = auto, 1 = this worker alone. */
   processes?: number | null;
+  /** Write the rank files even when the set lacks some of the target strategy's parameters. */
+  allowIncomplete?: boolean;
 }
 
 export interface SetResliceOutput {
@@ -221,6 +224,12 @@ export const distributedApi = {
           hint: `rank ${request.rank} is not one of the target strategy's ranks 0–${all.length - 1}`,
         });
       }
+      // As the CLI: an input that holds none of the target's parameters is refused, and one that
+      // lacks some of them only when asked to write without them.
+      checkResliceCoverage(set.view, strategy, set.baseName, {
+        allowIncomplete: request.allowIncomplete === true,
+        allowHint: 'tick "write without them" to write the rank files anyway',
+      });
       const ranks = request.rank === null ? all : [request.rank];
       // Build every job first (cheap: indexes only) so progress covers the real byte total.
       const outputs: PlannedOutput[] = [];
