@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointBytes } from '../test/ckpt-records';
-import { runCli as run } from '../test/cli';
+import { captureIo, runCli as run } from '../test/cli';
+import { main } from './main';
 import { fixturePath } from '../test/fixtures';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-checks-'));
@@ -251,4 +252,23 @@ it('verify of a file with no CRC does not say "integrity: ok": it says what was 
   const crc = path.join(work, 'verify-ok-crc.ckpt');
   expect((await run('convert', TINY, crc, '--crc')).code).toBe(0);
   expect((await run('verify', crc)).out).toContain('integrity: ok');
+});
+
+it('the stats table waits for a slow reader of standard output every 512 rows', async () => {
+  const records = Array.from({ length: 1100 }, (_, i): [string, number[], string, Uint8Array] => [
+    `t${i}`,
+    [1],
+    'Float32',
+    new Uint8Array(new Float32Array([i]).buffer),
+  ]);
+  const file = path.join(work, 'many-rows.ckpt');
+  writeFileSync(file, checkpointBytes(records));
+  const { io, out } = captureIo();
+  let waits = 0;
+  io.drained = async () => {
+    waits += 1;
+  };
+  expect(await main(['stats', file], io)).toBe(0);
+  expect(out.filter((line) => /^t\d+ /.test(line))).toHaveLength(1100);
+  expect(waits).toBe(2);
 });

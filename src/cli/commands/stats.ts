@@ -132,6 +132,9 @@ function printOne(io: CliIo, s: TensorStats): void {
   });
 }
 
+/** Rows of the text table between waits for standard output (CliIo.drained). */
+const ROWS_PER_WAIT = 512;
+
 /** A whole-number option checked against its range before any work. */
 function wholeNumber(value: string | undefined, option: string, fallback: number, range: [number, number]): number {
   if (value === undefined) return fallback;
@@ -209,12 +212,18 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
       // Rows as they are measured, no histograms (the table shows none), nothing kept per
       // tensor but findings: a million tensors print in constant memory.
       const table = statsTable(io, include ? index.tensors.filter((t) => include(t)) : index.tensors);
+      let rows = 0;
       const all = await computeAllStats(plaintext, index, {
         ...options,
         bins: 0,
         include,
         keep: 'findings',
-        onTensor: (stats) => table.row(stats),
+        // Rows wait for a slow reader of standard output now and then, so they do not pile up in memory.
+        onTensor: async (stats) => {
+          table.row(stats);
+          rows += 1;
+          if (io.drained && rows % ROWS_PER_WAIT === 0) await io.drained();
+        },
       });
       const audit = nonFiniteAuditFrom(all);
       table.finish(file, all, audit);

@@ -290,8 +290,8 @@ export interface AllStatsResult {
 export interface AllStatsOptions extends StatsOptions {
   /** Only tensors for which this returns true (e.g. a compiled filter). */
   include?: (entry: TensorEntry, position: number) => boolean;
-  /** Called as each tensor finishes, for incremental display. */
-  onTensor?: (stats: TensorStats) => void;
+  /** Called as each tensor finishes; a returned promise is awaited (a terminal that reads slowly). */
+  onTensor?: (stats: TensorStats) => void | Promise<void>;
   /**
    * 'findings': `tensors` keeps only those with non-finite values or a size mismatch (the rest
    * went to `onTensor`), so a pass over a million tensors holds a few, not a million.
@@ -339,7 +339,7 @@ export async function computeAllStats(
       result.measuredElements += stats.elements;
       if (options.keep !== 'findings' || stats.nan + stats.posInf + stats.negInf > 0 || stats.sizeMismatch)
         result.tensors.push(stats);
-      options.onTensor?.(stats);
+      await options.onTensor?.(stats);
     } catch (error) {
       if (error instanceof LensError && error.code === 'tensor-content-short') {
         result.skipped.push({ name: entry.name, dtype: entry.dtype, reason: 'content-short' });
