@@ -83,6 +83,7 @@ export type FileProblemCode =
   | 'empty-checkpoint'
   | 'crc-trailer-after-encryption'
   | 'pickle-calls-function'
+  | 'zip-trailing-bytes'
   | 'pickle-needs-classes'
   | 'pickle-unsupported-object'
   | 'ddp-prefix'

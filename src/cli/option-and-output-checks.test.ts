@@ -272,3 +272,17 @@ it('the stats table waits for a slow reader of standard output every 512 rows', 
   expect(out.filter((line) => /^t\d+ /.test(line))).toHaveLength(1100);
   expect(waits).toBe(2);
 });
+
+it('bytes appended after a torch zip archive are a finding in inspect and verify, not "integrity: ok"', async () => {
+  const appended = path.join(work, 'appended.pt');
+  writeFileSync(appended, Buffer.concat([readFileSync(fixturePath('pytorch', 'tiny_cnn.pt')), Buffer.alloc(100, 7)]));
+  const sentence = '100 bytes follow the end of the zip archive: torch.save writes none and no CRC covers them';
+  const inspect = await run('inspect', appended);
+  expect(inspect.code).toBe(3);
+  expect(text(inspect)).toContain(sentence);
+  const verify = await run('verify', appended);
+  expect(verify.code).toBe(3);
+  expect(text(verify)).toContain('integrity: FAILED');
+  // The file as torch.save wrote it has none.
+  expect((await run('verify', fixturePath('pytorch', 'tiny_cnn.pt'))).code).toBe(0);
+});

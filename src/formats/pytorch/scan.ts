@@ -91,7 +91,7 @@ function storagesOf(tensors: { tensor: PyTensor }[]): Map<string, PyStorage> {
 
 async function scanZip(source: ByteSource, options: PytorchScanOptions) {
   const { signal } = options;
-  const { entries, directoryOffset } = await readZipArchive(source, signal);
+  const { entries, directoryOffset, trailingBytes } = await readZipArchive(source, signal);
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   // `<archive name>/data.pkl`; the archive name is the file's stem at save time, anything really.
   const pickleEntry = entries
@@ -151,7 +151,7 @@ async function scanZip(source: ByteSource, options: PytorchScanOptions) {
     entryDataRange(source, storageEntries[i] as ZipEntry, signal),
   );
   unplaced.forEach((i, at) => storages.set(keys[i] as string, ranges[at] as ByteRange));
-  return { result, flat, storages, zipEntries: entries.length, unchecked };
+  return { result, flat, storages, zipEntries: entries.length, unchecked, trailingBytes };
 }
 
 /** Local header reads in flight while storages the layout cannot place are located. */
@@ -226,7 +226,14 @@ async function scanLegacy(source: ByteSource, options: PytorchScanOptions) {
     if (!storages.has(key))
       throw new LensError('pt-missing-record', { hint: 'The storage', actual: key, offset: main.end });
   }
-  return { result: main.result, flat, storages, zipEntries: null, unchecked: [] as ZipUncheckedEntry[] };
+  return {
+    result: main.result,
+    flat,
+    storages,
+    zipEntries: null,
+    unchecked: [] as ZipUncheckedEntry[],
+    trailingBytes: 0,
+  };
 }
 
 function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
@@ -397,7 +404,18 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
         : { present: false, ok: null, expected: null, actual: null },
     metadata: scanned.flat.metadata,
     tensors,
-    problems: fileProblems(scanned.result, scanned.flat.unsupported, [...names]),
+    problems: [
+      ...fileProblems(scanned.result, scanned.flat.unsupported, [...names]),
+      ...(scanned.trailingBytes > 0
+        ? [
+            {
+              code: 'zip-trailing-bytes' as const,
+              detail: String(scanned.trailingBytes),
+              offset: source.size - scanned.trailingBytes,
+            },
+          ]
+        : []),
+    ],
     ...(unchecked.length > 0 ? { zipUnchecked: unchecked } : {}),
   };
 }

@@ -67,6 +67,8 @@ interface Directory {
   offset: number;
   size: number;
   entries: number;
+  /** Bytes after the end record and its comment: torch.save writes none, and no CRC covers them. */
+  trailingBytes: number;
 }
 
 /** The last bytes of the file and where its end-of-central-directory record starts in them. */
@@ -82,7 +84,12 @@ async function readTail(source: ByteSource, signal?: AbortSignal) {
         view.getUint32(at, true) === EOCD_SIGNATURE &&
         at + EOCD_BYTES + view.getUint16(at + 20, true) <= tail.length
       ) {
-        return { view, tailStart, eocd: at };
+        return {
+          view,
+          tailStart,
+          eocd: at,
+          trailingBytes: tail.length - (at + EOCD_BYTES + view.getUint16(at + 20, true)),
+        };
       }
     }
     if (tailLength === source.size) break;
@@ -91,7 +98,7 @@ async function readTail(source: ByteSource, signal?: AbortSignal) {
 }
 
 async function findDirectory(source: ByteSource, signal?: AbortSignal): Promise<Directory> {
-  const { view, tailStart, eocd } = await readTail(source, signal);
+  const { view, tailStart, eocd, trailingBytes } = await readTail(source, signal);
   let entries = view.getUint16(eocd + 10, true);
   let size = view.getUint32(eocd + 12, true);
   let offset = view.getUint32(eocd + 16, true);
@@ -120,7 +127,7 @@ async function findDirectory(source: ByteSource, signal?: AbortSignal): Promise<
     });
   }
   if (offset + size > source.size) throw bad('the central directory lies past the end of the file', offset);
-  return { offset, size, entries };
+  return { offset, size, entries, trailingBytes };
 }
 
 /** Every entry of the archive, from its central directory (one read). */
@@ -132,7 +139,7 @@ export async function readZipDirectory(source: ByteSource, signal?: AbortSignal)
 export async function readZipArchive(
   source: ByteSource,
   signal?: AbortSignal,
-): Promise<{ entries: ZipEntry[]; directoryOffset: number }> {
+): Promise<{ entries: ZipEntry[]; directoryOffset: number; trailingBytes: number }> {
   const directory = await findDirectory(source, signal);
   const bytes = await readExactly(source, directory.offset, directory.size, signal);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -184,7 +191,7 @@ export async function readZipArchive(
     entries.push({ name, method, flags, crc32, compressedSize, size, localHeaderOffset });
     at = end;
   }
-  return { entries, directoryOffset: directory.offset };
+  return { entries, directoryOffset: directory.offset, trailingBytes: directory.trailingBytes };
 }
 
 /** Bit 3 of the flags: CRC and sizes follow the data (torch sets it on every entry); the local header holds zeros. */
