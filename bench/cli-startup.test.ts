@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { withStartupRows } from './cli-startup';
-import { tableCells, type BenchResults, type BenchRow } from './table';
+import { tableCells, withRemeasuredRows, type BenchResults, type BenchRow } from './table';
 
 const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as BenchResults;
 
@@ -10,7 +9,7 @@ describe('bench:startup --write', () => {
     const startup = results.rows.filter((row) => /node -e 0|CLI startup/.test(row.metric));
     expect(startup.length).toBe(3);
     const fresh: BenchRow[] = startup.map((row) => ({ ...row, value: row.value / 3 + 0.123, note: 'median of 21' }));
-    const updated = withStartupRows(results, fresh, '2030-01-02T03:04:05.000Z');
+    const updated = withRemeasuredRows(results, fresh, '2030-01-02T03:04:05.000Z', 'npm run bench:startup');
     expect(updated.date).toBe(results.date);
     expect(updated.machine).toEqual(results.machine);
     expect(updated.rows.length).toBe(results.rows.length);

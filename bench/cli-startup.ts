@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PERFORMANCE_DOC, roundedRow, withSection, type BenchResults, type BenchRow } from './table';
+import { PERFORMANCE_DOC, withRemeasuredRows, withSection, type BenchResults, type BenchRow } from './table';
 
 const BUNDLE = path.resolve('dist-cli/ckpt-lens.mjs');
 /** Small on purpose: the row measures startup, not reading (the embedded 478 KiB LeNet sample). */
@@ -87,26 +87,6 @@ export function measureCliStartup(): BenchRow[] {
   ];
 }
 
-/**
- * `results` with its startup rows replaced by `rows` (measured later, alone: their notes say
- * when), where the old ones stood; every other row as it was.
- */
-export function withStartupRows(
-  results: BenchResults,
-  rows: readonly BenchRow[],
-  date: string,
-  command = 'npm run bench:startup',
-): BenchResults {
-  const metrics = new Set(rows.map((row) => row.metric));
-  const at = results.rows.findIndex((row) => metrics.has(row.metric));
-  const kept = results.rows.filter((row) => !metrics.has(row.metric));
-  const measured = rows.map((row) =>
-    roundedRow({ ...row, note: `${row.note ?? ''}; measured ${date.slice(0, 10)} by \`${command}\`` }),
-  );
-  const insertAt = at < 0 ? kept.length : at;
-  return { ...results, rows: [...kept.slice(0, insertAt), ...measured, ...kept.slice(insertAt)] };
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = measureCliStartup();
   for (const row of rows)
@@ -115,7 +95,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     );
   if (process.argv.includes('--write')) {
     const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as BenchResults;
-    const updated = withStartupRows(results, rows, new Date().toISOString());
+    const updated = withRemeasuredRows(results, rows, new Date().toISOString(), 'npm run bench:startup');
     writeFileSync('bench/results.json', `${JSON.stringify(updated, null, 2)}\n`);
     writeFileSync(PERFORMANCE_DOC, withSection(readFileSync(PERFORMANCE_DOC, 'utf8'), updated));
     execFileSync('npx', ['prettier', '--write', PERFORMANCE_DOC], { stdio: 'ignore' });

@@ -13,10 +13,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { withStartupRows } from './cli-startup';
 import { generateInputs } from './generate';
 import { generateTorchBin } from './pytorch-inputs';
-import { PERFORMANCE_DOC, withSection, type BenchResults, type BenchRow } from './table';
+import { PERFORMANCE_DOC, withRemeasuredRows, withSection, type BenchResults, type BenchRow } from './table';
 
 const BUNDLE = path.resolve('dist-cli/ckpt-lens.mjs');
 const MiB = 1024 * 1024;
@@ -130,7 +129,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const row of rows) console.log(`${row.metric}: ${row.value.toFixed(1)} ms — ${row.note ?? ''}`);
   if (process.argv.includes('--write')) {
     const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as BenchResults;
-    const updated = withStartupRows(results, rows, new Date().toISOString(), 'npm run bench:python');
+    const updated = withRemeasuredRows(results, rows, new Date().toISOString(), 'npm run bench:python');
     writeFileSync('bench/results.json', `${JSON.stringify(updated, null, 2)}\n`);
     writeFileSync(PERFORMANCE_DOC, withSection(readFileSync(PERFORMANCE_DOC, 'utf8'), updated));
     execFileSync('npx', ['prettier', '--write', PERFORMANCE_DOC], { stdio: 'ignore' });

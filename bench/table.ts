@@ -73,6 +73,27 @@ export function roundedRow(row: BenchRow): BenchRow {
   };
 }
 
+/**
+ * `results` with the rows of the same metrics replaced by `rows` (measured later, alone, by
+ * `command`: their notes say when and how), where the old ones stood; every other row as it was.
+ * Rows not there before are added at the end.
+ */
+export function withRemeasuredRows(
+  results: BenchResults,
+  rows: readonly BenchRow[],
+  date: string,
+  command: string,
+): BenchResults {
+  const metrics = new Set(rows.map((row) => row.metric));
+  const at = results.rows.findIndex((row) => metrics.has(row.metric));
+  const kept = results.rows.filter((row) => !metrics.has(row.metric));
+  const measured = rows.map((row) =>
+    roundedRow({ ...row, note: `${row.note ?? ''}; measured ${date.slice(0, 10)} by \`${command}\`` }),
+  );
+  const insertAt = at < 0 ? kept.length : at;
+  return { ...results, rows: [...kept.slice(0, insertAt), ...measured, ...kept.slice(insertAt)] };
+}
+
 /** Where the table is published (it was in README.md until the README became one screen). */
 export const PERFORMANCE_DOC = 'docs/performance.md';
 
