@@ -1036,7 +1036,7 @@ export function describeFileProblem(code: FileProblemCode, detail: string, surfa
     case 'crc-trailer-after-encryption':
       return `A plaintext crc_num trailer follows the encrypted blocks: ${detail}. MindSpore cannot read such files either.`;
     case 'zip-trailing-bytes':
-      return `${plural(Number(detail), 'byte')} follow the end of the zip archive: torch.save writes none and no CRC covers them, so they were added after the file was saved.`;
+      return `${plural(Number(detail), 'byte')} follow the end of the zip archive: torch.save writes none and no CRC covers them.`;
     case 'pickle-calls-function':
       return `DANGER: torch.load would run ${detail}. Nothing was run here; load this file only with torch.load(weights_only=True), or not at all.`;
     case 'pickle-needs-classes':

@@ -201,7 +201,9 @@ async function verifyFile(
     if (serialized.code.startsWith('ckpt-') && keyOptions.key === undefined) {
       const crc = await crcOfUnparsedCkpt(await openFileSource(file));
       if (crc && !crc.ok) {
-        const damage = oneLine(describeError(serialized.code, serialized.details, 'cli'));
+        // What the parse found, without its advice ("…or check its CRC": that is this check).
+        const found = describeError(serialized.code, serialized.details, 'cli');
+        const damage = `${found.title}: ${found.detail}`;
         const info: CrcInfo = { present: true, ok: false, actual: crc.actual, ...storedCrcOfTrailer(crc.stored) };
         if (!options.json)
           io.out(
