@@ -1318,6 +1318,14 @@ export function describeLeftOutParameters(names: readonly string[]): string {
   return `Left out ${plural(names.length, 'parameter')} that cannot be merged: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.`;
 }
 
+/** The Numbers picker lists only the first tensors of a long selection. */
+export function describePickerCap(listed: number, total: number): string {
+  return (
+    `The list shows the first ${listed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} tensors ` +
+    'with numbers; type a filter above to narrow it, or click a tensor in the Parameters table.'
+  );
+}
+
 /**
  * The selection in words, from one count (core/summary selectionCounts): the filter's status
  * line, and the table's caption, which adds the tree's branch when one is selected.

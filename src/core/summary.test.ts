@@ -106,6 +106,33 @@ describe('parameter tree', () => {
     expect(tree.children[0]?.children.map((node) => node.label)).toEqual(['y', 'x']);
   });
 
+  it('reuses the branches a name shares with the one before only where whole parts match', () => {
+    // Each name shares a prefix with the one before: whole parts, part of a part, a leaf that is
+    // then a branch, a deeper path and back up, a dot at the end, and names of other scripts.
+    const names = [
+      'a.b',
+      'a.b.c',
+      'a.bc.d',
+      'a.b.c.d.e.f.g.h',
+      'a.b.c',
+      'ab.c',
+      'a..b',
+      'a.',
+      'a.b.',
+      'a.b.c.',
+      'ü.名.x',
+      'ü.名x',
+      'ü.名.y',
+      '.x',
+      '..x',
+      'a.b.c.d.e.f.g.h',
+    ].map((name) => entry(name));
+    const all = names.map((_, i) => i);
+    expect(plainTree(buildTree(names))).toEqual(referenceTree(names, all));
+    const deep = [entry(Array.from({ length: 200 }, (_, i) => `p${i}`).join('.')), entry('p0.p1.q')];
+    expect(plainTree(buildTree(deep))).toEqual(referenceTree(deep, [0, 1]));
+  });
+
   it('reuses one shape for many views', () => {
     const names = Array.from({ length: 500 }, (_, i) => entry(`m.l${i % 7}.b${i % 13}.${i % 2 ? 'bias' : 'w'}`));
     const shape = buildTreeShape(names);

@@ -1,4 +1,5 @@
 import { isNoteProblem } from '../base/problems';
+import { rowsOf, type TensorRows } from '../base/tensor-columns';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { elementCount } from '../base/dtypes';
 import type { IntegrityReport } from '../integrity/verify';
@@ -10,9 +11,17 @@ export interface CheckpointSummary {
   bytesByDtype: { dtype: string; count: number; bytes: number }[];
 }
 
-export function numel(tensor: TensorEntry): number {
+export function numel(tensor: Pick<TensorEntry, 'kind' | 'shape'>): number {
   return tensor.kind === 'tensor' ? elementCount(tensor.shape) : 0;
 }
+
+/** `numel` of the tensor at position `i`. */
+export function numelAt(rows: TensorRows, i: number): number {
+  return rows.kind(i) === 'tensor' ? elementCount(rows.shape(i)) : 0;
+}
+
+/** A list of tensors, held either way (the CLI's entry arrays, the page's columns). */
+export type Tensors = TensorRows | readonly TensorEntry[];
 
 export function summarize(index: CheckpointIndex): CheckpointSummary {
   const byDtype = new Map<string, { count: number; bytes: number }>();
@@ -55,7 +64,10 @@ export interface FileVerdict {
   encryption: { blocks: number; verified: number; failed: boolean } | null;
 }
 
-export function fileVerdict(index: CheckpointIndex, integrity?: IntegrityReport | null): FileVerdict {
+export function fileVerdict(
+  index: Pick<CheckpointIndex, 'problems' | 'crc'> & { tensors: Tensors },
+  integrity?: IntegrityReport | null,
+): FileVerdict {
   let structuralFindings = 0;
   let structuralNotes = 0;
   const count = (code: TensorProblemCode | FileProblemCode): void => {
@@ -63,7 +75,8 @@ export function fileVerdict(index: CheckpointIndex, integrity?: IntegrityReport 
     else structuralFindings += 1;
   };
   for (const problem of index.problems) count(problem.code);
-  for (const tensor of index.tensors) for (const problem of tensor.problems ?? []) count(problem.code);
+  const rows = rowsOf(index.tensors);
+  for (const i of rows.withProblems()) for (const problem of rows.problems(i) ?? []) count(problem.code);
 
   let crc: CrcVerdict;
   if (integrity && integrity.crcStatus !== 'ok' && integrity.crcStatus !== 'mismatch') {
@@ -108,60 +121,108 @@ export interface TreeNode {
  * children in file order. A filter's subtotals are then one pass over the matching indices
  * (`treeView`), and TreeNode objects are made only for the nodes a view opens — at 100k
  * parameters a keystroke no longer rebuilds 200k nodes.
+ *
+ * Every node is a few integers: its label and path are read from the name of a tensor under it
+ * (a branch's path is a prefix of every name below it), and children are a linked list. A
+ * million tensors with a branch each made four million strings and arrays (~300 MB) before.
  */
 export interface TreeShape {
-  readonly tensors: readonly TensorEntry[];
+  readonly tensors: TensorRows;
+  /** Nodes, the root included. */
+  readonly nodes: number;
   readonly parent: Int32Array;
-  /** Branch labels and paths; a leaf's (`''` here) are its tensor's name and last segment. */
-  readonly label: readonly string[];
-  readonly path: readonly string[];
   /** Tensor index of a leaf, -1 for a branch. */
   readonly tensorOf: Int32Array;
+  /** A tensor under the node whose name holds its label at [labelStart, labelEnd) and its path at [0, labelEnd). */
+  readonly labelTensor: Int32Array;
+  readonly labelStart: Int32Array;
+  readonly labelEnd: Int32Array;
+  /** Children in file order: the first, then each one's next sibling (-1: none). */
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
   /** Bytes and elements of each tensor, read once. */
   readonly bytesOf: Float64Array;
   readonly elementsOf: Float64Array;
-  readonly children: readonly (readonly number[])[];
   /** Leaf node of each tensor. */
   readonly leafOf: Int32Array;
 }
 
-// Frozen: a leaf never gets children, and a push would fail loudly.
-const NO_CHILDREN = Object.freeze([]) as unknown as number[];
+/** An Int32Array that grows as nodes are added. */
+class NodeColumn {
+  values = new Int32Array(1024);
+  set(id: number, value: number): void {
+    if (id >= this.values.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.values.length * 2));
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[id] = value;
+  }
+  get(id: number): number {
+    return this.values[id] as number;
+  }
+  /** The first `length` values (a view: copying them cost more than the room they leave). */
+  done(length: number): Int32Array {
+    return this.values.subarray(0, length);
+  }
+}
 
-export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
-  const parent: number[] = [-1];
-  const label: string[] = [''];
-  const path: string[] = [''];
-  const tensorOf: number[] = [-1];
-  const children: number[][] = [[]];
-  // Branch lookups by label; leaves (never looked up) get no map.
-  const branches: (Map<string, number> | undefined)[] = [undefined];
+export function buildTreeShape(list: Tensors): TreeShape {
+  const tensors = rowsOf(list);
+  const parent = new NodeColumn();
+  const tensorOf = new NodeColumn();
+  const labelTensor = new NodeColumn();
+  const labelStart = new NodeColumn();
+  const labelEnd = new NodeColumn();
+  const firstChild = new NodeColumn();
+  const lastChild = new NodeColumn();
+  const nextSibling = new NodeColumn();
+  // Branch lookups by label, only while building; leaves (never looked up) get no map.
+  const branches: (Map<string, number> | undefined)[] = [];
   const leafOf = new Int32Array(tensors.length);
   const bytesOf = new Float64Array(tensors.length);
   const elementsOf = new Float64Array(tensors.length);
-  // Per leaf only numbers: its label and path come from the tensor's name when a view opens it,
-  // and it shares one empty child list (a million leaves made a million arrays and strings).
-  const add = (from: number, part: string, nodePath: string, tensor: number): number => {
-    const id = parent.length;
-    parent.push(from);
-    label.push(part);
-    path.push(nodePath);
-    tensorOf.push(tensor);
-    children.push(tensor >= 0 ? NO_CHILDREN : []);
-    branches.push(undefined);
-    (children[from] as number[]).push(id);
+  let nodes = 0;
+  const add = (from: number, tensor: number, start: number, end: number, leaf: boolean): number => {
+    const id = nodes;
+    nodes += 1;
+    parent.set(id, from);
+    tensorOf.set(id, leaf ? tensor : -1);
+    labelTensor.set(id, tensor);
+    labelStart.set(id, start);
+    labelEnd.set(id, end);
+    firstChild.set(id, -1);
+    nextSibling.set(id, -1);
+    lastChild.set(id, -1);
+    if (from >= 0) {
+      const last = lastChild.get(from);
+      if (last < 0) firstChild.set(from, id);
+      else nextSibling.set(last, id);
+      lastChild.set(from, id);
+    }
     return id;
   };
+  add(-1, -1, 0, 0, false);
+  // Names in a file mostly share their branches with the name before: those are reused without a lookup.
+  // previousPath[d]: the branch at depth d of the previous name (0: the root); previousDots[d]: the dot ending it.
+  let previous = '';
+  let previousPath = new Int32Array(64);
+  let previousDots = new Int32Array(64);
+  let previousDepth = 0;
   for (let t = 0; t < tensors.length; t += 1) {
-    const tensor = tensors[t] as TensorEntry;
-    const name = tensor.name;
-    bytesOf[t] = tensor.bytes;
-    elementsOf[t] = numel(tensor);
-    let node = 0;
-    let start = 0;
-    for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', start)) {
+    const name = tensors.name(t);
+    bytesOf[t] = tensors.bytes(t);
+    elementsOf[t] = numelAt(tensors, t);
+    let common = 0;
+    const limit = Math.min(name.length, previous.length);
+    while (common < limit && name.charCodeAt(common) === previous.charCodeAt(common)) common += 1;
+    // Branches whose whole path (up to and including its dot) both names share.
+    let depth = 0;
+    while (depth < previousDepth && (previousDots[depth] as number) < common) depth += 1;
+    let node = previousPath[depth] as number;
+    let start = depth === 0 ? 0 : (previousDots[depth - 1] as number) + 1;
+    for (let dot = name.indexOf('.', start); dot >= 0; dot = name.indexOf('.', start)) {
       const part = name.slice(start, dot);
-      start = dot + 1;
       let map = branches[node];
       if (!map) {
         map = new Map();
@@ -169,22 +230,39 @@ export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
       }
       let child = map.get(part);
       if (child === undefined) {
-        child = add(node, part, node === 0 ? part : `${path[node] as string}.${part}`, -1);
+        child = add(node, t, start, dot, false);
         map.set(part, child);
       }
       node = child;
+      if (depth + 1 >= previousPath.length) {
+        const path = new Int32Array(previousPath.length * 2);
+        path.set(previousPath);
+        previousPath = path;
+        const dots = new Int32Array(previousDots.length * 2);
+        dots.set(previousDots);
+        previousDots = dots;
+      }
+      previousDots[depth] = dot;
+      depth += 1;
+      previousPath[depth] = node;
+      start = dot + 1;
     }
-    leafOf[t] = add(node, '', '', t);
+    previousDepth = depth;
+    leafOf[t] = add(node, t, start, name.length, true);
+    previous = name;
   }
   return {
     tensors,
-    parent: Int32Array.from(parent),
-    label,
-    path,
-    tensorOf: Int32Array.from(tensorOf),
+    nodes,
+    parent: parent.done(nodes),
+    tensorOf: tensorOf.done(nodes),
+    labelTensor: labelTensor.done(nodes),
+    labelStart: labelStart.done(nodes),
+    labelEnd: labelEnd.done(nodes),
+    firstChild: firstChild.done(nodes),
+    nextSibling: nextSibling.done(nodes),
     bytesOf,
     elementsOf,
-    children,
     leafOf,
   };
 }
@@ -195,7 +273,7 @@ export function buildTreeShape(tensors: readonly TensorEntry[]): TreeShape {
  * `children` arrays are made when first read.
  */
 export function treeView(shape: TreeShape, indices?: readonly number[]): TreeNode {
-  const nodes = shape.parent.length;
+  const { nodes } = shape;
   const count = new Int32Array(nodes);
   const bytes = new Float64Array(nodes);
   const elements = new Float64Array(nodes);
@@ -224,13 +302,17 @@ export function treeView(shape: TreeShape, indices?: readonly number[]): TreeNod
   const make = (id: number): TreeNode => {
     let made: TreeNode[] | undefined;
     const tensorIndex = shape.tensorOf[id] as number;
-    const name = tensorIndex >= 0 ? (shape.tensors[tensorIndex] as TensorEntry).name : null;
+    const labelTensor = shape.labelTensor[id] as number;
+    const name = labelTensor >= 0 ? shape.tensors.name(labelTensor) : '';
+    const end = shape.labelEnd[id] as number;
     return {
-      label: name === null ? (shape.label[id] as string) : name.slice(name.lastIndexOf('.') + 1),
-      path: name ?? (shape.path[id] as string),
+      label: name.slice(shape.labelStart[id], end),
+      path: name.slice(0, end),
       get children(): TreeNode[] {
         if (!made) {
-          const ids = (shape.children[id] as number[]).filter((child) => count[child] !== 0);
+          const ids: number[] = [];
+          for (let child = shape.firstChild[id] as number; child >= 0; child = shape.nextSibling[child] as number)
+            if (count[child] !== 0) ids.push(child);
           ids.sort((a, b) => (first[a] as number) - (first[b] as number));
           made = ids.map(make);
         }
@@ -264,18 +346,14 @@ export interface SelectionCounts {
  * the filter's matches, then those under the selected branch as the tree counts them (a tensor
  * named like the branch itself, `a` beside `a.b`, is the branch's sibling, not under it).
  */
-export function selectionCounts(
-  tensors: readonly TensorEntry[],
-  matching: readonly number[],
-  branch: string,
-): SelectionCounts {
-  const shown =
-    branch === '' ? matching : matching.filter((i) => isUnderBranch((tensors[i] as TensorEntry).name, branch));
+export function selectionCounts(list: Tensors, matching: readonly number[], branch: string): SelectionCounts {
+  const tensors = rowsOf(list);
+  const shown = branch === '' ? matching : matching.filter((i) => isUnderBranch(tensors.name(i), branch));
   return { total: tensors.length, matched: matching.length, shown };
 }
 
 /** The whole tree (or that of the tensors at `indices`) in one call. */
-export function buildTree(tensors: readonly TensorEntry[], indices?: readonly number[]): TreeNode {
+export function buildTree(tensors: Tensors, indices?: readonly number[]): TreeNode {
   return treeView(buildTreeShape(tensors), indices);
 }
 

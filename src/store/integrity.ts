@@ -1,4 +1,4 @@
-import type { CheckpointIndex } from '../base/types';
+import type { ColumnarIndex } from '../base/tensor-columns';
 import type { FileFingerprint } from '../integrity/fingerprint';
 import type { IntegrityReport } from '../integrity/verify';
 import { callWorker, progressOf, type JobOptions } from './bridge';
@@ -10,7 +10,7 @@ import { updateFile } from './store';
  */
 export async function verifyIntegrity(
   fileId: string,
-  index: CheckpointIndex,
+  index: ColumnarIndex,
   options: JobOptions,
 ): Promise<IntegrityReport> {
   const report = await callWorker(options.signal, (api, jobId) => api.verifyFile(fileId, jobId, progressOf(options)));

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { SerializedLensError } from '../base/errors';
-import type { CheckpointIndex } from '../base/types';
+import type { ColumnarIndex } from '../base/tensor-columns';
 import type { CheckpointSummary } from '../core/summary';
 import type { IntegrityReport } from '../integrity/verify';
 import { terminateWhenIdle } from './bridge';
@@ -18,7 +18,7 @@ export interface OpenFile {
   size: number;
   status: 'opening' | 'ready' | 'error' | 'needs-key';
   progress: number;
-  index?: CheckpointIndex;
+  index?: ColumnarIndex;
   summary?: CheckpointSummary;
   /** The last Verify integrity result: the file's verdict reads it (core/summary fileVerdict). */
   integrity?: IntegrityReport;

@@ -1,3 +1,4 @@
+import { toColumnar } from '../base/tensor-columns';
 import { openCheckpoint } from '../core/open';
 import { summarize } from '../core/summary';
 import { BlobSource } from '../io/byte-source';
@@ -29,7 +30,7 @@ const coreApi = {
         decryption: decryptionFor(request.key),
       });
       rememberFile(request.fileId, { ...opened, file: request.file });
-      return { index: opened.index, summary: summarize(opened.index) };
+      return { index: toColumnar(opened.index), summary: summarize(opened.index) };
     });
   },
 

@@ -1,5 +1,6 @@
 /** What opening one file sends to the worker and gets back (shared by the core API and its features). */
-import type { CheckpointIndex, CipherMode } from '../base/types';
+import type { ColumnarIndex } from '../base/tensor-columns';
+import type { CipherMode } from '../base/types';
 import type { CheckpointSummary } from '../core/summary';
 
 export interface OpenRequest {
@@ -11,6 +12,7 @@ export interface OpenRequest {
 }
 
 export interface OpenResult {
-  index: CheckpointIndex;
+  /** Columns, transferred to the page (base/tensor-columns.ts says why). */
+  index: ColumnarIndex;
   summary: CheckpointSummary;
 }

@@ -1,7 +1,6 @@
 import * as Comlink from 'comlink';
 import { deserializeError, serializeError, type SerializedLensError } from '../base/errors';
-import type { CheckpointIndex } from '../base/types';
-import { decodeIndex, encodeIndex, type IndexColumns } from './index-wire';
+import { TensorColumns, type ColumnarIndex, type TensorColumnData } from '../base/tensor-columns';
 
 /**
  * comlink's default "throw" handler keeps only name/message/stack, dropping our code and
@@ -15,24 +14,27 @@ let installed = false;
 
 /** A result that carries a checkpoint index (opening a file or a set). */
 interface WithIndex {
-  index: CheckpointIndex;
+  index: ColumnarIndex;
 }
 
 interface WithIndexOnWire {
-  columns: IndexColumns;
-  rest: Record<string, unknown>;
+  data: TensorColumnData;
+  /** The result with its index's tensors left out. */
+  rest: { index: Omit<ColumnarIndex, 'tensors'> } & Record<string, unknown>;
 }
 
 function carriesIndex(value: unknown): value is WithIndex {
   if (typeof value !== 'object' || value === null || !('index' in value)) return false;
   const index = (value as { index: unknown }).index;
-  return typeof index === 'object' && index !== null && Array.isArray((index as { tensors?: unknown }).tensors);
+  return (
+    typeof index === 'object' && index !== null && (index as { tensors?: unknown }).tensors instanceof TensorColumns
+  );
 }
 
 /**
  * Both sides of every worker register these: a LensError arrives as a LensError, and a value
- * carrying a checkpoint index crosses as columns with its typed arrays transferred
- * (index-wire.ts says why).
+ * carrying a checkpoint index crosses as its columns' data with the typed arrays transferred
+ * (base/tensor-columns.ts says why); the page wraps the data again, copying nothing.
  */
 export function installTransferHandlers(): void {
   if (installed) return;
@@ -40,10 +42,13 @@ export function installTransferHandlers(): void {
   Comlink.transferHandlers.set('index', {
     canHandle: carriesIndex,
     serialize: ({ index, ...rest }: WithIndex) => {
-      const { columns, transfer } = encodeIndex(index);
-      return [{ columns, rest }, transfer];
+      const { tensors, ...facts } = index;
+      return [{ data: tensors.data, rest: { ...rest, index: facts } }, tensors.transferables()];
     },
-    deserialize: ({ columns, rest }: WithIndexOnWire) => ({ ...rest, index: decodeIndex(columns) }),
+    deserialize: ({ data, rest }: WithIndexOnWire) => ({
+      ...rest,
+      index: { ...rest.index, tensors: new TensorColumns(data) },
+    }),
   } as Comlink.TransferHandler<WithIndex, WithIndexOnWire>);
   Comlink.transferHandlers.set('throw', {
     // comlink marks thrown values with a private Symbol("Comlink.thrown"); it is not exported.

@@ -1,3 +1,3 @@
 export { diffAgainstNetwork, pythonShape, type LoadDiff } from './diff';
 export { openManifest } from './open-manifest';
-export { parameterDictOrder } from './dict-order';
+export { parameterDictOrder, parameterDictPositions } from './dict-order';

@@ -1,1 +1,8 @@
-export { FILTER_COMPLETIONS, compileFilter, parseFilter, tryParseFilter, type FilterParseResult } from './filter';
+export {
+  FILTER_COMPLETIONS,
+  compileFilter,
+  parseFilter,
+  tryParseFilter,
+  type FilterParseResult,
+  type FilterSubject,
+} from './filter';

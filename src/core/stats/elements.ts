@@ -64,6 +64,20 @@ export function declaredSizeImpossible(entry: TensorEntry): boolean {
   return !Number.isSafeInteger(declaredCount) || declaredCount < 0;
 }
 
+/** How the elements of a `dtype` are decoded (legacy: bfloat16 stored as float32), if they can be. */
+export function elementKindOf(dtype: string, legacyBfloat16: boolean): ElementKind | undefined {
+  const base = dtypeInfo(dtype) ? kindByDtype[dtype] : undefined;
+  if (!base) return undefined;
+  return legacyBfloat16 && base.kind === 'bf16' ? 'bf16-legacy' : base.kind;
+}
+
+/** Whether a tensor holds numbers `elementLayout` can decode (what it checks, without making the layout). */
+export function holdsNumbers(tensor: { kind: TensorEntry['kind']; dtype: string; shape: readonly number[] }): boolean {
+  if (tensor.kind !== 'tensor' || elementKindOf(tensor.dtype, false) === undefined) return false;
+  const declaredCount = elementCount(tensor.shape);
+  return Number.isSafeInteger(declaredCount) && declaredCount >= 0;
+}
+
 export function elementLayout(entry: TensorEntry): ElementLayout | undefined {
   if (entry.kind !== 'tensor' || !dtypeInfo(entry.dtype)) return undefined;
   const base = kindByDtype[entry.dtype];

@@ -21,7 +21,11 @@ const APPEND_DICT_SCALAR_DTYPES: ReadonlySet<string> = new Set([
  * loaded as shape ()) — of one of the dtypes above. A `[1]`-shaped Float32 (a BatchNorm gamma,
  * a bias of one output) is a weight: no append_dict value is ever stored with dims `[1]`.
  */
-export function isAppendDictValue(entry: Pick<TensorEntry, 'kind' | 'shape' | 'dtype'>): boolean {
+export function isAppendDictValue(entry: {
+  kind: TensorEntry['kind'];
+  shape: readonly number[];
+  dtype: string;
+}): boolean {
   if (entry.kind === 'string') return true;
   return entry.kind === 'tensor' && entry.shape.length === 0 && APPEND_DICT_SCALAR_DTYPES.has(entry.dtype);
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { TensorEntry } from '../../base/types';
+import type { TensorRows } from '../../base/tensor-columns';
 import { describeAutoMapNotNeeded, describeAutoMapProposal } from '../../core/messages';
 import { proposeAutoMap, type NameMap } from '../../core/name-map';
 import type { NetworkParam } from '../../formats/manifest';
@@ -13,19 +13,29 @@ import { useLensStore } from '../../store/store';
  * pass over names and shapes).
  */
 export function AutoMapPanel({
-  entries,
+  tensors,
+  order,
   params,
   nameMap,
 }: {
-  entries: readonly TensorEntry[];
+  tensors: TensorRows;
+  /** The checkpoint's tensors (positions) in parameter_dict order. */
+  order: readonly number[];
   params: readonly NetworkParam[];
   nameMap: NameMap | null;
 }) {
   const [open, setOpen] = useState(false);
   const text = useLensStore((state) => state.nameMapText);
   const result = useMemo(
-    () => (open ? proposeAutoMap(entries, params, nameMap) : null),
-    [open, entries, params, nameMap],
+    () =>
+      open
+        ? proposeAutoMap(
+            order.map((i) => ({ name: tensors.name(i), shape: tensors.shape(i) as number[] })),
+            params,
+            nameMap,
+          )
+        : null,
+    [open, tensors, order, params, nameMap],
   );
 
   function apply(): void {

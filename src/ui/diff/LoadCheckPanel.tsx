@@ -1,7 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
-import type { TensorEntry } from '../../base/types';
-import { parameterDictOrder, pythonShape, type LoadDiff } from '../../core/load-rules';
+import { parameterDictPositions, pythonShape, type LoadDiff } from '../../core/load-rules';
 import type { NetworkManifest } from '../../formats/manifest';
 import { loadDiff, openManifest } from '../../store/load-check';
 import { useLensStore } from '../../store/store';
@@ -98,11 +97,9 @@ export function LoadCheckPanel({ file, index, matching }: PanelContext) {
   const nameMapText = useLensStore((state) => state.nameMapText);
   const inputId = useId();
   // The parameter_dict load_checkpoint returns: file order for ckpt, sorted names for safetensors.
-  const entries = useMemo(() => {
-    const selected = new Set(matching.map((i) => index.tensors[i] as TensorEntry));
-    return parameterDictOrder(index).filter((entry) => selected.has(entry));
-  }, [index, matching]);
-  const names = useMemo(() => entries.map((e) => e.name), [entries]);
+  const { tensors, format } = index;
+  const order = useMemo(() => parameterDictPositions(tensors, format, matching), [tensors, format, matching]);
+  const names = useMemo(() => order.map((i) => tensors.name(i)), [tensors, order]);
   // The diff runs in the worker (100,000 names take seconds); a newer question aborts an older one.
   const [answer, setAnswer] = useState<{ manifest: unknown; diff: LoadDiff } | null>(null);
   const question = useMemo(
@@ -186,7 +183,7 @@ export function LoadCheckPanel({ file, index, matching }: PanelContext) {
           <p data-testid="manifest-info">
             {manifest.name}: {plural(manifest.data.params.length, 'network entry', 'network entries')} (
             {manifest.data.layout}){diff.ignored.length > 0 ? `, ${diff.ignored.length} graph inputs ignored` : ''}.
-            Checkpoint: {plural(entries.length, 'entry', 'entries')} (after the filter).
+            Checkpoint: {plural(order.length, 'entry', 'entries')} (after the filter).
           </p>
           {manifest.data.notes.map((note) => (
             <p key={note} className="muted">
@@ -205,7 +202,7 @@ export function LoadCheckPanel({ file, index, matching }: PanelContext) {
                 ? `Loads, but ${plural(diff.param_not_load.length, 'network parameter')} ${diff.param_not_load.length === 1 ? 'keeps its initial value' : 'keep their initial values'}.`
                 : 'Every network parameter loads.'}
           </div>
-          <AutoMapPanel entries={entries} params={manifest.data.params} nameMap={nameMap.map} />
+          <AutoMapPanel tensors={tensors} order={order} params={manifest.data.params} nameMap={nameMap.map} />
           <div className="load-counts" data-testid="load-counts">
             {(['loaded', 'cast', 'error', 'not-in-checkpoint', 'unused-in-checkpoint', 'skipped'] as Status[]).map(
               (status) => (

@@ -1,7 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { FormatChoice } from '../common/FormatChoice';
 import { serializeError } from '../../base/errors';
-import type { TensorEntry } from '../../base/types';
 import type { CastReportEntry, VerifyReport } from '../../core/export';
 import { parseKeyInput } from '../../core/key-input';
 import { compileNameMap } from '../../core/name-map';
@@ -51,7 +50,8 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
   const ids = { add: useId(), key: useId() };
 
   const nameMapText = useLensStore((state) => state.nameMapText);
-  const selectedNames = useMemo(() => matching.map((i) => (index.tensors[i] as TensorEntry).name), [matching, index]);
+  const { tensors } = index;
+  const selectedNames = useMemo(() => matching.map((i) => tensors.name(i)), [matching, tensors]);
   const rename = useMemo(() => {
     if (!nameMapText.trim()) return (name: string) => name;
     try {
@@ -62,8 +62,8 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
   }, [nameMapText]);
   const removedSet = useMemo(() => new Set(removed), [removed]);
   const appendChoices = useMemo(
-    () => appendDictChoices(index.tensors, matching, rename, removedSet),
-    [index, matching, rename, removedSet],
+    () => appendDictChoices(tensors, matching, rename, removedSet),
+    [tensors, matching, rename, removedSet],
   );
 
   async function run(target: 'download' | 'file'): Promise<void> {
@@ -136,8 +136,8 @@ export function ExportPanel({ file, index, matching, filterText, filtered }: Pan
     <section className="panel export-panel" data-testid="export-panel">
       <h2>Export — re-save as MindSpore's save_checkpoint would</h2>
       <p className="muted">
-        {describeSelection(selectionCounts(index.tensors, matching, ''), filtered, '').filter}: the filter chooses what
-        is exported. The source file is never modified.
+        {describeSelection(selectionCounts(tensors, matching, ''), filtered, '').filter}: the filter chooses what is
+        exported. The source file is never modified.
       </p>
       <div className="export-grid">
         <fieldset>

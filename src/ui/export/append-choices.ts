@@ -1,4 +1,5 @@
-import type { TensorEntry } from '../../base/types';
+import { rowsOf } from '../../base/tensor-columns';
+import type { Tensors } from '../../core/summary';
 import { isAppendDictValue } from '../../formats/ckpt/append-dict';
 
 /** One append_dict value of the source file, as the export panel offers it. */
@@ -18,19 +19,22 @@ export interface AppendChoice {
  * `removed` holds written (renamed) names, as the export plan matches them.
  */
 export function appendDictChoices(
-  tensors: readonly TensorEntry[],
+  list: Tensors,
   matching: readonly number[],
   rename: (name: string) => string,
   removed: ReadonlySet<string>,
 ): AppendChoice[] {
+  const tensors = rowsOf(list);
   const selected = new Set(matching);
   const choices: AppendChoice[] = [];
-  tensors.forEach((tensor, index) => {
-    if (!isAppendDictValue(tensor)) return;
-    const writtenName = rename(tensor.name);
+  for (let index = 0; index < tensors.length; index += 1) {
+    if (!isAppendDictValue({ kind: tensors.kind(index), shape: tensors.shape(index), dtype: tensors.dtype(index) }))
+      continue;
+    const sourceName = tensors.name(index);
+    const writtenName = rename(sourceName);
     const state = !selected.has(index) ? 'excluded' : removed.has(writtenName) ? 'removed' : 'written';
-    choices.push({ index, sourceName: tensor.name, writtenName, state });
-  });
+    choices.push({ index, sourceName, writtenName, state });
+  }
   return choices;
 }
 

@@ -1,5 +1,6 @@
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { CheckpointIndex, TensorEntry } from '../../base/types';
+import type { ColumnarIndex } from '../../base/tensor-columns';
+import type { TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
 import {
   describeFileProblem,
@@ -68,7 +69,7 @@ function FileView({ file }: { file: OpenFile }) {
   return <IndexView file={file} index={file.index} summary={file.summary} />;
 }
 
-function IndexView({ file, index, summary }: { file: OpenFile; index: CheckpointIndex; summary: CheckpointSummary }) {
+function IndexView({ file, index, summary }: { file: OpenFile; index: ColumnarIndex; summary: CheckpointSummary }) {
   const { matching, status, filterText } = useFilterMatch(index);
   const filtered = status?.ok === true;
   const [panelId, setPanelId] = useState('parameters');
@@ -132,25 +133,30 @@ function ParametersPanel({ index, matching, filtered }: PanelContext) {
   const view = useLensStore((state) => state.view);
   // The tree's shape is made once per file (the table makes rows only for the screen); a keystroke only recounts the
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
-  const shape = useMemo(() => buildTreeShape(index.tensors), [index]);
+  // Keyed on the tensors, not the index: a verified CRC makes a new index over the same columns.
+  const { tensors } = index;
+  const shape = useMemo(() => buildTreeShape(tensors), [tensors]);
   const fullTree = useMemo(() => treeView(shape), [shape]);
   const tree = useMemo(
-    () => (matching.length === index.tensors.length ? fullTree : treeView(shape, matching)),
-    [index, shape, fullTree, matching],
+    () => (matching.length === tensors.length ? fullTree : treeView(shape, matching)),
+    [tensors, shape, fullTree, matching],
   );
   const counts = useMemo(
-    () => selectionCounts(index.tensors, matching, view.treePrefix),
-    [index, matching, view.treePrefix],
+    () => selectionCounts(tensors, matching, view.treePrefix),
+    [tensors, matching, view.treePrefix],
   );
   const visible = counts.shown;
   const caption = describeSelection(counts, filtered, view.treePrefix).table;
   const mask = useMemo(() => {
-    if (visible.length === index.tensors.length) return null;
-    const shown = new Uint8Array(index.tensors.length);
+    if (visible.length === tensors.length) return null;
+    const shown = new Uint8Array(tensors.length);
     for (const i of visible) shown[i] = 1;
     return shown;
-  }, [index, visible]);
-  const selected = view.selectedTensor ? index.tensors.find((t) => t.name === view.selectedTensor) : undefined;
+  }, [tensors, visible]);
+  const selected = useMemo(() => {
+    const at = view.selectedTensor === null ? -1 : tensors.find(view.selectedTensor);
+    return at < 0 ? undefined : tensors.entry(at);
+  }, [tensors, view.selectedTensor]);
   return (
     <>
       <section className="browser">
@@ -161,7 +167,7 @@ function ParametersPanel({ index, matching, filtered }: PanelContext) {
           <div className="table-caption" data-testid="table-caption">
             {caption}
           </div>
-          <TensorTable tensors={index.tensors} shown={mask} selected={view.selectedTensor} />
+          <TensorTable tensors={tensors} shown={mask} selected={view.selectedTensor} />
         </div>
       </section>
       {selected && <TensorDetails tensor={selected} />}
@@ -177,7 +183,7 @@ const SummaryCard = memo(function SummaryCard({
   verdict,
 }: {
   file: OpenFile;
-  index: CheckpointIndex;
+  index: ColumnarIndex;
   summary: CheckpointSummary;
   verdict: FileVerdict;
 }) {
@@ -231,7 +237,7 @@ const SummaryCard = memo(function SummaryCard({
   );
 });
 
-const MetadataCard = memo(function MetadataCard({ index }: { index: CheckpointIndex }) {
+const MetadataCard = memo(function MetadataCard({ index }: { index: ColumnarIndex }) {
   const entries = Object.entries(index.metadata);
   return (
     <div className="panel card" data-testid="metadata">
@@ -290,15 +296,16 @@ const ProblemsCard = memo(function ProblemsCard({
   integrity,
   verdict,
 }: {
-  index: CheckpointIndex;
+  index: ColumnarIndex;
   fileId: string;
   integrity: IntegrityReport | undefined;
   verdict: FileVerdict;
 }) {
   const words = describeVerdict(verdict, index.format);
-  const tensorProblems = index.tensors.flatMap((tensor) =>
-    (tensor.problems ?? []).map((problem) => ({ tensor: tensor.name, problem })),
-  );
+  const { tensors } = index;
+  const tensorProblems = tensors
+    .withProblems()
+    .flatMap((i) => (tensors.problems(i) ?? []).map((problem) => ({ tensor: tensors.name(i), problem })));
   const count = index.problems.length + tensorProblems.length;
   return (
     <div className="panel card" data-testid="problems">

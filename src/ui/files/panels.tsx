@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
-import type { CheckpointIndex } from '../../base/types';
+import type { ColumnarIndex } from '../../base/tensor-columns';
 import type { CheckpointSummary } from '../../core/summary';
 import type { OpenFile } from '../../store/store';
 
 /** What every panel of an opened file gets: the file, its index, and what the filter matches. */
 export interface PanelContext {
   file: OpenFile;
-  index: CheckpointIndex;
+  index: ColumnarIndex;
   summary: CheckpointSummary;
   /** Indices into index.tensors that the current filter selects (all when no filter). */
   matching: readonly number[];

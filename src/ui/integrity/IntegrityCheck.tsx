@@ -1,4 +1,4 @@
-import type { CheckpointIndex } from '../../base/types';
+import type { ColumnarIndex } from '../../base/tensor-columns';
 import {
   CRC_TRAILER_AFTER_ENCRYPTION_NOT_CHECKED,
   describeNoCrc,
@@ -22,7 +22,7 @@ export function IntegrityCheck({
   report,
 }: {
   fileId: string;
-  index: CheckpointIndex;
+  index: ColumnarIndex;
   report: IntegrityReport | undefined;
 }) {
   const job = useJob();

@@ -53,11 +53,14 @@ export function ComparePanel({ file }: PanelContext) {
   // The default partner is the open file sharing the most tensor names with this one; when none
   // shares a name, nothing is preselected and the user chooses (comparing unrelated files pairs nothing).
   const closest = useMemo(() => {
-    const names = new Set(file.index?.tensors.map((t) => t.name));
+    const mine = file.index?.tensors;
+    const names = new Set<string>();
+    if (mine) for (let i = 0; i < mine.length; i += 1) names.add(mine.name(i));
     let best: { id: string; common: number } | null = null;
     for (const other of others) {
       let common = 0;
-      for (const tensor of other.index?.tensors ?? []) if (names.has(tensor.name)) common += 1;
+      const theirs = other.index?.tensors;
+      if (theirs) for (let i = 0; i < theirs.length; i += 1) if (names.has(theirs.name(i))) common += 1;
       if (common > 0 && (!best || common > best.common)) best = { id: other.id, common };
     }
     return best?.id;

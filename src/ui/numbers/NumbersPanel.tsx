@@ -1,7 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
-import type { TensorEntry } from '../../base/types';
-import { elementLayout } from '../../core/stats/elements';
+import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
+import { describePickerCap } from '../../core/messages';
+import { holdsNumbers } from '../../core/stats/elements';
 import { formatShape } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { useLensStore } from '../../store/store';
@@ -17,12 +18,19 @@ import { Treemap } from './Treemap';
 export function NumbersPanel({ file, index, matching }: PanelContext) {
   const selected = useLensStore((state) => state.view.selectedTensor);
   const pickerId = useId();
+  const { tensors } = index;
+  // Positions only: a million tensors make no objects, and the picker lists the first few thousand.
   const numeric = useMemo(
-    () => matching.map((i) => index.tensors[i] as TensorEntry).filter((entry) => elementLayout(entry) !== undefined),
-    [index, matching],
+    () =>
+      matching.filter((i) => holdsNumbers({ kind: tensors.kind(i), dtype: tensors.dtype(i), shape: tensors.shape(i) })),
+    [tensors, matching],
   );
-  const entry = selected ? index.tensors.find((tensor) => tensor.name === selected) : undefined;
-  const isNumeric = entry ? elementLayout(entry) !== undefined : false;
+  const listed = numeric.length > NUMBERS_TABLE_MAX_ROWS ? numeric.slice(0, NUMBERS_TABLE_MAX_ROWS) : numeric;
+  const entry = useMemo(() => {
+    const at = selected === null ? -1 : tensors.find(selected);
+    return at < 0 ? undefined : tensors.entry(at);
+  }, [tensors, selected]);
+  const isNumeric = entry ? holdsNumbers(entry) : false;
 
   return (
     <div className="numbers-panel" data-testid="numbers-panel">
@@ -35,15 +43,28 @@ export function NumbersPanel({ file, index, matching }: PanelContext) {
           data-testid="numbers-tensor-select"
         >
           <option value="">
-            — choose a tensor ({numeric.length} with numbers{matching.length < index.tensors.length ? ', filtered' : ''}
-            ) —
+            — choose a tensor ({numeric.length.toLocaleString('en-US')} with numbers
+            {matching.length < tensors.length ? ', filtered' : ''}) —
           </option>
-          {numeric.map((tensor) => (
-            <option key={tensor.name} value={tensor.name}>
-              {tensor.name} · {tensor.dtype} {formatShape(tensor.shape)}
+          {entry && isNumeric && !listed.some((i) => tensors.name(i) === entry.name) && (
+            <option value={entry.name}>
+              {entry.name} · {entry.dtype} {formatShape(entry.shape)}
             </option>
-          ))}
+          )}
+          {listed.map((i) => {
+            const name = tensors.name(i);
+            return (
+              <option key={i} value={name}>
+                {name} · {tensors.dtype(i)} {formatShape(tensors.shape(i))}
+              </option>
+            );
+          })}
         </select>
+        {listed.length < numeric.length && (
+          <p className="muted" data-testid="numbers-picker-capped">
+            {describePickerCap(listed.length, numeric.length)}
+          </p>
+        )}
         {entry && !isNumeric && (
           <p className="muted">
             <code>{entry.name}</code> ({entry.dtype}) holds no numbers to measure; choose another tensor.
@@ -53,7 +74,7 @@ export function NumbersPanel({ file, index, matching }: PanelContext) {
         <ReportDownload fileId={file.id} fileName={file.name} />
       </section>
       {entry && isNumeric && <TensorNumbers key={entry.name} fileId={file.id} entry={entry} />}
-      <ScanAll fileId={file.id} index={index} />
+      <ScanAll fileId={file.id} />
       <section className="panel">
         <h3>Where the bytes are</h3>
         <Treemap index={index} />

@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { serializeError, type SerializedLensError } from '../../base/errors';
 import { NUMBERS_TABLE_MAX_ROWS } from '../../base/limits';
-import type { CheckpointIndex } from '../../base/types';
-import { elementLayout, type ElementKind } from '../../core/stats/elements';
+import { elementKindOf } from '../../core/stats/elements';
 import type { AllStatsResult, NonFiniteAudit, TensorStats } from '../../core/stats/tensor-stats';
 import { describeStatsSkip } from '../../core/messages';
 import { formatShape } from '../../core/summary';
@@ -46,7 +45,7 @@ function sortValue(row: TensorStats, key: SortKey): number | string {
 }
 
 /** "Scan all tensors" (stats of every tensor, streamed) and the one-click NaN/Inf audit. */
-export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIndex }) {
+export function ScanAll({ fileId }: { fileId: string }) {
   const [rows, setRows] = useState<TensorStats[]>([]);
   const [skipped, setSkipped] = useState<AllStatsResult['skipped']>([]);
   const [audit, setAudit] = useState<NonFiniteAudit | null>(null);
@@ -70,12 +69,6 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
     );
     return () => controller.abort();
   }, [fileId]);
-
-  const kinds = useMemo(() => {
-    const map = new Map<string, ElementKind | undefined>();
-    for (const entry of index.tensors) map.set(entry.name, elementLayout(entry)?.kind);
-    return map;
-  }, [index]);
 
   async function scan(): Promise<void> {
     const job = new AbortController();
@@ -253,7 +246,7 @@ export function ScanAll({ fileId, index }: { fileId: string; index: CheckpointIn
             </thead>
             <tbody>
               {sorted.slice(0, NUMBERS_TABLE_MAX_ROWS).map((row) => {
-                const kind = kinds.get(row.name);
+                const kind = elementKindOf(row.dtype, row.legacyBfloat16 === true);
                 const nonFinite = row.nan + row.posInf + row.negInf;
                 return (
                   <tr key={row.name}>

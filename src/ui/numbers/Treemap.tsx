@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { CheckpointIndex } from '../../base/types';
+import type { ColumnarIndex } from '../../base/tensor-columns';
 import { buildTree, formatBytes, type TreeNode } from '../../core/summary';
 import { setTreePrefix } from '../../store/actions';
 import { useLensStore } from '../../store/store';
@@ -88,9 +88,10 @@ function Box({
 }
 
 /** Which modules hold the bytes: a squarified treemap of the dotted-name tree, two levels deep. */
-export function Treemap({ index }: { index: CheckpointIndex }) {
+export function Treemap({ index }: { index: ColumnarIndex }) {
   const active = useLensStore((state) => state.view.treePrefix);
-  const root = useMemo(() => branching(buildTree(index.tensors)), [index]);
+  const { tensors } = index;
+  const root = useMemo(() => branching(buildTree(tensors)), [tensors]);
   const placed = useMemo(
     () => squarify(root.children, (child) => child.totalBytes, { x: 0, y: 0, width: WIDTH, height: HEIGHT }),
     [root],

@@ -1,8 +1,8 @@
 import { rowSortingFeature, tableFeatures, useTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { TensorEntry } from '../../base/types';
-import { formatBytes, formatShape, numel } from '../../core/summary';
+import type { TensorColumns } from '../../base/tensor-columns';
+import { formatBytes, formatShape, numelAt } from '../../core/summary';
 import { selectTensor } from '../../store/actions';
 import { sortedOrder } from './order';
 
@@ -19,22 +19,25 @@ interface TensorRow {
   shard?: string;
 }
 
-function rowOf(tensor: TensorEntry, index: number): TensorRow {
+function rowOf(tensors: TensorColumns, index: number): TensorRow {
+  const problems = tensors.problems(index);
+  const value = tensors.value(index);
   const note =
-    tensor.problems && tensor.problems.length > 0
-      ? `⚠ ${tensor.problems.map((p) => p.code).join(', ')}`
-      : tensor.value !== undefined
-        ? `= ${JSON.stringify(tensor.value)}`
+    problems && problems.length > 0
+      ? `⚠ ${problems.map((p) => p.code).join(', ')}`
+      : value !== undefined
+        ? `= ${JSON.stringify(value)}`
         : '';
+  const shard = tensors.shard(index);
   return {
     index,
-    name: tensor.name,
-    dtype: tensor.dtype,
-    shape: tensor.shape,
-    elements: numel(tensor),
-    bytes: tensor.bytes,
+    name: tensors.name(index),
+    dtype: tensors.dtype(index),
+    shape: tensors.shape(index) as number[],
+    elements: numelAt(tensors, index),
+    bytes: tensors.bytes(index),
     note,
-    ...(tensor.shard !== undefined ? { shard: tensor.shard } : {}),
+    ...(shard !== undefined ? { shard } : {}),
   };
 }
 
@@ -89,12 +92,12 @@ export function TensorTable({
   shown,
   selected,
 }: {
-  tensors: readonly TensorEntry[];
+  tensors: TensorColumns;
   shown: Uint8Array | null;
   selected: string | null;
 }) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  const sharded = tensors[0]?.shard !== undefined;
+  const sharded = tensors.length > 0 && tensors.shard(0) !== undefined;
   const order = useMemo(() => sortedOrder(tensors, sorting[0]), [tensors, sorting]);
   const positions = useMemo(() => {
     if (!shown) return null;
@@ -120,7 +123,7 @@ export function TensorTable({
     const rows: TensorRow[] = [];
     for (let pos = first; pos <= last; pos += 1) {
       const index = order[positions ? (positions[pos] as number) : pos] as number;
-      rows.push(rowOf(tensors[index] as TensorEntry, index));
+      rows.push(rowOf(tensors, index));
     }
     return rows;
   }, [tensors, order, positions, first, last]);

@@ -3,8 +3,8 @@
  * from the index, so a million tensors need no row objects (a row is made only when on screen).
  * Ties keep file order, ascending or descending.
  */
-import type { TensorEntry } from '../../base/types';
-import { numel } from '../../core/summary';
+import type { TensorColumns } from '../../base/tensor-columns';
+import { numelAt } from '../../core/summary';
 
 export type SortColumn = 'order' | 'name' | 'dtype' | 'shape' | 'elements' | 'bytes' | 'shard';
 
@@ -28,31 +28,31 @@ function compareText(a: string, b: string): number {
 }
 
 /** How two tensors compare on a column, ascending (file order breaks ties). */
-function comparator(tensors: readonly TensorEntry[], column: SortColumn): (a: number, b: number) => number {
-  const at = (i: number): TensorEntry => tensors[i] as TensorEntry;
+function comparator(tensors: TensorColumns, column: SortColumn): (a: number, b: number) => number {
   switch (column) {
     case 'order':
       return (a, b) => a - b;
     case 'name':
-      return (a, b) => compareText(at(a).name, at(b).name);
+      return (a, b) => tensors.compareNames(a, b);
     case 'dtype':
-      return (a, b) => compareText(at(a).dtype, at(b).dtype);
+      return (a, b) => compareText(tensors.dtype(a), tensors.dtype(b));
     case 'shard':
-      return (a, b) => compareText(at(a).shard ?? '', at(b).shard ?? '');
+      return (a, b) => compareText(tensors.shard(a) ?? '', tensors.shard(b) ?? '');
     case 'bytes':
-      return (a, b) => at(a).bytes - at(b).bytes;
+      return (a, b) => tensors.bytes(a) - tensors.bytes(b);
     case 'elements':
     case 'shape': {
       const elements = new Float64Array(tensors.length);
-      for (let i = 0; i < tensors.length; i += 1) elements[i] = numel(at(i));
+      for (let i = 0; i < tensors.length; i += 1) elements[i] = numelAt(tensors, i);
       if (column === 'elements') return (a, b) => (elements[a] as number) - (elements[b] as number);
-      return (a, b) => at(a).shape.length - at(b).shape.length || (elements[a] as number) - (elements[b] as number);
+      return (a, b) =>
+        tensors.shape(a).length - tensors.shape(b).length || (elements[a] as number) - (elements[b] as number);
     }
   }
 }
 
 /** Tensor indices in the order the table shows them; `by` undefined: file order. */
-export function sortedOrder(tensors: readonly TensorEntry[], by: SortBy | undefined): Int32Array {
+export function sortedOrder(tensors: TensorColumns, by: SortBy | undefined): Int32Array {
   const order = new Int32Array(tensors.length);
   for (let i = 0; i < order.length; i += 1) order[i] = i;
   if (!by || !SORTABLE.has(by.id)) return order;

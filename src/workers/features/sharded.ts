@@ -1,3 +1,4 @@
+import { toColumnar } from '../../base/tensor-columns';
 import { openShardedCheckpoint } from '../../core/sharded';
 import { summarize } from '../../core/summary';
 import { BlobSource } from '../../io/byte-source';
@@ -31,7 +32,7 @@ export const shardedApi = {
       // The set's bytes as one Blob (no copy): what export and the integrity pass stream.
       const file = new Blob((opened.index.sharded?.shards ?? []).flatMap((shard) => byName.get(shard.file) ?? []));
       rememberFile(request.fileId, { ...opened, file });
-      return { index: opened.index, summary: summarize(opened.index) };
+      return { index: toColumnar(opened.index), summary: summarize(opened.index) };
     });
   },
 };

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckpointIndex, TensorEntry } from '../base/types';
 import { openCheckpoint } from '../core/open';
 import { fixtureSource, realManifest } from '../test/fixtures';
-import { decodeIndex, encodeIndex } from './index-wire';
+import { rowsOf, TensorColumns, type TensorRows } from './tensor-columns';
+import type { CheckpointIndex, TensorEntry } from './types';
 
 /** Through the columns and a structured clone, as between the worker and the page. */
 function roundTrip(index: CheckpointIndex): CheckpointIndex {
-  const { columns, transfer } = encodeIndex(index);
-  return decodeIndex(structuredClone(columns, { transfer }));
+  const columns = TensorColumns.fromEntries(index.tensors);
+  const data = structuredClone(columns.data, { transfer: columns.transferables() });
+  return { ...index, tensors: new TensorColumns(data).entries() };
+}
+
+/** Every accessor of `rows` answers as the entries do. */
+function expectRowsMatch(rows: TensorRows, entries: readonly TensorEntry[]): void {
+  expect(rows.length).toBe(entries.length);
+  entries.forEach((entry, i) => {
+    expect(rows.name(i)).toBe(entry.name);
+    expect(rows.dtype(i)).toBe(entry.dtype);
+    expect(rows.shape(i)).toEqual(entry.shape);
+    expect(rows.kind(i)).toBe(entry.kind);
+    expect(rows.bytes(i)).toBe(entry.bytes);
+    expect(rows.shard(i)).toBe(entry.shard);
+    expect(rows.value(i)).toEqual(entry.value);
+    expect(rows.problems(i)).toEqual(entry.problems);
+    expect(rows.entry(i)).toEqual(entry);
+  });
+  expect(rows.withProblems()).toEqual(entries.flatMap((entry, i) => (entry.problems ? [i] : [])));
 }
 
 const PYTORCH = ['tiny_cnn.pt', 'tiny_cnn_checkpoint.pth', 'dtypes.pt', 'dtypes_unusual.pt', 'malicious.pt'];
@@ -21,11 +39,13 @@ describe('index columns', () => {
       return; // files the scanners refuse are covered by their own tests
     }
     expect(roundTrip(opened.index)).toEqual(opened.index);
+    expectRowsMatch(TensorColumns.fromEntries(opened.index.tensors), opened.index.tensors);
   });
 
   it.each(PYTORCH)('PyTorch %s (views, problems, values) comes back equal', async (file) => {
     const { index } = await openCheckpoint(await fixtureSource('pytorch', file));
     expect(roundTrip(index)).toEqual(index);
+    expectRowsMatch(TensorColumns.fromEntries(index.tensors), index.tensors);
   });
 
   it('keeps every kind of value, missing fields, several ranges, shards and shared shapes', () => {
@@ -74,20 +94,26 @@ describe('index columns', () => {
     expect((back.tensors[0] as TensorEntry).shape).toBe((back.tensors[3] as TensorEntry).shape);
   });
 
-  it('transfers its typed arrays instead of copying them', () => {
-    const { columns, transfer } = encodeIndex({
-      format: 'safetensors',
-      size: 8,
-      plaintextSize: 8,
-      encryption: null,
-      crc: { present: false, ok: null, expected: null, actual: null },
-      metadata: {},
-      problems: [],
-      tensors: [
-        { name: 'w', dtype: 'Float32', shape: [1], kind: 'tensor', bytes: 4, ranges: [{ offset: 8, length: 4 }] },
-      ],
-    });
-    structuredClone(columns, { transfer });
-    expect(columns.bytes.length).toBe(0); // detached: moved, not copied
+  it('finds names and compares them as strings compare, without making them', () => {
+    const names = ['b', 'a.b', 'a', 'ab', '', 'a.b', 'ü', 'a.bc', 'ba', 'b'];
+    const columns = TensorColumns.fromEntries(
+      names.map((name) => ({ name, dtype: 'Float32', shape: [], kind: 'tensor', bytes: 0, ranges: [] })),
+    );
+    names.forEach((name) => expect(columns.find(name)).toBe(names.indexOf(name)));
+    expect(columns.find('a.b')).toBe(1); // the first of two
+    expect(columns.find('c')).toBe(-1);
+    expect(columns.find('.b')).toBe(-1); // inside a name, not a name
+    expect(columns.find('bb')).toBe(-1); // across two names
+    for (let a = 0; a < names.length; a += 1)
+      for (let b = 0; b < names.length; b += 1) {
+        const x = names[a] as string;
+        const y = names[b] as string;
+        expect(Math.sign(columns.compareNames(a, b))).toBe(x < y ? -1 : x > y ? 1 : 0);
+      }
+  });
+
+  it('offers the same rows over an entry array', async () => {
+    const { index } = await openCheckpoint(await fixtureSource('pytorch', 'malicious.pt'));
+    expectRowsMatch(rowsOf(index.tensors), index.tensors);
   });
 });
