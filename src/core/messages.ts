@@ -927,6 +927,19 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         action:
           'Pick a Float, Int, UInt or Bool tensor; strings, MapTensors and unknown dtypes are listed but not decoded.',
       };
+    case 'tensor-view-unreadable':
+      return {
+        title: 'The values of this PyTorch view are not read',
+        detail: `Tensor "${details.tensor ?? ''}" ${
+          details.expected === 'view-outside-storage'
+            ? 'is a view that reaches past the end of its storage; torch.load refuses it'
+            : `is a non-contiguous view too large to gather: one of more than ${MAX_VIEW_RANGES.toLocaleString('en-US')} separate runs is read by holding the storage it spans in memory, at most ${gib(MAX_VIEW_SPAN_BYTES)} of it, making at most ${gib(MAX_VIEW_GATHERED_BYTES)} of values`
+        }${details.hint ? ` (${details.hint})` : ''}.`,
+        action:
+          details.expected === 'view-outside-storage'
+            ? 'The file is damaged or was altered; re-save the tensor with torch.save.'
+            : 'Save it with torch.save(t.contiguous()) (or clone() it) to read its values; the other tensors are read as usual.',
+      };
     case 'tensor-content-short':
       return {
         title: 'The tensor bytes end early',

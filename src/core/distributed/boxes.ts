@@ -5,7 +5,7 @@ import type { TensorEntry } from '../../base/types';
 import type { BufferPool } from '../../base/bytes';
 import type { ByteSource } from '../../io/byte-source';
 import { ReadAheadSource } from '../../io/read-ahead';
-import { viewContent } from '../../formats/pytorch/gather';
+import { readableContent } from '../../formats/pytorch/gather';
 
 /**
  * The copy engine shared by merge and re-slice: a virtual tensor assembled from rectangular
@@ -84,7 +84,7 @@ export async function readEntryBytes(
   borrow = false,
 ): Promise<Uint8Array> {
   // A gathered PyTorch view is read through a source of its values in C order.
-  const { source, entry } = viewContent(file, stored);
+  const { source, entry } = readableContent(file, stored);
   if (start < 0 || start + length > entry.bytes) {
     throw new LensError('tensor-content-short', { tensor: entry.name, expected: start + length, actual: entry.bytes });
   }

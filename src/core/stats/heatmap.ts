@@ -8,7 +8,7 @@ import { LensError } from '../../base/errors';
 import { HEATMAP_MAX_SIDE } from '../../base/limits';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { viewContent } from '../../formats/pytorch/gather';
+import { readableContent } from '../../formats/pytorch/gather';
 import { BLOCK_ELEMENTS } from './accumulate';
 import { decodeElements } from './elements';
 import { resolveSlice, type SliceItem } from './slice';
@@ -74,7 +74,7 @@ export async function computeHeatMap(
   leading: readonly number[],
   options: HeatMapOptions = {},
 ): Promise<HeatMapGrid> {
-  const { source, entry } = viewContent(file, stored);
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const shape = entry.shape;
   const planeAxes = Math.min(2, shape.length);

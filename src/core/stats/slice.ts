@@ -7,7 +7,7 @@ import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_SLICE_ELEMENTS, MAX_SLICE_EXPRESSION_CHARS } from '../../base/limits';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { viewContent } from '../../formats/pytorch/gather';
+import { readableContent } from '../../formats/pytorch/gather';
 import { exactElement, type ElementKind } from './elements';
 import { jsonValue, numpyText, shortestFloat, type JsonValue } from './format';
 import { numericLayout } from './tensor-stats';
@@ -256,7 +256,7 @@ export async function readTensorSlice(
   expression: string,
   options: PreviewOptions = {},
 ): Promise<TensorValues> {
-  const { source, entry } = viewContent(file, stored);
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const resolved = resolveSlice(parseSlice(expression), entry.shape, entry.name);
   const limit = Math.min(options.maxElements ?? MAX_SLICE_ELEMENTS, MAX_SLICE_ELEMENTS);
@@ -329,7 +329,7 @@ export async function readFirstValues(
   count: number,
   options: PreviewOptions = {},
 ): Promise<TensorValues> {
-  const { source, entry } = viewContent(file, stored);
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const limit = Math.min(options.maxElements ?? MAX_SLICE_ELEMENTS, MAX_SLICE_ELEMENTS);
   if (!Number.isSafeInteger(count) || count < 0)

@@ -7,7 +7,7 @@ import { LensError } from '../../base/errors';
 import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { isGatheredView, viewContent } from '../../formats/pytorch/gather';
+import { isGatheredView, readableContent } from '../../formats/pytorch/gather';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
@@ -144,7 +144,7 @@ async function statsOf(
   job: JobProgress,
 ): Promise<TensorStats> {
   // A gathered view is read through a source of its values in C order.
-  const { source, entry } = viewContent(file, stored);
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   if (layout.kind === 'f32') await loadStats32Kernel();
   const bins = checkedBins(options);

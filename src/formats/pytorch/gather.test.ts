@@ -477,4 +477,44 @@ describe('a view too large to gather', () => {
       ['transposed', 'identical', undefined],
     ]);
   });
+
+  it('a reader of its values says why they are not read: previews, heat maps and ckpt-lens stats', async () => {
+    const opened = await openCheckpoint(source());
+    const [entry, broadcast] = opened.index.tensors as [TensorEntry, TensorEntry];
+    await expect(readFirstValues(opened.plaintext, entry, 10)).rejects.toMatchObject({
+      code: 'tensor-view-unreadable',
+      details: { tensor: 'huge_t', expected: 'view-too-fragmented' },
+    });
+    await expect(computeHeatMap(opened.plaintext, broadcast, [])).rejects.toMatchObject({
+      code: 'tensor-view-unreadable',
+    });
+    // The broadcast's file is small: the CLI reads it from disk.
+    const file = path.join(work, 'endless.pt');
+    writeFileSync(
+      file,
+      torchZipBytes(
+        [endless, small],
+        [
+          { key: '1', dtype: 'float32', numel: 1, bytes: new Uint8Array(Float32Array.of(2.5).buffer) },
+          { ...storageOf('0'), key: '2' },
+        ],
+      ),
+    );
+    const one = await runCli('stats', file, '--tensor', 'endless');
+    expect(one.code).toBe(1);
+    expect(one.err.join('\n')).toContain('too large to gather');
+    expect(one.err.join('\n')).toContain('torch.save(t.contiguous())');
+    const head = await runCli('stats', file, '--tensor', 'endless', '--head', '3');
+    expect(head.code).toBe(1);
+    expect(head.err.join('\n')).toContain('The values of this PyTorch view are not read');
+    const all = await runCli('stats', file, '--json');
+    expect(all.code, all.err.join('\n')).toBe(0);
+    expect(all.out.join('\n')).toContain('view-too-fragmented');
+    const values = await runCli('stats', file, '--tensor', 'transposed', '--slice', '[1, :3]', '--json');
+    expect(values.code, values.err.join('\n')).toBe(0);
+    const expected = new Float32Array((EXPECTED.get('transposed') as Uint8Array).slice().buffer).subarray(300, 303);
+    // Printed as the shortest decimal that reads back as the same float32.
+    const printed = (JSON.parse(values.out.join('\n')) as { values: number[] }).values;
+    expect(printed.map((value) => Math.fround(value))).toEqual(Array.from(expected));
+  });
 });

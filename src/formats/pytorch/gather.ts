@@ -234,6 +234,25 @@ export function viewContent(source: ByteSource, entry: TensorEntry): { source: B
   };
 }
 
+/**
+ * viewContent for a reader of one tensor's values: a view whose values are not read (it reaches
+ * past its storage, or is too large to gather) has no ranges for them, so it is a LensError
+ * ('tensor-view-unreadable') saying why, not an empty read.
+ */
+export function readableContent(source: ByteSource, entry: TensorEntry): { source: ByteSource; entry: TensorEntry } {
+  const unreadable = entry.problems?.find(
+    (problem) => problem.code === 'view-outside-storage' || problem.code === 'view-too-fragmented',
+  );
+  if (unreadable) {
+    throw new LensError('tensor-view-unreadable', {
+      tensor: entry.name,
+      expected: unreadable.code,
+      ...(unreadable.detail ? { hint: unreadable.detail } : {}),
+    });
+  }
+  return viewContent(source, entry);
+}
+
 export function isGatheredView(entry: TensorEntry): boolean {
   return entry.view?.gathered === true;
 }
