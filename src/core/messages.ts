@@ -1,5 +1,5 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
-import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import type { FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
 import { MAX_STRING_VALUE_BYTES, MAX_VIEW_GATHERED_BYTES, MAX_VIEW_RANGES, MAX_VIEW_SPAN_BYTES } from '../base/limits';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
@@ -988,6 +988,21 @@ export function describeSerialized(error: SerializedLensError, surface: MessageS
 /** One line for a terminal: title, detail and action. */
 export function oneLine(message: UserMessage): string {
   return `${message.title}: ${message.detail} ${message.action}`;
+}
+
+/**
+ * Where a tensor's bytes are, for its details: "N in k ranges from byte X", or for a gathered
+ * PyTorch view (whose one range is the storage it is gathered from, not its values) what it is
+ * gathered from.
+ */
+export function describeTensorPlacement(tensor: Pick<TensorEntry, 'bytes' | 'ranges' | 'view'>): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const first = tensor.ranges[0];
+  if (tensor.view?.gathered && first) {
+    return `${count(tensor.bytes)}, gathered in C order from the ${count(first.length)} bytes of storage from byte ${count(first.offset)} (a view of more than ${count(MAX_VIEW_RANGES)} runs)`;
+  }
+  const ranges = tensor.ranges.length;
+  return `${count(tensor.bytes)} in ${ranges} range${ranges === 1 ? '' : 's'}${first ? ` from byte ${count(first.offset)}` : ''}`;
 }
 
 /** A power-of-two limit in GiB ("1 GiB", "16 GiB"). */

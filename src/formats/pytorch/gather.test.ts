@@ -7,7 +7,7 @@ import { MAX_VIEW_RANGES, MAX_VIEW_SPAN_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { compareCheckpoints } from '../../core/compare/compare';
 import { buildExport, exportBlob, planExport } from '../../core/export';
-import { describeStatsSkip, describeTensorProblem } from '../../core/messages';
+import { describeStatsSkip, describeTensorPlacement, describeTensorProblem } from '../../core/messages';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { openShardedCheckpoint } from '../../core/sharded/open';
 import { computeHeatMap } from '../../core/stats/heatmap';
@@ -268,7 +268,13 @@ describe('PyTorch views that need more runs than are listed', () => {
       expect(entry.ranges, tensor.name).toHaveLength(1);
       expect(entry.ranges[0]?.length, tensor.name).toBe((last - tensor.offset + 1) * itemsize);
     }
-    expect(index.tensors.find((t) => t.name === 'small_t')?.ranges).toHaveLength(48);
+    const smallT = index.tensors.find((t) => t.name === 'small_t') as TensorEntry;
+    expect(smallT.ranges).toHaveLength(48);
+    expect(describeTensorPlacement(smallT)).toMatch(/^384 in 48 ranges from byte \d/);
+    const transposed = index.tensors.find((t) => t.name === 'transposed') as TensorEntry;
+    expect(describeTensorPlacement(transposed)).toBe(
+      `360,000, gathered in C order from the 360,000 bytes of storage from byte ${transposed.ranges[0]?.offset.toLocaleString('en-US')} (a view of more than 65,536 runs)`,
+    );
   });
 
   it('export to .safetensors and .ckpt writes their C-contiguous values', async () => {
