@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_VIEW_RANGES, MAX_VIEW_SPAN_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { compareCheckpoints } from '../../core/compare/compare';
-import { buildExport, exportBlob, planExport } from '../../core/export';
+import { buildExport, exportBlob, planExport, verifyExport } from '../../core/export';
 import { describeStatsSkip, describeTensorPlacement, describeTensorProblem } from '../../core/messages';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { openShardedCheckpoint } from '../../core/sharded/open';
@@ -285,6 +285,29 @@ describe('PyTorch views that need more runs than are listed', () => {
       const blob = await exportBlob(await buildExport(opened, plan, { windowBytes: 100_003 }));
       await checkWritten(new Uint8Array(await blob.arrayBuffer()), format);
     }
+  });
+
+  it('a cast export converts their C-order values, and verifying the export against them passes', async () => {
+    const views = await open(VIEWS_FILE);
+    const twin = await open(contiguousTwin());
+    const written = async (opened: OpenedCheckpoint): Promise<{ bytes: Uint8Array; report: unknown }> => {
+      const plan = planExport(opened.index, {
+        format: 'ckpt',
+        casts: [{ from: 'Float32', to: 'BFloat16' }],
+        crc: true,
+      });
+      const job = await buildExport(opened, plan, { windowBytes: 32_768 });
+      const bytes = new Uint8Array(await (await exportBlob(job)).arrayBuffer());
+      const report = await verifyExport(await open(bytes), job);
+      expect(report.mismatches).toEqual([]);
+      expect(report.ok).toBe(true);
+      return { bytes, report: job.castReport() };
+    };
+    const [got, want] = [await written(views), await written(twin)];
+    // The same file as the contiguous tensors give, byte for byte, and the same cast report.
+    expect(sha256(got.bytes)).toBe(sha256(want.bytes));
+    expect(got.report).toEqual(want.report);
+    expect(got.report).toHaveLength(6);
   });
 
   it('ckpt-lens convert writes their C-contiguous values (.safetensors and .ckpt)', async () => {
