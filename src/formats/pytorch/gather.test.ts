@@ -10,6 +10,10 @@ import { buildExport, exportBlob, planExport, verifyExport } from '../../core/ex
 import { describeStatsSkip, describeTensorPlacement, describeTensorProblem } from '../../core/messages';
 import { openCheckpoint, type OpenedCheckpoint } from '../../core/open';
 import { openShardedCheckpoint } from '../../core/sharded/open';
+import { combineCheckpoints } from '../../core/distributed/combine';
+import { readTensor } from '../../core/distributed/merge';
+import { openReslicedView } from '../../core/distributed/reslice';
+import { caseStrategy } from '../../test/distributed';
 import { computeHeatMap } from '../../core/stats/heatmap';
 import { readFirstValues, readTensorSlice } from '../../core/stats/slice';
 import { computeAllStats } from '../../core/stats/tensor-stats';
@@ -422,6 +426,22 @@ describe('PyTorch views that need more runs than are listed', () => {
     const stats = await computeAllStats(opened.plaintext, opened.index);
     expect(stats.skipped).toEqual([]);
     expect(stats.tensors.find((t) => t.name === 'permuted')?.elements).toBe(120_000);
+  });
+});
+
+describe('gathered views in distributed tools', () => {
+  it('a combined set and a re-sliced copy of a .pt read their C-order values through the copy engine', async () => {
+    const full = await open(VIEWS_FILE);
+    const combined = combineCheckpoints([{ name: 'views.pt', opened: full }]);
+    const resliced = openReslicedView(full, await caseStrategy('case1_tp_dp', 'strategy.ckpt'), 0);
+    for (const view of [combined, resliced]) {
+      for (const name of ['transposed', 'permuted', 'bytes_expanded', 'small_t']) {
+        const entry = view.index.tensors.find((t) => t.name === name) as TensorEntry;
+        // What they list is values in C order: no span, no gathered mark.
+        expect(entry.view?.gathered, name).toBeUndefined();
+        expect(sha256(await readTensor(view, name)), name).toBe(sha256(EXPECTED.get(name) as Uint8Array));
+      }
+    }
   });
 });
 
