@@ -140,6 +140,7 @@ export type ErrorCode =
   | 'tensor-not-found'
   | 'tensor-not-numeric'
   | 'tensor-content-short'
+  | 'tensor-view-unreadable'
   | 'tensor-size-impossible'
   | 'slice-invalid'
   | 'slice-out-of-range'

@@ -48,12 +48,24 @@ export const MAX_PICKLE_NESTING = 200;
 /** Digits of a text-protocol integer, and bytes of a LONG1/LONG4 integer. */
 export const MAX_PICKLE_INT_BYTES = 1024;
 /**
- * Byte ranges one non-contiguous tensor view may gather into (its values are read run by run in C
- * order); a transposed view of a large matrix needs one range per element and is not gathered.
- * Every range is a read and a part of an export: a broadcast view (`expand`, stride 0) of 200,000
- * elements took 53 s to measure at 1,000,000 allowed, and one of 1,000,000 did not finish.
+ * Byte ranges a non-contiguous tensor view is listed as (its values read run by run in C order,
+ * an export composed of slices of the file). Every range is a read and a part of an export: a
+ * broadcast view (`expand`, stride 0) of 200,000 elements took 53 s to measure at 1,000,000
+ * allowed. A view needing more runs (a large transpose, a broadcast) is gathered in memory
+ * instead (formats/pytorch/gather.ts), within the two limits below.
  */
 export const MAX_VIEW_RANGES = 65_536;
+/**
+ * Storage bytes a gathered view may touch, from its first element to its last: they are read
+ * into one buffer (checked before anything is read), so this is MAX_BUFFER_BYTES' limit on one
+ * tensor in memory. A transposed [16384, 16384] float32 weight just fits.
+ */
+export const MAX_VIEW_SPAN_BYTES = 1024 * MiB;
+/**
+ * C-contiguous bytes one gathered view may produce. A stride-0 view over a few bytes of storage
+ * can declare any size; this bounds what a stats pass or an export of it would write.
+ */
+export const MAX_VIEW_GATHERED_BYTES = 16 * 1024 * MiB;
 /** Scalars are decoded into the index when their content is at most this long. */
 export const MAX_SCALAR_VALUE_BYTES = 16;
 /** Largest buffer any code path may allocate at once. */

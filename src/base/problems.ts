@@ -16,7 +16,7 @@ const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<Ten
   'pickle-needs-classes',
   'pickle-unsupported-object',
   'ddp-prefix',
-  // A torch dtype MindSpore lacks (complex, float8), a view gathered from too many runs: the
+  // A torch dtype MindSpore lacks (complex, float8), a view too large to gather in memory: the
   // values are listed and not converted, the file is fine.
   'no-mindspore-dtype',
   'view-too-fragmented',

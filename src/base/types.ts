@@ -50,14 +50,19 @@ export interface TensorEntry {
   kind: TensorKind;
   /** Bytes of content in the file (sum over records). */
   bytes: number;
-  /** Where the content lies; several ranges when MindSpore split the tensor into records. */
+  /**
+   * Where the content lies, in C order; several ranges when MindSpore split the tensor into
+   * records or a PyTorch view is read run by run. Except for a gathered view (`view.gathered`):
+   * its one range is the storage span the view touches, not its values — read any tensor's
+   * values through formats/pytorch/gather.ts `viewContent`.
+   */
   ranges: ByteRange[];
   /** Decoded value for strings and small scalars. */
   value?: string | number | boolean;
   problems?: TensorProblem[];
   /**
-   * PyTorch only: how the tensor views its storage. `ranges` already list the bytes in C order
-   * (a strided gather, one range per contiguous run), so readers need nothing else.
+   * PyTorch only: how the tensor views its storage. `ranges` list the bytes in C order (one range
+   * per contiguous run), unless the view is `gathered`.
    */
   view?: TensorView;
   /** Sharded sets only: the shard file that holds this tensor. */
@@ -71,6 +76,12 @@ export interface TensorView {
   storageOffset: number;
   strides: number[];
   contiguous: boolean;
+  /**
+   * The view needs more than MAX_VIEW_RANGES runs, so it is not listed run by run: `ranges` is
+   * ONE range, the storage span from its first element to its last, and its values are gathered
+   * from that span in memory (formats/pytorch/gather.ts). `bytes` stays its C-contiguous size.
+   */
+  gathered?: true;
 }
 
 export type FileProblemCode =

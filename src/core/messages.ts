@@ -1,7 +1,7 @@
 import type { ErrorCode, ErrorDetails, SerializedLensError } from '../base/errors';
-import type { FileProblemCode, TensorProblemCode } from '../base/types';
+import type { FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { plural } from '../base/plural';
-import { MAX_STRING_VALUE_BYTES } from '../base/limits';
+import { MAX_STRING_VALUE_BYTES, MAX_VIEW_GATHERED_BYTES, MAX_VIEW_RANGES, MAX_VIEW_SPAN_BYTES } from '../base/limits';
 import type { LayoutProblemCode, SetProblemCode } from './distributed/types';
 import type { CrcInfo, FormatId, StoredCrcProblem } from '../base/types';
 import type { KeyProblem } from './key-input';
@@ -927,6 +927,19 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         action:
           'Pick a Float, Int, UInt or Bool tensor; strings, MapTensors and unknown dtypes are listed but not decoded.',
       };
+    case 'tensor-view-unreadable':
+      return {
+        title: 'The values of this PyTorch view are not read',
+        detail: `Tensor "${details.tensor ?? ''}" ${
+          details.expected === 'view-outside-storage'
+            ? 'is a view that reaches past the end of its storage; torch.load refuses it'
+            : `is a non-contiguous view too large to gather: one of more than ${MAX_VIEW_RANGES.toLocaleString('en-US')} separate runs is read by holding the storage it spans in memory, at most ${gib(MAX_VIEW_SPAN_BYTES)} of it, making at most ${gib(MAX_VIEW_GATHERED_BYTES)} of values`
+        }${details.hint ? ` (${details.hint})` : ''}.`,
+        action:
+          details.expected === 'view-outside-storage'
+            ? 'The file is damaged or was altered; re-save the tensor with torch.save.'
+            : 'Save it with torch.save(t.contiguous()) (or clone() it) to read its values; the other tensors are read as usual.',
+      };
     case 'tensor-content-short':
       return {
         title: 'The tensor bytes end early',
@@ -977,6 +990,26 @@ export function oneLine(message: UserMessage): string {
   return `${message.title}: ${message.detail} ${message.action}`;
 }
 
+/**
+ * Where a tensor's bytes are, for its details: "N in k ranges from byte X", or for a gathered
+ * PyTorch view (whose one range is the storage it is gathered from, not its values) what it is
+ * gathered from.
+ */
+export function describeTensorPlacement(tensor: Pick<TensorEntry, 'bytes' | 'ranges' | 'view'>): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const first = tensor.ranges[0];
+  if (tensor.view?.gathered && first) {
+    return `${count(tensor.bytes)}, gathered in C order from the ${count(first.length)} bytes of storage from byte ${count(first.offset)} (a view of more than ${count(MAX_VIEW_RANGES)} runs)`;
+  }
+  const ranges = tensor.ranges.length;
+  return `${count(tensor.bytes)} in ${ranges} range${ranges === 1 ? '' : 's'}${first ? ` from byte ${count(first.offset)}` : ''}`;
+}
+
+/** A power-of-two limit in GiB ("1 GiB", "16 GiB"). */
+function gib(bytes: number): string {
+  return `${bytes / 1024 ** 3} GiB`;
+}
+
 export function describeTensorProblem(code: TensorProblemCode, detail?: string): string {
   const suffix = detail ? ` (${detail})` : '';
   switch (code) {
@@ -1013,7 +1046,7 @@ export function describeTensorProblem(code: TensorProblemCode, detail?: string):
     case 'view-outside-storage':
       return `The tensor view reaches past the end of its storage${suffix}; torch.load refuses it and its values are not read.`;
     case 'view-too-fragmented':
-      return `The non-contiguous view needs too many separate reads${suffix}; its values are not read here (torch.save(t.contiguous()) avoids this).`;
+      return `The non-contiguous view is too large to gather${suffix}: a view of more than ${MAX_VIEW_RANGES.toLocaleString('en-US')} separate runs is read by holding the storage it spans in memory, at most ${gib(MAX_VIEW_SPAN_BYTES)} of it, and makes at most ${gib(MAX_VIEW_GATHERED_BYTES)} of values. Its values are not read or converted here; save it with torch.save(t.contiguous()) (or clone() it) to read it.`;
   }
 }
 
@@ -1106,7 +1139,7 @@ const STATS_SKIP_REASONS: Record<SkippedTensor['reason'], string> = {
   'content-short': 'its bytes run past the end of the file',
   'size-impossible': 'its shape declares more elements than any file can hold',
   'view-outside-storage': 'its view reaches past the end of its storage',
-  'view-too-fragmented': 'not measured: its view would be read in more separate runs than Ckpt Lens gathers',
+  'view-too-fragmented': `not measured: its view spans more than the ${gib(MAX_VIEW_SPAN_BYTES)} of storage Ckpt Lens gathers a view from, or would make more than ${gib(MAX_VIEW_GATHERED_BYTES)} of values`,
 };
 
 /** Why statistics skipped a tensor. */

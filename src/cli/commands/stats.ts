@@ -5,6 +5,7 @@ import type { TensorEntry } from '../../base/types';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { readFirstValues, readTensorSlice, tensorValuesJson, tensorValuesNumpy } from '../../core/stats/slice';
+import { readableContent } from '../../formats/pytorch/gather';
 import {
   auditNonFinite,
   computeAllStats,
@@ -185,8 +186,10 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
       const all = await computeAllStats(plaintext, index, { ...options, include: (t) => t === entry });
       const stats = all.tensors[0];
       if (!stats) {
-        if (all.skipped[0]?.reason === 'content-short')
+        const reason = all.skipped[0]?.reason;
+        if (reason === 'content-short')
           throw new LensError('tensor-content-short', { tensor: entry.name, expected: entry.bytes });
+        if (reason === 'view-outside-storage' || reason === 'view-too-fragmented') readableContent(plaintext, entry); // throws why
         numericLayout(entry); // throws the sentence: impossible size, or no numbers
         throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
       }

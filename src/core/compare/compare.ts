@@ -8,6 +8,7 @@ import { LensError } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
 import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { isGatheredView, viewContent } from '../../formats/pytorch/gather';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
 import {
@@ -47,8 +48,11 @@ export interface TensorDelta {
   status: PairStatus;
   shapeChanged: boolean;
   dtypeChanged: boolean;
-  /** Why the pair could not be compared value by value. */
-  reason?: 'element-count-differs' | 'not-numeric' | 'content-short';
+  /**
+   * Why the pair could not be compared value by value. view-unreadable: a PyTorch view on either
+   * side reaches past its storage or is too large to gather (its index entry says which).
+   */
+  reason?: 'element-count-differs' | 'not-numeric' | 'content-short' | 'view-unreadable';
   /** Elements compared (flat row-major order). */
   elements: number;
   /** Elements whose values differ (NaN in both places counts as equal). */
@@ -443,14 +447,28 @@ function basePair(a: TensorEntry, b: TensorEntry): TensorDelta {
   };
 }
 
+/** A PyTorch view whose values are not read (its entry has no ranges for them). */
+function unreadableView(entry: TensorEntry): boolean {
+  return (
+    entry.problems?.some(
+      (problem) => problem.code === 'view-outside-storage' || problem.code === 'view-too-fragmented',
+    ) ?? false
+  );
+}
+
 async function comparePair(
-  sourceA: ByteSource,
-  a: TensorEntry,
-  sourceB: ByteSource,
-  b: TensorEntry,
+  fileA: ByteSource,
+  storedA: TensorEntry,
+  fileB: ByteSource,
+  storedB: TensorEntry,
   context: ReadContext,
 ): Promise<TensorDelta> {
+  // Gathered views are read through sources of their values in C order.
+  const { source: sourceA, entry: a } = viewContent(fileA, storedA);
+  const { source: sourceB, entry: b } = viewContent(fileB, storedB);
   const pair = basePair(a, b);
+  // No values to read: comparing its (empty) ranges would call two such views identical.
+  if (unreadableView(storedA) || unreadableView(storedB)) return { ...pair, reason: 'view-unreadable' };
   const layoutA = elementLayout(a);
   const layoutB = elementLayout(b);
   const sameLayout = !pair.shapeChanged && !pair.dtypeChanged && a.kind === b.kind;
@@ -602,7 +620,7 @@ export async function compareCheckpoints(
   );
   // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
-    if (isSmallRead(entry.bytes)) return;
+    if (isSmallRead(entry.bytes) || isGatheredView(entry)) return;
     const ahead = firstWindow(entry.ranges, options);
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };

@@ -5,6 +5,7 @@ import type { TensorEntry } from '../../base/types';
 import type { BufferPool } from '../../base/bytes';
 import type { ByteSource } from '../../io/byte-source';
 import { ReadAheadSource } from '../../io/read-ahead';
+import { readableContent } from '../../formats/pytorch/gather';
 
 /**
  * The copy engine shared by merge and re-slice: a virtual tensor assembled from rectangular
@@ -74,14 +75,16 @@ function countBefore(
 
 /** Bytes [start, start+length) of a tensor's content, which may span several records. */
 export async function readEntryBytes(
-  source: ByteSource,
-  entry: TensorEntry,
+  file: ByteSource,
+  stored: TensorEntry,
   start: number,
   length: number,
   signal?: AbortSignal,
   /** The caller copies out of the bytes at once: a shared view (read-ahead window) will do. */
   borrow = false,
 ): Promise<Uint8Array> {
+  // A gathered PyTorch view is read through a source of its values in C order.
+  const { source, entry } = readableContent(file, stored);
   if (start < 0 || start + length > entry.bytes) {
     throw new LensError('tensor-content-short', { tensor: entry.name, expected: start + length, actual: entry.bytes });
   }

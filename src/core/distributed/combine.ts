@@ -2,6 +2,7 @@ import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, type BoxedTensor } from './boxes';
+import { viewContent } from '../../formats/pytorch/gather';
 
 /**
  * Several opened checkpoints seen as one (a unified directory: part0…partN + hyper_param), so
@@ -19,6 +20,9 @@ export function combineCheckpoints(files: readonly { name: string; opened: Opene
         throw new LensError('export-name-collision', { tensor: entry.name, hint: `in ${other} and ${name}` });
       }
       seen.set(entry.name, name);
+      // A gathered PyTorch view is read through a source of its values in C order, and listed
+      // as what it then is: values in C order (no `gathered` mark).
+      const content = viewContent(opened.plaintext, entry);
       boxed.push({
         shape: [entry.bytes],
         itemBytes: 1,
@@ -26,14 +30,13 @@ export function combineCheckpoints(files: readonly { name: string; opened: Opene
           {
             outStart: [0],
             extent: [entry.bytes],
-            source: opened.plaintext,
-            entry,
+            ...content,
             sourceShape: [entry.bytes],
             sourceStart: [0],
           },
         ],
       });
-      entries.push(entry);
+      entries.push(content.entry);
     }
   }
   const plaintext = new BoxedTensorsSource(boxed);

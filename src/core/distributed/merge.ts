@@ -15,6 +15,7 @@ import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, readEntryBytes, stackedRanges, type BoxedTensor } from './boxes';
 import { analyzeSet, isMergedParameter } from './layout';
 import type { ParameterPlan, RankInput, SetLayout } from './types';
+import { viewContent } from '../../formats/pytorch/gather';
 
 /** One rank's opened checkpoint (from `openCheckpoint`). */
 export interface RankFile {
@@ -54,8 +55,8 @@ function boxedTensorOf(plan: ParameterPlan, files: Map<number, RankFile>): Boxed
         {
           outStart: [0],
           extent: [entry.bytes],
-          source: file.opened.plaintext,
-          entry,
+          // A gathered PyTorch view is read through a source of its values in C order.
+          ...viewContent(file.opened.plaintext, entry),
           sourceShape: [entry.bytes],
           sourceStart: [0],
         },
@@ -74,8 +75,8 @@ function boxedTensorOf(plan: ParameterPlan, files: Map<number, RankFile>): Boxed
       return {
         outStart: holding.box.map(([start]) => start),
         extent: holding.box.map(([start, stop]) => stop - start),
-        source: file.opened.plaintext,
-        entry,
+        // A gathered PyTorch view is read through a source of its values in C order.
+        ...viewContent(file.opened.plaintext, entry),
         sourceShape: entry.shape,
         sourceStart: entry.shape.map(() => 0),
       };

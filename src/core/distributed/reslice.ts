@@ -9,6 +9,7 @@ import type { OpenedCheckpoint } from '../open';
 import { BoxedTensorsSource, type BoxedTensor } from './boxes';
 import { boxOf, layoutErrors, sliceGeometry, strategyDeviceCount } from './layout';
 import type { Box } from './types';
+import { viewContent } from '../../formats/pytorch/gather';
 
 /** One tensor of a rank's re-sliced checkpoint. */
 export interface ReslicedTensor {
@@ -89,8 +90,8 @@ function boxedSlice(
         {
           outStart: extent.map(() => 0),
           extent,
-          source: full.plaintext,
-          entry,
+          // A gathered PyTorch view is read through a source of its values in C order.
+          ...viewContent(full.plaintext, entry),
           sourceShape: shape,
           sourceStart: box.map(([start]) => start),
         },
@@ -107,8 +108,8 @@ function wholeCopy(full: OpenedCheckpoint, entry: TensorEntry): BoxedTensor {
       {
         outStart: [0],
         extent: [entry.bytes],
-        source: full.plaintext,
-        entry,
+        // A gathered PyTorch view is read through a source of its values in C order.
+        ...viewContent(full.plaintext, entry),
         sourceShape: [entry.bytes],
         sourceStart: [0],
       },

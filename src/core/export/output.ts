@@ -11,6 +11,7 @@ import type { TensorEntry } from '../../base/types';
 import { encryptCheckpoint, encryptedSize, sealBlocks, type BlockSealer } from '../../crypto/encrypt';
 import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../base/crc-trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
+import { isGatheredView, viewContent } from '../../formats/pytorch/gather';
 import {
   bytesPart,
   joinAdjacentCopies,
@@ -93,7 +94,14 @@ export interface ExportJob {
   options: BuildOptions;
 }
 
-function sourceContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart[] {
+function sourceContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPart[] {
+  // A gathered view is one copy of a source of its values (not sliceable: no Blob slice of the
+  // file can stand for it); its span is read when the output reaches it, and let go after.
+  if (isGatheredView(stored)) {
+    const { source, entry } = viewContent(opened.plaintext, stored);
+    return [{ kind: 'copy', source, offset: 0, length: entry.bytes }];
+  }
+  const entry = stored;
   const composed = opened.contentRanges?.(entry);
   if (composed) return composed.map((range) => ({ kind: 'copy' as const, ...range }));
   return entry.ranges.map((range) => ({

@@ -1,6 +1,7 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
+import { viewContent } from '../../formats/pytorch/gather';
 import type { OpenedCheckpoint } from '../open';
 import type { ExportJob } from './output';
 
@@ -23,10 +24,11 @@ export interface VerifyReport {
   mismatches: VerifyMismatch[];
 }
 
-function writtenContent(opened: OpenedCheckpoint, entry: TensorEntry): OutputPart[] {
+function writtenContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPart[] {
+  const { source, entry } = viewContent(opened.plaintext, stored);
   return entry.ranges.map((range) => ({
     kind: 'copy' as const,
-    source: opened.plaintext,
+    source,
     offset: range.offset,
     length: range.length,
   }));

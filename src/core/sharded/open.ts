@@ -193,7 +193,8 @@ export async function openShardedCheckpoint(
     plaintext,
     contentRanges(entry) {
       const located = origin.get(entry.name);
-      if (!located) return null;
+      // A gathered view's one range is the span its values are gathered from, not its content.
+      if (!located || located.entry.view?.gathered) return null;
       const shard = (opened[located.shard] as { checkpoint: OpenedCheckpoint }).checkpoint;
       const own = shard.contentRanges?.(located.entry);
       if (own) return own;

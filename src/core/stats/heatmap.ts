@@ -8,6 +8,7 @@ import { LensError } from '../../base/errors';
 import { HEATMAP_MAX_SIDE } from '../../base/limits';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { readableContent } from '../../formats/pytorch/gather';
 import { BLOCK_ELEMENTS } from './accumulate';
 import { decodeElements } from './elements';
 import { resolveSlice, type SliceItem } from './slice';
@@ -68,11 +69,12 @@ function contentRanges(ranges: readonly ByteRange[], start: number, length: numb
 }
 
 export async function computeHeatMap(
-  source: ByteSource,
-  entry: TensorEntry,
+  file: ByteSource,
+  stored: TensorEntry,
   leading: readonly number[],
   options: HeatMapOptions = {},
 ): Promise<HeatMapGrid> {
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const shape = entry.shape;
   const planeAxes = Math.min(2, shape.length);

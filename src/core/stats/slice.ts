@@ -7,6 +7,7 @@ import { LensError } from '../../base/errors';
 import { MAX_DIMS, MAX_SLICE_ELEMENTS, MAX_SLICE_EXPRESSION_CHARS } from '../../base/limits';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { readableContent } from '../../formats/pytorch/gather';
 import { exactElement, type ElementKind } from './elements';
 import { jsonValue, numpyText, shortestFloat, type JsonValue } from './format';
 import { numericLayout } from './tensor-stats';
@@ -250,11 +251,12 @@ export interface PreviewOptions extends WindowOptions {
 
 /** Values of a slice of a tensor, reading only the bytes that hold them. */
 export async function readTensorSlice(
-  source: ByteSource,
-  entry: TensorEntry,
+  file: ByteSource,
+  stored: TensorEntry,
   expression: string,
   options: PreviewOptions = {},
 ): Promise<TensorValues> {
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const resolved = resolveSlice(parseSlice(expression), entry.shape, entry.name);
   const limit = Math.min(options.maxElements ?? MAX_SLICE_ELEMENTS, MAX_SLICE_ELEMENTS);
@@ -322,11 +324,12 @@ export async function readTensorSlice(
 
 /** The first `count` values in flat row-major order. */
 export async function readFirstValues(
-  source: ByteSource,
-  entry: TensorEntry,
+  file: ByteSource,
+  stored: TensorEntry,
   count: number,
   options: PreviewOptions = {},
 ): Promise<TensorValues> {
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   const limit = Math.min(options.maxElements ?? MAX_SLICE_ELEMENTS, MAX_SLICE_ELEMENTS);
   if (!Number.isSafeInteger(count) || count < 0)

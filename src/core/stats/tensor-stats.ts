@@ -7,6 +7,7 @@ import { LensError } from '../../base/errors';
 import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
+import { isGatheredView, readableContent } from '../../formats/pytorch/gather';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
@@ -137,11 +138,13 @@ interface JobProgress {
 
 /** All of a small tensor's measured bytes in one read, aligned for a typed-array view. */
 async function statsOf(
-  source: ByteSource,
-  entry: TensorEntry,
+  file: ByteSource,
+  stored: TensorEntry,
   options: StatsOptions,
   job: JobProgress,
 ): Promise<TensorStats> {
+  // A gathered view is read through a source of its values in C order.
+  const { source, entry } = readableContent(file, stored);
   const layout = numericLayout(entry);
   if (layout.kind === 'f32') await loadStats32Kernel();
   const bins = checkedBins(options);
@@ -272,7 +275,8 @@ export interface SkippedTensor {
    * fails on it); content-short: the bytes run past the end of the
    * file; size-impossible: the shape declares more elements than any file can hold;
    * view-outside-storage / view-too-fragmented: a PyTorch view that runs past its storage, or
-   * that would be gathered from more runs than MAX_VIEW_RANGES (formats/pytorch).
+   * that needs more runs than MAX_VIEW_RANGES and spans more storage than MAX_VIEW_SPAN_BYTES
+   * (or makes more values than MAX_VIEW_GATHERED_BYTES), so it is not gathered (formats/pytorch).
    */
   reason: 'not-numeric' | 'unknown-dtype' | 'content-short' | 'size-impossible' | UnreadableView;
 }
@@ -329,7 +333,7 @@ export async function computeAllStats(
     }
     const following = numeric[position + 1];
     position += 1;
-    if (following && !isSmallRead(measuredBytes(following))) {
+    if (following && !isSmallRead(measuredBytes(following)) && !isGatheredView(following)) {
       const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
       if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
     }

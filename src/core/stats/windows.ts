@@ -192,7 +192,8 @@ export function readThroughSmall(
   const planned: PlannedRange[] = [];
   for (const entry of entries) {
     let left = bytesOf(entry);
-    if (!isSmallRead(left)) continue;
+    // A gathered view's one range is the storage span it is gathered from, read on its own.
+    if (!isSmallRead(left) || entry.view?.gathered) continue;
     for (const range of entry.ranges) {
       if (left <= 0) break;
       const length = Math.min(range.length, left);

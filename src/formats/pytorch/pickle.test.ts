@@ -9,6 +9,8 @@ import { fixtureBytes } from '../../test/fixtures';
 import { flattenPickle } from './flatten';
 import { readPickle, type PyValue } from './pickle';
 import { scanPytorch } from './scan';
+import { viewContent } from './gather';
+import type { TensorEntry } from '../../base/types';
 import { entryDataRange, readZipDirectory } from './zip';
 
 /** A pickle written opcode by opcode. */
@@ -351,10 +353,19 @@ describe('the legacy layout, built byte by byte', () => {
     expect(index.tensors[0]).toMatchObject({ name: 'x', ranges: [], problems: [{ code: 'view-outside-storage' }] });
   });
 
-  it('a broadcast view (expand, stride 0) of 200,000 elements is not gathered into 200,000 ranges', async () => {
-    const main = new Pickle().proto().op(0x7d).mark().unicode('w').tensor('k', 4, 0, [200_000], [0]).op(0x75).stop();
-    const index = await scanPytorch(new MemorySource(legacyFile(main, [['k', Float32Array.of(1, 2, 3, 4)]])));
-    expect(index.tensors[0]).toMatchObject({ name: 'w', ranges: [], problems: [{ code: 'view-too-fragmented' }] });
+  it('a broadcast view (expand, stride 0) of 200,000 elements is not listed as 200,000 ranges but gathered', async () => {
+    const main = new Pickle().proto().op(0x7d).mark().unicode('w').tensor('k', 4, 1, [200_000], [0]).op(0x75).stop();
+    const source = new MemorySource(legacyFile(main, [['k', Float32Array.of(1, 2, 3, 4)]]));
+    const index = await scanPytorch(source);
+    const entry = index.tensors[0] as TensorEntry;
+    // One range: the 4 bytes of storage it repeats (element 1), its values gathered from them.
+    expect(entry).toMatchObject({ name: 'w', bytes: 800_000, view: { gathered: true } });
+    expect(entry.problems).toBeUndefined();
+    expect(entry.ranges).toHaveLength(1);
+    expect(Array.from(new Float32Array((await source.read(entry.ranges[0]!.offset, 4)).slice().buffer))).toEqual([2]);
+    const { source: values } = viewContent(source, entry);
+    const read = new Float32Array((await values.read(0, 800_000)).slice().buffer);
+    expect(read.every((value) => value === 2)).toBe(true);
     // A small broadcast is still read, its one value repeated.
     const small = new Pickle().proto().op(0x7d).mark().unicode('w').tensor('k', 4, 1, [3], [0]).op(0x75).stop();
     const smallIndex = await scanPytorch(new MemorySource(legacyFile(small, [['k', Float32Array.of(1, 2, 3, 4)]])));

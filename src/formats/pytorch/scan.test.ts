@@ -10,6 +10,7 @@ import { indexPlainFile } from '../open';
 import { readParts } from '../parts';
 import { scanSafetensors } from '../safetensors/scan';
 import { scanPytorch } from './scan';
+import { viewContent } from './gather';
 
 interface ManifestTensor {
   name: string;
@@ -32,8 +33,9 @@ const manifest = JSON.parse(readFileSync(fixturePath('pytorch', 'MANIFEST.json')
 };
 const singleFiles = Object.entries(manifest.files).filter(([name]) => !name.endsWith('/'));
 
-/** A tensor's values as export reads them: copy parts over its ranges, in order (core/export/output.ts sourceContent). */
-async function valueBytes(source: ByteSource, entry: TensorEntry): Promise<Uint8Array> {
+/** A tensor's values as export reads them: copy parts over its content's ranges, in order (core/export/output.ts sourceContent). */
+async function valueBytes(file: ByteSource, stored: TensorEntry): Promise<Uint8Array> {
+  const { source, entry } = viewContent(file, stored);
   const chunks: Uint8Array[] = [];
   for await (const chunk of readParts(entry.ranges.map((range) => ({ kind: 'copy' as const, source, ...range })))) {
     chunks.push(chunk.slice());

@@ -1,13 +1,20 @@
 import { mapConcurrently } from '../../base/arrays';
 import { decodeSmallValues } from '../scalars';
 import { LensError } from '../../base/errors';
-import { MAX_PICKLE_BYTES, MAX_READ_BYTES, MAX_VIEW_RANGES } from '../../base/limits';
+import {
+  MAX_PICKLE_BYTES,
+  MAX_READ_BYTES,
+  MAX_VIEW_GATHERED_BYTES,
+  MAX_VIEW_RANGES,
+  MAX_VIEW_SPAN_BYTES,
+} from '../../base/limits';
 import type {
   ByteRange,
   CheckpointIndex,
   FileProblem,
   TensorEntry,
   TensorProblem,
+  TensorView,
   ZipUncheckedEntry,
 } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
@@ -246,14 +253,9 @@ function isContiguous(shape: readonly number[], strides: readonly number[]): boo
   return true;
 }
 
-/**
- * The byte ranges of a view's values in C order: runs of contiguous elements, one range each
- * (adjacent runs joined). `null` when the view needs more than MAX_VIEW_RANGES ranges — known
- * from the shape and strides before any range is made.
- */
-function gatherRanges(tensor: PyTensor, base: number, itemsize: number): ByteRange[] | null {
+/** Contiguous runs a view's values in C order fall into: the innermost dims whose elements follow each other form one. */
+function runLayout(tensor: PyTensor): { outer: number; runs: number; runElements: number } {
   const { shape, strides } = tensor;
-  // The innermost dims whose elements follow each other form one run.
   let runElements = 1;
   let outer = shape.length;
   while (outer > 0) {
@@ -264,7 +266,16 @@ function gatherRanges(tensor: PyTensor, base: number, itemsize: number): ByteRan
   }
   let runs = 1;
   for (let d = 0; d < outer; d += 1) runs *= shape[d] as number;
-  if (runs > MAX_VIEW_RANGES) return null;
+  return { outer, runs, runElements };
+}
+
+/**
+ * The byte ranges of a view's values in C order: runs of contiguous elements, one range each
+ * (adjacent runs joined). The caller has checked that there are at most MAX_VIEW_RANGES runs.
+ */
+function gatherRanges(tensor: PyTensor, base: number, itemsize: number): ByteRange[] {
+  const { shape, strides } = tensor;
+  const { outer, runs, runElements } = runLayout(tensor);
   const ranges: ByteRange[] = [];
   const index = new Array<number>(outer).fill(0);
   const runBytes = runElements * itemsize;
@@ -283,6 +294,8 @@ function gatherRanges(tensor: PyTensor, base: number, itemsize: number): ByteRan
   }
   return ranges;
 }
+
+const count = (value: number): string => value.toLocaleString('en-US');
 
 function tensorEntry(name: string, tensor: PyTensor, storages: StorageBytes): TensorEntry {
   const dtype = torchDtype(tensor.dtype);
@@ -319,13 +332,24 @@ function tensorEntry(name: string, tensor: PyTensor, storages: StorageBytes): Te
         detail: `needs ${needed} bytes, storage "${tensor.storage.key}" has ${storage.length}`,
       });
     } else {
-      const ranges = gatherRanges(tensor, base, dtype.itemsize);
-      if (ranges) entry.ranges = ranges;
-      else
-        problems.push({
-          code: 'view-too-fragmented',
-          detail: `more than ${MAX_VIEW_RANGES.toLocaleString('en-US')} runs`,
-        });
+      const { runs } = runLayout(tensor);
+      if (runs <= MAX_VIEW_RANGES) entry.ranges = gatherRanges(tensor, base, dtype.itemsize);
+      else {
+        // Too many runs to list: the values are gathered in memory from the span the view
+        // touches (formats/pytorch/gather.ts), when that span and the values are not too large.
+        const span = (last - tensor.storageOffset + 1) * dtype.itemsize;
+        const tooLarge =
+          span > MAX_VIEW_SPAN_BYTES
+            ? `${count(runs)} runs over ${count(span)} bytes of storage "${tensor.storage.key}"`
+            : !Number.isSafeInteger(entry.bytes) || entry.bytes > MAX_VIEW_GATHERED_BYTES
+              ? `${count(runs)} runs making ${count(entry.bytes)} bytes of values`
+              : null;
+        if (tooLarge) problems.push({ code: 'view-too-fragmented', detail: tooLarge });
+        else {
+          entry.ranges = [{ offset: base + tensor.storageOffset * dtype.itemsize, length: span }];
+          entry.view = { ...(entry.view as TensorView), gathered: true };
+        }
+      }
     }
   }
   if (problems.length > 0) entry.problems = problems;

@@ -6,6 +6,7 @@ import {
   describeFileProblem,
   describeSelection,
   describeStoredCrc,
+  describeTensorPlacement,
   describeTensorProblem,
   describeVerdict,
 } from '../../core/messages';
@@ -365,10 +366,7 @@ function TensorDetails({ tensor }: { tensor: TensorEntry }) {
         <dt>Elements</dt>
         <dd>{numel(tensor).toLocaleString('en-US')}</dd>
         <dt>Bytes</dt>
-        <dd>
-          {tensor.bytes.toLocaleString('en-US')} in {tensor.ranges.length} range{tensor.ranges.length === 1 ? '' : 's'}
-          {tensor.ranges[0] ? ` from byte ${tensor.ranges[0].offset.toLocaleString('en-US')}` : ''}
-        </dd>
+        <dd>{describeTensorPlacement(tensor)}</dd>
         {tensor.value !== undefined && (
           <>
             <dt>Value</dt>
