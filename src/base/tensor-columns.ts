@@ -156,14 +156,19 @@ export class TensorColumns implements TensorRows {
         rangeLength[range] = length;
         range += 1;
       }
-      const fields: RareFields = { at: i };
       if (typeof tensor.value === 'number') {
         hasNumber[i] = 1;
         numberValue[i] = tensor.value;
-      } else if (tensor.value !== undefined) fields.value = tensor.value;
-      if (tensor.problems) fields.problems = tensor.problems;
-      if (tensor.view) fields.view = tensor.view;
-      if (fields.value !== undefined || fields.problems || fields.view) rare.push(fields);
+      }
+      const value = typeof tensor.value === 'number' ? undefined : tensor.value;
+      // Most tensors have none of these: no object is made for them.
+      if (value !== undefined || tensor.problems || tensor.view) {
+        const fields: RareFields = { at: i };
+        if (value !== undefined) fields.value = value;
+        if (tensor.problems) fields.problems = tensor.problems;
+        if (tensor.view) fields.view = tensor.view;
+        rare.push(fields);
+      }
     }
     rangeStart[count] = range;
     return new TensorColumns({
