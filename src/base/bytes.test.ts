@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, concatBytes, keepable } from './bytes';
+import { asciiText, BufferPool, concatBytes, keepable } from './bytes';
 
 describe('BufferPool and keepable', () => {
   it('hands a given-back buffer out again for a request of about its size, and no other', () => {
@@ -37,5 +37,24 @@ describe('BufferPool and keepable', () => {
     const own = Uint8Array.of(5);
     expect(keepable(own)).toBe(own);
     expect([...concatBytes([own, kept])]).toEqual([5, 1, 2, 3, 4]);
+  });
+});
+
+describe('asciiText', () => {
+  const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+  it('equals the UTF-8 decoding of ASCII bytes, short and long', () => {
+    for (const text of ['', 'a', 'model.bias', 'model.layers.12.block7.weight', 'x'.repeat(4096)]) {
+      const bytes = new TextEncoder().encode(text);
+      expect(asciiText(bytes)).toBe(decode(bytes));
+    }
+  });
+  it('reads a window of the bytes', () => {
+    const bytes = new TextEncoder().encode('{"conv1.weight.abcdefgh": 1}');
+    expect(asciiText(bytes, 2, 23)).toBe('conv1.weight.abcdefgh');
+  });
+  it('declines bytes that are not ASCII (short and long) and text above its limit', () => {
+    expect(asciiText(new TextEncoder().encode('é'))).toBeUndefined();
+    expect(asciiText(new TextEncoder().encode(`${'a'.repeat(40)}é`))).toBeUndefined();
+    expect(asciiText(new Uint8Array(4097).fill(0x61))).toBeUndefined();
   });
 });

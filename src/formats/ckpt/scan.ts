@@ -1,3 +1,4 @@
+import { asciiText } from '../../base/bytes';
 import { setOwn } from '../../base/own';
 import { decodeScalar, decodeUtf32le } from '../../base/decode';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
@@ -68,6 +69,8 @@ class RecordFields {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeText(bytes: Uint8Array, offset: number): string {
+  const ascii = asciiText(bytes);
+  if (ascii !== undefined) return ascii;
   try {
     return utf8.decode(bytes);
   } catch (error) {

@@ -10,6 +10,7 @@
  * first), a repeated `__metadata__`, and every syntax error — makes it answer `false`, and the
  * caller parses the whole text with JSON.parse as before (which also words the error).
  */
+import { asciiText } from '../../base/bytes';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -84,7 +85,7 @@ class Reader {
       if (byte === BACKSLASH || byte < 0x20 || byte >= 0x80) throw unsupported;
     }
     this.at = end + 1;
-    return asciiText(bytes, start, end);
+    return knownAscii(bytes, start, end);
   }
 
   value(depth: number): unknown {
@@ -123,7 +124,7 @@ class Reader {
     const digits = end - start;
     // Plain digits: exact below 2^53 (15 digits), and JSON allows no leading zero.
     if (whole && digits <= 15 && (digits === 1 || bytes[start] !== DIGIT_0)) return value;
-    const text = asciiText(bytes, start, end);
+    const text = knownAscii(bytes, start, end);
     if (!JSON_NUMBER.test(text)) throw unsupported;
     return Number(text);
   }
@@ -170,22 +171,9 @@ class Reader {
 }
 
 /** Bytes known to be ASCII as a string. */
-function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  // Up to 12 characters V8 makes a flat string of `+=`; longer ones would be a chain of pieces.
-  if (end - start <= 12) {
-    let text = '';
-    for (let i = start; i < end; i += 1) text += String.fromCharCode(bytes[i] as number);
-    return text;
-  }
-  // One call per name: TextDecoder costs ~1–3 µs a call in Chromium (a third of a 100k-name
-  // header's scan), fromCharCode over the bytes a fraction of that. Bounded to stay far below
-  // the engine's argument limit.
-  if (end - start <= ASCII_APPLY_MAX)
-    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
-  return ascii.decode(bytes.subarray(start, end));
+function knownAscii(bytes: Uint8Array, start: number, end: number): string {
+  return asciiText(bytes, start, end) ?? ascii.decode(bytes.subarray(start, end));
 }
-
-const ASCII_APPLY_MAX = 4096;
 
 const ascii = new TextDecoder();
 
