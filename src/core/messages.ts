@@ -1068,7 +1068,11 @@ export function describeFileProblem(code: FileProblemCode, detail: string, surfa
  */
 export function describeVerdict(verdict: FileVerdict, format?: FormatId): { headline: string; crc: string } {
   const findings: string[] = [];
-  if (verdict.crc === 'mismatch') {
+  if (verdict.crcImpossible) {
+    findings.push(
+      'what is stored as the CRC cannot be a CRC-32, so no contents match it and a load that checks the CRC fails: the stored CRC was damaged or not written by MindSpore',
+    );
+  } else if (verdict.crc === 'mismatch') {
     findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
   }
   if (verdict.encryption?.failed) {
