@@ -729,7 +729,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       };
     case 'strategy-bad-layout':
       return {
-        title: 'A layout in the strategy file is malformed',
+        title:
+          details.tensor !== undefined
+            ? 'A layout in the strategy file is malformed'
+            : 'The strategy file cannot be used',
         detail: `${details.tensor !== undefined ? `The layout of "${details.tensor}"` : 'The strategy file'}${details.file ? ` (${details.file})` : ''} is malformed: ${details.hint ?? 'an entry is invalid'}.`,
         action: 'The strategy file is damaged or from an unknown writer; get the file the training run saved.',
       };
