@@ -1421,7 +1421,7 @@ export function describeSetProblem(code: SetProblemCode, detail: string, ranks?:
     case 'missing-ranks':
       return `Rank files are missing${who}: ${detail}. Parameters whose slices they alone hold cannot be merged.`;
     case 'unexpected-ranks':
-      return `Rank files the strategy does not describe${who}: ${detail}. They are not used.`;
+      return `Rank files the strategy does not describe${who}: ${detail}. They do not belong to this set, and MindSpore's load_distributed_checkpoint refuses a set with them (its file count must equal the training device count); remove them, or choose the strategy they were saved with.`;
     case 'strategy-params-not-in-files':
       return `The strategy does not match the files: ${detail}.`;
     case 'files-params-not-in-strategy':
