@@ -678,8 +678,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return {
         title: 'The name map gives two parameters one name',
         detail: `The name map turns ${String(details.hint)} into "${String(details.tensor)}": a comparison pairs each name once, so it could not tell which of them to compare.`,
-        action:
-          'Change the name map so every name it produces is unique, or leave all but one of them out with --filter.',
+        action: cli
+          ? 'Change the name map so every name it produces is unique, or leave all but one of them out with --filter.'
+          : 'Change the name map so every name it produces is unique, or untick "pair names through the name map rules" to compare by the names as they are.',
       };
     case 'export-empty-name':
       return {
