@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli as run } from '../test/cli';
+import { checkpointBytes } from '../test/ckpt-records';
 import { fixturePath } from '../test/fixtures';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-verdict-gaps-'));
@@ -79,5 +80,29 @@ describe('a rank the strategy does not have', () => {
     // Without the ninth file the same set merges.
     rmSync(path.join(set, 'rank_8'), { recursive: true });
     expect((await run('merge', '--strategy', strategy, set, '--out', out)).code).toBe(0);
+  });
+});
+
+describe('stats on a finding no number shows', () => {
+  it('a str value that is not UTF-32 (MindSpore reads numpy "U"): exit 3 with the line inspect gives', async () => {
+    const file = path.join(work, 'str-utf8.ckpt');
+    // "hello" as UTF-8: 5 bytes, not whole UTF-32 code points; and a Float32 MindSpore loads.
+    writeFileSync(
+      file,
+      checkpointBytes([
+        ['w', [2], 'Float32', new Uint8Array(Float32Array.from([1, 2]).buffer)],
+        ['note', [0], 'str', new TextEncoder().encode('hello')],
+      ]),
+    );
+    const inspect = await run('inspect', file);
+    expect(inspect.code).toBe(3);
+    const stats = await run('stats', file);
+    expect(stats.code).toBe(3);
+    expect(stats.out.join('\n')).toContain('! note: The string content is not valid UTF-32.');
+    // Only the tensors stats is asked about count: the Float32 alone is clean.
+    const one = await run('stats', file, '--tensor', 'w');
+    expect(one.code).toBe(0);
+    expect((await run('stats', file, '--filter', 'name == "w"')).code).toBe(0);
+    expect((await run('stats', file, '--filter', 'name == "note"')).code).toBe(3);
   });
 });

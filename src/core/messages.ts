@@ -1203,6 +1203,14 @@ export function describeStoredCrc(crc: CrcInfo): string {
   return String(crc.expected);
 }
 
+/**
+ * A stored CRC that cannot be a CRC-32, as one line where no verify ran (stats, convert): known
+ * without computing one, so it is said as a finding, as inspect's verdict counts it.
+ */
+export function describeImpossibleStoredCrc(crc: CrcInfo): string {
+  return `The stored CRC is ${describeStoredCrc(crc)}: no contents match it, so a load that checks the CRC fails. It was damaged, or not written by MindSpore.`;
+}
+
 /** The stored CRC in a mismatch line: eight hex digits, or what is stored when it is no CRC-32. */
 export function storedCrcHex(crc: CrcInfo): string {
   return crc.stored ? describeStoredCrc(crc) : crcHex(crc.expected);

@@ -129,6 +129,41 @@ describe('a stored CRC that cannot be a CRC-32 is shown exactly, with why', () =
     }
   });
 
+  it('stats counts it as inspect does (exit 3, the stored value in words); convert says it instead of "not checked"', async () => {
+    const crc = zlibCrc32(BODY);
+    const files: [string, Uint8Array, string][] = [
+      ['stats-prefix.ckpt', concatBytes([BODY, trailer([0, 0, 0, 0, 0, 1], crc)]), 'larger than 2^32−1'],
+      ['stats-text.safetensors', safetensorsWithCrc('abc'), '"abc" (not a CRC-32: not a decimal number)'],
+      ['stats-negative.safetensors', safetensorsWithCrc('-1'), '"-1" (not a CRC-32: negative)'],
+    ];
+    for (const [name, bytes, stored] of files) {
+      const file = path.join(work, name);
+      writeFileSync(file, bytes);
+      const stats = await runCli('stats', file);
+      expect(stats.code, name).toBe(3);
+      const line = stats.out.find((l) => l.startsWith('! The stored CRC is '));
+      expect(line, name).toContain(stored);
+      expect(line, name).toContain('no contents match it, so a load that checks the CRC fails');
+      const json = await runCli('stats', '--json', file);
+      expect(json.code, name).toBe(3);
+      expect((JSON.parse(json.out.join('')) as { otherFindings: string[] }).otherFindings[0], name).toContain(stored);
+      expect((await runCli('stats', '--nan-audit', file)).code, name).toBe(3);
+
+      const out = path.join(work, `${name}.out.safetensors`);
+      const convert = await runCli('convert', file, out);
+      expect(convert.code, name).toBe(0);
+      const note = convert.err.find((l) => l.startsWith('note: The stored CRC is '));
+      expect(note, name).toContain(stored);
+      expect(convert.err.join('\n'), name).not.toContain('was not checked by this conversion');
+    }
+    // A CRC-32 that is merely unchecked changes nothing in stats.
+    const plain = path.join(work, 'stats-unchecked.ckpt');
+    writeFileSync(plain, concatBytes([BODY, trailer([0, 0, 0, 0, 0, 0], 1)]));
+    const unchecked = await runCli('stats', plain);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.out.join('\n')).not.toContain('The stored CRC');
+  });
+
   it('the page verdict: a finding before and after Verify integrity, never "No structural problems found." alone', async () => {
     for (const bytes of [safetensorsWithCrc('abc'), concatBytes([BODY, trailer([9, 0, 0, 0, 0, 0], 0)])]) {
       const opened = await openCheckpoint(new MemorySource(bytes));
