@@ -404,6 +404,8 @@ export async function auditNonFinite(
   const all = await computeAllStats(source, index, {
     ...options,
     bins: 0,
+    // Only the tensors with NaN/Inf are reported: a million clean ones are counted, not kept.
+    keep: 'findings',
     include: (entry, position) =>
       (options.include?.(entry, position) ?? true) && (elementLayout(entry)?.isFloat ?? true),
   });
