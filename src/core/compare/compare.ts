@@ -16,6 +16,7 @@ import {
   firstWindow,
   isSmallRead,
   readThroughSmall,
+  readsThroughWindows,
   readElementChunks,
   readSmallContent,
   windowSize,
@@ -613,7 +614,7 @@ export async function compareCheckpoints(
   );
   // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
-    if (isSmallRead(entry.bytes)) return;
+    if (readsThroughWindows(entry)) return;
     const ahead = firstWindow(entry.ranges, options);
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };

@@ -16,6 +16,7 @@ import {
   isSmallRead,
   readSmallContent,
   readThroughSmall,
+  readsThroughWindows,
   firstWindow,
   readElementChunks,
   windowSize,
@@ -329,7 +330,7 @@ export async function computeAllStats(
     }
     const following = numeric[position + 1];
     position += 1;
-    if (following && !isSmallRead(measuredBytes(following))) {
+    if (following && !readsThroughWindows(following, measuredBytes(following))) {
       const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
       if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
     }
