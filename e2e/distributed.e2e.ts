@@ -147,6 +147,28 @@ describe('distributed sets', () => {
     await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(8);
     expect(await page.getByTestId('set-problems').textContent()).toContain('4 tensors merge');
   });
+  it('a rank file the strategy has no device for is listed as an error, not a note', async () => {
+    const { page } = session();
+    await page.getByTestId('open-set').click();
+    // case1's eight ranks and a ninth (a copy of rank 0 named for rank 8): the strategy has 8 devices.
+    const ranks = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((rank) => ({
+      name: `checkpoint_${rank}.ckpt`,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(path.join(CASE1, `rank_${rank % 8}`, `checkpoint_${rank % 8}.ckpt`)),
+    }));
+    await page.getByTestId('set-files-input').setInputFiles(ranks);
+    await page.getByTestId('set-strategy-input').setInputFiles(path.join(CASE1, 'strategy.ckpt'));
+    await expect.poll(() => page.locator('[data-testid=set-ranks] tbody tr').count()).toBe(9);
+    const problem = page
+      .getByTestId('set-problems')
+      .locator('li', { hasText: 'Rank files the strategy does not describe' });
+    await expect
+      .poll(() => problem.textContent())
+      .toContain(
+        "Rank files the strategy does not describe (rank 8): the strategy describes ranks 0–7. They do not belong to this set, and MindSpore's load_distributed_checkpoint refuses a set with them",
+      );
+    expect(await problem.getAttribute('class')).toBe('error-text');
+  });
   it('files whose names do not say their rank: the user assigns one', async () => {
     const { page } = session();
     await page.getByTestId('open-set').click();

@@ -306,4 +306,24 @@ describe('numbers', () => {
     mkdirSync(OUT, { recursive: true });
     await page.getByTestId('compare-panel').screenshot({ path: path.join(OUT, 'compare.png') });
   });
+
+  it('a name map that sends two names to one is refused with the sentence the CLI gives', async () => {
+    const { page } = session();
+    await pickFiles(page, [LAB2]);
+    await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('19');
+    await pickFiles(page, [XMU]);
+    await expect.poll(() => page.getByRole('tab', { name: /XMU_AI_ISP/ }).getAttribute('aria-selected')).toBe('true');
+    // conv1.weight -> conv2.weight, while conv2.weight keeps its name.
+    await page.getByTestId('panel-tab-export').click();
+    await page.getByTestId('name-map-rules').fill('^conv1\\. => conv2.');
+    await page.getByTestId('panel-tab-compare').click();
+    await page.getByTestId('compare-run').click();
+    const alert = page.getByTestId('compare-panel').getByRole('alert');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain(
+        'The name map gives two parameters one nameThe name map turns "conv1.weight" and "conv2.weight" into "conv2.weight": a comparison pairs each name once, so it could not tell which of them to compare.',
+      );
+    expect(await page.getByTestId('compare-result').count()).toBe(0);
+  });
 });

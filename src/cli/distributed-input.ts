@@ -23,7 +23,7 @@ import {
 } from '../core/distributed';
 import { combineStageStrategies, type ParallelStrategy } from '../formats/strategy';
 import { fsError, openFileSource } from './files';
-import { describeKeyProblem, describeLayoutProblem } from '../core/messages';
+import { describeKeyProblem, describeLayoutProblem, describeSetProblem } from '../core/messages';
 import { plural } from '../base/plural';
 
 /** Layout problems that say a rank file contradicts the strategy or the other ranks: it does not belong. */
@@ -198,6 +198,12 @@ export async function openCheckedMergedView(
   if (options.checkReplicas) {
     replicas = await checkReplicas(files, layout, options.signal ? { signal: options.signal } : {});
     layout = withReplicaReports(layout, replicas);
+  }
+  const unexpected = layout.problems.find((problem) => problem.code === 'unexpected-ranks');
+  if (unexpected) {
+    throw new LensError('distributed-rank-foreign', {
+      hint: describeSetProblem(unexpected.code, unexpected.detail, unexpected.ranks).replace(/\.$/, ''),
+    });
   }
   const foreign = foreignRankProblems(layout);
   const first = foreign[0];

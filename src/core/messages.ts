@@ -678,8 +678,9 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return {
         title: 'The name map gives two parameters one name',
         detail: `The name map turns ${String(details.hint)} into "${String(details.tensor)}": a comparison pairs each name once, so it could not tell which of them to compare.`,
-        action:
-          'Change the name map so every name it produces is unique, or leave all but one of them out with --filter.',
+        action: cli
+          ? 'Change the name map so every name it produces is unique, or leave all but one of them out with --filter.'
+          : 'Change the name map so every name it produces is unique, or untick "pair names through the name map rules" to compare by the names as they are.',
       };
     case 'export-empty-name':
       return {
@@ -729,7 +730,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       };
     case 'strategy-bad-layout':
       return {
-        title: 'A layout in the strategy file is malformed',
+        title:
+          details.tensor !== undefined
+            ? 'A layout in the strategy file is malformed'
+            : 'The strategy file cannot be used',
         detail: `${details.tensor !== undefined ? `The layout of "${details.tensor}"` : 'The strategy file'}${details.file ? ` (${details.file})` : ''} is malformed: ${details.hint ?? 'an entry is invalid'}.`,
         action: 'The strategy file is damaged or from an unknown writer; get the file the training run saved.',
       };
@@ -1101,7 +1105,11 @@ export function describeFileProblem(code: FileProblemCode, detail: string, surfa
  */
 export function describeVerdict(verdict: FileVerdict, format?: FormatId): { headline: string; crc: string } {
   const findings: string[] = [];
-  if (verdict.crc === 'mismatch') {
+  if (verdict.crcImpossible) {
+    findings.push(
+      'what is stored as the CRC cannot be a CRC-32, so no contents match it and a load that checks the CRC fails: the stored CRC was damaged or not written by MindSpore',
+    );
+  } else if (verdict.crc === 'mismatch') {
     findings.push('the CRC does not match the contents: the file was changed or damaged after it was saved');
   }
   if (verdict.encryption?.failed) {
@@ -1226,6 +1234,14 @@ export function describeStoredCrc(crc: CrcInfo): string {
     return `${shown} (not a CRC-32: ${STORED_CRC_PROBLEM[crc.stored.problem]})`;
   }
   return String(crc.expected);
+}
+
+/**
+ * A stored CRC that cannot be a CRC-32, as one line where no verify ran (stats, convert): known
+ * without computing one, so it is said as a finding, as inspect's verdict counts it.
+ */
+export function describeImpossibleStoredCrc(crc: CrcInfo): string {
+  return `The stored CRC is ${describeStoredCrc(crc)}: no contents match it, so a load that checks the CRC fails. It was damaged, or not written by MindSpore.`;
 }
 
 /** The stored CRC in a mismatch line: eight hex digits, or what is stored when it is no CRC-32. */
@@ -1455,7 +1471,7 @@ export function describeSetProblem(code: SetProblemCode, detail: string, ranks?:
     case 'missing-ranks':
       return `Rank files are missing${who}: ${detail}. Parameters whose slices they alone hold cannot be merged.`;
     case 'unexpected-ranks':
-      return `Rank files the strategy does not describe${who}: ${detail}. They are not used.`;
+      return `Rank files the strategy does not describe${who}: ${detail}. They do not belong to this set, and MindSpore's load_distributed_checkpoint refuses a set with them (its file count must equal the training device count); remove them, or choose the strategy they were saved with.`;
     case 'strategy-params-not-in-files':
       return `The strategy does not match the files: ${detail}.`;
     case 'files-params-not-in-strategy':

@@ -62,6 +62,11 @@ export interface FileVerdict {
   structuralNotes: number;
   /** Encrypted files once verified: blocks authenticated of all, and whether one failed. */
   encryption: { blocks: number; verified: number; failed: boolean } | null;
+  /**
+   * What is stored as the CRC cannot be a CRC-32 (above 2^32−1, negative, not a number): no
+   * contents match it, which is known without computing one — a finding before any verify.
+   */
+  crcImpossible?: true;
 }
 
 export function fileVerdict(
@@ -92,11 +97,13 @@ export function fileVerdict(
         failed: !integrity.encryption.ok,
       }
     : null;
-  const finding = structuralFindings > 0 || crc === 'mismatch' || encryption?.failed === true;
+  const crcImpossible = index.crc.present && index.crc.stored !== undefined;
+  const finding = structuralFindings > 0 || crc === 'mismatch' || crcImpossible || encryption?.failed === true;
   return {
     level: finding ? 'finding' : structuralNotes > 0 ? 'notes' : 'clean',
     crc,
     ...(crc === 'unverifiable' && integrity?.crcNote ? { crcNote: integrity.crcNote } : {}),
+    ...(crcImpossible ? { crcImpossible: true as const } : {}),
     structuralFindings,
     structuralNotes,
     encryption,

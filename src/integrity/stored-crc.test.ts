@@ -1,7 +1,8 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../base/bytes';
-import { describeStoredCrc, storedCrcHex } from '../core/messages';
+import { describeStoredCrc, describeVerdict, storedCrcHex } from '../core/messages';
+import { fileVerdict } from '../core/summary';
 import { openCheckpoint } from '../core/open';
 import { MemorySource } from '../io/byte-source';
 import { checkpointBytes } from '../test/ckpt-records';
@@ -102,5 +103,79 @@ describe('a stored CRC that cannot be a CRC-32 is shown exactly, with why', () =
     const parsed = JSON.parse(json.out.join('')) as { crc: { expected: unknown; stored: { text: string } } };
     expect(parsed.crc.expected).toBeNull();
     expect(parsed.crc.stored.text).toBe(stored);
+  });
+
+  it('inspect: a stored value that cannot be a CRC-32 is a finding (exit 3) before any verify, in words and JSON', async () => {
+    const crc = zlibCrc32(BODY);
+    const files: [string, Uint8Array][] = [
+      ['prefix.ckpt', concatBytes([BODY, trailer([0, 0, 0, 0, 0, 1], crc)])],
+      ['huge.safetensors', safetensorsWithCrc('4294967296')],
+      ['negative.safetensors', safetensorsWithCrc('-1')],
+      ['text.safetensors', safetensorsWithCrc('abc')],
+    ];
+    for (const [name, bytes] of files) {
+      const file = path.join(work, name);
+      writeFileSync(file, bytes);
+      const inspect = await runCli('inspect', file);
+      expect(inspect.code, name).toBe(3);
+      expect(inspect.out.join('\n'), name).toContain(
+        'Finding: what is stored as the CRC cannot be a CRC-32, so no contents match it',
+      );
+      const json = await runCli('inspect', '--json', file);
+      expect(json.code, name).toBe(3);
+      expect((JSON.parse(json.out.join('')) as { verdict: string }).verdict, name).toBe('finding');
+      // verify agrees: exit 3 whether it counts a mismatch (a number) or an unverifiable text.
+      expect((await runCli('verify', file)).code, name).toBe(3);
+    }
+  });
+
+  it('stats counts it as inspect does (exit 3, the stored value in words); convert says it instead of "not checked"', async () => {
+    const crc = zlibCrc32(BODY);
+    const files: [string, Uint8Array, string][] = [
+      ['stats-prefix.ckpt', concatBytes([BODY, trailer([0, 0, 0, 0, 0, 1], crc)]), 'larger than 2^32−1'],
+      ['stats-text.safetensors', safetensorsWithCrc('abc'), '"abc" (not a CRC-32: not a decimal number)'],
+      ['stats-negative.safetensors', safetensorsWithCrc('-1'), '"-1" (not a CRC-32: negative)'],
+    ];
+    for (const [name, bytes, stored] of files) {
+      const file = path.join(work, name);
+      writeFileSync(file, bytes);
+      const stats = await runCli('stats', file);
+      expect(stats.code, name).toBe(3);
+      const line = stats.out.find((l) => l.startsWith('! The stored CRC is '));
+      expect(line, name).toContain(stored);
+      expect(line, name).toContain('no contents match it, so a load that checks the CRC fails');
+      const json = await runCli('stats', '--json', file);
+      expect(json.code, name).toBe(3);
+      expect((JSON.parse(json.out.join('')) as { otherFindings: string[] }).otherFindings[0], name).toContain(stored);
+      expect((await runCli('stats', '--nan-audit', file)).code, name).toBe(3);
+
+      const out = path.join(work, `${name}.out.safetensors`);
+      const convert = await runCli('convert', file, out);
+      expect(convert.code, name).toBe(0);
+      const note = convert.err.find((l) => l.startsWith('note: The stored CRC is '));
+      expect(note, name).toContain(stored);
+      expect(convert.err.join('\n'), name).not.toContain('was not checked by this conversion');
+    }
+    // A CRC-32 that is merely unchecked changes nothing in stats.
+    const plain = path.join(work, 'stats-unchecked.ckpt');
+    writeFileSync(plain, concatBytes([BODY, trailer([0, 0, 0, 0, 0, 0], 1)]));
+    const unchecked = await runCli('stats', plain);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.out.join('\n')).not.toContain('The stored CRC');
+  });
+
+  it('the page verdict: a finding before and after Verify integrity, never "No structural problems found." alone', async () => {
+    for (const bytes of [safetensorsWithCrc('abc'), concatBytes([BODY, trailer([9, 0, 0, 0, 0, 0], 0)])]) {
+      const opened = await openCheckpoint(new MemorySource(bytes));
+      const before = fileVerdict(opened.index);
+      expect(before).toMatchObject({ level: 'finding', crcImpossible: true });
+      expect(describeVerdict(before).headline).toMatch(/^Finding: what is stored as the CRC cannot be a CRC-32/);
+      const after = fileVerdict(opened.index, await verifyIntegrity(opened));
+      expect(after.level).toBe('finding');
+      expect(describeVerdict(after).headline).toMatch(/^Finding: what is stored as the CRC cannot be a CRC-32/);
+    }
+    // A CRC-32 that is simply wrong is known only once verified, as before.
+    const wrong = await openCheckpoint(new MemorySource(concatBytes([BODY, trailer([0, 0, 0, 0, 0, 0], 1)])));
+    expect(fileVerdict(wrong.index).level).toBe('clean');
   });
 });

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { LensError, withFile } from '../../base/errors';
+import { withFile } from '../../base/errors';
 import { describeTensorProblem, describeUnreadableTensor } from '../../core/messages';
 import {
   compareCheckpoints,
-  findRenameConflicts,
+  refuseBadRenames,
   rankChanges,
   type ChangeRanking,
   type CompareResult,
@@ -95,10 +95,6 @@ function printResult(
   if (result.onlyInA.length > 0) io.out(`\nonly in A: ${result.onlyInA.map(shown).join(', ')}`);
   if (result.onlyInB.length > 0) io.out(`only in B: ${result.onlyInB.map(shown).join(', ')}`);
   for (const item of result.unreadable) io.out(`! ${shown(item.name)} in ${item.side}: ${describeUnreadableTensor()}`);
-  for (const conflict of result.renameConflicts)
-    io.out(
-      `! ${conflict.sources.map(shown).join(', ')} all renamed to ${shown(conflict.target)}; only the first was paired`,
-    );
 }
 
 export async function run({ values, positionals }: ArgsOf<typeof compareDefinition>, io: CliIo): Promise<number> {
@@ -110,20 +106,8 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const rename = await readRename(values['name-map']);
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const a = await openSide(fileA);
-  // A name the map turns into "" could only ever be "only in A": the map is wrong, as in convert.
-  const emptied = rename
-    ? a.index.tensors.find((entry) => entry.name !== '' && (include?.(entry) ?? true) && rename(entry.name) === '')
-    : undefined;
-  if (emptied) throw new LensError('name-map-bad-rule', { actual: emptied.name, hint: 'they turn this name into ""' });
-  const [conflict] = rename ? findRenameConflicts(a.index.tensors, rename, include) : [];
-  if (conflict) {
-    const sources = conflict.sources.slice(0, 3).map((name) => `"${name}"`);
-    const more = conflict.sources.length - sources.length;
-    throw new LensError('name-map-collision', {
-      tensor: conflict.target,
-      hint: `${sources.join(' and ')}${more > 0 ? ` (and ${plural(more, 'more name')})` : ''}`,
-    });
-  }
+  // A map that empties a name or sends two names to one is refused before B is opened (core/compare).
+  if (rename) refuseBadRenames(a.index.tensors, rename, include);
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
   if (values.json === true) {

@@ -23,6 +23,7 @@ import {
   describeAutoMapNotNeeded,
   describeAutoMapProposal,
   describeFileProblem,
+  describeImpossibleStoredCrc,
   describeTensorProblem,
 } from '../../core/messages';
 import { compileNameMap, proposeAutoMap, type AutoMapResult } from '../../core/name-map';
@@ -238,7 +239,9 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
         `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail, 'cli')}`,
       );
     }
-    if (opened.index.crc.present && opened.index.crc.ok === null && !opened.index.crc.zipEntries)
+    if (opened.index.crc.present && opened.index.crc.stored !== undefined)
+      io.err(`note: ${describeImpossibleStoredCrc(opened.index.crc)} The output no longer shows it.`);
+    else if (opened.index.crc.present && opened.index.crc.ok === null && !opened.index.crc.zipEntries)
       io.err(
         `note: the source's stored CRC was not checked by this conversion; "ckpt-lens verify ${input}" checks it.`,
       );

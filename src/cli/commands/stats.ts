@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, MAX_SLICE_ELEMENTS } from '../../base/limits';
-import type { TensorEntry } from '../../base/types';
+import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { readFirstValues, readTensorSlice, tensorValuesJson, tensorValuesNumpy } from '../../core/stats/slice';
@@ -16,7 +16,14 @@ import {
   type TensorStats,
 } from '../../core/stats/tensor-stats';
 import { plural } from '../../base/plural';
-import { describeBoolBytes, describeFileProblem, describeStatsSkip, isStatsSkipFinding } from '../../core/messages';
+import {
+  describeBoolBytes,
+  describeFileProblem,
+  describeImpossibleStoredCrc,
+  describeStatsSkip,
+  describeTensorProblem,
+  isStatsSkipFinding,
+} from '../../core/messages';
 import { isNoteProblem } from '../../base/problems';
 import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
@@ -46,6 +53,29 @@ function sizeMismatchText(mismatch: NonNullable<TensorStats['sizeMismatch']>): s
 /** A measured tensor whose content contradicts its shape, or a tensor skipped because its bytes are damaged. */
 function hasSizeFinding(all: AllStatsResult): boolean {
   return all.tensors.some((t) => t.sizeMismatch) || all.skipped.some((t) => isStatsSkipFinding(t.reason));
+}
+
+/** Tensor findings the statistics show themselves (a size line, or a skip marked "!"). */
+const SHOWN_BY_STATS: ReadonlySet<TensorProblemCode> = new Set<TensorProblemCode>([
+  'size-mismatch',
+  'unknown-dtype',
+  'past-end-of-file',
+  'view-outside-storage',
+]);
+
+/**
+ * Findings inspect counts that no number shows: a stored CRC that cannot be a CRC-32 (no contents
+ * match it), and a measured or skipped tensor's own finding (a str value that is not UTF-32, a
+ * dim MindSpore cannot load). One line each; any makes the exit code 3, as in inspect.
+ */
+function unmeasuredFindings(index: CheckpointIndex, tensors: Iterable<TensorEntry>): string[] {
+  const lines: string[] = [];
+  if (index.crc.present && index.crc.stored !== undefined) lines.push(describeImpossibleStoredCrc(index.crc));
+  for (const tensor of tensors)
+    for (const problem of tensor.problems ?? [])
+      if (!isNoteProblem(problem.code) && !SHOWN_BY_STATS.has(problem.code))
+        lines.push(`${shown(tensor.name)}: ${describeTensorProblem(problem.code, problem.detail)}`);
+  return lines;
 }
 
 /**
@@ -167,14 +197,21 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
     // missing from a set) is said beside the numbers and decides the exit code as in inspect:
     // statistics of what could be read are not a clean bill.
     const fileFindings = index.problems.filter((problem) => !isNoteProblem(problem.code));
+    const entry = tensorName !== undefined ? index.tensors.find((t: TensorEntry) => t.name === tensorName) : undefined;
+    if (tensorName !== undefined && !entry) throw new LensError('tensor-not-found', { tensor: tensorName });
+    const otherFindings = unmeasuredFindings(
+      index,
+      entry ? [entry] : include ? index.tensors.filter((t) => include(t)) : index.tensors,
+    );
     const findingsText = (): void => {
       for (const problem of fileFindings) io.out(`! ${describeFileProblem(problem.code, problem.detail, 'cli')}`);
+      for (const line of otherFindings) io.out(`! ${line}`);
     };
-    const exitWith = (clean: boolean): number => (clean && fileFindings.length === 0 ? EXIT.ok : EXIT.integrityFailed);
+    const findingsJson = { fileProblems: fileFindings, ...(otherFindings.length > 0 ? { otherFindings } : {}) };
+    const exitWith = (clean: boolean): number =>
+      clean && fileFindings.length === 0 && otherFindings.length === 0 ? EXIT.ok : EXIT.integrityFailed;
 
-    if (tensorName !== undefined) {
-      const entry = index.tensors.find((t: TensorEntry) => t.name === tensorName);
-      if (!entry) throw new LensError('tensor-not-found', { tensor: tensorName });
+    if (entry) {
       if (slice !== undefined || head !== undefined) {
         const result =
           slice !== undefined
@@ -193,7 +230,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
         numericLayout(entry); // throws the sentence: impossible size, or no numbers
         throw new LensError('tensor-not-numeric', { tensor: entry.name, actual: entry.dtype });
       }
-      if (json) io.out(JSON.stringify({ ...stats, fileProblems: fileFindings }));
+      if (json) io.out(JSON.stringify({ ...stats, ...findingsJson }));
       else {
         printOne(io, stats);
         findingsText();
@@ -203,7 +240,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
 
     if (values['nan-audit'] === true) {
       const audit = await auditNonFinite(plaintext, index, { include });
-      if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit, fileProblems: fileFindings }));
+      if (json) io.out(JSON.stringify({ file: path.basename(file), nonFinite: audit, ...findingsJson }));
       else {
         printAudit(io, audit);
         findingsText();
@@ -244,7 +281,7 @@ export async function run({ values, positionals }: ArgsOf<typeof statsDefinition
           tensors: all.tensors,
           skipped: all.skipped,
           nonFinite: audit,
-          fileProblems: fileFindings,
+          ...findingsJson,
         }),
       );
     return exitWith(audit.clean && !hasSizeFinding(all));

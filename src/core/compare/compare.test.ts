@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { LensError, serializeError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
 import { CountingSource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource } from '../../test/fixtures';
+import { describeSerialized } from '../messages';
 import { compileNameMap } from '../name-map';
 import { openCheckpoint, type OpenedCheckpoint } from '../open';
 import { bytesOf, openRecords, type RecordSpec } from '../../test/ckpt-records';
@@ -248,15 +250,42 @@ describe('compare edge cases', () => {
     });
   });
 
-  it('two names renamed to the same target: the first pairs, the conflict is reported', async () => {
+  it('a name map that sends two names to one target, or empties a name, is refused before any work', async () => {
     const a = await openRecords([
       ['x.a', [1], 'Float32', bytesOf(new Float32Array([1]))],
       ['y.a', [1], 'Float32', bytesOf(new Float32Array([2]))],
     ]);
     const b = await openRecords([['a', [1], 'Float32', bytesOf(new Float32Array([1]))]]);
-    const result = await compareCheckpoints(a, b, { rename: (name) => name.replace(/^[xy]\./, '') });
-    expect(result.pairs.map((p) => [p.name, p.nameB, p.status])).toEqual([['x.a', 'a', 'identical']]);
-    expect(result.renameConflicts).toEqual([{ target: 'a', sources: ['x.a', 'y.a'] }]);
+    const collision = await compareCheckpoints(a, b, { rename: (name) => name.replace(/^[xy]\./, '') }).catch(
+      (error: unknown) => error,
+    );
+    expect(collision).toBeInstanceOf(LensError);
+    expect(collision).toMatchObject({ code: 'name-map-collision', details: { tensor: 'a', hint: '"x.a" and "y.a"' } });
+    // The same sentence on the page and in the CLI.
+    const { title, detail } = describeSerialized(serializeError(collision));
+    expect(`${title}: ${detail}`).toBe(
+      'The name map gives two parameters one name: The name map turns "x.a" and "y.a" into "a": a comparison pairs each name once, so it could not tell which of them to compare.',
+    );
+    await expect(compareCheckpoints(a, b, { rename: (name) => (name === 'y.a' ? '' : name) })).rejects.toMatchObject({
+      code: 'name-map-bad-rule',
+      details: { actual: 'y.a', hint: 'they turn this name into ""' },
+    });
+    // Leaving one of the two out (the filter) is what makes the map usable.
+    const kept = await compareCheckpoints(a, b, {
+      rename: (name) => name.replace(/^[xy]\./, ''),
+      include: (entry) => entry.name !== 'y.a',
+    });
+    expect(kept.pairs.map((p) => [p.name, p.nameB, p.status])).toEqual([['x.a', 'a', 'identical']]);
+  });
+
+  it('a name A holds twice is not a collision of the name map', async () => {
+    const twice = await openRecords([
+      ['x.a', [1], 'Float32', bytesOf(new Float32Array([1]))],
+      ['x.a', [1], 'Float32', bytesOf(new Float32Array([1]))],
+    ]);
+    const b = await openRecords([['a', [1], 'Float32', bytesOf(new Float32Array([1]))]]);
+    const result = await compareCheckpoints(twice, b, { rename: (name) => name.replace(/^x\./, '') });
+    expect(result.pairs.map((p) => [p.name, p.nameB])).toEqual([['x.a', 'a']]);
   });
 
   it('cancel stops the comparison', async () => {

@@ -5,10 +5,11 @@
  * differ compute value deltas in float64: max |Δ|, mean |Δ|, relative L2 ‖a−b‖/‖a‖, cosine.
  */
 import { LensError } from '../../base/errors';
+import { plural } from '../../base/plural';
 import { isNoteProblem } from '../../base/problems';
 import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { isGatheredView, viewContent } from '../../formats/pytorch/gather';
+import { viewContent } from '../../formats/pytorch/gather';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
 import {
@@ -16,6 +17,7 @@ import {
   firstWindow,
   isSmallRead,
   readThroughSmall,
+  readsThroughWindows,
   readElementChunks,
   readSmallContent,
   windowSize,
@@ -100,8 +102,6 @@ export interface CompareResult {
    * entry contradicts its shape, dtype or the file: their "differences" are damage.
    */
   damaged: DamagedTensor[];
-  /** Target names that two or more A names were renamed to (whatever B holds); only the first was paired. */
-  renameConflicts: { target: string; sources: string[] }[];
   summary: CompareSummary;
 }
 
@@ -528,26 +528,37 @@ function pastEnd(entry: TensorEntry, size: number): boolean {
 }
 
 /**
- * Names of A (those `include` keeps) that `rename` sends to one target, whatever B holds: a
- * comparison pairs each name once, so these cannot all be compared. Cheap (no reads); callers
- * refuse before any work.
+ * Refuse a name map that cannot pair names: one that turns a name of A (of those `include` keeps)
+ * into "" (it could only ever be "only in A"), or sends two names to one target whatever B holds
+ * (a comparison pairs each name once, so it could not tell which to compare). Cheap (no reads):
+ * the CLI calls it before opening B, and compareCheckpoints before any work.
  */
-export function findRenameConflicts(
+export function refuseBadRenames(
   entries: readonly TensorEntry[],
   rename: (nameInA: string) => string,
   include?: (entry: TensorEntry) => boolean,
-): { target: string; sources: string[] }[] {
-  const sourcesOf = new Map<string, string[]>();
+): void {
+  // A name A holds twice (a duplicate record) is one source, not a collision the map made.
+  const sourcesOf = new Map<string, Set<string>>();
   for (const entry of entries) {
     if (include && !include(entry)) continue;
     const target = rename(entry.name);
+    if (target === '' && entry.name !== '')
+      throw new LensError('name-map-bad-rule', { actual: entry.name, hint: 'they turn this name into ""' });
     const sources = sourcesOf.get(target);
-    if (sources) sources.push(entry.name);
-    else sourcesOf.set(target, [entry.name]);
+    if (sources) sources.add(entry.name);
+    else sourcesOf.set(target, new Set([entry.name]));
   }
-  return [...sourcesOf.entries()]
-    .filter(([, sources]) => sources.length > 1)
-    .map(([target, sources]) => ({ target, sources }));
+  for (const [target, sourceSet] of sourcesOf) {
+    if (sourceSet.size < 2) continue;
+    const sources = [...sourceSet];
+    const quoted = sources.slice(0, 3).map((name) => `"${name}"`);
+    const more = sources.length - quoted.length;
+    throw new LensError('name-map-collision', {
+      tensor: target,
+      hint: `${quoted.join(' and ')}${more > 0 ? ` (and ${plural(more, 'more name')})` : ''}`,
+    });
+  }
 }
 
 export interface DamagedTensor {
@@ -573,6 +584,7 @@ export async function compareCheckpoints(
   b: CheckpointSide,
   options: CompareOptions = {},
 ): Promise<CompareResult> {
+  if (options.rename) refuseBadRenames(a.index.tensors, options.rename, options.include);
   const rename = options.rename ?? ((name: string) => name);
   const byNameB = new Map<string, TensorEntry>();
   for (const entry of b.index.tensors) if (!byNameB.has(entry.name)) byNameB.set(entry.name, entry);
@@ -620,7 +632,7 @@ export async function compareCheckpoints(
   );
   // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
-    if (isSmallRead(entry.bytes) || isGatheredView(entry)) return;
+    if (readsThroughWindows(entry)) return;
     const ahead = firstWindow(entry.ranges, options);
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };
@@ -657,7 +669,6 @@ export async function compareCheckpoints(
       ),
       ...damagedIn('B', options.include ? [] : b.index.tensors),
     ],
-    renameConflicts: options.rename ? findRenameConflicts(a.index.tensors, rename, options.include) : [],
     summary: {
       paired: pairs.length,
       identical: count((pair) => pair.status === 'identical'),

@@ -538,9 +538,11 @@ export function analyzeSet(strategy: ParallelStrategy, ranks: readonly RankInput
     });
   }
   if (unexpected.length > 0) {
+    // A rank the strategy has no device for belongs to another set: MindSpore's
+    // load_distributed_checkpoint refuses a file count other than the training device count.
     problems.push({
       code: 'unexpected-ranks',
-      severity: 'warning',
+      severity: 'error',
       detail: `the strategy describes ranks 0–${expectedRanks.length - 1}`,
       ranks: unexpected,
     });

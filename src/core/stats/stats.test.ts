@@ -5,7 +5,7 @@ import { fixtureSource, fixtureBytes } from '../../test/fixtures';
 import { openCheckpoint } from '../open';
 import { disableStats32Kernel } from './stats-kernel';
 import { auditNonFinite, computeAllStats, computeTensorStats, type TensorStats } from './tensor-stats';
-import { bytesOf, openRecords } from '../../test/ckpt-records';
+import { bytesOf, openRecords, type RecordSpec } from '../../test/ckpt-records';
 
 /** Independent reference: decode with DataView, then plain float64 two-pass statistics. */
 interface Reference {
@@ -413,6 +413,57 @@ describe('real checkpoints', () => {
       },
     });
     await expect(run).rejects.toThrow();
+  });
+});
+
+describe('a large tensor split into many short records', () => {
+  it('is read through shared windows: a few reads, not one per record, and the same numbers', async () => {
+    // 70,000 records of one Float32 each (280,000 bytes, above the small-tensor size), as
+    // MindSpore's reader joins records of one name; each record's header lies between the runs.
+    const count = 70_000;
+    const records = Array.from({ length: count }, (_, i): RecordSpec => [
+      'big',
+      [count],
+      'Float32',
+      bytesOf(new Float32Array([i % 7])),
+    ]);
+    const { index, plaintext } = await openRecords(records);
+    expect(index.tensors).toHaveLength(1);
+    expect(index.tensors[0]?.ranges).toHaveLength(count);
+    const counting = new CountingSource(plaintext);
+    const all = await computeAllStats(counting, index);
+    const stats = all.tensors[0] as TensorStats;
+    expect(stats.elements).toBe(count);
+    expect([stats.min, stats.max, stats.zeros]).toEqual([0, 6, 10_000]);
+    expect(counting.reads).toBeLessThan(10);
+    // Each byte of the file is read at most once.
+    expect(counting.bytesRead).toBeLessThanOrEqual(plaintext.size);
+  });
+
+  it('short runs far apart are still read one by one (a window would read far more than they hold)', async () => {
+    // 100 runs of 3,000 bytes (300,000, above the small-tensor size), 60,000 bytes apart.
+    const runs = 100;
+    const run = 3000;
+    const gap = 60_000;
+    const file = new Uint8Array(runs * (run + gap));
+    const ranges = Array.from({ length: runs }, (_, i) => ({ offset: i * (run + gap), length: run }));
+    for (const range of ranges) file.set(bytesOf(new Float32Array(run / 4).fill(1)), range.offset);
+    const entry: TensorEntry = {
+      name: 'sparse',
+      dtype: 'Float32',
+      shape: [(runs * run) / 4],
+      kind: 'tensor',
+      bytes: runs * run,
+      ranges,
+    };
+    const counting = new CountingSource(new MemorySource(file));
+    const all = await computeAllStats(counting, {
+      ...(await openRecords([['x', [1], 'Float32', bytesOf(new Float32Array(1))]])).index,
+      tensors: [entry],
+    });
+    expect(all.tensors[0]).toMatchObject({ elements: (runs * run) / 4, min: 1, max: 1 });
+    expect(counting.bytesRead).toBe(runs * run);
+    expect(counting.reads).toBe(runs);
   });
 });
 

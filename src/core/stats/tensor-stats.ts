@@ -7,7 +7,7 @@ import { LensError } from '../../base/errors';
 import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '../../base/limits';
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { isGatheredView, readableContent } from '../../formats/pytorch/gather';
+import { readableContent } from '../../formats/pytorch/gather';
 import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
@@ -17,6 +17,7 @@ import {
   isSmallRead,
   readSmallContent,
   readThroughSmall,
+  readsThroughWindows,
   firstWindow,
   readElementChunks,
   windowSize,
@@ -333,7 +334,7 @@ export async function computeAllStats(
     }
     const following = numeric[position + 1];
     position += 1;
-    if (following && !isSmallRead(measuredBytes(following)) && !isGatheredView(following)) {
+    if (following && !readsThroughWindows(following, measuredBytes(following))) {
       const ahead = firstWindow(following.ranges, { ...options, limitBytes: measuredBytes(following) });
       if (ahead && ahead.offset + ahead.length <= source.size) prefetching.prefetch(ahead, options.signal);
     }
@@ -408,6 +409,8 @@ export async function auditNonFinite(
   const all = await computeAllStats(source, index, {
     ...options,
     bins: 0,
+    // Only the tensors with NaN/Inf are reported: a million clean ones are counted, not kept.
+    keep: 'findings',
     include: (entry, position) =>
       (options.include?.(entry, position) ?? true) && (elementLayout(entry)?.isFloat ?? true),
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mindspore } from '../../generated/node_strategy.js';
 import { fixtureBytes } from '../../test/fixtures';
 import { combineStageStrategies, parseStrategy } from './parse';
 import { looksLikeProtobufStrategy } from './sniff';
@@ -268,5 +269,110 @@ describe('what a refused strategy file is, in words', () => {
       }),
     );
     expect(refusal(text)).toBe('strategy-bad-layout: its dev_matrix holds 2.5, which is not an integer');
+  });
+
+  describe('typed fields: a wrong JSON type or a value out of range is refused, naming the field and what it holds', () => {
+    const layout = {
+      dev_matrix: [2, 4],
+      tensor_map: [1, -1],
+      field: 0,
+      opt_weight_shard_step: 0,
+      opt_weight_shard_size: 0,
+    };
+    const json = (root: Record<string, unknown>) =>
+      new TextEncoder().encode(JSON.stringify({ current_stage: 1, parallel_layout_item: { w: layout }, ...root }));
+    const withLayout = (fields: Record<string, unknown>) =>
+      json({ parallel_layout_item: { w: { ...layout, ...fields } } });
+
+    it('current_stage: a uint32 in MindSpore, so a string, a fraction, a negative or 2^32 is refused', () => {
+      const cases: [unknown, string][] = [
+        ['x', '"x" (a string)'],
+        [1.5, '1.5'],
+        [-1, '-1'],
+        [2 ** 32, '4294967296'],
+        [null, 'null'],
+        [[0], 'an array'],
+        [true, 'true (a boolean)'],
+      ];
+      for (const [value, found] of cases) {
+        expect(refusal(json({ current_stage: value }))).toBe(
+          `strategy-bad-layout: its current_stage is ${found}, not a whole number from 0 to 4,294,967,295`,
+        );
+      }
+      // Absent is read as 0, as before; 2^32−1 is a uint32.
+      expect(parseStrategy(json({ current_stage: undefined })).currentStage).toBe(0);
+      expect(parseStrategy(json({ current_stage: 2 ** 32 - 1 })).currentStage).toBe(2 ** 32 - 1);
+    });
+
+    it("an operator item's stage, and the item itself", () => {
+      expect(refusal(json({ parallel_strategy_item: { op: { stage: '0', parallel_strategy: [[1]] } } }))).toBe(
+        'strategy-bad-layout: its stage of operator "op" is "0" (a string), not a whole number from 0 to 4,294,967,295',
+      );
+      expect(refusal(json({ parallel_strategy_item: { op: 3 } }))).toBe(
+        'strategy-bad-layout: its operator item "op" is 3, not an object',
+      );
+      expect(refusal(json({ parallel_strategy_item: [] }))).toBe(
+        'strategy-bad-layout: its parallel_strategy_item is an array, not an object of operator items',
+      );
+      expect(parseStrategy(json({ parallel_strategy_item: { op: { stage: 2 } } })).fileStage).toBe(2);
+    });
+
+    it('field, opt_weight_shard_step and opt_weight_shard_size: int32, and only the values that mean something', () => {
+      expect(refusal(withLayout({ field: '0' }))).toBe(
+        'strategy-bad-layout: its field is "0" (a string), not a whole number from 0 to 2,147,483,647',
+      );
+      expect(refusal(withLayout({ opt_weight_shard_size: 2 ** 40 }))).toBe(
+        'strategy-bad-layout: its opt_weight_shard_size is 1099511627776, not a whole number from -1 to 2,147,483,647',
+      );
+      expect(refusal(withLayout({ opt_weight_shard_step: -4 }))).toBe(
+        'strategy-bad-layout: its opt_weight_shard_step is -4, not a whole number from 0 to 2,147,483,647',
+      );
+      expect(refusal(withLayout({ opt_weight_shard_step: undefined }))).toBe(
+        'strategy-bad-layout: its opt_weight_shard_step is missing, not a whole number from 0 to 2,147,483,647',
+      );
+      expect(
+        parseStrategy(withLayout({ opt_weight_shard_size: -1, opt_weight_shard_step: 1 })).layouts[0]?.optSize,
+      ).toBe(-1);
+    });
+
+    it('list fields say what they hold instead', () => {
+      expect(refusal(withLayout({ dev_matrix: '2,4' }))).toBe(
+        'strategy-bad-layout: its dev_matrix is "2,4" (a string), not a list of integers',
+      );
+      expect(refusal(withLayout({ dev_matrix: [2, '4'] }))).toBe(
+        'strategy-bad-layout: its dev_matrix holds "4" (a string), which is not an integer',
+      );
+      expect(refusal(withLayout({ tensor_map: [1, 'x'] }))).toBe(
+        'strategy-bad-layout: its tensor_map holds "x" (a string), which is neither a device axis nor a list of them',
+      );
+    });
+
+    it('protobuf: int32 fields decode as numbers, so only the range is checked', () => {
+      const straspb = mindspore.straspb;
+      const bytes = (layouts: Record<string, number>) =>
+        straspb.ParallelStrategyMap.encode({
+          currentStage: 1,
+          parallelLayoutItem: [
+            {
+              paramName: 'w',
+              parallelLayouts: {
+                devMatrix: [{ dim: [2, 4] }],
+                tensorMap: [{ dim: [1, -1] }],
+                paramSplitShape: [{ dim: [] }],
+                indicesOffset: [{ dim: [] }],
+                field: 0,
+                ...layouts,
+              },
+            },
+          ],
+        }).finish();
+      expect(refusal(bytes({ optWeightShardSize: -2, optWeightShardStep: 1 }))).toBe(
+        'strategy-bad-layout: its opt_weight_shard_size is -2, not a whole number from -1 to 2,147,483,647',
+      );
+      expect(refusal(bytes({ field: -1 }))).toBe(
+        'strategy-bad-layout: its field is -1, not a whole number from 0 to 2,147,483,647',
+      );
+      expect(parseStrategy(bytes({ optWeightShardSize: -1, optWeightShardStep: 1 })).layouts[0]?.optSize).toBe(-1);
+    });
   });
 });

@@ -162,6 +162,12 @@ function decodeProtobuf(bytes: Uint8Array): RawStrategy {
     if (paramSplitShape.length === 0 || devMatrix.length === 0) {
       problems.push({ code: 'layout-defaulted', detail: key });
     }
+    const ints = {
+      field: layout.field ?? 0,
+      opt_weight_shard_step: layout.optWeightShardStep ?? 0,
+      opt_weight_shard_size: layout.optWeightShardSize ?? 0,
+    };
+    checkLayoutInts(ints, key);
     return {
       key,
       name: key,
@@ -169,9 +175,9 @@ function decodeProtobuf(bytes: Uint8Array): RawStrategy {
       tensorMap: tensorMapOf(layout.tensorMap ?? [], key),
       paramSplitShape: checkDims(paramSplitShape[0]?.dim ?? [], 'param_split_shape', key, 'count'),
       indicesOffset: checkDims(layout.indicesOffset?.[0]?.dim ?? [], 'indices_offset', key, 'count'),
-      field: layout.field ?? 0,
-      optStep: layout.optWeightShardStep ?? 0,
-      optSize: layout.optWeightShardSize ?? 0,
+      field: ints.field,
+      optStep: ints.opt_weight_shard_step,
+      optSize: ints.opt_weight_shard_size,
     };
   });
   return {
@@ -189,8 +195,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 function numberList(value: unknown, what: string, key: string, rule: DimRule): number[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
-    throw new LensError('strategy-bad-layout', { tensor: key, hint: `its ${what} is not a list of integers` });
+  if (!Array.isArray(value)) {
+    throw new LensError('strategy-bad-layout', {
+      tensor: key,
+      hint: `its ${what} is ${foundJson(value)}, not a list of integers`,
+    });
+  }
+  const other = value.findIndex((v) => typeof v !== 'number');
+  if (other !== -1) {
+    throw new LensError('strategy-bad-layout', {
+      tensor: key,
+      hint: `its ${what} holds ${foundJson(value[other])}, which is not an integer`,
+    });
   }
   return checkDims(value as number[], what, key, rule);
 }
@@ -200,16 +216,79 @@ function jsonTensorMap(value: unknown, key: string): TensorMapEntry[] {
     throw new LensError('strategy-bad-layout', { tensor: key, hint: 'it has no tensor_map list' });
   return value.map((entry): TensorMapEntry => {
     if (typeof entry === 'number') return checkDims([entry], 'tensor_map', key, 'axis')[0] ?? -1;
+    if (!Array.isArray(entry)) {
+      throw new LensError('strategy-bad-layout', {
+        tensor: key,
+        hint: `its tensor_map holds ${foundJson(entry)}, which is neither a device axis nor a list of them`,
+      });
+    }
     return entryOfAxes(numberList(entry, 'tensor_map', key, 'axis'));
   });
 }
 
-function requiredInt(item: Record<string, unknown>, field: string, key: string): number {
-  const value = item[field];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new LensError('strategy-bad-layout', { tensor: key, hint: `its ${field} is missing or not an integer` });
+/**
+ * A whole-number field of MindSpore's strategy with its protobuf type's range (node_strategy.proto:
+ * current_stage and stage are uint32; field, opt_weight_shard_step and opt_weight_shard_size int32)
+ * and, within it, the values that mean something: a size of −1 means "the whole replica group".
+ */
+interface IntField {
+  min: number;
+  max: number;
+}
+const UINT32: IntField = { min: 0, max: 2 ** 32 - 1 };
+const INT32_FIELDS: Readonly<Record<'field' | 'opt_weight_shard_step' | 'opt_weight_shard_size', IntField>> = {
+  field: { min: 0, max: 2 ** 31 - 1 },
+  opt_weight_shard_step: { min: 0, max: 2 ** 31 - 1 },
+  opt_weight_shard_size: { min: -1, max: 2 ** 31 - 1 },
+};
+
+/** A JSON value as a sentence quotes it: the value (shortened) and, for what is not a number, its kind. */
+function foundJson(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number') return `${String(value)}`;
+  const kind = jsonKind(value);
+  if (value === null || typeof value === 'object') return kind;
+  const text = JSON.stringify(value);
+  return `${text.length > 40 ? `${text.slice(0, 40)}…` : text} (${kind})`;
+}
+
+function rangeText(range: IntField): string {
+  return `a whole number from ${range.min.toLocaleString('en-US')} to ${range.max.toLocaleString('en-US')}`;
+}
+
+/** Why `value` is not a whole number in `range`, as a clause naming the field; null when it is. */
+function intFieldProblem(value: unknown, what: string, range: IntField): string | null {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max) return null;
+  return `its ${what} is ${foundJson(value)}, not ${rangeText(range)}`;
+}
+
+/** field and the optimizer-shard pair, whatever the encoding (protobuf int32 can be negative too). */
+function checkLayoutInts(values: Record<keyof typeof INT32_FIELDS, unknown>, key: string): void {
+  for (const [what, range] of Object.entries(INT32_FIELDS)) {
+    const problem = intFieldProblem(values[what as keyof typeof INT32_FIELDS], what, range);
+    if (problem) throw new LensError('strategy-bad-layout', { tensor: key, hint: problem });
   }
-  return value;
+}
+
+/** current_stage, and each operator item's stage (the first names the file's pipeline stage). */
+function checkJsonStages(root: Record<string, unknown>): void {
+  if (root.current_stage !== undefined) {
+    const problem = intFieldProblem(root.current_stage, 'current_stage', UINT32);
+    if (problem) throw new LensError('strategy-bad-layout', { hint: problem });
+  }
+  const operators = root.parallel_strategy_item;
+  if (operators === undefined) return;
+  if (!isRecord(operators)) {
+    throw new LensError('strategy-bad-layout', {
+      hint: `its parallel_strategy_item is ${foundJson(operators)}, not an object of operator items`,
+    });
+  }
+  for (const [name, item] of Object.entries(operators)) {
+    const problem = !isRecord(item)
+      ? `its operator item ${JSON.stringify(name)} is ${foundJson(item)}, not an object`
+      : intFieldProblem(item.stage, `stage of operator ${JSON.stringify(name)}`, UINT32);
+    if (problem) throw new LensError('strategy-bad-layout', { hint: problem });
+  }
 }
 
 /** Deeper than any strategy (root → parallel_layout_item → name → tensor_map → axes is 5): not one, and JSON.parse need not see it. */
@@ -269,12 +348,14 @@ function decodeJson(bytes: Uint8Array): RawStrategy {
   if (!isRecord(root.parallel_layout_item)) {
     throw new LensError('strategy-unreadable', { hint: 'It is JSON, but it has no "parallel_layout_item" object.' });
   }
+  checkJsonStages(root);
   const operators = isRecord(root.parallel_strategy_item) ? Object.values(root.parallel_strategy_item) : [];
   const firstOperator = operators[0];
   const entries = Object.entries(root.parallel_layout_item);
   if (entries.length > MAX_TENSOR_ENTRIES) throw tooManyLayouts(entries.length);
   const layouts = entries.map(([key, item]): RawLayout => {
     if (!isRecord(item)) throw new LensError('strategy-bad-layout', { tensor: key, hint: 'it is not a JSON object' });
+    checkLayoutInts(item as Record<keyof typeof INT32_FIELDS, unknown>, key);
     // The fields MindSpore's Python reader requires (_build_json_strategy); tensor_shape is extra.
     return {
       key,
@@ -283,18 +364,18 @@ function decodeJson(bytes: Uint8Array): RawStrategy {
       tensorMap: jsonTensorMap(item.tensor_map, key),
       paramSplitShape: numberList(item.param_split_shape, 'param_split_shape', key, 'count'),
       indicesOffset: numberList(item.indices_offset, 'indices_offset', key, 'count'),
-      field: requiredInt(item, 'field', key),
-      optStep: requiredInt(item, 'opt_weight_shard_step', key),
-      optSize: requiredInt(item, 'opt_weight_shard_size', key),
+      field: item.field as number,
+      optStep: item.opt_weight_shard_step as number,
+      optSize: item.opt_weight_shard_size as number,
       ...(item.tensor_shape !== undefined
         ? { fullShape: numberList(item.tensor_shape, 'tensor_shape', key, 'count') }
         : {}),
     };
   });
-  const stage = isRecord(firstOperator) && typeof firstOperator.stage === 'number' ? firstOperator.stage : null;
+  const stage = isRecord(firstOperator) ? (firstOperator.stage as number) : null;
   return {
     encoding: 'json',
-    currentStage: typeof root.current_stage === 'number' ? root.current_stage : 0,
+    currentStage: (root.current_stage as number | undefined) ?? 0,
     fileStage: stage,
     operatorCount: operators.length,
     layouts,

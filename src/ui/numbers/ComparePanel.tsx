@@ -228,13 +228,6 @@ export function ComparePanel({ file }: PanelContext) {
           )}
           <OnlyList title="Only in A" names={outcome.result.onlyInA} testId="only-in-a" />
           <OnlyList title="Only in B" names={outcome.result.onlyInB} testId="only-in-b" />
-          {outcome.result.renameConflicts.length > 0 && (
-            <p className="warn">
-              Name map conflicts:{' '}
-              {outcome.result.renameConflicts.map((c) => `${c.sources.join(', ')} → ${c.target}`).join('; ')} (only the
-              first was paired).
-            </p>
-          )}
           <p className="muted">The comparison is included in this file's audit report (Numbers tab).</p>
         </div>
       )}
