@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'crypto-legacy-needs-mode'
   | 'crypto-block-corrupted'
   | 'crypto-plaintext-not-checkpoint'
+  | 'crypto-plaintext-damaged'
   | 'crypto-block-malformed'
   | 'crypto-block-empty'
   | 'crypto-truncated'

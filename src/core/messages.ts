@@ -418,6 +418,30 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
             : `The key is right (the padding of cipher block ${String(details.keyBlock)} checks with it), but cipher block 0 does not decrypt to the start of a checkpoint record: the beginning of block 0 was altered, the file's first block is missing or out of place, or what was encrypted is not a MindSpore checkpoint.`,
         action: 'Get a fresh copy of the file; the key is fine.',
       };
+    case 'crypto-plaintext-damaged': {
+      const inner = details.actual;
+      const found =
+        typeof inner === 'string' && inner.startsWith('ckpt-')
+          ? describeError(inner as ErrorCode, {}, surface).title
+          : 'A malformed record';
+      const place = [
+        details.file ? `in ${details.file}` : '',
+        details.offset !== undefined ? `at decrypted byte ${details.offset.toLocaleString('en-US')}` : '',
+        details.block !== undefined ? `in cipher block ${details.block}` : '',
+      ].filter((part) => part !== '');
+      const where = place.length > 0 ? ` (${place.join(', ')})` : '';
+      return details.keyBlock !== undefined
+        ? {
+            title: 'The decrypted contents are damaged',
+            detail: `The key is right (the padding of cipher block ${details.keyBlock} checks with it) and every block decrypts, but the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. ${String(details.expected)} carries no integrity check, so an altered or damaged cipher block decrypts to garbage unnoticed whenever that garbage ends in valid padding (about one time in 256): a block at or before that point was damaged or tampered with, or what was encrypted was already damaged.`,
+            action: 'Get a fresh copy of the file; its contents cannot be trusted.',
+          }
+        : {
+            title: 'The decrypted bytes are not a checkpoint',
+            detail: `Every cipher block's padding checks with this key, but no block's padding is long enough to prove the key, and the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. A wrong key passes a short padding check about one time in 256 per block, so this is either a wrong key or a damaged file.`,
+            action: 'Check the key first; if it is right, get a fresh copy of the file.',
+          };
+    }
     case 'crypto-block-malformed':
       return {
         title: 'An encrypted block header is damaged',

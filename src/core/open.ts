@@ -7,7 +7,34 @@ import { scanCheckpoint } from '../formats/ckpt/scan';
 import { ZipCheckedSource } from '../formats/pytorch/checked-source';
 import { beginsWithRecord, RECORD_START_BYTES } from '../formats/ckpt/wire';
 import { detectEncryption, readFrameTable, type FrameTable } from '../crypto/frames';
-import type { DecryptedSourceOptions } from '../crypto/decrypted-source';
+import type { DecryptedSource, DecryptedSourceOptions } from '../crypto/decrypted-source';
+
+/**
+ * A structural error in the plaintext of a CBC file. CBC carries no integrity check: an altered
+ * cipher block decrypts to garbage, and passes the padding check whenever that garbage ends in
+ * valid padding (about one time in 256), so the parse is the first to notice. With the key
+ * proven by another block's padding, the file is damaged or was tampered with (an integrity
+ * finding); with no block proving it, a wrong key gives the same, and the sentence says both.
+ * AES-GCM authenticates every block, so its parse errors are about what was encrypted and stay.
+ */
+function damagedOnceDecrypted(error: unknown, table: FrameTable, plaintext: DecryptedSource): unknown {
+  if (!(error instanceof LensError) || !error.code.startsWith('ckpt-') || table.mode === 'AES-GCM') return error;
+  const offset = error.details.offset;
+  return new LensError(
+    'crypto-plaintext-damaged',
+    {
+      expected: table.mode,
+      blockCount: table.count,
+      ...(plaintext.keyBlock !== null ? { keyBlock: plaintext.keyBlock } : {}),
+      // What the parse found, by its code: core/messages words it.
+      actual: error.code,
+      ...(offset !== undefined
+        ? { offset, block: plaintext.blockAt(Math.min(offset, Math.max(0, plaintext.size - 1))) }
+        : {}),
+    },
+    error,
+  );
+}
 
 export interface OpenedCheckpoint {
   index: CheckpointIndex;
@@ -90,7 +117,9 @@ export async function openCheckpoint(
   if (plaintext.size === 0) throw new LensError('empty-file');
   const start = await plaintext.read(0, Math.min(RECORD_START_BYTES, plaintext.size), options.signal);
   if (!beginsWithRecord(start, plaintext.size)) throw notACheckpointOnceDecrypted(table, plaintext.keyBlock);
-  const scanned = await scanCheckpoint(plaintext, scanOptions);
+  const scanned = await scanCheckpoint(plaintext, scanOptions).catch((error: unknown) => {
+    throw damagedOnceDecrypted(error, table, plaintext);
+  });
   const index: CheckpointIndex = {
     ...scanned,
     size: source.size,

@@ -351,6 +351,11 @@ export class DecryptedSource implements ByteSource {
     this.size = last ? last.plaintextOffset + last.plaintextLength : 0;
   }
 
+  /** The cipher block whose plaintext holds byte `offset` of the decrypted file. */
+  blockAt(offset: number): number {
+    return (this.units[this.unitAt(offset)] as DecryptUnit).block;
+  }
+
   private unitAt(offset: number): number {
     let low = 0;
     let high = this.units.length - 1;

@@ -217,12 +217,39 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
 
   it.each(modes)('%s: a tampered block 0 with the right key is an integrity finding (exit 3)', async (mode) => {
     const file = await encrypted(mode, (bytes, starts) => {
-      bytes[(starts[1] as number) - 2]! ^= 0x01; // the last ciphertext bytes of block 0
+      // The last byte of block 0's next-to-last 16-byte unit. CBC: it is XORed into the last
+      // plaintext byte, the padding's 0x10, which becomes 0x00 — never valid padding (flipping a
+      // byte of the last unit instead garbles it, and 1 time in 256 the garbage is valid padding:
+      // the case below). GCM: any changed byte fails the tag.
+      bytes[(starts[1] as number) - 17]! ^= 0x10;
     });
     const { io, err } = capture();
     expect(await main(['verify', file, '--key', keys[mode]], io)).toBe(3);
     expect(err.join('\n')).toMatch(/Cipher block 0 is corrupted .* The key is right: block 1 decrypted and verified/);
   });
+
+  it.each(['AES-CBC', 'SM4-CBC'] as const)(
+    '%s: a tampered block 0 whose padding still checks is damage the parse finds (verify exit 3, inspect exit 1), never "bytes appended"',
+    async (mode) => {
+      const file = await encrypted(mode, (bytes, starts) => {
+        // The padding's last byte 0x10 becomes 0x01: one byte of valid padding, so block 0
+        // "decrypts" with its last 16 bytes of records garbled and 15 bytes of garbage after them.
+        bytes[(starts[1] as number) - 17]! ^= 0x11;
+      });
+      const verify = capture();
+      expect(await main(['verify', file, '--key', keys[mode]], verify.io)).toBe(3);
+      const sentence = verify.err.join('\n');
+      expect(sentence).toMatch(
+        /^The decrypted contents are damaged: The key is right \(the padding of cipher block 1 checks with it\)/,
+      );
+      expect(sentence).toMatch(/at decrypted byte [\d,]+, in cipher block \d+\)/);
+      expect(sentence).toMatch(new RegExp(`${mode} carries no integrity check`));
+      expect(sentence).not.toMatch(/appended|interrupted download/);
+      const inspect = capture();
+      expect(await main(['inspect', file, '--key', keys[mode]], inspect.io)).toBe(1);
+      expect(inspect.err.join('\n')).toMatch(/^The decrypted contents are damaged/);
+    },
+  );
 
   it.each(modes)('%s: a tampered last block with the right key names it (exit 3)', async (mode) => {
     const file = await encrypted(mode, (bytes) => {

@@ -148,6 +148,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
 function isIntegrityFinding(error: SerializedLensError): boolean {
   switch (error.code) {
     case 'crypto-block-corrupted':
+    case 'crypto-plaintext-damaged':
       return error.details.keyBlock !== undefined;
     case 'crypto-plaintext-not-checkpoint':
     case 'crypto-block-malformed':
