@@ -430,6 +430,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         details.block !== undefined ? `in cipher block ${details.block}` : '',
       ].filter((part) => part !== '');
       const where = place.length > 0 ? ` (${place.join(', ')})` : '';
+      if (details.expected === 'AES-GCM')
+        return {
+          title: 'The decrypted contents are damaged',
+          detail: `The key is right and the cipher blocks authenticate with it, but the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. AES-GCM checks each block on its own, so no block was altered, but a block was removed, repeated or moved, or what was encrypted was already damaged.`,
+          action: 'Get a fresh copy of the file; its contents cannot be trusted.',
+        };
       return details.keyBlock !== undefined
         ? {
             title: 'The decrypted contents are damaged',

@@ -15,10 +15,12 @@ import type { DecryptedSource, DecryptedSourceOptions } from '../crypto/decrypte
  * valid padding (about one time in 256), so the parse is the first to notice. With the key
  * proven by another block's padding, the file is damaged or was tampered with (an integrity
  * finding); with no block proving it, a wrong key gives the same, and the sentence says both.
- * AES-GCM authenticates every block, so its parse errors are about what was encrypted and stay.
+ * AES-GCM authenticates each block on its own: every block is as it was encrypted, but a block
+ * removed, repeated or moved (or damage before encryption) still makes a plaintext that does not
+ * parse — never a download cut short, as the frames were whole.
  */
 function damagedOnceDecrypted(error: unknown, table: FrameTable, plaintext: DecryptedSource): unknown {
-  if (!(error instanceof LensError) || !error.code.startsWith('ckpt-') || table.mode === 'AES-GCM') return error;
+  if (!(error instanceof LensError) || !error.code.startsWith('ckpt-')) return error;
   const offset = error.details.offset;
   return new LensError(
     'crypto-plaintext-damaged',

@@ -228,6 +228,28 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
     expect(err.join('\n')).toMatch(/Cipher block 0 is corrupted .* The key is right: block 1 decrypted and verified/);
   });
 
+  it('AES-GCM: a whole block removed (every remaining block authenticates) is damage, not a download cut short (verify exit 3)', async () => {
+    const bytes = await encryptBytes(plaintext, {
+      mode: 'AES-GCM',
+      key: hexToBytes(keys['AES-GCM']),
+      blockBytes: 4096,
+    });
+    const starts = Array.from((await readFrameTable(new MemorySource(bytes))).offsets);
+    const cut = new Uint8Array(bytes.length - ((starts[2] as number) - (starts[1] as number)));
+    cut.set(bytes.subarray(0, starts[1]));
+    cut.set(bytes.subarray(starts[2]), starts[1] as number);
+    const file = path.join(dir, 'gcm-block-removed.ckpt');
+    writeFileSync(file, cut);
+    const { io, err } = capture();
+    expect(await main(['verify', file, '--key', keys['AES-GCM']], io)).toBe(3);
+    const sentence = err.join('\n');
+    expect(sentence).toMatch(
+      /^The decrypted contents are damaged: The key is right and the cipher blocks authenticate/,
+    );
+    expect(sentence).toMatch(/a block was removed, repeated or moved/);
+    expect(sentence).not.toMatch(/interrupted download|appended/);
+  });
+
   it.each(['AES-CBC', 'SM4-CBC'] as const)(
     '%s: a tampered block 0 whose padding still checks is damage the parse finds (verify exit 3, inspect exit 1), never "bytes appended"',
     async (mode) => {
