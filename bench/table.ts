@@ -14,6 +14,12 @@ export interface BenchRow {
   /** CPU time of all Chromium's processes during the measured run, and that over its wall time. */
   cpuSeconds?: number;
   coresBusy?: number;
+  /**
+   * Streaming rows: Chromium CPU-seconds per GiB beyond a raw read of the same bytes (this row's
+   * CPU-s/GiB less its raw-read baseline's, same run), and the goal for it where there is one.
+   */
+  extraCpuPerGiB?: number;
+  extraCpuTarget?: number;
   note?: string;
   /** Nothing was measured (a reference tool is not installed here): `value` means nothing, the note says why. */
   skipped?: boolean;
@@ -100,7 +106,23 @@ export const PERFORMANCE_DOC = 'docs/performance.md';
 export const TABLE_START = '<!-- bench-table:start (written by npm run bench from bench/results.json) -->';
 export const TABLE_END = '<!-- bench-table:end -->';
 
-const HEADER = ['metric', 'value', 'ratio', 'target', 'peak RSS Δ', 'Chromium CPU', 'notes'];
+const HEADER = [
+  'metric',
+  'value',
+  'ratio',
+  'target',
+  'peak RSS Δ',
+  'Chromium CPU',
+  'CPU-s/GiB beyond raw read',
+  'notes',
+];
+
+/** "0.62 (≤ 0.4 ✗)": the extra CPU per GiB, with its target and whether it is met. */
+function extraCpuCell(row: BenchRow): string {
+  if (row.extraCpuPerGiB === undefined) return '';
+  if (row.extraCpuTarget === undefined) return `${row.extraCpuPerGiB}`;
+  return `${row.extraCpuPerGiB} (≤ ${row.extraCpuTarget} ${row.extraCpuPerGiB <= row.extraCpuTarget ? '✓' : '✗'})`;
+}
 
 /** The cells of each row, in the table's column order. */
 export function tableCells(results: BenchResults): string[][] {
@@ -113,6 +135,7 @@ export function tableCells(results: BenchResults): string[][] {
       `${row.target ?? ''}${status}`,
       row.peakRssMiB !== undefined ? `${row.peakRssMiB} MiB` : '',
       row.cpuSeconds !== undefined ? `${row.cpuSeconds} s, ${row.coresBusy ?? '?'} cores` : '',
+      extraCpuCell(row),
       row.note ?? '',
     ];
   });

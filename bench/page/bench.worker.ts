@@ -12,7 +12,7 @@ import { compileFilter, parseFilter } from '../../src/core/selection';
 import { computeAllStats } from '../../src/core/stats/tensor-stats';
 import type { NetworkParam } from '../../src/formats/manifest';
 import { verifyIntegrity } from '../../src/integrity/verify';
-import { decryptionFor, poolSealer, poolWindowCrc } from '../../src/workers/decrypt-pool';
+import { decryptionFor, poolWindowCrc, sealerFor, sealingInFlight } from '../../src/workers/decrypt-pool';
 import { mergeOps } from './merge-ops';
 import { pytorchOps } from './pytorch-ops';
 
@@ -203,7 +203,7 @@ async function exportStream(
     casts: options.cast ? [{ to: options.cast }] : [],
     encryption: options.encryptMode ? { mode: options.encryptMode, keyLength: 16 } : null,
   });
-  // As the app's export worker does (workers/features/export.ts): blocks sealed on a pool member.
+  // As the app's export worker does (workers/features/export.ts).
   const key = options.key ? Uint8Array.from(options.key) : null;
   const job = await buildExport(
     opened,
@@ -211,8 +211,8 @@ async function exportStream(
     key && plan.encryption
       ? {
           encryptionKey: key,
-          sealer: poolSealer(plan.encryption.mode, key),
-          encryptionInFlight: 2,
+          sealer: sealerFor(plan.encryption.mode, key),
+          encryptionInFlight: sealingInFlight(plan.encryption.mode, key),
         }
       : {},
   );

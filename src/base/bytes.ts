@@ -15,6 +15,11 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffe
  */
 const lent = new WeakSet<ArrayBufferLike>();
 
+/** Marks `buffer` as lent: valid until its consumer asks for the next chunk (see `keepable`). */
+export function lend(buffer: ArrayBufferLike): void {
+  lent.add(buffer);
+}
+
 /** The bytes as an array the caller may keep: a copy when they are lent, else the same array. */
 export function keepable(bytes: Uint8Array): Uint8Array {
   return lent.has(bytes.buffer) ? bytes.slice() : bytes;

@@ -288,6 +288,38 @@ describe('other outcomes', () => {
     }
   });
 
+  it('whole GCM blocks, read ahead by one: the next block decrypts, the one after is only read, each block once', async () => {
+    const plaintext = mod251(8 * 1024 - 100);
+    const key = hexToBytes('000102030405060708090a0b0c0d0e0f');
+    const blockBytes = 1024;
+    const file = await encryptBytes(plaintext, { mode: 'AES-GCM', key, blockBytes });
+    const reads: number[] = [];
+    const memory = new MemorySource(file);
+    const logged: ByteSource = {
+      size: memory.size,
+      read: (offset, length, signal) => {
+        reads.push(offset);
+        return memory.read(offset, length, signal);
+      },
+    };
+    const source = await openDecryptedSource(logged, key, { readAhead: 1 });
+    const blockStarts = source.units.map((unit) => unit.readOffset);
+    expect(blockStarts.length).toBe(8);
+    // Block 0 is decrypted at open (the key check); reading it starts block 1 and reads block 2.
+    expect(hex(await source.read(0, 100))).toBe(hex(plaintext.subarray(0, 100)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(source.unitsDecrypted).toBe(2);
+    expect(blockStarts.slice(0, 3).every((start) => reads.includes(start))).toBe(true);
+    expect(reads.includes(blockStarts[3] as number)).toBe(false);
+    // Through to the end in small steps: the right bytes, every block read and decrypted once.
+    const out = new Uint8Array(plaintext.length);
+    for (let at = 0; at < plaintext.length; at += 100)
+      out.set(await source.read(at, Math.min(100, plaintext.length - at)), at);
+    expect(hex(out)).toBe(hex(plaintext));
+    expect(source.unitsDecrypted).toBe(8);
+    for (const start of blockStarts) expect(reads.filter((offset) => offset === start)).toHaveLength(1);
+  });
+
   it('empty input decrypts to nothing (MindSpore writes an empty file)', async () => {
     for (const mode of ['AES-GCM', 'AES-CBC', 'SM4-CBC'] as CipherMode[]) {
       const decrypted = await openDecryptedSource(new MemorySource(new Uint8Array(0)), new Uint8Array(16), { mode });

@@ -330,6 +330,8 @@ export class DecryptedSource implements ByteSource {
   private readerUnit = -1;
   /** Whole blocks: ciphertext reads go one at a time, in request order. */
   private readChain: Promise<unknown> = Promise.resolve();
+  /** Whole blocks: the ciphertext of the unit after the read-ahead, read while those decrypt. */
+  private ciphertextAhead: { index: number; bytes: Promise<Uint8Array> } | null = null;
   private decrypting = 0;
   private readonly decryptWaiters: (() => void)[] = [];
   /** Units decrypted so far (tests and the benchmark read it). */
@@ -374,6 +376,11 @@ export class DecryptedSource implements ByteSource {
    */
   private readCiphertext(unit: DecryptUnit, signal?: AbortSignal): Promise<Uint8Array> {
     if (unit.kind !== 'gcm') return readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal);
+    if (this.ciphertextAhead?.index === unit.index) {
+      const { bytes } = this.ciphertextAhead;
+      this.ciphertextAhead = null;
+      return bytes;
+    }
     const read = this.readChain.then(() => readSpan(this.cipherSource, unit.readOffset, unit.readLength, signal, true));
     this.readChain = read.catch(() => undefined);
     return read;
@@ -514,6 +521,11 @@ export class DecryptedSource implements ByteSource {
     if (available === 0 || this.units.length === 0) return new Uint8Array(0);
     const out = new Uint8Array(available);
     let index = this.unitAt(offset);
+    // A reader moving forward in small steps (see below) has left behind what ends before this
+    // read: freed now, before waiting for the next unit to decrypt, not after.
+    const gap = offset - this.lastReadEnd;
+    const forward = this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index] as DecryptUnit).plaintextLength;
+    if (forward) this.dropBehind(offset);
     let written = 0;
     while (written < available) {
       const unit = this.units[index] as DecryptUnit;
@@ -534,34 +546,52 @@ export class DecryptedSource implements ByteSource {
     // hopping over tensors smaller than a block; for whole blocks, from the read at 0 on): they
     // will need the next unit soon. A walker jumping further than a unit (tensors larger than a
     // block, or than a CBC segment) skips whole units, and decrypting them ahead would be wasted.
-    const gap = offset - this.lastReadEnd;
     const sequential =
       (offset === 0 && this.units[0]?.kind === 'gcm') ||
       (this.lastReadEnd >= 0 && gap >= 0 && gap < (this.units[index - 1] as DecryptUnit).plaintextLength);
     this.lastReadEnd = offset + available;
     if (sequential) {
       // What the reader has left behind is freed now, not when the cache overflows.
-      for (const key of [...this.cache.keys()]) {
-        const passed = this.units[key] as DecryptUnit;
-        if (passed.plaintextOffset + passed.plaintextLength <= offset - BEHIND_MARGIN_BYTES) this.drop(key);
-      }
+      this.dropBehind(offset);
       this.prefetch(index, this.options.readAhead ?? 1);
     }
     return out;
   }
 
+  /** Frees the cached units that end more than BEHIND_MARGIN_BYTES before `offset`. */
+  private dropBehind(offset: number): void {
+    for (const key of [...this.cache.keys()]) {
+      const passed = this.units[key] as DecryptUnit;
+      if (passed.plaintextOffset + passed.plaintextLength <= offset - BEHIND_MARGIN_BYTES) this.drop(key);
+    }
+  }
+
   /** Frees the decrypted units kept for random access (before a full pass, or when idle). */
   releaseCache(): void {
+    this.ciphertextAhead = null;
     for (const key of [...this.cache.keys()]) this.drop(key);
   }
 
-  /** Start decrypting the next units so a sequential reader finds them ready. */
+  /**
+   * Start decrypting the next units so a sequential reader finds them ready. Whole blocks: the
+   * ciphertext of the one after is read meanwhile too (held, not decrypted), so reading and
+   * decrypting overlap with one decrypted block ahead of the reader instead of two.
+   */
   private prefetch(from: number, count: number): void {
-    for (let index = from; index < Math.min(this.units.length, from + count); index += 1) {
+    const end = Math.min(this.units.length, from + count);
+    for (let index = from; index < end; index += 1) {
       if (!this.cache.has(index) && !this.inflight.has(index)) {
         // Errors surface when the unit is actually read.
         this.unit(index).catch(() => undefined);
       }
+    }
+    // One held at a time, for the unit after the read-ahead: a reader that went elsewhere drops it.
+    if (this.ciphertextAhead !== null && this.ciphertextAhead.index !== end) this.ciphertextAhead = null;
+    const next = this.units[end];
+    if (next?.kind === 'gcm' && !this.cache.has(end) && !this.inflight.has(end) && this.ciphertextAhead === null) {
+      const bytes = this.readCiphertext(next);
+      bytes.catch(() => undefined);
+      this.ciphertextAhead = { index: end, bytes };
     }
   }
 }

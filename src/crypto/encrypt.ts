@@ -35,7 +35,8 @@ import { CIPHER_BLOCK_PLAINTEXT_BYTES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import { createFrameCipher, type FrameCipher } from './ciphers';
 import { CIPHER_MAGIC, headerBytes, IV_BYTES } from './layout';
-import { concatBytes } from '../base/bytes';
+import { concatBytes, lend } from '../base/bytes';
+import { releaseBuffer } from '../io/release';
 
 export interface EncryptOptions {
   mode: CipherMode;
@@ -128,6 +129,12 @@ export interface SealOptions extends EncryptOptions {
   consume?: boolean;
   /** Where blocks are sealed; default this thread. */
   sealer?: BlockSealer;
+  /**
+   * A block's ciphertext is lent (`keepable` copies it): valid until the next block is asked
+   * for, when its memory is freed — not left for the garbage collector, which a thread that
+   * mostly waits on reads and WebCrypto runs too rarely (64 MiB a block).
+   */
+  lend?: boolean;
 }
 
 /** One block sealed here with a fresh cipher (what a pool worker's sealer runs); the plaintext is given away. */
@@ -161,6 +168,16 @@ export async function* sealBlocks(
       ? blocks[Symbol.asyncIterator]()
       : (blocks as Iterable<Uint8Array>)[Symbol.iterator]();
   const sealing: Promise<SealedBlock>[] = [];
+  // Yields a block; a lent one's ciphertext is freed when the consumer comes back for the next.
+  async function* handOut(block: SealedBlock): AsyncGenerator<SealedBlock> {
+    if (!options.lend) {
+      yield block;
+      return;
+    }
+    lend(block.ciphertext.buffer);
+    yield block;
+    releaseBuffer(block.ciphertext.buffer);
+  }
   let index = 0;
   let last = false;
   try {
@@ -180,9 +197,9 @@ export async function* sealBlocks(
       // The next block is read while this one encrypts.
       next = Promise.resolve(iterator.next());
       next.catch(() => undefined);
-      while (sealing.length >= inFlight) yield await (sealing.shift() as Promise<SealedBlock>);
+      while (sealing.length >= inFlight) yield* handOut(await (sealing.shift() as Promise<SealedBlock>));
     }
-    while (sealing.length > 0) yield await (sealing.shift() as Promise<SealedBlock>);
+    while (sealing.length > 0) yield* handOut(await (sealing.shift() as Promise<SealedBlock>));
   } finally {
     await iterator.return?.();
   }

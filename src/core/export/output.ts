@@ -411,6 +411,7 @@ export async function* exportChunks(job: ExportJob, options: StreamOptions = {})
       signal,
       inFlight: job.options.encryptionInFlight ?? 1,
       consume: true,
+      lend: true,
       ...(job.options.sealer ? { sealer: job.options.sealer } : {}),
     });
     for await (const block of blocks) {

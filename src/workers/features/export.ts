@@ -18,7 +18,7 @@ import { compileFilter, parseFilter } from '../../core/selection';
 import { BlobSource } from '../../io/byte-source';
 import { requireOpen, runJob, throttle, type ProgressCallback } from '../registry';
 import { writableSink } from '../file-sink';
-import { poolSealer } from '../decrypt-pool';
+import { sealerFor, sealingInFlight } from '../decrypt-pool';
 import { exportFileName } from '../../core/export/file-name';
 
 /** Everything the export panel chose, as plain data. Keys travel only to this worker. */
@@ -88,9 +88,10 @@ export const exportApi = {
         ...(request.encryption && plan.encryption
           ? {
               encryptionKey: request.encryption.key,
-              // Sealed on a pool member, two at a time, while this thread reads the next block.
-              sealer: poolSealer(plan.encryption.mode, request.encryption.key),
-              encryptionInFlight: 2,
+              // Blocks sealing (on pool members for CPU-bound modes) while this thread reads
+              // the next block.
+              sealer: sealerFor(plan.encryption.mode, request.encryption.key),
+              encryptionInFlight: sealingInFlight(plan.encryption.mode, request.encryption.key),
             }
           : {}),
       });
