@@ -266,6 +266,17 @@ async function checkCbcBlocks(
   };
   await Promise.all(Array.from({ length: DECRYPT_CONCURRENCY }, worker));
   const proof = pads.findIndex((pad) => pad !== null && pad >= KEY_PROOF_PAD_BYTES);
+  // Block 0's padding checks but is too short to prove the key, no block proves it, and another
+  // block fails: a wrong key passes a short pad about one time in 256, so block 0 still decides.
+  const firstPad = pads[0];
+  if (proof < 0 && firstPad !== null && firstPad !== undefined && pads.includes(null)) {
+    throw new LensError('crypto-wrong-key', {
+      block: 0,
+      hint: `its ${firstPad}-byte padding checks, which a wrong key does about one time in 256, so it proves nothing`,
+      blocksTried: Array.from({ length: table.count }, (_, i) => i),
+      blockCount: table.count,
+    });
+  }
   // Block 0 first: its failure is a wrong key unless another block proved the key.
   for (let block = 0; block < table.count; block += 1) {
     if (pads[block] !== null) continue;

@@ -228,6 +228,29 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
     expect(err.join('\n')).toMatch(/Cipher block 0 is corrupted .* The key is right: block 1 decrypted and verified/);
   });
 
+  it.each(['AES-CBC', 'SM4-CBC'] as const)(
+    '%s: block 0 passing a short padding check by chance proves no key: with no block proving it, a failing block means "Wrong key" (exit 1)',
+    async (mode) => {
+      // What a wrong key gives one time in 256: block 0's padding checks with one byte, every
+      // other block's fails. Built with the right key, each block's padding byte set by hand.
+      const file = await encrypted(mode, (bytes, starts) => {
+        bytes[(starts[1] as number) - 17]! ^= 0x11; // block 0: pad 0x10 → 0x01
+        for (let block = 1; block < starts.length; block += 1) {
+          const end = block + 1 < starts.length ? (starts[block + 1] as number) : bytes.length;
+          if (end - 17 > (starts[block] as number) + 48) bytes[end - 17]! ^= 0xff; // pad byte → never valid
+        }
+      });
+      for (const command of ['verify', 'inspect']) {
+        const { io, err } = capture();
+        expect(await main([command, file, '--key', keys[mode]], io)).toBe(1);
+        expect(err.join('\n')).toMatch(
+          /^Wrong key: Cipher block 0 does not decrypt with this key \(its 1-byte padding checks, which a wrong key does about one time in 256, so it proves nothing\)/,
+        );
+        expect(err.join('\n')).not.toMatch(/key is right/);
+      }
+    },
+  );
+
   it('AES-GCM: a whole block removed (every remaining block authenticates) is damage, not a download cut short (verify exit 3)', async () => {
     const bytes = await encryptBytes(plaintext, {
       mode: 'AES-GCM',
