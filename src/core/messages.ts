@@ -430,10 +430,10 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         details.block !== undefined ? `in cipher block ${details.block}` : '',
       ].filter((part) => part !== '');
       const where = place.length > 0 ? ` (${place.join(', ')})` : '';
-      if (details.expected === 'AES-GCM')
+      if (details.expected === 'AES-GCM' && details.keyBlock !== undefined)
         return {
           title: 'The decrypted contents are damaged',
-          detail: `The key is right and the cipher blocks authenticate with it, but the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. AES-GCM checks each block on its own, so no block was altered, but a block was removed, repeated or moved, or what was encrypted was already damaged.`,
+          detail: `The key is right and every cipher block read up to that point authenticates with it, but the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. AES-GCM checks each block on its own, so none of those blocks was altered, but a block was removed, repeated or moved, or what was encrypted was already damaged.`,
           action: 'Get a fresh copy of the file; its contents cannot be trusted.',
         };
       return details.keyBlock !== undefined
@@ -444,7 +444,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
           }
         : {
             title: 'The decrypted bytes are not a checkpoint',
-            detail: `Every cipher block's padding checks with this key, but no block's padding is long enough to prove the key, and the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. A wrong key passes a short padding check about one time in 256 per block, so this is either a wrong key or a damaged file.`,
+            detail: `The file decrypts with this key, but no block proves the key is right (a wrong key passes a short CBC padding check about one time in 256 per block, and files of MindSpore 1.3–1.6 carry no key check), and the decrypted bytes stop being a checkpoint${where}: ${found.charAt(0).toLowerCase()}${found.slice(1)}. This is either a wrong key or a damaged file.`,
             action: 'Check the key first; if it is right, get a fresh copy of the file.',
           };
     }

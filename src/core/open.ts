@@ -9,18 +9,26 @@ import { beginsWithRecord, RECORD_START_BYTES } from '../formats/ckpt/wire';
 import { detectEncryption, readFrameTable, type FrameTable } from '../crypto/frames';
 import type { DecryptedSource, DecryptedSourceOptions } from '../crypto/decrypted-source';
 
+/** Parse errors that are this tool's limits, not damage: a well-formed file can reach them. */
+const OUR_LIMITS: ReadonlySet<string> = new Set([
+  'ckpt-too-many-records',
+  'ckpt-field-too-large',
+  'ckpt-too-many-dims',
+]);
+
 /**
  * A structural error in the plaintext of a CBC file. CBC carries no integrity check: an altered
  * cipher block decrypts to garbage, and passes the padding check whenever that garbage ends in
  * valid padding (about one time in 256), so the parse is the first to notice. With the key
  * proven by another block's padding, the file is damaged or was tampered with (an integrity
  * finding); with no block proving it, a wrong key gives the same, and the sentence says both.
- * AES-GCM authenticates each block on its own: every block is as it was encrypted, but a block
- * removed, repeated or moved (or damage before encryption) still makes a plaintext that does not
- * parse — never a download cut short, as the frames were whole.
+ * AES-GCM authenticates each block on its own: every block read so far is as it was encrypted,
+ * but a block removed, repeated or moved (or damage before encryption) still makes a plaintext
+ * that does not parse — never a download cut short, as the frames were whole. Legacy (1.3–1.6)
+ * files prove no key at all, so they get the unproven sentence.
  */
 function damagedOnceDecrypted(error: unknown, table: FrameTable, plaintext: DecryptedSource): unknown {
-  if (!(error instanceof LensError) || !error.code.startsWith('ckpt-')) return error;
+  if (!(error instanceof LensError) || !error.code.startsWith('ckpt-') || OUR_LIMITS.has(error.code)) return error;
   const offset = error.details.offset;
   return new LensError(
     'crypto-plaintext-damaged',

@@ -251,6 +251,20 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
     },
   );
 
+  it('a limit of this tool reached inside a well-formed encrypted file is said as that limit, not as damage', async () => {
+    const records = new Uint8Array([
+      ...encodeRecord('w', [2], 'Float32', new Uint8Array(8)),
+      ...encodeRecord('n'.repeat(70 * 1024), [1], 'Float32', new Uint8Array(4)),
+    ]);
+    const bytes = await encryptBytes(records, { mode: 'AES-CBC', key: hexToBytes(keys['AES-CBC']), blockBytes: 4096 });
+    const file = path.join(dir, 'cbc-long-name.ckpt');
+    writeFileSync(file, bytes);
+    const { io, err } = capture();
+    expect(await main(['inspect', file, '--key', keys['AES-CBC']], io)).toBe(1);
+    expect(err.join('\n')).toMatch(/^A field is implausibly large/);
+    expect(err.join('\n')).not.toMatch(/damaged|wrong key/i);
+  });
+
   it('AES-GCM: a whole block removed (every remaining block authenticates) is damage, not a download cut short (verify exit 3)', async () => {
     const bytes = await encryptBytes(plaintext, {
       mode: 'AES-GCM',
@@ -267,7 +281,7 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
     expect(await main(['verify', file, '--key', keys['AES-GCM']], io)).toBe(3);
     const sentence = err.join('\n');
     expect(sentence).toMatch(
-      /^The decrypted contents are damaged: The key is right and the cipher blocks authenticate/,
+      /^The decrypted contents are damaged: The key is right and every cipher block read up to that point authenticates/,
     );
     expect(sentence).toMatch(/a block was removed, repeated or moved/);
     expect(sentence).not.toMatch(/interrupted download|appended/);
