@@ -19,6 +19,11 @@ function onlyOnes(shape: readonly number[]): boolean {
   return true;
 }
 
+/** Whether a tensor of this shape and byte count is one whose value decodeSmallValues reads. */
+export function mayHoldSmallValue(shape: readonly number[], bytes: number): boolean {
+  return bytes > 0 && bytes <= MAX_SCALAR_VALUE_BYTES && onlyOnes(shape);
+}
+
 export async function decodeSmallValues(
   source: ByteSource,
   tensors: TensorEntry[],
@@ -35,10 +40,8 @@ export async function decodeSmallValues(
     if (
       entry.ranges.length === 1 &&
       range !== undefined &&
-      range.length > 0 &&
-      range.length <= MAX_SCALAR_VALUE_BYTES &&
       entry.problems === undefined &&
-      onlyOnes(entry.shape)
+      mayHoldSmallValue(entry.shape, range.length)
     )
       scalars.push(position);
   }

@@ -1,7 +1,7 @@
 import { collapseRepeatedNames } from '../../base/duplicates';
 import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
-import { decodeSmallValues } from '../scalars';
+import { decodeSmallValues, mayHoldSmallValue } from '../scalars';
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import {
@@ -147,12 +147,8 @@ export async function scanSafetensors(
   const { tensors, metadata, duplicates } = entries;
 
   const problems = checkCoverage(tensors, dataStart, dataLength, entries.inOrder);
-  // One-element tensors (num_batches_tracked, a [1] step) show their value, as in a .ckpt: the
-  // entry is made again with it (a property added later costs a separate store per tensor).
-  await decodeSmallValues(source, tensors, signal, (entry, value, position) => {
-    const { name, dtype, rawDtype, shape, kind, bytes, ranges } = entry;
-    tensors[position] = { name, dtype, rawDtype, shape, kind, bytes, ranges, value };
-  });
+  // One-element tensors (num_batches_tracked, a [1] step) show their value, as in a .ckpt.
+  await decodeSmallValues(source, tensors, signal);
   if (duplicates.size > 0) {
     const shown = [...duplicates].slice(0, 5).map((name) => `"${name}"`);
     problems.push({
@@ -404,15 +400,24 @@ function indexEntry(
 
   const count = elementCount(shape);
   const expected = Number.isSafeInteger(count) ? byteLengthOf(known.info, count) : NaN;
-  const tensor: TensorEntry = {
-    name,
-    dtype: known.msName,
-    rawDtype: known.raw,
-    shape: intern.shape(shape),
-    kind: 'tensor',
-    bytes: end - begin,
-    ranges: end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [],
-  };
+  const ranges = end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [];
+  const interned = intern.shape(shape);
+  const bytes = end - begin;
+  // A one-element tensor may get its value once its bytes are read (decodeSmallValues): its
+  // literal has the field from the start, so setting it later neither moves the fields to a
+  // separate store nor makes the entry again (a million [1]-shaped tensors were made twice).
+  const tensor: TensorEntry = mayHoldSmallValue(interned, bytes)
+    ? {
+        name,
+        dtype: known.msName,
+        rawDtype: known.raw,
+        shape: interned,
+        kind: 'tensor',
+        bytes,
+        ranges,
+        value: undefined,
+      }
+    : { name, dtype: known.msName, rawDtype: known.raw, shape: interned, kind: 'tensor', bytes, ranges };
   if (end - begin !== expected || end > dataLength) {
     const problems: TensorProblem[] = [];
     if (end - begin !== expected) {
