@@ -11,6 +11,8 @@ const NOTE_CODES: ReadonlySet<TensorProblemCode | FileProblemCode> = new Set<Ten
   'map-tensor-unsupported',
   'duplicate-name',
   'ckpt-duplicate-tag',
+  // Bytes protobuf skips: MindSpore loads the file as if they were not there.
+  'ckpt-unknown-field',
   'safetensors-duplicate-key',
   // How a PyTorch file was saved, not damage.
   'pickle-needs-classes',

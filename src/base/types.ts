@@ -91,6 +91,8 @@ export type FileProblemCode =
   | 'safetensors-past-end'
   | 'safetensors-duplicate-key'
   | 'ckpt-duplicate-tag'
+  /** Top-level fields of the Checkpoint message that are not records: protobuf skips them. */
+  | 'ckpt-unknown-field'
   | 'empty-checkpoint'
   | 'crc-trailer-after-encryption'
   | 'pickle-calls-function'

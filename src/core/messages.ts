@@ -1098,6 +1098,8 @@ export function describeFileProblem(code: FileProblemCode, detail: string, surfa
       return `The header names ${detail} more than once; the last entry is used here (as Python's json does), but the safetensors format forbids duplicates and other readers may refuse the file.`;
     case 'ckpt-duplicate-tag':
       return `"${detail}" appears in two separate runs; MindSpore keeps the later value at the first position.`;
+    case 'ckpt-unknown-field':
+      return `The file holds protobuf data that is not a parameter record: ${detail}. Protobuf skips fields it does not know, so load_checkpoint loads the file without them; save_checkpoint writes none, so something else wrote or changed this file.`;
     case 'empty-checkpoint':
       return 'The checkpoint holds no parameters; load_checkpoint raises "loaded parameter dict is empty".';
     case 'crc-trailer-after-encryption':

@@ -37,6 +37,7 @@ export interface EncryptionCheck {
 /** File problems that say how a file was saved, not that its bytes are damaged or dangerous. */
 const NOT_DAMAGE: ReadonlySet<FileProblem['code']> = new Set<FileProblem['code']>([
   'ckpt-duplicate-tag',
+  'ckpt-unknown-field',
   'empty-checkpoint',
   'pickle-needs-classes',
   'pickle-unsupported-object',
@@ -56,6 +57,8 @@ export interface IntegrityReport {
   trailingBytes: number;
   /** File-level problems found while indexing (safetensors gaps/overlaps/trailing bytes, …). */
   problems: FileProblem[];
+  /** File problems that are not damage (how the file was saved): reported, never a failure. */
+  notes: FileProblem[];
   /**
    * Tensors whose index entry contradicts itself or the file (content size vs. shape, an unknown
    * dtype, bytes past the end, a view past its storage …); notes on how a tensor was saved are not here.
@@ -312,6 +315,7 @@ export async function verifyIntegrity(opened: OpenedForVerify, options: VerifyOp
     bytesCovered: outcome.bytesCovered,
     trailingBytes: trailingBytes(index),
     problems,
+    notes: index.problems.filter((problem) => NOT_DAMAGE.has(problem.code)),
     tensorFindings,
     encryption,
     ...(zip ? { zip } : {}),

@@ -121,6 +121,22 @@ describe('ckpt-lens inspect with a key', () => {
     );
   });
 
+  it('a field that is not a record is a note, not a finding: exit 0, said in text and JSON', async () => {
+    // Field 15 (varint) before the worked file's records; the file has no trailer, so no CRC.
+    const file = path.join(dir, 'unknown-field.ckpt');
+    writeFileSync(file, hexToBytes(`7801${WORKED.slice(0, WORKED.indexOf('6372635f6e756d'))}`));
+    const text = capture();
+    expect(await main(['verify', file], text.io)).toBe(0);
+    expect(text.out.join('\n')).toMatch(
+      /note: The file holds protobuf data that is not a parameter record: field 15 \(varint\) at byte 0/,
+    );
+    const json = capture();
+    expect(await main(['verify', file, '--json'], json.io)).toBe(0);
+    const report = JSON.parse(json.out[0] as string);
+    expect(report.problems).toEqual([]);
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'ckpt-unknown-field', offset: 0 })]);
+  });
+
   it('a bad --mode is a usage error', async () => {
     const { io } = capture();
     expect(

@@ -106,6 +106,12 @@ export function verifyJson(report: IntegrityReport) {
         }
       : {}),
     problems,
+    // How the file was saved, not damage: never makes `ok` false.
+    notes: report.notes.map((note) => ({
+      code: note.code,
+      detail: describeFileProblem(note.code, note.detail, 'cli'),
+      ...(note.offset !== undefined ? { offset: note.offset } : {}),
+    })),
   };
 }
 
@@ -133,6 +139,7 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   }
   if (json.trailingBytes > 0) io.out(`${json.trailingBytes} trailing bytes after the last tensor`);
   for (const problem of json.problems) io.out(`! ${problem.detail}`);
+  for (const note of json.notes) io.out(`note: ${note.detail}`);
   // "ok" only where the bytes were checked against something: a CRC, zip entry CRCs, or GCM tags.
   const bytesChecked = crc.ok === true || (zip !== undefined && zip.checked > 0) || json.encryption?.mode === 'AES-GCM';
   io.out(

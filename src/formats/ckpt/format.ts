@@ -2,7 +2,7 @@ import { LensError } from '../../base/errors';
 import type { FormatDescriptor } from '../descriptor';
 import { FORMAT_LABELS } from '../labels';
 import { scanCheckpoint } from './scan';
-import { beginsWithRecord } from './wire';
+import { beginsWithRecord, recordAfterLeadingFields } from './wire';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -35,8 +35,9 @@ export const ckptFormat: FormatDescriptor = {
   label: FORMAT_LABELS.ckpt,
   extensions: ['.ckpt'],
   // Field 1 (Checkpoint.value), wire type 2: the first byte of every plaintext checkpoint. One byte
-  // says little, so strategy files and the other formats are tried first.
-  sniff: (head) => head[0] === 0x0a,
+  // says little, so strategy files and the other formats are tried first. A file that starts with
+  // a few fields that are not records (protobuf skips them, so MindSpore loads it) is one too.
+  sniff: (head, size) => head[0] === 0x0a || recordAfterLeadingFields(head, size) !== null,
   weak: true,
   explainHead: explainCkptHead,
   open: (source, options) => scanCheckpoint(source, options),

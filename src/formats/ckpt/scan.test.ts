@@ -6,7 +6,9 @@ import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../../tes
 import { scanCheckpoint } from './scan';
 import { encodeRecord } from './write';
 import { concatBytes } from '../../base/bytes';
-import { describeError } from '../../core/messages';
+import { describeError, describeFileProblem } from '../../core/messages';
+import { isNoteProblem } from '../../base/problems';
+import { ckptFormat } from './format';
 
 const ckptFiles = realManifest().filter((file) => file.kind === 'ckpt');
 
@@ -196,6 +198,67 @@ describe('scanCheckpoint on the spec worked file (§12.3)', () => {
     const bytes = hexToBytes('0a' + (value.length / 2).toString(16).padStart(2, '0') + value);
     const index = await scanCheckpoint(new MemorySource(bytes));
     expect(index.tensors[0]).toMatchObject({ name: 'b', dtype: 'Float32', shape: [2], bytes: 8 });
+  });
+});
+
+describe('top-level fields that are not records (protobuf skips them; MindSpore loads the file)', () => {
+  const worked = (): Uint8Array => hexToBytes(SPEC_RECORDS.join(''));
+  const varintField = hexToBytes('7801'); // field 15, varint 1
+  const lengthField = hexToBytes('1203010203'); // field 2, 3 bytes
+  const fixed32Field = hexToBytes('2daabbccdd'); // field 5, 32-bit
+  const names = (index: Awaited<ReturnType<typeof scanCheckpoint>>) => index.tensors.map((t) => t.name);
+
+  it.each([
+    ['at the start', (file: Uint8Array) => concatBytes([varintField, file]), 0],
+    [
+      'at the start, three of them',
+      (file: Uint8Array) => concatBytes([lengthField, fixed32Field, varintField, file]),
+      0,
+    ],
+    [
+      'between two records',
+      (file: Uint8Array) => concatBytes([file.subarray(0, 46), lengthField, file.subarray(46)]),
+      46,
+    ],
+    ['at the end', (file: Uint8Array) => concatBytes([file, fixed32Field]), worked().length],
+  ])('%s: every record is listed, and the fields are a note naming the first', async (_where, build, offset) => {
+    const expected = names(await scanCheckpoint(new MemorySource(worked())));
+    const bytes = build(worked());
+    const index = await scanCheckpoint(new MemorySource(bytes));
+    expect(names(index)).toEqual(expected);
+    expect(index.problems).toHaveLength(1);
+    expect(index.problems[0]).toMatchObject({ code: 'ckpt-unknown-field', offset });
+    expect(isNoteProblem('ckpt-unknown-field')).toBe(true);
+    expect(describeFileProblem('ckpt-unknown-field', index.problems[0]!.detail)).toMatch(
+      new RegExp(`at byte ${offset.toLocaleString('en-US')}.*load_checkpoint loads the file without them`),
+    );
+  });
+
+  it('a field inside a run of same-tag records does not split the run (protobuf keeps the list in order)', async () => {
+    // Two records of "w" with a field between them are still one tensor of 8 bytes.
+    const record = (content: string) => {
+      const tensor = '0801' + '1207466c6f61743332' + '1a04' + content; // dims [1], Float32
+      const value = '0a0177' + '12' + (tensor.length / 2).toString(16).padStart(2, '0') + tensor;
+      return '0a' + (value.length / 2).toString(16).padStart(2, '0') + value;
+    };
+    const bytes = hexToBytes(record('0000803f') + '7801' + record('00000040'));
+    const index = await scanCheckpoint(new MemorySource(bytes));
+    expect(index.tensors).toHaveLength(1);
+    expect(index.tensors[0]).toMatchObject({ name: 'w', bytes: 8 });
+    expect(index.problems.map((problem) => problem.code)).toEqual(['ckpt-unknown-field']);
+  });
+
+  it('the sniff finds the first record after a few leading fields, and no further', () => {
+    const file = worked();
+    expect(ckptFormat.sniff(concatBytes([varintField, file]).subarray(0, 64), file.length + 2)).toBe(true);
+    expect(ckptFormat.sniff(concatBytes([lengthField, fixed32Field, file]).subarray(0, 64), file.length + 10)).toBe(
+      true,
+    );
+    // Five leading fields: more than a sniff looks past.
+    const five = concatBytes([varintField, varintField, varintField, varintField, varintField, file]);
+    expect(ckptFormat.sniff(five.subarray(0, 64), five.length)).toBe(false);
+    // Text that parses as a field or two is not a checkpoint: no record follows.
+    expect(ckptFormat.sniff(new TextEncoder().encode('x1 hello world, this is text'), 28)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { asciiText } from '../../base/bytes';
 import { setOwn } from '../../base/own';
+import { plural } from '../../base/plural';
 import { decodeScalar, decodeUtf32le } from '../../base/decode';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
@@ -403,7 +404,30 @@ function tensorEntry(
  * NeedMoreBytes): true when it was a `Checkpoint.value` record (now in `record`), false for
  * another (skipped) field.
  */
-function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: number, record: RecordFields): boolean {
+const WIRE_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'varint',
+  1: '64-bit',
+  2: 'length-delimited',
+  5: '32-bit',
+};
+
+/** Top-level fields other than records: protobuf (and so MindSpore) skips them; save_checkpoint writes none. */
+interface SkippedFields {
+  count: number;
+  bytes: number;
+  /** The first one: where it starts, its field number and wire type. */
+  offset: number;
+  field: number;
+  wireType: number;
+}
+
+function parseNextField(
+  cursor: ByteCursor,
+  payloadEnd: number,
+  recordCount: number,
+  record: RecordFields,
+  skipped: SkippedFields,
+): boolean {
   needVarint(cursor);
   const keyOffset = cursor.position;
   const key = readVarint(cursor, 'key');
@@ -414,6 +438,13 @@ function parseNextField(cursor: ByteCursor, payloadEnd: number, recordCount: num
       throw new LensError('ckpt-unexpected-byte', { offset: keyOffset, actual: `0x${key.toString(16)}` });
     }
     skipField(cursor, wireType, keyOffset);
+    if (skipped.count === 0) {
+      skipped.offset = keyOffset;
+      skipped.field = field;
+      skipped.wireType = wireType;
+    }
+    skipped.count += 1;
+    skipped.bytes += cursor.position - keyOffset;
     return false;
   }
   needVarint(cursor);
@@ -583,6 +614,7 @@ async function scanRecords(
   const group = new Group();
   let inGroup = false;
   let recordCount = 0;
+  const skipped: SkippedFields = { count: 0, bytes: 0, offset: 0, field: 0, wireType: 0 };
   let countedAhead = false;
   // Each read has a fixed cost (about 1 ms for a File slice in Chromium, measured by the bench),
   // so skipping tensor bytes only pays when records are large. While the mean record is smaller
@@ -613,7 +645,7 @@ async function scanRecords(
     const mark = cursor.position;
     let isRecord: boolean;
     try {
-      isRecord = parseNextField(cursor, payloadEnd, recordCount, record);
+      isRecord = parseNextField(cursor, payloadEnd, recordCount, record, skipped);
     } catch (error) {
       if (!(error instanceof NeedMoreBytes)) throw error;
       // The window ended inside this field: refill from its start and parse it again. A field
@@ -667,6 +699,17 @@ async function scanRecords(
   if (pending) await pending;
   onProgress?.(1);
   removeDuplicates(entries, entryOffsets, problems);
+  if (skipped.count > 0) {
+    const first = `field ${skipped.field} (${WIRE_TYPE_NAMES[skipped.wireType] ?? `wire type ${skipped.wireType}`}) at byte ${skipped.offset.toLocaleString('en-US')}`;
+    problems.push({
+      code: 'ckpt-unknown-field',
+      detail:
+        skipped.count === 1
+          ? `${first}, ${plural(skipped.bytes, 'byte')}`
+          : `${skipped.count.toLocaleString('en-US')} fields, ${plural(skipped.bytes, 'byte')} in all, the first ${first}`,
+      offset: skipped.offset,
+    });
+  }
 
   if (entries.length === 0) {
     problems.push({ code: 'empty-checkpoint', detail: 'no records' });

@@ -146,3 +146,39 @@ export function beginsWithRecord(head: Uint8Array, size: number): boolean {
   const tag = varintIn(head, record.next + 1);
   return tag !== null && tag.value + (tag.next - record.next) <= record.value;
 }
+
+/** Fields before the first record that a sniff looks past (none in a file save_checkpoint wrote). */
+const MAX_LEADING_FIELDS = 4;
+
+/**
+ * Where the first `Checkpoint.value` record begins in `head` when the file starts with a few
+ * other protobuf fields (a varint, fixed-size or short length-delimited field protobuf skips and
+ * MindSpore therefore loads past), or null. Each field must be whole inside `head` and be followed,
+ * at last, by a record `beginsWithRecord` accepts.
+ */
+export function recordAfterLeadingFields(head: Uint8Array, size: number): number | null {
+  let at = 0;
+  for (let fields = 0; fields < MAX_LEADING_FIELDS; fields += 1) {
+    const key = varintIn(head, at);
+    if (!key || key.value < 8) return null;
+    const wireType = key.value % 8;
+    let next: number;
+    if (wireType === WIRE_VARINT) {
+      const value = varintIn(head, key.next);
+      if (!value) return null;
+      next = value.next;
+    } else if (wireType === WIRE_I64) next = key.next + 8;
+    else if (wireType === WIRE_I32) next = key.next + 4;
+    else if (wireType === WIRE_LEN) {
+      // Field 1 as a length-delimited field is a record, not a field to skip.
+      if (key.value === 0x0a) return null;
+      const length = varintIn(head, key.next);
+      if (!length) return null;
+      next = length.next + length.value;
+    } else return null;
+    if (next > head.length) return null;
+    at = next;
+    if (beginsWithRecord(head.subarray(at), size - at)) return at;
+  }
+  return null;
+}
