@@ -27,7 +27,7 @@ describe('readHeaderMembers', () => {
     ` \n{ } \n `,
     `{"a":${entry(0)}}`,
     `{"__metadata__":{"format":"pt","crc_num":"12"},"model.layers.0.self_attn.q_proj.weight":${entry(0)},"b":${entry(24)}}  `,
-    `{\n  "a" : {"dtype" : "BF16", "shape" : [ ], "data_offsets" : [ 0 , 0 ] } ,\n  "b":{"data_offsets":[0,2],"shape":[1],"dtype":"F16","extra":[true,false,null,-1.5e3,0.25,{"x":[[]]}]}\n}`,
+    `{\n  "a" : {"dtype" : "BF16", "shape" : [ ], "data_offsets" : [ 0 , 0 ] } ,\n  "b":{"data_offsets":[0,2],"shape":[1],"dtype":"F16","extra":[true,false,null,-15,0,{"x":[[]]}]}\n}`,
     `{"__proto__":${entry(0)},"constructor":${entry(24)},"a1":${entry(48)}}`,
     `{"big":{"dtype":"F32","shape":[123456789012345],"data_offsets":[0,900719925474099]}}`,
     `{"long":{"dtype":"F32","shape":[1234567890123456789],"data_offsets":[0,9007199254740993]}}`,
@@ -50,6 +50,9 @@ describe('readHeaderMembers', () => {
     `{"b":${entry(0)},"10":${entry(24)}}`,
     `{"a":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}`,
     `{"__metadata__":{},"__metadata__":{}}`,
+    // A fraction or an exponent: the whole-text path finds where it is (2.0 parses as 2).
+    `{"a":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}`,
+    `{"b":{"data_offsets":[0,2],"shape":[1],"dtype":"F16","extra":[-1.5e3,0.25]}}`,
     // Not JSON: JSON.parse words the error.
     `{"a":${entry(0)},}`,
     `{"a":${entry(0)}`,

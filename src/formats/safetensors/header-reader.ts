@@ -6,7 +6,7 @@
  * that dictionary cost seconds; here the peak is one chunk plus the values of one member.
  *
  * It reads the JSON every writer produces. Anything else — escapes or non-ASCII in a string,
- * nesting past a few levels, array-index names (JSON.parse orders those
+ * a number written with a fraction or an exponent, nesting past a few levels, array-index names (JSON.parse orders those
  * first), a repeated `__metadata__`, and every syntax error — makes it answer `false`, and the
  * caller parses the whole text with JSON.parse as before (which also words the error).
  */
@@ -125,7 +125,9 @@ class Reader {
     // Plain digits: exact below 2^53 (15 digits), and JSON allows no leading zero.
     if (whole && digits <= 15 && (digits === 1 || bytes[start] !== DIGIT_0)) return value;
     const text = knownAscii(bytes, start, end);
-    if (!JSON_NUMBER.test(text)) throw unsupported;
+    // A fraction or an exponent (2.0, 8e0): no header field takes one, and the safetensors
+    // library refuses it where it wants an integer; the whole-text path finds and words it.
+    if (!JSON_NUMBER.test(text) || /[.eE]/.test(text)) throw unsupported;
     return Number(text);
   }
 

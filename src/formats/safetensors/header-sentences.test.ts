@@ -31,6 +31,35 @@ const tensor = (fields: Record<string, unknown>) => ({
 });
 
 describe('safetensors header sentences say what is wrong, not something else', () => {
+  it.each([
+    ['a shape dim written 2.0', '{"a":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}', '"shape" holds 2.0'],
+    ['an offset written 8e0', '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8e0]}}', '"data_offsets" holds 8e0'],
+    [
+      'after an escaped name',
+      '{"\\u0061":{"dtype":"F32","shape":[2],"data_offsets":[0.0,8]}}',
+      '"data_offsets" holds 0.0',
+    ],
+    [
+      'in the second of two entries',
+      '{"b":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[2E0],"data_offsets":[0,8]}}',
+      '"shape" holds 2E0',
+    ],
+  ])('%s is refused, as serde_json refuses it where safetensors wants an integer', async (_what, header, said) => {
+    const { error, text } = await sentenceOf(build(header));
+    expect(error.code).toBe('st-bad-entry');
+    expect(error.details.tensor).toBe('a');
+    expect(text).toContain(said);
+    expect(text).toContain('a number written with a fraction or an exponent');
+  });
+
+  it('a name or metadata text that looks like a fraction is no number; a field safetensors ignores may hold one', async () => {
+    const header =
+      '{"__metadata__":{"lr":"1.5e-3"},"layer1.5e2":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"scale":[0.5,{"x":2.0}]}}';
+    const index = await scanSafetensors(new MemorySource(build(header)));
+    expect(index.tensors.map((t) => t.name)).toEqual(['layer1.5e2']);
+    expect(index.metadata).toEqual({ lr: '1.5e-3' });
+  });
+
   it('a dtype that is present but not a string is not "missing"', async () => {
     const numeric = await sentenceOf(build(tensor({ dtype: 5 })));
     expect(numeric.text).toContain('"dtype" must be a string such as "F32"; it is the number 5');

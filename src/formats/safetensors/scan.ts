@@ -138,6 +138,14 @@ export async function scanSafetensors(
         : await readHeaderRange(source, 0, headerLength, signal);
     for (const members of headerMembers(headerBytes)) {
       const parsed = members.parse();
+      const fractional = members.fractionalNumber();
+      if (fractional && fractional.member !== '__metadata__') {
+        throw badEntry(
+          fractional.member,
+          `"${fractional.field}" holds ${shortText(fractional.text)}, a number written with a fraction or an exponent: shapes and data_offsets are integers, and the safetensors library (serde_json) refuses such a header`,
+          HEADER_LENGTH_BYTES,
+        );
+      }
       for (const name in parsed) entries.add(name, parsed[name]);
       const entryCount = Object.keys(parsed).length - (Object.hasOwn(parsed, '__metadata__') ? 1 : 0);
       for (const name of members.duplicateKeys(entryCount)) entries.duplicates.add(name);
@@ -269,6 +277,8 @@ interface HeaderMembers {
   parse(): Record<string, unknown>;
   /** Names this text repeats (JSON.parse kept `count` of them). */
   duplicateKeys(count: number): string[];
+  /** The first number written with a fraction or an exponent, once parsed. */
+  fractionalNumber(): FractionalNumber | null;
 }
 
 function notJson(error: unknown): LensError {
@@ -293,7 +303,11 @@ function parseWhole(headerBytes: Uint8Array): HeaderMembers {
     throw notJson(error);
   }
   if (!isRecord(parsed)) throw new LensError('st-header-not-object', { offset: HEADER_LENGTH_BYTES });
-  return { parse: () => parsed, duplicateKeys: (count) => duplicateHeaderKeys(text, count) };
+  return {
+    parse: () => parsed,
+    duplicateKeys: (count) => duplicateHeaderKeys(text, count),
+    fractionalNumber: () => fractionalNumberIn(text),
+  };
 }
 
 /**
@@ -319,6 +333,7 @@ function headerMembers(headerBytes: Uint8Array): HeaderMembers[] {
         }
       },
       duplicateKeys: (count) => duplicateHeaderKeys(text, count),
+      fractionalNumber: () => fractionalNumberIn(text),
     };
   });
 }
@@ -529,4 +544,60 @@ export function duplicateHeaderKeys(headerText: string, entryCount: number): str
     else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
   }
   return [...duplicates];
+}
+
+/** A number the header writes as `2.0` or `8e0`: where it is and how it is written. */
+interface FractionalNumber {
+  /** The top-level key it lies under. */
+  member: string;
+  /** The entry's field it lies in: "shape" or "data_offsets". */
+  field: 'shape' | 'data_offsets';
+  text: string;
+}
+
+function isNumberStart(c: number): boolean {
+  return c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39);
+}
+
+/**
+ * The first dim or offset in a header's text (valid JSON, already parsed) written with a fraction
+ * or an exponent. JSON.parse reads `2.0` as 2, so it is found in the text: walked once, strings
+ * skipped.
+ */
+export function fractionalNumberIn(headerText: string): FractionalNumber | null {
+  if (!/[0-9][.eE]/.test(headerText)) return null;
+  let depth = 0;
+  let member = '';
+  let field = '';
+  for (let i = 0; i < headerText.length; i += 1) {
+    const c = headerText.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      while (end < headerText.length && headerText.charCodeAt(end) !== 0x22)
+        end += headerText.charCodeAt(end) === 0x5c ? 2 : 1;
+      if (depth === 1 || depth === 2) {
+        let next = end + 1;
+        while (next < headerText.length && /\s/.test(headerText[next] as string)) next += 1;
+        if (headerText[next] === ':') {
+          const key = JSON.parse(headerText.slice(i, end + 1)) as string;
+          if (depth === 1) {
+            member = key;
+            field = '';
+          } else field = key;
+        }
+      }
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth += 1;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
+    else if (isNumberStart(c)) {
+      let end = i + 1;
+      while (end < headerText.length && /[0-9.eE+-]/.test(headerText[end] as string)) end += 1;
+      const text = headerText.slice(i, end);
+      // Only where the format wants integers: serde ignores fields TensorInfo does not have.
+      if (/[.eE]/.test(text) && depth === 3 && (field === 'shape' || field === 'data_offsets'))
+        return { member, field, text };
+      i = end - 1;
+    }
+  }
+  return null;
 }
