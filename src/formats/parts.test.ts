@@ -170,6 +170,27 @@ describe('readParts: runs of small copies', () => {
     expect(source.bytesRead).toBe(20 * 999 + 4);
   });
 
+  it('hands out a window of tiny pieces as one chunk, and pieces of large tensors as they are', async () => {
+    const source = new MemorySource(file);
+    const tiny: OutputPart[] = [];
+    for (let i = 0; i < 1000; i += 1) tiny.push(bytesPart(Uint8Array.of(0xee, i & 0xff)), copy(source, 10 + i * 20, 4));
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readParts(tiny)) chunks.push(chunk.slice());
+    // 2,000 pieces through the consumer's generators were 2,000 awaits; now the first header,
+    // then the one read's pieces joined.
+    expect(chunks.map((chunk) => chunk.length)).toEqual([2, 2 * 999 + 4 * 1000]);
+    expect(new Uint8Array(Buffer.concat(chunks))).toEqual(expected(tiny));
+    const large = [
+      bytesPart(Uint8Array.of(1)),
+      copy(source, 0, 40_000),
+      bytesPart(Uint8Array.of(2)),
+      copy(source, 50_000, 40_000),
+    ];
+    const pieces: number[] = [];
+    for await (const chunk of readParts(large)) pieces.push(chunk.length);
+    expect(pieces).toEqual([1, 40_000, 1, 40_000]);
+  });
+
   it('starts a new read at a gap over 64 KiB, another source, past the window or a step back', async () => {
     const a = new CountingSource(new MemorySource(file));
     const b = new CountingSource(new MemorySource(file));
@@ -252,7 +273,9 @@ describe('joinAdjacentCopies', () => {
       [40, 5],
     ]);
     expect(totalLength(joined)).toBe(totalLength(parts));
-    // The caller's parts are left as they were.
+    // The caller's parts are left as they were, and a copy that is not joined is passed on as it is.
     expect(parts[0]).toEqual(copy(source, 0, 10));
+    expect(joined[3]).toBe(header);
+    expect(joined[4]).toBe(parts[7]);
   });
 });

@@ -73,15 +73,25 @@ export function sliceParts(parts: readonly OutputPart[], start: number, end: num
 export function joinAdjacentCopies(parts: readonly OutputPart[]): OutputPart[] {
   const out: OutputPart[] = [];
   let last: CopyPart | null = null;
+  // Parts are shared with the caller: a copy that grows is made a copy of its own first (only
+  // then: a million separate tensors were a million copied objects).
+  let owned = false;
   for (const part of parts) {
     if (partLength(part) === 0) continue;
     if (part.kind === 'copy' && last && last.source === part.source && last.offset + last.length === part.offset) {
-      last.length += part.length;
+      let grown: CopyPart = last;
+      if (!owned) {
+        grown = { ...last };
+        out[out.length - 1] = grown;
+        last = grown;
+        owned = true;
+      }
+      grown.length += part.length;
       continue;
     }
-    // Parts are shared with the caller: a copy that may grow is a copy of its own.
-    last = part.kind === 'copy' ? { ...part } : null;
-    out.push(last ?? part);
+    last = part.kind === 'copy' ? part : null;
+    owned = false;
+    out.push(part);
   }
   return out;
 }
@@ -108,9 +118,20 @@ type ReadStep =
   | { kind: 'generated'; part: Extract<OutputPart, { kind: 'generated' }>; started?: StartedPart }
   | { kind: 'read'; bytes: Promise<Uint8Array>; source: ByteSource }
   /** Copies close together in one source (and the bytes written between them), read as one window. */
-  | { kind: 'group'; bytes: Promise<Uint8Array>; source: ByteSource; start: number; pieces: GroupPiece[] };
+  | {
+      kind: 'group';
+      bytes: Promise<Uint8Array>;
+      source: ByteSource;
+      start: number;
+      pieces: GroupPiece[];
+      /** The pieces' bytes together. */
+      outputBytes: number;
+    };
 
 type GroupPiece = Uint8Array | { offset: number; length: number };
+
+/** A group whose pieces average fewer bytes than this is handed out joined, as one chunk. */
+const SMALL_PIECE_BYTES = 16 * 1024;
 
 /** Copies of one source at most this far apart are read as one window, with the bytes between them. */
 const READ_GAP_BYTES = 64 * 1024;
@@ -195,12 +216,16 @@ export async function* readParts(
         const after = gatherGroup(list, index, windowBytes);
         const pieces: GroupPiece[] = [];
         let end = part.offset;
+        let outputBytes = 0;
         for (let at = index; at < after; at += 1) {
           const member = list[at] as OutputPart;
-          if (member.kind === 'bytes') pieces.push(member.bytes);
-          else if (member.kind === 'copy') {
+          if (member.kind === 'bytes') {
+            pieces.push(member.bytes);
+            outputBytes += member.bytes.length;
+          } else if (member.kind === 'copy') {
             pieces.push({ offset: member.offset, length: member.length });
             end = member.offset + member.length;
+            outputBytes += member.length;
           }
         }
         yield {
@@ -209,6 +234,7 @@ export async function* readParts(
           source: part.source,
           start: part.offset,
           pieces,
+          outputBytes,
         };
         index = after - 1;
       } else {
@@ -264,6 +290,24 @@ export async function* readParts(
         const window = await step.bytes;
         signal?.throwIfAborted();
         fill();
+        if (step.outputBytes / step.pieces.length < SMALL_PIECE_BYTES) {
+          // Many small pieces (record headers and tiny tensors) as one chunk: a chunk handed
+          // through the consumer's async generators costs microseconds, and a million tensors
+          // were two million of them.
+          const joined = new Uint8Array(step.outputBytes);
+          let at = 0;
+          for (const piece of step.pieces) {
+            const bytes =
+              piece instanceof Uint8Array
+                ? piece
+                : window.subarray(piece.offset - step.start, piece.offset - step.start + piece.length);
+            joined.set(bytes, at);
+            at += bytes.length;
+          }
+          step.source.recycle?.(window);
+          if (joined.length > 0) yield joined;
+          continue;
+        }
         for (const piece of step.pieces) {
           if (piece instanceof Uint8Array) {
             if (piece.length > 0) yield piece;

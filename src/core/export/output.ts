@@ -22,7 +22,7 @@ import {
   type OutputPart,
 } from '../../formats/parts';
 import {
-  compareUtf8Bytes,
+  compareCodePoints,
   crcZeroRunOf,
   isCrcQuirkDtype,
   safetensorsParts,
@@ -199,10 +199,7 @@ export async function safetensorsCrc(
 ): Promise<number> {
   const crc = await createCrc32();
   const encoder = new TextEncoder();
-  const sorted = entries
-    .map((entry) => ({ entry, name: encoder.encode(entry.name) }))
-    .sort((a, b) => compareUtf8Bytes(a.name, b.name))
-    .map((item) => item.entry);
+  const sorted = [...entries].sort((a, b) => compareCodePoints(a.name, b.name));
   for (const entry of sorted) {
     crc.update(encoder.encode(entry.name));
     const length = totalLength(entry.content);
@@ -235,6 +232,37 @@ export async function safetensorsCrc(
  * source, casts as generated windows), its exact size, and — for safetensors with CRC — the
  * `crc_num`, which needs one read of the data before the header can be written.
  */
+/**
+ * The source entry of each name, for names asked in source order (a plan's order, nearly always):
+ * each is found at or just after the last one, and a map of every name is made only when one is not.
+ */
+function sourceEntries(tensors: readonly TensorEntry[]): (name: string) => TensorEntry | undefined {
+  let next = 0;
+  let byName: Map<string, TensorEntry> | null = null;
+  return (name) => {
+    for (let at = next; at < tensors.length && at < next + 8; at += 1) {
+      if ((tensors[at] as TensorEntry).name === name) {
+        next = at + 1;
+        return tensors[at];
+      }
+    }
+    byName ??= new Map(tensors.map((entry) => [entry.name, entry]));
+    return byName.get(name);
+  };
+}
+
+/** Output parts by output name; the map is made when first asked (verification). */
+function contentByName(
+  tensors: readonly PlannedTensor[],
+  contents: readonly OutputPart[][],
+): (name: string) => OutputPart[] | undefined {
+  let byName: Map<string, OutputPart[]> | null = null;
+  return (name) => {
+    byName ??= new Map(tensors.map((tensor, position) => [tensor.name, contents[position] as OutputPart[]]));
+    return byName.get(name);
+  };
+}
+
 export async function buildExport(
   opened: OpenedCheckpoint,
   plan: ExportPlan,
@@ -251,12 +279,11 @@ export async function buildExport(
       });
     }
   }
-  const byName = new Map(opened.index.tensors.map((entry) => [entry.name, entry]));
-  const contents = new Map<string, OutputPart[]>();
+  const sourceEntry = sourceEntries(opened.index.tensors);
   const report: CastReportEntry[] = [];
   const contentFor = (tensor: PlannedTensor): OutputPart[] => {
     if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
-    const entry = byName.get(tensor.sourceName as string);
+    const entry = sourceEntry(tensor.sourceName as string);
     if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
     const stored = sourceContent(opened, entry);
     const content = tensor.legacyBfloat16 ? [legacyBfloat16Part(stored, windowBytes)] : stored;
@@ -265,27 +292,28 @@ export async function buildExport(
     report.push(stats);
     return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes)];
   };
-  for (const tensor of plan.tensors) contents.set(tensor.name, contentFor(tensor));
-  const content = (tensor: PlannedTensor): OutputPart[] => contents.get(tensor.name) as OutputPart[];
+  // Each tensor's parts, in plan order; found by name (verification) through a map made on demand.
+  const contents = plan.tensors.map(contentFor);
+  const content = (position: number): OutputPart[] => contents[position] as OutputPart[];
 
   let parts: OutputPart[];
   let crcTrailer = false;
   if (plan.format === 'ckpt') {
-    const records: CkptRecordEntry[] = plan.tensors.map((tensor) => ({
+    const records: CkptRecordEntry[] = plan.tensors.map((tensor, position) => ({
       name: tensor.name,
       dims: tensor.dims,
       tensorType: tensor.dtype,
-      content: content(tensor),
+      content: content(position),
       map: tensor.kind === 'map',
     }));
     parts = checkpointParts(records, plan.sliceBytes ? { sliceBytes: plan.sliceBytes } : {});
     crcTrailer = plan.crc;
   } else {
-    const entries: SafetensorsWriteEntry[] = plan.tensors.map((tensor) => ({
+    const entries: SafetensorsWriteEntry[] = plan.tensors.map((tensor, position) => ({
       name: tensor.name,
       dtype: tensor.dtype,
       shape: tensor.shape,
-      content: content(tensor),
+      content: content(position),
     }));
     const metadata: Record<string, string> = { ...plan.metadata };
     // A carried-over crc_num would be stale: it is only ever written freshly computed.
@@ -319,7 +347,7 @@ export async function buildExport(
     parts,
     crcTrailer,
     size,
-    contentOf: (name) => contents.get(name),
+    contentOf: contentByName(plan.tensors, contents),
     castReport: () => report.map((entry) => ({ ...entry })),
     options: { ...options, windowBytes },
   };

@@ -82,9 +82,9 @@ export interface PlannedTensor {
   /** Name in the source, or null for a value added through append_dict. */
   sourceName: string | null;
   dtype: string;
-  shape: number[];
+  shape: readonly number[];
   /** ckpt dims as written. */
-  dims: number[];
+  dims: readonly number[];
   kind: TensorKind;
   /** Content bytes in the output. */
   bytes: number;
@@ -281,8 +281,9 @@ function plannedFromEntry(
     name,
     sourceName: entry.name,
     dtype: cast ?? entry.dtype,
-    shape: [...entry.shape],
-    dims: [...dims],
+    // The entry's arrays, shared (interned shapes are frozen: nothing edits them in place).
+    shape: entry.shape,
+    dims,
     kind: entry.kind,
     bytes,
     cast: cast !== null ? { from: entry.dtype, to: cast } : null,

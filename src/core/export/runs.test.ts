@@ -69,8 +69,15 @@ async function sourceBytes(opened: OpenedCheckpoint, name: string): Promise<Uint
  * source bytes in the writer's order (dtype, then name), and the offsets the header claims.
  */
 async function expectedSafetensors(opened: OpenedCheckpoint, job: ExportJob): Promise<Uint8Array> {
-  const head = job.parts[0];
-  if (head?.kind !== 'bytes') throw new Error('no header part');
+  // The header: the 8-byte length, then as many written parts as make up that length.
+  const pieces: Uint8Array[] = [];
+  for (const part of job.parts) {
+    if (part.kind !== 'bytes') throw new Error('the header is not written bytes');
+    pieces.push(part.bytes);
+    const got = Buffer.concat(pieces);
+    if (got.length >= 8 && got.length >= 8 + Number(got.readBigUInt64LE(0))) break;
+  }
+  const head = { bytes: new Uint8Array(Buffer.concat(pieces)) };
   const ordered = safetensorsOrder(job.plan.tensors);
   const json = JSON.parse(new TextDecoder().decode(head.bytes.subarray(8)).trimEnd()) as Record<
     string,

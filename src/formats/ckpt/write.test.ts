@@ -7,7 +7,9 @@ import {
   checkpointParts,
   CKPT_SLICE_BYTES,
   encodeMapRecordHeader,
+  encodeRecordHeader,
   stringRecordEntry,
+  varintBytes,
   type CkptRecordEntry,
 } from './write';
 
@@ -124,5 +126,56 @@ describe('checkpointParts', () => {
     expect(hex(bytes)).toBe('0a070a016d1a020a00');
     const index = await scanCheckpoint(new MemorySource(bytes));
     expect(index.tensors[0]).toMatchObject({ name: 'm', kind: 'map', bytes: 2 });
+  });
+});
+
+describe('record headers, written into shared blocks', () => {
+  /** The grammar spelled out byte list by byte list, as the protobuf encoding guide gives it. */
+  function reference(tag: string, dims: readonly number[], type: string, contentLength: number): number[] {
+    const field = (key: number, payload: number[]) => [key, ...varintBytes(payload.length), ...payload];
+    const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+    const tensorHead = [
+      ...dims.flatMap((dim) => [0x08, ...varintBytes(dim)]),
+      ...field(0x12, utf8(type)),
+      0x1a,
+      ...varintBytes(contentLength),
+    ];
+    const tensorLength = tensorHead.length + contentLength;
+    const valueHead = [...field(0x0a, utf8(tag)), 0x12, ...varintBytes(tensorLength)];
+    return [0x0a, ...varintBytes(valueHead.length + tensorLength), ...valueHead, ...tensorHead];
+  }
+
+  it.each([
+    ['a scalar', 'lr', [], 'Float32', 4],
+    ['a string', 'note', [0], 'str', 8],
+    ['a long name (two-byte varints)', 'x'.repeat(300), [3, 4], 'Float16', 24],
+    ['a UTF-8 name', 'couche.poids_é', [2], 'Float32', 8],
+    ['large dims and a content past 2^32', 'w', [2 ** 40, 1], 'Int8', 2 ** 33],
+    ['negative dims (10-byte int64)', 'w', [-1, 5], 'Float32', 0],
+    ['a name as long as a block', 'n'.repeat(70_000), [1], 'Float32', 4],
+  ])('%s: the same bytes as the grammar, alone and among others', async (_what, tag, dims, type, length) => {
+    const expected = reference(tag, dims, type, length);
+    expect([...encodeRecordHeader(tag, dims, type, length)]).toEqual(expected);
+    // Among a thousand other records in shared blocks: each header still its own bytes (with a
+    // content of one record: an empty one writes none, one past 512 MiB several).
+    const one = Math.min(Math.max(length, 1), 1024);
+    const entries: CkptRecordEntry[] = [];
+    for (let i = 0; i < 1000; i += 1)
+      entries.push({ name: `t${i}`, dims: [1], tensorType: 'Float32', content: [bytesPart(new Uint8Array(4))] });
+    entries.push({
+      name: tag,
+      dims,
+      tensorType: type,
+      content: [{ kind: 'copy', source: new MemorySource(new Uint8Array(0)), offset: 0, length: one }],
+    });
+    const parts = checkpointParts(entries);
+    const header = parts[2000];
+    expect(header?.kind).toBe('bytes');
+    expect([...(header as { bytes: Uint8Array }).bytes]).toEqual(reference(tag, dims, type, one));
+    expect(await collect(parts.slice(0, 2000))).toEqual(
+      new Uint8Array(
+        entries.slice(0, 1000).flatMap((entry) => [...reference(entry.name, [1], 'Float32', 4), 0, 0, 0, 0]),
+      ),
+    );
   });
 });

@@ -27,6 +27,91 @@ function lengthDelimited(field: number, payloadLength: number): number[] {
   return [(field << 3) | 2, ...varintBytes(payloadLength)];
 }
 
+/** Bytes of the varint of a non-negative safe integer. */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size += 1;
+  return size;
+}
+
+function putVarint(out: Uint8Array, at: number, value: number): number {
+  let rest = value;
+  let next = at;
+  while (rest >= 0x80) {
+    out[next++] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  out[next++] = rest;
+  return next;
+}
+
+/** A dim's varint: plain for the non-negative safe integers every real file has, int64 otherwise. */
+function dimVarint(dim: number): number[] | null {
+  return Number.isSafeInteger(dim) && dim >= 0 ? null : varintBytes(dim);
+}
+
+/**
+ * Where record headers are written: blocks of HEADER_BLOCK_BYTES handed out as views, so a
+ * million records are a few hundred buffers, not a million (each its own ArrayBuffer).
+ */
+class HeaderBlocks {
+  private block = new Uint8Array(0);
+  private used = 0;
+  take(length: number): Uint8Array {
+    if (this.used + length > this.block.length) {
+      this.block = new Uint8Array(Math.max(HEADER_BLOCK_BYTES, length));
+      this.used = 0;
+    }
+    const view = this.block.subarray(this.used, this.used + length);
+    this.used += length;
+    return view;
+  }
+}
+const HEADER_BLOCK_BYTES = 64 * 1024;
+
+function writeRecordHeader(
+  tag: string,
+  dims: readonly number[],
+  tensorType: string,
+  contentLength: number,
+  take: (length: number) => Uint8Array,
+): Uint8Array {
+  const tagBytes = textEncoder.encode(tag);
+  const typeBytes = textEncoder.encode(tensorType);
+  const odd = dims.map(dimVarint);
+  let dimsLength = 0;
+  for (let i = 0; i < dims.length; i += 1) dimsLength += 1 + (odd[i]?.length ?? varintSize(dims[i] as number));
+  const tensorHead = dimsLength + 1 + varintSize(typeBytes.length) + typeBytes.length + 1 + varintSize(contentLength);
+  const tensorLength = tensorHead + contentLength;
+  const valueHead = 1 + varintSize(tagBytes.length) + tagBytes.length + 1 + varintSize(tensorLength);
+  const valueLength = valueHead + tensorLength;
+  const out = take(1 + varintSize(valueLength) + valueHead + tensorHead);
+  let at = 0;
+  out[at++] = 0x0a; // Checkpoint.value
+  at = putVarint(out, at, valueLength);
+  out[at++] = 0x0a; // Value.tag
+  at = putVarint(out, at, tagBytes.length);
+  out.set(tagBytes, at);
+  at += tagBytes.length;
+  out[at++] = 0x12; // Value.tensor
+  at = putVarint(out, at, tensorLength);
+  for (let i = 0; i < dims.length; i += 1) {
+    out[at++] = 0x08; // TensorProto.dims, unpacked
+    const bytes = odd[i];
+    if (bytes) {
+      out.set(bytes, at);
+      at += bytes.length;
+    } else at = putVarint(out, at, dims[i] as number);
+  }
+  out[at++] = 0x12; // TensorProto.tensor_type
+  at = putVarint(out, at, typeBytes.length);
+  out.set(typeBytes, at);
+  at += typeBytes.length;
+  out[at++] = 0x1a; // TensorProto.tensor_content
+  putVarint(out, at, contentLength);
+  return out;
+}
+
 /**
  * The bytes of one record up to (not including) its tensor_content, so callers can stream the
  * content from elsewhere: `header ‖ content` is the whole record.
@@ -37,19 +122,7 @@ export function encodeRecordHeader(
   tensorType: string,
   contentLength: number,
 ): Uint8Array {
-  const tagBytes = textEncoder.encode(tag);
-  const typeBytes = textEncoder.encode(tensorType);
-  const dimBytes = dims.flatMap((dim) => [0x08, ...varintBytes(dim)]);
-  const tensorHead = [
-    ...dimBytes,
-    ...lengthDelimited(2, typeBytes.length),
-    ...typeBytes,
-    ...lengthDelimited(3, contentLength),
-  ];
-  const tensorLength = tensorHead.length + contentLength;
-  const valueHead = [...lengthDelimited(1, tagBytes.length), ...tagBytes, ...lengthDelimited(2, tensorLength)];
-  const valueLength = valueHead.length + tensorLength;
-  return new Uint8Array([...lengthDelimited(1, valueLength), ...valueHead, ...tensorHead]);
+  return writeRecordHeader(tag, dims, tensorType, contentLength, (length) => new Uint8Array(length));
 }
 
 export function encodeRecord(
@@ -107,6 +180,8 @@ export function checkpointParts(entries: readonly CkptRecordEntry[], options: Ck
   const sliceBytes = options.sliceBytes ?? CKPT_SLICE_BYTES;
   if (!Number.isSafeInteger(sliceBytes) || sliceBytes <= 0) throw internalError('sliceBytes must be positive');
   const parts: OutputPart[] = [];
+  const blocks = new HeaderBlocks();
+  const take = (length: number): Uint8Array => blocks.take(length);
   for (const entry of entries) {
     const length = totalLength(entry.content);
     if (entry.map) {
@@ -116,8 +191,9 @@ export function checkpointParts(entries: readonly CkptRecordEntry[], options: Ck
     // `for i in range(0, len(bytes), 512 MiB)`: an empty tensor produces no record at all.
     for (let start = 0; start < length; start += sliceBytes) {
       const end = Math.min(length, start + sliceBytes);
-      parts.push(bytesPart(encodeRecordHeader(entry.name, entry.dims, entry.tensorType, end - start)));
-      pushAll(parts, sliceParts(entry.content, start, end));
+      parts.push(bytesPart(writeRecordHeader(entry.name, entry.dims, entry.tensorType, end - start, take)));
+      // One record holds the whole content (every tensor below 512 MiB): its parts as they are.
+      pushAll(parts, start === 0 && end === length ? entry.content : sliceParts(entry.content, start, end));
     }
   }
   return parts;

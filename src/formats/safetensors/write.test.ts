@@ -4,7 +4,13 @@ import { MemorySource } from '../../io/byte-source';
 import { fixtureBytes, fixtureSource, hexToBytes } from '../../test/fixtures';
 import { bytesPart, readParts, type OutputPart } from '../parts';
 import { scanSafetensors } from './scan';
-import { compareUtf8, crcZeroRunOf, safetensorsOrder, safetensorsParts, type SafetensorsWriteEntry } from './write';
+import {
+  compareCodePoints,
+  crcZeroRunOf,
+  safetensorsOrder,
+  safetensorsParts,
+  type SafetensorsWriteEntry,
+} from './write';
 
 async function collect(parts: readonly OutputPart[]): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -82,7 +88,7 @@ describe('safetensorsParts', () => {
       'Bool',
     ]);
     // U+FF5E (3 UTF-8 bytes, one UTF-16 unit) sorts before U+1F600 (4 bytes, a surrogate pair ≥ 0xD800).
-    expect(compareUtf8('\u{FF5E}', '\u{1F600}')).toBeLessThan(0);
+    expect(compareCodePoints('\u{FF5E}', '\u{1F600}')).toBeLessThan(0);
     expect('\u{FF5E}' < '\u{1F600}').toBe(false);
   });
 
@@ -138,5 +144,45 @@ describe('names a plain object would swallow', () => {
     expect(index.tensors.map((t) => t.name).sort()).toEqual(['__proto__', 'hasOwnProperty']);
     expect(Object.hasOwn(index.metadata, '__proto__')).toBe(true);
     expect(Object.getOwnPropertyDescriptor(index.metadata, '__proto__')?.value).toBe('kept');
+  });
+});
+
+describe('the header written as text, in the writer order', () => {
+  const tiny = (name: string, dtype = 'Float32'): SafetensorsWriteEntry => ({
+    name,
+    dtype,
+    shape: [1],
+    content: [bytesPart(new Uint8Array(dtype === 'Float64' ? 8 : 4))],
+  });
+
+  it('names that look like array indices stay in name order (an object would list them first)', async () => {
+    const bytes = await collect(safetensorsParts(['b', '10', '2', 'a'].map((name) => tiny(name))));
+    const text = new TextDecoder().decode(bytes.subarray(8, 8 + Number(Buffer.from(bytes).readBigUInt64LE(0))));
+    expect([...text.matchAll(/"([^"]+)":\{"dtype"/g)].map((match) => match[1])).toEqual(['10', '2', 'a', 'b']);
+    const index = await scanSafetensors(new MemorySource(bytes));
+    expect(index.problems).toEqual([]);
+  });
+
+  it('a name repeated under another dtype is refused, as an object key could not hold both', () => {
+    expect(() => safetensorsParts([tiny('w'), tiny('x'), tiny('w', 'Float64')])).toThrow(
+      expect.objectContaining({ code: 'export-name-collision', details: expect.objectContaining({ tensor: 'w' }) }),
+    );
+  });
+
+  it('a header past 16 MiB is written in pieces that read back as one valid file', async () => {
+    const count = 20_000;
+    const entries = Array.from({ length: count }, (_, i) => tiny(`${'layer.'.repeat(150)}${i}.weight`));
+    const parts = safetensorsParts(entries, { format: 'pt' });
+    // The parts before the tensors' contents: the length, the encoded pieces, the padding.
+    expect(parts.length - count).toBeGreaterThan(2);
+    const bytes = await collect(parts);
+    const index = await scanSafetensors(new MemorySource(bytes));
+    expect(index.header?.length ?? 0).toBeGreaterThan(16 * 1024 * 1024);
+    expect(index.header?.length ?? 1).toBe(Math.ceil((index.header?.length ?? 1) / 8) * 8);
+    expect(index.tensors).toHaveLength(count);
+    expect(index.problems).toEqual([]);
+    expect(index.metadata).toEqual({ format: 'pt' });
+    const sorted = [...entries.map((entry) => entry.name)].sort();
+    expect(index.tensors.map((tensor) => tensor.name)).toEqual(sorted);
   });
 });

@@ -1,5 +1,5 @@
 import { pushAll } from '../../base/arrays';
-import { setOwn } from '../../base/own';
+import { firstOccurrences } from '../../base/duplicates';
 import { byteLengthOf, dtypeInfo, elementCount, safetensorsNameOf } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import { bytesPart, totalLength, type OutputPart } from '../parts';
@@ -38,20 +38,6 @@ const WRITTEN_DTYPES = [
 ] as const;
 const dtypeRank = new Map<string, number>(WRITTEN_DTYPES.map((name, rank) => [name, rank]));
 
-/** Rust `String` order: by UTF-8 bytes, i.e. by code point (JS `<` compares UTF-16 units). */
-export function compareUtf8(a: string, b: string): number {
-  return compareUtf8Bytes(textEncoder.encode(a), textEncoder.encode(b));
-}
-
-export function compareUtf8Bytes(left: Uint8Array, right: Uint8Array): number {
-  const length = Math.min(left.length, right.length);
-  for (let i = 0; i < length; i += 1) {
-    const diff = (left[i] as number) - (right[i] as number);
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
-}
-
 /** The safetensors dtype string of a MindSpore dtype, or a LensError for what MindSpore cannot write. */
 export function safetensorsDtypeFor(entry: { name: string; dtype: string }): string {
   const raw = safetensorsNameOf(entry.dtype);
@@ -66,42 +52,86 @@ export function safetensorsDtypeFor(entry: { name: string; dtype: string }): str
 }
 
 /**
+ * Two strings in code point order (UTF-8 byte order, Rust's `String` order) without encoding
+ * them: UTF-16 units compare the same way except that surrogates (U+D800–DFFF, the halves of
+ * code points above U+FFFF) must sort after U+E000–FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return codePointRank(x) - codePointRank(y);
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
+}
+
+/**
  * The official writer's order (`prepare()` in tensor.rs, ckpt-format.md §10.2): dtype descending
  * in enum order, then name ascending by UTF-8 bytes.
  */
 export function safetensorsOrder<T extends { name: string; dtype: string }>(entries: readonly T[]): T[] {
-  // Rank and UTF-8 bytes once per entry, not once per comparison.
-  const keyed = entries.map((entry) => ({
-    entry,
-    rank: dtypeRank.get(safetensorsDtypeFor(entry)) as number,
-    name: textEncoder.encode(entry.name),
-  }));
-  keyed.sort((a, b) => b.rank - a.rank || compareUtf8Bytes(a.name, b.name));
-  return keyed.map((item) => item.entry);
+  // The rank once per entry, not once per comparison.
+  const rank = new Map<string, number>();
+  const rankOf = (entry: T): number => {
+    let known = rank.get(entry.dtype);
+    if (known === undefined) {
+      known = dtypeRank.get(safetensorsDtypeFor(entry)) as number;
+      rank.set(entry.dtype, known);
+    }
+    return known;
+  };
+  for (const entry of entries) rankOf(entry);
+  return [...entries].sort((a, b) => rankOf(b) - rankOf(a) || compareCodePoints(a.name, b.name));
 }
+
+/** Header entries written as text at a time, then encoded. */
+const HEADER_BATCH = 4096;
+/** A header up to this size is one part; a larger one stays in its encoded pieces. */
+const JOINED_HEADER_BYTES = 16 * 1024 * 1024;
 
 /**
  * A whole safetensors file as output parts: u64le header length, compact JSON header
- * (`__metadata__` first when given, then tensors with dtype/shape/data_offsets), spaces up to a
- * multiple of 8, then the contents contiguously in the same order.
+ * (`__metadata__` first when given, then tensors with dtype/shape/data_offsets, in the writer's
+ * order), spaces up to a multiple of 8, then the contents contiguously in the same order. The
+ * header is written as text a few thousand entries at a time, never as one object of every
+ * tensor (a million of them were gigabytes).
  */
 export function safetensorsParts(
   entries: readonly SafetensorsWriteEntry[],
   metadata: Readonly<Record<string, string>> | null = null,
 ): OutputPart[] {
-  const seen = new Set<string>();
   for (const entry of entries) {
-    if (entry.name === '__metadata__' || seen.has(entry.name)) {
+    if (entry.name === '__metadata__')
       throw new LensError('export-name-collision', { tensor: entry.name, hint: 'safetensors names must be unique' });
-    }
-    seen.add(entry.name);
     safetensorsDtypeFor(entry);
   }
+  const repeats = firstOccurrences(entries.length, (at) => (entries[at] as SafetensorsWriteEntry).name);
+  if (repeats) {
+    const at = repeats.findIndex((first) => first >= 0);
+    throw new LensError('export-name-collision', {
+      tensor: (entries[at] as SafetensorsWriteEntry).name,
+      hint: 'safetensors names must be unique',
+    });
+  }
   const ordered = safetensorsOrder(entries);
-  const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = { ...metadata };
+  const headerParts: Uint8Array[] = [];
+  let headerBytes = 0;
+  const encode = (text: string): void => {
+    const bytes = textEncoder.encode(text);
+    headerParts.push(bytes);
+    headerBytes += bytes.length;
+  };
+  let batch: string[] = [metadata ? `{"__metadata__":${JSON.stringify({ ...metadata })}` : '{'];
   const contents: OutputPart[] = [];
   let offset = 0;
+  let first = !metadata;
   for (const entry of ordered) {
     const length = totalLength(entry.content);
     const info = dtypeInfo(entry.dtype);
@@ -109,21 +139,37 @@ export function safetensorsParts(
     if (length !== expected) {
       throw new LensError('export-size-mismatch', { tensor: entry.name, expected, actual: length });
     }
-    setOwn(header, entry.name, {
-      dtype: safetensorsDtypeFor(entry),
-      shape: [...entry.shape],
-      data_offsets: [offset, offset + length],
-    });
+    const separator = first ? '' : ',';
+    first = false;
+    batch.push(
+      `${separator}${JSON.stringify(entry.name)}:{"dtype":"${safetensorsDtypeFor(entry)}","shape":${JSON.stringify(entry.shape)},"data_offsets":[${offset},${offset + length}]}`,
+    );
+    if (batch.length >= HEADER_BATCH) {
+      encode(batch.join(''));
+      batch = [];
+    }
     offset += length;
     pushAll(contents, entry.content);
   }
-  const json = textEncoder.encode(JSON.stringify(header));
-  const padding = (8 - (json.length % 8)) % 8;
-  const headerBytes = new Uint8Array(8 + json.length + padding);
-  new DataView(headerBytes.buffer).setBigUint64(0, BigInt(json.length + padding), true);
-  headerBytes.set(json, 8);
-  headerBytes.fill(0x20, 8 + json.length);
-  return [bytesPart(headerBytes), ...contents];
+  batch.push('}');
+  encode(batch.join(''));
+  const padding = (8 - (headerBytes % 8)) % 8;
+  const lengthBytes = new Uint8Array(8);
+  new DataView(lengthBytes.buffer).setBigUint64(0, BigInt(headerBytes + padding), true);
+  const paddingBytes = new Uint8Array(padding).fill(0x20);
+  const parts: OutputPart[] = [];
+  if (headerBytes <= JOINED_HEADER_BYTES) {
+    // One part (one chunk, one Blob piece) for any header but a huge one.
+    const joined = new Uint8Array(8 + headerBytes + padding);
+    let at = 0;
+    for (const bytes of [lengthBytes, ...headerParts, paddingBytes]) {
+      joined.set(bytes, at);
+      at += bytes.length;
+    }
+    parts.push(bytesPart(joined));
+  } else for (const bytes of [lengthBytes, ...headerParts, paddingBytes]) parts.push(bytesPart(bytes));
+  pushAll(parts, contents);
+  return parts;
 }
 
 const integerDtypes = new Set(['Int8', 'UInt8', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64']);
