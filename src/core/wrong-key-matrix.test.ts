@@ -82,11 +82,31 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  ...[16, 24, 32].map((keyLength): Config => ({ name: `AES-GCM k${keyLength}`, mode: 'AES-GCM', layout: 'current', keyLength })),
-  ...[16, 24, 32].map((keyLength): Config => ({ name: `AES-CBC k${keyLength}`, mode: 'AES-CBC', layout: 'current', keyLength })),
+  ...[16, 24, 32].map((keyLength): Config => ({
+    name: `AES-GCM k${keyLength}`,
+    mode: 'AES-GCM',
+    layout: 'current',
+    keyLength,
+  })),
+  ...[16, 24, 32].map((keyLength): Config => ({
+    name: `AES-CBC k${keyLength}`,
+    mode: 'AES-CBC',
+    layout: 'current',
+    keyLength,
+  })),
   { name: 'SM4-CBC k16', mode: 'SM4-CBC', layout: 'current', keyLength: 16 },
-  ...[16, 32].map((keyLength): Config => ({ name: `legacy AES-GCM k${keyLength}`, mode: 'AES-GCM', layout: 'legacy', keyLength })),
-  ...[16, 32].map((keyLength): Config => ({ name: `legacy AES-CBC k${keyLength}`, mode: 'AES-CBC', layout: 'legacy', keyLength })),
+  ...[16, 32].map((keyLength): Config => ({
+    name: `legacy AES-GCM k${keyLength}`,
+    mode: 'AES-GCM',
+    layout: 'legacy',
+    keyLength,
+  })),
+  ...[16, 32].map((keyLength): Config => ({
+    name: `legacy AES-CBC k${keyLength}`,
+    mode: 'AES-CBC',
+    layout: 'legacy',
+    keyLength,
+  })),
 ];
 
 /** Plaintext sizes for 1, 2, 3 and 310 blocks of 4096 bytes. */
@@ -130,8 +150,7 @@ function build(config: Config, blocks: number, options: { shortPad?: boolean } =
   return pending;
 }
 
-const modeOption = (config: Config): { mode?: CipherMode } =>
-  config.layout === 'legacy' ? { mode: config.mode } : {};
+const modeOption = (config: Config): { mode?: CipherMode } => (config.layout === 'legacy' ? { mode: config.mode } : {});
 
 interface Outcome {
   code: string;
@@ -183,13 +202,14 @@ function expectWrongKey(outcome: Outcome, context: string): void {
 
 /** Wrong keys per case: many where a chance pass can happen (CBC, legacy), fewer where each is slow or cannot. */
 function wrongKeyCount(config: Config, blocks: number): number {
-  if (blocks > 3) return config.mode === 'AES-GCM' ? 40 : 150;
+  if (blocks > 3) return config.mode === 'AES-GCM' ? 20 : 40;
   if (config.layout === 'current' && config.mode === 'AES-GCM') return 300;
-  if (config.layout === 'legacy' && config.mode === 'AES-GCM') return 1000;
-  return 2000;
+  if (config.layout === 'legacy' && config.mode === 'AES-GCM') return 300;
+  return blocks === 1 ? 2000 : 1000;
 }
 
 describe('wrong keys in every mode, key length and block count: always "Wrong key"', () => {
+  const chances = { block0: 0, others: 0 };
   const cases = CONFIGS.flatMap((config) => BLOCK_COUNTS.map(([blocks]) => [config.name, blocks, config] as const));
   it.each(cases)('%s, %i blocks', async (_name, blocks, config) => {
     const built = await build(config, blocks);
@@ -209,20 +229,29 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
       if (!cbc) continue;
       // What the sentence says about the blocks must be what OpenSSL finds.
       const pads = oraclePads(built, key);
-      expect(pads.some((pad) => pad !== null && pad >= 4), context).toBe(false);
+      expect(
+        pads.some((pad) => pad !== null && pad >= 4),
+        context,
+      ).toBe(false);
       const failing = pads.flatMap((pad, block) => (pad === null ? [block] : []));
       if (pads[0] !== null) block0ByChance += 1;
       if (failing.some((block) => block > 0) && pads.slice(1).some((pad) => pad !== null)) othersByChance += 1;
       const named = (outcome.details.blocksTried as number[] | undefined) ?? [];
       for (const block of named) expect(failing, `${context}: block ${block} named as failing`).toContain(block);
       if (outcome.details.failedCount !== undefined) expect(outcome.details.failedCount, context).toBe(failing.length);
+      // Block 0 passing its padding check is never said to fail it.
       if (pads[0] !== null) expect(outcome.detail, context).not.toMatch(/^Cipher block 0 does not decrypt/);
+      if (failing.length === 0) expect(outcome.detail, context).toMatch(/pass(es)? (its|their) padding check/);
     }
-    if (cbc && blocks <= 3) {
-      // The 1-in-256 chance did happen, several times: those verdicts were checked above.
-      expect(block0ByChance, 'block 0 passing its padding check by chance').toBeGreaterThanOrEqual(3);
-    }
-    if (cbc && blocks > 3) expect(othersByChance, 'another block passing by chance').toBeGreaterThan(10);
+    chances.block0 += block0ByChance;
+    chances.others += othersByChance;
+  });
+
+  it('the 1-in-256 chances did happen, many times, in the cases above (their verdicts were checked there)', () => {
+    // About 6 × 4,000 / 256 ≈ 94 wrong keys whose block 0 passes its padding check, and most
+    // wrong keys on the 310-block files have some other block passing.
+    expect(chances.block0, 'block 0 passing its padding check by chance').toBeGreaterThanOrEqual(40);
+    expect(chances.others, 'another block passing while some fail').toBeGreaterThanOrEqual(100);
   });
 
   it.each(['AES-CBC', 'SM4-CBC'] as const)(
@@ -234,7 +263,7 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
       for (const blocks of [1, 2, 3]) {
         const next = random(blocks + 99);
         const key = randomBytes(next, 16);
-        const garbage = randomBytes(next, (blocks - 1) * BLOCK_BYTES + 15 * 16 + 15);
+        const garbage = randomBytes(next, (blocks - 1) * (BLOCK_BYTES - 1) + 15 * 16 + 15);
         const bytes = await encryptBytes(garbage, { mode, key, blockBytes: BLOCK_BYTES - 1 });
         // blockBytes 4095: 15 mod 16, a 1-byte pad in every block.
         const config: Config = { name: mode, mode, layout: 'current', keyLength: 16 };
@@ -279,7 +308,7 @@ describe('the fixtures and vectors of ../shared/fixtures/crypto with wrong keys'
     const bytes = new Uint8Array(readFileSync(fixturePath('crypto', file.file)));
     const config: Config = { name: file.file, mode: file.mode as CipherMode, layout: 'current', keyLength: 16 };
     expect((await open(bytes, hexToBytes(file.key as string), config)).code).toBe('ok');
-    const next = random(file.length);
+    const next = random(file.length + file.file.length * 131 + (file.mode as string).length);
     let chance = 0;
     for (let i = 0; i < 1500; i += 1) {
       const key = randomBytes(next, 16);
@@ -364,7 +393,7 @@ interface DamageCase {
   edit: Edit;
   /** 3: an integrity finding; 1: "Wrong key" (no intact block can prove the key); [0, 3]: CBC content the format cannot check. */
   expected: (config: Config, blocks: number) => number | readonly number[];
-  pattern?: RegExp;
+  pattern?: RegExp | ((config: Config) => RegExp | null);
 }
 
 function damageCases(blocks: number): DamageCase[] {
@@ -378,7 +407,12 @@ function damageCases(blocks: number): DamageCase[] {
       edit: flipAt(tailOf(block)),
       expected: (config) =>
         config.layout === 'legacy' && config.mode === 'AES-GCM' ? [0, 1, 3] : blocks === 1 ? 1 : 3,
-      pattern: blocks === 1 ? /^Wrong key/ : new RegExp(`Cipher block ${block} (is corrupted|does not)`),
+      pattern: (config) =>
+        config.layout === 'legacy' && config.mode === 'AES-GCM'
+          ? null
+          : blocks === 1
+            ? /^Wrong key/
+            : new RegExp(`Cipher block ${block} is corrupted`),
     });
     out.push({
       name: `block ${block}'s first ciphertext byte altered`,
@@ -400,12 +434,12 @@ function damageCases(blocks: number): DamageCase[] {
       out.push({
         name: `block ${block} removed`,
         edit: (bytes, table) => concatBytes(blocksOf(bytes, table).filter((_, i) => i !== block)),
-        expected: (config) => (config.layout === 'legacy' && config.mode === 'AES-GCM' && block !== 0 ? [1, 3] : 3),
+        expected: (config) => (config.layout === 'legacy' && config.mode === 'AES-GCM' ? [1, 3] : 3),
       });
       out.push({
         name: `block ${block} repeated`,
         edit: (bytes, table) => concatBytes(blocksOf(bytes, table).flatMap((b, i) => (i === block ? [b, b] : [b]))),
-        expected: (config) => (config.layout === 'legacy' && config.mode === 'AES-GCM' && block !== 0 ? [1, 3] : 3),
+        expected: (config) => 3,
       });
     }
     out.push({
@@ -415,7 +449,7 @@ function damageCases(blocks: number): DamageCase[] {
         [parts[last - 1], parts[last]] = [parts[last] as Uint8Array, parts[last - 1] as Uint8Array];
         return concatBytes(parts);
       },
-      expected: (config) => (config.layout === 'legacy' && config.mode === 'AES-GCM' && last > 1 ? [1, 3] : 3),
+      expected: (config) => (config.layout === 'legacy' && config.mode === 'AES-GCM' ? [1, 3] : 3),
     });
   }
   out.push({
@@ -446,13 +480,15 @@ describe('the right key on damaged files: verify says damage (exit 3), never "Wr
       const context = `${config.name}, ${blocks} blocks, ${damage.name}: ${run.text}`;
       if (typeof expected === 'number') expect(run.code, context).toBe(expected);
       else expect(expected, context).toContain(run.code);
-      if (damage.pattern) expect(run.text, context).toMatch(damage.pattern);
+      const pattern = typeof damage.pattern === 'function' ? damage.pattern(config) : damage.pattern;
+      if (pattern) expect(run.text, context).toMatch(pattern);
       if (run.code === 3) expect(run.text, context).not.toMatch(/Wrong key/);
       // "The key is right" only when a block other than the damaged one proved it.
-      const proof = /key is right: block (\d+)|padding of cipher block (\d+) checks|cipher block (\d+) authenticated/.exec(
-        run.text,
-      );
-      if (/key is right/.test(run.text)) expect(proof, context).not.toBeNull();
+      const proof =
+        /key is right: block (\d+)|padding of cipher block (\d+) checks|cipher block (\d+) authenticated|every cipher block read up to that point authenticates/.exec(
+          run.text,
+        );
+      if (/The key is right/.test(run.text)) expect(proof, context).not.toBeNull();
     }
   });
 
