@@ -90,6 +90,7 @@ export type ErrorCode =
   | 'name-map-too-large'
   | 'name-map-collision'
   | 'key-file-too-large'
+  | 'key-file-not-a-key'
   // export (re-saving as save_checkpoint would)
   | 'export-unknown-tensor'
   | 'export-name-collision'

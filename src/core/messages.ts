@@ -763,6 +763,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         detail: `${String(details.file)} holds ${plural(Number(details.actual), 'byte')}; a key file holds one key as text (at most ${plural(Number(details.limit), 'byte')}), so this is not one.`,
         action: "Give a file that holds only the key, as hex digits or as a Python bytes literal b'...'.",
       };
+    case 'key-file-not-a-key':
+      return {
+        title: 'The key file does not hold a key',
+        detail: `${String(details.file)}${details.hint ? ` (${details.hint})` : ''} ${describeKeyFileContent(details)}. A key file holds one key: 32, 48 or 64 hex digits (a key of 16, 24 or 32 bytes: AES takes all three, SM4 16), or a Python bytes literal b'...' of 16, 24 or 32 bytes.`,
+        action:
+          details.actual === 'length' && details.expected === 'hex'
+            ? "Put only the key in the file. If the file holds the key as text (as save_checkpoint(enc_key=b'...') was given it), write it as a bytes literal b'...'."
+            : "Put only the key in the file, as hex digits or as a Python bytes literal b'...'.",
+      };
     case 'name-map-collision':
       return {
         title: 'The name map gives two parameters one name',
@@ -1435,6 +1444,33 @@ export function describeKeyProblem(problem: KeyProblem): string {
       return `"\\x" must be followed by two hex digits (at character ${problem.at}).`;
     case 'text-unknown-escape':
       return `Unknown escape "\\${problem.escape}" at character ${problem.at}.`;
+  }
+}
+
+/** What a key file holds instead of a key (cli/key-options), never its bytes. */
+function describeKeyFileContent(details: ErrorDetails): string {
+  const count = Number(details.limit ?? 0);
+  switch (details.actual) {
+    case 'empty':
+      return 'is empty (or holds only spaces and line ends)';
+    case 'binary':
+      return `holds ${plural(count, 'byte')} of binary data, not text (a raw key must be written as hex, e.g. with xxd -p)`;
+    case 'length':
+      return details.expected === 'text'
+        ? `holds a bytes literal of ${plural(count, 'byte')}, a length no mode takes`
+        : `holds ${plural(count * 2, 'hex digit')}, a key of ${plural(count, 'byte')}, a length no mode takes`;
+    case 'hex-odd-digits':
+      return `holds ${plural(count, 'hex digit')}, an odd number, so not whole bytes`;
+    case 'hex-not-digits':
+      return "holds text that is neither hex digits nor a bytes literal b'...'";
+    case 'text-not-ascii':
+      return 'holds a bytes literal with characters outside ASCII (write other bytes as \\xNN)';
+    case 'text-bad-hex-escape':
+      return 'holds a bytes literal with a "\\x" not followed by two hex digits';
+    case 'text-unknown-escape':
+      return 'holds a bytes literal with an escape Python does not know';
+    default:
+      return 'does not hold a key';
   }
 }
 
