@@ -47,8 +47,9 @@ async function keyFromFile(file: string, flag: string): Promise<Uint8Array> {
     new LensError('key-file-not-a-key', { file, hint: `${flag}-file`, actual, ...extra });
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   // Binary: bytes that are not UTF-8, or control characters other than tab and line ends.
-  if (text.includes('\uFFFD') || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
-    throw notAKey('binary', { limit: bytes.length });
+  const control = (code: number): boolean =>
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+  if (text.includes('\uFFFD') || bytes.some(control)) throw notAKey('binary', { limit: bytes.length });
   if (text.trim() === '') throw notAKey('empty');
   const literal = /^\s*b['"]/.test(text);
   const parsed = literal ? parseTextKey(text.trim()) : parseHexKey(text);

@@ -439,7 +439,7 @@ function damageCases(blocks: number): DamageCase[] {
       out.push({
         name: `block ${block} repeated`,
         edit: (bytes, table) => concatBytes(blocksOf(bytes, table).flatMap((b, i) => (i === block ? [b, b] : [b]))),
-        expected: (config) => 3,
+        expected: () => 3,
       });
     }
     out.push({
