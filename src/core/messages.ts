@@ -62,7 +62,7 @@ function describeCbcWrongKey(details: ErrorDetails, count: number, at: string): 
   }
   const lead =
     pad !== undefined
-      ? `Cipher block 0's padding checks with this key, but with only ${plural(pad, 'byte')}, which a wrong key gives about one time in ${(256 ** pad).toLocaleString('en-US')}, so it proves nothing${at}`
+      ? `Cipher block 0's padding checks with this key, but with only ${plural(pad, 'byte')}, which a wrong key gives about one time in ${(256 ** pad).toLocaleString('en-US')}, so it proves nothing${details.hint ? ` (${details.hint})` : ''}${at}`
       : `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${details.hint ?? 'the CBC padding is invalid'})${at}`;
   if (count === 1) {
     return `${lead}. ${either} the block was altered; with one block the two cannot be told apart, and a wrong key is far more likely.`;

@@ -292,6 +292,27 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
     expectWrongKey(await open(bytes, key, config), 'legacy GCM record-like garbage');
   });
 
+  it('1.3–1.6 files read with the wrong mode: "Wrong key", naming the mode as the other suspect', async () => {
+    const next = random(1316);
+    const key = randomBytes(next, 16);
+    // Whole 16-byte units, so AES-GCM ciphertext can be read as AES-CBC at all.
+    const plaintext = checkpoint(3 * BLOCK_BYTES, 5);
+    const whole = plaintext.subarray(0, plaintext.length - (plaintext.length % 16));
+    for (const [written, read] of [
+      ['AES-GCM', 'AES-CBC'],
+      ['AES-CBC', 'AES-GCM'],
+    ] as const) {
+      const bytes = legacyBlocks(whole, key, () => randomBytes(next, 16), written, BLOCK_BYTES);
+      const config: Config = { name: 'legacy', mode: read, layout: 'legacy', keyLength: 16 };
+      const outcome = await open(bytes, key, config);
+      expectWrongKey(outcome, `legacy ${written} read as ${read}`);
+      expect(outcome.detail).toMatch(/1\.3–1\.6/);
+      const run = await cli('verify', save(bytes), '--key', hex(key), '--mode', read);
+      expect(run.code).toBe(1);
+      expect(run.text).toMatch(/^Wrong key: .*1\.3–1\.6/);
+    }
+  });
+
   it('SM4-CBC with a key of another length is "the key has the wrong length", not a wrong key or damage', async () => {
     const built = await build(CONFIGS.find((config) => config.mode === 'SM4-CBC') as Config, 2);
     for (const length of [15, 24, 32]) {

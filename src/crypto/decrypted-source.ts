@@ -229,6 +229,10 @@ export function planUnits(
  */
 const KEY_PROOF_PAD_BYTES = 4;
 
+/** 1.3–1.6 files record no mode: an AES-GCM one read as AES-CBC fails its padding as a wrong key does. */
+const LEGACY_NO_MODE =
+  'files of MindSpore 1.3–1.6 do not record their mode, and an AES-GCM one read as AES-CBC gives the same';
+
 /** A wrong-key verdict names at most this many of the blocks that failed (the first ones and the last). */
 const NAMED_BLOCKS = 6;
 
@@ -281,8 +285,13 @@ async function checkCbcBlocks(
     throw new LensError('crypto-wrong-key', {
       block: 0,
       ...(firstPad === null || firstPad === undefined
-        ? { hint: 'the CBC padding is invalid' }
-        : { shortPad: firstPad }),
+        ? {
+            hint:
+              table.layout === 'legacy'
+                ? `the CBC padding is invalid; ${LEGACY_NO_MODE}`
+                : 'the CBC padding is invalid',
+          }
+        : { shortPad: firstPad, ...(table.layout === 'legacy' ? { hint: LEGACY_NO_MODE } : {}) }),
       blocksTried:
         failing.length <= NAMED_BLOCKS
           ? failing
