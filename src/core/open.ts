@@ -128,6 +128,25 @@ function unprovenWrongKey(table: FrameTable, reason: string, cause?: unknown): L
   );
 }
 
+/**
+ * An encrypted checkpoint passed through a text conversion: the cipher block magic's first byte
+ * (D8, D9 or DA, not UTF-8 on its own) became the replacement character EF BF BD, and so did
+ * every other such byte. Not "not encrypted" or "not a checkpoint": damaged throughout.
+ */
+function mangledCipherMagic(head: Uint8Array): LensError | null {
+  const prefix = [0xef, 0xbf, 0xbd, 0x5e, 0x3a, 0x7f];
+  if (head.length < prefix.length || prefix.some((byte, i) => head[i] !== byte)) return null;
+  let count = 0;
+  for (let at = 0; at + 2 < head.length; at += 1)
+    if (head[at] === 0xef && head[at + 1] === 0xbf && head[at + 2] === 0xbd) count += 1;
+  return new LensError('ckpt-text-mangled', {
+    offset: 0,
+    actual: count,
+    limit: head.length,
+    hint: 'The file begins with EF BF BD 5E 3A 7F where an encrypted MindSpore checkpoint begins with its cipher block magic (D8, D9 or DA, then 5E 3A 7F)',
+  });
+}
+
 /** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */
 export async function openCheckpoint(
   source: ByteSource,
@@ -139,6 +158,8 @@ export async function openCheckpoint(
   const guess = detectEncryption(head);
   if (!guess.encrypted) {
     if (source.size === 0) throw new LensError('empty-file');
+    const mangled = mangledCipherMagic(head);
+    if (mangled) throw mangled;
     if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
     const index = await indexPlainFile(source, scanOptions, head);
     // A torch zip's storages placed without reading their local headers: each is checked when

@@ -527,3 +527,24 @@ describe('the right key on damaged files: verify says damage (exit 3), never "Wr
     },
   );
 });
+
+describe('an encrypted file mangled by a text conversion', () => {
+  const files = vectors.checkpoint_fixtures.files.filter((file) => file.mode !== null);
+  it.each(files.map((file) => [file.file, file] as const))(
+    '%s: "mangled by a text conversion", with or without the key — not "not encrypted" or "not a checkpoint"',
+    async (_name, file) => {
+      const original = readFileSync(fixturePath('crypto', file.file));
+      // What an editor or a copy-paste does: bytes that are not UTF-8 become EF BF BD.
+      const mangled = save(new Uint8Array(Buffer.from(original.toString('utf8'), 'utf8')));
+      for (const argv of [
+        ['inspect', mangled, '--key', file.key as string],
+        ['verify', mangled],
+      ]) {
+        const run = await cli(...argv);
+        expect(run.code).toBe(1);
+        expect(run.text).toMatch(/^The file was mangled by a text conversion: .*cipher block magic/);
+        expect(run.text).not.toMatch(/not encrypted|Not a checkpoint/);
+      }
+    },
+  );
+});
