@@ -64,6 +64,7 @@ export type ErrorCode =
   | 'crypto-block-empty'
   | 'crypto-truncated'
   | 'crypto-trailing-bytes'
+  | 'crypto-block-repeated'
   | 'crypto-too-many-blocks'
   | 'crypto-crc-trailer'
   // filter expressions, MindSpore selection, manifests, name maps, the load diff
@@ -89,6 +90,7 @@ export type ErrorCode =
   | 'name-map-too-large'
   | 'name-map-collision'
   | 'key-file-too-large'
+  | 'key-file-not-a-key'
   // export (re-saving as save_checkpoint would)
   | 'export-unknown-tensor'
   | 'export-name-collision'
@@ -159,9 +161,16 @@ export interface ErrorDetails {
   block?: number;
   /** Encrypted files: a block that decrypted and verified with the key (so the key is right). */
   keyBlock?: number;
-  /** Encrypted files: the blocks tried with the key, and how many the file has. */
+  /**
+   * Encrypted files, a wrong key: the blocks that failed with it (all of them, or a few when
+   * `failedCount` says more failed), and how many blocks the file has.
+   */
   blocksTried?: number[];
   blockCount?: number;
+  /** CBC, a wrong key: how many blocks failed their padding check (every block was checked). */
+  failedCount?: number;
+  /** CBC, a wrong key: block 0's padding checked, with this many bytes (too few to prove a key). */
+  shortPad?: number;
   limit?: number;
   /** A .ckpt cut short: how many records before the cut are whole. */
   recordsRead?: number;

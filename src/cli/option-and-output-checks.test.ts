@@ -159,9 +159,10 @@ describe('--key-file: a key kept out of the process list, read through the bound
     expect(text(both)).toContain('give --key one way');
     const bad = path.join(work, 'bad.hex');
     writeFileSync(bad, 'not a key');
+    // What a key file holds is input, not the command line: bad input (1), not a usage error.
     const notKey = await run('inspect', GCM, '--key-file', bad);
-    expect(notKey.code).toBe(2);
-    expect(text(notKey)).toContain(`--key-file ${bad}:`);
+    expect(notKey.code).toBe(1);
+    expect(text(notKey)).toContain(`The key file does not hold a key: ${bad} (--key-file) holds text`);
   });
 });
 

@@ -41,6 +41,55 @@ const listNumbers = (values: readonly number[]): string =>
     ? values.map(String).join('')
     : `${values.slice(0, -1).join(', ')} and ${String(values[values.length - 1])}`;
 
+/**
+ * A wrong key on a CBC file, whose every block's padding was checked: only what was found —
+ * how many blocks failed (a few by number), and that the ones passing a padding of 1 to 3 bytes
+ * (a wrong key does, about one time in 256 per block) prove nothing.
+ */
+function describeCbcWrongKey(details: ErrorDetails, count: number, at: string): string {
+  const failed = details.failedCount ?? 0;
+  const named = details.blocksTried ?? [];
+  const pad = details.shortPad;
+  const block0Failed = pad === undefined && failed > 0 && named[0] === 0;
+  const short = 'with 1 to 3 bytes of padding, which a wrong key gives about one time in 256 per block';
+  const either = 'Either the key is not the one the file was saved with, or';
+  if (failed === 0) {
+    // Every block passed a short check, and the plaintext says what the padding could not.
+    const reason = details.hint ?? 'the decrypted bytes are not a checkpoint';
+    return count === 1
+      ? `Cipher block 0, the only block, passes its padding check with this key, but ${short.replace(' per block', '')}, and ${reason}${at}. ${either} the block was altered; with one block the two cannot be told apart, and a wrong key is far more likely.`
+      : `All ${count.toLocaleString('en-US')} cipher blocks pass their padding check with this key, but ${short}, and ${reason}${at}. No block's padding proves the key. ${either} the file was altered, which is far less likely.`;
+  }
+  const lead =
+    pad !== undefined
+      ? `Cipher block 0's padding checks with this key, but with only ${plural(pad, 'byte')}, which a wrong key gives about one time in ${(256 ** pad).toLocaleString('en-US')}, so it proves nothing${details.hint ? ` (${details.hint})` : ''}${at}`
+      : `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${details.hint ?? 'the CBC padding is invalid'})${at}`;
+  if (count === 1) {
+    return `${lead}. ${either} the block was altered; with one block the two cannot be told apart, and a wrong key is far more likely.`;
+  }
+  const others = count - 1;
+  const othersFailed = failed - (block0Failed ? 1 : 0);
+  const othersPassed = others - othersFailed;
+  const namedOthers = named.filter((block) => block !== 0);
+  const list =
+    namedOthers.length === othersFailed
+      ? `${othersFailed === 1 ? 'block' : 'blocks'} ${listNumbers(namedOthers)}`
+      : `among them blocks ${listNumbers(namedOthers)}`;
+  const clauses: string[] = [];
+  if (othersFailed > 0) {
+    clauses.push(
+      `${othersFailed === others ? (others === 1 ? 'the other block fails' : `all ${others.toLocaleString('en-US')} other blocks fail`) : `${othersFailed.toLocaleString('en-US')} of the other ${others.toLocaleString('en-US')} blocks fail`} the padding check too (${list})`,
+    );
+  }
+  if (othersPassed > 0) {
+    const all = othersPassed === others;
+    clauses.push(
+      `${all ? (others === 1 ? 'the other block passes' : `the other ${others.toLocaleString('en-US')} blocks pass`) : `${othersPassed.toLocaleString('en-US')} ${othersPassed === 1 ? 'passes' : 'pass'}`} the padding check ${short}, so ${othersPassed === 1 ? 'that proves' : 'those prove'} nothing`,
+    );
+  }
+  return `${lead}; ${clauses.join(', and ')}. No block's padding proves the key. ${either} every block that fails was altered, which is far less likely.`;
+}
+
 /** A clause as a sentence: a full stop added unless it already ends in one. */
 const withStop = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
@@ -347,13 +396,17 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
           : 'Enter the exact key given to save_checkpoint(enc_key=…): 32, 48 or 64 hex digits for AES, 32 for SM4.',
       };
     case 'crypto-wrong-key': {
-      const reason = details.hint ?? 'the check failed';
-      const others = (details.blocksTried ?? []).filter((block) => block !== 0);
       const count = details.blockCount ?? 1;
       const detail =
-        others.length === 0
-          ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
-          : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
+        details.failedCount !== undefined
+          ? describeCbcWrongKey(details, count, at)
+          : (() => {
+              const reason = details.hint ?? 'the check failed';
+              const others = (details.blocksTried ?? []).filter((block) => block !== 0);
+              return others.length === 0
+                ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
+                : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
+            })();
       return {
         title: 'Wrong key',
         detail,
@@ -471,6 +524,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         title: 'Extra bytes after the encrypted blocks',
         detail: `After its ${String(details.blockCount ?? '?')} complete cipher block${details.blockCount === 1 ? '' : 's'} the file has ${bytes(details.actual)} that do not form a block: they do not start with the block magic${at}. Something was appended to the file; MindSpore's reader fails on them.`,
         action: `Remove the last ${bytes(details.actual)} of the file, or get the original file.`,
+      };
+    case 'crypto-block-repeated':
+      return {
+        title: 'An encrypted block is repeated',
+        detail: `Cipher block ${String(details.block ?? '?')} carries the same IV as block ${String(details.actual ?? '?')}${at}. save_checkpoint draws a fresh random IV for every block, so a block was copied into the file (or the file was not written by MindSpore); MindSpore's reader does not check this and would read the copy as data.`,
+        action: 'Get a fresh copy of the file; its contents cannot be trusted.',
       };
     case 'crypto-too-many-blocks':
       return {
@@ -703,6 +762,15 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
         title: 'The key file is too large',
         detail: `${String(details.file)} holds ${plural(Number(details.actual), 'byte')}; a key file holds one key as text (at most ${plural(Number(details.limit), 'byte')}), so this is not one.`,
         action: "Give a file that holds only the key, as hex digits or as a Python bytes literal b'...'.",
+      };
+    case 'key-file-not-a-key':
+      return {
+        title: 'The key file does not hold a key',
+        detail: `${String(details.file)}${details.hint ? ` (${details.hint})` : ''} ${describeKeyFileContent(details)}. A key file holds one key: 32, 48 or 64 hex digits (a key of 16, 24 or 32 bytes: AES takes all three, SM4 16), or a Python bytes literal b'...' of 16, 24 or 32 bytes.`,
+        action:
+          details.actual === 'length' && details.expected === 'hex'
+            ? "Put only the key in the file. If the file holds the key as text (as save_checkpoint(enc_key=b'...') was given it), write it as a bytes literal b'...'."
+            : "Put only the key in the file, as hex digits or as a Python bytes literal b'...'.",
       };
     case 'name-map-collision':
       return {
@@ -1378,6 +1446,33 @@ export function describeKeyProblem(problem: KeyProblem): string {
       return `"\\x" must be followed by two hex digits (at character ${problem.at}).`;
     case 'text-unknown-escape':
       return `Unknown escape "\\${problem.escape}" at character ${problem.at}.`;
+  }
+}
+
+/** What a key file holds instead of a key (cli/key-options), never its bytes. */
+function describeKeyFileContent(details: ErrorDetails): string {
+  const count = Number(details.limit ?? 0);
+  switch (details.actual) {
+    case 'empty':
+      return 'is empty (or holds only spaces and line ends)';
+    case 'binary':
+      return `holds ${plural(count, 'byte')} of binary data, not text (a raw key must be written as hex, e.g. with xxd -p)`;
+    case 'length':
+      return details.expected === 'text'
+        ? `holds a bytes literal of ${plural(count, 'byte')}, a length no mode takes`
+        : `holds ${plural(count * 2, 'hex digit')}, a key of ${plural(count, 'byte')}, a length no mode takes`;
+    case 'hex-odd-digits':
+      return `holds ${plural(count, 'hex digit')}, an odd number, so not whole bytes`;
+    case 'hex-not-digits':
+      return "holds text that is neither hex digits nor a bytes literal b'...'";
+    case 'text-not-ascii':
+      return 'holds a bytes literal with characters outside ASCII (write other bytes as \\xNN)';
+    case 'text-bad-hex-escape':
+      return 'holds a bytes literal with a "\\x" not followed by two hex digits';
+    case 'text-unknown-escape':
+      return 'holds a bytes literal with an escape Python does not know';
+    default:
+      return 'does not hold a key';
   }
 }
 

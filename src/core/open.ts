@@ -17,19 +17,30 @@ const OUR_LIMITS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A structural error in the plaintext of a CBC file. CBC carries no integrity check: an altered
- * cipher block decrypts to garbage, and passes the padding check whenever that garbage ends in
- * valid padding (about one time in 256), so the parse is the first to notice. With the key
- * proven by another block's padding, the file is damaged or was tampered with (an integrity
- * finding); with no block proving it, a wrong key gives the same, and the sentence says both.
- * AES-GCM authenticates each block on its own: every block read so far is as it was encrypted,
- * but a block removed, repeated or moved (or damage before encryption) still makes a plaintext
- * that does not parse — never a download cut short, as the frames were whole. Legacy (1.3–1.6)
- * files prove no key at all, so they get the unproven sentence.
+ * A structural error in the decrypted bytes. CBC carries no integrity check: an altered cipher
+ * block decrypts to garbage, and passes the padding check whenever that garbage ends in valid
+ * padding (about one time in 256), so the parse is the first to notice. With the key proven by a
+ * block's padding, the file is damaged or was tampered with (an integrity finding). AES-GCM
+ * authenticates each block on its own: every block read so far is as it was encrypted, but a
+ * block removed, repeated or moved (or damage before encryption) still makes a plaintext that
+ * does not parse — never a download cut short, as the frames were whole.
+ * With no block proving the key (legacy 1.3–1.6 files, whose AES-GCM has no tag; CBC blocks that
+ * all passed a short padding check), a whole first record is what proves it: failing before the
+ * first record ends, nothing has shown the key to be right, and it is a wrong key — what a wrong
+ * key gives when its garbage happens to begin like a record. After it, the neutral sentence:
+ * a wrong key or damage.
  */
-function damagedOnceDecrypted(error: unknown, table: FrameTable, plaintext: DecryptedSource): unknown {
+function damagedOnceDecrypted(
+  error: unknown,
+  table: FrameTable,
+  plaintext: DecryptedSource,
+  firstRecordEnd: number,
+): unknown {
   if (!(error instanceof LensError) || !error.code.startsWith('ckpt-') || OUR_LIMITS.has(error.code)) return error;
   const offset = error.details.offset;
+  if (plaintext.keyBlock === null && (offset === undefined || offset < firstRecordEnd)) {
+    return unprovenWrongKey(table, 'the decrypted bytes begin like a checkpoint record but do not hold one', error);
+  }
   return new LensError(
     'crypto-plaintext-damaged',
     {
@@ -44,6 +55,19 @@ function damagedOnceDecrypted(error: unknown, table: FrameTable, plaintext: Decr
     },
     error,
   );
+}
+
+/** Where the first record ends (its length varint after the 0x0a), from the bytes that begin it. */
+function recordEnd(start: Uint8Array): number {
+  let value = 0;
+  let scale = 1;
+  for (let at = 1; at < start.length && at <= 8; at += 1) {
+    const byte = start[at] as number;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return at + 1 + value;
+    scale *= 128;
+  }
+  return Number.MAX_SAFE_INTEGER;
 }
 
 export interface OpenedCheckpoint {
@@ -79,18 +103,48 @@ export interface CheckpointOpenOptions extends OpenOptions {
  * missing, out of place, or not a checkpoint (AES-GCM blocks authenticate one by one).
  */
 function notACheckpointOnceDecrypted(table: FrameTable, keyBlock: number | null): LensError {
-  if (keyBlock === null) {
-    return new LensError('crypto-wrong-key', {
+  if (keyBlock === null) return unprovenWrongKey(table, 'the decrypted bytes are not a checkpoint');
+  return new LensError('crypto-plaintext-not-checkpoint', { block: 0, keyBlock, expected: table.mode, offset: 0 });
+}
+
+/**
+ * A wrong key found by the plaintext, no block having proven the key: for CBC, every block's
+ * padding checked, with too few bytes to prove anything (failedCount 0); 1.3–1.6 files carry no
+ * key check at all, so the wrong mode gives the same.
+ */
+function unprovenWrongKey(table: FrameTable, reason: string, cause?: unknown): LensError {
+  return new LensError(
+    'crypto-wrong-key',
+    {
       block: 0,
       hint:
         table.layout === 'legacy'
-          ? 'the decrypted bytes are not a checkpoint; files of MindSpore 1.3–1.6 carry no key check, so the wrong mode gives the same'
-          : 'the decrypted bytes are not a checkpoint',
-      blocksTried: [0],
+          ? `${reason}; files of MindSpore 1.3–1.6 carry no key check, so the wrong mode gives the same`
+          : reason,
       blockCount: table.count,
-    });
-  }
-  return new LensError('crypto-plaintext-not-checkpoint', { block: 0, keyBlock, expected: table.mode, offset: 0 });
+      ...(table.mode === 'AES-GCM' ? { blocksTried: [0] } : { blocksTried: [], failedCount: 0 }),
+    },
+    cause,
+  );
+}
+
+/**
+ * An encrypted checkpoint passed through a text conversion: the cipher block magic's first byte
+ * (D8, D9 or DA, not UTF-8 on its own) became the replacement character EF BF BD, and so did
+ * every other such byte. Not "not encrypted" or "not a checkpoint": damaged throughout.
+ */
+function mangledCipherMagic(head: Uint8Array): LensError | null {
+  const prefix = [0xef, 0xbf, 0xbd, 0x5e, 0x3a, 0x7f];
+  if (head.length < prefix.length || prefix.some((byte, i) => head[i] !== byte)) return null;
+  let count = 0;
+  for (let at = 0; at + 2 < head.length; at += 1)
+    if (head[at] === 0xef && head[at + 1] === 0xbf && head[at + 2] === 0xbd) count += 1;
+  return new LensError('ckpt-text-mangled', {
+    offset: 0,
+    actual: count,
+    limit: head.length,
+    hint: 'The file begins with EF BF BD 5E 3A 7F where an encrypted MindSpore checkpoint begins with its cipher block magic (D8, D9 or DA, then 5E 3A 7F)',
+  });
 }
 
 /** Open any supported file: sniff, decrypt when encrypted, index. The one entry point UI and CLI share. */
@@ -104,6 +158,8 @@ export async function openCheckpoint(
   const guess = detectEncryption(head);
   if (!guess.encrypted) {
     if (source.size === 0) throw new LensError('empty-file');
+    const mangled = mangledCipherMagic(head);
+    if (mangled) throw mangled;
     if (key) throw new LensError('crypto-not-encrypted', { offset: 0 });
     const index = await indexPlainFile(source, scanOptions, head);
     // A torch zip's storages placed without reading their local headers: each is checked when
@@ -128,7 +184,7 @@ export async function openCheckpoint(
   const start = await plaintext.read(0, Math.min(RECORD_START_BYTES, plaintext.size), options.signal);
   if (!beginsWithRecord(start, plaintext.size)) throw notACheckpointOnceDecrypted(table, plaintext.keyBlock);
   const scanned = await scanCheckpoint(plaintext, scanOptions).catch((error: unknown) => {
-    throw damagedOnceDecrypted(error, table, plaintext);
+    throw damagedOnceDecrypted(error, table, plaintext, recordEnd(start));
   });
   const index: CheckpointIndex = {
     ...scanned,

@@ -229,6 +229,13 @@ export function planUnits(
  */
 const KEY_PROOF_PAD_BYTES = 4;
 
+/** 1.3–1.6 files record no mode: an AES-GCM one read as AES-CBC fails its padding as a wrong key does. */
+const LEGACY_NO_MODE =
+  'files of MindSpore 1.3–1.6 do not record their mode, and an AES-GCM one read as AES-CBC gives the same';
+
+/** A wrong-key verdict names at most this many of the blocks that failed (the first ones and the last). */
+const NAMED_BLOCKS = 6;
+
 /** Plaintext sizes, and the block whose decryption proved the key (null: none could). */
 export interface KeyCheck {
   lengths: number[];
@@ -238,8 +245,10 @@ export interface KeyCheck {
 /**
  * CBC modes: plaintext size of every block and the key check. Decrypts only each block's last
  * 16-byte cipher block (chained from the one before) and reads its PKCS#7 padding — a few bytes
- * per 64 MiB. Block 0 decides a wrong key: when it fails and another block's padding proves the
- * key, block 0 is damaged; when none does, the key is wrong (or every block is damaged).
+ * per 64 MiB. A padding of KEY_PROOF_PAD_BYTES or more proves the key, and then a block whose
+ * padding fails is damaged. With no block proving it, any block failing means a wrong key (or
+ * every failing block damaged); when every block passes a short check, nothing is decided here
+ * (keyBlock null) and the plaintext decides.
  */
 async function checkCbcBlocks(
   source: ByteSource,
@@ -266,36 +275,43 @@ async function checkCbcBlocks(
   };
   await Promise.all(Array.from({ length: DECRYPT_CONCURRENCY }, worker));
   const proof = pads.findIndex((pad) => pad !== null && pad >= KEY_PROOF_PAD_BYTES);
-  // Block 0's padding checks but is too short to prove the key, no block proves it, and another
-  // block fails: a wrong key passes a short pad about one time in 256, so block 0 still decides.
-  const firstPad = pads[0];
-  if (proof < 0 && firstPad !== null && firstPad !== undefined && pads.includes(null)) {
+  const failing = pads.flatMap((pad, block) => (pad === null ? [block] : []));
+  // No block proves the key and some block fails: a wrong key (a wrong key passes a short padding
+  // check about one time in 256 per block, so the blocks that pass prove nothing). The error
+  // carries what was found: how many blocks failed, a few of them by number, and block 0's
+  // short padding when it passed.
+  if (proof < 0 && failing.length > 0) {
+    const firstPad = pads[0];
     throw new LensError('crypto-wrong-key', {
       block: 0,
-      hint: `its ${firstPad}-byte padding checks, which a wrong key does about one time in 256, so it proves nothing`,
-      blocksTried: Array.from({ length: table.count }, (_, i) => i),
+      ...(firstPad === null || firstPad === undefined
+        ? {
+            hint:
+              table.layout === 'legacy'
+                ? `the CBC padding is invalid; ${LEGACY_NO_MODE}`
+                : 'the CBC padding is invalid',
+          }
+        : { shortPad: firstPad, ...(table.layout === 'legacy' ? { hint: LEGACY_NO_MODE } : {}) }),
+      blocksTried:
+        failing.length <= NAMED_BLOCKS
+          ? failing
+          : [...failing.slice(0, NAMED_BLOCKS - 1), failing[failing.length - 1] as number],
+      failedCount: failing.length,
       blockCount: table.count,
     });
   }
-  // Block 0 first: its failure is a wrong key unless another block proved the key.
-  for (let block = 0; block < table.count; block += 1) {
-    if (pads[block] !== null) continue;
-    const frame = frameAt(table, block);
-    const failure = new LensError('crypto-block-corrupted', {
-      block,
-      offset: frame.ciphertextOffset + frame.cipherLength - 16,
-      hint: 'the CBC padding is invalid',
-    });
-    if (proof >= 0) throw withKeyProof(failure, proof);
-    if (block === 0) {
-      throw new LensError('crypto-wrong-key', {
-        block: 0,
+  // The key is proven: a block failing its padding check is damaged.
+  const damaged = failing[0];
+  if (damaged !== undefined) {
+    const frame = frameAt(table, damaged);
+    throw withKeyProof(
+      new LensError('crypto-block-corrupted', {
+        block: damaged,
+        offset: frame.ciphertextOffset + frame.cipherLength - 16,
         hint: 'the CBC padding is invalid',
-        blocksTried: Array.from({ length: table.count }, (_, i) => i),
-        blockCount: table.count,
-      });
-    }
-    throw failure;
+      }),
+      proof,
+    );
   }
   const lengths = pads.map((pad, block) => (table.cipherLengths[block] as number) - (pad as number));
   return { lengths, keyBlock: proof >= 0 ? proof : null };

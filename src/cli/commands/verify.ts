@@ -162,6 +162,7 @@ function isIntegrityFinding(error: SerializedLensError): boolean {
     case 'crypto-block-empty':
     case 'crypto-truncated':
     case 'crypto-trailing-bytes':
+    case 'crypto-block-repeated':
     case 'crypto-mixed-modes':
       return true;
     default:
