@@ -263,6 +263,31 @@ function contentByName(
   };
 }
 
+/**
+ * Each planned tensor's content as parts, in plan order. A function of its own, so that no
+ * closure of the job keeps the source index alive once the parts are made.
+ */
+function tensorContents(
+  opened: OpenedCheckpoint,
+  plan: ExportPlan,
+  report: CastReportEntry[],
+  windowBytes: number,
+): OutputPart[][] {
+  const sourceEntry = sourceEntries(opened.index.tensors);
+  const contentFor = (tensor: PlannedTensor): OutputPart[] => {
+    if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
+    const entry = sourceEntry(tensor.sourceName as string);
+    if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
+    const stored = sourceContent(opened, entry);
+    const content = tensor.legacyBfloat16 ? [legacyBfloat16Part(stored, windowBytes)] : stored;
+    if (!tensor.cast) return content;
+    const stats: CastReportEntry = { name: tensor.name, ...tensor.cast, ...emptyCastStats() };
+    report.push(stats);
+    return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes)];
+  };
+  return plan.tensors.map(contentFor);
+}
+
 export async function buildExport(
   opened: OpenedCheckpoint,
   plan: ExportPlan,
@@ -279,21 +304,8 @@ export async function buildExport(
       });
     }
   }
-  const sourceEntry = sourceEntries(opened.index.tensors);
   const report: CastReportEntry[] = [];
-  const contentFor = (tensor: PlannedTensor): OutputPart[] => {
-    if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
-    const entry = sourceEntry(tensor.sourceName as string);
-    if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
-    const stored = sourceContent(opened, entry);
-    const content = tensor.legacyBfloat16 ? [legacyBfloat16Part(stored, windowBytes)] : stored;
-    if (!tensor.cast) return content;
-    const stats: CastReportEntry = { name: tensor.name, ...tensor.cast, ...emptyCastStats() };
-    report.push(stats);
-    return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes)];
-  };
-  // Each tensor's parts, in plan order; found by name (verification) through a map made on demand.
-  const contents = plan.tensors.map(contentFor);
+  const contents = tensorContents(opened, plan, report, windowBytes);
   const content = (position: number): OutputPart[] => contents[position] as OutputPart[];
 
   let parts: OutputPart[];
