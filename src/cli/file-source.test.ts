@@ -227,6 +227,24 @@ describe('open handles are bounded and closed', () => {
     expect(openFileCount()).toBe(0);
   });
 
+  it('a read in flight when the files are closed closes its handle as it ends, even one that was reopening', async () => {
+    const folder = path.join(dir, 'in-flight');
+    mkdirSync(folder);
+    const bytes = patterned(4096, 5);
+    writeFileSync(path.join(folder, 'a.bin'), bytes);
+    const source = await FileSource.open(path.join(folder, 'a.bin'));
+    for (const reopening of [false, true]) {
+      if (reopening) await closeOpenFiles();
+      const read = source.read(0, 4096);
+      await closeOpenFiles();
+      expect(same(await read, bytes)).toBe(true);
+      // Closed as the read ended, not by a later call.
+      expect(openFileCount()).toBe(0);
+      await closeOpenFiles(); // waits for the close under way
+      expect(descriptorsUnder(folder)).toEqual([]);
+    }
+  });
+
   it('a command closes the files it opened, also when it fails', async () => {
     const ckpt = fixturePath('real', 'competition__lstm_crf_20_63.ckpt');
     const folder = path.dirname(ckpt);

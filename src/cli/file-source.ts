@@ -38,7 +38,7 @@ const stateOf = (stats: BigIntStats): FileState => ({
   mtimeNs: stats.mtimeNs,
 });
 
-/** Sources holding an open handle, least recently used first (a Set keeps insertion order). */
+/** Sources holding an open handle or opening one, least recently used first (a Set keeps insertion order). */
 const holding = new Set<FileSource>();
 /** Closes under way (evictions), awaited by closeOpenFiles. */
 const closing = new Set<Promise<void>>();
@@ -158,13 +158,20 @@ export class FileSource implements ByteSource {
       holding.add(this);
       return this.handle;
     }
-    this.opening ??= this.reopen().finally(() => (this.opening = null));
+    if (!this.opening) {
+      evictIdle();
+      // Counted from now: closeOpenFiles, called while it opens, marks it to close once its reads end.
+      holding.add(this);
+      this.opening = this.reopen().finally(() => {
+        this.opening = null;
+        if (!this.handle) holding.delete(this);
+      });
+    }
     return this.opening;
   }
 
   /** Open the path again: it must still be the file that was opened, unchanged. */
   private async reopen(): Promise<FileHandle> {
-    evictIdle();
     let handle: FileHandle;
     try {
       handle = await open(this.file, 'r');
@@ -183,7 +190,6 @@ export class FileSource implements ByteSource {
       throw error;
     }
     this.handle = handle;
-    holding.add(this);
     return handle;
   }
 
