@@ -1,5 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCheckpoint } from '../src/core/open';
+import { MemorySource } from '../src/io/byte-source';
+import { generateManyRecords } from './generate';
 import { tableCells, withRemeasuredRows, type BenchResults, type BenchRow } from './table';
 
 const results = JSON.parse(readFileSync('bench/results.json', 'utf8')) as BenchResults;
@@ -25,5 +30,28 @@ describe('bench:startup --write', () => {
       }
     }
     expect(tableCells(updated).length).toBe(results.rows.length);
+  });
+});
+
+describe("the million-record row's input", () => {
+  it('generateManyRecords writes one [1]-shaped Float32 record per tensor, named as generateManyTensors names them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-many-records-'));
+    try {
+      const file = generateManyRecords(dir, 1000);
+      const opened = await openCheckpoint(new MemorySource(new Uint8Array(readFileSync(file))));
+      expect(opened.index.format).toBe('ckpt');
+      expect(opened.index.problems).toEqual([]);
+      const tensors = opened.index.tensors;
+      expect(tensors.length).toBe(1000);
+      expect(tensors[0]).toMatchObject({
+        name: 'model.layers.0.block0.weight',
+        dtype: 'Float32',
+        shape: [1],
+        bytes: 4,
+      });
+      expect(tensors[999]).toMatchObject({ name: 'model.layers.9.block99.bias', dtype: 'Float32', shape: [1] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

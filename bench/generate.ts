@@ -1,8 +1,8 @@
 // Generates benchmark inputs on a tmpfs (cold file pages get evicted within minutes on these
 // machines, so /dev/shm keeps runs comparable): a .ckpt with many tensors and a .safetensors.
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { encodeRecordHeader } from '../src/formats/ckpt/write';
+import { encodeRecord, encodeRecordHeader } from '../src/formats/ckpt/write';
 
 const MiB = 1024 * 1024;
 
@@ -153,6 +153,10 @@ export async function generateCryptoInputs(dir: string, sizeBytes: number): Prom
   return { crcCkpt, encrypted, opensslSm4, key16, plaintextBytes: statSync(plain).size };
 }
 
+/** The name of tiny tensor `i` of generateManyTensors and generateManyRecords. */
+const manyName = (i: number): string =>
+  `model.layers.${Math.floor(i / 100)}.block${i % 100}.${i % 2 ? 'bias' : 'weight'}`;
+
 /** A safetensors file with `count` tiny tensors: the app's table and filter at 100k rows. */
 export function generateManyTensors(dir: string, count: number): string {
   mkdirSync(dir, { recursive: true });
@@ -160,7 +164,7 @@ export function generateManyTensors(dir: string, count: number): string {
   if (existsSync(file)) return file;
   const header: Record<string, unknown> = {};
   for (let i = 0; i < count; i += 1) {
-    header[`model.layers.${Math.floor(i / 100)}.block${i % 100}.${i % 2 ? 'bias' : 'weight'}`] = {
+    header[manyName(i)] = {
       dtype: 'F32',
       shape: [1],
       data_offsets: [i * 4, i * 4 + 4],
@@ -176,5 +180,30 @@ export function generateManyTensors(dir: string, count: number): string {
   writeSync(fd, headerBytes);
   writeSync(fd, new Uint8Array(count * 4));
   closeSync(fd);
+  return file;
+}
+
+/**
+ * The same tiny tensors as a .ckpt: `count` records of one `[1]` Float32 value each (a million
+ * make 51 MiB), for the CLI's million-record index row.
+ */
+export function generateManyRecords(dir: string, count: number): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `many-${count}.ckpt`);
+  if (existsSync(file)) return file;
+  const fd = openSync(`${file}.partial`, 'w');
+  const value = new Uint8Array(4);
+  let batch: Uint8Array[] = [];
+  const flush = (): void => {
+    writeSync(fd, Buffer.concat(batch));
+    batch = [];
+  };
+  for (let i = 0; i < count; i += 1) {
+    batch.push(encodeRecord(manyName(i), [1], 'Float32', value));
+    if (batch.length === 10_000) flush();
+  }
+  if (batch.length > 0) flush();
+  closeSync(fd);
+  renameSync(`${file}.partial`, file);
   return file;
 }

@@ -18,12 +18,24 @@ import { verifyDefinition } from './definitions/verify';
 import type { CliOptions } from './args';
 import type { CliCommand, CliDefinition } from './types';
 
-/** A command whose run is imported by `load` the first time it runs. */
+/**
+ * A command whose run is imported by `load` the first time it runs. The input files it opened
+ * are closed when it ends, however it ends (file-source.ts).
+ */
 function lazy<T extends CliOptions>(
   definition: CliDefinition<T>,
   load: () => Promise<{ run: CliCommand<T>['run'] }>,
 ): CliCommand<T> {
-  return { ...definition, run: async (args, io) => (await load()).run(args, io) };
+  return {
+    ...definition,
+    run: async (args, io) => {
+      try {
+        return await (await load()).run(args, io);
+      } finally {
+        await (await import('./file-source')).closeOpenFiles();
+      }
+    },
+  };
 }
 
 export const commands: readonly CliCommand[] = [

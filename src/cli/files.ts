@@ -1,9 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, openAsBlob, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { exportChunks, type ExportJob } from '../core/export';
 import { LensError } from '../base/errors';
-import { BlobSource } from '../io/byte-source';
+import { FileSource } from './file-source';
 
 /** What a path that exists but is not a regular file is, in words ("a folder", "a character device"…). */
 export function pathKind(file: string): string {
@@ -76,11 +76,14 @@ export function checkInputFile(file: string): Stats {
   return stats;
 }
 
-/** The same read path as the browser: a Blob from fs.openAsBlob, read in slices. */
-export async function openFileSource(file: string): Promise<BlobSource> {
+/**
+ * An input file to read (file-source.ts: positional reads through a file handle, closed when the
+ * command ends; a file that changes after this fails its reads).
+ */
+export async function openFileSource(file: string): Promise<FileSource> {
   checkInputFile(file);
   try {
-    return new BlobSource(await openAsBlob(file));
+    return await FileSource.open(file);
   } catch (error) {
     throw fsError(error, file, 'read');
   }

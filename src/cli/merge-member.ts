@@ -8,6 +8,7 @@ import { mergedNamesJob, openMergedView } from '../core/distributed';
 import { exportChunks } from '../core/export';
 import { readParts, sliceParts } from '../formats/parts';
 import { collectRankPaths, openRankPaths, readStrategies } from './distributed-input';
+import { closeOpenFiles } from './file-source';
 import type { MergeMemberData, MergeMemberResult } from './merge-pool';
 
 async function run(data: MergeMemberData): Promise<MergeMemberResult> {
@@ -34,13 +35,15 @@ async function run(data: MergeMemberData): Promise<MergeMemberResult> {
   }
 }
 
-run(workerData as MergeMemberData).then(
-  (result) => parentPort?.postMessage({ ok: true, result }),
-  (error: unknown) =>
-    parentPort?.postMessage({
-      ok: false,
-      error: isLensError(error)
-        ? { code: error.code, details: error.details, message: error.message }
-        : { message: error instanceof Error ? error.message : String(error) },
-    }),
-);
+run(workerData as MergeMemberData)
+  .finally(closeOpenFiles)
+  .then(
+    (result) => parentPort?.postMessage({ ok: true, result }),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        ok: false,
+        error: isLensError(error)
+          ? { code: error.code, details: error.details, message: error.message }
+          : { message: error instanceof Error ? error.message : String(error) },
+      }),
+  );

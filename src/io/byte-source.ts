@@ -29,7 +29,11 @@ export function isSliceable(source: ByteSource): source is SliceableSource {
   return typeof (source as Partial<SliceableSource>).slice === 'function';
 }
 
-function checkRange(size: number, offset: number, length: number): number {
+/**
+ * The bytes a read of `length` at `offset` gets from a source of `size`: a read past the end gets
+ * those that exist; an invalid offset or length, or one above MAX_READ_BYTES, is refused.
+ */
+export function checkRange(size: number, offset: number, length: number): number {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
     throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
   }

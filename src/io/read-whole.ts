@@ -6,7 +6,7 @@ import type { ByteSource } from './byte-source';
  * Read a small side input (a strategy file, a name map, a manifest, a key file) whole, with its
  * size limit checked from `source.size` before a byte is read or allocated. It lives in io, not
  * core, because formats (strategy files) read through it too; it works the same on a browser
- * File (BlobSource) and on a Node file (fs.openAsBlob → BlobSource).
+ * File (BlobSource) and on a file the CLI opened (cli/file-source.ts).
  */
 export async function readWholeBounded(
   source: ByteSource,

@@ -1,11 +1,10 @@
-import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
 import type { CipherMode } from '../../base/types';
 import { CIPHER_MAGICS } from '../../base/cipher-magic';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
-import { BlobSource, type ByteSource } from '../../io/byte-source';
+import type { ByteSource } from '../../io/byte-source';
 import {
   buildExport,
   parseAppendValue,
@@ -78,7 +77,7 @@ async function verifyOutput(
   encKey: Uint8Array | undefined,
   signal: AbortSignal,
 ): Promise<VerifyReport> {
-  let source: ByteSource = new BlobSource(await openAsBlob(out));
+  let source: ByteSource = await openFileSource(out);
   if (job.plan.encryption && encKey) {
     source = await openDecryptedSource(source, encKey, { mode: job.plan.encryption.mode, signal });
   }
