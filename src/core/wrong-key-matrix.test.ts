@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../test/random';
 import { concatBytes } from '../base/bytes';
 import { isLensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
@@ -29,18 +30,6 @@ import { openCheckpoint } from './open';
 const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-key-matrix-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so every run tries the same keys. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomBytes(next: () => number, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
@@ -55,7 +44,7 @@ const BLOCK_BYTES = 4096;
  * proves a key) — or, with `shortPad`, exactly 1 byte (no block can prove the key).
  */
 function checkpoint(target: number, seed: number, shortPad = false): Uint8Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const records: Uint8Array[] = [];
   let size = 0;
   for (let i = 0; size < target; i += 1) {
@@ -132,7 +121,7 @@ function build(config: Config, blocks: number, options: { shortPad?: boolean } =
   if (!pending) {
     pending = (async () => {
       const seed = blocks * 1000 + config.keyLength + (config.layout === 'legacy' ? 7 : 0) + config.mode.length;
-      const next = random(seed);
+      const next = seededRandom(seed);
       const key = randomBytes(next, config.keyLength);
       const size = (BLOCK_COUNTS.find(([count]) => count === blocks) as [number, number])[1];
       const plaintext = checkpoint(size, seed, options.shortPad);
@@ -215,7 +204,7 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
     const built = await build(config, blocks);
     // The right key opens it.
     expect((await open(built.bytes, built.key, config)).code).toBe('ok');
-    const next = random(blocks * 7919 + config.keyLength * 31 + config.name.length);
+    const next = seededRandom(blocks * 7919 + config.keyLength * 31 + config.name.length);
     const cbc = config.mode !== 'AES-GCM';
     const lengths = config.mode === 'SM4-CBC' ? [16] : [16, 24, 32];
     let block0ByChance = 0;
@@ -261,7 +250,7 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
       // opening it with the key it was made with is exactly what a wrong key sees when every
       // block's padding checks by chance (1 in 256^blocks).
       for (const blocks of [1, 2, 3]) {
-        const next = random(blocks + 99);
+        const next = seededRandom(blocks + 99);
         const key = randomBytes(next, 16);
         const garbage = randomBytes(next, (blocks - 1) * (BLOCK_BYTES - 1) + 15 * 16 + 15);
         const bytes = await encryptBytes(garbage, { mode, key, blockBytes: BLOCK_BYTES - 1 });
@@ -283,7 +272,7 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
   );
 
   it('legacy AES-GCM (no key check at all): garbage beginning like a record is still "Wrong key"', async () => {
-    const next = random(4242);
+    const next = seededRandom(4242);
     const key = randomBytes(next, 16);
     const garbage = randomBytes(next, 3000);
     garbage.set([0x0a, 0x40, 0x0a, 0x05], 0);
@@ -293,7 +282,7 @@ describe('wrong keys in every mode, key length and block count: always "Wrong ke
   });
 
   it('1.3–1.6 files read with the wrong mode: "Wrong key", naming the mode as the other suspect', async () => {
-    const next = random(1316);
+    const next = seededRandom(1316);
     const key = randomBytes(next, 16);
     // Whole 16-byte units, so AES-GCM ciphertext can be read as AES-CBC at all.
     const plaintext = checkpoint(3 * BLOCK_BYTES, 5);
@@ -329,7 +318,7 @@ describe('the fixtures and vectors of ../shared/fixtures/crypto with wrong keys'
     const bytes = new Uint8Array(readFileSync(fixturePath('crypto', file.file)));
     const config: Config = { name: file.file, mode: file.mode as CipherMode, layout: 'current', keyLength: 16 };
     expect((await open(bytes, hexToBytes(file.key as string), config)).code).toBe('ok');
-    const next = random(file.length + file.file.length * 131 + (file.mode as string).length);
+    const next = seededRandom(file.length + file.file.length * 131 + (file.mode as string).length);
     let chance = 0;
     for (let i = 0; i < 1500; i += 1) {
       const key = randomBytes(next, 16);
@@ -362,7 +351,7 @@ describe('through the CLI: verify, inspect and convert with --key and --key-file
     for (const blocks of [1, 3, 310]) {
       const built = await build(config, blocks);
       const file = save(built.bytes);
-      const next = random(blocks + config.keyLength);
+      const next = seededRandom(blocks + config.keyLength);
       for (let i = 0; i < 3; i += 1) {
         const wrong = hex(randomBytes(next, config.keyLength));
         const keyFile = path.join(work, `key-${fileCount}-${i}.txt`);

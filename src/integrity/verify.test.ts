@@ -7,7 +7,8 @@ import { encodeRecord } from '../formats/ckpt/write';
 import { MemorySource } from '../io/byte-source';
 import { fixtureBytes, fixtureSource, hexToBytes, realManifest } from '../test/fixtures';
 import { crc32Of, crc32OfRange } from './crc';
-import { compareCodePoints, verifyIntegrity } from './verify';
+import { compareCodePoints } from '../base/code-points';
+import { verifyIntegrity } from './verify';
 
 /** ckpt-format.md §12.3: the six records of the worked file and its crc_num trailer. */
 const WORKED_CKPT_HEX = [

@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../base/code-points';
 /**
  * One streaming pass that checks everything a file lets us check: the `.ckpt` `crc_num` trailer
  * (CRC-32 of every byte before it), MindSpore's safetensors `crc_num` metadata (sorted names +
@@ -102,17 +103,6 @@ const INTEGER_DTYPES: Readonly<Record<string, { bytes: number; signed: boolean }
 
 /** A 0-d integer feeds `value` zero bytes instead of its data; beyond this we refuse. */
 const MAX_QUIRK_ZERO_BYTES = 1 << 30;
-
-/** Python's sorted(): by code point (JavaScript's default sort compares UTF-16 units). */
-export function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
-    const difference = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!;
-    if (difference !== 0) return difference;
-  }
-  return left.length - right.length;
-}
 
 function littleEndianInteger(bytes: Uint8Array, signed: boolean): bigint {
   let value = 0n;

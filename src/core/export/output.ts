@@ -1,5 +1,6 @@
 import { pushAll } from '../../base/arrays';
 import { keepable } from '../../base/bytes';
+import { compareCodePoints } from '../../base/code-points';
 import { LensError } from '../../base/errors';
 import {
   CIPHER_BLOCK_PLAINTEXT_BYTES,
@@ -22,7 +23,6 @@ import {
   type OutputPart,
 } from '../../formats/parts';
 import {
-  compareCodePoints,
   crcZeroRunOf,
   isCrcQuirkDtype,
   safetensorsParts,

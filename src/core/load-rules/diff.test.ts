@@ -5,7 +5,8 @@ import { compileNameMap } from '../name-map/name-map';
 import { PYTORCH_TO_MINDSPORE_RULES } from '../name-map/presets';
 import { openCheckpoint } from '../open';
 import { diffAgainstNetwork, type CheckpointParam } from './diff';
-import { compareCodePoints, parameterDictOrder } from './dict-order';
+import { compareCodePoints } from '../../base/code-points';
+import { parameterDictOrder } from './dict-order';
 import { openManifest } from './open-manifest';
 
 const tensor = (name: string, dtype = 'Float32', shape: number[] = [2]): CheckpointParam => ({

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/random';
 import { MAX_VIEW_RANGES, MAX_VIEW_SPAN_BYTES } from '../../base/limits';
 import type { TensorEntry } from '../../base/types';
 import { compareCheckpoints } from '../../core/compare/compare';
@@ -33,21 +34,9 @@ const MINDSPORE: Record<string, string> = {
   uint8: 'UInt8',
 };
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `numel` elements of a dtype with finite, varied values, as little-endian bytes. */
 function storageBytes(dtype: string, numel: number, seed: number): Uint8Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   switch (dtype) {
     case 'float32':
       return new Uint8Array(Float32Array.from({ length: numel }, () => next() * 200 - 100).buffer);
@@ -229,7 +218,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('gatherElements: a strided copy in C order', () => {
   it('equals the plain per-element copy for random layouts, element sizes, windows and misaligned buffers', () => {
-    const next = random(5);
+    const next = seededRandom(5);
     for (let trial = 0; trial < 300; trial += 1) {
       const itemsize = [1, 2, 4, 8, 16][Math.floor(next() * 5)] as number;
       const rank = 1 + Math.floor(next() * 4);

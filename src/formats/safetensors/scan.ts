@@ -522,28 +522,44 @@ export function duplicateHeaderKeys(headerText: string, entryCount: number): str
   if (occurrences <= entryCount) return [];
   const seen = new Set<string>();
   const duplicates = new Set<string>();
+  walkJsonText(headerText, (key, depth) => {
+    if (depth !== 1) return;
+    if (seen.has(key)) duplicates.add(key);
+    seen.add(key);
+  });
+  return [...duplicates];
+}
+
+/**
+ * Walk a JSON text that parses (strings skipped whole): `onKey` hears each object key with the
+ * depth of its object (1 at the top), `onNumber` each number as written with its depth. A
+ * visitor that returns true stops the walk.
+ */
+function walkJsonText(
+  text: string,
+  onKey: (key: string, depth: number) => boolean | void,
+  onNumber?: (written: string, depth: number) => boolean | void,
+): void {
   let depth = 0;
-  for (let i = 0; i < headerText.length; i += 1) {
-    const c = headerText.charCodeAt(i);
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       let end = i + 1;
-      while (end < headerText.length && headerText.charCodeAt(end) !== 0x22)
-        end += headerText.charCodeAt(end) === 0x5c ? 2 : 1;
-      // A string at depth 1 followed by ':' is a top-level key.
-      if (depth === 1) {
-        let next = end + 1;
-        while (next < headerText.length && /\s/.test(headerText[next] as string)) next += 1;
-        if (headerText[next] === ':') {
-          const key = JSON.parse(headerText.slice(i, end + 1)) as string;
-          if (seen.has(key)) duplicates.add(key);
-          seen.add(key);
-        }
-      }
+      while (end < text.length && text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
+      // A string followed by ':' is a key.
+      let next = end + 1;
+      while (next < text.length && /\s/.test(text[next] as string)) next += 1;
+      if (text[next] === ':' && onKey(JSON.parse(text.slice(i, end + 1)) as string, depth) === true) return;
       i = end;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth += 1;
     else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
+    else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < text.length && /[0-9.eE+-]/.test(text[end] as string)) end += 1;
+      if (onNumber?.(text.slice(i, end), depth) === true) return;
+      i = end - 1;
+    }
   }
-  return [...duplicates];
 }
 
 /** A number the header writes as `2.0` or `8e0`: where it is and how it is written. */
@@ -555,10 +571,6 @@ interface FractionalNumber {
   text: string;
 }
 
-function isNumberStart(c: number): boolean {
-  return c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39);
-}
-
 /**
  * The first dim or offset in a header's text (valid JSON, already parsed) written with a fraction
  * or an exponent. JSON.parse reads `2.0` as 2, so it is found in the text: walked once, strings
@@ -566,38 +578,23 @@ function isNumberStart(c: number): boolean {
  */
 export function fractionalNumberIn(headerText: string): FractionalNumber | null {
   if (!/[0-9][.eE]/.test(headerText)) return null;
-  let depth = 0;
   let member = '';
   let field = '';
-  for (let i = 0; i < headerText.length; i += 1) {
-    const c = headerText.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      let end = i + 1;
-      while (end < headerText.length && headerText.charCodeAt(end) !== 0x22)
-        end += headerText.charCodeAt(end) === 0x5c ? 2 : 1;
-      if (depth === 1 || depth === 2) {
-        let next = end + 1;
-        while (next < headerText.length && /\s/.test(headerText[next] as string)) next += 1;
-        if (headerText[next] === ':') {
-          const key = JSON.parse(headerText.slice(i, end + 1)) as string;
-          if (depth === 1) {
-            member = key;
-            field = '';
-          } else field = key;
-        }
-      }
-      i = end;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth += 1;
-    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth -= 1;
-    else if (isNumberStart(c)) {
-      let end = i + 1;
-      while (end < headerText.length && /[0-9.eE+-]/.test(headerText[end] as string)) end += 1;
-      const text = headerText.slice(i, end);
+  let found: FractionalNumber | null = null;
+  walkJsonText(
+    headerText,
+    (key, depth) => {
+      if (depth === 1) {
+        member = key;
+        field = '';
+      } else if (depth === 2) field = key;
+    },
+    (written, depth) => {
       // Only where the format wants integers: serde ignores fields TensorInfo does not have.
-      if (/[.eE]/.test(text) && depth === 3 && (field === 'shape' || field === 'data_offsets'))
-        return { member, field, text };
-      i = end - 1;
-    }
-  }
-  return null;
+      if (!/[.eE]/.test(written) || depth !== 3 || (field !== 'shape' && field !== 'data_offsets')) return false;
+      found = { member, field, text: written };
+      return true;
+    },
+  );
+  return found;
 }

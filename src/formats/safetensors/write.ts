@@ -1,4 +1,5 @@
 import { pushAll } from '../../base/arrays';
+import { compareCodePoints } from '../../base/code-points';
 import { firstOccurrences } from '../../base/duplicates';
 import { byteLengthOf, dtypeInfo, elementCount, safetensorsNameOf } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
@@ -49,27 +50,6 @@ export function safetensorsDtypeFor(entry: { name: string; dtype: string }): str
     });
   }
   return raw;
-}
-
-/**
- * Two strings in code point order (UTF-8 byte order, Rust's `String` order) without encoding
- * them: UTF-16 units compare the same way except that surrogates (U+D800–DFFF, the halves of
- * code points above U+FFFF) must sort after U+E000–FFFF.
- */
-export function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i += 1) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) return codePointRank(x) - codePointRank(y);
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
-function codePointRank(unit: number): number {
-  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
 /**
