@@ -586,28 +586,31 @@ export async function compareCheckpoints(
 ): Promise<CompareResult> {
   if (options.rename) refuseBadRenames(a.index.tensors, options.rename, options.include);
   const rename = options.rename ?? ((name: string) => name);
-  const byNameB = new Map<string, TensorEntry>();
-  for (const entry of b.index.tensors) if (!byNameB.has(entry.name)) byNameB.set(entry.name, entry);
-
-  const claimed = new Set<string>();
-  const work: [TensorEntry, TensorEntry][] = [];
+  // B's first tensor of each name, by position; which of B's tensors are paired, one byte each
+  // (a Set of a million claimed names was ~50 MB).
+  const tensorsB = b.index.tensors;
+  const byNameB = new Map<string, number>();
+  for (let at = 0; at < tensorsB.length; at += 1) {
+    const name = (tensorsB[at] as TensorEntry).name;
+    if (!byNameB.has(name)) byNameB.set(name, at);
+  }
+  const claimed = new Uint8Array(tensorsB.length);
+  // The pairs as two lists (not a million two-element arrays).
+  const workA: TensorEntry[] = [];
+  const workB: TensorEntry[] = [];
   const unpairedA: TensorEntry[] = [];
   for (const entry of a.index.tensors) {
     if (options.include && !options.include(entry)) continue;
-    const target = rename(entry.name);
-    const partner = byNameB.get(target);
-    if (!partner) {
+    const partner = byNameB.get(rename(entry.name));
+    if (partner === undefined || claimed[partner] === 1) {
       unpairedA.push(entry);
       continue;
     }
-    if (claimed.has(target)) {
-      unpairedA.push(entry);
-      continue;
-    }
-    claimed.add(target);
-    work.push([entry, partner]);
+    claimed[partner] = 1;
+    workA.push(entry);
+    workB.push(tensorsB[partner] as TensorEntry);
   }
-  const unpairedB = options.include ? [] : b.index.tensors.filter((entry) => !claimed.has(entry.name));
+  const unpairedB = options.include ? [] : tensorsB.filter((_, at) => claimed[at] === 0);
   const unreadable: UnreadableTensor[] = [];
   const readable = (side: 'A' | 'B', entries: readonly TensorEntry[], size: number): string[] =>
     entries.flatMap((entry) => {
@@ -622,38 +625,34 @@ export async function compareCheckpoints(
   const pairs: TensorDelta[] = [];
   const prefetchA = new PrefetchingSource(a.plaintext);
   const prefetchB = new PrefetchingSource(b.plaintext);
-  const sourceA = readThroughSmall(
-    prefetchA,
-    work.map(([entryA]) => entryA),
-  );
-  const sourceB = readThroughSmall(
-    prefetchB,
-    work.map(([, entryB]) => entryB),
-  );
+  const sourceA = readThroughSmall(prefetchA, workA);
+  const sourceB = readThroughSmall(prefetchB, workB);
   // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
     if (readsThroughWindows(entry)) return;
     const ahead = firstWindow(entry.ranges, options);
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };
-  for (const [position, [entryA, entryB]] of work.entries()) {
+  const total = workA.length;
+  for (let position = 0; position < total; position += 1) {
     options.signal?.throwIfAborted();
-    const following = work[position + 1];
-    if (following) {
+    const entryA = workA[position] as TensorEntry;
+    const entryB = workB[position] as TensorEntry;
+    if (position + 1 < total) {
       // Start the next pair's first reads now, so the pipeline does not drain between tensors.
-      prefetch(prefetchA, following[0]);
-      prefetch(prefetchB, following[1]);
+      prefetch(prefetchA, workA[position + 1] as TensorEntry);
+      prefetch(prefetchB, workB[position + 1] as TensorEntry);
     }
     const context: ReadContext = {
       options,
       onBytes: (bytes) => {
         bytesRead += bytes;
         options.onBytes?.(bytes);
-        options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
+        options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: entryA.name, bytesRead });
       },
     };
     pairs.push(await comparePair(sourceA, entryA, sourceB, entryB, context));
-    options.onProgress?.({ donePairs: pairs.length, totalPairs: work.length, tensor: entryA.name, bytesRead });
+    options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: entryA.name, bytesRead });
   }
 
   const count = (predicate: (pair: TensorDelta) => boolean): number => pairs.filter(predicate).length;
