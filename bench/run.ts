@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { chromiumCpuMs, chromiumRssMiB } from './chromium-usage';
-import { measureCliStartup, measureMillionRecords } from './cli-startup';
+import { measureCliStartup, measureMillionTensors } from './cli-startup';
 import { measurePythonComparison } from './python-compare';
 import { generateCryptoInputs, generateInputs, generateManyTensors } from './generate';
 import { generateMergeSet } from './merge-set';
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   // machine's other load disturbs most.
   const cliRows = want('cli') ? measureCliStartup() : [];
   // The CLI's million-record index (its 51 MiB input is written and deleted here).
-  if (want('cli')) cliRows.push(measureMillionRecords(inputDir));
+  if (want('cli')) cliRows.push(...measureMillionTensors(inputDir));
   // Then the CLI against Python's readers on the same files (fresh processes too).
   const pythonRows = want('python') ? measurePythonComparison(inputDir) : [];
   console.log(`generating inputs in ${inputDir} (${sizeMiB} MiB, ${tensorCount} tensors)…`);

@@ -225,13 +225,18 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
       const { io, err } = capture();
       const key = Buffer.from(wrong).toString('hex');
       expect(await main([command, await encrypted(mode), '--key', key], io)).toBe(1);
-      expect(err.join('\n')).toMatch(/^Wrong key: Cipher block 0 does not decrypt with this key/);
+      // The IVs are fresh each run: one time in 256 a wrong key gives CBC block 0 a valid short
+      // padding, said as what it is (it proves nothing), and the verdict is still "Wrong key".
+      expect(err.join('\n')).toMatch(
+        /^Wrong key: Cipher block 0 (does not decrypt with this key|'s padding checks with this key, but with only \d+ bytes?, which a wrong key gives)/,
+      );
       // Only what was found: GCM tried blocks 0, 1 and the last; CBC checked every block's
       // padding, and counts those that fail (naming a few) apart from those passing by chance.
       expect(err.join('\n')).toMatch(
         mode === 'AES-GCM'
           ? /neither do blocks 1 and 120 of the file's 121/
-          : /(all 120 other blocks|\d+ of the other 120 blocks) fail the padding check too \((among them )?blocks 1, 2, 3, 4 and \d+\)/,
+          : // Which blocks are named depends on which (if any) passed a short padding by chance.
+            /(all 120 other blocks|\d+ of the other 120 blocks) fail the padding check too \((among them )?blocks (\d+, )+\d+ and \d+\)/,
       );
       expect(err.join('\n')).not.toMatch(/key is right/);
     }
