@@ -176,7 +176,7 @@ export function stringRecordEntry(name: string, text: string): CkptRecordEntry {
  * The records of a whole file as output parts, exactly as MindSpore's default writer lays them
  * out (ckpt-format.md §15): entries in order, zero-byte contents omitted, one record per slice.
  */
-export function checkpointParts(entries: readonly CkptRecordEntry[], options: CkptWriteOptions = {}): OutputPart[] {
+export function checkpointParts(entries: Iterable<CkptRecordEntry>, options: CkptWriteOptions = {}): OutputPart[] {
   const sliceBytes = options.sliceBytes ?? CKPT_SLICE_BYTES;
   if (!Number.isSafeInteger(sliceBytes) || sliceBytes <= 0) throw internalError('sliceBytes must be positive');
   const parts: OutputPart[] = [];
