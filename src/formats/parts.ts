@@ -130,6 +130,12 @@ type ReadStep =
 
 type GroupPiece = Uint8Array | { offset: number; length: number };
 
+/**
+ * Parts one group spans at most: a million 4-byte tensors lie in one window of the source, and
+ * as one group their pieces (and the chunk joining them) were the whole output at once.
+ */
+const MAX_GROUP_PARTS = 16_384;
+
 /** A group whose pieces average fewer bytes than this is handed out joined, as one chunk. */
 const SMALL_PIECE_BYTES = 16 * 1024;
 
@@ -149,7 +155,8 @@ function gatherGroup(parts: readonly OutputPart[], first: number, windowBytes: n
   const head = parts[first] as CopyPart;
   let end = head.offset + head.length;
   let after = first + 1;
-  for (let at = first + 1; at < parts.length; at += 1) {
+  const last = Math.min(parts.length, first + MAX_GROUP_PARTS);
+  for (let at = first + 1; at < last; at += 1) {
     const part = parts[at] as OutputPart;
     if (part.kind === 'bytes') continue;
     if (

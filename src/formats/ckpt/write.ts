@@ -69,6 +69,9 @@ class HeaderBlocks {
 }
 const HEADER_BLOCK_BYTES = 64 * 1024;
 
+let tagScratch = new Uint8Array(256);
+const typeBytesCache = new Map<string, Uint8Array>();
+
 function writeRecordHeader(
   tag: string,
   dims: readonly number[],
@@ -76,9 +79,18 @@ function writeRecordHeader(
   contentLength: number,
   take: (length: number) => Uint8Array,
 ): Uint8Array {
-  const tagBytes = textEncoder.encode(tag);
-  const typeBytes = textEncoder.encode(tensorType);
-  const odd = dims.map(dimVarint);
+  // The tag into a scratch buffer, the type from a cache, dims' varints only when one is odd:
+  // nothing made per record but its header (a million records made millions of small arrays).
+  if (tagScratch.length < tag.length * 3) tagScratch = new Uint8Array(tag.length * 3);
+  const tagBytes = tagScratch.subarray(0, textEncoder.encodeInto(tag, tagScratch).written);
+  let typeBytes = typeBytesCache.get(tensorType);
+  if (!typeBytes) {
+    typeBytes = textEncoder.encode(tensorType);
+    if (typeBytesCache.size < 64) typeBytesCache.set(tensorType, typeBytes);
+  }
+  let plain = true;
+  for (const dim of dims) if (!(Number.isSafeInteger(dim) && dim >= 0)) plain = false;
+  const odd = plain ? [] : dims.map(dimVarint);
   let dimsLength = 0;
   for (let i = 0; i < dims.length; i += 1) dimsLength += 1 + (odd[i]?.length ?? varintSize(dims[i] as number));
   const tensorHead = dimsLength + 1 + varintSize(typeBytes.length) + typeBytes.length + 1 + varintSize(contentLength);
