@@ -265,6 +265,9 @@ describe('refuses what MindSpore refuses', () => {
       () => planExport(index, { encryption: { mode: 'aes-gcm', keyLength: 16 } }),
       'export-bad-enc-mode',
     );
+    // A name every object inherits is no mode either (it crashed as "s.includes is not a function").
+    for (const mode of ['toString', 'constructor', '__proto__'])
+      await expectLensError(() => planExport(index, { encryption: { mode, keyLength: 16 } }), 'export-bad-enc-mode');
     await expectLensError(
       () => planExport(index, { encryption: { mode: 'AES-CBC', keyLength: 20 } }),
       'crypto-key-length',

@@ -5,6 +5,7 @@ import { LensError } from '../../base/errors';
 import type { CheckpointIndex, TensorEntry, TensorKind, TensorProblemCode } from '../../base/types';
 import { isAppendDictValue } from '../../formats/ckpt/append-dict';
 import { safetensorsDtypeFor, safetensorsOrder } from '../../formats/safetensors/write';
+import { KEY_LENGTHS } from '../../crypto/ciphers';
 import { castElementBytes, castFamily, isAllowedCast } from './casts';
 
 export type ExportFormat = 'ckpt' | 'safetensors';
@@ -132,12 +133,6 @@ export interface ExportPlan {
   sliceBytes: number | null;
 }
 
-const ENCRYPTION_KEY_LENGTHS: Record<EncryptionMode, readonly number[]> = {
-  'AES-GCM': [16, 24, 32],
-  'AES-CBC': [16, 24, 32],
-  'SM4-CBC': [16],
-};
-
 /** MindSpore refuses these before writing a byte (ckpt-format.md §5.1, §6; ckpt-crypto.md §5). */
 export function checkEncryptionOptions(
   format: ExportFormat,
@@ -146,11 +141,11 @@ export function checkEncryptionOptions(
 ): { mode: EncryptionMode; keyLength: number } | null {
   if (!encryption) return null;
   if (format === 'safetensors') throw new LensError('export-encrypt-safetensors');
-  if (!(encryption.mode in ENCRYPTION_KEY_LENGTHS)) {
+  if (!Object.hasOwn(KEY_LENGTHS, encryption.mode)) {
     throw new LensError('export-bad-enc-mode', { actual: encryption.mode });
   }
   const mode = encryption.mode as EncryptionMode;
-  const allowed = ENCRYPTION_KEY_LENGTHS[mode];
+  const allowed = KEY_LENGTHS[mode];
   if (!allowed.includes(encryption.keyLength)) {
     throw new LensError('crypto-key-length', {
       expected: mode,
