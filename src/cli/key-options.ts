@@ -2,6 +2,7 @@ import { LensError, withFile } from '../base/errors';
 import { MAX_KEY_FILE_BYTES } from '../base/limits';
 import type { CipherMode } from '../base/types';
 import { parseHexKey, parseTextKey } from '../core/key-input';
+import { KEY_LENGTHS } from '../crypto/ciphers';
 import { describeKeyProblem } from '../core/messages';
 import { readWholeBounded } from '../io/read-whole';
 import { openFileSource } from './files';
@@ -9,7 +10,7 @@ import { openFileSource } from './files';
 const MODES: readonly CipherMode[] = ['AES-GCM', 'AES-CBC', 'SM4-CBC'];
 
 /** Key lengths some mode takes: AES 16, 24 or 32 bytes, SM4 16. */
-const KEY_LENGTHS: readonly number[] = [16, 24, 32];
+const ANY_MODE_KEY_LENGTHS: ReadonlySet<number> = new Set(Object.values(KEY_LENGTHS).flat());
 
 /**
  * A key given one of three ways — hex (`--key`), Python bytes text (`--key-text`) or a file
@@ -61,7 +62,7 @@ async function keyFromFile(file: string, flag: string): Promise<Uint8Array> {
       ...(problem.code === 'hex-odd-digits' ? { limit: problem.digits } : {}),
     });
   }
-  if (!KEY_LENGTHS.includes(parsed.key.length)) {
+  if (!ANY_MODE_KEY_LENGTHS.has(parsed.key.length)) {
     const length = parsed.key.length;
     parsed.key.fill(0);
     throw notAKey('length', { expected: form, limit: length });

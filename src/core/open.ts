@@ -5,7 +5,7 @@ import { indexPlainFile, type OpenOptions } from '../formats/open';
 import { SNIFF_BYTES } from '../formats/sniff';
 import { scanCheckpoint } from '../formats/ckpt/scan';
 import { ZipCheckedSource } from '../formats/pytorch/checked-source';
-import { beginsWithRecord, RECORD_START_BYTES } from '../formats/ckpt/wire';
+import { beginsWithRecord, RECORD_START_BYTES, recordEndIn } from '../formats/ckpt/wire';
 import { detectEncryption, readFrameTable, type FrameTable } from '../crypto/frames';
 import type { DecryptedSource, DecryptedSourceOptions } from '../crypto/decrypted-source';
 
@@ -55,19 +55,6 @@ function damagedOnceDecrypted(
     },
     error,
   );
-}
-
-/** Where the first record ends (its length varint after the 0x0a), from the bytes that begin it. */
-function recordEnd(start: Uint8Array): number {
-  let value = 0;
-  let scale = 1;
-  for (let at = 1; at < start.length && at <= 8; at += 1) {
-    const byte = start[at] as number;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return at + 1 + value;
-    scale *= 128;
-  }
-  return Number.MAX_SAFE_INTEGER;
 }
 
 export interface OpenedCheckpoint {
@@ -184,7 +171,7 @@ export async function openCheckpoint(
   const start = await plaintext.read(0, Math.min(RECORD_START_BYTES, plaintext.size), options.signal);
   if (!beginsWithRecord(start, plaintext.size)) throw notACheckpointOnceDecrypted(table, plaintext.keyBlock);
   const scanned = await scanCheckpoint(plaintext, scanOptions).catch((error: unknown) => {
-    throw damagedOnceDecrypted(error, table, plaintext, recordEnd(start));
+    throw damagedOnceDecrypted(error, table, plaintext, recordEndIn(start) ?? Number.MAX_SAFE_INTEGER);
   });
   const index: CheckpointIndex = {
     ...scanned,

@@ -347,37 +347,16 @@ export async function readFrameTable(source: ByteSource, options: FrameTableOpti
  * The first block whose IV an earlier block already has, and that block. MindSpore draws a fresh
  * random 16-byte IV for every block, so two equal ones mean a block copied into the file — which
  * nothing else may catch: a CBC block, or an AES-GCM block (authenticated on its own, its nonce
- * not bound to its place), repeated where its bytes still parse. An open-addressing table of
- * block numbers keyed by the IV: a million blocks cost 8 MiB and one pass. The hash takes fresh
- * random multipliers per call, so crafted IVs cannot pile into one slot.
+ * not bound to its place), repeated where its bytes still parse. A file has at most
+ * MAX_CIPHER_FRAMES blocks (checked before the table is read), so a map of their IVs is small.
  */
 function repeatedIv(table: FrameTable): { block: number; first: number } | null {
-  const { count, ivs } = table;
-  if (count < 2) return null;
-  let bits = 2;
-  while (1 << bits < count * 2) bits += 1;
-  const capacity = 1 << bits;
-  const slots = new Int32Array(capacity).fill(-1);
-  const multipliers = globalThis.crypto.getRandomValues(new Uint32Array(4)).map((value) => value | 1);
-  const view = new DataView(ivs.buffer, ivs.byteOffset, ivs.byteLength);
-  const same = (a: number, b: number): boolean => {
-    for (let i = 0; i < IV_BYTES; i += 1) if (ivs[a * IV_BYTES + i] !== ivs[b * IV_BYTES + i]) return false;
-    return true;
-  };
-  for (let block = 0; block < count; block += 1) {
-    let hash = 0;
-    for (let word = 0; word < 4; word += 1)
-      hash = (hash + Math.imul(view.getUint32(block * IV_BYTES + word * 4, true), multipliers[word] as number)) | 0;
-    let slot = (hash >>> (32 - bits)) & (capacity - 1);
-    for (;;) {
-      const held = slots[slot] as number;
-      if (held < 0) {
-        slots[slot] = block;
-        break;
-      }
-      if (same(held, block)) return { block, first: held };
-      slot = (slot + 1) & (capacity - 1);
-    }
+  const seen = new Map<string, number>();
+  for (let block = 0; block < table.count; block += 1) {
+    const iv = String.fromCharCode(...table.ivs.subarray(block * IV_BYTES, (block + 1) * IV_BYTES));
+    const first = seen.get(iv);
+    if (first !== undefined) return { block, first };
+    seen.set(iv, block);
   }
   return null;
 }

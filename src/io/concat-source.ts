@@ -1,6 +1,4 @@
-import { LensError } from '../base/errors';
-import { MAX_READ_BYTES } from '../base/limits';
-import type { ByteSource } from './byte-source';
+import { checkRange, type ByteSource } from './byte-source';
 
 /**
  * Several sources laid end to end as one virtual byte stream (a sharded checkpoint's shards).
@@ -35,12 +33,7 @@ export class ConcatSource implements ByteSource {
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-      throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
-    }
-    if (length > MAX_READ_BYTES)
-      throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
-    const end = Math.min(this.size, offset + length);
+    const end = offset + checkRange(this.size, offset, length);
     if (offset >= end || this.parts.length === 0) return new Uint8Array(0);
     const pieces: Uint8Array[] = [];
     let at = offset;

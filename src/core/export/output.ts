@@ -228,11 +228,6 @@ export async function safetensorsCrc(
 }
 
 /**
- * Bind a plan to its source: the output as parts (untouched tensors as zero-copy slices of the
- * source, casts as generated windows), its exact size, and — for safetensors with CRC — the
- * `crc_num`, which needs one read of the data before the header can be written.
- */
-/**
  * The source entry of each name, for names asked in source order (a plan's order, nearly always):
  * each is found at or just after the last one, and a map of every name is made only when one is not.
  */
@@ -288,6 +283,11 @@ function tensorContents(
   return plan.tensors.map(contentFor);
 }
 
+/**
+ * Bind a plan to its source: the output as parts (untouched tensors as zero-copy slices of the
+ * source, casts as generated windows), its exact size, and — for safetensors with CRC — the
+ * `crc_num`, which needs one read of the data before the header can be written.
+ */
 export async function buildExport(
   opened: OpenedCheckpoint,
   plan: ExportPlan,

@@ -132,6 +132,12 @@ function varintIn(bytes: Uint8Array, at: number): { value: number; next: number 
   return null;
 }
 
+/** Where the record `head` begins ends (its 0x0a key, then its length), or null when the length is not in `head`. */
+export function recordEndIn(head: Uint8Array): number | null {
+  const length = varintIn(head, 1);
+  return length ? length.next + length.value : null;
+}
+
 /**
  * Whether `head` (the first bytes of a source of `size` bytes) begins a `Checkpoint.value`
  * record as every save_checkpoint writes one: field 1 (LEN) whose length fits the source, whose

@@ -13,7 +13,7 @@
 import { LensError } from '../../base/errors';
 import { MAX_READ_BYTES } from '../../base/limits';
 import type { ByteRange, TensorEntry } from '../../base/types';
-import type { ByteSource } from '../../io/byte-source';
+import { checkRange, type ByteSource } from '../../io/byte-source';
 
 /** A view's element layout over its span, in elements: element (i…) lies at Σ i_d × strides[d]. */
 export interface ViewLayout {
@@ -197,12 +197,7 @@ export class GatheredViewSource implements ByteSource {
   }
 
   async read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-      throw new LensError('read-failed', { offset, hint: `invalid read of ${length} bytes` });
-    }
-    if (length > MAX_READ_BYTES)
-      throw new LensError('read-too-large', { offset, actual: length, limit: MAX_READ_BYTES });
-    const available = Math.max(0, Math.min(length, this.size - offset));
+    const available = checkRange(this.size, offset, length);
     signal?.throwIfAborted();
     if (available === 0) return new Uint8Array(0);
     const { itemsize } = this.layout;
