@@ -113,7 +113,7 @@ function littleEndianInteger(bytes: Uint8Array, signed: boolean): bigint {
 }
 
 function isZeroDimInteger(tensor: TensorEntry): boolean {
-  return tensor.shape.length === 0 && tensor.rawDtype !== undefined && tensor.rawDtype in INTEGER_DTYPES;
+  return tensor.shape.length === 0 && tensor.rawDtype !== undefined && Object.hasOwn(INTEGER_DTYPES, tensor.rawDtype);
 }
 
 interface CrcOutcome {

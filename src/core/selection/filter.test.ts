@@ -108,6 +108,15 @@ describe('filter language', () => {
     expect(unknown.details.column).toBe(1);
     expect(unknown.details.actual).toBe('"nmae"');
 
+    // Names every object inherits are no fields or functions either: said as unknown words
+    // (toString("a") was taken for a function and said "expected a string but got a string").
+    for (const word of ['toString("a")', 'constructor == 1', 'hasOwnProperty("x")', 'valueOf > 3']) {
+      const inherited = lensError(() => parseFilter(word));
+      expect(inherited.code, word).toBe('filter-syntax');
+      expect(inherited.details.column, word).toBe(1);
+      expect(inherited.details.actual, word).toBe(`"${word.split(/[(\s]/)[0]}"`);
+    }
+
     const dangling = lensError(() => parseFilter('rank == 2 and'));
     expect(dangling.details.column).toBe(14);
     expect(dangling.details.actual).toBe('the end of the filter');

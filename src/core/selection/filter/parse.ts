@@ -165,7 +165,7 @@ class Parser {
   private identifier(): FilterNode {
     const token = this.next();
     const word = token.text;
-    if (word in FUNCTIONS) {
+    if (Object.hasOwn(FUNCTIONS, word)) {
       this.expectOp('(', `"(" after ${word}`);
       const args: FilterNode[] = [];
       this.enter(token.column);
@@ -182,7 +182,7 @@ class Parser {
       this.expectOp(')', '"," or ")"');
       return { type: 'call', name: word as FunctionName, args, column: token.column };
     }
-    if (word in FIELD_TYPES) {
+    if (Object.hasOwn(FIELD_TYPES, word)) {
       const field: FilterNode = { type: 'field', name: word as FieldName, column: token.column };
       if (this.isOp('[')) {
         this.next();
