@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
-import type { CipherMode } from '../../base/types';
+import type { CheckpointIndex, CipherMode } from '../../base/types';
 import { CIPHER_MAGICS } from '../../base/cipher-magic';
 import { openDecryptedSource } from '../../crypto/decrypted-source';
 import type { ByteSource } from '../../io/byte-source';
@@ -84,6 +84,24 @@ async function verifyOutput(
   return verifyExport(await openCheckpoint(source, { signal }), job, { signal });
 }
 
+/** The output is a fresh file that looks sound: what the source carried that it no longer shows. */
+function notesAboutSource(index: CheckpointIndex, input: string): string[] {
+  const notes: string[] = [];
+  const findings = index.problems.filter((problem) => !isNoteProblem(problem.code));
+  const first = findings[0];
+  if (first)
+    notes.push(
+      `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail, 'cli')}`,
+    );
+  if (index.crc.present && index.crc.stored !== undefined)
+    notes.push(`note: ${describeImpossibleStoredCrc(index.crc)} The output no longer shows it.`);
+  else if (index.crc.present && index.crc.ok === null && !index.crc.zipEntries)
+    notes.push(
+      `note: the source's stored CRC was not checked by this conversion; "ckpt-lens verify ${input}" checks it.`,
+    );
+  return notes;
+}
+
 export async function run({ values, positionals }: ArgsOf<typeof convertDefinition>, io: CliIo): Promise<number> {
   const [input, out] = positionals as [string, string];
   const extension = path.extname(out).toLowerCase();
@@ -139,47 +157,53 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
-      throw withFile(error, input);
-    });
-    // A set with tensors in no shard would be written without them: a load finding, nothing written.
-    const lost = opened.index.problems.filter(
-      (problem) =>
-        problem.code === 'shard-file-missing' ||
-        problem.code === 'shard-file-not-regular' ||
-        problem.code === 'shard-tensor-missing',
-    );
-    if (lost.length > 0)
-      throw new LensError('shard-set-incomplete', {
-        file: input,
-        hint: lost
-          .map((problem) => describeFileProblem(problem.code, problem.detail, 'cli').replace(/\.$/, ''))
-          .join('; '),
+    // The source is opened, planned and written in a scope of its own: once the output is written
+    // only the job (its parts) is kept, and the source's index (a million entries for a million
+    // tensors) can go before --verify opens the output.
+    const { plan, job, written, autoMap, sourceNotes } = await (async () => {
+      const opened = await openInput(input, inputKey, values.mode, controller.signal).catch((error: unknown) => {
+        throw withFile(error, input);
       });
-    const options: ExportOptions = {
-      format,
-      crc: values.crc ?? false,
-      metadataFormat: (metadataFormat as 'ms' | 'pt' | undefined) ?? null,
-      scalarDims: (scalarDims as 'keep' | 'mindspore' | undefined) ?? 'keep',
-      casts: parseCasts(values.cast ?? []),
-      appendDict: { set: parseSets(values.set ?? []), remove: values.unset ?? [] },
-      encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
-    };
-    if (values.filter !== undefined) options.select = filterPredicate(values.filter);
-    let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
-    // --auto-map: the network's names for what would not load (core/name-map/automap), after the user's map.
-    let autoMap: AutoMapResult | null = null;
-    if (values['auto-map'] && values.manifest !== undefined) {
-      const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
-      autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
-      nameMap = withAutoMap(nameMapSpec, autoMap);
-    }
-    if (nameMap) options.renames = nameMap.apply;
-    const plan = planExport(opened.index, options);
-    const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
-    const written = shard
-      ? await writeShardRange(job, out, shard, controller.signal)
-      : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
+      // A set with tensors in no shard would be written without them: a load finding, nothing written.
+      const lost = opened.index.problems.filter(
+        (problem) =>
+          problem.code === 'shard-file-missing' ||
+          problem.code === 'shard-file-not-regular' ||
+          problem.code === 'shard-tensor-missing',
+      );
+      if (lost.length > 0)
+        throw new LensError('shard-set-incomplete', {
+          file: input,
+          hint: lost
+            .map((problem) => describeFileProblem(problem.code, problem.detail, 'cli').replace(/\.$/, ''))
+            .join('; '),
+        });
+      const options: ExportOptions = {
+        format,
+        crc: values.crc ?? false,
+        metadataFormat: (metadataFormat as 'ms' | 'pt' | undefined) ?? null,
+        scalarDims: (scalarDims as 'keep' | 'mindspore' | undefined) ?? 'keep',
+        casts: parseCasts(values.cast ?? []),
+        appendDict: { set: parseSets(values.set ?? []), remove: values.unset ?? [] },
+        encryption: encKey ? { mode: values['enc-mode'] as string, keyLength: encKey.length } : null,
+      };
+      if (values.filter !== undefined) options.select = filterPredicate(values.filter);
+      let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
+      // --auto-map: the network's names for what would not load (core/name-map/automap), after the user's map.
+      let autoMap: AutoMapResult | null = null;
+      if (values['auto-map'] && values.manifest !== undefined) {
+        const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
+        autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
+        nameMap = withAutoMap(nameMapSpec, autoMap);
+      }
+      if (nameMap) options.renames = nameMap.apply;
+      const plan = planExport(opened.index, options);
+      const job = await buildExport(opened, plan, { encryptionKey: encKey, signal: controller.signal });
+      const written = shard
+        ? await writeShardRange(job, out, shard, controller.signal)
+        : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
+      return { plan, job, written, autoMap, sourceNotes: notesAboutSource(opened.index, input) };
+    })();
     const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
     const casts = job.castReport();
     if (values.json) {
@@ -230,20 +254,7 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
         );
       }
     }
-    // The output is a fresh file that looks sound: say what the source carried that it no longer shows.
-    const findings = opened.index.problems.filter((problem) => !isNoteProblem(problem.code));
-    if (findings.length > 0) {
-      const first = findings[0] as (typeof findings)[number];
-      io.err(
-        `note: the source has ${plural(findings.length, 'structural finding')} ("inspect" lists them), which the output no longer shows: ${describeFileProblem(first.code, first.detail, 'cli')}`,
-      );
-    }
-    if (opened.index.crc.present && opened.index.crc.stored !== undefined)
-      io.err(`note: ${describeImpossibleStoredCrc(opened.index.crc)} The output no longer shows it.`);
-    else if (opened.index.crc.present && opened.index.crc.ok === null && !opened.index.crc.zipEntries)
-      io.err(
-        `note: the source's stored CRC was not checked by this conversion; "ckpt-lens verify ${input}" checks it.`,
-      );
+    for (const note of sourceNotes) io.err(note);
     return report && !report.ok ? EXIT.integrityFailed : EXIT.ok;
   } finally {
     process.off('SIGINT', onInterrupt);

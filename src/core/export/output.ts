@@ -87,8 +87,8 @@ export interface ExportJob {
   crcTrailer: boolean;
   /** Bytes of the finished file. */
   size: number;
-  /** Content parts of each output tensor by output name (for verification). */
-  contentOf(name: string): OutputPart[] | undefined;
+  /** Content parts of the planned tensor at `position` in `plan.tensors` (for verification). */
+  contentAt(position: number): OutputPart[] | undefined;
   /** What the casts did so far; complete once the output has been streamed once. */
   castReport(): CastReportEntry[];
   options: BuildOptions;
@@ -246,18 +246,6 @@ function sourceEntries(tensors: readonly TensorEntry[]): (name: string) => Tenso
   };
 }
 
-/** Output parts by output name; the map is made when first asked (verification). */
-function contentByName(
-  tensors: readonly PlannedTensor[],
-  contents: readonly OutputPart[][],
-): (name: string) => OutputPart[] | undefined {
-  let byName: Map<string, OutputPart[]> | null = null;
-  return (name) => {
-    byName ??= new Map(tensors.map((tensor, position) => [tensor.name, contents[position] as OutputPart[]]));
-    return byName.get(name);
-  };
-}
-
 /**
  * Each planned tensor's content as parts, in plan order. A function of its own, so that no
  * closure of the job keeps the source index alive once the parts are made.
@@ -365,7 +353,7 @@ export async function buildExport(
     parts,
     crcTrailer,
     size,
-    contentOf: contentByName(plan.tensors, contents),
+    contentAt: (position) => contents[position],
     castReport: () => report.map((entry) => ({ ...entry })),
     options: { ...options, windowBytes },
   };

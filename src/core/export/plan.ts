@@ -298,12 +298,14 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const scalarDims = options.scalarDims ?? 'keep';
   const rename = compileRenames(options.renames);
   const casts = options.casts ?? [];
-  const sourceNames = new Set(index.tensors.map((entry) => entry.name));
+  // Made only when a cast rule names tensors (a million names are a Set of ~50 MB).
+  let sourceNames: Set<string> | null = null;
   for (const rule of casts) {
     if (castFamily(rule.to) === null || (rule.from !== undefined && !isAllowedCast(rule.from, rule.to))) {
       throw new LensError('export-bad-cast', { actual: rule.from, expected: rule.to });
     }
     for (const name of rule.names ?? []) {
+      sourceNames ??= new Set(index.tensors.map((entry) => entry.name));
       if (!sourceNames.has(name)) {
         throw new LensError('export-unknown-tensor', { tensor: name, hint: 'a cast rule' });
       }

@@ -1,6 +1,9 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
-import type { TensorEntry } from '../../base/types';
+import type { ByteRange, TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
+import type { ByteSource } from '../../io/byte-source';
+import type { PlannedRange } from '../../io/read-ahead';
+import { isSmallRead, throughWindows } from '../stats/windows';
 import { viewContent } from '../../formats/pytorch/gather';
 import type { OpenedCheckpoint } from '../open';
 import type { ExportJob } from './output';
@@ -40,11 +43,123 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The written entry of each planned tensor, in plan order. A file written as planned lists the
+ * same names in the same order, which one pass confirms with no map of every name; otherwise
+ * names are looked up, and extra names (and, for a .ckpt, names out of order) are mismatches.
+ */
+function writtenInPlanOrder(
+  planned: readonly { name: string }[],
+  written: readonly TensorEntry[],
+  checkOrder: boolean,
+  mismatches: VerifyMismatch[],
+): readonly (TensorEntry | undefined)[] {
+  if (written.length === planned.length && planned.every((tensor, i) => written[i]?.name === tensor.name))
+    return written;
+  const writtenByName = new Map(written.map((entry) => [entry.name, entry]));
+  const plannedNames = new Set(planned.map((tensor) => tensor.name));
+  for (const entry of written) {
+    if (!plannedNames.has(entry.name)) mismatches.push({ name: entry.name, kind: 'unexpected' });
+  }
+  if (checkOrder) {
+    const order = written.map((entry) => entry.name).filter((name) => plannedNames.has(name));
+    const expectedOrder = planned.map((tensor) => tensor.name).filter((name) => writtenByName.has(name));
+    order.forEach((name, i) => {
+      if (name !== expectedOrder[i]) mismatches.push({ name, kind: 'order', expected: expectedOrder[i], actual: name });
+    });
+  }
+  return planned.map((tensor) => writtenByName.get(tensor.name));
+}
+
+/** Parts that are read, not made (casts are made, and never compared). */
+type ReadPart = Exclude<OutputPart, { kind: 'generated' }>;
+
+/** A small tensor whose content is copied and stored plainly: compared from shared windows, in one read a side. */
+function comparedThroughWindows(expected: readonly OutputPart[], entry: TensorEntry): expected is readonly ReadPart[] {
+  return isSmallRead(entry.bytes) && !entry.view?.gathered && expected.every((part) => part.kind !== 'generated');
+}
+
+/**
+ * Shared windows for the small tensors' reads, planned in the order the check makes them (the
+ * plans are let go once the windows are laid out).
+ */
+function windowedReads(
+  written: OpenedCheckpoint,
+  count: number,
+  smallAt: (position: number) => { expected: readonly ReadPart[]; entry: TensorEntry } | null,
+): { sourceOf: (source: ByteSource) => ByteSource; writtenSource: ByteSource } {
+  const bySource = new Map<ByteSource, PlannedRange[]>();
+  const writtenRanges: PlannedRange[] = [];
+  for (let position = 0; position < count; position += 1) {
+    const small = smallAt(position);
+    if (!small) continue;
+    for (const part of small.expected) {
+      if (part.kind !== 'copy') continue;
+      let ranges = bySource.get(part.source);
+      if (!ranges) {
+        ranges = [];
+        bySource.set(part.source, ranges);
+      }
+      ranges.push({ offset: part.offset, length: part.length });
+    }
+    for (const range of small.entry.ranges) writtenRanges.push({ offset: range.offset, length: range.length });
+  }
+  const windowed = new Map<ByteSource, ByteSource>();
+  for (const [source, ranges] of bySource) windowed.set(source, throughWindows(source, ranges));
+  return {
+    sourceOf: (source) => windowed.get(source) ?? source,
+    writtenSource: throughWindows(written.plaintext, writtenRanges),
+  };
+}
+
+/** Parts of a small tensor as one array (short when a source ends early: then it compares unequal). */
+async function readSmall(
+  parts: readonly ReadPart[],
+  sourceOf: (source: ByteSource) => ByteSource,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only?.kind === 'copy') return sourceOf(only.source).read(only.offset, only.length, signal);
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (const part of parts) {
+    const bytes =
+      part.kind === 'bytes' ? part.bytes : await sourceOf(part.source).read(part.offset, part.length, signal);
+    chunks.push(bytes);
+    length += bytes.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** A plainly stored small tensor's bytes, from its ranges (one read when it has one). */
+async function readRanges(source: ByteSource, ranges: readonly ByteRange[], signal?: AbortSignal): Promise<Uint8Array> {
+  const only = ranges.length === 1 ? ranges[0] : undefined;
+  if (only) return source.read(only.offset, only.length, signal);
+  return readSmall(
+    ranges.map((range) => ({ kind: 'copy' as const, source, offset: range.offset, length: range.length })),
+    (same) => same,
+    signal,
+  );
+}
+
 /**
  * Compare a written file, re-opened with `openCheckpoint`, against the plan it was written
  * from: names (and their order for ckpt), dtypes, shapes, and — for tensors that were not
- * cast — their bytes against the source, window by window. Cast tensors are checked for size;
- * their values are the conversion's, reported separately.
+ * cast — their bytes against the source, window by window (small tensors from windows shared
+ * with their neighbours). Cast tensors are checked for size; their values are the conversion's,
+ * reported separately.
  */
 export async function verifyExport(
   written: OpenedCheckpoint,
@@ -52,25 +167,27 @@ export async function verifyExport(
   options: { signal?: AbortSignal; windowBytes?: number } = {},
 ): Promise<VerifyReport> {
   const windowBytes = Math.min(options.windowBytes ?? DEFAULT_WINDOW_BYTES, MAX_READ_BYTES);
+  const { signal } = options;
   const mismatches: VerifyMismatch[] = [];
   const planned = job.plan.tensors;
-  const writtenByName = new Map(written.index.tensors.map((entry) => [entry.name, entry]));
-  const plannedNames = new Set(planned.map((tensor) => tensor.name));
-  for (const entry of written.index.tensors) {
-    if (!plannedNames.has(entry.name)) mismatches.push({ name: entry.name, kind: 'unexpected' });
-  }
-  if (job.plan.format === 'ckpt') {
-    const order = written.index.tensors.map((entry) => entry.name).filter((name) => plannedNames.has(name));
-    const expectedOrder = planned.map((tensor) => tensor.name).filter((name) => writtenByName.has(name));
-    order.forEach((name, i) => {
-      if (name !== expectedOrder[i]) mismatches.push({ name, kind: 'order', expected: expectedOrder[i], actual: name });
-    });
-  }
+  const entries = writtenInPlanOrder(planned, written.index.tensors, job.plan.format === 'ckpt', mismatches);
+  // The content each value check compares with; the small ones are read through shared windows
+  // (a million tiny tensors compared one read at a time took minutes).
+  const expectedAt = (position: number): readonly OutputPart[] | undefined => {
+    const tensor = planned[position];
+    const entry = entries[position];
+    return tensor && entry && !tensor.cast && entry.bytes === tensor.bytes ? job.contentAt(position) : undefined;
+  };
+  const { sourceOf, writtenSource } = windowedReads(written, planned.length, (position) => {
+    const expected = expectedAt(position);
+    const entry = entries[position];
+    return entry && expected && comparedThroughWindows(expected, entry) ? { expected, entry } : null;
+  });
   let tensorsChecked = 0;
   let valuesCompared = 0;
   let bytesCompared = 0;
-  for (const tensor of planned) {
-    const entry = writtenByName.get(tensor.name);
+  for (const [i, tensor] of planned.entries()) {
+    const entry = entries[i];
     if (!entry) {
       mismatches.push({ name: tensor.name, kind: 'missing' });
       continue;
@@ -79,7 +196,7 @@ export async function verifyExport(
     if (entry.dtype !== tensor.dtype) {
       mismatches.push({ name: tensor.name, kind: 'dtype', expected: tensor.dtype, actual: entry.dtype });
     }
-    if (JSON.stringify(entry.shape) !== JSON.stringify(tensor.shape)) {
+    if (!sameShape(entry.shape, tensor.shape)) {
       mismatches.push({
         name: tensor.name,
         kind: 'shape',
@@ -96,16 +213,25 @@ export async function verifyExport(
       });
       continue;
     }
-    if (tensor.cast) continue;
-    const expected = job.contentOf(tensor.name);
+    const expected = expectedAt(i);
     if (!expected) continue;
+    signal?.throwIfAborted();
+    if (comparedThroughWindows(expected, entry)) {
+      const want = await readSmall(expected, sourceOf, signal);
+      const got = await readRanges(writtenSource, entry.ranges, signal);
+      bytesCompared += tensor.bytes;
+      if (!sameBytes(want, got))
+        mismatches.push({ name: tensor.name, kind: 'values', expected: `bytes 0–${tensor.bytes} as in the source` });
+      valuesCompared += 1;
+      continue;
+    }
     const actual = writtenContent(written, entry);
     for (let start = 0; start < tensor.bytes; start += windowBytes) {
-      options.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       const end = Math.min(tensor.bytes, start + windowBytes);
       const [want, got] = await Promise.all([
-        readPartsRange(expected, start, end, options.signal),
-        readPartsRange(actual, start, end, options.signal),
+        readPartsRange(expected, start, end, signal),
+        readPartsRange(actual, start, end, signal),
       ]);
       bytesCompared += end - start;
       if (!sameBytes(want, got)) {

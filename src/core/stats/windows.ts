@@ -232,6 +232,11 @@ export function readThroughSmall(
       left -= length;
     }
   }
+  return throughWindows(source, planned);
+}
+
+/** A source whose reads of `planned` (small ranges, read in this order) are served from shared windows. */
+export function throughWindows(source: ByteSource, planned: readonly PlannedRange[]): ByteSource {
   return planned.length > 1 ? new ReadAheadSource(source, planned, THROUGH_WINDOWS) : source;
 }
 
