@@ -16,6 +16,7 @@ import { plural } from '../../base/plural';
 import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import { openFileSource } from '../files';
+import { printJsonWithList } from '../json-out';
 import { openInputCheckpoint } from '../open-input';
 import { nameColumnWidth, shown } from '../terminal';
 import type { ArgsOf, CliIo } from '../types';
@@ -111,13 +112,13 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
   if (values.json === true) {
-    io.out(
-      JSON.stringify({
-        a: path.basename(fileA),
-        b: path.basename(fileB),
-        ...result,
-        pairs: rankChanges(result.pairs, by as ChangeRanking),
-      }),
+    // The pairs (a million for a million tensors) are written a few hundred at a time, last.
+    await printJsonWithList(
+      io,
+      { a: path.basename(fileA), b: path.basename(fileB), ...result },
+      'pairs',
+      rankChanges(result.pairs, by as ChangeRanking),
+      (pair) => JSON.stringify(pair),
     );
   } else if (values.markdown === true) {
     io.out(

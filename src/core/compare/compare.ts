@@ -153,7 +153,8 @@ async function* pairElements(
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let start = 0;
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+  // Word views cost more to make than a few bytes cost to compare (a million 4-byte tensors).
+  if (a.length >= 64 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
     const words = a.length >>> 2;
     const wordsA = new Uint32Array(a.buffer, a.byteOffset, words);
     const wordsB = new Uint32Array(b.buffer, b.byteOffset, words);
@@ -425,25 +426,56 @@ function addBlockTotals(
   totals.dot += dot;
 }
 
-function basePair(a: TensorEntry, b: TensorEntry): TensorDelta {
-  const shapeChanged = a.shape.length !== b.shape.length || a.shape.some((dim, i) => dim !== b.shape[i]);
-  return {
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What a pair's outcome adds to its names, dtypes and shapes. */
+type PairOutcome = Pick<TensorDelta, 'status' | 'reason'> &
+  Partial<
+    Pick<
+      TensorDelta,
+      'elements' | 'changedElements' | 'nonFiniteMismatches' | 'maxAbsDelta' | 'meanAbsDelta' | 'relativeL2' | 'cosine'
+    >
+  >;
+
+/** One object per pair, every field in one literal (a million pairs are kept). */
+function makePair(a: TensorEntry, b: TensorEntry, outcome: PairOutcome): TensorDelta {
+  const pair: TensorDelta = {
     name: a.name,
     nameB: b.name,
     dtypeA: a.dtype,
     dtypeB: b.dtype,
     shapeA: a.shape,
     shapeB: b.shape,
-    status: 'incomparable',
-    shapeChanged,
+    status: outcome.status,
+    shapeChanged: !sameShape(a.shape, b.shape),
     dtypeChanged: a.dtype !== b.dtype,
-    elements: 0,
-    changedElements: null,
-    nonFiniteMismatches: null,
-    maxAbsDelta: null,
-    meanAbsDelta: null,
-    relativeL2: null,
-    cosine: null,
+    elements: outcome.elements ?? 0,
+    changedElements: outcome.changedElements ?? null,
+    nonFiniteMismatches: outcome.nonFiniteMismatches ?? null,
+    maxAbsDelta: outcome.maxAbsDelta ?? null,
+    meanAbsDelta: outcome.meanAbsDelta ?? null,
+    relativeL2: outcome.relativeL2 ?? null,
+    cosine: outcome.cosine ?? null,
+  };
+  if (outcome.reason) pair.reason = outcome.reason;
+  return pair;
+}
+
+/** The outcome of an identical pair of `elements` elements (shared: it holds no name). */
+function identicalOutcome(elements: number): PairOutcome {
+  return {
+    status: 'identical',
+    elements,
+    changedElements: 0,
+    nonFiniteMismatches: 0,
+    maxAbsDelta: 0,
+    meanAbsDelta: 0,
+    relativeL2: 0,
+    cosine: 1,
   };
 }
 
@@ -466,12 +498,23 @@ async function comparePair(
   // Gathered views are read through sources of their values in C order.
   const { source: sourceA, entry: a } = viewContent(fileA, storedA);
   const { source: sourceB, entry: b } = viewContent(fileB, storedB);
-  const pair = basePair(a, b);
+  return makePair(a, b, await pairOutcome(sourceA, a, storedA, sourceB, b, storedB, context));
+}
+
+async function pairOutcome(
+  sourceA: ByteSource,
+  a: TensorEntry,
+  storedA: TensorEntry,
+  sourceB: ByteSource,
+  b: TensorEntry,
+  storedB: TensorEntry,
+  context: ReadContext,
+): Promise<PairOutcome> {
   // No values to read: comparing its (empty) ranges would call two such views identical.
-  if (unreadableView(storedA) || unreadableView(storedB)) return { ...pair, reason: 'view-unreadable' };
+  if (unreadableView(storedA) || unreadableView(storedB)) return { status: 'incomparable', reason: 'view-unreadable' };
   const layoutA = elementLayout(a);
   const layoutB = elementLayout(b);
-  const sameLayout = !pair.shapeChanged && !pair.dtypeChanged && a.kind === b.kind;
+  const sameLayout = sameShape(a.shape, b.shape) && a.dtype === b.dtype && a.kind === b.kind;
   try {
     const small =
       sameLayout || (layoutA && layoutB)
@@ -480,33 +523,21 @@ async function comparePair(
     const identical = small
       ? sameLayout && bytesEqual(small[0], small[1])
       : sameLayout && (await contentIdentical(sourceA, a, sourceB, b, context));
-    if (identical) {
-      const elements = layoutA ? Math.min(layoutA.declaredCount, layoutA.storedCount) : 0;
-      return {
-        ...pair,
-        status: 'identical',
-        elements,
-        changedElements: 0,
-        nonFiniteMismatches: 0,
-        maxAbsDelta: 0,
-        meanAbsDelta: 0,
-        relativeL2: 0,
-        cosine: 1,
-      };
-    }
+    if (identical) return identicalOutcome(layoutA ? Math.min(layoutA.declaredCount, layoutA.storedCount) : 0);
     if (!layoutA || !layoutB) {
       // Strings, maps, unknown dtypes: bytes told us they differ; there are no numbers to measure.
-      return sameLayout ? { ...pair, status: 'changed', reason: 'not-numeric' } : { ...pair, reason: 'not-numeric' };
+      return { status: sameLayout ? 'changed' : 'incomparable', reason: 'not-numeric' };
     }
-    if (layoutA.declaredCount !== layoutB.declaredCount) return { ...pair, reason: 'element-count-differs' };
+    if (layoutA.declaredCount !== layoutB.declaredCount)
+      return { status: 'incomparable', reason: 'element-count-differs' };
     const count = layoutA.declaredCount;
-    if (layoutA.storedCount < count || layoutB.storedCount < count) return { ...pair, reason: 'content-short' };
+    if (layoutA.storedCount < count || layoutB.storedCount < count)
+      return { status: 'incomparable', reason: 'content-short' };
     const totals = await valueDeltas(sourceA, a, layoutA, sourceB, b, layoutB, count, context, small);
     const normA = Math.sqrt(totals.sumA2);
     const normB = Math.sqrt(totals.sumB2);
     const normDelta = Math.sqrt(totals.sumDelta2);
     return {
-      ...pair,
       status: 'changed',
       elements: totals.elements,
       changedElements: totals.changed,
@@ -518,7 +549,7 @@ async function comparePair(
     };
   } catch (error) {
     if (error instanceof LensError && error.code === 'tensor-content-short')
-      return { ...pair, reason: 'content-short' };
+      return { status: 'incomparable', reason: 'content-short' };
     throw error;
   }
 }
@@ -634,6 +665,16 @@ export async function compareCheckpoints(
     if (ahead && ahead.offset + ahead.length <= source.size) source.prefetch(ahead, options.signal);
   };
   const total = workA.length;
+  let current = '';
+  // One context for every pair (a million pairs made a million closures).
+  const context: ReadContext = {
+    options,
+    onBytes: (bytes) => {
+      bytesRead += bytes;
+      options.onBytes?.(bytes);
+      options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: current, bytesRead });
+    },
+  };
   for (let position = 0; position < total; position += 1) {
     options.signal?.throwIfAborted();
     const entryA = workA[position] as TensorEntry;
@@ -643,16 +684,9 @@ export async function compareCheckpoints(
       prefetch(prefetchA, workA[position + 1] as TensorEntry);
       prefetch(prefetchB, workB[position + 1] as TensorEntry);
     }
-    const context: ReadContext = {
-      options,
-      onBytes: (bytes) => {
-        bytesRead += bytes;
-        options.onBytes?.(bytes);
-        options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: entryA.name, bytesRead });
-      },
-    };
+    current = entryA.name;
     pairs.push(await comparePair(sourceA, entryA, sourceB, entryB, context));
-    options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: entryA.name, bytesRead });
+    options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: current, bytesRead });
   }
 
   const count = (predicate: (pair: TensorDelta) => boolean): number => pairs.filter(predicate).length;
@@ -686,19 +720,32 @@ export type ChangeRanking = 'relativeL2' | 'maxAbsDelta' | 'meanAbsDelta' | 'cos
 
 /**
  * "What changed most": changed pairs first, biggest change first (lowest cosine first);
- * pairs without a value for the key (incomparable) after them, identical pairs last.
+ * pairs without a value for the key (incomparable) after them by name, identical pairs last in
+ * file order (by name when ranked by name). Only the first two groups are sorted: a million
+ * identical pairs cost one pass.
  */
 export function rankChanges(pairs: readonly TensorDelta[], by: ChangeRanking = 'relativeL2'): TensorDelta[] {
-  const group = (pair: TensorDelta): number => (pair.status === 'identical' ? 2 : metric(pair, by) === null ? 1 : 0);
-  return [...pairs].sort((x, y) => {
-    const groups = group(x) - group(y);
-    if (groups !== 0) return groups;
-    if (by === 'name') return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
-    const mx = metric(x, by);
-    const my = metric(y, by);
-    if (mx === null || my === null) return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
-    return by === 'cosine' ? mx - my : my - mx;
-  });
+  const measured: TensorDelta[] = [];
+  const unmeasured: TensorDelta[] = [];
+  const identical: TensorDelta[] = [];
+  for (const pair of pairs) {
+    if (pair.status === 'identical') identical.push(pair);
+    else if (metric(pair, by) === null) unmeasured.push(pair);
+    else measured.push(pair);
+  }
+  const byName = (x: TensorDelta, y: TensorDelta): number => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+  measured.sort(
+    by === 'name'
+      ? byName
+      : (x, y) => {
+          const mx = metric(x, by) as number;
+          const my = metric(y, by) as number;
+          return by === 'cosine' ? mx - my : my - mx;
+        },
+  );
+  unmeasured.sort(byName);
+  if (by === 'name') identical.sort(byName);
+  return measured.concat(unmeasured, identical);
 }
 
 function metric(pair: TensorDelta, by: ChangeRanking): number | null {
