@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../test/cli';
-import { printJsonWithList } from './json-out';
+import { printJsonWithList, streamJsonList } from './json-out';
 
 async function printed(
   value: Record<string, unknown>,
@@ -34,5 +34,30 @@ describe('printJsonWithList', () => {
     expect(writes).toBe(1 + Math.ceil(count / 512));
     // Standard output is waited for after each write of items.
     expect(waits).toBe(Math.ceil(count / 512));
+  });
+});
+
+describe('streamJsonList', () => {
+  it('writes the head, the items as they come and the tail as one JSON document, in that key order', async () => {
+    const { io, out } = captureIo();
+    let waits = 0;
+    io.drained = async () => {
+      waits += 1;
+    };
+    const stream = streamJsonList(io, { file: 'a.ckpt', none: undefined }, 'tensors');
+    for (let n = 0; n < 1030; n += 1) await stream.add(JSON.stringify({ n }));
+    await stream.end({ skipped: [], audit: { clean: true } });
+    expect(out.length).toBe(1);
+    const parsed = JSON.parse(out[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(['file', 'tensors', 'skipped', 'audit']);
+    expect(parsed.tensors).toEqual(Array.from({ length: 1030 }, (_, n) => ({ n })));
+    expect(waits).toBe(3);
+  });
+
+  it('writes an empty list and no tail', async () => {
+    const { io, out } = captureIo();
+    const stream = streamJsonList(io, {}, 'loaded');
+    await stream.end();
+    expect(JSON.parse(out[0] ?? '')).toEqual({ loaded: [] });
   });
 });

@@ -3,11 +3,51 @@ import type { CliIo } from './types';
 /** Items per write when a long list is streamed. */
 const ITEMS_PER_LINE = 512;
 
+/** `"key":value` for each defined field. */
+function members(value: Record<string, unknown>, skip?: string): string[] {
+  const parts: string[] = [];
+  for (const [key, field] of Object.entries(value)) {
+    if (key === skip) continue;
+    if (field !== undefined) parts.push(`${JSON.stringify(key)}:${JSON.stringify(field)}`);
+  }
+  return parts;
+}
+
 /**
- * Print `value` as JSON, with the list under `listKey` written a few hundred items at a time,
- * each item written as JSON text by `itemJson` only when printed: a million-tensor listing never
- * exists as one string or as a second array of objects, and a slow reader is waited for (CliIo.drained).
- * The output is one JSON document on one line.
+ * One JSON document on one line whose list under `listKey` is written as its items come, a few
+ * hundred at a time (each item's JSON text given by the caller): `head`'s fields come before
+ * the list, and the fields given to `end` after it. Standard output is waited for after each
+ * write (CliIo.drained), so a slow reader never makes a million items pile up in memory.
+ */
+export function streamJsonList(io: CliIo, head: Record<string, unknown>, listKey: string) {
+  const before = members(head, listKey);
+  io.write(`{${before.join(',')}${before.length > 0 ? ',' : ''}${JSON.stringify(listKey)}:[`);
+  let line: string[] = [];
+  let written = 0;
+  const flush = async (): Promise<void> => {
+    if (line.length === 0) return;
+    io.write(`${written > 0 ? ',' : ''}${line.join(',')}`);
+    written += line.length;
+    line = [];
+    if (io.drained) await io.drained();
+  };
+  return {
+    async add(itemJson: string): Promise<void> {
+      line.push(itemJson);
+      if (line.length >= ITEMS_PER_LINE) await flush();
+    },
+    async end(tail: Record<string, unknown> = {}): Promise<void> {
+      await flush();
+      const after = members(tail);
+      io.out(`]${after.length > 0 ? ',' : ''}${after.join(',')}}`);
+    },
+  };
+}
+
+/**
+ * Print `value` as JSON, with the list under `listKey` written last, a few hundred items at a
+ * time, each item written as JSON text by `itemJson` only when printed: a million-tensor listing
+ * never exists as one string or as a second array of objects.
  */
 export async function printJsonWithList<T>(
   io: CliIo,
@@ -16,18 +56,7 @@ export async function printJsonWithList<T>(
   list: readonly T[],
   itemJson: (entry: T) => string,
 ): Promise<void> {
-  const parts: string[] = [];
-  for (const [key, field] of Object.entries(value)) {
-    if (key === listKey) continue;
-    if (field !== undefined) parts.push(`${JSON.stringify(key)}:${JSON.stringify(field)}`);
-  }
-  io.write(`{${parts.join(',')}${parts.length > 0 ? ',' : ''}${JSON.stringify(listKey)}:[`);
-  for (let start = 0; start < list.length; start += ITEMS_PER_LINE) {
-    const end = Math.min(list.length, start + ITEMS_PER_LINE);
-    const line: string[] = [];
-    for (let i = start; i < end; i += 1) line.push(itemJson(list[i] as T));
-    io.write(`${line.join(',')}${end < list.length ? ',' : ''}`);
-    if (io.drained) await io.drained();
-  }
-  io.out(']}');
+  const out = streamJsonList(io, value, listKey);
+  for (const item of list) await out.add(itemJson(item));
+  await out.end();
 }

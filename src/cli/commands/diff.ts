@@ -2,7 +2,7 @@ import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
 import type { TensorEntry, TensorProblemCode } from '../../base/types';
 import { isNoteProblem } from '../../base/problems';
-import { diffAgainstNetwork, diffJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
+import { diffAgainstNetwork, diffJson, loadedJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
 import { parameterDictOrder } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import {
@@ -18,6 +18,7 @@ import { filterPredicate } from '../../core/selection/filter';
 import { selectLikeMindSpore } from '../../core/selection/mindspore';
 import { EXIT } from '../args';
 import { openFileSource } from '../files';
+import { streamJsonList } from '../json-out';
 import { openInputCheckpoint } from '../open-input';
 import { readKeyOptions } from '../key-options';
 import { shown } from '../terminal';
@@ -197,16 +198,17 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
   const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });
   const damaged = damagedLoads(diff, selected);
   if (values.json) {
-    io.out(
-      JSON.stringify({
-        ...diffJson(diff),
-        damaged,
-        ...(autoMap
-          ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
-          : {}),
-        manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
-      }),
-    );
+    const { strict_load, target, ...rest } = diffJson(diff);
+    const out = streamJsonList(io, { strict_load, target }, 'loaded');
+    for (const item of diff.loaded) await out.add(JSON.stringify(loadedJson(item)));
+    await out.end({
+      ...rest,
+      damaged,
+      ...(autoMap
+        ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded, exact: autoMap.exact } }
+        : {}),
+      manifest: { kind: manifest.kind, layout: manifest.layout, notes: manifest.notes },
+    });
   } else {
     if (autoMap) printAutoMap(io, autoMap);
     printReport(io, checkpoint, manifestFile, diff, selected.length, damaged);

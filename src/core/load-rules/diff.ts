@@ -437,21 +437,30 @@ export function diffAgainstNetwork(
 }
 
 /** The CLI's JSON contract: keep keys stable, add only. */
+/** One loaded parameter as `diff --json` writes it. */
+export function loadedJson(item: LoadedParam) {
+  return {
+    param: item.param,
+    from: item.from,
+    ...(item.original !== undefined ? { original: item.original } : {}),
+    via: item.via,
+    ...(item.prefix !== undefined ? { prefix: item.prefix } : {}),
+    ...(item.cast ? { cast: item.cast } : {}),
+    ...(item.reshape ? { reshape: item.reshape } : {}),
+    ...(item.map ? { map: true } : {}),
+    ...(item.unchecked ? { unchecked: item.unchecked } : {}),
+  };
+}
+
+/**
+ * The report as `diff --json` writes it, in its key order, but for `loaded` (one item per loaded
+ * parameter, a million for a million): written between `target` and `param_not_load`, item by
+ * item with loadedJson.
+ */
 export function diffJson(diff: LoadDiff) {
   return {
     strict_load: diff.strictLoad,
     target: diff.target,
-    loaded: diff.loaded.map((item) => ({
-      param: item.param,
-      from: item.from,
-      ...(item.original !== undefined ? { original: item.original } : {}),
-      via: item.via,
-      ...(item.prefix !== undefined ? { prefix: item.prefix } : {}),
-      ...(item.cast ? { cast: item.cast } : {}),
-      ...(item.reshape ? { reshape: item.reshape } : {}),
-      ...(item.map ? { map: true } : {}),
-      ...(item.unchecked ? { unchecked: item.unchecked } : {}),
-    })),
     param_not_load: diff.param_not_load,
     ckpt_not_load: diff.ckpt_not_load,
     errors: diff.errors.map((error) => ({
