@@ -31,6 +31,7 @@ import { filterPredicate } from '../../core/selection/filter';
 import { formatBytes } from '../../core/summary';
 import { EXIT } from '../args';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
+import { streamJsonList } from '../json-out';
 import { openInputCheckpoint } from '../open-input';
 import { parseShard, shardPartFile, writeShardRange } from '../shard';
 import { shown } from '../terminal';
@@ -207,27 +208,35 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
     const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
     const casts = job.castReport();
     if (values.json) {
-      io.out(
-        JSON.stringify({
+      // The tensors (a million for a million) are written a few at a time, in the document's key order.
+      const out = streamJsonList(
+        io,
+        {
           output: written.file,
           format: plan.format,
           size: job.size,
           ...(shard ? { shard: { index: shard.index, count: shard.count, bytes: written.bytes } } : {}),
-          tensors: plan.tensors.map((t) => ({
+        },
+        'tensors',
+      );
+      for (const t of plan.tensors)
+        await out.add(
+          JSON.stringify({
             name: t.name,
             ...(t.sourceName !== null && t.sourceName !== t.name ? { from: t.sourceName } : {}),
             dtype: t.dtype,
             shape: t.shape,
             ...(t.cast ? { cast: t.cast } : {}),
-          })),
-          omitted: plan.omitted,
-          crc: plan.crc,
-          encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
-          casts,
-          ...(autoMap ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded } } : {}),
-          ...(report ? { verify: report } : {}),
-        }),
-      );
+          }),
+        );
+      await out.end({
+        omitted: plan.omitted,
+        crc: plan.crc,
+        encryption: plan.encryption ? { mode: plan.encryption.mode } : null,
+        casts,
+        ...(autoMap ? { autoMap: { proposals: autoMap.proposals, notNeeded: autoMap.notNeeded } } : {}),
+        ...(report ? { verify: report } : {}),
+      });
     } else {
       io.out(
         `${path.basename(written.file)}: ${shard ? `${formatBytes(written.bytes)} of ` : ''}${plan.format}, ${formatBytes(job.size)}, ${plural(plan.tensors.length, 'parameter')}` +
