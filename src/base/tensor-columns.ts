@@ -69,6 +69,18 @@ export interface TensorRows {
   entry(i: number): TensorEntry;
 }
 
+/** `lookup` with its last answer remembered: the same value (by identity) again needs no lookup. */
+function lastOf<T>(lookup: (value: T) => number): (value: T) => number {
+  let last: T | undefined;
+  let lastId = -1;
+  return (value) => {
+    if (lastId >= 0 && value === last) return lastId;
+    last = value;
+    lastId = lookup(value);
+    return lastId;
+  };
+}
+
 /** A whole number from a Float64Array as a small integer where it fits (stored in the object, not boxed). */
 function compact(value: number): number {
   return value >= 0 && value <= 0x3fffffff ? value | 0 : value;
@@ -119,6 +131,12 @@ export class TensorColumns implements TensorRows {
       if (Object.isFrozen(dims)) shapeIds.set(dims, id);
       return id;
     };
+    // Neighbours mostly share their dtype and shape: a run of equal ones makes no lookup.
+    const dtypeId = lastOf(stringId);
+    const rawDtypeId = lastOf(stringId);
+    const shardId = lastOf(stringId);
+    const shapeIdOf = lastOf(shapeId);
+    const storedDimsId = lastOf(shapeId);
     const nameEnds = new Uint32Array(count);
     const dtype = new Uint32Array(count);
     const rawDtype = new Uint32Array(count);
@@ -143,12 +161,12 @@ export class TensorColumns implements TensorRows {
       names.push(tensor.name);
       nameEnd += tensor.name.length;
       nameEnds[i] = nameEnd;
-      dtype[i] = stringId(tensor.dtype);
-      rawDtype[i] = stringId(tensor.rawDtype);
-      shard[i] = stringId(tensor.shard);
+      dtype[i] = dtypeId(tensor.dtype);
+      rawDtype[i] = rawDtypeId(tensor.rawDtype);
+      shard[i] = shardId(tensor.shard);
       kind[i] = KINDS.indexOf(tensor.kind);
-      shape[i] = shapeId(tensor.shape);
-      storedDims[i] = shapeId(tensor.storedDims);
+      shape[i] = shapeIdOf(tensor.shape);
+      storedDims[i] = storedDimsId(tensor.storedDims);
       bytes[i] = tensor.bytes;
       rangeStart[i] = range;
       for (const { offset, length } of tensor.ranges) {

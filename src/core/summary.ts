@@ -27,13 +27,22 @@ export function summarize(index: CheckpointIndex): CheckpointSummary {
   const byDtype = new Map<string, { count: number; bytes: number }>();
   let totalElements = 0;
   let totalBytes = 0;
+  // Neighbours mostly share a dtype: a run of one needs no lookup.
+  let slot: { count: number; bytes: number } | undefined;
+  let slotDtype = '';
   for (const tensor of index.tensors) {
     totalElements += numel(tensor);
     totalBytes += tensor.bytes;
-    const slot = byDtype.get(tensor.dtype) ?? { count: 0, bytes: 0 };
+    if (!slot || tensor.dtype !== slotDtype) {
+      slotDtype = tensor.dtype;
+      slot = byDtype.get(slotDtype);
+      if (!slot) {
+        slot = { count: 0, bytes: 0 };
+        byDtype.set(slotDtype, slot);
+      }
+    }
     slot.count += 1;
     slot.bytes += tensor.bytes;
-    byDtype.set(tensor.dtype, slot);
   }
   return {
     parameterCount: index.tensors.length,

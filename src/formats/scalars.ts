@@ -15,7 +15,7 @@ const SCALAR_MAX_GAP_BYTES = 64 * 1024;
  * Used by the safetensors and PyTorch scanners, whose headers do not hold the values.
  */
 function onlyOnes(shape: readonly number[]): boolean {
-  for (const dim of shape) if (dim !== 1) return false;
+  for (let i = 0; i < shape.length; i += 1) if (shape[i] !== 1) return false;
   return true;
 }
 

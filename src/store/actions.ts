@@ -1,6 +1,7 @@
+import { plural } from '../base/plural';
 import { serializeError } from '../base/errors';
 import type { CipherMode } from '../base/types';
-import { callback, callWorker, NEVER_ABORTED } from './bridge';
+import { callback, callWorker, NEVER_ABORTED, startWorkerEarly } from './bridge';
 import { releaseWorkerIfNothingOpen, updateFile, useLensStore } from './store';
 
 /**
@@ -120,6 +121,15 @@ function writeFilterToUrl(text: string): void {
   else params.set(FILTER_PARAM, text);
   const hash = params.toString();
   window.history.replaceState(null, '', hash ? `#${hash}` : window.location.pathname + window.location.search);
+}
+
+/**
+ * Work the first file dropped would otherwise wait for, done while the page is idle: the parsing
+ * worker's start, and the count format's locale data (its first use, in the page's first counts).
+ */
+export function prepareForFirstFile(): void {
+  startWorkerEarly();
+  plural(0, 'parameter');
 }
 
 export function initialiseFromUrl(): void {

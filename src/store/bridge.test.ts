@@ -4,7 +4,7 @@ import { serializeError } from '../base/errors';
 import { fixtureBytes } from '../test/fixtures';
 import { workerApi } from '../workers/api';
 import { installTransferHandlers } from '../workers/transfer';
-import { callWorker, NEVER_ABORTED, terminateWhenIdle } from './bridge';
+import { callWorker, NEVER_ABORTED, startWorkerEarly, terminateWhenIdle } from './bridge';
 import { statsOfTensor } from './numbers';
 
 /**
@@ -98,5 +98,18 @@ describe('the worker bridge', () => {
     await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 'b2', file }));
     expect(spawned.length).toBe(count + 1);
     expect(spawned.at(-1)?.terminated).toBe(false);
+  });
+
+  it('a worker started early serves the first call; one already running is not started again', async () => {
+    await callWorker(NEVER_ABORTED, (api) => api.closeFile('b2'));
+    terminateWhenIdle();
+    const count = spawned.length;
+    startWorkerEarly();
+    expect(spawned.length).toBe(count + 1);
+    startWorkerEarly();
+    expect(spawned.length).toBe(count + 1);
+    const opened = await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 'b3', file }));
+    expect(opened.index.tensors.find('conv1.weight')).toBeGreaterThanOrEqual(0);
+    expect(spawned.length).toBe(count + 1);
   });
 });
