@@ -482,13 +482,11 @@ describe('the frame-count limit is checked before walking (tiny-frame attack)', 
     expect(counting.bytesRead).toBeLessThanOrEqual(2 * 48);
   });
 
-  it('999,999 one-byte frames are walked in windows into a compact table', async () => {
+  it('one frame short of the limit, one-byte frames are walked in windows into a compact table', async () => {
     const bytes = tinyFrames(MAX_CIPHER_FRAMES - 1);
     const counting = new CountingSource(new MemorySource(bytes));
-    const started = performance.now();
     const table = await readFrameTable(counting);
-    // About 0.3 s on an idle core (1.3 s with 20 jobs on 2 cores); it took 88 s before (one read per frame).
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // A read per window, not per frame (a million frames took 88 s and a million reads before).
     expect(table.count).toBe(MAX_CIPHER_FRAMES - 1);
     expect(table.offsets[table.count - 1]).toBe(bytes.length - 49);
     expect(counting.reads).toBeLessThanOrEqual(Math.ceil(bytes.length / FRAME_WINDOW_BYTES) + 2);
