@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureIo } from '../test/cli';
+import { encryptBytes } from '../crypto/encrypt';
+import { captureIo, runCli } from '../test/cli';
+import { bytesOf, checkpointBytes, type RecordSpec } from '../test/ckpt-records';
 import { printJsonWithList, streamJsonList } from './json-out';
 
 async function printed(
@@ -59,5 +64,54 @@ describe('streamJsonList', () => {
     const stream = streamJsonList(io, {}, 'loaded');
     await stream.end();
     expect(JSON.parse(out[0] ?? '')).toEqual({ loaded: [] });
+  });
+});
+
+describe('an error while a --json document is being written', () => {
+  it('closes the document with an "error" member: the items written so far and the error, one JSON document', async () => {
+    const { io, out } = captureIo();
+    const stream = streamJsonList(io, { file: 'a.ckpt' }, 'tensors');
+    for (let n = 0; n < 600; n += 1) await stream.add(JSON.stringify({ n }));
+    io.endJsonWithError?.({ code: 'crypto-block-corrupted', message: 'Block 3 is corrupted.' });
+    expect(io.endJsonWithError).toBeUndefined();
+    expect(JSON.parse(out.join(''))).toEqual({
+      file: 'a.ckpt',
+      tensors: Array.from({ length: 600 }, (_, n) => ({ n })),
+      error: { code: 'crypto-block-corrupted', message: 'Block 3 is corrupted.' },
+    });
+  });
+
+  it('a tampered block is exit 3 in every command that meets it, with one JSON document under --json', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'ckpt-lens-json-error-'));
+    try {
+      const key = new Uint8Array(16).map((_, i) => i + 1);
+      const records: RecordSpec[] = Array.from({ length: 40 }, (_, i) => [
+        `layer.${i}.weight`,
+        [2048],
+        'Float32',
+        bytesOf(new Float32Array(2048).fill(i)),
+      ]);
+      const file = await encryptBytes(checkpointBytes(records), { mode: 'AES-GCM', key, blockBytes: 65_536 });
+      // A byte inside the fourth block's cipher text (each block is ~65.6 KB): block 0 proves the key.
+      file[3 * 65_600 + 2_000] = (file[3 * 65_600 + 2_000] as number) ^ 0x01;
+      const target = path.join(work, 'damaged.ckpt');
+      writeFileSync(target, file);
+      const hex = Buffer.from(key).toString('hex');
+      for (const command of [
+        ['inspect', '--json'],
+        ['stats', '--json'],
+        ['verify', '--json'],
+        ['convert', '--json', target, path.join(work, 'out.ckpt')],
+      ]) {
+        const [name = '', ...rest] = command;
+        const args = name === 'convert' ? rest : [...rest, target];
+        const result = await runCli(name, '--key', hex, ...args);
+        expect(result.code, name).toBe(3);
+        const document = JSON.parse(result.out.join('')) as { error?: { code: string }; problems?: { code: string }[] };
+        expect(document.error?.code ?? document.problems?.[0]?.code, name).toBe('crypto-block-corrupted');
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

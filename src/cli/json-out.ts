@@ -17,7 +17,8 @@ function members(value: Record<string, unknown>, skip?: string): string[] {
  * One JSON document on one line whose list under `listKey` is written as its items come, a few
  * hundred at a time (each item's JSON text given by the caller): `head`'s fields come before
  * the list, and the fields given to `end` after it. Standard output is waited for after each
- * write (CliIo.drained), so a slow reader never makes a million items pile up in memory.
+ * write (CliIo.drained), so a slow reader never makes a million items pile up in memory. An
+ * error before the end closes the document with an "error" member (CliIo.endJsonWithError).
  */
 export function streamJsonList(io: CliIo, head: Record<string, unknown>, listKey: string) {
   const before = members(head, listKey);
@@ -31,6 +32,10 @@ export function streamJsonList(io: CliIo, head: Record<string, unknown>, listKey
     line = [];
     if (io.drained) await io.drained();
   };
+  io.endJsonWithError = (error) => {
+    io.endJsonWithError = undefined;
+    io.out(`${written > 0 && line.length > 0 ? ',' : ''}${line.join(',')}],"error":${JSON.stringify(error)}}`);
+  };
   return {
     async add(itemJson: string): Promise<void> {
       line.push(itemJson);
@@ -38,6 +43,7 @@ export function streamJsonList(io: CliIo, head: Record<string, unknown>, listKey
     },
     async end(tail: Record<string, unknown> = {}): Promise<void> {
       await flush();
+      io.endJsonWithError = undefined;
       const after = members(tail);
       io.out(`]${after.length > 0 ? ',' : ''}${after.join(',')}}`);
     },

@@ -6,19 +6,11 @@ import { serializeError } from '../base/errors';
 import { CommanderError } from 'commander';
 import { EXIT } from './args';
 import { commands } from './command-list';
+import { isIntegrityError } from './integrity-errors';
 import { buildProgram } from './program';
 import { safeOutput, shown } from './terminal';
 import type { CliIo } from './types';
 
-/** Error codes that are integrity findings (exit 3), not bad input. */
-const INTEGRITY_CODES: ReadonlySet<string> = new Set([
-  'distributed-rank-foreign',
-  'distributed-tensor-unmergeable',
-  'distributed-tensor-unsliceable',
-  'shard-part-crc-mismatch',
-  'shard-set-incomplete',
-  'export-damaged-source',
-]);
 
 /** A commander message ("error: unknown option '--x'\n(Did you mean --y?)") as one clause. */
 function commanderReason(message: string): string {
@@ -84,9 +76,13 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     // The sentences (core/messages.ts, ~60 kB) are loaded only here: --help never needs them.
     const { describeSerialized, oneLine } = await import('../core/messages');
     const message = oneLine(describeSerialized(serialized, 'cli'));
-    if (json) io.out(JSON.stringify({ error: { code: serialized.code, message } }));
+    if (json) {
+      // A document already begun is closed with the error; otherwise the error is the document.
+      if (io.endJsonWithError) io.endJsonWithError({ code: serialized.code, message });
+      else io.out(JSON.stringify({ error: { code: serialized.code, message } }));
+    }
     io.err(message);
-    return INTEGRITY_CODES.has(serialized.code) ? EXIT.integrityFailed : EXIT.badInput;
+    return isIntegrityError(serialized) ? EXIT.integrityFailed : EXIT.badInput;
   }
 }
 

@@ -13,6 +13,12 @@ export interface CliIo {
    * for a million-tensor --json. Long listings await it every few hundred items.
    */
   drained?(): Promise<void>;
+  /**
+   * Set while a --json document is being written in pieces (json-out.ts streamJsonList): an
+   * error met before it ends closes that document with an "error" member, so standard output
+   * is still one JSON document (holding what was written before the error).
+   */
+  endJsonWithError?: (error: { code: string; message: string }) => void;
 }
 
 /**

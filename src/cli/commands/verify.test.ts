@@ -315,7 +315,7 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
   });
 
   it.each(['AES-CBC', 'SM4-CBC'] as const)(
-    '%s: a tampered block 0 whose padding still checks is damage the parse finds (verify exit 3, inspect exit 1), never "bytes appended"',
+    '%s: a tampered block 0 whose padding still checks is damage the parse finds (exit 3 in verify and inspect), never "bytes appended"',
     async (mode) => {
       const file = await encrypted(mode, (bytes, starts) => {
         // The padding's last byte 0x10 becomes 0x01: one byte of valid padding, so block 0
@@ -332,7 +332,7 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
       expect(sentence).toMatch(new RegExp(`${mode} carries no integrity check`));
       expect(sentence).not.toMatch(/appended|interrupted download/);
       const inspect = capture();
-      expect(await main(['inspect', file, '--key', keys[mode]], inspect.io)).toBe(1);
+      expect(await main(['inspect', file, '--key', keys[mode]], inspect.io)).toBe(3);
       expect(inspect.err.join('\n')).toMatch(/^The decrypted contents are damaged/);
     },
   );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { internalError, serializeError, withFile, type SerializedLensError } from '../../base/errors';
+import { internalError, serializeError, withFile } from '../../base/errors';
 import { isNoteProblem } from '../../base/problems';
 import { isShardIndexName } from '../../formats/sharded/index-json';
 import type { CrcInfo, FileProblem } from '../../base/types';
@@ -21,6 +21,7 @@ import { sha256OfSource } from '../../integrity/fingerprint';
 import { verifyIntegrity, type IntegrityReport } from '../../integrity/verify';
 import type { ZipCrcCheck } from '../../integrity/zip-crc';
 import { EXIT } from '../args';
+import { isIntegrityError } from '../integrity-errors';
 import { openFileSource } from '../files';
 import { inputFile, openInputCheckpoint } from '../open-input';
 import { readKeyOptions } from '../key-options';
@@ -147,28 +148,6 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   );
 }
 
-/**
- * Errors opening an encrypted file that are findings about the file (exit 3): structural damage,
- * and a block that fails while another block proved the key. A block failing with no block
- * having verified the key may be a wrong key, so it stays a bad input (exit 1), as the wrong key does.
- */
-function isIntegrityFinding(error: SerializedLensError): boolean {
-  switch (error.code) {
-    case 'crypto-block-corrupted':
-    case 'crypto-plaintext-damaged':
-      return error.details.keyBlock !== undefined;
-    case 'crypto-plaintext-not-checkpoint':
-    case 'crypto-block-malformed':
-    case 'crypto-block-empty':
-    case 'crypto-truncated':
-    case 'crypto-trailing-bytes':
-    case 'crypto-block-repeated':
-    case 'crypto-mixed-modes':
-      return true;
-    default:
-      return false;
-  }
-}
 
 type KeyOptions = Awaited<ReturnType<typeof readKeyOptions>>;
 
@@ -191,7 +170,7 @@ async function verifyFile(
   } catch (error) {
     const serialized = serializeError(withFile(error, file));
     // A damaged block found while indexing is an integrity failure, not a bad argument.
-    if (isIntegrityFinding(serialized)) {
+    if (isIntegrityError(serialized)) {
       const message = describeError(serialized.code, serialized.details, 'cli');
       if (!options.json) io.err(oneLine(message));
       return {
