@@ -6,11 +6,9 @@ import { serializeError } from '../base/errors';
 import { CommanderError } from 'commander';
 import { EXIT } from './args';
 import { commands } from './command-list';
-import { isIntegrityError } from './integrity-errors';
 import { buildProgram } from './program';
 import { safeOutput, shown } from './terminal';
 import type { CliIo } from './types';
-
 
 /** A commander message ("error: unknown option '--x'\n(Did you mean --y?)") as one clause. */
 function commanderReason(message: string): string {
@@ -75,6 +73,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     if (serialized.code === 'usage') return usageError(serialized.details.hint ?? 'the command line is not valid');
     // The sentences (core/messages.ts, ~60 kB) are loaded only here: --help never needs them.
     const { describeSerialized, oneLine } = await import('../core/messages');
+    const { isIntegrityError } = await import('./integrity-errors');
     const message = oneLine(describeSerialized(serialized, 'cli'));
     if (json) {
       // A document already begun is closed with the error; otherwise the error is the document.

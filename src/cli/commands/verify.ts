@@ -148,7 +148,6 @@ function printReport(io: CliIo, file: string, json: ReturnType<typeof verifyJson
   );
 }
 
-
 type KeyOptions = Awaited<ReturnType<typeof readKeyOptions>>;
 
 /** One file verified: its exit code, and its report as `verify --json` prints it (null when it could not be opened). */
