@@ -228,7 +228,7 @@ describe('ckpt-lens verify: wrong key vs damaged block, on a 4096-byte-block fil
       // The IVs are fresh each run: one time in 256 a wrong key gives CBC block 0 a valid short
       // padding, said as what it is (it proves nothing), and the verdict is still "Wrong key".
       expect(err.join('\n')).toMatch(
-        /^Wrong key: Cipher block 0 (does not decrypt with this key|'s padding checks with this key, but with only \d+ bytes?, which a wrong key gives)/,
+        /^Wrong key: Cipher block 0( does not decrypt with this key|'s padding checks with this key, but with only \d+ bytes?, which a wrong key gives)/,
       );
       // Only what was found: GCM tried blocks 0, 1 and the last; CBC checked every block's
       // padding, and counts those that fail (naming a few) apart from those passing by chance.
