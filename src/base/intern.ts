@@ -47,11 +47,19 @@ export class Interner {
     return true;
   }
 
+  /** The last string returned: a run of equal ones (a dtype, record after record) needs no lookup. */
+  private lastString: string | null = null;
+
   /** The first string equal to `text` seen by this interner. */
   string(text: string): string {
+    if (text === this.lastString) return this.lastString;
     const known = this.strings.get(text);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.lastString = known;
+      return known;
+    }
     if (this.strings.size < MAX_DISTINCT) this.strings.set(text, text);
+    this.lastString = text;
     return text;
   }
 }

@@ -308,13 +308,17 @@ function finishGroup(
   const ranges = group.ranges();
   const storedDims = intern.shapeOf(group.dims);
   const tensorType = intern.string(group.tensorType);
-  const scalar = intern.shape([]);
+  // Asked for only where it is used: the interner remembers its last shape, and a run of equal
+  // dims (record after record) then costs no lookup, where asking for [] each time cost two.
+  const scalarShape = (): number[] => intern.shape([]);
 
   if (group.isMap) {
     const problems: TensorProblem[] = [{ code: 'map-tensor-unsupported' }];
+    const scalar = scalarShape();
     return { name, dtype: 'MapTensor', shape: scalar, storedDims: scalar, kind: 'map', bytes, ranges, problems };
   }
   if (tensorType === 'str') {
+    const scalar = scalarShape();
     // The limit holds before anything is read or decoded.
     if (bytes > MAX_STRING_VALUE_BYTES) {
       const problems: TensorProblem[] = [{ code: 'string-too-large', detail: `${bytes} bytes` }];
@@ -332,11 +336,11 @@ function finishGroup(
     return content ? make(content) : readContent(source, cursor, ranges, bytes, signal).then(make);
   }
   if (tensorType === 'random_op') {
-    return { name, dtype: 'random_op', shape: scalar, storedDims, kind: 'random_op', bytes, ranges };
+    return { name, dtype: 'random_op', shape: scalarShape(), storedDims, kind: 'random_op', bytes, ranges };
   }
 
   // MindSpore ≤ 2.2 saved scalars as dims [0]; the loader maps [0] to a scalar.
-  const shape = storedDims.length === 1 && storedDims[0] === 0 ? scalar : storedDims;
+  const shape = storedDims.length === 1 && storedDims[0] === 0 ? scalarShape() : storedDims;
   let problems: TensorProblem[] | undefined;
   for (const dim of shape) {
     if (dim < 0 || dim > 0x7fffffff) {
