@@ -163,36 +163,23 @@ export interface TreeShape {
   readonly leafOf: Int32Array;
 }
 
-/** An Int32Array that grows as nodes are added. */
-class NodeColumn {
-  values = new Int32Array(1024);
-  set(id: number, value: number): void {
-    if (id >= this.values.length) {
-      const grown = new Int32Array(Math.max(id + 1, this.values.length * 2));
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[id] = value;
-  }
-  get(id: number): number {
-    return this.values[id] as number;
-  }
-  /** The first `length` values (a view: copying them cost more than the room they leave). */
-  done(length: number): Int32Array {
-    return this.values.subarray(0, length);
-  }
-}
-
 export function buildTreeShape(list: Tensors): TreeShape {
   const tensors = rowsOf(list);
-  const parent = new NodeColumn();
-  const tensorOf = new NodeColumn();
-  const labelTensor = new NodeColumn();
-  const labelStart = new NodeColumn();
-  const labelEnd = new NodeColumn();
-  const firstChild = new NodeColumn();
-  const lastChild = new NodeColumn();
-  const nextSibling = new NodeColumn();
+  // The node columns, grown together: one capacity check a node, and plain typed-array stores.
+  let capacity = 1024;
+  let parent = new Int32Array(capacity);
+  let tensorOf = new Int32Array(capacity);
+  let labelTensor = new Int32Array(capacity);
+  let labelStart = new Int32Array(capacity);
+  let labelEnd = new Int32Array(capacity);
+  let firstChild = new Int32Array(capacity);
+  let lastChild = new Int32Array(capacity);
+  let nextSibling = new Int32Array(capacity);
+  const grown = (column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const bigger = new Int32Array(capacity);
+    bigger.set(column);
+    return bigger;
+  };
   // Branch lookups by label, only while building; leaves (never looked up) get no map.
   const branches: (Map<string, number> | undefined)[] = [];
   const leafOf = new Int32Array(tensors.length);
@@ -202,19 +189,30 @@ export function buildTreeShape(list: Tensors): TreeShape {
   const add = (from: number, tensor: number, start: number, end: number, leaf: boolean): number => {
     const id = nodes;
     nodes += 1;
-    parent.set(id, from);
-    tensorOf.set(id, leaf ? tensor : -1);
-    labelTensor.set(id, tensor);
-    labelStart.set(id, start);
-    labelEnd.set(id, end);
-    firstChild.set(id, -1);
-    nextSibling.set(id, -1);
-    lastChild.set(id, -1);
+    if (id === capacity) {
+      capacity *= 2;
+      parent = grown(parent);
+      tensorOf = grown(tensorOf);
+      labelTensor = grown(labelTensor);
+      labelStart = grown(labelStart);
+      labelEnd = grown(labelEnd);
+      firstChild = grown(firstChild);
+      lastChild = grown(lastChild);
+      nextSibling = grown(nextSibling);
+    }
+    parent[id] = from;
+    tensorOf[id] = leaf ? tensor : -1;
+    labelTensor[id] = tensor;
+    labelStart[id] = start;
+    labelEnd[id] = end;
+    firstChild[id] = -1;
+    nextSibling[id] = -1;
+    lastChild[id] = -1;
     if (from >= 0) {
-      const last = lastChild.get(from);
-      if (last < 0) firstChild.set(from, id);
-      else nextSibling.set(last, id);
-      lastChild.set(from, id);
+      const last = lastChild[from] as number;
+      if (last < 0) firstChild[from] = id;
+      else nextSibling[last] = id;
+      lastChild[from] = id;
     }
     return id;
   };
@@ -267,16 +265,17 @@ export function buildTreeShape(list: Tensors): TreeShape {
     leafOf[t] = add(node, t, start, name.length, true);
     previous = name;
   }
+  // Views of the first `nodes` values (copying them cost more than the room they leave).
   return {
     tensors,
     nodes,
-    parent: parent.done(nodes),
-    tensorOf: tensorOf.done(nodes),
-    labelTensor: labelTensor.done(nodes),
-    labelStart: labelStart.done(nodes),
-    labelEnd: labelEnd.done(nodes),
-    firstChild: firstChild.done(nodes),
-    nextSibling: nextSibling.done(nodes),
+    parent: parent.subarray(0, nodes),
+    tensorOf: tensorOf.subarray(0, nodes),
+    labelTensor: labelTensor.subarray(0, nodes),
+    labelStart: labelStart.subarray(0, nodes),
+    labelEnd: labelEnd.subarray(0, nodes),
+    firstChild: firstChild.subarray(0, nodes),
+    nextSibling: nextSibling.subarray(0, nodes),
     bytesOf,
     elementsOf,
     leafOf,
