@@ -169,7 +169,9 @@ export class TensorColumns implements TensorRows {
       storedDims[i] = storedDimsId(tensor.storedDims);
       bytes[i] = tensor.bytes;
       rangeStart[i] = range;
-      for (const { offset, length } of tensor.ranges) {
+      const ranges = tensor.ranges;
+      for (let r = 0; r < ranges.length; r += 1) {
+        const { offset, length } = ranges[r] as ByteRange;
         rangeOffset[range] = offset;
         rangeLength[range] = length;
         range += 1;
