@@ -93,6 +93,13 @@ export function elementCount(shape: readonly number[]): number {
   return count;
 }
 
+/** Whether two shapes are the same dims in the same order. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Bytes needed for `count` elements of a dtype, rounding sub-byte types up. */
 export function byteLengthOf(info: DtypeInfo, count: number): number {
   return Math.ceil((count * info.bits) / 8);

@@ -4,6 +4,7 @@
  * cheaply (windowed byte compare that stops at the first difference), and only for tensors that
  * differ compute value deltas in float64: max |Δ|, mean |Δ|, relative L2 ‖a−b‖/‖a‖, cosine.
  */
+import { sameShape } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import { plural } from '../../base/plural';
 import { isNoteProblem } from '../../base/problems';
@@ -424,12 +425,6 @@ function addBlockTotals(
   totals.sumA2 += sumA2;
   totals.sumB2 += sumB2;
   totals.dot += dot;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** What a pair's outcome adds to its names, dtypes and shapes. */

@@ -1,4 +1,5 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
+import { sameShape } from '../../base/dtypes';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
 import type { ByteSource } from '../../io/byte-source';
@@ -38,12 +39,6 @@ function writtenContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPa
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
   return true;

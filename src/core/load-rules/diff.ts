@@ -8,7 +8,7 @@
  * going so one run shows every problem; `raises` names the exception MindSpore would actually
  * raise, and `errors` lists all of them in the order MindSpore would meet them.
  */
-import { elementCount } from '../../base/dtypes';
+import { elementCount, sameShape } from '../../base/dtypes';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from '../name-map/name-map';
 import { suggestFixes, type Suggestion } from './suggest';
@@ -86,10 +86,6 @@ export function pythonShape(shape: readonly number[]): string {
 
 function pythonList(names: readonly string[]): string {
   return `[${names.map((name) => `'${name}'`).join(', ')}]`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((dim, i) => dim === b[i]);
 }
 
 export function canConvert(netDtype: string, ckptDtype: string, strictLoad: boolean): boolean {

@@ -3,7 +3,7 @@
  * prefixes MindSpore cannot strip, nearest names (token overlap, then edit distance), and
  * shape or dtype fixes for parameters that raise. All work is bounded (limits.ts).
  */
-import { elementCount } from '../../base/dtypes';
+import { elementCount, sameShape } from '../../base/dtypes';
 import {
   MAX_NEAREST_NAME_COMPARISONS,
   MAX_NEAREST_NAME_PARAMS,
@@ -139,7 +139,7 @@ export function suggestFixes(input: SuggestInput): Suggestion[] {
     const netShape = param.shape;
     const ckptShape = input.dict.get(key)?.shape;
     if (!netShape || !ckptShape) return '';
-    if (netShape.length === ckptShape.length && netShape.every((dim, i) => dim === ckptShape[i])) return '; same shape';
+    if (sameShape(netShape, ckptShape)) return '; same shape';
     return `; shape ${pythonShape(ckptShape)} vs ${pythonShape(netShape)} in the net`;
   };
 

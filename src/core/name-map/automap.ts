@@ -17,6 +17,7 @@
  * weight: RMSNorm? PReLU?), get no proposal: ambiguous cases are not guessed. Pure: names and
  * shapes in, rules out.
  */
+import { sameShape } from '../../base/dtypes';
 import type { TensorEntry } from '../../base/types';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from './name-map';
@@ -57,9 +58,6 @@ const MINDSPORE_LEAF_ROLES = new Map([
   ['moving_variance', 'running_var'],
   ['embedding_table', 'weight'],
 ]);
-
-const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((dim, i) => dim === b[i]);
 
 function splitName(name: string): { module: string; leaf: string } {
   const dot = name.lastIndexOf('.');
