@@ -74,3 +74,19 @@ export function asciiText(bytes: Uint8Array, start = 0, end = bytes.length): str
   for (let i = start; i < end; i += 1) if ((bytes[i] as number) >= 0x80) return undefined;
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
+
+/** Whether two byte arrays hold the same bytes (compared a word at a time when long and aligned). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let start = 0;
+  // Word views cost more to make than a few bytes cost to compare (a million 4-byte tensors).
+  if (a.length >= 64 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = a.length >>> 2;
+    const wordsA = new Uint32Array(a.buffer, a.byteOffset, words);
+    const wordsB = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i += 1) if (wordsA[i] !== wordsB[i]) return false;
+    start = words * 4;
+  }
+  for (let i = start; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -5,6 +5,7 @@
  * differ compute value deltas in float64: max |Δ|, mean |Δ|, relative L2 ‖a−b‖/‖a‖, cosine.
  */
 import { sameShape } from '../../base/dtypes';
+import { bytesEqual } from '../../base/bytes';
 import { LensError } from '../../base/errors';
 import { plural } from '../../base/plural';
 import { isNoteProblem } from '../../base/problems';
@@ -149,21 +150,6 @@ async function* pairElements(
     chunkA = chunkA.subarray(count * strideA);
     chunkB = chunkB.subarray(count * strideB);
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let start = 0;
-  // Word views cost more to make than a few bytes cost to compare (a million 4-byte tensors).
-  if (a.length >= 64 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const words = a.length >>> 2;
-    const wordsA = new Uint32Array(a.buffer, a.byteOffset, words);
-    const wordsB = new Uint32Array(b.buffer, b.byteOffset, words);
-    for (let i = 0; i < words; i += 1) if (wordsA[i] !== wordsB[i]) return false;
-    start = words * 4;
-  }
-  for (let i = start; i < a.length; i += 1) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 interface ReadContext {

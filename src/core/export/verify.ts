@@ -1,4 +1,5 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
+import { bytesEqual } from '../../base/bytes';
 import { sameShape } from '../../base/dtypes';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
@@ -36,12 +37,6 @@ function writtenContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPa
     offset: range.offset,
     length: range.length,
   }));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -215,7 +210,7 @@ export async function verifyExport(
       const want = await readSmall(expected, sourceOf, signal);
       const got = await readRanges(writtenSource, entry.ranges, signal);
       bytesCompared += tensor.bytes;
-      if (!sameBytes(want, got))
+      if (!bytesEqual(want, got))
         mismatches.push({ name: tensor.name, kind: 'values', expected: `bytes 0–${tensor.bytes} as in the source` });
       valuesCompared += 1;
       continue;
@@ -229,7 +224,7 @@ export async function verifyExport(
         readPartsRange(actual, start, end, signal),
       ]);
       bytesCompared += end - start;
-      if (!sameBytes(want, got)) {
+      if (!bytesEqual(want, got)) {
         mismatches.push({ name: tensor.name, kind: 'values', expected: `bytes ${start}–${end} as in the source` });
         break;
       }
