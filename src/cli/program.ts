@@ -11,7 +11,7 @@ import type { CliCommand } from './types';
 export const VERSION: string = packageJson.version;
 
 const EXIT_CODES_TEXT =
-  'Exit codes: 0 ok, 1 bad input, 2 usage error, 3 an integrity or load finding (inspect, verify, stats, compare, convert, diff, layout, merge).';
+  'Exit codes: 0 ok, 1 bad input, 2 usage error, 3 a finding: the input fails an integrity check, or would not load (docs/guide.md lists them per command).';
 
 /** `--key-text` → `keyText`, commander's attribute name. */
 const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
