@@ -29,3 +29,10 @@ export function nameColumnWidth(items: Iterable<{ name: string }>): number {
   for (const item of items) width = Math.max(width, item.name.length);
   return Math.min(60, width);
 }
+
+/** `nameColumnWidth` of the tensors of a list held by position. */
+export function nameColumnWidthOf(rows: { readonly length: number; name(i: number): string }): number {
+  let width = 4;
+  for (let i = 0; i < rows.length; i += 1) width = Math.max(width, rows.name(i).length);
+  return Math.min(60, width);
+}

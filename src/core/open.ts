@@ -173,12 +173,12 @@ export async function openCheckpoint(
   const scanned = await scanCheckpoint(plaintext, scanOptions).catch((error: unknown) => {
     throw damagedOnceDecrypted(error, table, plaintext, recordEndIn(start) ?? Number.MAX_SAFE_INTEGER);
   });
-  const index: CheckpointIndex = {
-    ...scanned,
+  // Set in place: a spread would read `tensors`, making an object of every tensor the scan holds as columns.
+  const index: CheckpointIndex = Object.assign(scanned, {
     size: source.size,
     plaintextSize: plaintext.size,
     encryption: { mode: table.mode, layout: table.layout },
-  };
+  });
   if (table.crcTrailer) {
     index.problems = [
       ...index.problems,

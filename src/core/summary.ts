@@ -1,5 +1,5 @@
 import { isNoteProblem } from '../base/problems';
-import { rowsOf, type TensorRows } from '../base/tensor-columns';
+import { rowsOf, tensorRowsOf, type TensorRows } from '../base/tensor-columns';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { elementCount } from '../base/dtypes';
 import type { IntegrityReport } from '../integrity/verify';
@@ -23,18 +23,21 @@ export function numelAt(rows: TensorRows, i: number): number {
 /** A list of tensors, held either way (the CLI's entry arrays, the page's columns). */
 export type Tensors = TensorRows | readonly TensorEntry[];
 
-export function summarize(index: CheckpointIndex): CheckpointSummary {
+export function summarize(index: { tensors: Tensors }): CheckpointSummary {
   const byDtype = new Map<string, { count: number; bytes: number }>();
   let totalElements = 0;
   let totalBytes = 0;
   // Neighbours mostly share a dtype: a run of one needs no lookup.
   let slot: { count: number; bytes: number } | undefined;
   let slotDtype = '';
-  for (const tensor of index.tensors) {
-    totalElements += numel(tensor);
-    totalBytes += tensor.bytes;
-    if (!slot || tensor.dtype !== slotDtype) {
-      slotDtype = tensor.dtype;
+  const tensors = tensorRowsOf(index);
+  for (let i = 0; i < tensors.length; i += 1) {
+    const bytes = tensors.bytes(i);
+    const dtype = tensors.dtype(i);
+    totalElements += numelAt(tensors, i);
+    totalBytes += bytes;
+    if (!slot || dtype !== slotDtype) {
+      slotDtype = dtype;
       slot = byDtype.get(slotDtype);
       if (!slot) {
         slot = { count: 0, bytes: 0 };
@@ -42,10 +45,10 @@ export function summarize(index: CheckpointIndex): CheckpointSummary {
       }
     }
     slot.count += 1;
-    slot.bytes += tensor.bytes;
+    slot.bytes += bytes;
   }
   return {
-    parameterCount: index.tensors.length,
+    parameterCount: tensors.length,
     totalElements,
     totalBytes,
     bytesByDtype: [...byDtype.entries()].map(([dtype, slot]) => ({ dtype, ...slot })).sort((a, b) => b.bytes - a.bytes),
@@ -89,7 +92,7 @@ export function fileVerdict(
     else structuralFindings += 1;
   };
   for (const problem of index.problems) count(problem.code);
-  const rows = rowsOf(index.tensors);
+  const rows = tensorRowsOf(index);
   for (const i of rows.withProblems()) for (const problem of rows.problems(i) ?? []) count(problem.code);
 
   let crc: CrcVerdict;

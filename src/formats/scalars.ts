@@ -1,6 +1,7 @@
 /** Small values read from the tensor data, for formats whose header does not hold them. */
 import { decodeScalar } from '../base/decode';
 import { MAX_SCALAR_VALUE_BYTES } from '../base/limits';
+import type { TensorSink } from '../base/tensor-columns';
 import type { ByteRange, TensorEntry } from '../base/types';
 import type { ByteSource } from '../io/byte-source';
 
@@ -24,53 +25,82 @@ export function mayHoldSmallValue(shape: readonly number[], bytes: number): bool
   return bytes > 0 && bytes <= MAX_SCALAR_VALUE_BYTES && onlyOnes(shape);
 }
 
+/** What `decodeSmallValues` needs of tensor i, however the tensors are held. */
+interface ScalarRows {
+  /** Whether tensor i is one range of a one-element shape, with no problems. */
+  candidate(i: number): boolean;
+  offset(i: number): number;
+  length(i: number): number;
+  dtype(i: number): string;
+  assign(i: number, value: string | number | boolean): void;
+}
+
+function sinkRows(sink: TensorSink): ScalarRows {
+  return {
+    candidate: (i) =>
+      sink.rangesOf(i) === 1 &&
+      sink.problems(i) === undefined &&
+      mayHoldSmallValue(sink.shapeOf(i), sink.firstLength(i)),
+    offset: (i) => sink.firstOffset(i),
+    length: (i) => sink.firstLength(i),
+    dtype: (i) => sink.dtypeOf(i),
+    assign: (i, value) => sink.setValue(i, value),
+  };
+}
+
+/** The entries of a list made before the sinks (a PyTorch scan), as `decodeSmallValues` reads them. */
+function entryRows(tensors: TensorEntry[]): ScalarRows {
+  const range = (i: number) => (tensors[i] as TensorEntry).ranges[0] as ByteRange;
+  return {
+    candidate(i) {
+      const entry = tensors[i] as TensorEntry;
+      const first = entry.ranges[0];
+      return (
+        entry.ranges.length === 1 &&
+        first !== undefined &&
+        entry.problems === undefined &&
+        mayHoldSmallValue(entry.shape, first.length)
+      );
+    },
+    offset: (i) => range(i).offset,
+    length: (i) => range(i).length,
+    dtype: (i) => (tensors[i] as TensorEntry).dtype,
+    assign(i, value) {
+      (tensors[i] as TensorEntry).value = value;
+    },
+  };
+}
+
+/** Sets the value of each tensor that has one (as entries, or a scan's columns being built). */
 export async function decodeSmallValues(
   source: ByteSource,
-  tensors: TensorEntry[],
+  tensors: TensorEntry[] | TensorSink,
   signal?: AbortSignal,
-  /** Gives tensor `position` its value; by default sets `value` on the entry. */
-  assign: (entry: TensorEntry, value: string | number | boolean, position: number) => void = (entry, value) => {
-    entry.value = value;
-  },
 ): Promise<void> {
+  const rows = Array.isArray(tensors) ? entryRows(tensors) : sinkRows(tensors);
   const scalars: number[] = [];
-  for (let position = 0; position < tensors.length; position += 1) {
-    const entry = tensors[position] as TensorEntry;
-    const range = entry.ranges[0];
-    if (
-      entry.ranges.length === 1 &&
-      range !== undefined &&
-      entry.problems === undefined &&
-      mayHoldSmallValue(entry.shape, range.length)
-    )
-      scalars.push(position);
-  }
-  const rangeOf = (k: number): ByteRange => (tensors[scalars[k] as number] as TensorEntry).ranges[0] as ByteRange;
+  for (let position = 0; position < tensors.length; position += 1) if (rows.candidate(position)) scalars.push(position);
   // Runs of scalars lying close together in the file are one read each, decoded synchronously
   // (a million [1]-shaped tensors were a million awaited reads through a windowed source).
   for (let at = 0; at < scalars.length;) {
-    const first = rangeOf(at);
-    let end = first.offset + first.length;
+    const start = rows.offset(scalars[at] as number);
+    let end = start + rows.length(scalars[at] as number);
     let next = at + 1;
     for (; next < scalars.length; next += 1) {
-      const range = rangeOf(next);
-      if (
-        range.offset < end ||
-        range.offset - end > SCALAR_MAX_GAP_BYTES ||
-        range.offset + range.length - first.offset > SCALAR_WINDOW_BYTES
-      )
-        break;
-      end = range.offset + range.length;
+      const offset = rows.offset(scalars[next] as number);
+      const length = rows.length(scalars[next] as number);
+      if (offset < end || offset - end > SCALAR_MAX_GAP_BYTES || offset + length - start > SCALAR_WINDOW_BYTES) break;
+      end = offset + length;
     }
-    const window = await source.read(first.offset, end - first.offset, signal);
+    const window = await source.read(start, end - start, signal);
     for (let k = at; k < next; k += 1) {
       const position = scalars[k] as number;
-      const entry = tensors[position] as TensorEntry;
-      const range = entry.ranges[0] as ByteRange;
-      const bytes = window.subarray(range.offset - first.offset, range.offset - first.offset + range.length);
-      if (bytes.length !== range.length) continue; // the file ends before its bytes: no value
-      const value = decodeScalar(entry.dtype, bytes);
-      if (value !== undefined) assign(entry, value, position);
+      const offset = rows.offset(position) - start;
+      const length = rows.length(position);
+      const bytes = window.subarray(offset, offset + length);
+      if (bytes.length !== length) continue; // the file ends before its bytes: no value
+      const value = decodeScalar(rows.dtype(position), bytes);
+      if (value !== undefined) rows.assign(position, value);
     }
     at = next;
   }

@@ -1,8 +1,7 @@
 import { useMemo } from 'react';
 import { isLensError } from '../base/errors';
 import type { ColumnarIndex, TensorColumns } from '../base/tensor-columns';
-import type { TensorKind } from '../base/types';
-import { compileFilter, tryParseFilter, type FilterParseResult, type FilterSubject } from '../core/selection';
+import { compileFilter, matchingPositions, tryParseFilter, type FilterParseResult } from '../core/selection';
 import { useLensStore } from './store';
 
 /** The rows the filter keeps, and what the filter bar says about the filter. */
@@ -21,38 +20,11 @@ function matchFilter(tensors: TensorColumns, parsed: FilterParseResult | null): 
   const predicate = parsed?.ok ? compileFilter(parsed.ast) : null;
   const all = (): number[] => Array.from({ length: tensors.length }, (_, i) => i);
   if (!predicate) return { matching: all(), status: parsed };
-  const row = new RowCursor(tensors);
-  const indices: number[] = [];
   try {
-    for (let i = 0; i < tensors.length; i += 1) {
-      row.at = i;
-      if (predicate(row)) indices.push(i);
-    }
+    return { matching: matchingPositions(predicate, tensors), status: parsed };
   } catch (error) {
     if (!isLensError(error)) throw error;
     return { matching: all(), status: { ok: false, error } };
-  }
-  return { matching: indices, status: parsed };
-}
-
-/** One row of the columns as the filter reads it, moved from tensor to tensor (no object per tensor). */
-class RowCursor implements FilterSubject {
-  at = 0;
-  constructor(private readonly tensors: TensorColumns) {}
-  get name(): string {
-    return this.tensors.name(this.at);
-  }
-  get dtype(): string {
-    return this.tensors.dtype(this.at);
-  }
-  get shape(): number[] {
-    return this.tensors.shape(this.at) as number[];
-  }
-  get bytes(): number {
-    return this.tensors.bytes(this.at);
-  }
-  get kind(): TensorKind {
-    return this.tensors.kind(this.at);
   }
 }
 

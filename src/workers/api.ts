@@ -28,6 +28,8 @@ const coreApi = {
         ...(request.key ? { key: request.key } : {}),
         ...(request.mode ? { mode: request.mode } : {}),
         decryption: decryptionFor(request.key),
+        // The page reads the index by position; the worker's own readers make entries when asked.
+        columns: true,
       });
       rememberFile(request.fileId, { ...opened, file: request.file });
       return { index: toColumnar(opened.index), summary: summarize(opened.index) };

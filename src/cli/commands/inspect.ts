@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { withFile } from '../../base/errors';
-import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../../base/types';
+import { factsOf, pickRows, tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
+import type { CheckpointIndex, FileProblemCode, TensorProblemCode } from '../../base/types';
 import { isNoteProblem } from '../../base/problems';
 import {
   describeFileProblem,
@@ -9,19 +10,22 @@ import {
   describeUncheckedZipHeaders,
   describeVerdict,
 } from '../../core/messages';
-import { filterPredicate } from '../../core/selection/filter';
+import { filterPredicate, matchingPositions } from '../../core/selection/filter';
 import { fileVerdict, formatBytes, formatShape, summarize } from '../../core/summary';
 import { EXIT } from '../args';
-import { printJsonWithList } from '../json-out';
+import { streamJsonList } from '../json-out';
 import { readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
-import { nameColumnWidth, shown } from '../terminal';
+import { nameColumnWidthOf, shown } from '../terminal';
 import type { ArgsOf, CliIo } from '../types';
 import type { inspectDefinition } from '../definitions/inspect';
 import { plural } from '../../base/plural';
 
+/** An index with its tensors by position (the columns the scan made, or the filter's matches of them). */
+type ListedIndex = Omit<CheckpointIndex, 'tensors'> & { tensors: TensorRows };
+
 /** The JSON contract other tools read: keep keys stable, add only. */
-function inspectJsonFields(index: CheckpointIndex) {
+function inspectJsonFields(index: ListedIndex) {
   return {
     format: index.format,
     size: index.size,
@@ -42,26 +46,32 @@ function inspectJsonFields(index: CheckpointIndex) {
  * bytes, value?, problems? (codes), shard?. A dtype or shape repeated from the last tensor
  * reuses its text.
  */
-function tensorJsonWriter(): (tensor: TensorEntry) => string {
+function tensorJsonWriter(rows: TensorRows): (i: number) => string {
   let lastDtype = '';
   let lastDtypeText = '""';
   let lastShape: readonly number[] | null = null;
   let lastShapeText = '[]';
-  return (tensor) => {
-    if (tensor.dtype !== lastDtype) {
-      lastDtype = tensor.dtype;
-      lastDtypeText = JSON.stringify(tensor.dtype);
+  return (i) => {
+    const dtype = rows.dtype(i);
+    if (dtype !== lastDtype) {
+      lastDtype = dtype;
+      lastDtypeText = JSON.stringify(dtype);
     }
-    if (tensor.shape !== lastShape) {
-      lastShape = tensor.shape;
-      lastShapeText = JSON.stringify(tensor.shape);
+    const shape = rows.shape(i);
+    if (shape !== lastShape) {
+      lastShape = shape;
+      lastShapeText = JSON.stringify(shape);
     }
-    let text = `{"name":${JSON.stringify(tensor.name)},"dtype":${lastDtypeText}`;
-    if (tensor.rawDtype !== undefined) text += `,"rawDtype":${JSON.stringify(tensor.rawDtype)}`;
-    text += `,"shape":${lastShapeText},"bytes":${JSON.stringify(tensor.bytes)}`;
-    if (tensor.value !== undefined) text += `,"value":${JSON.stringify(tensor.value)}`;
-    if (tensor.problems) text += `,"problems":${JSON.stringify(tensor.problems.map((problem) => problem.code))}`;
-    if (tensor.shard !== undefined) text += `,"shard":${JSON.stringify(tensor.shard)}`;
+    let text = `{"name":${JSON.stringify(rows.name(i))},"dtype":${lastDtypeText}`;
+    const rawDtype = rows.rawDtype(i);
+    if (rawDtype !== undefined) text += `,"rawDtype":${JSON.stringify(rawDtype)}`;
+    text += `,"shape":${lastShapeText},"bytes":${JSON.stringify(rows.bytes(i))}`;
+    const value = rows.value(i);
+    if (value !== undefined) text += `,"value":${JSON.stringify(value)}`;
+    const problems = rows.problems(i);
+    if (problems) text += `,"problems":${JSON.stringify(problems.map((problem) => problem.code))}`;
+    const shard = rows.shard(i);
+    if (shard !== undefined) text += `,"shard":${JSON.stringify(shard)}`;
     return `${text}}`;
   };
 }
@@ -69,7 +79,7 @@ function tensorJsonWriter(): (tensor: TensorEntry) => string {
 /** Rows of the text table between waits for standard output (CliIo.drained). */
 const ROWS_PER_WAIT = 512;
 
-async function printTable(io: CliIo, file: string, index: CheckpointIndex): Promise<void> {
+async function printTable(io: CliIo, file: string, index: ListedIndex): Promise<void> {
   const summary = summarize(index);
   io.out(
     `${path.basename(file)}: ${index.format}, ${formatBytes(index.size)}, ${plural(summary.parameterCount, 'parameter')}, ${plural(summary.totalElements, 'element')}`,
@@ -91,18 +101,19 @@ async function printTable(io: CliIo, file: string, index: CheckpointIndex): Prom
         `  ${shown(shard.file)}: ${shard.format}, ${formatBytes(shard.size)}, ${plural(shard.tensorCount, 'parameter')}`,
       );
   }
-  const nameWidth = nameColumnWidth(index.tensors);
+  const rows = index.tensors;
+  const nameWidth = nameColumnWidthOf(rows);
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
-  let row = 0;
-  for (const tensor of index.tensors) {
-    row += 1;
-    if (io.drained && row % ROWS_PER_WAIT === 0) await io.drained();
-    const value = tensor.value !== undefined ? `  = ${JSON.stringify(tensor.value)}` : '';
-    const shard = tensor.shard !== undefined ? `  [${shown(tensor.shard)}]` : '';
+  for (let i = 0; i < rows.length; i += 1) {
+    if (io.drained && (i + 1) % ROWS_PER_WAIT === 0) await io.drained();
+    const value = rows.value(i);
+    const shard = rows.shard(i);
+    const valueText = value !== undefined ? `  = ${JSON.stringify(value)}` : '';
+    const shardText = shard !== undefined ? `  [${shown(shard)}]` : '';
     io.out(
-      `${shown(tensor.name).padEnd(nameWidth)}  ${shown(tensor.dtype).padEnd(9)}  ${formatShape(tensor.shape).padEnd(18)}  ${tensor.bytes}${value}${shard}`,
+      `${shown(rows.name(i)).padEnd(nameWidth)}  ${shown(rows.dtype(i)).padEnd(9)}  ${formatShape(rows.shape(i)).padEnd(18)}  ${rows.bytes(i)}${valueText}${shardText}`,
     );
-    for (const problem of tensor.problems ?? [])
+    for (const problem of rows.problems(i) ?? [])
       io.out(`    ${mark(problem.code)} ${describeTensorProblem(problem.code, problem.detail)}`);
   }
   for (const problem of index.problems)
@@ -120,26 +131,25 @@ export async function run({ values, positionals }: ArgsOf<typeof inspectDefiniti
   const filterText = values.filter;
   const filter = filterText !== undefined ? { text: filterText, predicate: filterPredicate(filterText) } : null;
   try {
-    const opened = await openInputCheckpoint(file, keyOptions);
+    // As columns: a million tensors are listed without an object each.
+    const opened = await openInputCheckpoint(file, { ...keyOptions, columns: true });
+    const all = tensorRowsOf(opened.index);
     // --filter keeps the parameters a filter expression matches (core/selection/filter/).
-    const index = filter
-      ? { ...opened.index, tensors: opened.index.tensors.filter((t) => filter.predicate(t)) }
-      : opened.index;
+    const index: ListedIndex = {
+      ...factsOf(opened.index),
+      tensors: filter ? pickRows(all, matchingPositions(filter.predicate, all)) : all,
+    };
+    const shownCount = index.tensors.length;
     if (values.json) {
-      const filterJson = filter
-        ? { filter: { expression: filter.text, matched: index.tensors.length, total: opened.index.tensors.length } }
-        : {};
-      await printJsonWithList(
-        io,
-        { ...inspectJsonFields(index), ...filterJson },
-        'tensors',
-        index.tensors,
-        tensorJsonWriter(),
-      );
+      const filterJson = filter ? { filter: { expression: filter.text, matched: shownCount, total: all.length } } : {};
+      const out = streamJsonList(io, { ...inspectJsonFields(index), ...filterJson }, 'tensors');
+      const tensorJson = tensorJsonWriter(index.tensors);
+      for (let i = 0; i < shownCount; i += 1) await out.add(tensorJson(i));
+      await out.end();
     } else {
       if (filter)
         io.out(
-          `filter ${filter.text}: ${index.tensors.length} of ${plural(opened.index.tensors.length, 'parameter')} ${index.tensors.length === 1 ? 'matches' : 'match'}`,
+          `filter ${filter.text}: ${shownCount} of ${plural(all.length, 'parameter')} ${shownCount === 1 ? 'matches' : 'match'}`,
         );
       await printTable(io, file, index);
     }

@@ -1,8 +1,8 @@
 export {
   FILTER_COMPLETIONS,
   compileFilter,
+  matchingPositions,
   parseFilter,
   tryParseFilter,
   type FilterParseResult,
-  type FilterSubject,
 } from './filter';

@@ -80,8 +80,10 @@ export async function openShardedCheckpoint(
         : undefined;
       opened.push({
         file,
+        // Shards as entries: the set's index is joined from them entry by entry.
         checkpoint: await openCheckpoint(source, {
           ...options,
+          columns: false,
           ...(shardProgress ? { onProgress: shardProgress } : {}),
         }),
       });

@@ -16,8 +16,8 @@ import {
   MAX_TENSOR_ENTRIES,
   MAX_TENSOR_NAME_BYTES,
 } from '../../base/limits';
-import { collapseRepeatedNames } from '../../base/duplicates';
 import { Interner } from '../../base/intern';
+import { tensorSink, type TensorSink } from '../../base/tensor-columns';
 import type { ByteRange, CheckpointIndex, CrcInfo, FileProblem, TensorEntry, TensorProblem } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { ByteCursor, NeedMoreBytes } from '../../io/cursor';
@@ -36,6 +36,11 @@ export interface ScanOptions {
   seekCostBytes?: number;
   /** Called with the fraction of the file scanned. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Hold the tensors as columns (base/tensor-columns `indexOfColumns`), for readers that go by
+   * position: no object per tensor unless `index.tensors` is read. By default an array of entries.
+   */
+  columns?: boolean;
 }
 
 /**
@@ -560,15 +565,12 @@ async function recordPastLimit(
  * run is a `ckpt-duplicate-tag` problem at its first record. Done once at the end, so the scan
  * holds no Map of every name.
  */
-function removeDuplicates(entries: TensorEntry[], entryOffsets: number[], problems: FileProblem[]): void {
-  collapseRepeatedNames(
-    entries,
-    (entry) => entry.name,
-    (entry, at): TensorEntry => {
-      problems.push({ code: 'ckpt-duplicate-tag', detail: entry.name, offset: entryOffsets[at] as number });
-      return { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
-    },
-  );
+function removeDuplicates(tensors: TensorSink, entryOffsets: number[], problems: FileProblem[]): TensorSink {
+  const collapsed = tensors.collapseRepeatedNames((entry, at): TensorEntry => {
+    problems.push({ code: 'ckpt-duplicate-tag', detail: entry.name, offset: entryOffsets[at] as number });
+    return { ...entry, problems: [...(entry.problems ?? []), { code: 'duplicate-name' }] };
+  });
+  return collapsed ?? tensors;
 }
 
 /**
@@ -609,7 +611,7 @@ async function scanRecords(
       : { present: true, ok: null, actual: null, ...storedCrcOfTrailer(trailer) };
 
   const cursor = new ByteCursor(source, 0, { windowBytes, end: payloadEnd, signal, truncatedCode: 'ckpt-truncated' });
-  const entries: TensorEntry[] = [];
+  let tensors = tensorSink(options);
   /** Where each entry's first record starts (for the duplicate-tag problem). */
   const entryOffsets: number[] = [];
   const intern = new Interner();
@@ -628,7 +630,7 @@ async function scanRecords(
   let readAhead = headerReadBytes;
 
   const keep = (entry: TensorEntry): void => {
-    entries.push(entry);
+    tensors.push(entry);
     entryOffsets.push(group.firstOffset);
   };
   /** Undefined when the entry was made without a read (no await needed). */
@@ -684,6 +686,9 @@ async function scanRecords(
       // rest first (a walk over record lengths, nothing kept), so a file of too many records is
       // refused before its entries are made, not after two million of them.
       const expected = (recordCount * payloadEnd) / cursor.position;
+      // Records of the size met so far, to the end: columns made that long at once.
+      if (recordCount === COUNT_CHECK_RECORDS)
+        tensors.reserve(Math.min(MAX_TENSOR_ENTRIES, Math.ceil(expected * 1.05)));
       if (expected > MAX_TENSOR_ENTRIES / 8) {
         countedAhead = true;
         const beyond = await recordPastLimit(
@@ -702,7 +707,7 @@ async function scanRecords(
   const pending = closeGroup();
   if (pending) await pending;
   onProgress?.(1);
-  removeDuplicates(entries, entryOffsets, problems);
+  tensors = removeDuplicates(tensors, entryOffsets, problems);
   if (skipped.count > 0) {
     const first = `field ${skipped.field} (${WIRE_TYPE_NAMES[skipped.wireType] ?? `wire type ${skipped.wireType}`}) at byte ${skipped.offset.toLocaleString('en-US')}`;
     problems.push({
@@ -715,23 +720,27 @@ async function scanRecords(
     });
   }
 
-  if (entries.length === 0) {
+  if (tensors.length === 0) {
     problems.push({ code: 'empty-checkpoint', detail: 'no records' });
   }
 
   const metadata: Record<string, string | number | boolean> = {};
-  for (const entry of entries) {
-    if (entry.value !== undefined && isAppendDictValue(entry)) setOwn(metadata, entry.name, entry.value);
+  for (let i = 0; i < tensors.length; i += 1) {
+    const value = tensors.value(i);
+    if (
+      value !== undefined &&
+      isAppendDictValue({ kind: tensors.kindOf(i), shape: tensors.shapeOf(i), dtype: tensors.dtypeOf(i) })
+    )
+      setOwn(metadata, tensors.name(i), value);
   }
 
-  return {
+  return tensors.index({
     format: 'ckpt',
     size: source.size,
     plaintextSize: source.size,
     encryption: null,
     crc,
     metadata,
-    tensors: entries,
     problems,
-  };
+  });
 }

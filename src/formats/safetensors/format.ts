@@ -39,5 +39,6 @@ export const safetensorsFormat: FormatDescriptor = {
   extensions: ['.safetensors'],
   sniff: looksLikeSafetensors,
   explainHead: explainSafetensorsHead,
-  open: (source, options) => scanSafetensors(source, { signal: options.signal }),
+  open: (source, options) =>
+    scanSafetensors(source, { signal: options.signal, ...(options.columns ? { columns: true } : {}) }),
 };

@@ -1,7 +1,7 @@
-import { collapseRepeatedNames } from '../../base/duplicates';
 import { setOwn } from '../../base/own';
 import { Interner } from '../../base/intern';
 import { decodeSmallValues, mayHoldSmallValue } from '../scalars';
+import { tensorSink, type TensorSink } from '../../base/tensor-columns';
 import { byteLengthOf, dtypeInfo, elementCount, mindsporeNameOfSafetensors, type DtypeInfo } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
 import {
@@ -21,6 +21,8 @@ export interface SafetensorsScanOptions {
   signal?: AbortSignal;
   /** Bytes fetched by the first read; a header that fits needs no second read. */
   firstReadBytes?: number;
+  /** Hold the tensors as columns (see the .ckpt scan's `ScanOptions.columns`). */
+  columns?: boolean;
 }
 
 const HEADER_LENGTH_BYTES = 8;
@@ -130,11 +132,11 @@ export async function scanSafetensors(
     read: (offset, length) => readHeaderRange(source, offset, length, signal),
     chunkBytes: HEADER_CHUNK_BYTES,
   };
-  let entries = new HeaderEntries(dataStart, dataLength);
+  let entries = new HeaderEntries(dataStart, dataLength, headerLength, options.columns === true);
   const read = entries;
   if (!(await readHeaderMembers(chunks, (name, value) => read.add(name, value)))) {
     // Not the JSON every writer produces (or not JSON): JSON.parse reads it, or words the error.
-    entries = new HeaderEntries(dataStart, dataLength);
+    entries = new HeaderEntries(dataStart, dataLength, headerLength, options.columns === true);
     const headerBytes =
       first.length >= dataStart
         ? first.subarray(HEADER_LENGTH_BYTES, dataStart)
@@ -168,17 +170,16 @@ export async function scanSafetensors(
       offset: HEADER_LENGTH_BYTES,
     });
   }
-  return {
+  return tensors.index({
     format: 'safetensors',
     size: source.size,
     plaintextSize: source.size,
     encryption: null,
     crc: crcFromMetadata(metadata),
     metadata,
-    tensors,
     problems,
     header: { length: headerLength, dataStart },
-  };
+  });
 }
 
 /** Header bytes read at a time by the member reader. */
@@ -190,7 +191,7 @@ const HEADER_CHUNK_BYTES = 4 * 1024 * 1024;
  * distinct dtype, and whether the data is already in offset order.
  */
 class HeaderEntries {
-  readonly tensors: TensorEntry[] = [];
+  tensors: TensorSink;
   readonly metadata: Record<string, string> = {};
   /** Names the header repeats; JSON.parse keeps the first position and the last value. */
   readonly duplicates = new Set<string>();
@@ -203,7 +204,12 @@ class HeaderEntries {
   constructor(
     private readonly dataStart: number,
     private readonly dataLength: number,
-  ) {}
+    headerLength: number,
+    columns: boolean,
+  ) {
+    // An entry takes ~80 header bytes or more (name, dtype, shape, offsets): room for the likely count.
+    this.tensors = tensorSink({ columns }, Math.min(MAX_TENSOR_ENTRIES, Math.ceil(headerLength / 80)));
+  }
 
   add(name: string, value: unknown): void {
     if (name === '__metadata__') {
@@ -228,15 +234,14 @@ class HeaderEntries {
 
   /** A name met again (in another piece, or read member by member) keeps its first position and takes the last value. */
   removeDuplicates(): void {
-    const repeated = collapseRepeatedNames(
-      this.tensors,
-      (tensor) => tensor.name,
-      (tensor) => {
-        this.duplicates.add(tensor.name);
-        return tensor;
-      },
-    );
-    if (repeated) this.inOrder = false;
+    const collapsed = this.tensors.collapseRepeatedNames((tensor) => {
+      this.duplicates.add(tensor.name);
+      return tensor;
+    });
+    if (collapsed) {
+      this.tensors = collapsed;
+      this.inOrder = false;
+    }
   }
 }
 
@@ -422,8 +427,8 @@ function indexEntry(
   const interned = intern.shape(shape);
   const bytes = end - begin;
   // A one-element tensor may get its value once its bytes are read (decodeSmallValues): its
-  // literal has the field from the start, so setting it later neither moves the fields to a
-  // separate store nor makes the entry again (a million [1]-shaped tensors were made twice).
+  // literal has the field from the start, so an entry kept as an object does not grow a separate
+  // store for it later (a million [1]-shaped tensors).
   const tensor: TensorEntry = mayHoldSmallValue(interned, bytes)
     ? {
         name,
@@ -466,34 +471,37 @@ function crcFromMetadata(metadata: Record<string, string>): CheckpointIndex['crc
  * tensors take no bytes and are skipped; the rest is walked in offset order, which is file order
  * in every writer we know (then no sort is needed).
  */
-function checkCoverage(tensors: TensorEntry[], dataStart: number, dataLength: number, inOrder: boolean): FileProblem[] {
+function checkCoverage(tensors: TensorSink, dataStart: number, dataLength: number, inOrder: boolean): FileProblem[] {
   const problems: FileProblem[] = [];
-  const startOf = (tensor: TensorEntry) => tensor.ranges[0]?.offset ?? 0;
-  const endOf = (tensor: TensorEntry) => startOf(tensor) + (tensor.ranges[0]?.length ?? 0);
-  const ordered = inOrder
-    ? tensors
-    : tensors
-        .filter((tensor) => tensor.ranges.length > 0)
-        .sort((a, b) => startOf(a) - startOf(b) || endOf(a) - endOf(b));
+  const withBytes = (i: number) => tensors.rangesOf(i) > 0;
+  const startOf = (i: number) => tensors.firstOffset(i);
+  const endOf = (i: number) => startOf(i) + tensors.firstLength(i);
+  let ordered: ArrayLike<number> | null = null;
+  if (!inOrder) {
+    const positions: number[] = [];
+    for (let i = 0; i < tensors.length; i += 1) if (withBytes(i)) positions.push(i);
+    ordered = positions.sort((a, b) => startOf(a) - startOf(b) || endOf(a) - endOf(b));
+  }
+  const count = ordered ? ordered.length : tensors.length;
   let covered = 0;
-  for (const tensor of ordered) {
-    const range = tensor.ranges[0];
-    if (!range) continue;
-    const begin = range.offset - dataStart;
-    const end = begin + range.length;
+  for (let k = 0; k < count; k += 1) {
+    const i = ordered ? (ordered[k] as number) : k;
+    if (!withBytes(i)) continue;
+    const begin = startOf(i) - dataStart;
+    const end = begin + tensors.firstLength(i);
     if (begin > covered) {
       problems.push({
         code: 'safetensors-gap',
-        detail: `${begin - covered} unused bytes before "${tensor.name}"`,
+        detail: `${begin - covered} unused bytes before "${tensors.name(i)}"`,
         offset: dataStart + covered,
       });
     } else if (begin < covered && end > begin) {
       problems.push({
         code: 'safetensors-overlap',
-        detail: `"${tensor.name}" overlaps the tensor before it`,
+        detail: `"${tensors.name(i)}" overlaps the tensor before it`,
         offset: dataStart + begin,
       });
-      tensor.problems = [...(tensor.problems ?? []), { code: 'overlaps-previous' }];
+      tensors.addProblem(i, { code: 'overlaps-previous' });
     }
     covered = Math.max(covered, end);
   }

@@ -1,5 +1,6 @@
 import { elementCount } from '../../../base/dtypes';
-import type { TensorEntry } from '../../../base/types';
+import type { TensorRows } from '../../../base/tensor-columns';
+import type { TensorEntry, TensorKind } from '../../../base/types';
 import { compileSafeRegex, RegexBudget, type SafeRegex } from '../regex';
 import type { FilterAst, FilterNode, FunctionName } from './ast';
 import { typeOf } from './check';
@@ -185,6 +186,38 @@ export function compileFilter(ast: FilterAst, budget = new RegexBudget()): Filte
 /** Parse + compile in one step (throws LensError on a bad filter). */
 export function filterPredicate(text: string): FilterPredicate {
   return compileFilter(parseFilter(text));
+}
+
+/** One row of a `TensorRows` as the filter reads it, moved from tensor to tensor (no object per tensor). */
+class RowCursor implements FilterSubject {
+  at = 0;
+  constructor(private readonly rows: TensorRows) {}
+  get name(): string {
+    return this.rows.name(this.at);
+  }
+  get dtype(): string {
+    return this.rows.dtype(this.at);
+  }
+  get shape(): number[] {
+    return this.rows.shape(this.at) as number[];
+  }
+  get bytes(): number {
+    return this.rows.bytes(this.at);
+  }
+  get kind(): TensorKind {
+    return this.rows.kind(this.at);
+  }
+}
+
+/** The positions of the rows `predicate` keeps, in order. */
+export function matchingPositions(predicate: FilterPredicate, rows: TensorRows): number[] {
+  const row = new RowCursor(rows);
+  const positions: number[] = [];
+  for (let i = 0; i < rows.length; i += 1) {
+    row.at = i;
+    if (predicate(row)) positions.push(i);
+  }
+  return positions;
 }
 
 export function countMatches(predicate: FilterPredicate, entries: readonly FilterSubject[]): number {

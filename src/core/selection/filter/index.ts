@@ -13,6 +13,13 @@
  * with check.ts) → compile.ts (predicates); ast.ts holds the vocabulary they share, and
  * completions.ts the data the filter box offers as the user types.
  */
-export { compileFilter, countMatches, filterEntries, filterPredicate, type FilterSubject } from './compile';
+export {
+  compileFilter,
+  countMatches,
+  filterEntries,
+  filterPredicate,
+  matchingPositions,
+  type FilterSubject,
+} from './compile';
 export { FILTER_COMPLETIONS } from './completions';
 export { parseFilter, tryParseFilter, type FilterParseResult } from './parse';

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { openCheckpoint } from '../core/open';
+import { fileVerdict, summarize } from '../core/summary';
+import { encryptBytes } from '../crypto/encrypt';
+import { MemorySource, type ByteSource } from '../io/byte-source';
+import { checkpointBytes, type RecordSpec } from '../test/ckpt-records';
+import { fixtureSource, realManifest } from '../test/fixtures';
+import { factsOf, TensorColumns, tensorRowsOf, toColumnar } from './tensor-columns';
+import type { CheckpointIndex } from './types';
+
+/**
+ * A scan that holds its tensors as columns (`columns: true`, the page's and `inspect`'s way) must
+ * find exactly what the same scan holding entries finds: the same facts, the same tensors read by
+ * position, and the same entries once `index.tensors` is read.
+ */
+async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array): Promise<CheckpointIndex> {
+  const withKey = key ? { key } : {};
+  const entries = (await openCheckpoint(await open(), withKey)).index;
+  const columnar = (await openCheckpoint(await open(), { ...withKey, columns: true })).index;
+  expect(factsOf(columnar)).toEqual(factsOf(entries));
+
+  // What the worker and inspect do with an index reads its columns, never making the entries.
+  const rows = tensorRowsOf(columnar);
+  expect(rows).toBeInstanceOf(TensorColumns);
+  expect(summarize(columnar)).toEqual(summarize(entries));
+  expect(fileVerdict(columnar)).toEqual(fileVerdict(entries));
+  expect(toColumnar(columnar).tensors.entries()).toEqual(entries.tensors);
+  expect(tensorRowsOf(columnar)).toBe(rows);
+  for (let i = 0; i < entries.tensors.length; i += 1) {
+    const entry = entries.tensors[i]!;
+    expect(rows.name(i)).toBe(entry.name);
+    expect(rows.dtype(i)).toBe(entry.dtype);
+    expect(rows.rawDtype(i)).toBe(entry.rawDtype);
+    expect(rows.shape(i)).toEqual(entry.shape);
+    expect(rows.bytes(i)).toBe(entry.bytes);
+    expect(rows.value(i)).toEqual(entry.value);
+    expect(rows.problems(i)).toEqual(entry.problems);
+  }
+
+  // Read as an array, the columns become entries equal to the scan's own, and are let go.
+  expect(columnar.tensors).toEqual(entries.tensors);
+  expect(tensorRowsOf(columnar)).not.toBeInstanceOf(TensorColumns);
+  expect(columnar.tensors).toBe(columnar.tensors);
+  return columnar;
+}
+
+function safetensorsBytes(header: Record<string, unknown>, dataBytes: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  for (let i = 8 + json.length; i < out.length; i += 1) out[i] = (i * 37) & 0xff;
+  return out;
+}
+
+const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
+
+describe('a scan held as columns', () => {
+  it.each(
+    realManifest()
+      .map((file) => file.file)
+      .filter((file) => /\.(ckpt|safetensors)$/.test(file)),
+  )('finds what the entry scan finds in real %s', async (file) => {
+    let opens = true;
+    try {
+      await openCheckpoint(await fixtureSource('real', file));
+    } catch {
+      opens = false; // files the scanners refuse are covered by their own tests
+    }
+    if (opens) await expectSameIndex(() => fixtureSource('real', file));
+  });
+
+  it('keeps a repeated .ckpt tag at its first place with its last value, as the entry scan does', async () => {
+    const records: RecordSpec[] = [
+      ['a', [2], 'Float32', f32([1, 2])],
+      ['step', [], 'Int32', new Uint8Array([7, 0, 0, 0])],
+      ['b', [1], 'Float32', f32([3])],
+      ['a', [3], 'Float32', f32([4, 5, 6])],
+    ];
+    const index = await expectSameIndex(async () => new MemorySource(checkpointBytes(records)));
+    expect(index.tensors.map((t) => t.name)).toEqual(['a', 'step', 'b']);
+    expect(index.tensors[0]?.shape).toEqual([3]);
+    expect(index.tensors[0]?.problems).toEqual([{ code: 'duplicate-name' }]);
+    expect(index.metadata).toEqual({ step: 7 });
+  });
+
+  it('finds the same overlaps, gaps, values and problems in a crafted safetensors file', async () => {
+    const bytes = safetensorsBytes(
+      {
+        __metadata__: { format: 'pt' },
+        w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        overlapping: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+        one: { dtype: 'I64', shape: [], data_offsets: [12, 20] },
+        wrong_size: { dtype: 'F32', shape: [3], data_offsets: [20, 24] },
+        empty: { dtype: 'F32', shape: [0], data_offsets: [24, 24] },
+        out_of_order: { dtype: 'U8', shape: [1], data_offsets: [8, 9] },
+      },
+      40,
+    );
+    const index = await expectSameIndex(async () => new MemorySource(bytes));
+    expect(index.problems.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['safetensors-overlap', 'safetensors-gap', 'safetensors-trailing-bytes']),
+    );
+    expect(index.tensors.find((t) => t.name === 'overlapping')?.problems).toEqual([{ code: 'overlaps-previous' }]);
+    expect(index.tensors.find((t) => t.name === 'one')?.value).toBeDefined();
+  });
+
+  it('is the same behind AES-GCM encryption', async () => {
+    const key = new Uint8Array(16).map((_, i) => i + 1);
+    const plain = checkpointBytes([
+      ['x', [4], 'Float32', f32([1, 2, 3, 4])],
+      ['global_step', [], 'Int32', new Uint8Array([9, 0, 0, 0])],
+    ]);
+    const encrypted = await encryptBytes(plain, { key, mode: 'AES-GCM', blockBytes: 16 });
+    const index = await expectSameIndex(async () => new MemorySource(encrypted), key);
+    expect(index.encryption?.mode).toBe('AES-GCM');
+  });
+});
