@@ -14,7 +14,8 @@ async function membersOf(text: string, chunkBytes: number): Promise<[string, unk
       read: async (offset, length) => bytes.slice(offset, offset + length),
       chunkBytes,
     },
-    (name, value) => members.push([name, value]),
+    // A tensor entry's fields are the reader's one object, filled again for the next member.
+    (name, value) => members.push([name, structuredClone(value)]),
   );
   return understood && members;
 }
@@ -31,6 +32,16 @@ describe('readHeaderMembers', () => {
     `{"__proto__":${entry(0)},"constructor":${entry(24)},"a1":${entry(48)}}`,
     `{"big":{"dtype":"F32","shape":[123456789012345],"data_offsets":[0,900719925474099]}}`,
     `{"long":{"dtype":"F32","shape":[1234567890123456789],"data_offsets":[0,9007199254740993]}}`,
+    // Entries read without objects (any key order, a dtype like the last one but not it), beside
+    // ones that are not quite entries: a key missing or repeated, a look-alike key, an item that
+    // is not a number, an object for a dtype. None may take a field from the entry before it.
+    `{"a":{"shape":[1],"dtype":"F32","data_offsets":[0,4]},"b":{"dtype":"F3","shape":[],"data_offsets":[4,4]},"c":{"dtype":"F32X","shape":[2],"data_offsets":[4,12]},"d":{"dtype":"F32","data_offsets":[12,16],"shape":[1]}}`,
+    `{"b":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"c":{"dtype":"F16","data_offsets":[4,8]},"e":{"dtype":"F16","shape":[2]}}`,
+    `{"a":{"dtype":"F32","dtype":"F16","shape":[1],"data_offsets":[0,2]},"b":{"dtype":"F32","shape":[1],"shape":[2],"data_offsets":[0,2]}}`,
+    `{"a":{"dtype":"F32","shape":["x"],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,[4]]}}`,
+    `{"a":{"dtypes":"F32","shape":[1],"data_offsets":[0,4]},"b":{"d":1,"s":2},"c":{"data_offset":[0,4],"shape":[1],"dtype":"F32"}}`,
+    `{"a":{"dtype":{"x":1},"shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[-1, 0],"data_offsets":[0,4],"x":0}}`,
+    `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"dtype":"F32","shape":"[1]","data_offsets":"[0,4]"}}`,
   ];
   it.each(understood)('reads %j as JSON.parse does, whatever the chunk size', async (text) => {
     const parsed = JSON.parse(text) as Record<string, unknown>;

@@ -45,9 +45,25 @@ function isNumberByte(byte: number): boolean {
   );
 }
 
+/** The bytes of the three keys of a tensor entry, each with its closing quote. */
+const DTYPE_KEY = [...'dtype"'].map((c) => c.charCodeAt(0));
+const SHAPE_KEY = [...'shape"'].map((c) => c.charCodeAt(0));
+const OFFSETS_KEY = [...'data_offsets"'].map((c) => c.charCodeAt(0));
+
+/**
+ * A tensor entry's fields as `tensorEntry` reads them: one object per reader, filled again for
+ * each member. Whoever keeps a field past the member copies it (`Interner.shapeOf`).
+ */
+export interface EntryFields {
+  dtype: string;
+  shape: number[];
+  data_offsets: number[];
+}
+
 /** A JSON value reader over one buffer; `at` moves as values are read. */
 class Reader {
   at = 0;
+  private readonly entry: EntryFields = { dtype: '', shape: [], data_offsets: [] };
   constructor(
     readonly bytes: Uint8Array,
     /** Whether `bytes` ends where the header ends (then running out is malformed, not "need more"). */
@@ -88,6 +104,94 @@ class Reader {
     return knownAscii(bytes, start, end);
   }
 
+  /**
+   * The value at `at` when it is a tensor entry as every writer makes it — an object of exactly
+   * "dtype" (a string), "shape" and "data_offsets" (lists of whole numbers), each once, in any
+   * order — read without making an object, key string or list (a million-entry header made seven
+   * million). Anything else leaves `at` where it was and answers null: `value` reads it.
+   */
+  tensorEntry(): EntryFields | null {
+    const start = this.at;
+    const entry = this.entry;
+    if (this.skipSpace() !== OPEN_BRACE) return null;
+    this.at += 1;
+    let seen = 0;
+    for (let field = 0; field < 3; field += 1) {
+      if (field > 0 && this.skipSpace() !== COMMA) return this.notEntry(start);
+      if (field > 0) this.at += 1;
+      if (this.skipSpace() !== QUOTE) return this.notEntry(start);
+      this.at += 1;
+      const key = this.keyOf();
+      if (key === 0 || (seen & key) !== 0) return this.notEntry(start);
+      seen |= key;
+      this.expect(COLON);
+      if (key === 1) {
+        if (this.skipSpace() !== QUOTE) return this.notEntry(start);
+        entry.dtype = this.dtypeText(entry.dtype);
+      } else if (!this.wholeNumbers(key === 2 ? entry.shape : entry.data_offsets)) return this.notEntry(start);
+    }
+    if (this.skipSpace() !== CLOSE_BRACE) return this.notEntry(start);
+    this.at += 1;
+    return entry;
+  }
+
+  private notEntry(start: number): null {
+    this.at = start;
+    return null;
+  }
+
+  /** After a key's opening quote: 1 for "dtype", 2 "shape", 4 "data_offsets" (moved past its quote), else 0. */
+  private keyOf(): number {
+    const key = this.bytes[this.at] === 0x64 ? (this.bytes[this.at + 1] === 0x74 ? DTYPE_KEY : OFFSETS_KEY) : SHAPE_KEY;
+    if (this.at + key.length > this.bytes.length) {
+      if (this.final) return 0;
+      throw needMore;
+    }
+    for (let i = 0; i < key.length; i += 1) if (this.bytes[this.at + i] !== key[i]) return 0;
+    this.at += key.length;
+    return key === DTYPE_KEY ? 1 : key === SHAPE_KEY ? 2 : 4;
+  }
+
+  /** A string, as `string()` reads it; `last` again when the bytes spell it (a dtype repeats entry after entry). */
+  private dtypeText(last: string): string {
+    const start = this.at + 1;
+    const bytes = this.bytes;
+    let same = true;
+    let end = start;
+    for (; ; end += 1) {
+      if (end >= bytes.length) throw this.final ? unsupported : needMore;
+      const byte = bytes[end] as number;
+      if (byte === QUOTE) break;
+      if (byte === BACKSLASH || byte < 0x20 || byte >= 0x80) throw unsupported;
+      if (same && byte !== last.charCodeAt(end - start)) same = false;
+    }
+    if (same && end - start === last.length) {
+      this.at = end + 1;
+      return last;
+    }
+    return this.string();
+  }
+
+  /** A list of numbers into `into` (emptied first); false, having read part of it, when an item is not a number. */
+  private wholeNumbers(into: number[]): boolean {
+    if (this.skipSpace() !== OPEN_BRACKET) return false;
+    this.at += 1;
+    into.length = 0;
+    if (this.skipSpace() === CLOSE_BRACKET) {
+      this.at += 1;
+      return true;
+    }
+    for (;;) {
+      const byte = this.skipSpace();
+      if (byte !== MINUS && (byte < DIGIT_0 || byte > DIGIT_9)) return false;
+      into.push(this.number());
+      const next = this.skipSpace();
+      this.at += 1;
+      if (next === CLOSE_BRACKET) return true;
+      if (next !== COMMA) return false;
+    }
+  }
+
   value(depth: number): unknown {
     const byte = this.skipSpace();
     if (byte === QUOTE) return this.string();
@@ -108,7 +212,7 @@ class Reader {
     return value;
   }
 
-  private number(): number {
+  number(): number {
     const start = this.at;
     const bytes = this.bytes;
     let end = start;
@@ -196,6 +300,7 @@ export interface HeaderChunks {
  */
 export async function readHeaderMembers(
   chunks: HeaderChunks,
+  /** `value` may be the reader's one `EntryFields`, filled again for the next member: copy what is kept. */
   onMember: (name: string, value: unknown) => void,
 ): Promise<boolean> {
   let buffer = chunks.first.subarray(0, Math.min(chunks.first.length, chunks.length));
@@ -219,7 +324,8 @@ export async function readHeaderMembers(
       }
       const name = reader.string();
       reader.expect(COLON);
-      const value = reader.value(0);
+      // `__metadata__` is read as it is written (its members' order words its errors).
+      const value = (name !== '__metadata__' && reader.tensorEntry()) || reader.value(0);
       const next = reader.skipSpace();
       reader.at += 1;
       if (next === CLOSE_BRACE) done = true;

@@ -424,7 +424,8 @@ function indexEntry(
   const count = elementCount(shape);
   const expected = Number.isSafeInteger(count) ? byteLengthOf(known.info, count) : NaN;
   const ranges = end > begin ? [{ offset: dataStart + begin, length: end - begin }] : [];
-  const interned = intern.shape(shape);
+  // Copied when kept: the header reader fills one shape list again for every member.
+  const interned = intern.shapeOf(shape);
   const bytes = end - begin;
   // A one-element tensor may get its value once its bytes are read (decodeSmallValues): its
   // literal has the field from the start, so an entry kept as an object does not grow a separate
