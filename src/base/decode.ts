@@ -38,13 +38,22 @@ const scalarView = new DataView(scalarBytes.buffer);
  * scalar form. 64-bit integers beyond 2^53 come back as decimal strings, never rounded.
  */
 export function decodeScalar(dtype: string, bytes: Uint8Array): number | boolean | string | undefined {
-  const length = bytes.length;
-  scalarBytes.fill(0);
-  scalarBytes.set(length > 8 ? bytes.subarray(0, 8) : bytes);
+  return decodeScalarAt(dtype, bytes, 0, bytes.length);
+}
+
+/** `decodeScalar` of `bytes[offset, offset + length)`, with no view made (a million scalars read from shared windows). */
+export function decodeScalarAt(
+  dtype: string,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+): number | boolean | string | undefined {
+  const kept = Math.min(length, 8);
+  for (let k = 0; k < 8; k += 1) scalarBytes[k] = k < kept ? (bytes[offset + k] as number) : 0;
   const view = scalarView;
   switch (dtype) {
     case 'Bool':
-      return length >= 1 ? bytes[0] !== 0 : undefined;
+      return length >= 1 ? scalarBytes[0] !== 0 : undefined;
     case 'Int8':
       return length >= 1 ? view.getInt8(0) : undefined;
     case 'UInt8':

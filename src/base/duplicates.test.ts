@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseRepeatedNames, firstOccurrences } from './duplicates';
+import { collapseRepeatedNames, firstOccurrences, hashName, mayRepeatNames } from './duplicates';
 
 /** The answer a Map of every name gives, as a list (typed arrays compare slowly). */
 function byMap(names: string[]): number[] | null {
@@ -43,6 +43,28 @@ describe('firstOccurrences', () => {
     const first = firstOccurrences(names.length, (at) => names[at] as string);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(listed(first)).toEqual(byMap(names));
+  });
+});
+
+describe('mayRepeatNames', () => {
+  const hashes = (names: string[]) => Uint32Array.from(names, hashName);
+
+  it('is false only when every name is distinct', () => {
+    const names = Array.from({ length: 50_000 }, (_, i) => `layer.${i}.weight`);
+    expect(mayRepeatNames(names.length, hashes(names), (at) => names[at] as string)).toBe(false);
+    expect(mayRepeatNames(0, new Uint32Array(0), () => '')).toBe(false);
+    const repeated = [...names, 'layer.17.weight'];
+    expect(mayRepeatNames(repeated.length, hashes(repeated), (at) => repeated[at] as string)).toBe(true);
+    expect(mayRepeatNames(3, hashes(['', 'a', '']), (at) => ['', 'a', ''][at] as string)).toBe(true);
+  });
+
+  it('compares names where hashes are equal, and leaves a long run of equal hashes to firstOccurrences', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    // Two distinct names under one hash are told apart by comparing them.
+    expect(mayRepeatNames(2, new Uint32Array([7, 7]), (at) => names[at] as string)).toBe(false);
+    // Forty under one hash (what a crafted file could arrange): "may", and the full check decides.
+    expect(mayRepeatNames(40, new Uint32Array(40).fill(7), (at) => names[at] as string)).toBe(true);
+    expect(firstOccurrences(40, (at) => names[at] as string)).toBeNull();
   });
 });
 

@@ -14,7 +14,7 @@ export const MAX_DUPLICATE_SCAN = POSITION_BITS;
 const MAX_COMPARED_RUN = 16;
 
 /** FNV-1a over the UTF-16 code units. */
-function hashName(name: string): number {
+export function hashName(name: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
   return hash >>> 0;
@@ -66,6 +66,34 @@ export function firstOccurrences(count: number, nameAt: (position: number) => st
     run = end;
   }
   return first;
+}
+
+/**
+ * False when no name repeats, from each name's `hashName` (made as the names came): an
+ * open-addressing table of positions, names compared only where hashes are equal. True when
+ * one does, or may: a run of more than MAX_COMPARED_RUN equal hashes (which a crafted file can
+ * arrange) is left to `firstOccurrences`, as is everything once this says true.
+ */
+export function mayRepeatNames(count: number, hashes: Uint32Array, nameAt: (position: number) => string): boolean {
+  let size = 16;
+  while (size < count * 2) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size);
+  for (let i = 0; i < count; i += 1) {
+    const hash = hashes[i] as number;
+    let slot = hash & mask;
+    let equalHashes = 0;
+    for (let held = slots[slot] as number; held !== 0; held = slots[slot] as number) {
+      const earlier = held - 1;
+      if (hashes[earlier] === hash) {
+        equalHashes += 1;
+        if (equalHashes > MAX_COMPARED_RUN || nameAt(earlier) === nameAt(i)) return true;
+      }
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = i + 1;
+  }
+  return false;
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * `new TensorColumns(TensorColumns.fromEntries(entries).data).entries()` deep-equals `entries`.
  */
-import { collapseRepeatedNames, firstOccurrences } from './duplicates';
+import { collapseRepeatedNames, hashName, mayRepeatNames } from './duplicates';
 import { Interner } from './intern';
 import type { ByteRange, CheckpointIndex, TensorEntry, TensorKind, TensorProblem, TensorView } from './types';
 
@@ -214,6 +214,8 @@ export class TensorColumnsBuilder implements TensorSink {
   private lastStoredDims: readonly number[] | undefined = undefined;
   private lastStoredDimsId = NONE;
   private nameEnds: Uint32Array;
+  /** Each name's `hashName`, for finding repeated names at the end (not a column of the index). */
+  private nameHash: Uint32Array;
   private dtype: Uint32Array;
   private rawDtype: Uint32Array;
   private shard: Uint32Array;
@@ -234,6 +236,7 @@ export class TensorColumnsBuilder implements TensorSink {
     const capacity = Math.max(16, expected);
     this.capacity = capacity;
     this.nameEnds = new Uint32Array(capacity);
+    this.nameHash = new Uint32Array(capacity);
     this.dtype = new Uint32Array(capacity);
     this.rawDtype = new Uint32Array(capacity);
     this.shard = new Uint32Array(capacity);
@@ -290,6 +293,7 @@ export class TensorColumnsBuilder implements TensorSink {
 
   private grow(least = this.count + 1): void {
     this.nameEnds = grown(this.nameEnds, least);
+    this.nameHash = grown(this.nameHash, least);
     this.dtype = grown(this.dtype, least);
     this.rawDtype = grown(this.rawDtype, least);
     this.shard = grown(this.shard, least);
@@ -315,6 +319,7 @@ export class TensorColumnsBuilder implements TensorSink {
     }
     this.nameEnd += tensor.name.length;
     this.nameEnds[i] = this.nameEnd;
+    this.nameHash[i] = hashName(tensor.name);
     const { dtype, rawDtype, shard, shape, storedDims, kind } = tensor;
     if (dtype !== this.lastDtype || this.lastDtypeId === NONE) {
       this.lastDtype = dtype;
@@ -406,7 +411,7 @@ export class TensorColumnsBuilder implements TensorSink {
   }
 
   problems(i: number): readonly TensorProblem[] | undefined {
-    return this.rare.get(i)?.problems;
+    return this.rare.size === 0 ? undefined : this.rare.get(i)?.problems;
   }
 
   addProblem(i: number, problem: TensorProblem): void {
@@ -431,7 +436,7 @@ export class TensorColumnsBuilder implements TensorSink {
 
   /** Repeats come from damaged or crafted files: collapsed through entries, into new columns. */
   collapseRepeatedNames(replace: (later: TensorEntry, position: number) => TensorEntry): TensorSink | null {
-    if (!firstOccurrences(this.count, (i) => this.name(i))) return null;
+    if (!mayRepeatNames(this.count, this.nameHash, (i) => this.name(i))) return null;
     const entries = this.build().entries();
     collapseRepeatedNames(entries, (entry) => entry.name, replace);
     const collapsed = new TensorColumnsBuilder(entries.length);

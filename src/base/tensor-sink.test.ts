@@ -44,8 +44,8 @@ async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array
   return columnar;
 }
 
-function safetensorsBytes(header: Record<string, unknown>, dataBytes: number): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
+function safetensorsBytes(header: Record<string, unknown> | string, dataBytes: number): Uint8Array {
+  const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + dataBytes);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
@@ -103,6 +103,18 @@ describe('a scan held as columns', () => {
     );
     expect(index.tensors.find((t) => t.name === 'overlapping')?.problems).toEqual([{ code: 'overlaps-previous' }]);
     expect(index.tensors.find((t) => t.name === 'one')?.value).toBeDefined();
+  });
+
+  it('finds the same repeated safetensors names: first place, last entry, one file problem', async () => {
+    const entry = (begin: number) => `{"dtype":"F32","shape":[1],"data_offsets":[${begin},${begin + 4}]}`;
+    const bytes = safetensorsBytes(`{"a":${entry(0)},"b":${entry(4)},"a":${entry(8)},"c":${entry(12)}}`, 16);
+    const index = await expectSameIndex(async () => new MemorySource(bytes));
+    expect(index.tensors.map((t) => [t.name, t.ranges[0]?.offset])).toEqual([
+      ['a', index.tensors[0]!.ranges[0]!.offset],
+      ['b', index.tensors[0]!.ranges[0]!.offset - 4],
+      ['c', index.tensors[0]!.ranges[0]!.offset + 4],
+    ]);
+    expect(index.problems.map((p) => p.code)).toContain('safetensors-duplicate-key');
   });
 
   it('is the same behind AES-GCM encryption', async () => {

@@ -1,5 +1,5 @@
 /** Small values read from the tensor data, for formats whose header does not hold them. */
-import { decodeScalar } from '../base/decode';
+import { decodeScalarAt } from '../base/decode';
 import { MAX_SCALAR_VALUE_BYTES } from '../base/limits';
 import type { TensorSink } from '../base/tensor-columns';
 import type { ByteRange, TensorEntry } from '../base/types';
@@ -97,9 +97,8 @@ export async function decodeSmallValues(
       const position = scalars[k] as number;
       const offset = rows.offset(position) - start;
       const length = rows.length(position);
-      const bytes = window.subarray(offset, offset + length);
-      if (bytes.length !== length) continue; // the file ends before its bytes: no value
-      const value = decodeScalar(rows.dtype(position), bytes);
+      if (offset + length > window.length) continue; // the file ends before its bytes: no value
+      const value = decodeScalarAt(rows.dtype(position), window, offset, length);
       if (value !== undefined) rows.assign(position, value);
     }
     at = next;

@@ -3,7 +3,7 @@
  * thread (seeds + mutations, deterministic from the PRNG); `run` runs in the worker.
  */
 import { DEFAULT_WINDOW_BYTES } from '../../base/limits';
-import type { CipherMode, TensorEntry } from '../../base/types';
+import type { CheckpointIndex, CipherMode, TensorEntry } from '../../base/types';
 import { LensError } from '../../base/errors';
 import { describeError } from '../../core/messages';
 import { openCheckpoint } from '../../core/open';
@@ -58,7 +58,7 @@ import {
   type CraftedFile,
   type Seed,
 } from './seeds';
-import { MemorySource } from '../../io/byte-source';
+import { MemorySource, type ByteSource } from '../../io/byte-source';
 import { pipelineTargets } from './pipeline-targets';
 import type { FuzzCase, FuzzSource, FuzzTarget, GeneratedCase } from './types';
 
@@ -286,6 +286,40 @@ async function touchTensors(
     const range = tensor.ranges[0];
     if (range) await plaintext.read(range.offset, Math.min(range.length, 1024 * 1024));
   }
+}
+
+/**
+ * A differential check of the columnar scan: the scan as entries (reading the counted source),
+ * then the same scan holding columns over a copy of the bytes (not counted against the read
+ * budget); they must end alike, with the same error code or an equal index. Cases built of parts
+ * (huge crafted files) are scanned once.
+ */
+async function sameAsColumns(
+  input: FuzzCase,
+  source: FuzzSource,
+  scan: (from: ByteSource, columns: boolean) => Promise<CheckpointIndex>,
+): Promise<CheckpointIndex> {
+  type Outcome = { index: CheckpointIndex; text: string; error?: undefined } | { error: LensError };
+  const outcome = async (from: ByteSource, columns: boolean): Promise<Outcome> => {
+    try {
+      const index = await scan(from, columns);
+      return { index, text: JSON.stringify(index) };
+    } catch (error) {
+      if (!(error instanceof LensError)) throw error;
+      return { error };
+    }
+  };
+  const entries = await outcome(source, false);
+  if (!input.parts) {
+    const columns = await outcome(new MemorySource(input.bytes), true);
+    const said = (result: Outcome) => (result.error ? `error ${result.error.code}` : 'an index');
+    if (said(entries) !== said(columns))
+      throw new Error(`the scan as entries gave ${said(entries)}, as columns ${said(columns)}`);
+    if (!entries.error && !columns.error && entries.text !== columns.text)
+      throw new Error('the scan as columns gave another index than the scan as entries');
+  }
+  if (entries.error) throw entries.error;
+  return entries.index;
 }
 
 // ---- text targets ----
@@ -573,10 +607,14 @@ export function createTargets(): FuzzTarget[] {
       scanPytorch(source, { legacyWindowBytes: [1, 64, 4096][input.knob % 3] as number }),
     ),
     fileTarget('scan-ckpt', ['ckpt'], { ckpt: true }, (input, source) =>
-      scanCheckpoint(source, scanOptions(input.knob, source.size)),
+      sameAsColumns(input, source, (from, columns) =>
+        scanCheckpoint(from, { ...scanOptions(input.knob, source.size), columns }),
+      ),
     ),
     fileTarget('scan-safetensors', ['safetensors'], { safetensors: true }, (input, source) =>
-      scanSafetensors(source, { firstReadBytes: [1, 9, 64, 65536][input.knob % 4] as number }),
+      sameAsColumns(input, source, (from, columns) =>
+        scanSafetensors(from, { firstReadBytes: [1, 9, 64, 65536][input.knob % 4] as number, columns }),
+      ),
     ),
     fileTarget('cipher-frames', ['encrypted'], { cipher: 'light' }, async (input, source) => {
       detectEncryption(await source.read(0, Math.min(48, source.size)));
