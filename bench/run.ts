@@ -820,7 +820,7 @@ async function main(): Promise<void> {
         target: '≤ 2,500 ms, page ≤ 512 MiB',
         pass: bigMs <= 2500 && heapMiB <= 512,
         peakRssMiB: Math.round(rssPeak - rssBefore),
-        note: `the page after a collection: ${heapMiB.toFixed(0)} MiB (JS heap ${(heap.usedSize / MiB).toFixed(0)} MiB + array buffers ${((heap.backingStorageSize ?? 0) / MiB).toFixed(0)} MiB); peak RSS Δ is every Chromium process (the worker's entry index included)`,
+        note: `the page after a collection: ${heapMiB.toFixed(0)} MiB (JS heap ${(heap.usedSize / MiB).toFixed(0)} MiB + array buffers ${((heap.backingStorageSize ?? 0) / MiB).toFixed(0)} MiB); peak RSS Δ is every Chromium process (the worker's own columns included)`,
       });
       await bigPage.close();
       rmSync(million, { force: true });
