@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../core/open';
 import { fixtureSource, realManifest } from '../test/fixtures';
-import { rowsOf, TensorColumns, type TensorRows } from './tensor-columns';
+import { expectRowsMatch } from '../test/rows';
+import { rowsOf, TensorColumns } from './tensor-columns';
 import type { CheckpointIndex, TensorEntry } from './types';
 
 /** Through the columns and a structured clone, as between the worker and the page. */
@@ -9,23 +10,6 @@ function roundTrip(index: CheckpointIndex): CheckpointIndex {
   const columns = TensorColumns.fromEntries(index.tensors);
   const data = structuredClone(columns.data, { transfer: columns.transferables() });
   return { ...index, tensors: new TensorColumns(data).entries() };
-}
-
-/** Every accessor of `rows` answers as the entries do. */
-function expectRowsMatch(rows: TensorRows, entries: readonly TensorEntry[]): void {
-  expect(rows.length).toBe(entries.length);
-  entries.forEach((entry, i) => {
-    expect(rows.name(i)).toBe(entry.name);
-    expect(rows.dtype(i)).toBe(entry.dtype);
-    expect(rows.shape(i)).toEqual(entry.shape);
-    expect(rows.kind(i)).toBe(entry.kind);
-    expect(rows.bytes(i)).toBe(entry.bytes);
-    expect(rows.shard(i)).toBe(entry.shard);
-    expect(rows.value(i)).toEqual(entry.value);
-    expect(rows.problems(i)).toEqual(entry.problems);
-    expect(rows.entry(i)).toEqual(entry);
-  });
-  expect(rows.withProblems()).toEqual(entries.flatMap((entry, i) => (entry.problems ? [i] : [])));
 }
 
 const PYTORCH = ['tiny_cnn.pt', 'tiny_cnn_checkpoint.pth', 'dtypes.pt', 'dtypes_unusual.pt', 'malicious.pt'];

@@ -5,6 +5,7 @@ import { encryptBytes } from '../crypto/encrypt';
 import { MemorySource, type ByteSource } from '../io/byte-source';
 import { checkpointBytes, type RecordSpec } from '../test/ckpt-records';
 import { fixtureSource, realManifest } from '../test/fixtures';
+import { expectRowsMatch } from '../test/rows';
 import { factsOf, TensorColumns, tensorRowsOf, toColumnar } from './tensor-columns';
 import type { CheckpointIndex } from './types';
 
@@ -26,16 +27,7 @@ async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array
   expect(fileVerdict(columnar)).toEqual(fileVerdict(entries));
   expect(toColumnar(columnar).tensors.entries()).toEqual(entries.tensors);
   expect(tensorRowsOf(columnar)).toBe(rows);
-  for (let i = 0; i < entries.tensors.length; i += 1) {
-    const entry = entries.tensors[i]!;
-    expect(rows.name(i)).toBe(entry.name);
-    expect(rows.dtype(i)).toBe(entry.dtype);
-    expect(rows.rawDtype(i)).toBe(entry.rawDtype);
-    expect(rows.shape(i)).toEqual(entry.shape);
-    expect(rows.bytes(i)).toBe(entry.bytes);
-    expect(rows.value(i)).toEqual(entry.value);
-    expect(rows.problems(i)).toEqual(entry.problems);
-  }
+  expectRowsMatch(rows, entries.tensors);
 
   // Read as an array, the columns become entries equal to the scan's own, and are let go.
   expect(columnar.tensors).toEqual(entries.tensors);
