@@ -82,7 +82,8 @@ async function verifyOutput(
   if (job.plan.encryption && encKey) {
     source = await openDecryptedSource(source, encKey, { mode: job.plan.encryption.mode, signal });
   }
-  return verifyExport(await openCheckpoint(source, { signal }), job, { signal });
+  // As columns: the check makes an entry object for one written tensor at a time.
+  return verifyExport(await openCheckpoint(source, { signal, columns: true }), job, { signal });
 }
 
 /** The output is a fresh file that looks sound: what the source carried that it no longer shows. */

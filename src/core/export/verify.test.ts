@@ -29,8 +29,13 @@ async function written(options: ExportOptions = {}): Promise<{ bytes: Uint8Array
   return { bytes: new Uint8Array(Buffer.concat(chunks)), job };
 }
 
+/** The check of the written file opened as entries, which must say what it says opened as columns (as the CLI opens it). */
 async function verifyBytes(bytes: Uint8Array, job: ExportJob) {
-  return verifyExport(await openCheckpoint(new MemorySource(bytes)), job, { windowBytes: 64 * 1024 });
+  const options = { windowBytes: 64 * 1024 };
+  const report = await verifyExport(await openCheckpoint(new MemorySource(bytes)), job, options);
+  const asColumns = await verifyExport(await openCheckpoint(new MemorySource(bytes), { columns: true }), job, options);
+  expect(asColumns).toEqual(report);
+  return report;
 }
 
 /** The written file's bytes with one byte of `name`'s content (at `at`) changed. */

@@ -1,6 +1,7 @@
 import { DEFAULT_WINDOW_BYTES, MAX_READ_BYTES } from '../../base/limits';
 import { bytesEqual } from '../../base/bytes';
 import { sameShape } from '../../base/dtypes';
+import { tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
 import type { ByteSource } from '../../io/byte-source';
@@ -40,31 +41,35 @@ function writtenContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPa
 }
 
 /**
- * The written entry of each planned tensor, in plan order. A file written as planned lists the
- * same names in the same order, which one pass confirms with no map of every name; otherwise
- * names are looked up, and extra names (and, for a .ckpt, names out of order) are mismatches.
+ * Where each planned tensor is in the written file: null when the file lists the same names in
+ * the same order (one pass confirms it, with no map of every name), else the written position
+ * of each planned tensor (-1 when absent). Extra names (and, for a .ckpt, names out of order)
+ * are mismatches.
  */
 function writtenInPlanOrder(
   planned: readonly { name: string }[],
-  written: readonly TensorEntry[],
+  written: TensorRows,
   checkOrder: boolean,
   mismatches: VerifyMismatch[],
-): readonly (TensorEntry | undefined)[] {
-  if (written.length === planned.length && planned.every((tensor, i) => written[i]?.name === tensor.name))
-    return written;
-  const writtenByName = new Map(written.map((entry) => [entry.name, entry]));
+): Int32Array | null {
+  let same = written.length === planned.length;
+  for (let i = 0; same && i < planned.length; i += 1) same = written.name(i) === (planned[i] as { name: string }).name;
+  if (same) return null;
+  const names = Array.from({ length: written.length }, (_, i) => written.name(i));
+  // The last of a repeated name, as a Map made from the entries kept it.
+  const writtenByName = new Map(names.map((name, i) => [name, i]));
   const plannedNames = new Set(planned.map((tensor) => tensor.name));
-  for (const entry of written) {
-    if (!plannedNames.has(entry.name)) mismatches.push({ name: entry.name, kind: 'unexpected' });
+  for (const name of names) {
+    if (!plannedNames.has(name)) mismatches.push({ name, kind: 'unexpected' });
   }
   if (checkOrder) {
-    const order = written.map((entry) => entry.name).filter((name) => plannedNames.has(name));
+    const order = names.filter((name) => plannedNames.has(name));
     const expectedOrder = planned.map((tensor) => tensor.name).filter((name) => writtenByName.has(name));
     order.forEach((name, i) => {
       if (name !== expectedOrder[i]) mismatches.push({ name, kind: 'order', expected: expectedOrder[i], actual: name });
     });
   }
-  return planned.map((tensor) => writtenByName.get(tensor.name));
+  return Int32Array.from(planned, (tensor) => writtenByName.get(tensor.name) ?? -1);
 }
 
 /** Parts that are read, not made (casts are made, and never compared). */
@@ -160,24 +165,30 @@ export async function verifyExport(
   const { signal } = options;
   const mismatches: VerifyMismatch[] = [];
   const planned = job.plan.tensors;
-  const entries = writtenInPlanOrder(planned, written.index.tensors, job.plan.format === 'ckpt', mismatches);
+  // The written file's tensors by position (its columns, when it was opened with `columns`): an
+  // entry object is made for one tensor at a time, as the check reaches it.
+  const rows = tensorRowsOf(written.index);
+  const order = writtenInPlanOrder(planned, rows, job.plan.format === 'ckpt', mismatches);
+  const entryAt = (position: number): TensorEntry | undefined => {
+    const at = order ? (order[position] as number) : position;
+    return at >= 0 && at < rows.length ? rows.entry(at) : undefined;
+  };
   // The content each value check compares with; the small ones are read through shared windows
   // (a million tiny tensors compared one read at a time took minutes).
-  const expectedAt = (position: number): readonly OutputPart[] | undefined => {
+  const expectedAt = (position: number, entry: TensorEntry): readonly OutputPart[] | undefined => {
     const tensor = planned[position];
-    const entry = entries[position];
-    return tensor && entry && !tensor.cast && entry.bytes === tensor.bytes ? job.contentAt(position) : undefined;
+    return tensor && !tensor.cast && entry.bytes === tensor.bytes ? job.contentAt(position) : undefined;
   };
   const { sourceOf, writtenSource } = windowedReads(written, planned.length, (position) => {
-    const expected = expectedAt(position);
-    const entry = entries[position];
+    const entry = entryAt(position);
+    const expected = entry && expectedAt(position, entry);
     return entry && expected && comparedThroughWindows(expected, entry) ? { expected, entry } : null;
   });
   let tensorsChecked = 0;
   let valuesCompared = 0;
   let bytesCompared = 0;
   for (const [i, tensor] of planned.entries()) {
-    const entry = entries[i];
+    const entry = entryAt(i);
     if (!entry) {
       mismatches.push({ name: tensor.name, kind: 'missing' });
       continue;
@@ -203,7 +214,7 @@ export async function verifyExport(
       });
       continue;
     }
-    const expected = expectedAt(i);
+    const expected = expectedAt(i, entry);
     if (!expected) continue;
     signal?.throwIfAborted();
     if (comparedThroughWindows(expected, entry)) {

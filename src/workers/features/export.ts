@@ -121,7 +121,11 @@ export const exportApi = {
     const entry = finished.get(exportId);
     if (!entry)
       throw new LensError('internal', { hint: `export ${exportId} is no longer available to verify; export again` });
-    const reopened = await openCheckpoint(new BlobSource(written), entry.key ? { key: entry.key } : {});
+    // As columns: the check makes an entry object for one written tensor at a time.
+    const reopened = await openCheckpoint(new BlobSource(written), {
+      ...(entry.key ? { key: entry.key } : {}),
+      columns: true,
+    });
     return verifyExport(reopened, entry.job);
   },
 };
