@@ -22,12 +22,16 @@ export function hashName(name: string): number {
 
 /**
  * For each position, the position of the first equal name when it repeats an earlier one, else
- * -1; null when every name is distinct (the common case, then nothing else is allocated).
+ * -1; null when every name is distinct (the common case: then one pass over a table of the
+ * hashes answers, `mayRepeatNames`, and no sort is made).
  */
 export function firstOccurrences(count: number, nameAt: (position: number) => string): Int32Array | null {
   if (count > MAX_DUPLICATE_SCAN) throw new RangeError(`more than ${MAX_DUPLICATE_SCAN} names`);
+  const hashes = new Uint32Array(count);
+  for (let i = 0; i < count; i += 1) hashes[i] = hashName(nameAt(i));
+  if (!mayRepeatNames(count, hashes, nameAt)) return null;
   const keys = new Float64Array(count);
-  for (let i = 0; i < count; i += 1) keys[i] = hashName(nameAt(i)) * POSITION_BITS + i;
+  for (let i = 0; i < count; i += 1) keys[i] = (hashes[i] as number) * POSITION_BITS + i;
   keys.sort();
   let first: Int32Array | null = null;
   for (let run = 0; run < count;) {
