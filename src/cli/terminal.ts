@@ -24,15 +24,8 @@ export function safeOutput(text: string): string {
  * Width of a text table's name column: the longest name, between 4 and 60 characters. A loop,
  * not `Math.max(...names)`: spreading a million names as arguments overflows the stack.
  */
-export function nameColumnWidth(items: Iterable<{ name: string }>): number {
+export function nameColumnWidth(count: number, nameAt: (i: number) => string): number {
   let width = 4;
-  for (const item of items) width = Math.max(width, item.name.length);
-  return Math.min(60, width);
-}
-
-/** `nameColumnWidth` of the tensors of a list held by position. */
-export function nameColumnWidthOf(rows: { readonly length: number; name(i: number): string }): number {
-  let width = 4;
-  for (let i = 0; i < rows.length; i += 1) width = Math.max(width, rows.name(i).length);
+  for (let i = 0; i < count; i += 1) width = Math.max(width, nameAt(i).length);
   return Math.min(60, width);
 }

@@ -75,7 +75,7 @@ function printResult(
   const ranked = rankChanges(result.pairs, by).filter((pair) => pair.status !== 'identical');
   if (ranked.length > 0) {
     const listed = ranked.slice(0, top);
-    const nameWidth = nameColumnWidth(listed);
+    const nameWidth = nameColumnWidth(listed.length, (i) => (listed[i] as (typeof listed)[number]).name);
     io.out(`\nwhat changed most (by ${by}):`);
     io.out(
       `${'name'.padEnd(nameWidth)}  ${['max|d|', 'mean|d|', 'relL2', 'cosine'].map((h) => h.padStart(11)).join('  ')}  notes`,

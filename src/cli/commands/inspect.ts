@@ -16,7 +16,7 @@ import { EXIT } from '../args';
 import { streamJsonList } from '../json-out';
 import { readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
-import { nameColumnWidthOf, shown } from '../terminal';
+import { nameColumnWidth, shown } from '../terminal';
 import type { ArgsOf, CliIo } from '../types';
 import type { inspectDefinition } from '../definitions/inspect';
 import { plural } from '../../base/plural';
@@ -102,7 +102,7 @@ async function printTable(io: CliIo, file: string, index: ListedIndex): Promise<
       );
   }
   const rows = index.tensors;
-  const nameWidth = nameColumnWidthOf(rows);
+  const nameWidth = nameColumnWidth(rows.length, (i) => rows.name(i));
   io.out(`${'name'.padEnd(nameWidth)}  ${'dtype'.padEnd(9)}  ${'shape'.padEnd(18)}  bytes`);
   for (let i = 0; i < rows.length; i += 1) {
     if (io.drained && (i + 1) % ROWS_PER_WAIT === 0) await io.drained();

@@ -84,7 +84,7 @@ function unmeasuredFindings(index: CheckpointIndex, tensors: Iterable<TensorEntr
  * now, `row` per tensor, then `finish` with the skipped tensors, the count and the audit.
  */
 function statsTable(io: CliIo, names: readonly { name: string }[]) {
-  const nameWidth = nameColumnWidth(names);
+  const nameWidth = nameColumnWidth(names.length, (i) => (names[i] as { name: string }).name);
   const head = [
     'dtype'.padEnd(9),
     'shape'.padEnd(16),

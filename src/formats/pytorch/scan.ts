@@ -1,4 +1,5 @@
 import { mapConcurrently } from '../../base/arrays';
+import { TensorEntryList } from '../../base/tensor-columns';
 import { decodeSmallValues } from '../scalars';
 import { LensError } from '../../base/errors';
 import {
@@ -414,7 +415,7 @@ export async function scanPytorch(source: ByteSource, options: PytorchScanOption
   }
   // Small values are read through the checks: a storage's header is read with its bytes.
   const checked = scanned.unchecked.length > 0 ? new ZipCheckedSource(source, scanned.unchecked) : null;
-  await decodeSmallValues(checked ?? source, tensors, options.signal);
+  await decodeSmallValues(checked ?? source, new TensorEntryList(tensors), options.signal);
   const unchecked = checked?.stillUnchecked() ?? [];
   return {
     format: 'pytorch',
