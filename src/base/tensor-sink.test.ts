@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { diffAgainstNetwork } from '../core/load-rules/diff';
+import { parameterDict } from '../core/load-rules/dict-order';
+import { manifestFromCheckpoint } from '../core/load-rules/open-manifest';
 import { openCheckpoint } from '../core/open';
 import { fileVerdict, summarize } from '../core/summary';
 import { encryptBytes } from '../crypto/encrypt';
@@ -28,6 +31,19 @@ async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array
   expect(toColumnar(columnar).tensors.entries()).toEqual(entries.tensors);
   expect(tensorRowsOf(columnar)).toBe(rows);
   expectRowsMatch(rows, entries.tensors);
+
+  // The load diff, and the file as another's manifest, read the columns by position too.
+  const manifest = manifestFromCheckpoint(columnar);
+  expect(manifest).toEqual(manifestFromCheckpoint(entries));
+  const all = entries.tensors.map((_, i) => i);
+  // Every other parameter with another shape: the errors and the suggestions read the dict too.
+  const reshaped = manifest.params.map((param, i) => (i % 2 ? { ...param, shape: [7, 3] } : param));
+  for (const network of [manifest.params, reshaped]) {
+    expect(diffAgainstNetwork(parameterDict(rows, columnar.format, all), network)).toEqual(
+      diffAgainstNetwork(parameterDict(entries.tensors, entries.format, all), network),
+    );
+  }
+  expect(tensorRowsOf(columnar)).toBe(rows);
 
   // Read as an array, the columns become entries equal to the scan's own, and are let go.
   expect(columnar.tensors).toEqual(entries.tensors);

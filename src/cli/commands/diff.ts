@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { LensError, withFile } from '../../base/errors';
-import type { TensorEntry, TensorProblemCode } from '../../base/types';
+import { tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
+import type { CheckpointIndex, TensorProblemCode } from '../../base/types';
 import { isNoteProblem } from '../../base/problems';
 import { diffAgainstNetwork, diffJson, loadedJson, pythonShape, type LoadDiff } from '../../core/load-rules/diff';
-import { parameterDictOrder } from '../../core/load-rules/dict-order';
+import { parameterDict } from '../../core/load-rules/dict-order';
 import { openManifest } from '../../core/load-rules/open-manifest';
 import {
   describeAutoMapNotNeeded,
@@ -14,8 +15,8 @@ import {
 import { proposeAutoMap, type AutoMapResult } from '../../core/name-map/automap';
 import { compileNameMap, readNameMapSource, type NameMap, type NameMapSpec } from '../../core/name-map/name-map';
 import { NAME_MAP_PRESETS } from '../../core/name-map/presets';
-import { filterPredicate } from '../../core/selection/filter';
-import { selectLikeMindSpore } from '../../core/selection/mindspore';
+import { filterPredicate, predicateAt } from '../../core/selection/filter';
+import { selectPositionsLikeMindSpore } from '../../core/selection/mindspore';
 import { EXIT } from '../args';
 import { openFileSource } from '../files';
 import { streamJsonList } from '../json-out';
@@ -71,13 +72,24 @@ interface DamagedParam {
 /**
  * Parameters that would load by name from a checkpoint entry that contradicts its shape, dtype or
  * the file: load_checkpoint fails on it (or reads other bytes), so "everything loads" is not true.
+ * `selected`: the entries the diff read, in dict order.
  */
-function damagedLoads(diff: LoadDiff, selected: readonly TensorEntry[]): DamagedParam[] {
-  const byName = new Map(selected.map((entry) => [entry.name, entry]));
+function damagedLoads(diff: LoadDiff, selected: TensorRows): DamagedParam[] {
+  const withProblems = selected.withProblems();
+  if (withProblems.length === 0) return [];
+  // A name loads from its last entry (a later duplicate wins), which may have no problem.
+  const suspect = new Set(withProblems.map((at) => selected.name(at)));
+  const byName = new Map<string, number>();
+  for (let at = 0; at < selected.length; at += 1) {
+    const name = selected.name(at);
+    if (suspect.has(name)) byName.set(name, at);
+  }
   const damaged: DamagedParam[] = [];
   for (const item of diff.loaded) {
     const tensor = item.original ?? item.from;
-    const problem = byName.get(tensor)?.problems?.find((candidate) => !isNoteProblem(candidate.code));
+    const at = byName.get(tensor);
+    const problem =
+      at === undefined ? undefined : selected.problems(at)?.find((candidate) => !isNoteProblem(candidate.code));
     if (problem)
       damaged.push({
         param: item.param,
@@ -158,27 +170,30 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
   let nameMap = nameMapSpec ? compileNameMap(nameMapSpec) : null;
   const keyOptions = await readKeyOptions(values);
 
-  let entries: TensorEntry[];
-  let format: 'ckpt' | 'safetensors';
+  // By position over the scan's columns: a million tensors without an object each.
+  let rows: TensorRows;
+  let format: CheckpointIndex['format'];
   try {
-    const { index } = await openInputCheckpoint(checkpoint, keyOptions);
-    entries = parameterDictOrder(index);
-    // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
-    format = index.format === 'safetensors' ? 'safetensors' : 'ckpt';
+    const { index } = await openInputCheckpoint(checkpoint, { ...keyOptions, columns: true });
+    rows = tensorRowsOf(index);
+    format = index.format;
   } catch (error) {
     throw withFile(error, checkpoint);
   }
   const manifest = await openManifest(await openFileSource(manifestFile), { file: manifestFile });
 
-  let selected: TensorEntry[];
+  /** load_checkpoint's dict: the entries it keeps, in its order. */
+  let selected: TensorRows;
   try {
-    selected = selectLikeMindSpore(entries, {
+    const kept = selectPositionsLikeMindSpore(rows.length, (at) => rows.name(at), {
       specifyPrefix: values['specify-prefix'],
       filterPrefix: values['filter-prefix'],
-      ...(predicate ? { choice: (entry: TensorEntry) => predicate(entry) } : {}),
+      ...(predicate ? { choice: predicateAt(predicate, rows) } : {}),
       file: checkpoint,
-      format,
-    }).kept;
+      // A PyTorch file's keys are selected as load_checkpoint selects a .ckpt's (one dict, no prefix rules of its own).
+      format: format === 'safetensors' ? 'safetensors' : 'ckpt',
+    });
+    selected = parameterDict(rows, format, kept);
   } catch (error) {
     if (error instanceof LensError && error.code === 'selection-empty') {
       const message = describeError(error.code, error.details, 'cli');
@@ -192,7 +207,11 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
   // --auto-map: renames onto the network's names (core/name-map/automap), after the user's map.
   let autoMap: AutoMapResult | null = null;
   if (values['auto-map']) {
-    autoMap = proposeAutoMap(selected, manifest.params, nameMap);
+    const named = Array.from({ length: selected.length }, (_, at) => ({
+      name: selected.name(at),
+      shape: selected.shape(at),
+    }));
+    autoMap = proposeAutoMap(named, manifest.params, nameMap);
     nameMap = withAutoMap(nameMapSpec, autoMap);
   }
   const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });

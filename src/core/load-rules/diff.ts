@@ -12,9 +12,9 @@ import { elementCount, sameShape } from '../../base/dtypes';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from '../name-map/name-map';
 import { suggestFixes, type Suggestion } from './suggest';
-import type { CheckpointParam, LoadError } from './types';
+import { paramsOf, type CheckpointParam, type CheckpointParams, type LoadError } from './types';
 
-export type { CheckpointParam, LoadError } from './types';
+export type { CheckpointParam, CheckpointParams, LoadError } from './types';
 
 export interface DiffOptions {
   /** load_param_into_net's strict_load (default False, as in MindSpore). */
@@ -103,10 +103,11 @@ export function isGeSpecialCase(netShape: readonly number[], ckptShape: readonly
   return true;
 }
 
-/** load_checkpoint's parameter_dict, as parallel arrays (100k entries without an object each). */
+/** load_checkpoint's parameter_dict, as parallel arrays (a million entries without an object each). */
 interface ParameterDict {
   keys: string[];
-  entries: CheckpointParam[];
+  /** Where each key's value is in the checkpoint's params. */
+  at: number[];
   /** The checkpoint's own name where the name map changed it. */
   originals: Map<number, string>;
   indexOf: Map<string, number>;
@@ -128,28 +129,32 @@ const LOADED: UpdateOutcome = { ok: true };
 function updateParam(
   param: NetworkParam,
   key: string,
-  entry: CheckpointParam,
+  params: CheckpointParams,
+  at: number,
   strictLoad: boolean,
   warnings: string[],
 ): UpdateOutcome {
   const name = param.name;
-  if (entry.kind === 'string') {
+  const kind = params.kind(at);
+  if (kind === 'string') {
     // Only the prefix pass gets here: it has no hasattr(value, "data") guard.
     return {
       ok: false,
       error: { exception: 'AttributeError', reason: "'str' object has no attribute 'data'", kind: 'not-a-tensor' },
     };
   }
-  if (entry.kind === 'map') return { ok: true, map: true };
-  const sameDtype = param.dtype === entry.dtype;
-  const shapesEqual = param.shape !== null && sameShape(param.shape, entry.shape);
+  if (kind === 'map') return { ok: true, map: true };
+  const dtype = params.dtype(at);
+  const shape = params.shape(at);
+  const sameDtype = param.dtype === dtype;
+  const shapesEqual = param.shape !== null && sameShape(param.shape, shape);
   if (sameDtype && shapesEqual) return LOADED; // the common case, without allocating
   let reshape: LoadedParam['reshape'];
   let cast: LoadedParam['cast'];
   const unchecked: ('dtype' | 'shape')[] = [];
   if (param.shape === null) unchecked.push('shape');
   else if (!shapesEqual) {
-    if (!isGeSpecialCase(param.shape, entry.shape)) {
+    if (!isGeSpecialCase(param.shape, shape)) {
       return {
         ok: false,
         error: {
@@ -158,13 +163,13 @@ function updateParam(
           reason:
             `For 'load_param_into_net', ${name} in the argument 'net' should have the same shape as ${name} in the argument ` +
             `'parameter_dict'. But got its shape ${pythonShape(param.shape)} in the argument 'net' and shape ` +
-            `${pythonShape(entry.shape)} in the argument 'parameter_dict'.May you need to check whether the checkpoint you ` +
+            `${pythonShape(shape)} in the argument 'parameter_dict'.May you need to check whether the checkpoint you ` +
             `loaded is correct or the batch size and so on in the 'net' and 'parameter_dict' are same.`,
         },
       };
     }
     // numpy reshape: only the element count has to agree.
-    const ckptCount = elementCount(entry.shape);
+    const ckptCount = elementCount(shape);
     if (ckptCount !== elementCount(param.shape)) {
       return {
         ok: false,
@@ -175,11 +180,11 @@ function updateParam(
         },
       };
     }
-    reshape = { checkpoint: [...entry.shape], net: [...param.shape] };
+    reshape = { checkpoint: [...shape], net: [...param.shape] };
   }
   if (param.dtype === null) unchecked.push('dtype');
   else if (!sameDtype) {
-    if (!canConvert(param.dtype, entry.dtype, strictLoad)) {
+    if (!canConvert(param.dtype, dtype, strictLoad)) {
       return {
         ok: false,
         error: {
@@ -187,15 +192,15 @@ function updateParam(
           kind: 'dtype',
           reason:
             `For 'load_param_into_net', ${name} in the argument 'net' should have the same type as ${name} in the argument ` +
-            `'parameter_dict'. but got its type ${param.dtype} in the argument 'net' and type ${entry.dtype} in the argument ` +
+            `'parameter_dict'. but got its type ${param.dtype} in the argument 'net' and type ${dtype} in the argument ` +
             `'parameter_dict'.May you need to check whether the checkpoint you loaded is correct.`,
         },
       };
     }
-    cast = { from: entry.dtype, to: param.dtype };
+    cast = { from: dtype, to: param.dtype };
     warnings.push(
-      `The type of ${key}:${entry.dtype} in 'parameter_dict' is different from the type of it in 'net':${param.dtype}, ` +
-        `then the type convert from ${entry.dtype} to ${param.dtype} in the network. May consume additional memory and time`,
+      `The type of ${key}:${dtype} in 'parameter_dict' is different from the type of it in 'net':${param.dtype}, ` +
+        `then the type convert from ${dtype} to ${param.dtype} in the network. May consume additional memory and time`,
     );
   }
   return {
@@ -207,12 +212,13 @@ function updateParam(
 }
 
 /** The parameter_dict load_checkpoint returns: random_op popped, later duplicates win in place. */
-function buildDict(entries: readonly CheckpointParam[], nameMap: NameMap | null | undefined) {
-  const dict: ParameterDict = { keys: [], entries: [], originals: new Map(), indexOf: new Map() };
+function buildDict(params: CheckpointParams, nameMap: NameMap | null | undefined) {
+  const dict: ParameterDict = { keys: [], at: [], originals: new Map(), indexOf: new Map() };
   const sources = new Map<string, string[]>();
-  for (const entry of entries) {
-    if (entry.kind === 'random_op' || entry.name === 'random_op') continue;
-    const key = nameMap ? nameMap.apply(entry.name) : entry.name;
+  for (let at = 0; at < params.length; at += 1) {
+    const name = params.name(at);
+    if (name === 'random_op' || params.kind(at) === 'random_op') continue;
+    const key = nameMap ? nameMap.apply(name) : name;
     // One Map operation per entry in the common case; a repeated key is rare.
     let index = dict.keys.length;
     const sizeBefore = dict.indexOf.size;
@@ -220,17 +226,17 @@ function buildDict(entries: readonly CheckpointParam[], nameMap: NameMap | null 
     if (dict.indexOf.size === sizeBefore) {
       index = dict.keys.lastIndexOf(key);
       dict.indexOf.set(key, index);
-      dict.entries[index] = entry;
+      dict.at[index] = at;
     } else {
       dict.keys.push(key);
-      dict.entries.push(entry);
+      dict.at.push(at);
     }
     if (nameMap) {
-      if (key !== entry.name) dict.originals.set(index, entry.name);
+      if (key !== name) dict.originals.set(index, name);
       else dict.originals.delete(index);
       const list = sources.get(key);
-      if (list) list.push(entry.name);
-      else sources.set(key, [entry.name]);
+      if (list) list.push(name);
+      else sources.set(key, [name]);
     }
   }
   const collisions = [...sources].filter(([, from]) => from.length > 1).map(([key, from]) => ({ key, from }));
@@ -288,13 +294,18 @@ class SuffixFinder {
   }
 }
 
+/**
+ * `checkpoint`: load_checkpoint's entries in dict order, as a list or read by position
+ * (`parameterDict`).
+ */
 export function diffAgainstNetwork(
-  checkpointEntries: readonly CheckpointParam[],
+  checkpoint: readonly CheckpointParam[] | CheckpointParams,
   networkParams: readonly NetworkParam[],
   options: DiffOptions = {},
 ): LoadDiff {
   const strictLoad = options.strictLoad ?? false;
-  const { dict, collisions } = buildDict(checkpointEntries, options.nameMap);
+  const params = Array.isArray(checkpoint) ? paramsOf(checkpoint) : (checkpoint as CheckpointParams);
+  const { dict, collisions } = buildDict(params, options.nameMap);
   const net: NetworkParam[] = [];
   const ignored: string[] = [];
   for (const param of networkParams) {
@@ -316,7 +327,7 @@ export function diffAgainstNetwork(
   const record = (param: NetworkParam, index: number, via: 'exact' | 'prefix', prefix?: string): void => {
     status[index]! |= USED;
     const key = dict.keys[index]!;
-    const outcome = updateParam(param, key, dict.entries[index]!, strictLoad, warnings);
+    const outcome = updateParam(param, key, params, dict.at[index]!, strictLoad, warnings);
     if (!outcome.ok) {
       errors.push({ param: param.name, from: key, ...outcome.error });
       errorParams.push(param);
@@ -343,7 +354,7 @@ export function diffAgainstNetwork(
       notLoaded.push(i);
       continue;
     }
-    if (dict.entries[index]!.kind === 'string') {
+    if (params.kind(dict.at[index]!) === 'string') {
       skipped.push({
         param: param.name,
         from: dict.keys[index]!,
@@ -413,7 +424,14 @@ export function diffAgainstNetwork(
       : suggestFixes({
           notLoaded: notLoaded.map((i) => net[i]!),
           errors: errors.map((error, i) => ({ error, param: errorParams[i]! })),
-          dict: { get: (key) => dict.entries[dict.indexOf.get(key) ?? -1] },
+          dict: {
+            get: (key) => {
+              const index = dict.indexOf.get(key);
+              if (index === undefined) return undefined;
+              const at = dict.at[index]!;
+              return { dtype: params.dtype(at), shape: params.shape(at) };
+            },
+          },
           unusedKeys,
         });
   return {

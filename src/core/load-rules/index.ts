@@ -1,3 +1,3 @@
 export { diffAgainstNetwork, pythonShape, type LoadDiff } from './diff';
 export { openManifest } from './open-manifest';
-export { parameterDictOrder, parameterDictPositions } from './dict-order';
+export { parameterDict, parameterDictPositions } from './dict-order';

@@ -1,5 +1,6 @@
 import { LensError, withFile } from '../../base/errors';
 import { MAX_MANIFEST_BYTES } from '../../base/limits';
+import { tensorRowsOf } from '../../base/tensor-columns';
 import type { CheckpointIndex } from '../../base/types';
 import { parseManifestBytes, sniffManifest } from '../../formats/manifest/parse';
 import type { NetworkManifest, NetworkParam } from '../../formats/manifest/types';
@@ -12,15 +13,18 @@ const SNIFF_BYTES = 4096;
 
 /** Another checkpoint as the network: its tensors are what the net expects. */
 export function manifestFromCheckpoint(index: CheckpointIndex): NetworkManifest {
+  // By position: a columnar index gives its shapes shared, and makes no entry per tensor.
+  const rows = tensorRowsOf(index);
   const params: NetworkParam[] = [];
   let dropped = 0;
-  for (const tensor of index.tensors) {
+  for (let i = 0; i < rows.length; i += 1) {
+    const kind = rows.kind(i);
     // A network has no str or random_op parameters; those records are not expectations.
-    if (tensor.kind === 'string' || tensor.kind === 'random_op') {
+    if (kind === 'string' || kind === 'random_op') {
       dropped += 1;
       continue;
     }
-    params.push({ name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape] });
+    params.push({ name: rows.name(i), dtype: rows.dtype(i), shape: rows.shape(i) });
   }
   const notes =
     dropped > 0
@@ -45,7 +49,7 @@ export async function openManifest(
     if (source.size === 0) throw new LensError('manifest-empty');
     const head = await source.read(0, Math.min(SNIFF_BYTES, source.size), signal);
     if (sniffManifest(head, source.size) === 'checkpoint') {
-      const { index } = await openCheckpoint(source, signal ? { signal } : {});
+      const { index } = await openCheckpoint(source, signal ? { signal, columns: true } : { columns: true });
       return manifestFromCheckpoint(index);
     }
     const bytes = await readWholeBounded(

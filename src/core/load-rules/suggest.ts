@@ -11,7 +11,13 @@ import {
   MAX_SUGGESTIONS_TOTAL,
 } from '../../base/limits';
 import type { NetworkParam } from '../../formats/manifest/types';
-import type { CheckpointParam, LoadError } from './types';
+import type { LoadError } from './types';
+
+/** What the suggestions read of a dict value. */
+interface DictValue {
+  dtype: string;
+  shape: readonly number[];
+}
 
 // Local copies: the loops below read them often.
 const CANDIDATES = MAX_SUGGESTION_CANDIDATES;
@@ -82,7 +88,8 @@ interface SuggestInput {
   /** param_not_load, as network parameters. */
   notLoaded: readonly NetworkParam[];
   errors: readonly { error: LoadError; param: NetworkParam }[];
-  dict: { get(key: string): CheckpointParam | undefined };
+  /** The dict value under a key: its dtype and shape. */
+  dict: { get(key: string): DictValue | undefined };
   /** Dict keys no parameter used. */
   unusedKeys: readonly string[];
 }

@@ -18,7 +18,6 @@
  * shapes in, rules out.
  */
 import { sameShape } from '../../base/dtypes';
-import type { TensorEntry } from '../../base/types';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from './name-map';
 
@@ -42,7 +41,10 @@ export interface AutoMapResult {
   exact: Record<string, string>;
 }
 
-type Checkpoint = Pick<TensorEntry, 'name' | 'shape'>;
+interface Checkpoint {
+  name: string;
+  shape: readonly number[];
+}
 
 const LEAF_RENAMES: Record<AutoMapLayer, Record<string, string>> = {
   BatchNorm: { weight: 'gamma', bias: 'beta', running_mean: 'moving_mean', running_var: 'moving_variance' },

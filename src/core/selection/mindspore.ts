@@ -80,16 +80,17 @@ export function checkPrefix(prefix: unknown, argument: 'specify_prefix' | 'filte
   return prefix as string[];
 }
 
-/**
- * Which records load_checkpoint keeps (2.3–2.6 ckpt path), in file order. `random_op` is always
- * kept; specify_prefix keeps by startswith, then filter_prefix drops by startswith (so it wins);
- * choice is consulted only when neither prefix is given. Throws LensError('selection-empty') when
- * nothing is left, as MindSpore raises ValueError.
- */
-export function selectLikeMindSpore<T extends Named>(
-  items: readonly T[],
-  options: MindSporeSelectionOptions<T> = {},
-): MindSporeSelection<T> {
+/** What the selection decided, whichever way the records are held. */
+interface Decision {
+  keep: (name: string, at: number) => boolean;
+  choiceIgnored: boolean;
+  warnings: string[];
+}
+
+function decide(
+  options: Omit<MindSporeSelectionOptions<never>, 'choice'>,
+  choice: ((at: number) => boolean) | undefined,
+): Decision {
   const safetensors = options.format === 'safetensors';
   const specify = safetensors ? null : checkPrefix(options.specifyPrefix, 'specify_prefix');
   const filter = safetensors ? null : checkPrefix(options.filterPrefix, 'filter_prefix');
@@ -106,19 +107,48 @@ export function selectLikeMindSpore<T extends Named>(
     );
   }
   const usePrefixes = specify !== null || filter !== null;
+  const keep = (name: string, at: number): boolean => {
+    if (name === 'random_op') return true;
+    if (usePrefixes) {
+      if (specify && !specify.some((prefix) => name.startsWith(prefix))) return false;
+      return !(filter && filter.some((prefix) => name.startsWith(prefix)));
+    }
+    return choice ? choice(at) : true;
+  };
+  return { keep, choiceIgnored: usePrefixes && choice !== undefined, warnings };
+}
+
+/**
+ * Which records load_checkpoint keeps (2.3–2.6 ckpt path), in file order. `random_op` is always
+ * kept; specify_prefix keeps by startswith, then filter_prefix drops by startswith (so it wins);
+ * choice is consulted only when neither prefix is given. Throws LensError('selection-empty') when
+ * nothing is left, as MindSpore raises ValueError.
+ */
+export function selectLikeMindSpore<T extends Named>(
+  items: readonly T[],
+  options: MindSporeSelectionOptions<T> = {},
+): MindSporeSelection<T> {
+  const { choice } = options;
+  const decision = decide(options, choice ? (at) => choice(items[at] as T) : undefined);
   const kept: T[] = [];
   const dropped: T[] = [];
-  for (const item of items) {
-    const name = nameOf(item);
-    let keep: boolean;
-    if (name === 'random_op') keep = true;
-    else if (usePrefixes) {
-      keep = true;
-      if (specify && !specify.some((prefix) => name.startsWith(prefix))) keep = false;
-      if (keep && filter && filter.some((prefix) => name.startsWith(prefix))) keep = false;
-    } else keep = options.choice ? options.choice(item) : true;
-    (keep ? kept : dropped).push(item);
-  }
+  items.forEach((item, at) => (decision.keep(nameOf(item), at) ? kept : dropped).push(item));
   if (kept.length === 0) throw new LensError('selection-empty', options.file ? { file: options.file } : {});
-  return { kept, dropped, choiceIgnored: usePrefixes && options.choice !== undefined, warnings };
+  return { kept, dropped, choiceIgnored: decision.choiceIgnored, warnings: decision.warnings };
+}
+
+/**
+ * As `selectLikeMindSpore`, for `count` records read by position (an index's rows): the
+ * positions kept, ascending. `choice` is asked by position.
+ */
+export function selectPositionsLikeMindSpore(
+  count: number,
+  nameAt: (at: number) => string,
+  options: MindSporeSelectionOptions<number> = {},
+): number[] {
+  const decision = decide(options, options.choice);
+  const kept: number[] = [];
+  for (let at = 0; at < count; at += 1) if (decision.keep(nameAt(at), at)) kept.push(at);
+  if (kept.length === 0) throw new LensError('selection-empty', options.file ? { file: options.file } : {});
+  return kept;
 }

@@ -4,7 +4,7 @@ export interface NetworkParam {
   /** MindSpore dtype name (`Float32`), or null when the manifest does not say. */
   dtype: string | null;
   /** Shape, or null when the manifest does not say (bare name lists). `[]` is a scalar. */
-  shape: number[] | null;
+  shape: readonly number[] | null;
   /** The dtype exactly as the manifest wrote it (`torch.float32`, `DT_FLOAT32`), when it differs. */
   rawDtype?: string;
   /**

@@ -1,5 +1,5 @@
-import type { TensorEntry } from '../../base/types';
-import { diffAgainstNetwork, parameterDictOrder, type LoadDiff } from '../../core/load-rules';
+import { tensorRowsOf } from '../../base/tensor-columns';
+import { diffAgainstNetwork, parameterDict, type LoadDiff } from '../../core/load-rules';
 import { compileNameMap, type NameMapSpec } from '../../core/name-map';
 import type { NetworkParam } from '../../formats/manifest';
 import { requireOpen } from '../registry';
@@ -23,9 +23,9 @@ export const loadCheckApi = {
    */
   loadDiffOf(request: LoadDiffRequest): LoadDiff {
     const { index } = requireOpen(request.fileId);
-    const selected = new Set(request.matching.map((i) => index.tensors[i] as TensorEntry));
-    const entries = parameterDictOrder(index).filter((entry) => selected.has(entry));
-    return diffAgainstNetwork(entries, request.params, {
+    // By position over the columns the file was opened as: no object per tensor.
+    const dict = parameterDict(tensorRowsOf(index), index.format, request.matching);
+    return diffAgainstNetwork(dict, request.params, {
       strictLoad: request.strictLoad,
       nameMap: request.nameMap ? compileNameMap(request.nameMap) : null,
     });

@@ -9,8 +9,9 @@ import { parseFilter } from './parse';
 /** A checked syntax tree → closures over a parameter's fields (never evaluated as JavaScript). */
 
 /** The fields a filter can read; a TensorEntry has them all. */
-export type FilterSubject = Pick<TensorEntry, 'name' | 'dtype' | 'shape'> &
-  Partial<Pick<TensorEntry, 'bytes' | 'kind'>>;
+export type FilterSubject = Pick<TensorEntry, 'name' | 'dtype'> & { shape: readonly number[] } & Partial<
+    Pick<TensorEntry, 'bytes' | 'kind'>
+  >;
 
 type Value = string | number | boolean | readonly number[] | null;
 type Getter = (entry: FilterSubject) => Value;
@@ -198,8 +199,8 @@ class RowCursor implements FilterSubject {
   get dtype(): string {
     return this.rows.dtype(this.at);
   }
-  get shape(): number[] {
-    return this.rows.shape(this.at) as number[];
+  get shape(): readonly number[] {
+    return this.rows.shape(this.at);
   }
   get bytes(): number {
     return this.rows.bytes(this.at);
@@ -209,14 +210,20 @@ class RowCursor implements FilterSubject {
   }
 }
 
+/** `predicate` asked by position in `rows`. */
+export function predicateAt(predicate: FilterPredicate, rows: TensorRows): (at: number) => boolean {
+  const row = new RowCursor(rows);
+  return (at) => {
+    row.at = at;
+    return predicate(row);
+  };
+}
+
 /** The positions of the rows `predicate` keeps, in order. */
 export function matchingPositions(predicate: FilterPredicate, rows: TensorRows): number[] {
-  const row = new RowCursor(rows);
+  const keeps = predicateAt(predicate, rows);
   const positions: number[] = [];
-  for (let i = 0; i < rows.length; i += 1) {
-    row.at = i;
-    if (predicate(row)) positions.push(i);
-  }
+  for (let i = 0; i < rows.length; i += 1) if (keeps(i)) positions.push(i);
   return positions;
 }
 

@@ -19,6 +19,7 @@ export {
   filterEntries,
   filterPredicate,
   matchingPositions,
+  predicateAt,
   type FilterSubject,
 } from './compile';
 export { FILTER_COMPLETIONS } from './completions';
