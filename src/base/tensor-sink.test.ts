@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { diffAgainstNetwork } from '../core/load-rules/diff';
 import { parameterDict } from '../core/load-rules/dict-order';
 import { manifestFromCheckpoint } from '../core/load-rules/open-manifest';
-import { openCheckpoint } from '../core/open';
+import { buildExport, exportBlob } from '../core/export/output';
+import { planExport, type ExportOptions } from '../core/export/plan';
+import { openCheckpoint, type OpenedCheckpoint } from '../core/open';
+import { LensError } from './errors';
 import { fileVerdict, summarize } from '../core/summary';
 import { encryptBytes } from '../crypto/encrypt';
 import { MemorySource, type ByteSource } from '../io/byte-source';
@@ -10,7 +14,7 @@ import { checkpointBytes, type RecordSpec } from '../test/ckpt-records';
 import { fixtureSource, realManifest } from '../test/fixtures';
 import { expectRowsMatch } from '../test/rows';
 import { factsOf, TensorColumns, tensorRowsOf, toColumnar } from './tensor-columns';
-import type { CheckpointIndex } from './types';
+import type { CheckpointIndex, TensorEntry } from './types';
 
 /**
  * A scan that holds its tensors as columns (`columns: true`, the page's and `inspect`'s way) must
@@ -19,8 +23,10 @@ import type { CheckpointIndex } from './types';
  */
 async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array): Promise<CheckpointIndex> {
   const withKey = key ? { key } : {};
-  const entries = (await openCheckpoint(await open(), withKey)).index;
-  const columnar = (await openCheckpoint(await open(), { ...withKey, columns: true })).index;
+  const openedEntries = await openCheckpoint(await open(), withKey);
+  const openedColumns = await openCheckpoint(await open(), { ...withKey, columns: true });
+  const entries = openedEntries.index;
+  const columnar = openedColumns.index;
   expect(factsOf(columnar)).toEqual(factsOf(entries));
 
   // What the worker and inspect do with an index reads its columns, never making the entries.
@@ -45,11 +51,40 @@ async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array
   }
   expect(tensorRowsOf(columnar)).toBe(rows);
 
+  // An export plans and writes by position too: the same plan, the same bytes (or the same refusal).
+  for (const options of [
+    { format: 'ckpt' },
+    { format: 'safetensors' },
+    { format: 'ckpt', select: everyOther },
+  ] as const) {
+    const viaColumns = await exported(openedColumns, options);
+    expect(viaColumns).toEqual(await exported(openedEntries, options));
+  }
+  expect(tensorRowsOf(columnar)).toBe(rows);
+
   // Read as an array, the columns become entries equal to the scan's own, and are let go.
   expect(columnar.tensors).toEqual(entries.tensors);
   expect(tensorRowsOf(columnar)).not.toBeInstanceOf(TensorColumns);
   expect(columnar.tensors).toBe(columnar.tensors);
   return columnar;
+}
+
+/** Keeps every other tensor (the predicate an export's filter compiles to). */
+function everyOther(entry: TensorEntry): boolean {
+  return entry.name.length % 2 === 0;
+}
+
+/** An export's plan and bytes, or the code it was refused with. */
+async function exported(opened: OpenedCheckpoint, options: ExportOptions): Promise<unknown> {
+  try {
+    const plan = planExport(opened.index, options);
+    const bytes = new Uint8Array(await (await exportBlob(await buildExport(opened, plan))).arrayBuffer());
+    // A digest: comparing megabytes element by element is slow.
+    return { plan, sha256: createHash('sha256').update(bytes).digest('hex') };
+  } catch (error) {
+    if (error instanceof LensError) return error.code;
+    throw error;
+  }
 }
 
 function safetensorsBytes(header: Record<string, unknown> | string, dataBytes: number): Uint8Array {

@@ -33,6 +33,7 @@ import { EXIT } from '../args';
 import { checkOutputFile, openFileSource, writeExportFile } from '../files';
 import { streamJsonList } from '../json-out';
 import { openInputCheckpoint } from '../open-input';
+import { tensorRowsOf } from '../../base/tensor-columns';
 import { parseShard, shardPartFile, writeShardRange } from '../shard';
 import { shown } from '../terminal';
 import type { ArgsOf, CliIo } from '../types';
@@ -61,20 +62,28 @@ function parseSets(values: string[]): [string, AppendValue][] {
   });
 }
 
-/** Open the input (a file, an index JSON or a folder), decrypting it when a key is given. */
+/**
+ * Open the input (a file, an index JSON or a folder), decrypting it when a key is given. As
+ * columns: the plan and the output read it by position, with no entry of every tensor at once.
+ */
 function openInput(
   file: string,
   key: Uint8Array | undefined,
   mode: string | undefined,
   signal: AbortSignal,
 ): Promise<OpenedCheckpoint> {
-  return openInputCheckpoint(file, { ...(key ? { key } : {}), ...(mode ? { mode: mode as CipherMode } : {}), signal });
+  return openInputCheckpoint(file, {
+    ...(key ? { key } : {}),
+    ...(mode ? { mode: mode as CipherMode } : {}),
+    signal,
+    columns: true,
+  });
 }
 
 /** Write to `<out>.partial`, then rename: a cancelled export never leaves a complete-looking file. */
 async function verifyOutput(
   out: string,
-  job: ExportJob,
+  job: Pick<ExportJob, 'plan' | 'contentAt'>,
   encKey: Uint8Array | undefined,
   signal: AbortSignal,
 ): Promise<VerifyReport> {
@@ -195,7 +204,7 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
       let autoMap: AutoMapResult | null = null;
       if (values['auto-map'] && values.manifest !== undefined) {
         const manifest = await openManifest(await openFileSource(values.manifest), { file: values.manifest });
-        autoMap = proposeAutoMap(opened.index.tensors, manifest.params, nameMap);
+        autoMap = proposeAutoMap(tensorRowsOf(opened.index), manifest.params, nameMap);
         nameMap = withAutoMap(nameMapSpec, autoMap);
       }
       if (nameMap) options.renames = nameMap.apply;
@@ -204,7 +213,9 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
       const written = shard
         ? await writeShardRange(job, out, shard, controller.signal)
         : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
-      return { plan, job, written, autoMap, sourceNotes: notesAboutSource(opened.index, input) };
+      // The job without its parts (a million record headers): --verify reads each tensor's content only.
+      const { parts: _written, ...kept } = job;
+      return { plan, job: kept, written, autoMap, sourceNotes: notesAboutSource(opened.index, input) };
     })();
     const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;
     const casts = job.castReport();

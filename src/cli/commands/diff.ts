@@ -207,11 +207,7 @@ export async function run({ values, positionals }: ArgsOf<typeof diffDefinition>
   // --auto-map: renames onto the network's names (core/name-map/automap), after the user's map.
   let autoMap: AutoMapResult | null = null;
   if (values['auto-map']) {
-    const named = Array.from({ length: selected.length }, (_, at) => ({
-      name: selected.name(at),
-      shape: selected.shape(at),
-    }));
-    autoMap = proposeAutoMap(named, manifest.params, nameMap);
+    autoMap = proposeAutoMap(selected, manifest.params, nameMap);
     nameMap = withAutoMap(nameMapSpec, autoMap);
   }
   const diff = diffAgainstNetwork(selected, manifest.params, { strictLoad: values.strict === true, nameMap });

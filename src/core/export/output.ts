@@ -8,7 +8,8 @@ import {
   MAX_BUFFER_BYTES,
   MAX_READ_BYTES,
 } from '../../base/limits';
-import type { TensorEntry } from '../../base/types';
+import { tensorRowsOf } from '../../base/tensor-columns';
+import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import { encryptCheckpoint, encryptedSize, sealBlocks, type BlockSealer } from '../../crypto/encrypt';
 import { encodeCrcTrailer, CRC_TRAILER_BYTES } from '../../base/crc-trailer';
 import { checkpointParts, type CkptRecordEntry } from '../../formats/ckpt/write';
@@ -228,21 +229,23 @@ export async function safetensorsCrc(
 }
 
 /**
- * The source entry of each name, for names asked in source order (a plan's order, nearly always):
- * each is found at or just after the last one, and a map of every name is made only when one is not.
+ * The source entry of a planned tensor: at the position the plan recorded (an entry made for the
+ * call when the index is columns), or by name when the plan was made from another index of the
+ * same tensors (a merged view reordered for streaming). The map of every name is made only then.
  */
-function sourceEntries(tensors: readonly TensorEntry[]): (name: string) => TensorEntry | undefined {
-  let next = 0;
-  let byName: Map<string, TensorEntry> | null = null;
-  return (name) => {
-    for (let at = next; at < tensors.length && at < next + 8; at += 1) {
-      if ((tensors[at] as TensorEntry).name === name) {
-        next = at + 1;
-        return tensors[at];
-      }
+function sourceEntries(index: CheckpointIndex): (tensor: PlannedTensor) => TensorEntry | undefined {
+  const rows = tensorRowsOf(index);
+  let byName: Map<string, number> | null = null;
+  return (tensor) => {
+    const name = tensor.sourceName as string;
+    const at = tensor.source;
+    if (at >= 0 && at < rows.length && rows.name(at) === name) return rows.entry(at);
+    if (!byName) {
+      byName = new Map();
+      for (let i = 0; i < rows.length; i += 1) byName.set(rows.name(i), i);
     }
-    byName ??= new Map(tensors.map((entry) => [entry.name, entry]));
-    return byName.get(name);
+    const found = byName.get(name);
+    return found === undefined ? undefined : rows.entry(found);
   };
 }
 
@@ -256,10 +259,10 @@ function tensorContents(
   report: CastReportEntry[],
   windowBytes: number,
 ): OutputPart[][] {
-  const sourceEntry = sourceEntries(opened.index.tensors);
+  const sourceEntry = sourceEntries(opened.index);
   const contentFor = (tensor: PlannedTensor): OutputPart[] => {
     if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
-    const entry = sourceEntry(tensor.sourceName as string);
+    const entry = sourceEntry(tensor);
     if (!entry) throw new LensError('export-unknown-tensor', { tensor: String(tensor.sourceName), hint: 'the plan' });
     const stored = sourceContent(opened, entry);
     const content = tensor.legacyBfloat16 ? [legacyBfloat16Part(stored, windowBytes)] : stored;

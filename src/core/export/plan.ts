@@ -2,6 +2,7 @@ import { encodeUtf32le } from '../../base/decode';
 import { compileNameMap } from '../name-map';
 import { byteLengthOf, dtypeInfo, elementCount } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
+import { tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { CheckpointIndex, TensorEntry, TensorKind, TensorProblemCode } from '../../base/types';
 import { isAppendDictValue } from '../../formats/ckpt/append-dict';
 import { safetensorsDtypeFor, safetensorsOrder } from '../../formats/safetensors/write';
@@ -82,6 +83,8 @@ export interface PlannedTensor {
   name: string;
   /** Name in the source, or null for a value added through append_dict. */
   sourceName: string | null;
+  /** Position of the source tensor in the index the plan was made from; -1 for an append_dict value. */
+  source: number;
   dtype: string;
   shape: readonly number[];
   /** ckpt dims as written. */
@@ -164,17 +167,43 @@ function compileRenames(renames: ExportOptions['renames']): (name: string) => st
   return compileNameMap({ exact: { ...(renames.exact ?? {}) }, rules: [...(renames.rules ?? [])] }).apply;
 }
 
-function selectEntries(index: CheckpointIndex, select: TensorSelection | undefined): TensorEntry[] {
-  if (select === undefined) return [...index.tensors];
-  if (typeof select === 'function') return index.tensors.filter((entry) => select(entry));
-  const byName = new Map(index.tensors.map((entry) => [entry.name, entry]));
+/** The positions of the selected tensors, in file order. */
+function selectPositions(rows: TensorRows, select: TensorSelection | undefined): number[] {
+  const positions: number[] = [];
+  if (select === undefined) {
+    for (let at = 0; at < rows.length; at += 1) positions.push(at);
+    return positions;
+  }
+  if (typeof select === 'function') {
+    // The predicate gets an entry made for the call (from columns, one at a time).
+    for (let at = 0; at < rows.length; at += 1) if (select(rows.entry(at))) positions.push(at);
+    return positions;
+  }
+  const names = new Set<string>();
+  for (let at = 0; at < rows.length; at += 1) names.add(rows.name(at));
   const wanted = new Set<string>();
   for (const name of select) {
-    if (!byName.has(name)) throw new LensError('export-unknown-tensor', { tensor: name, hint: 'the selection' });
+    if (!names.has(name)) throw new LensError('export-unknown-tensor', { tensor: name, hint: 'the selection' });
     wanted.add(name);
   }
   // File order, whatever order the names were given in.
-  return index.tensors.filter((entry) => wanted.has(entry.name));
+  for (let at = 0; at < rows.length; at += 1) if (wanted.has(rows.name(at))) positions.push(at);
+  return positions;
+}
+
+/** The first damaged tensor among `selected` (ascending) and how many there are. */
+function damagedAmong(rows: TensorRows, selected: readonly number[]): { at: number; count: number } | null {
+  let first = -1;
+  let count = 0;
+  let k = 0;
+  // Both lists ascend: one merge, no set of a million positions.
+  for (const at of rows.withProblems()) {
+    while (k < selected.length && (selected[k] as number) < at) k += 1;
+    if (selected[k] !== at || !rows.problems(at)?.some((problem) => DAMAGE.has(problem.code))) continue;
+    if (first < 0) first = at;
+    count += 1;
+  }
+  return first < 0 ? null : { at: first, count };
 }
 
 interface CompiledCastRule {
@@ -236,6 +265,7 @@ export function encodeAppendValue(
 
 function plannedFromEntry(
   entry: TensorEntry,
+  source: number,
   name: string,
   format: ExportFormat,
   cast: string | null,
@@ -275,6 +305,7 @@ function plannedFromEntry(
   return {
     name,
     sourceName: entry.name,
+    source,
     dtype: cast ?? entry.dtype,
     // The entry's arrays, shared (interned shapes are frozen: nothing edits them in place).
     shape: entry.shape,
@@ -297,6 +328,8 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const encryption = checkEncryptionOptions(format, crc, options.encryption);
   const scalarDims = options.scalarDims ?? 'keep';
   const rename = compileRenames(options.renames);
+  // By position: a columnar index is read without making an entry of every tensor at once.
+  const rows = tensorRowsOf(index);
   const casts = options.casts ?? [];
   // Made only when a cast rule names tensors (a million names are a Set of ~50 MB).
   let sourceNames: Set<string> | null = null;
@@ -305,7 +338,7 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
       throw new LensError('export-bad-cast', { actual: rule.from, expected: rule.to });
     }
     for (const name of rule.names ?? []) {
-      sourceNames ??= new Set(index.tensors.map((entry) => entry.name));
+      sourceNames ??= new Set(Array.from({ length: rows.length }, (_, at) => rows.name(at)));
       if (!sourceNames.has(name)) {
         throw new LensError('export-unknown-tensor', { tensor: name, hint: 'a cast rule' });
       }
@@ -322,19 +355,20 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
   const removed = new Set(options.appendDict?.remove ?? []);
   const removedFound = new Set<string>();
   const omitted: ExportPlan['omitted'] = [];
-  const selected = selectEntries(index, options.select);
+  const selected = selectPositions(rows, options.select);
   // A selected entry that contradicts its shape or dtype would be written as it is: a file that
   // looks re-saved by MindSpore and that load_checkpoint still fails on. Refused before any byte.
-  const damaged = selected.filter((entry) => entry.problems?.some((problem) => DAMAGE.has(problem.code)));
-  if (damaged.length > 0) {
-    const first = damaged[0] as TensorEntry;
+  const damaged = damagedAmong(rows, selected);
+  if (damaged) {
     throw new LensError('export-damaged-source', {
-      tensor: first.name,
-      actual: first.problems?.find((problem) => DAMAGE.has(problem.code))?.code,
-      expected: damaged.length,
+      tensor: rows.name(damaged.at),
+      actual: rows.problems(damaged.at)?.find((problem) => DAMAGE.has(problem.code))?.code,
+      expected: damaged.count,
     });
   }
-  for (const entry of selected) {
+  for (const at of selected) {
+    // From columns, an entry made for this tensor only: the plan keeps none of it but its shapes.
+    const entry = rows.entry(at);
     const name = rename(entry.name);
     if (removed.has(name)) {
       removedFound.add(name);
@@ -359,7 +393,7 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
       });
     }
     positionByName.set(name, tensors.length);
-    tensors.push(plannedFromEntry(entry, name, format, castTarget(entry, compiledCasts), scalarDims));
+    tensors.push(plannedFromEntry(entry, at, name, format, castTarget(entry, compiledCasts), scalarDims));
   }
 
   for (const name of removed) {
@@ -374,6 +408,7 @@ export function planExport(index: CheckpointIndex, options: ExportOptions = {}):
     const planned: PlannedTensor = {
       name,
       sourceName: null,
+      source: -1,
       dtype: encoded.dtype,
       shape: [],
       dims: encoded.dims,

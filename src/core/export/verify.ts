@@ -158,7 +158,8 @@ async function readRanges(source: ByteSource, ranges: readonly ByteRange[], sign
  */
 export async function verifyExport(
   written: OpenedCheckpoint,
-  job: ExportJob,
+  /** What was written (the parts themselves may be gone: only each tensor's content is read). */
+  job: Pick<ExportJob, 'plan' | 'contentAt'>,
   options: { signal?: AbortSignal; windowBytes?: number } = {},
 ): Promise<VerifyReport> {
   const windowBytes = Math.min(options.windowBytes ?? DEFAULT_WINDOW_BYTES, MAX_READ_BYTES);

@@ -17,6 +17,7 @@
  * weight: RMSNorm? PReLU?), get no proposal: ambiguous cases are not guessed. Pure: names and
  * shapes in, rules out.
  */
+import type { TensorRows } from '../../base/tensor-columns';
 import { sameShape } from '../../base/dtypes';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from './name-map';
@@ -45,6 +46,9 @@ interface Checkpoint {
   name: string;
   shape: readonly number[];
 }
+
+/** The checkpoint read by position (an index's rows, or the load check's dict of them). */
+type CheckpointRows = Pick<TensorRows, 'length' | 'name' | 'shape'>;
 
 const LEAF_RENAMES: Record<AutoMapLayer, Record<string, string>> = {
   BatchNorm: { weight: 'gamma', bias: 'beta', running_mean: 'moving_mean', running_var: 'moving_variance' },
@@ -92,17 +96,23 @@ export function inferLayer(leaves: ReadonlyMap<string, readonly number[]>): Auto
  * leaves without a checkpoint tensor of their name.
  */
 export function proposeAutoMap(
-  checkpoint: readonly Checkpoint[],
+  checkpoint: readonly Checkpoint[] | CheckpointRows,
   network: readonly NetworkParam[],
   nameMap: NameMap | null = null,
 ): AutoMapResult {
   const netByName = new Map(network.filter((p) => !p.graphInput).map((p) => [p.name, p]));
+  const rows: CheckpointRows = Array.isArray(checkpoint)
+    ? {
+        length: checkpoint.length,
+        name: (at) => (checkpoint[at] as Checkpoint).name,
+        shape: (at) => (checkpoint[at] as Checkpoint).shape,
+      }
+    : (checkpoint as CheckpointRows);
   // Checkpoint names as the load check sees them (after the user's rules), with their originals.
-  const mapped = checkpoint.map((entry) => ({
-    ...entry,
-    original: entry.name,
-    name: nameMap?.apply(entry.name) ?? entry.name,
-  }));
+  const mapped = Array.from({ length: rows.length }, (_, at) => {
+    const original = rows.name(at);
+    return { original, name: nameMap?.apply(original) ?? original, shape: rows.shape(at) };
+  });
   const present = new Set(mapped.map((entry) => entry.name));
 
   const modules = new Map<string, Map<string, (typeof mapped)[number]>>();

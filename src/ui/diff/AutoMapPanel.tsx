@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { TensorRows } from '../../base/tensor-columns';
+import { pickRows, type TensorRows } from '../../base/tensor-columns';
 import { describeAutoMapNotNeeded, describeAutoMapProposal } from '../../core/messages';
 import { proposeAutoMap, type NameMap } from '../../core/name-map';
 import type { NetworkParam } from '../../formats/manifest';
@@ -27,14 +27,7 @@ export function AutoMapPanel({
   const [open, setOpen] = useState(false);
   const text = useLensStore((state) => state.nameMapText);
   const result = useMemo(
-    () =>
-      open
-        ? proposeAutoMap(
-            order.map((i) => ({ name: tensors.name(i), shape: tensors.shape(i) as number[] })),
-            params,
-            nameMap,
-          )
-        : null,
+    () => (open ? proposeAutoMap(pickRows(tensors, order), params, nameMap) : null),
     [open, tensors, order, params, nameMap],
   );
 
