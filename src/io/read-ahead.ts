@@ -7,6 +7,44 @@ export interface PlannedRange {
   length: number;
 }
 
+/**
+ * Planned ranges as two number columns: a pass over a million tiny tensors plans a million
+ * ranges, which as objects were ~80 MB held until the windows were made.
+ */
+export class RangeList {
+  private offsets = new Float64Array(64);
+  private lengths = new Float64Array(64);
+  length = 0;
+
+  static of(ranges: readonly PlannedRange[]): RangeList {
+    const list = new RangeList();
+    for (const range of ranges) list.push(range.offset, range.length);
+    return list;
+  }
+
+  push(offset: number, length: number): void {
+    if (this.length === this.offsets.length) {
+      const offsets = new Float64Array(this.length * 2);
+      const lengths = new Float64Array(this.length * 2);
+      offsets.set(this.offsets);
+      lengths.set(this.lengths);
+      this.offsets = offsets;
+      this.lengths = lengths;
+    }
+    this.offsets[this.length] = offset;
+    this.lengths[this.length] = length;
+    this.length += 1;
+  }
+
+  offsetAt(i: number): number {
+    return this.offsets[i] as number;
+  }
+
+  lengthAt(i: number): number {
+    return this.lengths[i] as number;
+  }
+}
+
 export interface ReadAheadOptions {
   /** Largest read issued (a window): ranges are joined up to this size. */
   windowBytes: number;
@@ -55,14 +93,18 @@ export class ReadAheadSource implements ByteSource {
 
   constructor(
     private readonly source: ByteSource,
-    planned: readonly PlannedRange[],
+    planned: readonly PlannedRange[] | RangeList,
     private readonly options: ReadAheadOptions,
   ) {
     this.size = source.size;
     const sliceable = source as ByteSource & { slice?: (offset: number, end: number) => Blob };
     if (typeof sliceable.slice === 'function') this.slice = (offset, end) => sliceable.slice?.(offset, end) as Blob;
     this.maxWindows = Math.max(1, options.maxWindows ?? 3);
-    ({ windows: this.windows, nextNeeded: this.nextNeeded } = planWindows(planned, source.size, options));
+    ({ windows: this.windows, nextNeeded: this.nextNeeded } = planWindows(
+      planned instanceof RangeList ? planned : RangeList.of(planned),
+      source.size,
+      options,
+    ));
   }
 
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
@@ -224,19 +266,18 @@ export class ReadAheadSource implements ByteSource {
  * `windowBytes` each), and for each window the one the plan first needs after it.
  */
 function planWindows(
-  planned: readonly PlannedRange[],
+  planned: RangeList,
   size: number,
   options: ReadAheadOptions,
 ): { windows: Window[]; nextNeeded: number[] } {
-  // The plan in file order, by position (no object per range: a pass over a million tiny
-  // tensors plans a million ranges). A plan already in file order, the usual case, is not sorted.
+  // The plan in file order, by position. A plan already in file order, the usual case, is not sorted.
   const count = planned.length;
   let byOffset: Uint32Array | null = null;
   for (let i = 1; i < count; i += 1) {
-    if ((planned[i] as PlannedRange).offset < (planned[i - 1] as PlannedRange).offset) {
+    if (planned.offsetAt(i) < planned.offsetAt(i - 1)) {
       byOffset = new Uint32Array(count);
       for (let k = 0; k < count; k += 1) byOffset[k] = k;
-      byOffset.sort((a, b) => (planned[a] as PlannedRange).offset - (planned[b] as PlannedRange).offset || a - b);
+      byOffset.sort((a, b) => planned.offsetAt(a) - planned.offsetAt(b) || a - b);
       break;
     }
   }
@@ -246,9 +287,8 @@ function planWindows(
   let current: Window | null = null;
   for (let k = 0; k < count; k += 1) {
     const order = byOffset ? (byOffset[k] as number) : k;
-    const range = planned[order] as PlannedRange;
-    const end = Math.min(size, range.offset + range.length);
-    let at = range.offset;
+    let at = planned.offsetAt(order);
+    const end = Math.min(size, at + planned.lengthAt(order));
     if (end <= at) continue;
     if (current && at < current.end) {
       // Overlapping plans: the bytes are in the window already; count them once.

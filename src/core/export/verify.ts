@@ -5,7 +5,7 @@ import { tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { ByteRange, TensorEntry } from '../../base/types';
 import { readPartsRange, type OutputPart } from '../../formats/parts';
 import type { ByteSource } from '../../io/byte-source';
-import type { PlannedRange } from '../../io/read-ahead';
+import { RangeList } from '../../io/read-ahead';
 import { isSmallRead, throughWindows } from '../stats/windows';
 import { viewContent } from '../../formats/pytorch/gather';
 import type { OpenedCheckpoint } from '../open';
@@ -89,8 +89,8 @@ function windowedReads(
   count: number,
   smallAt: (position: number) => { expected: readonly ReadPart[]; entry: TensorEntry } | null,
 ): { sourceOf: (source: ByteSource) => ByteSource; writtenSource: ByteSource } {
-  const bySource = new Map<ByteSource, PlannedRange[]>();
-  const writtenRanges: PlannedRange[] = [];
+  const bySource = new Map<ByteSource, RangeList>();
+  const writtenRanges = new RangeList();
   for (let position = 0; position < count; position += 1) {
     const small = smallAt(position);
     if (!small) continue;
@@ -98,12 +98,12 @@ function windowedReads(
       if (part.kind !== 'copy') continue;
       let ranges = bySource.get(part.source);
       if (!ranges) {
-        ranges = [];
+        ranges = new RangeList();
         bySource.set(part.source, ranges);
       }
-      ranges.push({ offset: part.offset, length: part.length });
+      ranges.push(part.offset, part.length);
     }
-    for (const range of small.entry.ranges) writtenRanges.push({ offset: range.offset, length: range.length });
+    for (const range of small.entry.ranges) writtenRanges.push(range.offset, range.length);
   }
   const windowed = new Map<ByteSource, ByteSource>();
   for (const [source, ranges] of bySource) windowed.set(source, throughWindows(source, ranges));

@@ -9,7 +9,7 @@ import { LensError } from '../../base/errors';
 import type { ByteRange } from '../../base/types';
 import type { TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
-import { ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
+import { RangeList, ReadAheadSource, type PlannedRange } from '../../io/read-ahead';
 
 export interface WindowOptions {
   /** Largest single read; defaults to 16 MiB (measured best in Chromium). Tests use 1–7 bytes. */
@@ -221,14 +221,14 @@ export function readThroughSmall(
   entries: readonly TensorEntry[],
   bytesOf: (entry: TensorEntry) => number = (entry) => entry.bytes,
 ): ByteSource {
-  const planned: PlannedRange[] = [];
+  const planned = new RangeList();
   for (const entry of entries) {
     let left = bytesOf(entry);
     if (!readsThroughWindows(entry, left)) continue;
     for (const range of entry.ranges) {
       if (left <= 0) break;
       const length = Math.min(range.length, left);
-      planned.push({ offset: range.offset, length });
+      planned.push(range.offset, length);
       left -= length;
     }
   }
@@ -236,7 +236,7 @@ export function readThroughSmall(
 }
 
 /** A source whose reads of `planned` (small ranges, read in this order) are served from shared windows. */
-export function throughWindows(source: ByteSource, planned: readonly PlannedRange[]): ByteSource {
+export function throughWindows(source: ByteSource, planned: readonly PlannedRange[] | RangeList): ByteSource {
   return planned.length > 1 ? new ReadAheadSource(source, planned, THROUGH_WINDOWS) : source;
 }
 
