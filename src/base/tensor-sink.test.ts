@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diffAgainstNetwork } from '../core/load-rules/diff';
 import { parameterDict } from '../core/load-rules/dict-order';
 import { manifestFromCheckpoint } from '../core/load-rules/open-manifest';
+import { compareCheckpoints } from '../core/compare/compare';
 import { buildExport, exportBlob } from '../core/export/output';
 import { planExport, type ExportOptions } from '../core/export/plan';
 import { openCheckpoint, type OpenedCheckpoint } from '../core/open';
@@ -50,6 +51,14 @@ async function expectSameIndex(open: () => Promise<ByteSource>, key?: Uint8Array
     );
   }
   expect(tensorRowsOf(columnar)).toBe(rows);
+
+  // A comparison pairs by position: the same result, with a filter too.
+  for (const include of [undefined, everyOther]) {
+    const options = include ? { include } : {};
+    expect(await compareCheckpoints(openedColumns, openedColumns, options)).toEqual(
+      await compareCheckpoints(openedEntries, openedEntries, options),
+    );
+  }
 
   // An export plans and writes by position too: the same plan, the same bytes (or the same refusal).
   for (const options of [

@@ -10,6 +10,7 @@ import {
 } from '../../core/compare/compare';
 import { compileNameMap, parseNameMapJson, readNameMapSource } from '../../core/name-map/name-map';
 import type { OpenedCheckpoint } from '../../core/open';
+import { tensorRowsOf } from '../../base/tensor-columns';
 import { buildAuditReport } from '../../core/report/audit-report';
 import { filterPredicate } from '../../core/selection/filter';
 import { plural } from '../../base/plural';
@@ -44,7 +45,8 @@ async function readRename(argument: string | undefined): Promise<((name: string)
 
 async function openSide(file: string): Promise<OpenedCheckpoint> {
   try {
-    return await openInputCheckpoint(file);
+    // As columns: the comparison makes an entry for one pair at a time.
+    return await openInputCheckpoint(file, { columns: true });
   } catch (error) {
     throw withFile(error, file);
   }
@@ -108,7 +110,7 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
   const a = await openSide(fileA);
   // A map that empties a name or sends two names to one is refused before B is opened (core/compare).
-  if (rename) refuseBadRenames(a.index.tensors, rename, include);
+  if (rename) refuseBadRenames(tensorRowsOf(a.index), rename, include);
   const b = await openSide(fileB);
   const result = await compareCheckpoints(a, b, { rename, include });
   if (values.json === true) {

@@ -9,6 +9,7 @@ import { bytesEqual } from '../../base/bytes';
 import { LensError } from '../../base/errors';
 import { plural } from '../../base/plural';
 import { isNoteProblem } from '../../base/problems';
+import { rowsOf, tensorRowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { viewContent } from '../../formats/pytorch/gather';
@@ -18,7 +19,7 @@ import {
   PrefetchingSource,
   firstWindow,
   isSmallRead,
-  readThroughSmall,
+  readThroughSmallAt,
   readsThroughWindows,
   readElementChunks,
   readSmallContent,
@@ -546,20 +547,22 @@ function pastEnd(entry: TensorEntry, size: number): boolean {
  * the CLI calls it before opening B, and compareCheckpoints before any work.
  */
 export function refuseBadRenames(
-  entries: readonly TensorEntry[],
+  tensors: TensorRows | readonly TensorEntry[],
   rename: (nameInA: string) => string,
   include?: (entry: TensorEntry) => boolean,
 ): void {
+  const rows = rowsOf(tensors);
   // A name A holds twice (a duplicate record) is one source, not a collision the map made.
   const sourcesOf = new Map<string, Set<string>>();
-  for (const entry of entries) {
-    if (include && !include(entry)) continue;
-    const target = rename(entry.name);
-    if (target === '' && entry.name !== '')
-      throw new LensError('name-map-bad-rule', { actual: entry.name, hint: 'they turn this name into ""' });
+  for (let at = 0; at < rows.length; at += 1) {
+    if (include && !include(rows.entry(at))) continue;
+    const name = rows.name(at);
+    const target = rename(name);
+    if (target === '' && name !== '')
+      throw new LensError('name-map-bad-rule', { actual: name, hint: 'they turn this name into ""' });
     const sources = sourcesOf.get(target);
-    if (sources) sources.add(entry.name);
-    else sourcesOf.set(target, new Set([entry.name]));
+    if (sources) sources.add(name);
+    else sourcesOf.set(target, new Set([name]));
   }
   for (const [target, sourceSet] of sourcesOf) {
     if (sourceSet.size < 2) continue;
@@ -580,13 +583,12 @@ export interface DamagedTensor {
   detail?: string;
 }
 
-/** Tensors of one side whose index entry is damage (not a note on how the file was saved). */
-function damagedIn(side: 'A' | 'B', entries: readonly TensorEntry[]): DamagedTensor[] {
-  return entries.flatMap((entry) => {
-    const problem = entry.problems?.find((candidate) => !isNoteProblem(candidate.code));
-    return problem
-      ? [{ side, name: entry.name, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }]
-      : [];
+/** Tensors of one side (those `include` keeps) whose index entry is damage (not a note on how the file was saved). */
+function damagedIn(side: 'A' | 'B', rows: TensorRows, include?: (entry: TensorEntry) => boolean): DamagedTensor[] {
+  return rows.withProblems().flatMap((at) => {
+    const problem = rows.problems(at)?.find((candidate) => !isNoteProblem(candidate.code));
+    if (!problem || (include && !include(rows.entry(at)))) return [];
+    return [{ side, name: rows.name(at), code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }];
   });
 }
 
@@ -596,49 +598,54 @@ export async function compareCheckpoints(
   b: CheckpointSide,
   options: CompareOptions = {},
 ): Promise<CompareResult> {
-  if (options.rename) refuseBadRenames(a.index.tensors, options.rename, options.include);
+  // By position: two columnar indexes are compared with an entry made for one pair at a time.
+  const rowsA = tensorRowsOf(a.index);
+  const rowsB = tensorRowsOf(b.index);
+  const { include } = options;
+  if (options.rename) refuseBadRenames(rowsA, options.rename, include);
   const rename = options.rename ?? ((name: string) => name);
   // B's first tensor of each name, by position; which of B's tensors are paired, one byte each
   // (a Set of a million claimed names was ~50 MB).
-  const tensorsB = b.index.tensors;
   const byNameB = new Map<string, number>();
-  for (let at = 0; at < tensorsB.length; at += 1) {
-    const name = (tensorsB[at] as TensorEntry).name;
+  for (let at = 0; at < rowsB.length; at += 1) {
+    const name = rowsB.name(at);
     if (!byNameB.has(name)) byNameB.set(name, at);
   }
-  const claimed = new Uint8Array(tensorsB.length);
-  // The pairs as two lists (not a million two-element arrays).
-  const workA: TensorEntry[] = [];
-  const workB: TensorEntry[] = [];
-  const unpairedA: TensorEntry[] = [];
-  for (const entry of a.index.tensors) {
-    if (options.include && !options.include(entry)) continue;
-    const partner = byNameB.get(rename(entry.name));
+  const claimed = new Uint8Array(rowsB.length);
+  // The pairs as two lists of positions (not a million two-element arrays).
+  const workA: number[] = [];
+  const workB: number[] = [];
+  const unpairedA: number[] = [];
+  for (let at = 0; at < rowsA.length; at += 1) {
+    if (include && !include(rowsA.entry(at))) continue;
+    const partner = byNameB.get(rename(rowsA.name(at)));
     if (partner === undefined || claimed[partner] === 1) {
-      unpairedA.push(entry);
+      unpairedA.push(at);
       continue;
     }
     claimed[partner] = 1;
-    workA.push(entry);
-    workB.push(tensorsB[partner] as TensorEntry);
+    workA.push(at);
+    workB.push(partner);
   }
-  const unpairedB = options.include ? [] : tensorsB.filter((_, at) => claimed[at] === 0);
+  byNameB.clear();
+  const unpairedB: number[] = [];
+  if (!include) for (let at = 0; at < rowsB.length; at += 1) if (claimed[at] === 0) unpairedB.push(at);
   const unreadable: UnreadableTensor[] = [];
-  const readable = (side: 'A' | 'B', entries: readonly TensorEntry[], size: number): string[] =>
-    entries.flatMap((entry) => {
-      if (!pastEnd(entry, size)) return [entry.name];
-      unreadable.push({ side, name: entry.name, reason: 'past-end-of-file' });
+  const readable = (side: 'A' | 'B', rows: TensorRows, positions: readonly number[], size: number): string[] =>
+    positions.flatMap((at) => {
+      if (!pastEnd(rows.entry(at), size)) return [rows.name(at)];
+      unreadable.push({ side, name: rows.name(at), reason: 'past-end-of-file' });
       return [];
     });
-  const onlyInA = readable('A', unpairedA, a.plaintext.size);
-  const onlyInB = readable('B', unpairedB, b.plaintext.size);
+  const onlyInA = readable('A', rowsA, unpairedA, a.plaintext.size);
+  const onlyInB = readable('B', rowsB, unpairedB, b.plaintext.size);
 
   let bytesRead = 0;
   const pairs: TensorDelta[] = [];
   const prefetchA = new PrefetchingSource(a.plaintext);
   const prefetchB = new PrefetchingSource(b.plaintext);
-  const sourceA = readThroughSmall(prefetchA, workA);
-  const sourceB = readThroughSmall(prefetchB, workB);
+  const sourceA = readThroughSmallAt(prefetchA, workA.length, (k) => rowsA.entry(workA[k] as number));
+  const sourceB = readThroughSmallAt(prefetchB, workB.length, (k) => rowsB.entry(workB[k] as number));
   // Small tensors come from the shared windows; the next large one is read ahead.
   const prefetch = (source: PrefetchingSource, entry: TensorEntry): void => {
     if (readsThroughWindows(entry)) return;
@@ -656,14 +663,19 @@ export async function compareCheckpoints(
       options.onProgress?.({ donePairs: pairs.length, totalPairs: total, tensor: current, bytesRead });
     },
   };
+  // Each pair's entries are made once: the next pair's, for its read-ahead, become the current.
+  let nextA = total > 0 ? rowsA.entry(workA[0] as number) : null;
+  let nextB = total > 0 ? rowsB.entry(workB[0] as number) : null;
   for (let position = 0; position < total; position += 1) {
     options.signal?.throwIfAborted();
-    const entryA = workA[position] as TensorEntry;
-    const entryB = workB[position] as TensorEntry;
+    const entryA = nextA as TensorEntry;
+    const entryB = nextB as TensorEntry;
     if (position + 1 < total) {
+      nextA = rowsA.entry(workA[position + 1] as number);
+      nextB = rowsB.entry(workB[position + 1] as number);
       // Start the next pair's first reads now, so the pipeline does not drain between tensors.
-      prefetch(prefetchA, workA[position + 1] as TensorEntry);
-      prefetch(prefetchB, workB[position + 1] as TensorEntry);
+      prefetch(prefetchA, nextA);
+      prefetch(prefetchB, nextB);
     }
     current = entryA.name;
     pairs.push(await comparePair(sourceA, entryA, sourceB, entryB, context));
@@ -676,13 +688,7 @@ export async function compareCheckpoints(
     onlyInA,
     onlyInB,
     unreadable,
-    damaged: [
-      ...damagedIn(
-        'A',
-        options.include ? a.index.tensors.filter((entry) => options.include?.(entry) ?? true) : a.index.tensors,
-      ),
-      ...damagedIn('B', options.include ? [] : b.index.tensors),
-    ],
+    damaged: [...damagedIn('A', rowsA, include), ...(include ? [] : damagedIn('B', rowsB))],
     summary: {
       paired: pairs.length,
       identical: count((pair) => pair.status === 'identical'),

@@ -221,8 +221,19 @@ export function readThroughSmall(
   entries: readonly TensorEntry[],
   bytesOf: (entry: TensorEntry) => number = (entry) => entry.bytes,
 ): ByteSource {
+  return readThroughSmallAt(source, entries.length, (k) => entries[k] as TensorEntry, bytesOf);
+}
+
+/** As `readThroughSmall`, for `count` tensors given one at a time (entries made from columns). */
+export function readThroughSmallAt(
+  source: ByteSource,
+  count: number,
+  entryAt: (k: number) => TensorEntry,
+  bytesOf: (entry: TensorEntry) => number = (entry) => entry.bytes,
+): ByteSource {
   const planned = new RangeList();
-  for (const entry of entries) {
+  for (let k = 0; k < count; k += 1) {
+    const entry = entryAt(k);
     let left = bytesOf(entry);
     if (!readsThroughWindows(entry, left)) continue;
     for (const range of entry.ranges) {
