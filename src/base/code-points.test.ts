@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints } from './code-points';
+import { codePointComparer, compareCodePoints } from './code-points';
 
 /** The order by code points, made the slow and obvious way. */
 function byCodePoints(a: string, b: string): number {
@@ -36,5 +36,18 @@ describe('compareCodePoints', () => {
     });
     for (const a of names)
       for (const b of names) expect(Math.sign(compareCodePoints(a, b))).toBe(Math.sign(byCodePoints(a, b)));
+  });
+});
+
+describe('codePointComparer', () => {
+  it("takes the engine's order only when it is the code point order for every name given", () => {
+    const plain = ['b.weight', 'a.bias', 'é', '\uD7FF', 'a'];
+    const comparer = codePointComparer(plain.length, (i) => plain[i] as string);
+    expect(comparer).not.toBe(compareCodePoints);
+    expect([...plain].sort(comparer)).toEqual([...plain].sort(byCodePoints));
+    // One name at or above U+D800 (here a surrogate pair) and the careful comparison is used.
+    const mixed = [...plain, '\u{1F600}', '\uFF21'];
+    expect(codePointComparer(mixed.length, (i) => mixed[i] as string)).toBe(compareCodePoints);
+    expect(codePointComparer(1, () => '\uE000')).toBe(compareCodePoints);
   });
 });

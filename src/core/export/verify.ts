@@ -8,8 +8,10 @@ import type { ByteSource } from '../../io/byte-source';
 import { RangeList } from '../../io/read-ahead';
 import { isSmallRead, throughWindows } from '../stats/windows';
 import { viewContent } from '../../formats/pytorch/gather';
+import { safetensorsPositions } from '../../formats/safetensors/write';
 import type { OpenedCheckpoint } from '../open';
 import type { ExportJob } from './output';
+import type { ExportPlan } from './plan';
 
 export type VerifyMismatchKind = 'missing' | 'unexpected' | 'order' | 'dtype' | 'shape' | 'bytes' | 'values' | 'crc';
 
@@ -47,14 +49,28 @@ function writtenContent(opened: OpenedCheckpoint, stored: TensorEntry): OutputPa
  * are mismatches.
  */
 function writtenInPlanOrder(
-  planned: readonly { name: string }[],
+  planned: readonly { name: string; dtype: string }[],
   written: TensorRows,
-  checkOrder: boolean,
+  format: ExportPlan['format'],
   mismatches: VerifyMismatch[],
 ): Int32Array | null {
+  const checkOrder = format === 'ckpt';
   let same = written.length === planned.length;
-  for (let i = 0; same && i < planned.length; i += 1) same = written.name(i) === (planned[i] as { name: string }).name;
-  if (same) return null;
+  if (checkOrder) {
+    for (let i = 0; same && i < planned.length; i += 1)
+      same = written.name(i) === (planned[i] as { name: string }).name;
+    if (same) return null;
+  } else if (same) {
+    // Written in the writer's order: the k-th written tensor is the plan's `sorted[k]`.
+    const sorted = safetensorsPositions(planned);
+    const order = new Int32Array(planned.length);
+    for (let k = 0; same && k < sorted.length; k += 1) {
+      const at = sorted[k] as number;
+      same = written.name(k) === (planned[at] as { name: string }).name;
+      order[at] = k;
+    }
+    if (same) return order;
+  }
   const names = Array.from({ length: written.length }, (_, i) => written.name(i));
   // The last of a repeated name, as a Map made from the entries kept it.
   const writtenByName = new Map(names.map((name, i) => [name, i]));
@@ -169,7 +185,7 @@ export async function verifyExport(
   // The written file's tensors by position (its columns, when it was opened with `columns`): an
   // entry object is made for one tensor at a time, as the check reaches it.
   const rows = tensorRowsOf(written.index);
-  const order = writtenInPlanOrder(planned, rows, job.plan.format === 'ckpt', mismatches);
+  const order = writtenInPlanOrder(planned, rows, job.plan.format, mismatches);
   const entryAt = (position: number): TensorEntry | undefined => {
     const at = order ? (order[position] as number) : position;
     return at >= 0 && at < rows.length ? rows.entry(at) : undefined;

@@ -1,4 +1,4 @@
-import { compareCodePoints } from '../../base/code-points';
+import { codePointComparer } from '../../base/code-points';
 import { pickRows, rowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { FormatId, TensorEntry } from '../../base/types';
 
@@ -18,7 +18,8 @@ export function parameterDictPositions(
   const rows = rowsOf(tensors);
   const names = positions.map((i) => rows.name(i));
   const order = positions.map((_, k) => k);
-  order.sort((a, b) => compareCodePoints(names[a] as string, names[b] as string) || a - b);
+  const compare = codePointComparer(names.length, (k) => names[k] as string);
+  order.sort((a, b) => compare(names[a] as string, names[b] as string) || a - b);
   return order.map((k) => positions[k] as number);
 }
 

@@ -1,5 +1,5 @@
 import { pushAll } from '../../base/arrays';
-import { compareCodePoints } from '../../base/code-points';
+import { codePointComparer } from '../../base/code-points';
 import { firstOccurrences } from '../../base/duplicates';
 import { byteLengthOf, dtypeInfo, elementCount, safetensorsNameOf } from '../../base/dtypes';
 import { LensError } from '../../base/errors';
@@ -57,18 +57,32 @@ export function safetensorsDtypeFor(entry: { name: string; dtype: string }): str
  * in enum order, then name ascending by UTF-8 bytes.
  */
 export function safetensorsOrder<T extends { name: string; dtype: string }>(entries: readonly T[]): T[] {
-  // The rank once per entry, not once per comparison.
-  const rank = new Map<string, number>();
-  const rankOf = (entry: T): number => {
-    let known = rank.get(entry.dtype);
+  return Array.from(safetensorsPositions(entries), (at) => entries[at] as T);
+}
+
+/** `safetensorsOrder` as positions into `entries`: where each tensor written k-th comes from. */
+export function safetensorsPositions(entries: readonly { name: string; dtype: string }[]): Uint32Array {
+  // The rank once per dtype, kept per entry: a comparison reads two numbers.
+  const rankOfDtype = new Map<string, number>();
+  const ranks = new Int32Array(entries.length);
+  entries.forEach((entry, at) => {
+    let known = rankOfDtype.get(entry.dtype);
     if (known === undefined) {
       known = dtypeRank.get(safetensorsDtypeFor(entry)) as number;
-      rank.set(entry.dtype, known);
+      rankOfDtype.set(entry.dtype, known);
     }
-    return known;
-  };
-  for (const entry of entries) rankOf(entry);
-  return [...entries].sort((a, b) => rankOf(b) - rankOf(a) || compareCodePoints(a.name, b.name));
+    ranks[at] = known;
+  });
+  const order = new Uint32Array(entries.length);
+  for (let at = 0; at < order.length; at += 1) order[at] = at;
+  const compareNames = codePointComparer(entries.length, (at) => (entries[at] as { name: string }).name);
+  // Equal names keep their order (the position breaks the tie, as a stable sort would).
+  return order.sort(
+    (a, b) =>
+      (ranks[b] as number) - (ranks[a] as number) ||
+      compareNames((entries[a] as { name: string }).name, (entries[b] as { name: string }).name) ||
+      a - b,
+  );
 }
 
 /** Header entries written as text at a time, then encoded. */
