@@ -59,6 +59,27 @@ describe('streamJsonList', () => {
     expect(waits).toBe(3);
   });
 
+  it('writes large items a few at a time: no write near 128 KiB (V8 makes a longer string a large object)', async () => {
+    const { io, out } = captureIo();
+    const writes: number[] = [];
+    const write = io.write;
+    io.write = (text) => {
+      writes.push(text.length);
+      write(text);
+    };
+    const stream = streamJsonList(io, { file: 'a.ckpt' }, 'tensors');
+    const item = (n: number): string => JSON.stringify({ n, pad: 'x'.repeat(380) });
+    for (let n = 0; n < 2000; n += 1) await stream.add(item(n));
+    await stream.end();
+    expect(JSON.parse(out.join('')) as unknown).toEqual({
+      file: 'a.ckpt',
+      tensors: Array.from({ length: 2000 }, (_, n) => JSON.parse(item(n)) as unknown),
+    });
+    const pieces = writes.slice(1); // the head, then the items
+    expect(pieces.length).toBeGreaterThan(2000 / 512);
+    expect(Math.max(...pieces)).toBeLessThan(64 * 1024);
+  });
+
   it('writes an empty list and no tail', async () => {
     const { io, out } = captureIo();
     const stream = streamJsonList(io, {}, 'loaded');

@@ -6,12 +6,21 @@
  * holds a NaN or ±Inf: only then are elements classified one by one.
  */
 import type { ElementKind, ElementLayout } from './elements';
-import { decodeElements, float16Table, bfloat16Table, halfKeys } from './elements';
+import { decodeElements, float16Table, bfloat16Table, halfKeys, viewableBytes } from './elements';
 import { stats32Kernel } from './stats-kernel';
 
 export const BLOCK_ELEMENTS = 4096;
 /** Uint32 key tables are folded into the float64 totals long before 2^32. */
 const MERGE_KEYS_EVERY = 2 ** 30;
+
+/**
+ * Scratch used only inside one synchronous call (addBlock's float32 rounding), so every
+ * accumulator shares it: a million tiny tensors made a million of each.
+ */
+const roundedScratch = new Float32Array(BLOCK_ELEMENTS);
+const roundedBitsScratch = new Uint32Array(roundedScratch.buffer);
+/** The float32 fast-path key tables of an accumulator that has none (a zero-length array holds nothing to share). */
+const NO_COUNTS = new Uint32Array(0);
 
 /** How histogram keys are gathered in the single streaming pass. */
 export type KeyMode =
@@ -66,11 +75,13 @@ export class StatsAccumulator {
   // Scratch sized to the tensor (a 4-byte tensor needs no 64 KiB of it: a million of them did),
   // grown to a whole block if more elements arrive than the layout promised.
   private block: Float64Array;
-  private rounded: Float32Array;
-  private roundedBits: Uint32Array;
-  /** Float32 elements waiting to complete a block. */
-  private staged: Float32Array;
-  private stagedWords: Uint32Array;
+  /**
+   * Float32 elements waiting to complete a block once a finite value has been seen (before
+   * that, blocks wait in `block`, see add). Made on first use: only tensors of more than a
+   * block need it.
+   */
+  private staged: Float32Array | null = null;
+  private stagedWords: Uint32Array | null = null;
   private fed = 0;
   private pending = 0;
   /** Float32 fast-path key counts (two tables, see addFloat32Block), merged before they can overflow. */
@@ -91,39 +102,31 @@ export class StatsAccumulator {
   private m2 = 0;
   private wide: { minHigh: number; minLow: number; maxHigh: number; maxLow: number } | null = null;
 
+  /** `block`: scratch of a whole block to use instead of making one (see summarizeSmallChunk). */
   constructor(
     private readonly layout: ElementLayout,
     readonly keyMode: KeyMode,
+    block?: Float64Array,
   ) {
     const capacity = Math.min(BLOCK_ELEMENTS, Math.max(1, layout.declaredCount, layout.storedCount));
-    this.block = new Float64Array(capacity);
-    this.rounded = new Float32Array(capacity);
-    this.roundedBits = new Uint32Array(this.rounded.buffer);
-    this.staged = new Float32Array(layout.kind === 'f32' ? capacity : 0);
-    this.stagedWords = new Uint32Array(this.staged.buffer);
+    this.block = block ?? new Float64Array(capacity);
     this.keyCounts = keyMode === 'none' ? null : new Float64Array(keyMode === 'byte' ? 256 : 65536);
     const fastKeys = keyMode === 'float32-top' && layout.kind === 'f32';
-    this.evenCounts = new Uint32Array(fastKeys ? 65536 : 0);
-    this.oddCounts = new Uint32Array(fastKeys ? 65536 : 0);
+    this.evenCounts = fastKeys ? new Uint32Array(65536) : NO_COUNTS;
+    this.oddCounts = fastKeys ? new Uint32Array(65536) : NO_COUNTS;
   }
 
   private growScratch(): void {
     const block = new Float64Array(BLOCK_ELEMENTS);
     block.set(this.block);
     this.block = block;
-    this.rounded = new Float32Array(BLOCK_ELEMENTS);
-    this.roundedBits = new Uint32Array(this.rounded.buffer);
-    if (this.layout.kind === 'f32') {
-      const staged = new Float32Array(BLOCK_ELEMENTS);
-      staged.set(this.staged);
-      this.staged = staged;
-      this.stagedWords = new Uint32Array(staged.buffer);
-    }
   }
 
   /** Add a chunk of whole elements, aligned to the element stride. */
-  add(chunk: Uint8Array): void {
+  add(bytes: Uint8Array): void {
     const { kind, stride } = this.layout;
+    // Everything below views the bytes, and only within this call.
+    const chunk = viewableBytes(bytes);
     const total = chunk.length / stride;
     this.fed += total;
     if (this.fed > this.block.length && this.block.length < BLOCK_ELEMENTS) this.growScratch();
@@ -132,31 +135,40 @@ export class StatsAccumulator {
     // Blocks are cut at fixed element positions of the tensor (every 4096), whatever the
     // window size, so the result does not depend on how the bytes were read.
     let first = 0;
-    if (kind === 'f32') {
-      const floats = new Float32Array(chunk.buffer, chunk.byteOffset, total);
-      const words = new Uint32Array(chunk.buffer, chunk.byteOffset, total);
-      if (this.pending > 0) {
-        const take = Math.min(BLOCK_ELEMENTS - this.pending, total);
-        this.staged.set(floats.subarray(0, take), this.pending);
-        this.pending += take;
-        first = take;
-        if (this.pending === BLOCK_ELEMENTS) this.flush();
-      }
-      for (; first + BLOCK_ELEMENTS <= total; first += BLOCK_ELEMENTS) {
-        this.addFloat32Block(floats, words, first, first + BLOCK_ELEMENTS);
-      }
-      if (first < total) {
-        this.staged.set(floats.subarray(first, total));
-        this.pending = total - first;
-      }
-      return;
-    }
-    while (first < total) {
+    // Float32 blocks go through addBlock as float64 until a finite value is seen (see
+    // addFloat32Block), so until then they are decoded straight into `block` as other kinds
+    // are, with no float32 staging copy; `finite` changes only when a block is done, so a
+    // block's elements all wait in the same place. Most tensors never leave this loop.
+    while (first < total && (kind !== 'f32' || this.finite === 0)) {
       const take = Math.min(BLOCK_ELEMENTS - this.pending, total - first);
-      decodeElements(kind, chunk, first, take, this.block.subarray(this.pending));
+      decodeElements(kind, chunk, first, take, this.block, this.pending);
       this.pending += take;
       first += take;
       if (this.pending === BLOCK_ELEMENTS) this.flush();
+    }
+    if (first < total) this.addFloat32(chunk, first, total);
+  }
+
+  /** Float32 elements [first, total) of a chunk once a finite value has been seen: staged in float32. */
+  private addFloat32(chunk: Uint8Array, start: number, total: number): void {
+    const floats = new Float32Array(chunk.buffer, chunk.byteOffset, total);
+    const words = new Uint32Array(chunk.buffer, chunk.byteOffset, total);
+    this.staged ??= new Float32Array(BLOCK_ELEMENTS);
+    this.stagedWords ??= new Uint32Array(this.staged.buffer);
+    let first = start;
+    if (this.pending > 0) {
+      const take = Math.min(BLOCK_ELEMENTS - this.pending, total - first);
+      this.staged.set(floats.subarray(first, first + take), this.pending);
+      this.pending += take;
+      first += take;
+      if (this.pending === BLOCK_ELEMENTS) this.flush();
+    }
+    for (; first + BLOCK_ELEMENTS <= total; first += BLOCK_ELEMENTS) {
+      this.addFloat32Block(floats, words, first, first + BLOCK_ELEMENTS);
+    }
+    if (first < total) {
+      this.staged.set(floats.subarray(first, total));
+      this.pending = total - first;
     }
   }
 
@@ -165,7 +177,9 @@ export class StatsAccumulator {
     const count = this.pending;
     this.pending = 0;
     if (count === 0) return;
-    if (this.layout.kind === 'f32') this.addFloat32Block(this.staged, this.stagedWords, 0, count);
+    // Float32 waits in `staged` only once a finite value was seen (add); before, in `block`.
+    if (this.layout.kind === 'f32' && this.finite > 0 && this.staged && this.stagedWords)
+      this.addFloat32Block(this.staged, this.stagedWords, 0, count);
     else this.addBlock(count);
   }
 
@@ -291,8 +305,8 @@ export class StatsAccumulator {
     this.merge(finite, blockMean, blockM2);
     if (this.keyMode === 'float32-top') {
       const counts = this.keyCounts as Float64Array;
-      this.rounded.set(values.subarray(0, finite));
-      const bits = this.roundedBits;
+      roundedScratch.set(values.subarray(0, finite));
+      const bits = roundedBitsScratch;
       for (let i = 0; i < finite; i += 1) {
         const key = (bits[i] as number) >>> 16;
         counts[key] = (counts[key] as number) + 1;
@@ -361,12 +375,46 @@ export class StatsAccumulator {
       m2: this.m2,
     };
     if (this.wide) {
-      const join = (high: number, low: number): string => (BigInt(high) * 4294967296n + BigInt(low)).toString();
+      // Within ±2^53 the float64 sum is exact and prints the same digits as the BigInt, which
+      // is much slower to make (a million tiny int64 tensors).
+      const join = (high: number, low: number): string =>
+        high >= -0x200000 && high < 0x200000
+          ? String(high * 4294967296 + low)
+          : (BigInt(high) * 4294967296n + BigInt(low)).toString();
       result.exactMin = join(this.wide.minHigh, this.wide.minLow);
       result.exactMax = join(this.wide.maxHigh, this.wide.maxLow);
     }
     return result;
   }
+}
+
+/** The block scratch of summarizeSmallChunk. */
+let smallChunkBlock: Float64Array | null = null;
+
+export interface SmallChunkSummary {
+  summary: MomentSummary;
+  /**
+   * The finite values, in `finiteValues[0 … summary.finite)` (NaN and ±Inf dropped, order
+   * kept): shared scratch, valid until the next call.
+   */
+  finiteValues: Float64Array;
+}
+
+/**
+ * What a StatsAccumulator without histogram keys ('none') gives for a tensor whose elements
+ * all come in one chunk of at most a block, and the finite values for its histogram. The
+ * accumulator works in one shared block — this is synchronous, so no other tensor can be using
+ * it — and it is done in that block's addBlock, so the numbers are the accumulator's own. A
+ * million 1-element tensors made a million blocks, and decoded each value twice.
+ */
+export function summarizeSmallChunk(layout: ElementLayout, chunk: Uint8Array): SmallChunkSummary {
+  if (chunk.length > BLOCK_ELEMENTS * layout.stride)
+    throw new RangeError(`summarizeSmallChunk takes at most ${BLOCK_ELEMENTS} elements`);
+  smallChunkBlock ??= new Float64Array(BLOCK_ELEMENTS);
+  const accumulator = new StatsAccumulator(layout, 'none', smallChunkBlock);
+  accumulator.add(chunk);
+  // One block, so summary() puts it through addBlock, which leaves its finite values at the front.
+  return { summary: accumulator.summary(), finiteValues: smallChunkBlock };
 }
 
 /** The value a raw byte/half key stands for (exact key modes). */

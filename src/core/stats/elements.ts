@@ -117,10 +117,46 @@ export function bfloat16Table(): Float32Array {
   return bfloat16Values;
 }
 
+/** Typed arrays up to this many bytes may live on the JS heap (V8's V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP). */
+const ON_HEAP_MAX_BYTES = 64;
+/** The scratch of viewableBytes, over an ArrayBuffer of its own (never on the JS heap), as a view of each length. */
+const smallChunkScratch = new Uint8Array(new ArrayBuffer(ON_HEAP_MAX_BYTES));
+const smallChunkViews = Array.from({ length: ON_HEAP_MAX_BYTES + 1 }, (_, length) =>
+  smallChunkScratch.subarray(0, length),
+);
+
 /**
- * Decode `count` elements starting at element `first` of an aligned chunk into `out` as
- * float64. 64-bit integers beyond 2^53 are rounded here; exact values come from
- * `formatElement`/min-max tracking.
+ * `chunk`, or a copy of it in shared scratch (valid until the next call) when it is small
+ * enough to be a typed array on the JS heap: the first read of such an array's `.buffer`, which
+ * every typed view over it needs, moves it off the heap at the cost of a new backing store (~1 µs
+ * — each of a million 1-element tensors read from a .ckpt, whose copies of unaligned values are
+ * 4-byte arrays). A copy of a few bytes costs far less, and the scratch starts aligned.
+ */
+export function viewableBytes(chunk: Uint8Array): Uint8Array {
+  if (chunk.length > ON_HEAP_MAX_BYTES) return chunk;
+  for (let i = 0; i < chunk.length; i += 1) smallChunkScratch[i] = chunk[i] as number;
+  return smallChunkViews[chunk.length] as Uint8Array;
+}
+
+type PlainElements =
+  Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * Copy into a float64 array from `at`. TypedArray.prototype.set between element types is a call
+ * into the runtime, which costs more than a loop over a few values (a million 1-element tensors).
+ */
+function copyValues(values: PlainElements, out: Float64Array, at: number): void {
+  if (values.length > 16) {
+    out.set(values, at);
+    return;
+  }
+  for (let i = 0; i < values.length; i += 1) out[at + i] = values[i] as number;
+}
+
+/**
+ * Decode `count` elements starting at element `first` of an aligned chunk into `out` (from
+ * index `at`, default 0) as float64. 64-bit integers beyond 2^53 are rounded here; exact values
+ * come from `formatElement`/min-max tracking.
  */
 export function decodeElements(
   kind: ElementKind,
@@ -128,61 +164,62 @@ export function decodeElements(
   first: number,
   count: number,
   out: Float64Array,
+  at = 0,
 ): void {
   const buffer = chunk.buffer;
-  const at = chunk.byteOffset;
+  const start = chunk.byteOffset;
   switch (kind) {
     case 'f32':
-      out.set(new Float32Array(buffer, at + first * 4, count));
+      copyValues(new Float32Array(buffer, start + first * 4, count), out, at);
       return;
     case 'f64':
-      out.set(new Float64Array(buffer, at + first * 8, count));
+      copyValues(new Float64Array(buffer, start + first * 8, count), out, at);
       return;
     case 'i8':
-      out.set(new Int8Array(buffer, at + first, count));
+      copyValues(new Int8Array(buffer, start + first, count), out, at);
       return;
     case 'u8':
-      out.set(new Uint8Array(buffer, at + first, count));
+      copyValues(new Uint8Array(buffer, start + first, count), out, at);
       return;
     case 'i16':
-      out.set(new Int16Array(buffer, at + first * 2, count));
+      copyValues(new Int16Array(buffer, start + first * 2, count), out, at);
       return;
     case 'u16':
-      out.set(new Uint16Array(buffer, at + first * 2, count));
+      copyValues(new Uint16Array(buffer, start + first * 2, count), out, at);
       return;
     case 'i32':
-      out.set(new Int32Array(buffer, at + first * 4, count));
+      copyValues(new Int32Array(buffer, start + first * 4, count), out, at);
       return;
     case 'u32':
-      out.set(new Uint32Array(buffer, at + first * 4, count));
+      copyValues(new Uint32Array(buffer, start + first * 4, count), out, at);
       return;
     case 'bool': {
-      const bytes = new Uint8Array(buffer, at + first, count);
-      for (let i = 0; i < count; i += 1) out[i] = bytes[i] !== 0 ? 1 : 0;
+      const bytes = new Uint8Array(buffer, start + first, count);
+      for (let i = 0; i < count; i += 1) out[at + i] = bytes[i] !== 0 ? 1 : 0;
       return;
     }
     case 'f16':
     case 'bf16': {
       const table = kind === 'f16' ? float16Table() : bfloat16Table();
-      const halves = new Uint16Array(buffer, at + first * 2, count);
-      for (let i = 0; i < count; i += 1) out[i] = table[halves[i] as number] as number;
+      const halves = new Uint16Array(buffer, start + first * 2, count);
+      for (let i = 0; i < count; i += 1) out[at + i] = table[halves[i] as number] as number;
       return;
     }
     case 'bf16-legacy': {
       const table = bfloat16Table();
       // Little-endian float32: the high half is the second uint16 of each element.
-      const halves = new Uint16Array(buffer, at + first * 4, count * 2);
-      for (let i = 0; i < count; i += 1) out[i] = table[halves[2 * i + 1] as number] as number;
+      const halves = new Uint16Array(buffer, start + first * 4, count * 2);
+      for (let i = 0; i < count; i += 1) out[at + i] = table[halves[2 * i + 1] as number] as number;
       return;
     }
     case 'i64':
     case 'u64': {
-      const words = new Uint32Array(buffer, at + first * 8, count * 2);
+      const words = new Uint32Array(buffer, start + first * 8, count * 2);
       const signed = kind === 'i64';
       for (let i = 0; i < count; i += 1) {
         const low = words[2 * i] as number;
         const high = words[2 * i + 1] as number;
-        out[i] = (signed ? high | 0 : high) * 4294967296 + low;
+        out[at + i] = (signed ? high | 0 : high) * 4294967296 + low;
       }
       return;
     }

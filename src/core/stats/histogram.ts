@@ -14,7 +14,7 @@
  *   'bucketed'). Ask for `exactHistogram` to re-read the bytes and place every value exactly.
  */
 import type { ElementKind } from './elements';
-import { decodeElements } from './elements';
+import { decodeElements, viewableBytes } from './elements';
 import { BLOCK_ELEMENTS, keyValue } from './accumulate';
 import { stats32Kernel } from './stats-kernel';
 
@@ -45,48 +45,97 @@ export function binOf(range: BinRange, value: number): number {
   return index >= range.bins ? range.bins - 1 : index < 0 ? 0 : index;
 }
 
+/** The longest zeros made so far, copied by `zeros`. */
+let zeroTemplate: number[] = [];
+
+/**
+ * `count` zeros in a packed array, a copy of one made once: `new Array(n).fill(0)` makes a
+ * holey array, which JSON.stringify writes by its slow path (a million 64-bin histograms: +1.5 s).
+ */
+function zeros(count: number): number[] {
+  if (zeroTemplate.length < count) {
+    zeroTemplate = [];
+    for (let i = 0; i < count; i += 1) zeroTemplate.push(0);
+  }
+  return zeroTemplate.slice(0, count);
+}
+
+/**
+ * Decoded elements for ExactHistogram.add, which uses it only inside one synchronous call, so
+ * every histogram shares it (a million tiny tensors made a million of them).
+ */
+let decodeScratch: Float64Array | null = null;
+
+/**
+ * Chunks of fewer elements are binned by the JS loop: for a handful of values the kernel's
+ * copies and its fold of four tables per bin cost more than the binning. Both place a value
+ * by the same float64 rule, so the counts are the same.
+ */
+const KERNEL_MIN_ELEMENTS = 256;
+
 /** Exact counts from a pass over the values (retained bytes or a second read). */
 export class ExactHistogram {
-  readonly counts: Float64Array;
-  /** Scratch for decoded elements, made on first use at the size needed (up to a block). */
-  private block: Float64Array | null = null;
+  /**
+   * A plain array, not a Float64Array: for a tiny tensor, making and copying a typed array of
+   * bins (off the JS heap past 64 bytes) cost more than counting its values.
+   */
+  private readonly counts: number[];
 
   constructor(
     private readonly kind: ElementKind,
     private readonly stride: number,
     private readonly range: BinRange,
   ) {
-    this.counts = new Float64Array(range.bins);
+    this.counts = zeros(range.bins);
   }
 
-  add(chunk: Uint8Array): void {
-    const total = chunk.length / this.stride;
+  add(bytes: Uint8Array): void {
+    const total = bytes.length / this.stride;
     const { lo, scale, bins } = this.range;
-    const last = bins - 1;
-    const counts = this.counts;
-    const kernel = this.kind === 'f32' && chunk.byteOffset % 4 === 0 ? stats32Kernel(bins) : null;
-    if (kernel) {
-      kernel.histogram(new Float32Array(chunk.buffer, chunk.byteOffset, total), lo, scale, counts);
+    const kernel = this.kind === 'f32' && bytes.byteOffset % 4 === 0 ? stats32Kernel(bins) : null;
+    // Everything below views the bytes, and only within this call.
+    const chunk = viewableBytes(bytes);
+    if (kernel && total >= KERNEL_MIN_ELEMENTS) {
+      kernel.histogram(new Float32Array(chunk.buffer, chunk.byteOffset, total), lo, scale, this.counts);
       return;
     }
-    if (!this.block || this.block.length < Math.min(BLOCK_ELEMENTS, total))
-      this.block = new Float64Array(Math.min(BLOCK_ELEMENTS, Math.max(1, total)));
-    const values = this.block;
+    decodeScratch ??= new Float64Array(BLOCK_ELEMENTS);
+    const values = decodeScratch;
     for (let first = 0; first < total; first += values.length) {
       const count = Math.min(values.length, total - first);
       decodeElements(this.kind, chunk, first, count, values);
-      for (let i = 0; i < count; i += 1) {
-        const v = values[i] as number;
-        if (v - v !== 0) continue; // NaN or ±Inf
-        const raw = Math.floor((v - lo) * scale);
-        const index = raw > last ? last : raw < 0 ? 0 : raw;
-        counts[index] = (counts[index] as number) + 1;
-      }
+      this.addValues(values, count, kernel !== null);
+    }
+  }
+
+  /**
+   * Values already decoded (NaN and ±Inf are skipped), binned as `add` bins an aligned chunk of
+   * them: a small tensor's values, left by summarizeSmallChunk, are not decoded a second time.
+   */
+  addDecoded(values: Float64Array, count: number): void {
+    this.addValues(values, count, this.kind === 'f32' && stats32Kernel(this.range.bins) !== null);
+  }
+
+  private addValues(values: Float64Array, count: number, asKernel: boolean): void {
+    const { lo, scale, bins } = this.range;
+    const last = bins - 1;
+    const counts = this.counts;
+    // A constant tensor so large that v ± 0.5 rounds back to v has an infinite scale, and its
+    // values a NaN bin (0 × ∞): the kernel's saturating conversion puts them in bin 0, the JS
+    // rule drops them (it counted into a Float64Array, which ignores counts[NaN]). Each keeps
+    // its answer, so values the kernel would have binned still count in bin 0.
+    const nanBin = asKernel ? 0 : -1;
+    for (let i = 0; i < count; i += 1) {
+      const v = values[i] as number;
+      if (v - v !== 0) continue; // NaN or ±Inf
+      const raw = Math.floor((v - lo) * scale);
+      const index = raw > last ? last : raw < 0 ? 0 : raw === raw ? raw : nanBin;
+      if (index >= 0) counts[index] = (counts[index] as number) + 1;
     }
   }
 
   result(): Histogram {
-    return { lo: this.range.lo, hi: this.range.hi, counts: Array.from(this.counts), method: 'exact' };
+    return { lo: this.range.lo, hi: this.range.hi, counts: this.counts.slice(), method: 'exact' };
   }
 }
 
@@ -101,7 +150,14 @@ export function histogramFromExactKeys(kind: ElementKind, keyCounts: Float64Arra
     const bin = binOf(range, value);
     counts[bin] = (counts[bin] as number) + count;
   }
-  return { lo: range.lo, hi: range.hi, counts: Array.from(counts), method: 'exact' };
+  return { lo: range.lo, hi: range.hi, counts: plainNumbers(counts), method: 'exact' };
+}
+
+/** A typed array's values as a plain array (Array.from's iteration is many times slower). */
+function plainNumbers(values: Float64Array): number[] {
+  const plain: number[] = [];
+  for (let i = 0; i < values.length; i += 1) plain.push(values[i] as number);
+  return plain;
 }
 
 const bucketBits = new Uint32Array(2);

@@ -39,7 +39,7 @@ export interface Stats32Kernel {
   /** Σ(v − shift), Σ(v − shift)², min, max and zeros of a block of float32 (≤ 1 MiB). */
   moments(values: Float32Array, shift: number, out: BlockMomentsOut): void;
   /** Adds the exact histogram of `values` (floor((v − lo) × scale), clamped; non-finite skipped) to `counts`. */
-  histogram(values: Float32Array, lo: number, scale: number, counts: Float64Array): void;
+  histogram(values: Float32Array, lo: number, scale: number, counts: number[]): void;
   /**
    * Counts the float32-top keys (high 16 bits) of the block the last `moments` call summed, for
    * `owner`. One owner's keys at a time: another owner's are first handed back to it.

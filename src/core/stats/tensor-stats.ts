@@ -8,7 +8,14 @@ import { DEFAULT_HISTOGRAM_BINS, MAX_HISTOGRAM_BINS, STATS_RETAIN_BYTES } from '
 import type { CheckpointIndex, TensorEntry } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { readableContent } from '../../formats/pytorch/gather';
-import { StatsAccumulator, keyModeFor, type KeyMode } from './accumulate';
+import {
+  BLOCK_ELEMENTS,
+  StatsAccumulator,
+  keyModeFor,
+  summarizeSmallChunk,
+  type KeyMode,
+  type MomentSummary,
+} from './accumulate';
 import { declaredSizeImpossible, elementLayout, type ElementLayout } from './elements';
 import { ExactHistogram, binRange, histogramFromBuckets, histogramFromExactKeys, type Histogram } from './histogram';
 import { loadStats32Kernel } from './stats-kernel';
@@ -163,9 +170,26 @@ async function statsOf(
         : retain || options.exactHistogram
           ? 'none'
           : 'float32-top';
+  let done = 0;
+  const only = entry.ranges.length === 1 ? entry.ranges[0] : undefined;
+  const oneRead = only && isSmallRead(byteLength) && byteLength <= windowSize(options) ? only : undefined;
+  let chunk: Uint8Array | undefined;
+  if (oneRead) {
+    // A small tensor is one read: no windowed generator per tensor (a million tiny tensors
+    // made a million generators and their promises, over a gigabyte of short-lived heap).
+    chunk = await readSmallContent(source, oneRead.offset, byteLength, layout.stride, entry.name, options.signal);
+    done += chunk.length;
+    options.onBytes?.(chunk.length);
+    options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
+    // At most a block whose histogram, if any, is exact: measured without an accumulator or
+    // key tables of its own (summarizeSmallChunk), the same numbers.
+    if (count <= BLOCK_ELEMENTS && (bins === 0 || rawKeyMode !== 'float32-top' || retain)) {
+      job.base += done;
+      return smallTensorStats(entry, layout, chunk, bins);
+    }
+  }
   const accumulator = new StatsAccumulator(layout, keyMode);
   const retained: Uint8Array[] = [];
-  let done = 0;
   const read = () =>
     readElementChunks(source, entry.ranges, layout.stride, {
       ...options,
@@ -177,14 +201,7 @@ async function statsOf(
         options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
       },
     });
-  const only = entry.ranges.length === 1 ? entry.ranges[0] : undefined;
-  if (only && isSmallRead(byteLength) && byteLength <= windowSize(options)) {
-    // A small tensor is one read: no windowed generator per tensor (a million tiny tensors
-    // made a million generators and their promises, over a gigabyte of short-lived heap).
-    const chunk = await readSmallContent(source, only.offset, byteLength, layout.stride, entry.name, options.signal);
-    done += chunk.length;
-    options.onBytes?.(chunk.length);
-    options.onProgress?.({ doneBytes: job.base + done, totalBytes: job.total, tensor: entry.name });
+  if (chunk) {
     accumulator.add(chunk);
     if (retain) retained.push(chunk);
   } else
@@ -209,7 +226,55 @@ async function statsOf(
     }
   }
   job.base += done;
+  let boolBytes: TensorStats['boolBytes'];
+  if (layout.kind === 'bool') {
+    const counts = accumulator.keyCounts as Float64Array;
+    let other = 0;
+    let first = -1;
+    for (let byte = 2; byte < 256; byte += 1) {
+      other += counts[byte] as number;
+      if (first < 0 && (counts[byte] as number) > 0) first = byte;
+    }
+    if (other > 0) boolBytes = { count: other, first };
+  }
+  return tensorStats(entry, layout, summary, histogram, boolBytes);
+}
 
+/**
+ * Stats of a tensor whose measured elements are all in `chunk`, at most a block (synchronous:
+ * summarizeSmallChunk's scratch is shared). The histogram bins the finite values it leaves,
+ * exactly as the key tables (8/16-bit) or the retained bytes (32/64-bit) would.
+ */
+function smallTensorStats(entry: TensorEntry, layout: ElementLayout, chunk: Uint8Array, bins: number): TensorStats {
+  const { summary, finiteValues } = summarizeSmallChunk(layout, chunk);
+  let histogram: Histogram | null = null;
+  if (bins > 0 && summary.finite > 0) {
+    const exact = new ExactHistogram(layout.kind, layout.stride, binRange(summary.min, summary.max, bins));
+    exact.addDecoded(finiteValues, summary.finite);
+    histogram = exact.result();
+  }
+  let boolBytes: TensorStats['boolBytes'];
+  if (layout.kind === 'bool') {
+    // Bytes other than 0 and 1: how many, and the smallest (the key-table path's "first").
+    let other = 0;
+    let first = 256;
+    for (const byte of chunk)
+      if (byte > 1) {
+        other += 1;
+        if (byte < first) first = byte;
+      }
+    if (other > 0) boolBytes = { count: other, first };
+  }
+  return tensorStats(entry, layout, summary, histogram, boolBytes);
+}
+
+function tensorStats(
+  entry: TensorEntry,
+  layout: ElementLayout,
+  summary: MomentSummary,
+  histogram: Histogram | null,
+  boolBytes: TensorStats['boolBytes'],
+): TensorStats {
   const hasFinite = summary.finite > 0;
   const sumOfSquares = summary.m2 + summary.finite * summary.mean * summary.mean;
   const stats: TensorStats = {
@@ -231,16 +296,7 @@ async function statsOf(
     histogram,
   };
   if (layout.kind === 'bf16-legacy') stats.legacyBfloat16 = true;
-  if (layout.kind === 'bool') {
-    const counts = accumulator.keyCounts as Float64Array;
-    let other = 0;
-    let first = -1;
-    for (let byte = 2; byte < 256; byte += 1) {
-      other += counts[byte] as number;
-      if (first < 0 && (counts[byte] as number) > 0) first = byte;
-    }
-    if (other > 0) stats.boolBytes = { count: other, first };
-  }
+  if (boolBytes) stats.boolBytes = boolBytes;
   if (layout.declaredCount !== layout.storedCount)
     stats.sizeMismatch = { declaredElements: layout.declaredCount, storedElements: layout.storedCount };
   return stats;
