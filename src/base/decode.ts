@@ -29,6 +29,31 @@ export function shortestFloat32(value: number): number {
   return value;
 }
 
+/**
+ * `shortestFloat32` of a 16-bit float's bits, remembered per bit pattern: there are only 65,536,
+ * and finding the shortest decimal takes up to nine `toPrecision` calls (a million half-precision
+ * scalars were ~1 s of a scan). Tables are made on first use, one per 16-bit dtype.
+ */
+class Shortest16 {
+  private values: Float64Array | null = null;
+  private known: Uint8Array | null = null;
+
+  constructor(private readonly toNumber: (bits: number) => number) {}
+
+  of(bits: number): number {
+    this.values ??= new Float64Array(0x10000);
+    this.known ??= new Uint8Array(0x10000);
+    if (this.known[bits] === 0) {
+      this.values[bits] = shortestFloat32(this.toNumber(bits));
+      this.known[bits] = 1;
+    }
+    return this.values[bits] as number;
+  }
+}
+
+const shortestFloat16 = new Shortest16(float16ToNumber);
+const shortestBfloat16 = new Shortest16(bfloat16ToNumber);
+
 /** Scratch the value's bytes are copied into (a DataView per value was most of a scan of a million scalars). */
 const scalarBytes = new Uint8Array(8);
 const scalarView = new DataView(scalarBytes.buffer);
@@ -74,11 +99,11 @@ export function decodeScalarAt(
       return Number.isSafeInteger(asNumber) ? asNumber : big.toString();
     }
     case 'Float16':
-      return length >= 2 ? shortestFloat32(float16ToNumber(view.getUint16(0, true))) : undefined;
+      return length >= 2 ? shortestFloat16.of(view.getUint16(0, true)) : undefined;
     case 'BFloat16':
       // Legacy (≤ 2.2) files store bf16 as float32; MindSpore keeps the high half.
-      if (length === 4) return shortestFloat32(bfloat16ToNumber(view.getUint16(2, true)));
-      return length >= 2 ? shortestFloat32(bfloat16ToNumber(view.getUint16(0, true))) : undefined;
+      if (length === 4) return shortestBfloat16.of(view.getUint16(2, true));
+      return length >= 2 ? shortestBfloat16.of(view.getUint16(0, true)) : undefined;
     case 'Float32':
       return length >= 4 ? shortestFloat32(view.getFloat32(0, true)) : undefined;
     case 'Float64':
