@@ -6,6 +6,13 @@ export function pushAll<T>(target: T[], items: Iterable<T>): void {
   for (const item of items) target.push(item);
 }
 
+/** A typed array twice as long (or `least`), holding what `array` held. */
+export function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, least = 0): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
+  next.set(array);
+  return next;
+}
+
 /**
  * `items.map(fn)` with at most `limit` calls in flight, results in item order. Many small reads
  * (a zip's local headers) cost their latency once per batch instead of once each. The first

@@ -11,6 +11,7 @@
  *
  * `new TensorColumns(TensorColumns.fromEntries(entries).data).entries()` deep-equals `entries`.
  */
+import { grown } from './arrays';
 import { collapseRepeatedNames, hashName, mayRepeatNames } from './duplicates';
 import { Interner } from './intern';
 import type { ByteRange, CheckpointIndex, TensorEntry, TensorKind, TensorProblem, TensorView } from './types';
@@ -77,13 +78,6 @@ export interface TensorRows {
 /** A whole number from a Float64Array as a small integer where it fits (stored in the object, not boxed). */
 function compact(value: number): number {
   return value >= 0 && value <= 0x3fffffff ? value | 0 : value;
-}
-
-/** A typed array twice as long (or `least`), holding what `array` held. */
-function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, least: number): T {
-  const next = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
-  next.set(array);
-  return next;
 }
 
 /**

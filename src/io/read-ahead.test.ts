@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlobSource, CountingSource, MemorySource, type ByteSource } from './byte-source';
-import { ReadAheadSource, type PlannedRange } from './read-ahead';
+import { RangeList, ReadAheadSource, type PlannedRange } from './read-ahead';
 
 const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 31 + 7) & 255);
 
@@ -68,6 +68,30 @@ describe('ReadAheadSource', () => {
     expect(counting.bytesRead).toBeGreaterThanOrEqual(plannedBytes);
     // Used up: nothing stays held.
     expect(source.heldWindows()).toBe(0);
+  });
+
+  it('plans the same windows from a RangeList as from the ranges themselves (past its first growth)', async () => {
+    // 500 ranges of 4–20 bytes, in file order then shuffled: more than the list's first 64.
+    const random = generator(3);
+    const ranges: PlannedRange[] = [];
+    for (let at = 0; ranges.length < 500; at += 20) ranges.push({ offset: at, length: 4 + Math.floor(random() * 16) });
+    const shuffled = [...ranges].sort(() => random() - 0.5);
+    for (const plan of [ranges, shuffled]) {
+      const list = RangeList.of(plan);
+      expect(list.length).toBe(plan.length);
+      expect(list.offsetAt(plan.length - 1)).toBe(plan.at(-1)?.offset);
+      const reads: number[] = [];
+      for (const planned of [plan, list]) {
+        const counting = new CountingSource(new MemorySource(bytes));
+        const source = new ReadAheadSource(counting, planned, { windowBytes: 1024, maxGapBytes: 64 });
+        for (const { offset, length } of plan)
+          expect(await source.read(offset, length)).toEqual(bytes.slice(offset, offset + length));
+        reads.push(counting.reads);
+      }
+      expect(reads[1]).toBe(reads[0]);
+      // In file order, ~10 KB in 1 KiB windows: a few reads, not one per range.
+      if (plan === ranges) expect(reads[0]).toBeLessThan(20);
+    }
   });
 
   it('prefetches the window the plan needs next, even when that is earlier in the file', async () => {

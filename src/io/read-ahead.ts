@@ -1,3 +1,4 @@
+import { grown } from '../base/arrays';
 import type { BufferPool } from '../base/bytes';
 import type { ByteSource } from './byte-source';
 
@@ -24,12 +25,8 @@ export class RangeList {
 
   push(offset: number, length: number): void {
     if (this.length === this.offsets.length) {
-      const offsets = new Float64Array(this.length * 2);
-      const lengths = new Float64Array(this.length * 2);
-      offsets.set(this.offsets);
-      lengths.set(this.lengths);
-      this.offsets = offsets;
-      this.lengths = lengths;
+      this.offsets = grown(this.offsets);
+      this.lengths = grown(this.lengths);
     }
     this.offsets[this.length] = offset;
     this.lengths[this.length] = length;

@@ -214,7 +214,7 @@ export async function run({ values, positionals }: ArgsOf<typeof convertDefiniti
         ? await writeShardRange(job, out, shard, controller.signal)
         : { file: out, bytes: await writeExportFile(job, out, controller.signal) };
       // The job without its parts (a million record headers): --verify reads each tensor's content only.
-      const { parts: _written, ...kept } = job;
+      const { parts: _parts, ...kept } = job;
       return { plan, job: kept, written, autoMap, sourceNotes: notesAboutSource(opened.index, input) };
     })();
     const report = values.verify ? await verifyOutput(out, job, encKey, controller.signal) : null;

@@ -3,12 +3,10 @@ import { pickRows, rowsOf, type TensorRows } from '../../base/tensor-columns';
 import type { FormatId, TensorEntry } from '../../base/types';
 
 /**
- * load_checkpoint's dict holds the entries in file order for .ckpt, sorted names for safetensors
- * (ckpt-format.md §8.4). The order matters: the prefix-recovery pass uses the FIRST key that ends
- * with an unloaded name.
+ * The tensors at `positions` (ascending) in the order of load_checkpoint's dict: file order for
+ * .ckpt, sorted names for safetensors (ckpt-format.md §8.4); their positions in that order. The
+ * order matters: the prefix-recovery pass uses the FIRST key that ends with an unloaded name.
  */
-
-/** The tensors at `positions` (ascending) in the dict's order: their positions in that order. */
 export function parameterDictPositions(
   tensors: TensorRows | readonly TensorEntry[],
   format: FormatId,
