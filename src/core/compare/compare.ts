@@ -13,6 +13,7 @@ import { rowsOf, tensorRowsOf, type TensorRows } from '../../base/tensor-columns
 import type { CheckpointIndex, TensorEntry, TensorProblemCode } from '../../base/types';
 import type { ByteSource } from '../../io/byte-source';
 import { viewContent } from '../../formats/pytorch/gather';
+import { predicateAt, type FilterSubject } from '../selection/filter';
 import { BLOCK_ELEMENTS } from '../stats/accumulate';
 import { decodeElements, elementLayout, type ElementLayout } from '../stats/elements';
 import {
@@ -120,7 +121,7 @@ export interface CompareOptions extends WindowOptions {
   /** Maps a tensor name of A to the name to look up in B (plug in compiled name-map rules). */
   rename?: (nameInA: string) => string;
   /** Only pairs whose A entry passes. */
-  include?: (entry: TensorEntry) => boolean;
+  include?: (tensor: FilterSubject) => boolean;
   onProgress?: (progress: CompareProgress) => void;
 }
 
@@ -549,13 +550,14 @@ function pastEnd(entry: TensorEntry, size: number): boolean {
 export function refuseBadRenames(
   tensors: TensorRows | readonly TensorEntry[],
   rename: (nameInA: string) => string,
-  include?: (entry: TensorEntry) => boolean,
+  include?: (tensor: FilterSubject) => boolean,
 ): void {
   const rows = rowsOf(tensors);
+  const keeps = include ? predicateAt(include, rows) : null;
   // A name A holds twice (a duplicate record) is one source, not a collision the map made.
   const sourcesOf = new Map<string, Set<string>>();
   for (let at = 0; at < rows.length; at += 1) {
-    if (include && !include(rows.entry(at))) continue;
+    if (keeps && !keeps(at)) continue;
     const name = rows.name(at);
     const target = rename(name);
     if (target === '' && name !== '')
@@ -583,11 +585,11 @@ export interface DamagedTensor {
   detail?: string;
 }
 
-/** Tensors of one side (those `include` keeps) whose index entry is damage (not a note on how the file was saved). */
-function damagedIn(side: 'A' | 'B', rows: TensorRows, include?: (entry: TensorEntry) => boolean): DamagedTensor[] {
+/** Tensors of one side (at the positions `keeps` keeps) whose index entry is damage (not a note on how the file was saved). */
+function damagedIn(side: 'A' | 'B', rows: TensorRows, keeps?: ((at: number) => boolean) | null): DamagedTensor[] {
   return rows.withProblems().flatMap((at) => {
     const problem = rows.problems(at)?.find((candidate) => !isNoteProblem(candidate.code));
-    if (!problem || (include && !include(rows.entry(at)))) return [];
+    if (!problem || (keeps && !keeps(at))) return [];
     return [{ side, name: rows.name(at), code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) }];
   });
 }
@@ -603,6 +605,8 @@ export async function compareCheckpoints(
   const rowsB = tensorRowsOf(b.index);
   const { include } = options;
   if (options.rename) refuseBadRenames(rowsA, options.rename, include);
+  // The filter asked by position (one cursor over A's rows, no entry per tensor).
+  const keepsA = include ? predicateAt(include, rowsA) : null;
   const rename = options.rename ?? ((name: string) => name);
   // B's first tensor of each name, by position; which of B's tensors are paired, one byte each
   // (a Set of a million claimed names was ~50 MB).
@@ -617,7 +621,7 @@ export async function compareCheckpoints(
   const workB: number[] = [];
   const unpairedA: number[] = [];
   for (let at = 0; at < rowsA.length; at += 1) {
-    if (include && !include(rowsA.entry(at))) continue;
+    if (keepsA && !keepsA(at)) continue;
     const partner = byNameB.get(rename(rowsA.name(at)));
     if (partner === undefined || claimed[partner] === 1) {
       unpairedA.push(at);
@@ -629,7 +633,7 @@ export async function compareCheckpoints(
   }
   byNameB.clear();
   const unpairedB: number[] = [];
-  if (!include) for (let at = 0; at < rowsB.length; at += 1) if (claimed[at] === 0) unpairedB.push(at);
+  if (!keepsA) for (let at = 0; at < rowsB.length; at += 1) if (claimed[at] === 0) unpairedB.push(at);
   const unreadable: UnreadableTensor[] = [];
   const readable = (side: 'A' | 'B', rows: TensorRows, positions: readonly number[], size: number): string[] =>
     positions.flatMap((at) => {
@@ -688,7 +692,7 @@ export async function compareCheckpoints(
     onlyInA,
     onlyInB,
     unreadable,
-    damaged: [...damagedIn('A', rowsA, include), ...(include ? [] : damagedIn('B', rowsB))],
+    damaged: [...damagedIn('A', rowsA, keepsA), ...(keepsA ? [] : damagedIn('B', rowsB))],
     summary: {
       paired: pairs.length,
       identical: count((pair) => pair.status === 'identical'),
