@@ -42,6 +42,9 @@ describe('readHeaderMembers', () => {
     `{"a":{"dtypes":"F32","shape":[1],"data_offsets":[0,4]},"b":{"d":1,"s":2},"c":{"data_offset":[0,4],"shape":[1],"dtype":"F32"}}`,
     `{"a":{"dtype":{"x":1},"shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[-1, 0],"data_offsets":[0,4],"x":0}}`,
     `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"dtype":"F32","shape":"[1]","data_offsets":"[0,4]"}}`,
+    // Strings longer than 12 characters are cut from the buffer's text: names, metadata values
+    // and a dtype, of 12, 13 and more characters, short and long side by side.
+    `{"__metadata__":{"format":"pytorch-lightning-v2","abcdefghijklm":"x"},"abcdefghijkl":${entry(0)},"abcdefghijklm":${entry(24)},"model.encoder.layer.11.attention.output.dense.weight":${entry(48)},"x":${entry(72)},"model.encoder.layer.11.attention.output.dense.bias":{"dtype":"F32_SOME_LONG_NAME","shape":[6],"data_offsets":[96,120]}}`,
   ];
   it.each(understood)('reads %j as JSON.parse does, whatever the chunk size', async (text) => {
     const parsed = JSON.parse(text) as Record<string, unknown>;
@@ -58,6 +61,8 @@ describe('readHeaderMembers', () => {
     // them first), a repeated __metadata__.
     `{"a\\"b":${entry(0)}}`,
     `{"é":${entry(0)}}`,
+    // UTF-8 after long ASCII names in the same read: the names before it are not what is used.
+    `{"model.layers.0.self_attn.q_proj.weight":${entry(0)},"model.layers.0.self_attn.é":${entry(24)}}`,
     `{"b":${entry(0)},"10":${entry(24)}}`,
     `{"a":{"dtype":"F32","shape":[01],"data_offsets":[0,4]}}`,
     `{"__metadata__":{},"__metadata__":{}}`,
