@@ -222,7 +222,6 @@ export function buildTreeShape(list: Tensors): TreeShape {
   add(-1, -1, 0, 0, false);
   // Names in a file mostly share their branches with the name before: those are reused without a lookup.
   // previousPath[d]: the branch at depth d of the previous name (0: the root); previousDots[d]: the dot ending it.
-  let previous = '';
   let previousPath = new Int32Array(64);
   let previousDots = new Int32Array(64);
   let previousDepth = 0;
@@ -230,9 +229,7 @@ export function buildTreeShape(list: Tensors): TreeShape {
     const name = tensors.name(t);
     bytesOf[t] = tensors.bytes(t);
     elementsOf[t] = numelAt(tensors, t);
-    let common = 0;
-    const limit = Math.min(name.length, previous.length);
-    while (common < limit && name.charCodeAt(common) === previous.charCodeAt(common)) common += 1;
+    const common = t === 0 ? 0 : tensors.sharedPrefix(t - 1, t);
     // Branches whose whole path (up to and including its dot) both names share.
     let depth = 0;
     while (depth < previousDepth && (previousDots[depth] as number) < common) depth += 1;
@@ -266,7 +263,6 @@ export function buildTreeShape(list: Tensors): TreeShape {
     }
     previousDepth = depth;
     leafOf[t] = add(node, t, start, name.length, true);
-    previous = name;
   }
   // Views of the first `nodes` values (copying them cost more than the room they leave).
   return {
