@@ -219,6 +219,39 @@ function medianOf(runs: Measured[]): Measured {
   };
 }
 
+/**
+ * Opens `file` in the app and times it in the page: from the file input's `change` event (where a
+ * drop lands) to the paint of the table (its caption) and of the tree (its root), as the browser
+ * reports them (the Element Timing API: the app marks both with `elementtiming`). Playwright's
+ * own `waitFor` polls at 0, 20, 50, 100, 100, 500 ms… steps over CDP, so timing from Node would
+ * round the open up to the next poll; the wall time from Node is returned beside it.
+ */
+async function openInPage(page: Page, file: string): Promise<{ ms: number; treeMs: number; wallMs: number }> {
+  await page.evaluate(() => {
+    const input = document.querySelector('[data-testid=file-input]') as HTMLInputElement;
+    const timing = new Promise<[number, number]>((resolve, reject) => {
+      let start = 0;
+      const painted = new Map<string, number>();
+      input.addEventListener('change', () => (start = performance.now()), { capture: true, once: true });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[])
+          painted.set(entry.identifier, entry.renderTime || entry.startTime);
+        const table = painted.get('table-caption');
+        const tree = painted.get('param-tree');
+        if (start > 0 && table !== undefined && tree !== undefined) resolve([table - start, tree - start]);
+      }).observe({ type: 'element', buffered: true });
+      setTimeout(() => reject(new Error('the table and tree were not painted within 180 s')), 180_000);
+    });
+    (window as unknown as { benchOpen: Promise<[number, number]> }).benchOpen = timing;
+  });
+  const wallStart = performance.now();
+  await page.getByTestId('file-input').setInputFiles(file);
+  const [ms, treeMs] = await page.evaluate(
+    () => (window as unknown as { benchOpen: Promise<[number, number]> }).benchOpen,
+  );
+  return { ms, treeMs, wallMs: performance.now() - wallStart };
+}
+
 async function main(): Promise<void> {
   // First, before the inputs are generated and Chromium starts: process startup is what the
   // machine's other load disturbs most.
@@ -736,17 +769,14 @@ async function main(): Promise<void> {
       await appPage.evaluate(async () => {
         await navigator.serviceWorker.ready;
       });
-      const openStart = performance.now();
-      await appPage.getByTestId('file-input').setInputFiles(manyTensors);
-      await appPage.getByTestId('param-count').filter({ hasText: '100,000' }).waitFor({ timeout: 60_000 });
-      const openMs = performance.now() - openStart;
+      const open = await openInPage(appPage, manyTensors);
       rows.push({
         metric: 'app: open a 100k-tensor safetensors to a painted table',
-        value: openMs,
+        value: open.ms,
         unit: 'ms',
         target: '≤ 250 ms',
-        pass: openMs <= 250,
-        note: 'the first open in a fresh page: worker scan, columns transferred, tree and table painted',
+        pass: open.ms <= 250,
+        note: `the first open in a fresh page: worker scan, columns transferred, table painted (the tree after it: ${open.treeMs.toFixed(0)} ms); timed in the page from the input's change event to the paint the browser reports (Element Timing; from Node, through Playwright's file input and polling: ${open.wallMs.toFixed(0)} ms)`,
       });
       const keystrokes: number[] = [];
       for (const text of [
@@ -802,11 +832,7 @@ async function main(): Promise<void> {
       const rssBefore = chromiumRssMiB(profile);
       let rssPeak = rssBefore;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, chromiumRssMiB(profile))), 50);
-      const bigStart = performance.now();
-      await bigPage.getByTestId('file-input').setInputFiles(million);
-      await bigPage.getByTestId('param-count').filter({ hasText: '1,000,000' }).waitFor({ timeout: 180_000 });
-      await bigPage.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
-      const bigMs = performance.now() - bigStart;
+      const big = await openInPage(bigPage, million);
       clearInterval(sampler);
       const cdp = await context.newCDPSession(bigPage);
       await cdp.send('HeapProfiler.collectGarbage');
@@ -815,12 +841,12 @@ async function main(): Promise<void> {
       const heapMiB = (heap.usedSize + (heap.backingStorageSize ?? 0)) / MiB;
       rows.push({
         metric: 'app: open a 1M-tensor safetensors to a painted table',
-        value: bigMs,
+        value: big.ms,
         unit: 'ms',
         target: '≤ 2,500 ms, page ≤ 512 MiB',
-        pass: bigMs <= 2500 && heapMiB <= 512,
+        pass: big.ms <= 2500 && heapMiB <= 512,
         peakRssMiB: Math.round(rssPeak - rssBefore),
-        note: `the page after a collection: ${heapMiB.toFixed(0)} MiB (JS heap ${(heap.usedSize / MiB).toFixed(0)} MiB + array buffers ${((heap.backingStorageSize ?? 0) / MiB).toFixed(0)} MiB); peak RSS Δ is every Chromium process (the worker's own columns included)`,
+        note: `the page after a collection: ${heapMiB.toFixed(0)} MiB (JS heap ${(heap.usedSize / MiB).toFixed(0)} MiB + array buffers ${((heap.backingStorageSize ?? 0) / MiB).toFixed(0)} MiB); peak RSS Δ is every Chromium process (the worker's own columns included); timed in the page as the row above (the tree: ${big.treeMs.toFixed(0)} ms; from Node: ${big.wallMs.toFixed(0)} ms)`,
       });
       await bigPage.close();
       rmSync(million, { force: true });

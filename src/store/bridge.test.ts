@@ -5,7 +5,9 @@ import { fixtureBytes } from '../test/fixtures';
 import { workerApi } from '../workers/api';
 import { installTransferHandlers } from '../workers/transfer';
 import { callWorker, NEVER_ABORTED, startWorkerEarly, terminateWhenIdle } from './bridge';
+import { buildTreeShape, treeView, type TreeShape } from '../core/summary';
 import { statsOfTensor } from './numbers';
+import { knownTreeShape, loadTreeShape } from './tree';
 
 /**
  * The bridge against the real worker API: Node has no Web Worker, so a stand-in "Worker" is one
@@ -41,6 +43,7 @@ class ChannelWorker {
 }
 
 const FILE = 'AI-lab2__checkpoint_lenet-1_1875.ckpt';
+const SMALL = 'Model-Saving-Test-Repo__model.safetensors';
 let file: Blob;
 
 beforeAll(() => {
@@ -53,6 +56,17 @@ afterAll(() => {
   terminateWhenIdle();
   (globalThis as { Worker?: unknown }).Worker = realWorker;
 });
+
+/** Every column of two tree shapes, as plain arrays. */
+function columnsOf(shape: TreeShape): Record<string, unknown> {
+  const { tensors: _tensors, ...columns } = shape;
+  return Object.fromEntries(
+    Object.entries(columns).map(([key, value]) => [
+      key,
+      ArrayBuffer.isView(value) ? [...(value as Int32Array)] : value,
+    ]),
+  );
+}
 
 describe('the worker bridge', () => {
   it('runs store actions on the worker API: open a real file, then stats of one tensor', async () => {
@@ -111,5 +125,45 @@ describe('the worker bridge', () => {
     const opened = await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 'b3', file }));
     expect(opened.index.tensors.find('conv1.weight')).toBeGreaterThanOrEqual(0);
     expect(spawned.length).toBe(count + 1);
+  });
+
+  it("the tree's shape comes from the worker, the same as one made on the page, and is kept per file", async () => {
+    const opened = await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 't1', file }));
+    const tensors = opened.index.tensors;
+    // The worker's own answer: the same columns, transferred.
+    const fromWorker = await callWorker(NEVER_ABORTED, (api) => api.treeShape('t1'));
+    expect(columnsOf({ ...fromWorker, tensors })).toEqual(columnsOf(buildTreeShape(tensors)));
+    const shape = await loadTreeShape('t1', tensors, new AbortController().signal);
+    expect(shape.tensors).toBe(tensors);
+    expect(columnsOf(shape)).toEqual(columnsOf(buildTreeShape(tensors)));
+    expect(treeView(shape).children.map((node) => node.label)).toEqual([
+      'conv1',
+      'conv2',
+      'fc1',
+      'fc2',
+      'fc3',
+      'global_step',
+      'learning_rate',
+      'momentum',
+      'moments',
+    ]);
+    expect(knownTreeShape(tensors)).toBe(shape);
+    expect(await loadTreeShape('t1', tensors, new AbortController().signal)).toBe(shape);
+  });
+
+  it('a shape the worker cannot give, or one of other tensors, is made on the page', async () => {
+    const opened = await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 't2', file }));
+    const expected = columnsOf(buildTreeShape(opened.index.tensors));
+    // Not open in the worker: it answers with an error, and the page builds the shape.
+    const notOpen = await callWorker(NEVER_ABORTED, (api) => api.openFile({ fileId: 't3', file }));
+    await callWorker(NEVER_ABORTED, (api) => api.closeFile('t3'));
+    expect(columnsOf(await loadTreeShape('t3', notOpen.index.tensors, new AbortController().signal))).toEqual(expected);
+    // Open, but another file's tensors (a sample of two): the worker's shape does not fit them.
+    const other = await callWorker(NEVER_ABORTED, (api) =>
+      api.openFile({ fileId: 't4', file: new Blob([new Uint8Array(fixtureBytes('real', SMALL))]) }),
+    );
+    const shape = await loadTreeShape('t2', other.index.tensors, new AbortController().signal);
+    expect(columnsOf(shape)).toEqual(columnsOf(buildTreeShape(other.index.tensors)));
+    expect(shape.tensors).toBe(other.index.tensors);
   });
 });

@@ -11,6 +11,7 @@ import { loadCheckApi } from './features/load-check';
 import { manifestApi } from './features/manifest';
 import { shardedApi } from './features/sharded';
 import { statsApi } from './features/stats';
+import { treeApi } from './features/tree';
 import type { OpenRequest, OpenResult } from './open-types';
 import { cancelJob, forgetFile, rememberFile, runJob, throttle, type ProgressCallback } from './registry';
 
@@ -62,6 +63,7 @@ export const workerApi = {
   ...statsApi,
   ...distributedApi,
   ...shardedApi,
+  ...treeApi,
 };
 
 export type WorkerApi = typeof workerApi;

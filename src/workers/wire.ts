@@ -7,6 +7,7 @@ export type { WorkerApi } from './api';
 export type { ExportRequest, ExportResult } from './features/export';
 export type { LoadDiffRequest } from './features/load-check';
 export type { CompareRequest, NumbersFound, ValuePreview } from './features/stats';
+export type { TreeShapeData } from './features/tree';
 export type {
   OpenSetResult,
   RankFormat,

@@ -1,5 +1,5 @@
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ColumnarIndex } from '../../base/tensor-columns';
+import type { ColumnarIndex, TensorRows } from '../../base/tensor-columns';
 import type { TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
 import {
@@ -11,7 +11,6 @@ import {
   describeVerdict,
 } from '../../core/messages';
 import {
-  buildTreeShape,
   fileVerdict,
   formatBytes,
   formatShape,
@@ -20,10 +19,12 @@ import {
   treeView,
   type CheckpointSummary,
   type FileVerdict,
+  type TreeShape,
 } from '../../core/summary';
 import { FORMAT_LABELS } from '../../formats/labels';
 import { selectActiveFile, useLensStore, type OpenFile } from '../../store/store';
 import { useFilterMatch } from '../../store/selection';
+import { knownTreeShape, loadTreeShape } from '../../store/tree';
 import { ErrorPanel } from '../errors/ErrorPanel';
 import { LoadCheckPanel } from '../diff/LoadCheckPanel';
 import { ExportPanel } from '../export/ExportPanel';
@@ -130,16 +131,38 @@ function filePanels(): FilePanel[] {
   ];
 }
 
-function ParametersPanel({ index, matching, filtered }: PanelContext) {
+/**
+ * The tree's shape of the file's tensors: null while the worker builds it (it does so while the
+ * table is painted, so the table does not wait for the tree).
+ */
+function useTreeShape(fileId: string, tensors: TensorRows): TreeShape | null {
+  const [, setLoaded] = useState<TreeShape | null>(null);
+  const shape = knownTreeShape(tensors) ?? null;
+  useEffect(() => {
+    if (knownTreeShape(tensors)) return;
+    const controller = new AbortController();
+    // A timeout set in an animation frame callback runs after that frame is painted.
+    const frame = requestAnimationFrame(() => {
+      setTimeout(() => loadTreeShape(fileId, tensors, controller.signal).then(setLoaded, () => undefined), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      controller.abort();
+    };
+  }, [fileId, tensors]);
+  return shape;
+}
+
+function ParametersPanel({ file, index, matching, filtered }: PanelContext) {
   const view = useLensStore((state) => state.view);
   // The tree's shape is made once per file (the table makes rows only for the screen); a keystroke only recounts the
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
   // Keyed on the tensors, not the index: a verified CRC makes a new index over the same columns.
   const { tensors } = index;
-  const shape = useMemo(() => buildTreeShape(tensors), [tensors]);
-  const fullTree = useMemo(() => treeView(shape), [shape]);
+  const shape = useTreeShape(file.id, tensors);
+  const fullTree = useMemo(() => shape && treeView(shape), [shape]);
   const tree = useMemo(
-    () => (matching.length === tensors.length ? fullTree : treeView(shape, matching)),
+    () => (shape === null || matching.length === tensors.length ? fullTree : treeView(shape, matching)),
     [tensors, shape, fullTree, matching],
   );
   const counts = useMemo(
@@ -162,10 +185,16 @@ function ParametersPanel({ index, matching, filtered }: PanelContext) {
     <>
       <section className="browser">
         <aside className="panel tree-panel">
-          <ParamTree root={tree} activePrefix={view.treePrefix} selectedTensor={view.selectedTensor} />
+          {tree ? (
+            <ParamTree root={tree} activePrefix={view.treePrefix} selectedTensor={view.selectedTensor} />
+          ) : (
+            <p className="tree-pending" data-testid="tree-pending">
+              Building the tree…
+            </p>
+          )}
         </aside>
         <div className="panel table-panel">
-          <div className="table-caption" data-testid="table-caption">
+          <div className="table-caption" data-testid="table-caption" elementtiming="table-caption">
             {caption}
           </div>
           <TensorTable tensors={tensors} shown={mask} selected={view.selectedTensor} />
@@ -216,7 +245,9 @@ const SummaryCard = memo(function SummaryCard({
           {formatBytes(index.size)} ({index.size.toLocaleString('en-US')} bytes)
         </dd>
         <dt>Parameters</dt>
-        <dd data-testid="param-count">{summary.parameterCount.toLocaleString('en-US')}</dd>
+        <dd data-testid="param-count" elementtiming="param-count">
+          {summary.parameterCount.toLocaleString('en-US')}
+        </dd>
         <dt>Elements</dt>
         <dd>{summary.totalElements.toLocaleString('en-US')}</dd>
         <dt>CRC</dt>

@@ -186,7 +186,10 @@ const TreeItem = memo(function TreeItem({
       >
         {expanded === undefined ? '' : expanded ? '▾' : '▸'}
       </span>
-      <span className="tree-label">{label}</span> <span className="muted">{totals}</span>
+      <span className="tree-label" elementtiming={key === ROOT_KEY ? 'param-tree' : undefined}>
+        {label}
+      </span>{' '}
+      <span className="muted">{totals}</span>
     </li>
   );
 });
