@@ -35,14 +35,23 @@ export interface BinRange {
 }
 
 export function binRange(min: number, max: number, bins: number): BinRange {
-  const lo = min === max ? min - 0.5 : min;
-  const hi = min === max ? max + 0.5 : max;
-  return { lo, hi, bins, scale: bins / (hi - lo) };
+  if (min !== max) return { lo: min, hi: max, bins, scale: bins / (max - min) };
+  // A constant v gets numpy's [v − 0.5, v + 0.5]. From 2^53 on, v ± 0.5 is v itself (numpy then
+  // divides by a zero width): the range widens to the nearest values either side that are not v,
+  // so the constant still lands in the middle bin.
+  let half = 0.5;
+  while (min - half === min || max + half === max) half *= 2;
+  return { lo: min - half, hi: max + half, bins, scale: bins / (2 * half) };
 }
 
+/**
+ * The bin of a finite value. Where the width is so small that its scale overflows (two float64
+ * subnormals), (v − lo) · scale can be 0 · ∞: such a value counts in bin 0, as the WASM kernel's
+ * saturating conversion puts it, rather than in none.
+ */
 export function binOf(range: BinRange, value: number): number {
   const index = Math.floor((value - range.lo) * range.scale);
-  return index >= range.bins ? range.bins - 1 : index < 0 ? 0 : index;
+  return index >= range.bins ? range.bins - 1 : index > 0 ? index : 0;
 }
 
 /** The longest zeros made so far, copied by `zeros`. */
@@ -104,7 +113,7 @@ export class ExactHistogram {
     for (let first = 0; first < total; first += values.length) {
       const count = Math.min(values.length, total - first);
       decodeElements(this.kind, chunk, first, count, values);
-      this.addValues(values, count, kernel !== null);
+      this.addValues(values, count);
     }
   }
 
@@ -113,24 +122,20 @@ export class ExactHistogram {
    * them: a small tensor's values, left by summarizeSmallChunk, are not decoded a second time.
    */
   addDecoded(values: Float64Array, count: number): void {
-    this.addValues(values, count, this.kind === 'f32' && stats32Kernel(this.range.bins) !== null);
+    this.addValues(values, count);
   }
 
-  private addValues(values: Float64Array, count: number, asKernel: boolean): void {
+  /** `binOf` for each finite value, written out (it is the hot loop of small tensors). */
+  private addValues(values: Float64Array, count: number): void {
     const { lo, scale, bins } = this.range;
     const last = bins - 1;
     const counts = this.counts;
-    // A constant tensor so large that v ± 0.5 rounds back to v has an infinite scale, and its
-    // values a NaN bin (0 × ∞): the kernel's saturating conversion puts them in bin 0, the JS
-    // rule drops them (it counted into a Float64Array, which ignores counts[NaN]). Each keeps
-    // its answer, so values the kernel would have binned still count in bin 0.
-    const nanBin = asKernel ? 0 : -1;
     for (let i = 0; i < count; i += 1) {
       const v = values[i] as number;
       if (v - v !== 0) continue; // NaN or ±Inf
       const raw = Math.floor((v - lo) * scale);
-      const index = raw > last ? last : raw < 0 ? 0 : raw === raw ? raw : nanBin;
-      if (index >= 0) counts[index] = (counts[index] as number) + 1;
+      const index = raw > last ? last : raw > 0 ? raw : 0;
+      counts[index] = (counts[index] as number) + 1;
     }
   }
 

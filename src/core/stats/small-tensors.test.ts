@@ -115,16 +115,33 @@ describe('tensors of at most a block read in one piece (summarizeSmallChunk)', (
     });
   }
 
-  it('a float32 constant so large that v ± 0.5 is v counts in bin 0 with the kernel, as before', async () => {
+  it('a constant so large that v ± 0.5 is v lands in the middle bin, with the kernel and without', async () => {
+    for (const [dtype, bytes] of [
+      ['Float32', bytesOf(new Float32Array([1e20, 1e20, 1e20]))],
+      ['Float64', bytesOf(new Float64Array([1e300, 1e300, 1e300]))],
+      ['Float64', bytesOf(new Float64Array([-(2 ** 60), -(2 ** 60), -(2 ** 60)]))],
+    ] as const) {
+      const { index, plaintext } = await openRecords([['t', [3], dtype, bytes]]);
+      const entry = index.tensors[0] as TensorEntry;
+      for (const disabled of [false, true]) {
+        disableStats32Kernel(disabled);
+        const histogram = (await computeTensorStats(plaintext, entry)).histogram;
+        const value = dtype === 'Float32' ? Math.fround(1e20) : (new Float64Array(bytes.buffer)[0] as number);
+        expect(histogram?.lo).toBeLessThan(value);
+        expect(histogram?.hi).toBeGreaterThan(value);
+        expect(histogram?.counts.filter((c) => c !== 0)).toEqual([3]);
+        expect(histogram?.counts[32]).toBe(3);
+      }
+      disableStats32Kernel(false);
+    }
+  });
+
+  it('two float64 subnormals one apart: every value counts, none is lost to a 0 × ∞ bin', async () => {
     const { index, plaintext } = await openRecords([
-      ['t', [3], 'Float32', bytesOf(new Float32Array([1e20, 1e20, 1e20]))],
+      ['t', [4], 'Float64', bytesOf(new Float64Array([0, 0, 5e-324, 5e-324]))],
     ]);
-    const entry = index.tensors[0] as TensorEntry;
-    const withKernel = await computeTensorStats(plaintext, entry);
-    expect(withKernel.histogram?.counts[0]).toBe(3);
-    disableStats32Kernel(true);
-    const withoutKernel = await computeTensorStats(plaintext, entry);
-    expect(withoutKernel.histogram?.counts.every((c) => c === 0)).toBe(true);
+    const histogram = (await computeTensorStats(plaintext, index.tensors[0] as TensorEntry)).histogram;
+    expect(histogram?.counts.reduce((a, b) => a + b, 0)).toBe(4);
   });
 
   it('histogram counts are a packed array of numbers (JSON.stringify writes a holey one slowly)', async () => {
