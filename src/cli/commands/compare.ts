@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { withFile } from '../../base/errors';
+import { LensError, withFile } from '../../base/errors';
+import type { CipherMode } from '../../base/types';
 import { describeTensorProblem, describeUnreadableTensor } from '../../core/messages';
 import {
   compareCheckpoints,
@@ -18,6 +19,7 @@ import { formatShape } from '../../core/summary';
 import { EXIT } from '../args';
 import { openFileSource } from '../files';
 import { printJsonWithList } from '../json-out';
+import { readKeyOptions } from '../key-options';
 import { openInputCheckpoint } from '../open-input';
 import { nameColumnWidth, shown } from '../terminal';
 import type { ArgsOf, CliIo } from '../types';
@@ -43,10 +45,27 @@ async function readRename(argument: string | undefined): Promise<((name: string)
   }
 }
 
-async function openSide(file: string): Promise<OpenedCheckpoint> {
+/** The key options and whether either side has needed them. */
+interface SideKeys {
+  options: { key?: Uint8Array; mode?: CipherMode };
+  used: boolean;
+}
+
+/**
+ * One side, as columns (the comparison makes an entry for one pair at a time). The key is for
+ * whichever side is encrypted: a side opens without it first, and with it only when it says it
+ * needs one, so A and B may be one encrypted and one not.
+ */
+async function openSide(file: string, keys: SideKeys): Promise<OpenedCheckpoint> {
   try {
-    // As columns: the comparison makes an entry for one pair at a time.
-    return await openInputCheckpoint(file, { columns: true });
+    try {
+      return await openInputCheckpoint(file, { columns: true });
+    } catch (error) {
+      if (keys.options.key === undefined || !(error instanceof LensError) || error.code !== 'encrypted-needs-key')
+        throw error;
+      keys.used = true;
+      return await openInputCheckpoint(file, { ...keys.options, columns: true });
+    }
   } catch (error) {
     throw withFile(error, file);
   }
@@ -108,10 +127,15 @@ export async function run({ values, positionals }: ArgsOf<typeof compareDefiniti
   if (!/^\d+$/.test(topText)) return io.usage('--top needs a whole number');
   const rename = await readRename(values['name-map']);
   const include = values.filter !== undefined ? filterPredicate(values.filter) : undefined;
-  const a = await openSide(fileA);
+  const keys: SideKeys = { options: await readKeyOptions(values), used: false };
+  const a = await openSide(fileA, keys);
   // A map that empties a name or sends two names to one is refused before B is opened (core/compare).
   if (rename) refuseBadRenames(tensorRowsOf(a.index), rename, include);
-  const b = await openSide(fileB);
+  const b = await openSide(fileB, keys);
+  if (keys.options.key !== undefined && !keys.used)
+    throw new LensError('usage', {
+      hint: 'a key was given, but neither checkpoint is encrypted: compare them without one',
+    });
   const result = await compareCheckpoints(a, b, { rename, include });
   if (values.json === true) {
     // The pairs (a million for a million tensors) are written a few hundred at a time, last.

@@ -131,4 +131,31 @@ describe('cli compare', () => {
     expect(await main(['compare', XMU], usage.io)).toBe(2);
     expect(await main(['compare', XMU, LAB2, '--sort', 'bogus'], usage.io)).toBe(2);
   });
+
+  it('a key opens whichever side is encrypted; a wrong key, a missing one or an unused one is said so', async () => {
+    const crypto = (name: string): string => fixturePath('crypto', name);
+    const sm4 = ['--key', '0123456789abcdeffedcba9876543210'];
+    const aes = ['--key', '000102030405060708090a0b0c0d0e0f'];
+    const json = async (args: string[]): Promise<{ summary: { paired: number; identical: number } }> => {
+      const { io, out } = capture();
+      expect(await main(['compare', ...args, '--json'], io)).toBe(0);
+      return JSON.parse(out.join('\n')) as { summary: { paired: number; identical: number } };
+    };
+    // The same three parameters, encrypted on one side, on the other, or on both with one key.
+    for (const args of [
+      [crypto('tiny_sm4_cbc.ckpt'), crypto('tiny_plain.ckpt'), ...sm4],
+      [crypto('tiny_plain.ckpt'), crypto('tiny_aes_gcm.ckpt'), ...aes],
+      [crypto('tiny_aes_cbc.ckpt'), crypto('tiny_aes_gcm.ckpt'), ...aes],
+    ])
+      expect((await json(args)).summary).toMatchObject({ paired: 3, identical: 3 });
+    const wrong = capture();
+    expect(await main(['compare', crypto('tiny_plain.ckpt'), crypto('tiny_aes_gcm.ckpt'), ...sm4], wrong.io)).toBe(1);
+    expect(wrong.err.join('\n')).toMatch(/^Wrong key: .*tiny_aes_gcm\.ckpt/);
+    const missing = capture();
+    expect(await main(['compare', crypto('tiny_sm4_cbc.ckpt'), crypto('tiny_plain.ckpt')], missing.io)).toBe(1);
+    expect(missing.err.join('\n')).toMatch(/^This checkpoint is encrypted: .*tiny_sm4_cbc\.ckpt/);
+    const unused = capture();
+    expect(await main(['compare', XMU, LAB2, ...sm4], unused.io)).toBe(2);
+    expect(unused.err.join('\n')).toContain('neither checkpoint is encrypted');
+  });
 });
