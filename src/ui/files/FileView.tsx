@@ -259,7 +259,7 @@ const SummaryCard = memo(function SummaryCard({
           {summary.bytesByDtype.map((row) => (
             <tr key={row.dtype}>
               <th scope="row">{row.dtype}</th>
-              <td>{row.count}</td>
+              <td>{row.count.toLocaleString('en-US')}</td>
               <td>{formatBytes(row.bytes)}</td>
             </tr>
           ))}
