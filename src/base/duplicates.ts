@@ -13,10 +13,14 @@ export const MAX_DUPLICATE_SCAN = POSITION_BITS;
 /** Runs of equal hashes longer than this are matched through a Map, not pairwise. */
 const MAX_COMPARED_RUN = 16;
 
+/** FNV-1a's start and multiplier: a reader of ASCII bytes may hash a name as it reads it. */
+export const NAME_HASH_START = 0x811c9dc5;
+export const NAME_HASH_PRIME = 0x01000193;
+
 /** FNV-1a over the UTF-16 code units. */
 export function hashName(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  let hash = NAME_HASH_START;
+  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), NAME_HASH_PRIME);
   return hash >>> 0;
 }
 

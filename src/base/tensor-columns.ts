@@ -102,8 +102,11 @@ function compact(value: number): number {
  */
 export interface TensorSink {
   readonly length: number;
-  /** Add `tensor` as the next row; returns its position. */
-  push(tensor: TensorEntry): number;
+  /**
+   * Add `tensor` as the next row; returns its position. `nameHash`, when given, is
+   * `hashName(tensor.name)`, made by a reader as it read the name.
+   */
+  push(tensor: TensorEntry, nameHash?: number): number;
   /** Room for `count` tensors in all (a scan that can estimate its count). */
   reserve(count: number): void;
   name(i: number): string;
@@ -319,7 +322,7 @@ export class TensorColumnsBuilder implements TensorSink {
   }
 
   /** Add `tensor` as the next row; returns its position. */
-  push(tensor: TensorEntry): number {
+  push(tensor: TensorEntry, nameHash?: number): number {
     const i = this.count;
     if (i === this.capacity) this.grow();
     this.pendingNames.push(tensor.name);
@@ -330,7 +333,9 @@ export class TensorColumnsBuilder implements TensorSink {
     }
     this.nameEnd += tensor.name.length;
     this.nameEnds[i] = this.nameEnd;
-    this.nameHash[i] = hashName(tensor.name);
+    // A name made by slicing a longer text is read a call per character: a reader that hashed it
+    // as it read its bytes saves that second pass.
+    this.nameHash[i] = nameHash ?? hashName(tensor.name);
     const { dtype, rawDtype, shard, shape, storedDims, kind } = tensor;
     if (dtype !== this.lastDtype || this.lastDtypeId === NONE) {
       this.lastDtype = dtype;

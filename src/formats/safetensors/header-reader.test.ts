@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashName } from '../../base/duplicates';
 import { readHeaderMembers } from './header-reader';
 
 const encoder = new TextEncoder();
@@ -15,7 +16,10 @@ async function membersOf(text: string, chunkBytes: number): Promise<[string, unk
       chunkBytes,
     },
     // A tensor entry's fields are the reader's one object, filled again for the next member.
-    (name, value) => members.push([name, structuredClone(value)]),
+    (name, value, nameHash) => {
+      expect(nameHash).toBe(hashName(name));
+      members.push([name, structuredClone(value)]);
+    },
   );
   return understood && members;
 }

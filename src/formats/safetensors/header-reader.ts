@@ -11,6 +11,7 @@
  * caller parses the whole text with JSON.parse as before (which also words the error).
  */
 import { asciiText } from '../../base/bytes';
+import { NAME_HASH_PRIME, NAME_HASH_START } from '../../base/duplicates';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -68,6 +69,8 @@ class Reader {
   private readonly entry: EntryFields = { dtype: '', shape: [], data_offsets: [] };
   /** `bytes` as text, decoded when a long string is first read. */
   private text: string | undefined;
+  /** `hashName` of the last string `string()` read. */
+  lastHash = 0;
   constructor(
     readonly bytes: Uint8Array,
     /** Whether `bytes` ends where the header ends (then running out is malformed, not "need more"). */
@@ -97,13 +100,17 @@ class Reader {
     const start = this.at + 1;
     let end = start;
     const bytes = this.bytes;
+    // The string's `hashName` as its bytes go by (ASCII bytes are its UTF-16 code units).
+    let hash = NAME_HASH_START;
     for (; ; end += 1) {
       if (end >= bytes.length) throw this.final ? unsupported : needMore;
       const byte = bytes[end] as number;
       if (byte === QUOTE) break;
       // Escapes, control characters and UTF-8 are JSON.parse's to read.
       if (byte === BACKSLASH || byte < 0x20 || byte >= 0x80) throw unsupported;
+      hash = Math.imul(hash ^ byte, NAME_HASH_PRIME);
     }
+    this.lastHash = hash >>> 0;
     this.at = end + 1;
     // Longer strings (most names) are cut from the whole buffer's text, decoded once: making each
     // from its bytes (`String.fromCharCode` over a view) was a sixth of a 100k-name scan. Every
@@ -312,8 +319,11 @@ export interface HeaderChunks {
  */
 export async function readHeaderMembers(
   chunks: HeaderChunks,
-  /** `value` may be the reader's one `EntryFields`, filled again for the next member: copy what is kept. */
-  onMember: (name: string, value: unknown) => void,
+  /**
+   * `value` may be the reader's one `EntryFields`, filled again for the next member: copy what is
+   * kept. `nameHash` is `hashName(name)`.
+   */
+  onMember: (name: string, value: unknown, nameHash: number) => void,
 ): Promise<boolean> {
   let buffer = chunks.first.subarray(0, Math.min(chunks.first.length, chunks.length));
   let consumed = 0;
@@ -335,6 +345,7 @@ export async function readHeaderMembers(
         continue;
       }
       const name = reader.string();
+      const nameHash = reader.lastHash;
       reader.expect(COLON);
       // `__metadata__` is read as it is written (its members' order words its errors).
       const value = (name !== '__metadata__' && reader.tensorEntry()) || reader.value(0);
@@ -349,7 +360,7 @@ export async function readHeaderMembers(
       }
       if (!failure) {
         try {
-          onMember(name, value);
+          onMember(name, value, nameHash);
         } catch (error) {
           failure = { error };
         }

@@ -134,7 +134,7 @@ export async function scanSafetensors(
   };
   let entries = new HeaderEntries(dataStart, dataLength, headerLength, options.columns === true);
   const read = entries;
-  if (!(await readHeaderMembers(chunks, (name, value) => read.add(name, value)))) {
+  if (!(await readHeaderMembers(chunks, (name, value, nameHash) => read.add(name, value, nameHash)))) {
     // Not the JSON every writer produces (or not JSON): JSON.parse reads it, or words the error.
     entries = new HeaderEntries(dataStart, dataLength, headerLength, options.columns === true);
     const headerBytes =
@@ -211,7 +211,8 @@ class HeaderEntries {
     this.tensors = tensorSink({ columns }, Math.min(MAX_TENSOR_ENTRIES, Math.ceil(headerLength / 80)));
   }
 
-  add(name: string, value: unknown): void {
+  /** `nameHash`: `hashName(name)`, when the reader made it. */
+  add(name: string, value: unknown, nameHash?: number): void {
     if (name === '__metadata__') {
       readMetadata(value, this.metadata);
       return;
@@ -229,7 +230,7 @@ class HeaderEntries {
       this.lastBegin = begin;
       this.lastEnd = end;
     }
-    tensors.push(tensor);
+    tensors.push(tensor, nameHash);
   }
 
   /** A name met again (in another piece, or read member by member) keeps its first position and takes the last value. */
