@@ -73,20 +73,25 @@ export interface TensorRows {
   withProblems(): readonly number[];
   /** Tensor i as one object (made on demand by the columns). */
   entry(i: number): TensorEntry;
-  /**
-   * How many leading UTF-16 units the names of tensors a and b share. The columns compare inside
-   * their one flat string of names: a name made by `name(i)` is a slice of it, whose characters
-   * V8 reads one call at a time (a tree of 100k names spent most of its build there).
-   */
-  sharedPrefix(a: number, b: number): number;
 }
 
-/** How many leading UTF-16 units `a` and `b` share. */
-export function sharedPrefixOf(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
-  let common = 0;
-  while (common < limit && a.charCodeAt(common) === b.charCodeAt(common)) common += 1;
-  return common;
+/**
+ * Every name in one string and where each ends: the columns' own (nothing is copied), or the
+ * names of other rows joined. Readers that walk the names character by character (the tree)
+ * read this flat string instead of a slice per name.
+ */
+export function nameTextOf(rows: TensorRows): { text: string; ends: Uint32Array } {
+  if (rows instanceof TensorColumns) return { text: rows.data.names, ends: rows.data.nameEnds };
+  const ends = new Uint32Array(rows.length);
+  const names: string[] = [];
+  let end = 0;
+  for (let i = 0; i < rows.length; i += 1) {
+    const name = rows.name(i);
+    names.push(name);
+    end += name.length;
+    ends[i] = end;
+  }
+  return { text: names.join(''), ends };
 }
 
 /** A whole number from a Float64Array as a small integer where it fits (stored in the object, not boxed). */
@@ -538,16 +543,6 @@ export class TensorColumns implements TensorRows {
     return this.data.names.slice(this.nameStart(i), this.data.nameEnds[i]);
   }
 
-  sharedPrefix(a: number, b: number): number {
-    const { names, nameEnds } = this.data;
-    const startA = this.nameStart(a);
-    const startB = this.nameStart(b);
-    const limit = Math.min((nameEnds[a] as number) - startA, (nameEnds[b] as number) - startB);
-    let common = 0;
-    while (common < limit && names.charCodeAt(startA + common) === names.charCodeAt(startB + common)) common += 1;
-    return common;
-  }
-
   /** Two names compared by UTF-16 code units (as `<` compares strings), without making either. */
   compareNames(a: number, b: number): number {
     const { names, nameEnds } = this.data;
@@ -741,9 +736,6 @@ class EntryRows implements TensorRows {
   entry(i: number): TensorEntry {
     return this.at(i);
   }
-  sharedPrefix(a: number, b: number): number {
-    return sharedPrefixOf(this.at(a).name, this.at(b).name);
-  }
 }
 
 /** Some of another list's rows, by their positions there (a filter's matches). */
@@ -795,9 +787,6 @@ class PickedRows implements TensorRows {
   }
   entry(i: number): TensorEntry {
     return this.rows.entry(this.at(i));
-  }
-  sharedPrefix(a: number, b: number): number {
-    return this.rows.sharedPrefix(this.at(a), this.at(b));
   }
 }
 

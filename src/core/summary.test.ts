@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TensorColumnsBuilder, type TensorRows } from '../base/tensor-columns';
 import type { TensorEntry } from '../base/types';
 import { buildTree, buildTreeShape, numel, treeView, type TreeNode } from './summary';
 
@@ -65,6 +66,24 @@ function referenceTree(tensors: readonly TensorEntry[], indices: readonly number
   return plain(root);
 }
 
+/** The same tensors held as columns (the page's and the worker's way). */
+function asColumns(tensors: readonly TensorEntry[]): TensorRows {
+  const builder = new TensorColumnsBuilder(tensors.length);
+  for (const tensor of tensors) builder.push(tensor);
+  return builder.build();
+}
+
+/** A small random generator (mulberry32), for names that repeat and collide. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function plainTree(node: TreeNode): unknown {
   return {
     label: node.label,
@@ -129,8 +148,43 @@ describe('parameter tree', () => {
     ].map((name) => entry(name));
     const all = names.map((_, i) => i);
     expect(plainTree(buildTree(names))).toEqual(referenceTree(names, all));
+    expect(plainTree(buildTree(asColumns(names)))).toEqual(referenceTree(names, all));
     const deep = [entry(Array.from({ length: 200 }, (_, i) => `p${i}`).join('.')), entry('p0.p1.q')];
     expect(plainTree(buildTree(deep))).toEqual(referenceTree(deep, [0, 1]));
+  });
+
+  it('as columns, the same tree: the file-order case, and random names over few letters (repeats, empty parts, many branches)', () => {
+    expect(plainTree(buildTree(asColumns(tensors)))).toEqual(referenceTree(tensors, all));
+    const next = random(7);
+    const pick = (items: string): string => items[Math.floor(next() * items.length)] as string;
+    for (const [count, letters] of [
+      [300, 'ab.'],
+      [2000, 'abc.'],
+      [3000, 'abcdefghij0123456789.é名'],
+    ] as const) {
+      const names = Array.from({ length: count }, () =>
+        entry(Array.from({ length: 1 + Math.floor(next() * 12) }, () => pick(letters)).join('')),
+      );
+      const indices = names.map((_, i) => i);
+      const expected = referenceTree(names, indices);
+      expect(plainTree(buildTree(names))).toEqual(expected);
+      expect(plainTree(buildTree(asColumns(names)))).toEqual(expected);
+    }
+  });
+
+  it('finds each branch among thousands under one parent (the table grows), and names without dots cost no search of the rest', () => {
+    const wide = Array.from({ length: 5000 }, (_, i) => entry(`m.b${(i * 7919) % 4999}.w`));
+    expect(plainTree(buildTree(asColumns(wide)))).toEqual(
+      referenceTree(
+        wide,
+        wide.map((_, i) => i),
+      ),
+    );
+    // 20,000 names without a dot, then one with: a search per name to the end would be ~10^9 steps.
+    const flat = [...Array.from({ length: 20_000 }, (_, i) => entry(`w${i}`)), entry('a.b')];
+    const tree = buildTree(asColumns(flat));
+    expect(tree.children.length).toBe(20_001);
+    expect(tree.children.at(-1)?.children.map((node) => node.path)).toEqual(['a.b']);
   });
 
   it('reuses one shape for many views', () => {

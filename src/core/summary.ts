@@ -1,5 +1,5 @@
 import { isNoteProblem } from '../base/problems';
-import { rowsOf, tensorRowsOf, type TensorRows } from '../base/tensor-columns';
+import { nameTextOf, rowsOf, tensorRowsOf, type TensorRows } from '../base/tensor-columns';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
 import { elementCount } from '../base/dtypes';
 import type { IntegrityReport } from '../integrity/verify';
@@ -168,6 +168,10 @@ export interface TreeShape {
 
 export function buildTreeShape(list: Tensors): TreeShape {
   const tensors = rowsOf(list);
+  // Names are read inside one flat string (a slice per name is read a call per character), and
+  // branches are found in one open-addressing table keyed by (parent, label) over that string:
+  // no string and no Map is made per name or per branch.
+  const { text, ends } = nameTextOf(tensors);
   // The node columns, grown together: one capacity check a node, and plain typed-array stores.
   let capacity = 1024;
   let parent = new Int32Array(capacity);
@@ -178,13 +182,12 @@ export function buildTreeShape(list: Tensors): TreeShape {
   let firstChild = new Int32Array(capacity);
   let lastChild = new Int32Array(capacity);
   let nextSibling = new Int32Array(capacity);
+  let labelHash = new Int32Array(capacity);
   const grown = (column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
     const bigger = new Int32Array(capacity);
     bigger.set(column);
     return bigger;
   };
-  // Branch lookups by label, only while building; leaves (never looked up) get no map.
-  const branches: (Map<string, number> | undefined)[] = [];
   const leafOf = new Int32Array(tensors.length);
   const bytesOf = new Float64Array(tensors.length);
   const elementsOf = new Float64Array(tensors.length);
@@ -202,6 +205,7 @@ export function buildTreeShape(list: Tensors): TreeShape {
       firstChild = grown(firstChild);
       lastChild = grown(lastChild);
       nextSibling = grown(nextSibling);
+      labelHash = grown(labelHash);
     }
     parent[id] = from;
     tensorOf[id] = leaf ? tensor : -1;
@@ -219,33 +223,76 @@ export function buildTreeShape(list: Tensors): TreeShape {
     }
     return id;
   };
+  // Branches by (parent, label): slots hold node id + 1 (0: empty), at most half full. Leaves are
+  // never looked up and never enter it.
+  let slots = new Int32Array(1024);
+  let branchCount = 0;
+  const slotOf = (hash: number): number => Math.imul(hash, 0x9e3779b1) >>> 0;
+  const insert = (id: number): void => {
+    const mask = slots.length - 1;
+    let at = slotOf(labelHash[id] as number) & mask;
+    while (slots[at] !== 0) at = (at + 1) & mask;
+    slots[at] = id + 1;
+  };
+  // The first dot at or after `from`, if it is before `end`, else -1. `indexOf` cannot stop at
+  // `end`: the dot it finds past a name is kept for the names after it (whose searches start later),
+  // so names without dots do not search the rest of the text each.
+  let dotSearchedFrom = 0;
+  let dotFound = text.indexOf('.');
+  const dotFrom = (from: number, end: number): number => {
+    if (from < dotSearchedFrom || (dotFound >= 0 && dotFound < from)) {
+      dotFound = text.indexOf('.', from);
+      dotSearchedFrom = from;
+    }
+    return dotFound >= 0 && dotFound < end ? dotFound : -1;
+  };
   add(-1, -1, 0, 0, false);
   // Names in a file mostly share their branches with the name before: those are reused without a lookup.
   // previousPath[d]: the branch at depth d of the previous name (0: the root); previousDots[d]: the dot ending it.
   let previousPath = new Int32Array(64);
   let previousDots = new Int32Array(64);
   let previousDepth = 0;
+  let nameStart = 0;
   for (let t = 0; t < tensors.length; t += 1) {
-    const name = tensors.name(t);
+    const nameEnd = ends[t] as number;
     bytesOf[t] = tensors.bytes(t);
     elementsOf[t] = numelAt(tensors, t);
-    const common = t === 0 ? 0 : tensors.sharedPrefix(t - 1, t);
+    // The prefix this name shares with the one before (both in `text`).
+    let common = 0;
+    if (t > 0) {
+      const before = t === 1 ? 0 : (ends[t - 2] as number);
+      const limit = Math.min(nameEnd - nameStart, nameStart - before);
+      while (common < limit && text.charCodeAt(nameStart + common) === text.charCodeAt(before + common)) common += 1;
+    }
     // Branches whose whole path (up to and including its dot) both names share.
     let depth = 0;
     while (depth < previousDepth && (previousDots[depth] as number) < common) depth += 1;
     let node = previousPath[depth] as number;
     let start = depth === 0 ? 0 : (previousDots[depth - 1] as number) + 1;
-    for (let dot = name.indexOf('.', start); dot >= 0; dot = name.indexOf('.', start)) {
-      const part = name.slice(start, dot);
-      let map = branches[node];
-      if (!map) {
-        map = new Map();
-        branches[node] = map;
+    for (let dot = dotFrom(nameStart + start, nameEnd) - nameStart; dot >= 0;) {
+      // The label [start, dot) under `node`: its hash (FNV-1a with the parent), then the table.
+      let hash = Math.imul(0x811c9dc5 ^ node, 0x01000193);
+      for (let k = nameStart + start; k < nameStart + dot; k += 1)
+        hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193);
+      const mask = slots.length - 1;
+      let at = slotOf(hash) & mask;
+      let child = -1;
+      for (let slot = slots[at] as number; slot !== 0; slot = slots[at] as number) {
+        const id = slot - 1;
+        if (labelHash[id] === hash && parent[id] === node && sameLabel(id, start, dot)) {
+          child = id;
+          break;
+        }
+        at = (at + 1) & mask;
       }
-      let child = map.get(part);
-      if (child === undefined) {
+      if (child < 0) {
         child = add(node, t, start, dot, false);
-        map.set(part, child);
+        labelHash[child] = hash;
+        branchCount += 1;
+        if (branchCount * 2 > slots.length) {
+          slots = new Int32Array(slots.length * 2);
+          for (let id = 1; id < nodes; id += 1) if (tensorOf[id] === -1) insert(id);
+        } else slots[at] = child + 1;
       }
       node = child;
       if (depth + 1 >= previousPath.length) {
@@ -260,10 +307,26 @@ export function buildTreeShape(list: Tensors): TreeShape {
       depth += 1;
       previousPath[depth] = node;
       start = dot + 1;
+      const next = dotFrom(nameStart + start, nameEnd);
+      dot = next < 0 ? -1 : next - nameStart;
     }
     previousDepth = depth;
-    leafOf[t] = add(node, t, start, name.length, true);
+    leafOf[t] = add(node, t, start, nameEnd - nameStart, true);
+    nameStart = nameEnd;
   }
+
+  /** Whether branch `id`'s label is the current name's [start, dot). */
+  function sameLabel(id: number, start: number, dot: number): boolean {
+    const from = labelStart[id] as number;
+    const length = (labelEnd[id] as number) - from;
+    if (length !== dot - start) return false;
+    const owner = labelTensor[id] as number;
+    const base = (owner === 0 ? 0 : (ends[owner - 1] as number)) + from;
+    const here = nameStart + start;
+    for (let k = 0; k < length; k += 1) if (text.charCodeAt(base + k) !== text.charCodeAt(here + k)) return false;
+    return true;
+  }
+
   // Views of the first `nodes` values (copying them cost more than the room they leave).
   return {
     tensors,

@@ -1,6 +1,6 @@
 /** Test-only: a list of tensors held by position answers every accessor as the entries do. */
 import { expect } from 'vitest';
-import { sharedPrefixOf, type TensorRows } from '../base/tensor-columns';
+import type { TensorRows } from '../base/tensor-columns';
 import type { TensorEntry } from '../base/types';
 
 export function expectRowsMatch(rows: TensorRows, entries: readonly TensorEntry[]): void {
@@ -16,11 +16,6 @@ export function expectRowsMatch(rows: TensorRows, entries: readonly TensorEntry[
     expect(rows.value(i)).toEqual(entry.value);
     expect(rows.problems(i)).toEqual(entry.problems);
     expect(rows.entry(i)).toEqual(entry);
-    // Each name against its neighbour and against the first: the prefix the strings share.
-    for (const other of [i - 1, 0]) {
-      const otherName = entries[other]?.name;
-      if (otherName !== undefined) expect(rows.sharedPrefix(i, other)).toBe(sharedPrefixOf(entry.name, otherName));
-    }
   });
   expect(rows.withProblems()).toEqual(entries.flatMap((entry, i) => (entry.problems ? [i] : [])));
 }
