@@ -12,12 +12,17 @@ import { installTransferHandlers } from './transfer';
  * seal on a pool of workers — the browser's analogue of MindSpore's max_process_num. The
  * integrity check's CRC windows are hashed here too (poolWindowCrc).
  *
- * WebCrypto modes (AES with 16- or 32-byte keys) stay on the calling thread: Chromium runs the
- * cipher on its own threads anyway, and the 64 MiB buffers its `subtle.decrypt`/`encrypt` return
- * are freed only when the worker holding them collects garbage — detaching them does not free
- * them. A pool member that does nothing but call WebCrypto allocates no JavaScript objects, so
- * it never collects: an AES-GCM open or export of 1 GiB piled up 1.2–2.4 GiB there (measured,
- * Chromium 150), against 450–510 MiB on the calling thread at the same speed.
+ * WebCrypto modes (AES with 16- or 32-byte keys) stay on the calling thread, for memory. The
+ * 64 MiB buffers its `subtle.decrypt`/`encrypt` return were freed only when the worker holding
+ * them collected garbage: a pool member that does nothing but call WebCrypto never collects, and
+ * an AES-GCM open or export of 1 GiB piled up 1.2–2.4 GiB there (measured, Chromium 150), against
+ * 450–510 MiB on the calling thread. With released buffers freed at once (io/release.ts), a pool
+ * member decrypting AES-GCM is now bounded, and faster: Chromium 156 runs the cipher inside the
+ * call, on the calling thread (the bench worker's profile: 1.3 s of a 2.1 s open inside
+ * `subtle.decrypt`), and the next block's ciphertext read waits for that thread. On a member the
+ * open ran at 559 MiB/s against 428–465 here, but peaked at 303 MiB (the member's input, the
+ * cipher's copy and its output, beside the next block read here) against ~215 MiB: over the
+ * 256 MiB the L issue allows, so not kept (docs/performance.md).
  */
 const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
