@@ -28,9 +28,9 @@ function fits(data: TreeShapeData, tensors: TensorRows): boolean {
 }
 
 /**
- * The tree shape of an open file's tensors. The worker builds it while the page paints the
- * table (workers/features/tree.ts); it is made here instead when the worker cannot answer or
- * its shape does not fit these tensors.
+ * The tree shape of an open file's tensors. The worker builds it when asked (the page asks once
+ * it has painted the table; workers/features/tree.ts); it is made here instead when the worker
+ * cannot answer or its shape does not fit these tensors.
  */
 export async function loadTreeShape(fileId: string, tensors: TensorRows, signal: AbortSignal): Promise<TreeShape> {
   const known = shapes.get(tensors);
