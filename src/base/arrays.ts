@@ -7,7 +7,7 @@ export function pushAll<T>(target: T[], items: Iterable<T>): void {
 }
 
 /** A typed array twice as long (or `least`), holding what `array` held. */
-export function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, least = 0): T {
+export function grown<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(array: T, least = 0): T {
   const next = new (array.constructor as new (length: number) => T)(Math.max(least, array.length * 2));
   next.set(array);
   return next;

@@ -1,3 +1,5 @@
+import { grown } from '../base/arrays';
+import { NAME_HASH_PRIME, NAME_HASH_START } from '../base/duplicates';
 import { isNoteProblem } from '../base/problems';
 import { nameTextOf, rowsOf, tensorRowsOf, type TensorRows } from '../base/tensor-columns';
 import type { CheckpointIndex, FileProblemCode, TensorEntry, TensorProblemCode } from '../base/types';
@@ -183,11 +185,6 @@ export function buildTreeShape(list: Tensors): TreeShape {
   let lastChild = new Int32Array(capacity);
   let nextSibling = new Int32Array(capacity);
   let labelHash = new Int32Array(capacity);
-  const grown = (column: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-    const bigger = new Int32Array(capacity);
-    bigger.set(column);
-    return bigger;
-  };
   const leafOf = new Int32Array(tensors.length);
   const bytesOf = new Float64Array(tensors.length);
   const elementsOf = new Float64Array(tensors.length);
@@ -271,9 +268,9 @@ export function buildTreeShape(list: Tensors): TreeShape {
     let start = depth === 0 ? 0 : (previousDots[depth - 1] as number) + 1;
     for (let dot = dotFrom(nameStart + start, nameEnd) - nameStart; dot >= 0;) {
       // The label [start, dot) under `node`: its hash (FNV-1a with the parent), then the table.
-      let hash = Math.imul(0x811c9dc5 ^ node, 0x01000193);
+      let hash = Math.imul(NAME_HASH_START ^ node, NAME_HASH_PRIME);
       for (let k = nameStart + start; k < nameStart + dot; k += 1)
-        hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193);
+        hash = Math.imul(hash ^ text.charCodeAt(k), NAME_HASH_PRIME);
       const mask = slots.length - 1;
       let at = slotOf(hash) & mask;
       let child = -1;
