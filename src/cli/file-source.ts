@@ -75,6 +75,7 @@ export function openFileCount(): number {
 
 export class FileSource implements ByteSource {
   readonly size: number;
+  readonly freshReads = true;
   private handle: FileHandle | null;
   private opening: Promise<FileHandle> | null = null;
   private inFlight = 0;

@@ -347,6 +347,7 @@ const BEHIND_MARGIN_BYTES = 1024 * 1024;
 
 export class DecryptedSource implements ByteSource {
   readonly size: number;
+  readonly freshReads = true;
   private readonly cache = new Map<number, Uint8Array>();
   private cachedBytes = 0;
   private readonly inflight = new Map<number, Promise<Uint8Array>>();

@@ -13,6 +13,12 @@ export interface ByteSource {
    * view streaming an export) may hand them out again. Optional; callers that keep bytes don't call it.
    */
   recycle?(bytes: Uint8Array): void;
+  /**
+   * Every read returns bytes in a buffer made for that read alone, which the caller may write
+   * into (a cast export converts in place). Unset: a read may be a view of memory the source or
+   * someone else keeps (MemorySource, a lent buffer).
+   */
+  readonly freshReads?: boolean;
 }
 
 /** A source that can hand out a Blob of a range without reading it (BlobSource). */
@@ -46,6 +52,7 @@ export function checkRange(size: number, offset: number, length: number): number
 /** `File`/`Blob` slices: the browser path, and in Node the blob from `fs.openAsBlob`. */
 export class BlobSource implements ByteSource {
   readonly size: number;
+  readonly freshReads = true;
   constructor(private readonly blob: Blob) {
     this.size = blob.size;
   }

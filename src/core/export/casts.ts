@@ -339,9 +339,15 @@ function halfOfSlowElement(bits: number, stats: CastStats): number {
   return half;
 }
 
-function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
+function convertFloats(
+  from: string,
+  to: string,
+  input: Uint8Array,
+  stats: CastStats,
+  allocate?: (length: number) => Uint8Array,
+): Uint8Array {
   if (from === 'Float32' && to === 'Float16') {
-    return cast16Kernel()?.convert(input, stats) ?? convertFloat32ToHalf(input, stats);
+    return cast16Kernel()?.convert(input, stats, allocate) ?? convertFloat32ToHalf(input, stats);
   }
   if (from === 'Float32' && to === 'BFloat16') return convertFloat32To16(to, input, stats);
   const values = decodeFloats(from, input);
@@ -441,8 +447,18 @@ function convertInts(from: string, to: string, input: Uint8Array, stats: CastSta
 
 /**
  * Convert a whole number of elements from one dtype to another of the same family, adding what
- * happened to `stats`. The caller checked the pair with `isAllowedCast`.
+ * happened to `stats`. The caller checked the pair with `isAllowedCast`. `allocate`, when given,
+ * supplies the result's memory where the conversion can use it (the float32 → float16 kernel);
+ * the result is a new array otherwise.
  */
-export function convertElements(from: string, to: string, input: Uint8Array, stats: CastStats): Uint8Array {
-  return castFamily(from) === 'float' ? convertFloats(from, to, input, stats) : convertInts(from, to, input, stats);
+export function convertElements(
+  from: string,
+  to: string,
+  input: Uint8Array,
+  stats: CastStats,
+  allocate?: (length: number) => Uint8Array,
+): Uint8Array {
+  return castFamily(from) === 'float'
+    ? convertFloats(from, to, input, stats, allocate)
+    : convertInts(from, to, input, stats);
 }

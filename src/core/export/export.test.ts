@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keepable } from '../../base/bytes';
 import { bfloat16ToNumber, float16ToNumber } from '../../base/decode';
 import { isLensError, type LensError } from '../../base/errors';
 import type { TensorEntry } from '../../base/types';
@@ -42,7 +43,8 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 async function drain(job: ExportJob): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of exportChunks(job)) chunks.push(chunk);
+  // A chunk is lent until the next is asked for (cast windows are reused): keep a copy.
+  for await (const chunk of exportChunks(job)) chunks.push(chunk.slice());
   return new Uint8Array(Buffer.concat(chunks));
 }
 
@@ -547,6 +549,41 @@ describe('streaming and zero-copy', () => {
       largest = Math.max(largest, chunk.length);
     expect(largest).toBeLessThanOrEqual(65536);
     expect(last).toBe(job.size);
+  });
+
+  it('float32 → float16 windows are converted into a few reused (lent) buffers, with the bytes of one-window casts', async () => {
+    const floats = (count: number, seed: number): Uint8Array => {
+      const values = new Float32Array(count);
+      for (let i = 0; i < count; i += 1) values[i] = Math.sin(i * seed) * 10 ** ((i % 9) - 6);
+      values[7] = 1e6; // overflows float16: the kernel's exact path
+      return new Uint8Array(values.buffer);
+    };
+    const file = Buffer.concat([
+      encodeRecord('a.weight', [40_000], 'Float32', floats(40_000, 3)),
+      encodeRecord('b.weight', [30_001], 'Float32', floats(30_001, 7)),
+      encodeRecord('c.weight', [3], 'Float32', floats(3, 11)),
+    ]);
+    const opened = await openCheckpoint(new BlobSource(new Blob([file])));
+    const plan = planExport(opened.index, { casts: [{ from: 'Float32', to: 'Float16' }] });
+    const oneWindow = await buildExport(opened, plan);
+    const expected = await drain(oneWindow);
+    const windowed = await buildExport(opened, plan, { windowBytes: 4096 });
+    const buffers = new Set<ArrayBufferLike>();
+    const kept: Uint8Array[] = [];
+    let castChunks = 0;
+    for await (const chunk of exportChunks(windowed)) {
+      if (keepable(chunk) !== chunk) {
+        castChunks += 1;
+        buffers.add(chunk.buffer);
+      }
+      kept.push(keepable(chunk));
+    }
+    expect(Buffer.concat(kept).equals(Buffer.from(expected))).toBe(true);
+    expect(castChunks).toBeGreaterThan(30);
+    // Four pooled windows, and each tensor's last, shorter one.
+    expect(buffers.size).toBeLessThanOrEqual(4 + 3);
+    expect(windowed.castReport()).toEqual(oneWindow.castReport());
+    expect(windowed.castReport()[0]?.overflowToInfinity).toBe(1);
   });
 
   it('cancels between windows', async () => {

@@ -1,5 +1,5 @@
 import { pushAll } from '../../base/arrays';
-import { keepable } from '../../base/bytes';
+import { BufferPool, keepable } from '../../base/bytes';
 import { compareCodePoints } from '../../base/code-points';
 import { LensError } from '../../base/errors';
 import {
@@ -32,6 +32,7 @@ import {
 import type { OpenedCheckpoint } from '../open';
 import { Crc32Stream } from '../../integrity/crc';
 import { isSliceable, type ByteSource, type SliceableSource } from '../../io/byte-source';
+import { releaseBuffer } from '../../io/release';
 import { loadCast16Kernel } from './cast-kernel';
 import { castElementBytes, convertElements, emptyCastStats, type CastStats } from './casts';
 import { encodeAppendValue, type ExportPlan, type PlannedTensor } from './plan';
@@ -122,10 +123,26 @@ async function readExactly(source: ByteSource, offset: number, length: number, s
 }
 
 /**
- * A cast tensor as a generated part: source windows of whole elements are read (the next one
- * while converting the current), converted, and trimmed to the requested range.
+ * Output windows of the casts of one export, handed out again: each cast part has at most one
+ * chunk out (lent until its consumer asks for the next), and readParts makes the first chunk of
+ * GENERATED_AHEAD (2) parts ahead, so four are enough.
  */
-function castPart(content: OutputPart[], from: string, to: string, stats: CastStats, windowBytes: number): OutputPart {
+const CAST_POOL_BUFFERS = 4;
+
+/**
+ * A cast tensor as a generated part: source windows of whole elements are read (the next one
+ * while converting the current), converted into a window from `pool` (lent: taken back when the
+ * consumer asks for the next chunk), and trimmed to the requested range. A window read for this
+ * alone (`freshReads`) is freed as soon as it is converted.
+ */
+function castPart(
+  content: OutputPart[],
+  from: string,
+  to: string,
+  stats: CastStats,
+  windowBytes: number,
+  pool: BufferPool,
+): OutputPart {
   const inSize = castElementBytes(from) as number;
   const outSize = castElementBytes(to) as number;
   const elements = totalLength(content) / inSize;
@@ -140,6 +157,8 @@ function castPart(content: OutputPart[], from: string, to: string, stats: CastSt
       const last = Math.ceil(end / outSize);
       // One stored range (the usual case): read the source directly, without joining into a copy.
       const single = content.length === 1 && content[0]?.kind === 'copy' ? content[0] : null;
+      const freshReads = single?.source.freshReads === true;
+      const allocate = (length: number): Uint8Array => pool.take(length);
       const read = (from: number): Promise<Uint8Array> => {
         const begin = from * inSize;
         const stop = Math.min(last, from + windowElements) * inSize;
@@ -157,9 +176,12 @@ function castPart(content: OutputPart[], from: string, to: string, stats: CastSt
         const key = `${at}:${next}`;
         const windowStats = counted.has(key) ? emptyCastStats() : stats;
         counted.add(key);
-        const output = convertElements(from, to, input, windowStats);
+        const output = convertElements(from, to, input, windowStats, allocate);
+        if (freshReads && output.buffer !== input.buffer) releaseBuffer(input.buffer);
         const windowStart = at * outSize;
         yield output.subarray(Math.max(0, start - windowStart), Math.min(output.length, end - windowStart));
+        // The consumer asked for the next chunk: it is done with this one.
+        pool.give(output);
         at = next;
       }
     },
@@ -260,6 +282,7 @@ function tensorContents(
   windowBytes: number,
 ): OutputPart[][] {
   const sourceEntry = sourceEntries(opened.index);
+  const castWindows = new BufferPool(CAST_POOL_BUFFERS);
   const contentFor = (tensor: PlannedTensor): OutputPart[] => {
     if (tensor.appended) return [bytesPart(encodeAppendValue(tensor.name, tensor.appended).bytes)];
     const entry = sourceEntry(tensor);
@@ -269,7 +292,7 @@ function tensorContents(
     if (!tensor.cast) return content;
     const stats: CastReportEntry = { name: tensor.name, ...tensor.cast, ...emptyCastStats() };
     report.push(stats);
-    return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes)];
+    return [castPart(content, tensor.cast.from, tensor.cast.to, stats, windowBytes, castWindows)];
   };
   return plan.tensors.map(contentFor);
 }

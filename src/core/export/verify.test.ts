@@ -25,7 +25,8 @@ async function written(options: ExportOptions = {}): Promise<{ bytes: Uint8Array
   const opened = await openRecords(records());
   const job = await buildExport(opened, planExport(opened.index, options));
   const chunks: Uint8Array[] = [];
-  for await (const chunk of exportChunks(job)) chunks.push(chunk);
+  // A chunk is lent until the next is asked for (cast windows are reused): keep a copy.
+  for await (const chunk of exportChunks(job)) chunks.push(chunk.slice());
   return { bytes: new Uint8Array(Buffer.concat(chunks)), job };
 }
 
