@@ -3,6 +3,7 @@ import type { CipherMode } from '../base/types';
 import { decryptBlock, forgetCachedKey, type DecryptUnit } from '../crypto/decrypted-source';
 import { sealOneBlock, type SealedBlock } from '../crypto/encrypt';
 import { crc32Of } from '../integrity/crc';
+import { releaseBuffer } from '../io/release';
 import { installTransferHandlers } from './transfer';
 
 /** One member of the decrypt pool: blocks in, plaintext out (transferred, not copied); export blocks sealed; CRCs of windows. */
@@ -18,8 +19,11 @@ const decryptWorkerApi = {
     // travels with its buffer, no 64 MiB copy.
     return Comlink.transfer({ header, ciphertext }, [ciphertext.buffer as ArrayBuffer]);
   },
-  crc32(bytes: Uint8Array): Promise<number> {
-    return crc32Of(bytes);
+  async crc32(bytes: Uint8Array): Promise<number> {
+    const crc = await crc32Of(bytes);
+    // The window was transferred here for this alone: freed now, not at this worker's next GC.
+    releaseBuffer(bytes.buffer);
+    return crc;
   },
   forget(): void {
     forgetCachedKey();
