@@ -5,11 +5,66 @@ import { openCheckpoint } from '../core/open';
 import { encodeCrcTrailer } from '../base/crc-trailer';
 import { MemorySource, type ByteSource } from '../io/byte-source';
 import { fixtureBytes, fixtureSource } from '../test/fixtures';
-import { crc32Combine, crc32Of, crc32OfRange, type WindowCrc } from './crc';
+import { crc32Combine, crc32Of, crc32OfRange, Crc32Stream, type WindowCrc } from './crc';
 import { verifyIntegrity } from './verify';
 
 const LENET = ['real', 'nsu-huawei-2022__LeNet5_5_step.ckpt'] as const;
 const LSTM = ['real', 'competition__lstm_crf_20_63.ckpt'] as const;
+
+/** x^(8·exponent) modulo the (unreflected) CRC-32 polynomial, by square-and-multiply in GF(2)[x]. */
+function zPower(exponent: number): bigint {
+  const P = 0x104c11db7n;
+  const mulMod = (a: bigint, b: bigint): bigint => {
+    let product = 0n;
+    for (let bit = 0n; b >> bit > 0n; bit += 1n) if ((b >> bit) & 1n) product ^= a << bit;
+    for (let bit = 63n; bit >= 32n; bit -= 1n) if ((product >> bit) & 1n) product ^= P << (bit - 32n);
+    return product;
+  };
+  let result = 1n;
+  let base = 0x100n; // x^8
+  for (let e = exponent; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = mulMod(result, base);
+    base = mulMod(base, base);
+  }
+  return result;
+}
+
+describe('the CRC-32 kernel (XOR reduction, then tables)', () => {
+  it('reduces by a true multiple of the polynomial: z^3006 + z^2866 + z^2215 + 1 ≡ 0', () => {
+    expect(zPower(3006) ^ zPower(2866) ^ zPower(2215) ^ 1n).toBe(0n);
+    // And a neighbour is not (the check can fail).
+    expect(zPower(3006) ^ zPower(2866) ^ zPower(2214) ^ 1n).not.toBe(0n);
+  });
+
+  it('matches zlib for every tail length, around the reduction threshold and chunk size, from any CRC', async () => {
+    let seed = 12345;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const data = new Uint8Array(3 * (1 << 20) + 777);
+    for (let i = 0; i < data.length; i += 1) data[i] = random() >>> 24;
+    const copy = data.slice();
+    const lengths = [
+      ...Array.from({ length: 40 }, (_, i) => i),
+      ...Array.from({ length: 40 }, (_, i) => 8172 + i),
+      ...Array.from({ length: 33 }, (_, i) => 3006 + 4096 + i),
+      (1 << 20) - 1,
+      1 << 20,
+      (1 << 20) + 1,
+      2 * (1 << 20) + 3021,
+      data.length,
+    ];
+    for (const length of lengths) {
+      const piece = data.subarray(data.length - length);
+      expect(await crc32Of(piece), `length ${length}`).toBe(zlibCrc32(piece));
+      // From a running CRC (the kernel folds it into the chunk's first bytes).
+      const head = data.subarray(0, random() % 5000);
+      const stream = await Crc32Stream.create();
+      stream.update(head);
+      stream.update(piece);
+      expect(stream.finish(), `length ${length} after ${head.length}`).toBe(zlibCrc32(piece, zlibCrc32(head)));
+    }
+    expect(Buffer.from(data).equals(Buffer.from(copy))).toBe(true);
+  });
+});
 
 describe('crc32Combine (zlib crc32_combine)', () => {
   it('gives the CRC of a concatenation from its pieces, on a real checkpoint cut anywhere', async () => {

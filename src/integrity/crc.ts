@@ -1,7 +1,7 @@
 /**
  * CRC-32 (zlib: reflected 0xEDB88320, init/xorout 0xFFFFFFFF) as MindSpore computes it for
- * `crc_check` (ckpt-format.md §5), streamed through the slicing-by-16 WASM kernel
- * (src/wasm/crc32.ts, compiled by scripts/build-wasm.mjs). The kernel is stateless between calls
+ * `crc_check` (ckpt-format.md §5), streamed through the WASM kernel (src/wasm/crc32.ts, compiled
+ * by scripts/build-wasm.mjs: a reduction by XOR alone, then slicing-by-16 tables for the rest). The kernel is stateless between calls
  * (the running CRC is passed in and out), so any number of streams can run interleaved.
  */
 import { internalError } from '../base/errors';

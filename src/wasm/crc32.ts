@@ -1,9 +1,31 @@
-// CRC-32 (zlib: reflected polynomial 0xEDB88320), slicing-by-16, AssemblyScript compiled to WASM by
-// scripts/build-wasm.mjs. WASM has no carry-less multiply, so tables it is: 16 lookups per 16 bytes,
-// only four of which wait for the running CRC (hash-wasm uses slicing-by-8).
-// No GC (`--runtime stub`); the JS wrapper (src/integrity/crc.ts) copies ≤ 1 MiB chunks in.
+// CRC-32 (zlib: reflected polynomial 0xEDB88320), AssemblyScript compiled to WASM by
+// scripts/build-wasm.mjs. WASM has no carry-less multiply, so the bulk of each chunk is first
+// reduced by XOR alone, then the few KiB left go through slicing-by-16 tables.
+//
+// The reduction (the idea of Sam Russell's "Chorba", arXiv 2412.16398, worked out here for
+// whole bytes): with z = x^8, the CRC polynomial P divides Q = z^3006 + z^2866 + z^2215 + 1 (found
+// by a meet-in-the-middle search over x^(8i) mod P; src/integrity/crc.test.ts checks it). A
+// message is a polynomial in z whose coefficients are its bytes, the first byte the highest; as
+// z^3006 ≡ z^2866 + z^2215 + 1 (mod P), the byte at position s moves, without changing the CRC,
+// onto the bytes 140, 791 and 3006 positions later. Going forward through the chunk, every byte
+// but the last ~3 KiB is moved that way: byte s becomes m[s] ^ c[s−140] ^ c[s−791] ^ c[s−3006]
+// (c the bytes already moved, zero before the chunk), eight bytes per step, since every distance
+// is ≥ 8. What remains, the tail, has the chunk's CRC (started from zero once the incoming CRC is
+// XORed into the first four bytes). Measured in Node, copying in included: 0.26 s per GiB for
+// slicing-by-16 alone, 0.10 s with the reduction; 16-byte SIMD steps were no faster (the loop is
+// bound by memory, not by instructions), so the kernel needs no SIMD.
+//
+// No GC (`--runtime stub`); the JS wrapper (src/integrity/crc.ts) copies ≤ 1 MiB chunks in. The
+// chunk is reduced in place: the I/O area is scratch.
 
 const CHUNK: i32 = 1 << 20;
+const D1: usize = 140;
+const D2: usize = 791;
+const D3: usize = 3006;
+/** Zeros before the I/O area: the "bytes before the chunk" the first steps read. */
+const PREFIX: usize = 3008;
+/** Chunks shorter than this go through the tables alone. */
+const REDUCE_MIN: i32 = 8192;
 
 // 16 × 256 u32 at a static address (a constant base for every table load).
 const tables: usize = memory.data(16 * 1024, 64);
@@ -24,7 +46,8 @@ export function init(): usize {
       store<u32>(tables + (k << 10) + ((<usize>n) << 2), c);
     }
   }
-  io = heap.alloc(<usize>CHUNK);
+  // Fresh memory is zero, and nothing writes before `io`: the prefix stays zero.
+  io = heap.alloc(PREFIX + <usize>CHUNK) + PREFIX;
   return io;
 }
 
@@ -32,11 +55,38 @@ export function chunkBytes(): i32 {
   return CHUNK;
 }
 
-/** The CRC-32 `crc` continued over the first `length` bytes of the I/O area. */
+/** The CRC-32 `crc` continued over the first `length` bytes of the I/O area (which it may overwrite). */
 export function update(crc: u32, length: i32): u32 {
-  let c = ~crc;
-  let p = io;
+  if (length < REDUCE_MIN) return ~tableUpdate(~crc, io, io + <usize>length);
+  // The incoming CRC, as the first four bytes' XOR: the rest then starts from zero.
+  store<u32>(io, load<u32>(io) ^ ~crc);
   const end = io + <usize>length;
+  // Bytes before `tail` are moved forward; the tail is left with the CRC of the whole.
+  const tail = io + ((<usize>(length - <i32>D3)) & ~(<usize>15));
+  let p = io;
+  for (; p + 32 <= tail; p += 32) {
+    // Four independent steps: each reads only bytes ≥ 140 back, finished in earlier iterations.
+    store<u64>(p, load<u64>(p) ^ load<u64>(p - D1) ^ load<u64>(p - D2) ^ load<u64>(p - D3));
+    store<u64>(p, load<u64>(p, 8) ^ load<u64>(p - D1, 8) ^ load<u64>(p - D2, 8) ^ load<u64>(p - D3, 8), 8);
+    store<u64>(p, load<u64>(p, 16) ^ load<u64>(p - D1, 16) ^ load<u64>(p - D2, 16) ^ load<u64>(p - D3, 16), 16);
+    store<u64>(p, load<u64>(p, 24) ^ load<u64>(p - D1, 24) ^ load<u64>(p - D2, 24) ^ load<u64>(p - D3, 24), 24);
+  }
+  for (; p < tail; p += 8) {
+    store<u64>(p, load<u64>(p) ^ load<u64>(p - D1) ^ load<u64>(p - D2) ^ load<u64>(p - D3));
+  }
+  // The tail takes what the moved bytes send it, and sends nothing on.
+  for (let q = tail; q < end; q += 1) {
+    let v = load<u8>(q);
+    if (q - D1 < tail) v ^= load<u8>(q - D1);
+    if (q - D2 < tail) v ^= load<u8>(q - D2);
+    if (q - D3 < tail) v ^= load<u8>(q - D3);
+    store<u8>(q, v);
+  }
+  return ~tableUpdate(0, tail, end);
+}
+
+/** The raw CRC register `c` continued over [p, end) with slicing-by-16. */
+function tableUpdate(c: u32, p: usize, end: usize): u32 {
   while (p + 16 <= end) {
     // Bytes 4…15 do not depend on the running CRC: byte loads give their table indices without
     // shifts and masks, and their lookups come first so they overlap the previous block's chain;
@@ -67,5 +117,5 @@ export function update(crc: u32, length: i32): u32 {
     c = load<u32>(tables + ((<usize>((c ^ (<u32>load<u8>(p))) & 255)) << 2), 0) ^ (c >>> 8);
     p += 1;
   }
-  return ~c;
+  return c;
 }
