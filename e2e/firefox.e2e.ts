@@ -4,6 +4,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { encryptBytes } from '../src/crypto/encrypt';
+import { encodeRecord } from '../src/formats/ckpt/write';
 import { FIXTURES } from './harness';
 
 /**
@@ -15,6 +16,7 @@ const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const SM4_KEY = '0123456789abcdeffedcba9876543210';
 /** vectors.json keys.k24: bytes 20..37, an AES-192 key. */
 const AES_192_KEY = '202122232425262728292a2b2c2d2e2f3031323334353637';
+const AES_128_KEY = '000102030405060708090a0b0c0d0e0f';
 
 let browser: Browser;
 let page: Page;
@@ -93,7 +95,7 @@ async function decrypt(key: string, mode: string): Promise<void> {
 }
 
 describe('Firefox ESR over WebDriver BiDi', () => {
-  it('sample, real .ckpt, SM4 and 24-byte-key AES-GCM files, a filter and a Download export', async () => {
+  it('sample, real .ckpt, SM4, 24-byte-key and large-block AES-GCM files, a filter and a Download export', async () => {
     await launchFirefox();
     await click('[data-testid="try-sample"]');
     await expect.poll(() => text('param-count')).toBe('20');
@@ -117,6 +119,22 @@ describe('Firefox ESR over WebDriver BiDi', () => {
     await expect.poll(() => text('summary')).toContain('encrypted AES-GCM');
     expect(await text('param-count')).toBe('3');
     expect(await text('tensor-table-body')).toContain('global_step');
+
+    // A 16-byte key and blocks of 700 kB: WebCrypto's AES-CTR and GCM decrypt them in pieces.
+    const large = path.join(work, 'large_aes_gcm.ckpt');
+    const weights = new Uint8Array(Float32Array.from({ length: 400_000 }, (_, i) => Math.cos(i)).buffer);
+    const records = Buffer.concat([
+      encodeRecord('a.weight', [400_000], 'Float32', weights),
+      encodeRecord('b.weight', [400_000], 'Float32', weights),
+    ]);
+    writeFileSync(
+      large,
+      await encryptBytes(records, { mode: 'AES-GCM', key: Buffer.from(AES_128_KEY, 'hex'), blockBytes: 700_000 }),
+    );
+    await pick(large);
+    await decrypt(AES_128_KEY, 'AES-GCM');
+    await expect.poll(() => text('param-count')).toBe('2');
+    expect(await text('tensor-table-body')).toContain('b.weight');
 
     // Back on the real checkpoint's tab: filter, then export the match as a download.
     await pick(path.join(FIXTURES, 'real/XMU_AI_ISP__checkpoint_lenet-1_1875.ckpt'));

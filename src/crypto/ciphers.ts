@@ -8,6 +8,7 @@ import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
 import { releaseBuffer } from '../io/release';
 import { counterBlock, SoftAes, softGcmDecrypt, softGcmEncrypt } from './aes-soft';
+import { GCM_PIECE_BYTES, gcmDecryptInPieces, gcmEncryptInPieces } from './gcm-pieces';
 import { addPkcs7Padding, CIPHER_BLOCK_BYTES, pkcs7PadLength, type RawBlockCipher } from './raw-cipher';
 
 export const KEY_LENGTHS: Readonly<Record<CipherMode, readonly number[]>> = {
@@ -20,10 +21,14 @@ export interface FrameCipher {
   readonly mode: CipherMode;
   /**
    * AES-GCM, 12-byte nonce, 16-byte tag, no AAD. null when the tag does not verify. With
-   * `consume`, the caller hands the ciphertext's buffer over: it is freed as soon as it is read.
+   * `consume`, the caller hands the ciphertext's buffer over: it is freed as soon as it is read,
+   * or the plaintext is written over it.
    */
   gcmDecrypt(nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, consume?: boolean): Promise<Uint8Array | null>;
-  /** The ciphertext is a view of a new buffer; `consume` as for gcmDecrypt, for the plaintext. */
+  /**
+   * The ciphertext is a view of a new buffer, or with `consume` (the caller hands the plaintext's
+   * buffer over) perhaps of the plaintext's own, written over.
+   */
   gcmEncrypt(
     nonce: Uint8Array,
     plaintext: Uint8Array,
@@ -98,11 +103,16 @@ function rawCbcDecrypt(
   return pad === 0 ? null : plain.subarray(0, plain.length - pad);
 }
 
+/** Blocks from this size on are decrypted in pieces (gcm-pieces.ts); smaller ones in one call. */
+const GCM_PIECES_MIN_BYTES = 2 * GCM_PIECE_BYTES;
+
 class WebCryptoAes implements FrameCipher {
   private readonly keys = new Map<string, Promise<CryptoKey>>();
   constructor(
     readonly mode: CipherMode,
     private readonly rawKey: Uint8Array,
+    /** Tests: decrypt every GCM block in pieces of this size. */
+    private readonly gcmPieceBytes?: number,
   ) {}
 
   private key(algorithm: 'AES-GCM' | 'AES-CBC' | 'AES-CTR'): Promise<CryptoKey> {
@@ -120,6 +130,11 @@ class WebCryptoAes implements FrameCipher {
     tag: Uint8Array,
     consume = false,
   ): Promise<Uint8Array | null> {
+    const pieceBytes = this.gcmPieceBytes ?? GCM_PIECE_BYTES;
+    if (ciphertext.length >= (this.gcmPieceBytes === undefined ? GCM_PIECES_MIN_BYTES : 1)) {
+      const keys = { gcm: await this.key('AES-GCM'), ctr: await this.key('AES-CTR') };
+      return gcmDecryptInPieces(subtle(), keys, nonce, ciphertext, tag, consume, pieceBytes);
+    }
     const key = await this.key('AES-GCM');
     try {
       const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
@@ -139,6 +154,11 @@ class WebCryptoAes implements FrameCipher {
     plaintext: Uint8Array,
     consume = false,
   ): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }> {
+    if (plaintext.length >= (this.gcmPieceBytes === undefined ? GCM_PIECES_MIN_BYTES : 1)) {
+      const keys = { gcm: await this.key('AES-GCM'), ctr: await this.key('AES-CTR') };
+      const pieceBytes = this.gcmPieceBytes ?? GCM_PIECE_BYTES;
+      return gcmEncryptInPieces(subtle(), keys, nonce, plaintext, consume, pieceBytes);
+    }
     const key = await this.key('AES-GCM');
     const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
     const input = buffered(plaintext);
@@ -240,6 +260,8 @@ class Sm4Cbc implements FrameCipher {
 export interface CipherChoice {
   /** Force the software AES path even where WebCrypto would do (tests, benchmarks). */
   forceSoftwareAes?: boolean;
+  /** Decrypt every AES-GCM block with WebCrypto in pieces of this many bytes (tests). */
+  gcmPieceBytes?: number;
 }
 
 /** The cipher for one key; checks the key length for the mode first. */
@@ -254,7 +276,7 @@ export async function createFrameCipher(
     return new Sm4Cbc(await Sm4.create(key));
   }
   if (key.length === 24 || choice.forceSoftwareAes) return new SoftwareAes(mode, key);
-  return new WebCryptoAes(mode, key.slice());
+  return new WebCryptoAes(mode, key.slice(), choice.gcmPieceBytes);
 }
 
 export { counterBlock };

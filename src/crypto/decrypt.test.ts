@@ -364,6 +364,25 @@ describe('a wrong key is told from a damaged block by trying block 0 first', () 
     expect(describeError(error.code, error.details).detail).toMatch(/key is right: block 1 decrypted/);
   });
 
+  it('AES-GCM decrypted in pieces (as blocks of 512 KiB and more are): the same plaintext and the same verdicts', async () => {
+    const key = hexToBytes('000102030405060708090a0b0c0d0e0f');
+    const plaintext = mod251(10 * 1000 - 7);
+    const file = await encryptBytes(plaintext, { mode: 'AES-GCM', key, blockBytes: 1000 });
+    const starts = Array.from((await readFrameTable(new MemorySource(file))).offsets);
+    const inPieces = (raw: Uint8Array) => createFrameCipher('AES-GCM', raw, { gcmPieceBytes: 48 });
+    const open = async (bytes: Uint8Array, raw: Uint8Array) =>
+      openDecryptedSource(new MemorySource(bytes), raw, { cipher: await inPieces(raw) });
+    expect(hex(await readAll(await open(file, key)))).toBe(hex(plaintext));
+    const wrong = key.map((byte) => byte ^ 0x5a);
+    const wrongKey = await lensError(open(file, wrong));
+    expect(wrongKey.code).toBe('crypto-wrong-key');
+    expect(wrongKey.details.blocksTried).toEqual([0, 1, 9]);
+    const block0 = await lensError(open(damage(file, starts, 0), key));
+    expect(block0.details).toMatchObject({ block: 0, keyBlock: 1 });
+    const later = await lensError(open(damage(file, starts, 6), key).then(readAll));
+    expect(later.details).toMatchObject({ block: 6, keyBlock: 0 });
+  });
+
   it('AES-GCM: blocks 0 and 1 damaged, the last one proves the key', async () => {
     const { file, starts } = await multiBlockFile('AES-GCM', 10);
     const bytes = damage(damage(file, starts, 0), starts, 1);

@@ -323,9 +323,10 @@ export interface DecryptedSourceOptions {
   /** Units decrypted ahead of a sequential reader. */
   readAhead?: number;
   /**
-   * Whole-block (GCM) units decrypting at once, here or in the pool; default 1. Each one holds about
-   * three block-sized buffers inside WebCrypto (input copy, output, result), so one at a time
-   * with the next block's read overlapping it keeps a 64 MiB-block file near 256 MiB.
+   * Whole-block (GCM) units decrypting at once, here or in the pool; default 1. A WebCrypto block
+   * decrypts in pieces over its own ciphertext (gcm-pieces.ts), so one at a time, with the next
+   * block's read overlapping it, holds about two blocks: a 1 GiB open peaked 39–95 MiB above the
+   * page (bench, 2026-12-08).
    */
   decryptConcurrency?: number;
   /** Segment size for cuttable modes (tests shrink it). */

@@ -116,8 +116,8 @@ function checkBlockBytes(blockBytes: number): void {
 }
 
 /**
- * Seals one block elsewhere — a pool worker, so that the thread reading the next block is not
- * held for the ~120 ms Chromium's `subtle.encrypt` of 64 MiB keeps its caller busy. It is given
+ * Seals one block elsewhere — a pool worker, for the modes whose cipher keeps the thread busy
+ * (SM4 in WASM, software AES-192), so that the thread reading the next block goes on. It is given
  * the block's buffer (and the block's fresh IV, chosen here).
  */
 export type BlockSealer = (plaintext: Uint8Array, iv: Uint8Array) => Promise<SealedBlock>;

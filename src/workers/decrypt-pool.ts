@@ -12,17 +12,14 @@ import { installTransferHandlers } from './transfer';
  * seal on a pool of workers — the browser's analogue of MindSpore's max_process_num. The
  * integrity check's CRC windows are hashed here too (poolWindowCrc).
  *
- * WebCrypto modes (AES with 16- or 32-byte keys) stay on the calling thread, for memory. The
- * 64 MiB buffers its `subtle.decrypt`/`encrypt` return were freed only when the worker holding
- * them collected garbage: a pool member that does nothing but call WebCrypto never collects, and
- * an AES-GCM open or export of 1 GiB piled up 1.2–2.4 GiB there (measured, Chromium 150), against
- * 450–510 MiB on the calling thread. With released buffers freed at once (io/release.ts), a pool
- * member decrypting AES-GCM is now bounded, and faster: Chromium 156 runs the cipher inside the
- * call, on the calling thread (the bench worker's profile: 1.3 s of a 2.1 s open inside
- * `subtle.decrypt`), and the next block's ciphertext read waits for that thread. On a member the
- * open ran at 559 MiB/s against 428–465 here, but peaked at 303 MiB (the member's input, the
- * cipher's copy and its output, beside the next block read here) against ~215 MiB: over the
- * 256 MiB the L issue allows, so not kept (docs/performance.md).
+ * WebCrypto modes (AES with 16- or 32-byte keys) stay on the calling thread. Chromium 156 runs the
+ * cipher inside the call, on the calling thread, so a 64 MiB block in one `subtle.decrypt` held
+ * the thread (and the next block's read, which arrives on it) for ~85 ms, with three 64 MiB
+ * buffers inside the call. Large AES-GCM blocks now go through WebCrypto in 256 KiB pieces over
+ * their own buffer (crypto/gcm-pieces.ts): the read goes on between pieces, and nothing
+ * block-sized is allocated. Decrypting on a pool member instead was faster than one call here
+ * (559 against 428–465 MiB/s) but peaked at 303 MiB; the pieces here run at 674–707 MiB/s
+ * and peak below 100 MiB (docs/performance.md).
  */
 const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
@@ -117,10 +114,10 @@ export function sealerFor(mode: CipherMode, key: Uint8Array): BlockSealer | unde
 
 /**
  * buildExport's `encryptionInFlight` to go with `sealerFor`: two blocks on pool members (CPU-bound
- * modes, so both cores work); one for WebCrypto, whose `subtle.encrypt` of a 64 MiB block holds
- * about three times that inside Chromium while it runs (a copy of the input, the output, then
- * the output's ArrayBuffer): two at a time peaked at 321 MiB above the page for a 1 GiB AES-GCM
- * export, one at 257 MiB, at the same speed (bench exportStream, Chromium 150, 2 runs each).
+ * modes, so both cores work); one for WebCrypto, which runs on this thread (two at a time, when
+ * a block was one `subtle.encrypt` holding three copies of itself, peaked at 321 MiB above the
+ * page for a 1 GiB AES-GCM export and one at 257 MiB, at the same speed; in pieces, one at a
+ * time peaks at 109–124 MiB).
  */
 export function sealingInFlight(mode: CipherMode, key: Uint8Array): number {
   return needsPool(mode, key.length) ? 2 : 1;
@@ -156,7 +153,8 @@ export function decryptionFor(key: Uint8Array | undefined) {
   } => {
     if (key && needsPool(mode, key.length))
       return { decryptor: poolDecryptor(mode, key), readAhead: POOL_SIZE, decryptConcurrency: POOL_SIZE };
-    // Whole 64 MiB blocks: one decrypted ahead of the reader, the next one's ciphertext read meanwhile.
+    // Whole 64 MiB blocks: one decrypted ahead of the reader (in pieces, over its own ciphertext),
+    // the next one's ciphertext read meanwhile.
     if (mode === 'AES-GCM') return { readAhead: 1 };
     return { readAhead: 2 };
   };
