@@ -13,7 +13,7 @@ export const MAX_DUPLICATE_SCAN = POSITION_BITS;
 /** Runs of equal hashes longer than this are matched through a Map, not pairwise. */
 const MAX_COMPARED_RUN = 16;
 
-/** FNV-1a's start and multiplier: a reader of ASCII bytes may hash a name as it reads it. */
+/** FNV-1a's start and multiplier (every FNV-1a hash here; a reader of ASCII bytes may hash a name as it reads it). */
 export const NAME_HASH_START = 0x811c9dc5;
 export const NAME_HASH_PRIME = 0x01000193;
 

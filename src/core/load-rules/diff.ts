@@ -9,6 +9,7 @@
  * raise, and `errors` lists all of them in the order MindSpore would meet them.
  */
 import { elementCount, sameShape } from '../../base/dtypes';
+import { NAME_HASH_PRIME, NAME_HASH_START } from '../../base/duplicates';
 import type { NetworkParam } from '../../formats/manifest/types';
 import type { NameMap } from '../name-map/name-map';
 import { suggestFixes, type Suggestion } from './suggest';
@@ -252,8 +253,9 @@ function buildDict(params: CheckpointParams, nameMap: NameMap | null | undefined
 const SUFFIX_CHARS = 8;
 
 function tailHash(text: string, chars: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = text.length - chars; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = NAME_HASH_START;
+  for (let i = text.length - chars; i < text.length; i += 1)
+    hash = Math.imul(hash ^ text.charCodeAt(i), NAME_HASH_PRIME);
   return hash >>> 0;
 }
 

@@ -7,6 +7,7 @@
  * tests share one step budget across all names (RegexBudget). Constructs that need backtracking
  * (backreferences, lookaround, word boundaries) are rejected with a clear error.
  */
+import { NAME_HASH_PRIME, NAME_HASH_START } from '../../base/duplicates';
 import { LensError } from '../../base/errors';
 import {
   MAX_FILTER_DEPTH,
@@ -820,8 +821,8 @@ class LazyDfa {
   /** The state whose kernel is in `kernel` (found, or added — clearing a full cache first). */
   private stateOfKernel(): number {
     const { kernel, kernelLength: length, pool, table } = this;
-    let hash = 0x811c9dc5 ^ length;
-    for (let i = 0; i < length; i += 1) hash = Math.imul(hash ^ kernel[i]!, 0x01000193);
+    let hash = NAME_HASH_START ^ length;
+    for (let i = 0; i < length; i += 1) hash = Math.imul(hash ^ kernel[i]!, NAME_HASH_PRIME);
     const mask = table.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = table[slot]!;
