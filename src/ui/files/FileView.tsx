@@ -1,4 +1,5 @@
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { serializeError, type SerializedLensError } from '../../base/errors';
 import type { ColumnarIndex, TensorRows } from '../../base/tensor-columns';
 import type { TensorEntry } from '../../base/types';
 import type { IntegrityReport } from '../../integrity/verify';
@@ -133,18 +134,28 @@ function filePanels(): FilePanel[] {
 
 /**
  * The tree's shape of the file's tensors, asked of the worker once the table's first frame is
- * painted (the table does not wait for the tree); null until it arrives.
+ * painted (the table does not wait for the tree); null until it arrives, with the error instead
+ * if it could not be made.
  */
-function useTreeShape(fileId: string, tensors: TensorRows): TreeShape | null {
+function useTreeShape(
+  fileId: string,
+  tensors: TensorRows,
+): { shape: TreeShape | null; failure: SerializedLensError | null } {
   const [, setLoaded] = useState<TreeShape | null>(null);
+  const [failed, setFailed] = useState<{ tensors: TensorRows; error: SerializedLensError } | null>(null);
   const shape = knownTreeShape(tensors) ?? null;
   useEffect(() => {
     if (knownTreeShape(tensors)) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = (): void => {
+      loadTreeShape(fileId, tensors, controller.signal).then(setLoaded, (error: unknown) => {
+        if (!controller.signal.aborted) setFailed({ tensors, error: serializeError(error) });
+      });
+    };
     // A timeout set in an animation frame callback runs after that frame is painted.
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => loadTreeShape(fileId, tensors, controller.signal).then(setLoaded, () => undefined), 0);
+      timer = setTimeout(load, 0);
     });
     return () => {
       cancelAnimationFrame(frame);
@@ -152,7 +163,7 @@ function useTreeShape(fileId: string, tensors: TensorRows): TreeShape | null {
       controller.abort();
     };
   }, [fileId, tensors]);
-  return shape;
+  return { shape, failure: failed?.tensors === tensors ? failed.error : null };
 }
 
 function ParametersPanel({ file, index, matching, filtered }: PanelContext) {
@@ -161,7 +172,7 @@ function ParametersPanel({ file, index, matching, filtered }: PanelContext) {
   // tree (nodes are made when opened) and masks the already-sorted rows: a few ms at 100k.
   // Keyed on the tensors, not the index: a verified CRC makes a new index over the same columns.
   const { tensors } = index;
-  const shape = useTreeShape(file.id, tensors);
+  const { shape, failure: treeFailure } = useTreeShape(file.id, tensors);
   const fullTree = useMemo(() => shape && treeView(shape), [shape]);
   const tree = useMemo(
     () => (shape === null || matching.length === tensors.length ? fullTree : treeView(shape, matching)),
@@ -189,6 +200,8 @@ function ParametersPanel({ file, index, matching, filtered }: PanelContext) {
         <aside className="panel tree-panel">
           {tree ? (
             <ParamTree root={tree} activePrefix={view.treePrefix} selectedTensor={view.selectedTensor} />
+          ) : treeFailure ? (
+            <ErrorPanel error={treeFailure} fileName={file.name} />
           ) : (
             <p className="tree-pending" data-testid="tree-pending">
               Building the tree…
