@@ -339,13 +339,10 @@ function halfOfSlowElement(bits: number, stats: CastStats): number {
   return half;
 }
 
-function convertFloats(
-  from: string,
-  to: string,
-  input: Uint8Array,
-  stats: CastStats,
-  allocate?: (length: number) => Uint8Array,
-): Uint8Array {
+/** Memory for a conversion's result, `length` bytes (a pooled window). */
+type Allocate = (length: number) => Uint8Array;
+
+function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats, allocate?: Allocate): Uint8Array {
   if (from === 'Float32' && to === 'Float16') {
     return cast16Kernel()?.convert(input, stats, allocate) ?? convertFloat32ToHalf(input, stats);
   }
@@ -451,13 +448,7 @@ function convertInts(from: string, to: string, input: Uint8Array, stats: CastSta
  * supplies the result's memory where the conversion can use it (the float32 → float16 kernel);
  * the result is a new array otherwise.
  */
-export function convertElements(
-  from: string,
-  to: string,
-  input: Uint8Array,
-  stats: CastStats,
-  allocate?: (length: number) => Uint8Array,
-): Uint8Array {
+export function convertElements(from: string, to: string, input: Uint8Array, stats: CastStats, allocate?: Allocate) {
   return castFamily(from) === 'float'
     ? convertFloats(from, to, input, stats, allocate)
     : convertInts(from, to, input, stats);
