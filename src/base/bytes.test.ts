@@ -28,6 +28,17 @@ describe('BufferPool and keepable', () => {
     expect(pool.take(10).buffer).not.toBe(b.buffer);
   });
 
+  it('when full, keeps the larger buffers: small chunks do not push out window-sized ones', () => {
+    const pool = new BufferPool(2);
+    const [large, small, tiny] = [pool.take(1000), pool.take(100), pool.take(10)];
+    pool.give(small);
+    pool.give(tiny);
+    pool.give(large);
+    expect(pool.take(900).buffer).toBe(large.buffer);
+    expect(pool.take(80).buffer).toBe(small.buffer);
+    expect(pool.take(10).buffer).not.toBe(tiny.buffer);
+  });
+
   it('keepable copies lent bytes and passes others through', () => {
     const lentBytes = new BufferPool(1).take(4);
     lentBytes.set([1, 2, 3, 4]);

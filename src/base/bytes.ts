@@ -42,11 +42,22 @@ export class BufferPool {
     return new Uint8Array(buffer, 0, length);
   }
 
-  /** Takes back a buffer from `take` (anything else is ignored). */
+  /**
+   * Takes back a buffer from `take` (anything else is ignored). When full, it keeps the larger
+   * buffers: a run of small chunks (the last windows of tensors) must not push out the
+   * window-sized ones that every other chunk reuses.
+   */
   give(bytes: Uint8Array): void {
     const buffer = bytes.buffer;
     if (!(buffer instanceof ArrayBuffer) || !lent.has(buffer) || this.free.includes(buffer)) return;
-    if (buffer.byteLength === 0 || this.free.length >= this.maxBuffers) return;
+    if (buffer.byteLength === 0) return;
+    if (this.free.length >= this.maxBuffers) {
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i += 1)
+        if (this.free[i]!.byteLength < this.free[smallest]!.byteLength) smallest = i;
+      if (this.maxBuffers === 0 || this.free[smallest]!.byteLength >= buffer.byteLength) return;
+      this.free.splice(smallest, 1);
+    }
     this.free.push(buffer);
   }
 }
