@@ -383,6 +383,26 @@ async function main(): Promise<void> {
     // ---- integrity and crypto (issue 3) ----
     const key = Array.from(cryptoInputs.key16);
     const mibps = (m: { bytes: number; ms: number }): number => m.bytes / MiB / (m.ms / 1000);
+    /**
+     * A streaming row measured in turn with the raw read of the same file (raw, row, raw, row…),
+     * the median of each: its ratio and its CPU beyond the raw read then compare runs made under
+     * the same conditions. Against the one raw read at the start of a full run, the cast row's
+     * extra CPU came out 0.3–0.7 CPU-s per GiB higher than in a run of its own.
+     */
+    const alternatedWithRawRead = async (
+      times: number,
+      row: () => Promise<Measured>,
+    ): Promise<{ row: Measured; raw: Measured; note: string }> => {
+      const raws: Measured[] = [];
+      const runs: Measured[] = [];
+      for (let i = 0; i < times; i += 1) {
+        raws.push(await measure(page, profile, 'rawRead', 3));
+        runs.push(await row());
+      }
+      const raw = medianOf(raws);
+      const note = `median of ${times}, each after a raw read of the same file (median ${mibps(raw).toFixed(0)} MiB/s, ${(raw.cpuMs / 1000 / (raw.bytes / GiB)).toFixed(2)} CPU-s per GiB)`;
+      return { row: medianOf(runs), raw, note };
+    };
     // The baselines of the crypto, export and numbers rows, measured once, by the first of them that runs.
     const rawCryptoBaseline = once(async () => {
       await measure(page, profile, 'rawRead', 3);
@@ -408,18 +428,19 @@ async function main(): Promise<void> {
       return run;
     });
     if (wantPart('crypto', 'crc')) {
-      const rawCrypto = await rawCryptoBaseline();
-      const crc = await best(3, () => measure(page, profile, 'crcVerify', 3));
+      await rawCryptoBaseline();
+      const { row: crc, raw, note } = await alternatedWithRawRead(3, () => measure(page, profile, 'crcVerify', 3));
       rows.push({
         metric: 'CRC verify (.ckpt crc_num trailer)',
         value: mibps(crc),
         unit: 'MiB/s',
-        ratio: mibps(crc) / mibps(rawCrypto),
+        ratio: mibps(crc) / mibps(raw),
         baseline: 'raw read MiB/s',
         target: '≥ 0.9×',
-        pass: mibps(crc) / mibps(rawCrypto) >= 0.9,
+        pass: mibps(crc) / mibps(raw) >= 0.9,
         ...usage(crc),
-        ...extraCpu(crc, rawCrypto, 0.4),
+        ...extraCpu(crc, raw, 0.4),
+        note,
       });
       const zlibMiBps = pythonZlibMiBps(cryptoInputs.crcCkpt);
       if (zlibMiBps !== null) {
@@ -530,18 +551,23 @@ async function main(): Promise<void> {
       }
     }
     if (wantPart('export', 'cast')) {
-      const rawCrypto = await rawCryptoBaseline();
-      const cast = await best(2, () => measure(page, profile, 'exportStream', 3, { cast: 'Float16' }));
+      await rawCryptoBaseline();
+      const {
+        row: cast,
+        raw,
+        note,
+      } = await alternatedWithRawRead(3, () => measure(page, profile, 'exportStream', 3, { cast: 'Float16' }));
       rows.push({
         metric: 'export .ckpt with cast Float32→Float16 (streamed)',
         value: mibps(cast),
         unit: 'MiB/s of source',
-        ratio: mibps(cast) / mibps(rawCrypto),
+        ratio: mibps(cast) / mibps(raw),
         baseline: 'raw read MiB/s',
         target: '≥ 0.7×',
-        pass: mibps(cast) / mibps(rawCrypto) >= 0.7,
+        pass: mibps(cast) / mibps(raw) >= 0.7,
         ...usage(cast),
-        ...extraCpu(cast, rawCrypto, 1.0),
+        ...extraCpu(cast, raw, 1.0),
+        note,
       });
     }
     if (wantPart('export', 'gcm')) {
@@ -589,18 +615,19 @@ async function main(): Promise<void> {
 
     // ---- numbers (issue 8) ----
     if (wantPart('numbers', 'stats')) {
-      const rawCrypto = await rawCryptoBaseline();
-      const stats = await best(2, () => measure(page, profile, 'statsAll', 3));
+      await rawCryptoBaseline();
+      const { row: stats, raw, note } = await alternatedWithRawRead(3, () => measure(page, profile, 'statsAll', 3));
       rows.push({
         metric: `stats of every tensor (${cryptoMiB} MiB Float32)`,
         value: mibps(stats),
         unit: 'MiB/s',
-        ratio: mibps(stats) / mibps(rawCrypto),
+        ratio: mibps(stats) / mibps(raw),
         baseline: 'raw read MiB/s',
         target: '≥ 0.7×',
-        pass: mibps(stats) / mibps(rawCrypto) >= 0.7,
+        pass: mibps(stats) / mibps(raw) >= 0.7,
         ...usage(stats),
-        ...extraCpu(stats, rawCrypto, 0.8),
+        ...extraCpu(stats, raw, 0.8),
+        note,
       });
     }
     if (want('numbers')) {
