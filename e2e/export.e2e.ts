@@ -1,12 +1,27 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { encodeRecord } from '../src/formats/ckpt/write';
 import { FIXTURES, opfsFiles, pickFiles, pickersIntoOpfs, useSession } from './harness';
 
 const KEY = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
 const session = useSession();
+
+/** Export with a cast to Float16 and AES-GCM under KEY, as a download saved into `dir`; its path. */
+async function downloadCastEncrypted(page: Page, dir: string): Promise<string> {
+  await page.getByTestId('export-cast').selectOption('Float16');
+  await page.getByTestId('export-encrypt').check();
+  await page.getByTestId('export-enc-mode').selectOption('AES-GCM');
+  await page.getByTestId('export-key').fill(KEY);
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-download').click();
+  const download = await downloading;
+  const saved = path.join(dir, download.suggestedFilename());
+  await download.saveAs(saved);
+  return saved;
+}
 
 describe('export', () => {
   it('filter, rename, cast to Float16, export encrypted .ckpt, reopen it with the key', async () => {
@@ -19,17 +34,8 @@ describe('export', () => {
     await page.getByTestId('panel-tab-export').click();
     await page.getByTestId('name-map-rules').fill('^fc(\\d)\\. => dense$1.');
     await expect.poll(() => page.getByTestId('rename-preview').textContent()).toContain('6 renamed');
-    await page.getByTestId('export-cast').selectOption('Float16');
-    await page.getByTestId('export-encrypt').check();
-    await page.getByTestId('export-enc-mode').selectOption('AES-GCM');
-    await page.getByTestId('export-key').fill(KEY);
-
-    const downloading = page.waitForEvent('download');
-    await page.getByTestId('export-download').click();
-    const download = await downloading;
-    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-export-')), download.suggestedFilename());
-    await download.saveAs(saved);
-    expect(download.suggestedFilename()).toMatch(/\.ckpt$/);
+    const saved = await downloadCastEncrypted(page, mkdtempSync(path.join(os.tmpdir(), 'ckpt-lens-export-')));
+    expect(saved).toMatch(/\.ckpt$/);
     await expect.poll(() => page.getByTestId('export-result').textContent()).toContain('8 entries');
     expect(await page.getByTestId('cast-report').textContent()).toContain('0 overflowed');
     await page.getByTestId('export-verify').click();
@@ -67,15 +73,7 @@ describe('export', () => {
     await pickFiles(page, [source]);
     await expect.poll(() => page.getByTestId('param-count').textContent()).toBe('3');
     await page.getByTestId('panel-tab-export').click();
-    await page.getByTestId('export-cast').selectOption('Float16');
-    await page.getByTestId('export-encrypt').check();
-    await page.getByTestId('export-enc-mode').selectOption('AES-GCM');
-    await page.getByTestId('export-key').fill(KEY);
-    const downloading = page.waitForEvent('download');
-    await page.getByTestId('export-download').click();
-    const download = await downloading;
-    const saved = path.join(dir, download.suggestedFilename());
-    await download.saveAs(saved);
+    const saved = await downloadCastEncrypted(page, dir);
     await expect.poll(() => page.getByTestId('export-result').textContent()).toContain('3 entries');
     expect(await page.getByTestId('cast-report').textContent()).toContain('0 overflowed');
     await page.getByTestId('export-verify').click();
