@@ -111,6 +111,8 @@ export type MessageSurface = 'page' | 'cli';
 
 export function describeError(code: ErrorCode, details: ErrorDetails, surface: MessageSurface = 'page'): UserMessage {
   const at = where(details);
+  // Sentences that begin "Cipher block N" say where without naming the block again.
+  const atBlockNamed = where({ ...details, block: undefined });
   const cli = surface === 'cli';
   switch (code) {
     case 'read-failed':
@@ -399,13 +401,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       const count = details.blockCount ?? 1;
       const detail =
         details.failedCount !== undefined
-          ? describeCbcWrongKey(details, count, at)
+          ? describeCbcWrongKey(details, count, atBlockNamed)
           : (() => {
               const reason = details.hint ?? 'the check failed';
               const others = (details.blocksTried ?? []).filter((block) => block !== 0);
               return others.length === 0
-                ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${at}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
-                : `Cipher block 0 does not decrypt with this key (${reason})${at}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
+                ? `Cipher block 0${count === 1 ? ', the only block,' : ''} does not decrypt with this key (${reason})${atBlockNamed}. Either the key is not the one the file was saved with, or the block was altered; with ${count === 1 ? 'one block' : 'no other block tried'} the two cannot be told apart, and a wrong key is far more likely.`
+                : `Cipher block 0 does not decrypt with this key (${reason})${atBlockNamed}, and neither ${others.length === 1 ? 'does block' : 'do blocks'} ${listNumbers(others)} of the file's ${count.toLocaleString('en-US')}. Either the key is not the one the file was saved with, or every one of these blocks was altered, which is far less likely.`;
             })();
       return {
         title: 'Wrong key',
@@ -439,7 +441,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'crypto-mixed-modes':
       return {
         title: 'The encrypted blocks mix cipher modes',
-        detail: `Cipher block ${String(details.block ?? '?')} starts with the ${String(details.actual)} block magic, but the ${details.blockCount === 1 ? 'block' : `${plural(Number(details.blockCount ?? 0), 'block')}`} before it ${details.blockCount === 1 ? 'is' : 'are'} ${String(details.expected)}${at}. MindSpore encrypts every block of a file in one mode, so blocks of two files were joined; its reader fails on this file.`,
+        detail: `Cipher block ${String(details.block ?? '?')} starts with the ${String(details.actual)} block magic, but the ${details.blockCount === 1 ? 'block' : `${plural(Number(details.blockCount ?? 0), 'block')}`} before it ${details.blockCount === 1 ? 'is' : 'are'} ${String(details.expected)}${atBlockNamed}. MindSpore encrypts every block of a file in one mode, so blocks of two files were joined; its reader fails on this file.`,
         action: 'Get the original file; pieces of two encrypted checkpoints cannot be read as one.',
       };
     case 'crypto-legacy-needs-mode':
@@ -454,12 +456,12 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
       return details.keyBlock !== undefined
         ? {
             title: 'An encrypted block is damaged',
-            detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${at}. The key is right: block ${details.keyBlock} decrypted and verified with it.`,
+            detail: `Cipher block ${String(details.block ?? '?')} is corrupted or was tampered with: ${details.hint ?? 'it does not decrypt'}${atBlockNamed}. The key is right: block ${details.keyBlock} decrypted and verified with it.`,
             action: 'Get a fresh copy of the file; the bytes of this block cannot be trusted.',
           }
         : {
             title: 'An encrypted block does not decrypt',
-            detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${at}. No block has verified the key, so this is either damage to the block or a wrong key.`,
+            detail: `Cipher block ${String(details.block ?? '?')} does not decrypt with this key: ${details.hint ?? 'the check failed'}${atBlockNamed}. No block has verified the key, so this is either damage to the block or a wrong key.`,
             action: 'Check the key first; if it is right, get a fresh copy of the file.',
           };
     case 'crypto-plaintext-not-checkpoint':
@@ -510,13 +512,13 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'crypto-block-empty':
       return {
         title: 'An encrypted block is empty',
-        detail: `Cipher block ${String(details.block ?? '?')} declares cipher_len 0: it carries no ciphertext${at}. MindSpore never writes an empty block and its reader refuses one ("Failed to parse encrypt data"). This says nothing about the key.`,
+        detail: `Cipher block ${String(details.block ?? '?')} declares cipher_len 0: it carries no ciphertext${atBlockNamed}. MindSpore never writes an empty block and its reader refuses one ("Failed to parse encrypt data"). This says nothing about the key.`,
         action: 'The file is damaged or was not written by MindSpore; get a fresh copy.',
       };
     case 'crypto-truncated':
       return {
         title: 'The encrypted checkpoint is cut short',
-        detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${at}.`,
+        detail: `Cipher block ${String(details.block ?? '?')} needs ${bytes(details.expected)} but only ${bytes(details.actual)} remain${atBlockNamed}.`,
         action: 'The file is incomplete (an interrupted download or save). Get a complete copy.',
       };
     case 'crypto-trailing-bytes':
@@ -528,7 +530,7 @@ export function describeError(code: ErrorCode, details: ErrorDetails, surface: M
     case 'crypto-block-repeated':
       return {
         title: 'An encrypted block is repeated',
-        detail: `Cipher block ${String(details.block ?? '?')} carries the same IV as block ${String(details.actual ?? '?')}${at}. save_checkpoint draws a fresh random IV for every block, so a block was copied into the file (or the file was not written by MindSpore); MindSpore's reader does not check this and would read the copy as data.`,
+        detail: `Cipher block ${String(details.block ?? '?')} carries the same IV as block ${String(details.actual ?? '?')}${atBlockNamed}. save_checkpoint draws a fresh random IV for every block, so a block was copied into the file (or the file was not written by MindSpore); MindSpore's reader does not check this and would read the copy as data.`,
         action: 'Get a fresh copy of the file; its contents cannot be trusted.',
       };
     case 'crypto-too-many-blocks':
