@@ -396,7 +396,7 @@ function gcmTag(aes: SoftAes, nonce: Uint8Array, ciphertext: Uint8Array): Uint8A
 }
 
 /** nonce (12 bytes) ‖ 32-bit big-endian counter. */
-export function counterBlock(nonce: Uint8Array, counter: number): Uint8Array {
+export function counterBlock(nonce: Uint8Array, counter: number): Uint8Array<ArrayBuffer> {
   const block = new Uint8Array(16);
   block.set(nonce.subarray(0, 12));
   writeWord(block, 12, counter >>> 0);

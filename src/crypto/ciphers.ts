@@ -8,7 +8,7 @@ import { LensError } from '../base/errors';
 import type { CipherMode } from '../base/types';
 import { releaseBuffer } from '../io/release';
 import { counterBlock, SoftAes, softGcmDecrypt, softGcmEncrypt } from './aes-soft';
-import { GCM_PIECE_BYTES, gcmDecryptInPieces, gcmEncryptInPieces } from './gcm-pieces';
+import { GCM_PIECE_BYTES, gcmDecryptInPieces, gcmEncryptInPieces, type GcmKeys } from './gcm-pieces';
 import { addPkcs7Padding, CIPHER_BLOCK_BYTES, pkcs7PadLength, type RawBlockCipher } from './raw-cipher';
 
 export const KEY_LENGTHS: Readonly<Record<CipherMode, readonly number[]>> = {
@@ -115,6 +115,13 @@ class WebCryptoAes implements FrameCipher {
     private readonly gcmPieceBytes?: number,
   ) {}
 
+  /** Keys and piece size when a GCM block of `length` bytes goes through gcm-pieces.ts; null for one call. */
+  private async inPieces(length: number): Promise<{ keys: GcmKeys; pieceBytes: number } | null> {
+    if (length < (this.gcmPieceBytes === undefined ? GCM_PIECES_MIN_BYTES : 1)) return null;
+    const keys = { gcm: await this.key('AES-GCM'), ctr: await this.key('AES-CTR') };
+    return { keys, pieceBytes: this.gcmPieceBytes ?? GCM_PIECE_BYTES };
+  }
+
   private key(algorithm: 'AES-GCM' | 'AES-CBC' | 'AES-CTR'): Promise<CryptoKey> {
     let key = this.keys.get(algorithm);
     if (!key) {
@@ -130,11 +137,8 @@ class WebCryptoAes implements FrameCipher {
     tag: Uint8Array,
     consume = false,
   ): Promise<Uint8Array | null> {
-    const pieceBytes = this.gcmPieceBytes ?? GCM_PIECE_BYTES;
-    if (ciphertext.length >= (this.gcmPieceBytes === undefined ? GCM_PIECES_MIN_BYTES : 1)) {
-      const keys = { gcm: await this.key('AES-GCM'), ctr: await this.key('AES-CTR') };
-      return gcmDecryptInPieces(subtle(), keys, nonce, ciphertext, tag, consume, pieceBytes);
-    }
+    const pieces = await this.inPieces(ciphertext.length);
+    if (pieces) return gcmDecryptInPieces(subtle(), pieces.keys, nonce, ciphertext, tag, consume, pieces.pieceBytes);
     const key = await this.key('AES-GCM');
     try {
       const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
@@ -154,11 +158,8 @@ class WebCryptoAes implements FrameCipher {
     plaintext: Uint8Array,
     consume = false,
   ): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }> {
-    if (plaintext.length >= (this.gcmPieceBytes === undefined ? GCM_PIECES_MIN_BYTES : 1)) {
-      const keys = { gcm: await this.key('AES-GCM'), ctr: await this.key('AES-CTR') };
-      const pieceBytes = this.gcmPieceBytes ?? GCM_PIECE_BYTES;
-      return gcmEncryptInPieces(subtle(), keys, nonce, plaintext, consume, pieceBytes);
-    }
+    const pieces = await this.inPieces(plaintext.length);
+    if (pieces) return gcmEncryptInPieces(subtle(), pieces.keys, nonce, plaintext, consume, pieces.pieceBytes);
     const key = await this.key('AES-GCM');
     const params = { name: 'AES-GCM', iv: nonce.slice(0, 12), tagLength: 128 };
     const input = buffered(plaintext);

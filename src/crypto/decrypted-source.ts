@@ -325,8 +325,7 @@ export interface DecryptedSourceOptions {
   /**
    * Whole-block (GCM) units decrypting at once, here or in the pool; default 1. A WebCrypto block
    * decrypts in pieces over its own ciphertext (gcm-pieces.ts), so one at a time, with the next
-   * block's read overlapping it, holds about two blocks: a 1 GiB open peaked 39–95 MiB above the
-   * page (bench, 2026-12-08).
+   * block's read overlapping it, holds about two blocks (docs/performance.md).
    */
   decryptConcurrency?: number;
   /** Segment size for cuttable modes (tests shrink it). */

@@ -17,6 +17,7 @@
  * The GHASH calls reuse one nonce for the key, which GCM forbids for messages: nothing they
  * return leaves this function, and their "messages" (the ciphertext) are public.
  */
+import { counterBlock } from './aes-soft';
 
 /** Bytes per CTR and GHASH call: under Chromium's 1 MiB direct-map size, so its buffers are reused. */
 export const GCM_PIECE_BYTES = 256 * 1024;
@@ -86,14 +87,6 @@ function lengthBlock(aadBytes: number, cipherBytes: number): Uint32Array {
   );
 }
 
-/** nonce ‖ counter (32-bit big-endian). */
-function counterBlockAt(nonce: Uint8Array, counter: number): Uint8Array<ArrayBuffer> {
-  const block = new Uint8Array(16);
-  block.set(nonce.subarray(0, 12));
-  new DataView(block.buffer).setUint32(12, counter >>> 0);
-  return block;
-}
-
 /**
  * CTR over `input` in pieces into `out` (which may be `input` itself), with the GHASH of the
  * ciphertext side — `input` when decrypting, the CTR output when encrypting — and returns the
@@ -123,8 +116,8 @@ async function ctrWithTag(
   const [h, mask, ghashMask] = (
     await Promise.all([
       ctr(new Uint8Array(16), zeros),
-      ctr(counterBlockAt(nonce, 1), zeros),
-      ctr(counterBlockAt(ghashNonce, 1), zeros),
+      ctr(counterBlock(nonce, 1), zeros),
+      ctr(counterBlock(ghashNonce, 1), zeros),
     ])
   ).map((buffer) => words(new Uint8Array(buffer)));
   const H = h as Uint32Array;
@@ -149,7 +142,7 @@ async function ctrWithTag(
       const at = index * pieceBytes;
       const piece = source.subarray(at, Math.min(input.length, at + pieceBytes));
       const lengthTerm = piece.length === pieceBytes ? fullLengthTerm : gfMultiply(lengthBlock(piece.length, 0), H);
-      const converted = ctr(counterBlockAt(nonce, 2 + at / 16), piece);
+      const converted = ctr(counterBlock(nonce, 2 + at / 16), piece);
       const hashed =
         direction === 'decrypt' ? ghashOf(piece) : converted.then((ciphertext) => ghashOf(new Uint8Array(ciphertext)));
       // Written to `out` (perhaps over `input`) only once both calls are done with this piece.

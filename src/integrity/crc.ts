@@ -1,8 +1,9 @@
 /**
  * CRC-32 (zlib: reflected 0xEDB88320, init/xorout 0xFFFFFFFF) as MindSpore computes it for
  * `crc_check` (ckpt-format.md §5), streamed through the WASM kernel (src/wasm/crc32.ts, compiled
- * by scripts/build-wasm.mjs: a reduction by XOR alone, then slicing-by-16 tables for the rest). The kernel is stateless between calls
- * (the running CRC is passed in and out), so any number of streams can run interleaved.
+ * by scripts/build-wasm.mjs: a reduction by XOR alone, then slicing-by-16 tables for the rest).
+ * The kernel is stateless between calls (the running CRC is passed in and out), so any number of
+ * streams can run interleaved.
  */
 import { internalError } from '../base/errors';
 import { CRC_WINDOW_BYTES } from '../base/limits';

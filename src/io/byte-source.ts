@@ -15,8 +15,8 @@ export interface ByteSource {
   recycle?(bytes: Uint8Array): void;
   /**
    * Every read returns bytes in a buffer made for that read alone, which the caller may write
-   * into (a cast export converts in place). Unset: a read may be a view of memory the source or
-   * someone else keeps (MemorySource, a lent buffer).
+   * into or free (a cast export frees each window once converted). Unset: a read may be a view
+   * of memory the source or someone else keeps (MemorySource, a lent buffer).
    */
   readonly freshReads?: boolean;
 }

@@ -18,8 +18,8 @@ import { installTransferHandlers } from './transfer';
  * buffers inside the call. Large AES-GCM blocks now go through WebCrypto in 256 KiB pieces over
  * their own buffer (crypto/gcm-pieces.ts): the read goes on between pieces, and nothing
  * block-sized is allocated. Decrypting on a pool member instead was faster than one call here
- * (559 against 428–465 MiB/s) but peaked at 303 MiB; the pieces here run at 674–707 MiB/s
- * and peak below 100 MiB (docs/performance.md).
+ * but peaked at 254–340 MiB; the pieces here are faster still, at less than half of that
+ * (docs/performance.md, "Three pipelines without fresh memory").
  */
 const POOL_SIZE = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
@@ -117,7 +117,7 @@ export function sealerFor(mode: CipherMode, key: Uint8Array): BlockSealer | unde
  * modes, so both cores work); one for WebCrypto, which runs on this thread (two at a time, when
  * a block was one `subtle.encrypt` holding three copies of itself, peaked at 321 MiB above the
  * page for a 1 GiB AES-GCM export and one at 257 MiB, at the same speed; in pieces, one at a
- * time peaks at 109–124 MiB).
+ * time holds about two blocks).
  */
 export function sealingInFlight(mode: CipherMode, key: Uint8Array): number {
   return needsPool(mode, key.length) ? 2 : 1;

@@ -19,13 +19,16 @@ interface Cast16Exports {
   statMaxRelative(): number;
 }
 
+/** Memory for a conversion's result, `length` bytes (a pooled window). */
+export type Allocate = (length: number) => Uint8Array;
+
 export interface Cast16Kernel {
   /**
    * float32 (aligned, whole elements) → float16 bits, adding what happened to `stats`; into
    * `allocate(length)` when given (a pooled buffer: a fresh one costs Chromium page faults on
    * first touch, ~0.22 CPU-s per GiB of float32, about what the conversion itself costs).
    */
-  convert(input: Uint8Array, stats: CastStats, allocate?: (length: number) => Uint8Array): Uint8Array;
+  convert(input: Uint8Array, stats: CastStats, allocate?: Allocate): Uint8Array;
 }
 
 async function instantiate(): Promise<Cast16Kernel> {

@@ -3,7 +3,7 @@
  * (`_type_convert`, ckpt-format.md §9.4): within the float set and within the int set only, with
  * numpy cast semantics — round to nearest even, overflow to ±inf, integers wrap.
  */
-import { cast16Kernel } from './cast-kernel';
+import { cast16Kernel, type Allocate } from './cast-kernel';
 import type { CastStats } from './cast-stats';
 
 export const FLOAT_CAST_DTYPES = ['Float16', 'BFloat16', 'Float32', 'Float64'] as const;
@@ -338,9 +338,6 @@ function halfOfSlowElement(bits: number, stats: CastStats): number {
   if (relative > stats.maxRelativeError) stats.maxRelativeError = relative;
   return half;
 }
-
-/** Memory for a conversion's result, `length` bytes (a pooled window). */
-type Allocate = (length: number) => Uint8Array;
 
 function convertFloats(from: string, to: string, input: Uint8Array, stats: CastStats, allocate?: Allocate): Uint8Array {
   if (from === 'Float32' && to === 'Float16') {
